@@ -1,0 +1,80 @@
+#include "framework/tensor/buffer_pool.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace lskd {
+namespace {
+
+constexpr std::size_t kAlign = 64;
+
+struct Pool {
+    std::mutex mutex;
+    std::map<std::size_t, std::vector<float*>> free_by_size;
+    PoolStats stats;
+};
+
+Pool& pool() {
+    static Pool* p = new Pool;  // never destroyed: buffers may be returned during static destruction
+    return *p;
+}
+
+std::size_t rounded_bytes(std::size_t count) {
+    std::size_t bytes = (count == 0 ? 1 : count) * sizeof(float);
+    return (bytes + kAlign - 1) / kAlign * kAlign;
+}
+
+}  // namespace
+
+std::shared_ptr<float[]> acquire_buffer(std::size_t count) {
+    const std::size_t bytes = rounded_bytes(count);
+    Pool& p = pool();
+    float* ptr = nullptr;
+    {
+        std::lock_guard lock(p.mutex);
+        auto& list = p.free_by_size[bytes];
+        if (!list.empty()) {
+            ptr = list.back();
+            list.pop_back();
+            --p.stats.cached_buffers;
+        }
+        ++p.stats.live_buffers;
+    }
+    if (ptr == nullptr) {
+        ptr = static_cast<float*>(std::aligned_alloc(kAlign, bytes));
+        if (ptr == nullptr) {
+            std::lock_guard lock(p.mutex);
+            --p.stats.live_buffers;
+            throw std::bad_alloc();
+        }
+        std::lock_guard lock(p.mutex);
+        ++p.stats.fresh_allocations;
+    }
+    return std::shared_ptr<float[]>(ptr, [bytes](float* q) {
+        Pool& pl = pool();
+        std::lock_guard lock(pl.mutex);
+        pl.free_by_size[bytes].push_back(q);
+        --pl.stats.live_buffers;
+        ++pl.stats.cached_buffers;
+    });
+}
+
+PoolStats pool_stats() {
+    std::lock_guard lock(pool().mutex);
+    return pool().stats;
+}
+
+void release_cached_buffers() {
+    Pool& p = pool();
+    std::lock_guard lock(p.mutex);
+    for (auto& [bytes, list] : p.free_by_size) {
+        for (float* q : list) std::free(q);
+        p.stats.cached_buffers -= list.size();
+        list.clear();
+    }
+}
+
+}  // namespace lskd

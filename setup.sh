@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# lskd set-up: installs the Debian packages that are missing, configures and builds Release into build/,
+# then runs what was asked:
+#   ./setup.sh            set up only
+#   ./setup.sh study      set up, then run the study on the default data (Fashion-MNIST)
+#   ./setup.sh test       set up, then run the whole test suite (quick + slow) and the sanitizer build of
+#                         the readers' tests
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  build-essential cmake pkg-config
+  libdnnl-dev ocl-icd-opencl-dev opencl-headers
+  libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
+  catch2 libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libbenchmark-dev
+  python3 python3-numpy python3-matplotlib python3-h5py
+  dataset-fashion-mnist
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+case "${1:-}" in
+  "") ;;
+  study)
+    shift
+    ./build/tools/lskd study "$@"
+    ;;
+  test)
+    (cd build && ctest --output-on-failure -j "$jobs")
+    # The readers parse untrusted bytes, so their tests also run under ASan and UBSan.
+    cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
+    cmake --build build-sanitize -j "$jobs" --target test_data
+    (cd build-sanitize && ctest --output-on-failure -j "$jobs" -L data -LE slow)
+    ;;
+  *)
+    echo "setup: unknown action '$1' (expected: study, test)" >&2
+    exit 2
+    ;;
+esac
