@@ -1,0 +1,60 @@
+// Variable::backward: an iterative depth-first topological sort (explicit stack, no recursion), then one
+// pass in reverse order. Each node runs once, after all contributions to its output's gradient arrived;
+// intermediate gradients and nodes are released as soon as they are used.
+#include <utility>
+#include <vector>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+
+namespace lskd {
+namespace {
+
+std::uint64_t next_mark() {
+    static thread_local std::uint64_t mark = 0;
+    return ++mark;
+}
+
+// Post-order of the graph below root (every variable after the variables it was computed from). Holding
+// shared_ptrs keeps every variable alive until the pass is over, whatever the nodes release meanwhile.
+std::vector<std::shared_ptr<VarImpl>> topological_order(const std::shared_ptr<VarImpl>& root) {
+    const std::uint64_t mark = next_mark();
+    std::vector<std::shared_ptr<VarImpl>> order;
+    std::vector<std::pair<std::shared_ptr<VarImpl>, std::size_t>> stack;
+    root->visit_mark = mark;
+    stack.emplace_back(root, 0);
+    while (!stack.empty()) {
+        auto& [v, next_input] = stack.back();
+        Node* node = v->grad_fn.get();
+        if (node != nullptr && next_input < node->inputs.size()) {
+            const std::shared_ptr<VarImpl>& in = node->inputs[next_input++];
+            if (in && in->requires_grad && in->visit_mark != mark) {
+                in->visit_mark = mark;
+                stack.emplace_back(in, 0);
+            }
+            continue;
+        }
+        order.push_back(std::move(v));
+        stack.pop_back();
+    }
+    return order;
+}
+
+}  // namespace
+
+void Variable::backward(const Tensor& seed) {
+    if (!impl_->requires_grad) fail("backward() on a variable that does not require grad");
+    if (!(seed.shape() == impl_->value.shape()))
+        fail("backward seed of shape {} for a value of shape {}", seed.shape().str(), impl_->value.shape().str());
+    std::vector<std::shared_ptr<VarImpl>> order = topological_order(impl_);
+    accumulate_grad(*impl_, seed);
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        VarImpl& v = **it;
+        if (!v.grad_fn) continue;
+        if (v.grad.defined()) v.grad_fn->backward(v.grad);
+        v.grad = Tensor();
+        v.grad_fn.reset();
+    }
+}
+
+}  // namespace lskd

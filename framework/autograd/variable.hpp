@@ -1,0 +1,63 @@
+// Reverse-mode autograd. A Variable holds a value, its gradient, requires_grad and the Node that produced
+// it. Nodes hold their inputs and what backward needs, never their own output, so graphs have no
+// reference cycles. backward() walks an iterative topological order and frees the graph as it goes.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "framework/tensor/tensor.hpp"
+
+namespace lskd {
+
+struct Node;
+
+struct VarImpl {
+    Tensor value;
+    Tensor grad;
+    bool requires_grad = false;
+    std::shared_ptr<Node> grad_fn;
+    std::uint64_t version = 0;  // bumped on in-place updates (optimizer steps); keys prepared weights
+    std::uint64_t id;           // unique for the process's life, unlike an address
+    std::uint64_t visit_mark = 0;
+
+    VarImpl();
+};
+
+class Variable {
+public:
+    Variable() = default;
+    explicit Variable(Tensor value, bool requires_grad = false);
+    explicit Variable(std::shared_ptr<VarImpl> impl) : impl_(std::move(impl)) {}
+
+    bool defined() const { return impl_ != nullptr; }
+    const Tensor& value() const { return impl_->value; }
+    Tensor& value() { return impl_->value; }
+    const Tensor& grad() const { return impl_->grad; }
+    Tensor& grad() { return impl_->grad; }
+    bool requires_grad() const { return impl_->requires_grad; }
+    void set_requires_grad(bool on) { impl_->requires_grad = on; }
+    const Shape& shape() const { return impl_->value.shape(); }
+    std::int64_t dim(int i) const { return impl_->value.dim(i); }
+    const std::shared_ptr<VarImpl>& impl() const { return impl_; }
+    const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
+
+    // Backpropagates from this variable: a scalar seeds 1, otherwise pass the seed gradient.
+    void backward();
+    void backward(const Tensor& seed);
+    // Marks an in-place change of the value (the optimizer calls this after each update).
+    void bump_version() { ++impl_->version; }
+    // The value detached from the graph (shares storage).
+    Variable detach() const { return Variable(impl_->value, false); }
+
+private:
+    std::shared_ptr<VarImpl> impl_;
+};
+
+// Adds g into v's gradient (no-op when v does not require it). Gradients may share storage with g until
+// a second contribution arrives, which then writes into a private copy.
+void accumulate_grad(VarImpl& v, const Tensor& g);
+
+}  // namespace lskd

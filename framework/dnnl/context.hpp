@@ -1,0 +1,35 @@
+// The one place lskd talks to oneDNN's runtime: the CPU engine and stream, plain-layout memory
+// descriptors, and a grow-only user scratchpad. Primitives are created and run on the main thread only
+// (phase separation: TBB never runs while a primitive does).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#if DNNL_VERSION_MAJOR != 2
+#error "lskd targets the oneDNN v2 API (Debian 12 ships 2.6.3)"
+#endif
+
+namespace lskd::dnnl_ctx {
+
+using dims = dnnl::memory::dims;
+using tag = dnnl::memory::format_tag;
+
+dnnl::engine& engine();
+dnnl::stream& stream();
+
+// Plain descriptors in lskd's layouts. Logical dims are oneDNN's (N, C, H, W); memory order is the tag's.
+dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c);
+dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c);
+dnnl::memory::desc md_x(std::int64_t n);
+dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i);
+dnnl::memory::desc md_oihw(std::int64_t o, std::int64_t i, std::int64_t kh, std::int64_t kw);
+dnnl::memory::desc md_any(const dims& d);
+
+// Every primitive is created with a user scratchpad, so that lskd owns the scratch memory.
+dnnl::primitive_attr scratchpad_attr();
+// One grow-only buffer shared by all primitives (they run one at a time on the main thread).
+void* scratchpad(std::size_t bytes);
+
+}  // namespace lskd::dnnl_ctx

@@ -1,0 +1,76 @@
+// Primitives are created once per (op, shapes, attributes, thread count) and reused: an op keeps a
+// PrimitiveCache of its entries (forward and backward primitives created together, so backward always has
+// its exact forward hint). Hit and miss counts are global, so tests can assert that a warmed-up training
+// step creates nothing.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace lskd::dnnl_ctx {
+
+struct CacheStats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+};
+CacheStats cache_stats();
+void count_cache_lookup(bool hit);
+
+// A plain-old-data key: the op's id and every number that decides the primitives.
+class PrimitiveKey {
+public:
+    static constexpr int kMaxValues = 40;
+    PrimitiveKey(std::uint32_t op, std::initializer_list<std::int64_t> values);
+    friend bool operator==(const PrimitiveKey& a, const PrimitiveKey& b);
+    std::size_t hash() const;
+
+private:
+    std::uint32_t op_;
+    int count_ = 0;
+    std::array<std::int64_t, kMaxValues> values_{};
+};
+
+struct PrimitiveKeyHash {
+    std::size_t operator()(const PrimitiveKey& k) const { return k.hash(); }
+};
+
+template <typename Entry>
+class PrimitiveCache {
+public:
+    template <typename Make>
+    Entry& get(const PrimitiveKey& key, Make&& make) {
+        auto it = entries_.find(key);
+        count_cache_lookup(it != entries_.end());
+        if (it == entries_.end()) it = entries_.emplace(key, std::make_unique<Entry>(make())).first;
+        return *it->second;
+    }
+
+private:
+    std::unordered_map<PrimitiveKey, std::unique_ptr<Entry>, PrimitiveKeyHash> entries_;
+};
+
+// A primitive with its memory objects made once; each run only swaps data pointers, so executing a cached
+// primitive allocates nothing.
+class BoundPrimitive {
+public:
+    BoundPrimitive() = default;
+    BoundPrimitive(dnnl::primitive prim, std::initializer_list<std::pair<int, dnnl::memory::desc>> args,
+                   const dnnl::memory::desc& scratchpad_desc);
+
+    BoundPrimitive& set(int arg, const void* data);
+    void run();
+    bool valid() const { return static_cast<bool>(prim_); }
+
+private:
+    dnnl::primitive prim_;
+    std::unordered_map<int, dnnl::memory> args_;
+    std::size_t scratch_bytes_ = 0;
+};
+
+}  // namespace lskd::dnnl_ctx

@@ -1,0 +1,110 @@
+// linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder).
+#include <memory>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+#include "framework/dnnl/context.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/op_kind.hpp"
+#include "framework/ops/ops.hpp"
+
+namespace lskd::ops {
+namespace {
+
+using namespace dnnl;
+using dnnl_ctx::BoundPrimitive;
+
+struct LinearEntry {
+    BoundPrimitive forward;
+    BoundPrimitive backward_data;
+    BoundPrimitive backward_weights;
+};
+
+LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool training) {
+    const auto src = dnnl_ctx::md_nc(n, in);
+    const auto wei = dnnl_ctx::md_oi(out, in);
+    const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
+    const auto dst = dnnl_ctx::md_nc(n, out);
+    const auto attr = dnnl_ctx::scratchpad_attr();
+    const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
+    inner_product_forward::primitive_desc fwd(
+        bias ? inner_product_forward::desc(prop, src, wei, b, dst) : inner_product_forward::desc(prop, src, wei, dst),
+        attr, dnnl_ctx::engine());
+    LinearEntry e;
+    e.forward = BoundPrimitive(inner_product_forward(fwd),
+                               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}},
+                               fwd.scratchpad_desc());
+    if (!training) return e;
+    inner_product_backward_data::primitive_desc bwd_data(inner_product_backward_data::desc(src, wei, dst), attr,
+                                                         dnnl_ctx::engine(), fwd);
+    e.backward_data = BoundPrimitive(inner_product_backward_data(bwd_data),
+                                     {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, src}},
+                                     bwd_data.scratchpad_desc());
+    inner_product_backward_weights::primitive_desc bwd_w(
+        bias ? inner_product_backward_weights::desc(src, wei, b, dst) : inner_product_backward_weights::desc(src, wei, dst),
+        attr, dnnl_ctx::engine(), fwd);
+    e.backward_weights = BoundPrimitive(
+        inner_product_backward_weights(bwd_w),
+        {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_DIFF_WEIGHTS, wei}, {DNNL_ARG_DIFF_BIAS, b}},
+        bwd_w.scratchpad_desc());
+    return e;
+}
+
+LinearEntry& entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool training) {
+    static dnnl_ctx::PrimitiveCache<LinearEntry> cache;
+    return cache.get({static_cast<std::uint32_t>(OpKind::linear), {n, in, out, bias, training}},
+                     [&] { return make_entry(n, in, out, bias, training); });
+}
+
+struct LinearNode : Node {
+    LinearEntry* prims = nullptr;
+    bool has_bias = false;
+
+    void backward(const Tensor& gout) override {
+        const Tensor& x = input_value(0);
+        const Tensor& w = input_value(1);
+        if (needs_grad(0)) {
+            Tensor gx = Tensor::empty(x.shape());
+            prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_WEIGHTS, w.data())
+                .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
+            accumulate_grad(*inputs[0], gx);
+        }
+        if (needs_grad(1) || (has_bias && needs_grad(2))) {
+            Tensor gw = Tensor::empty(w.shape());
+            Tensor gb = has_bias ? Tensor::empty({w.dim(0)}) : Tensor();
+            prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+                .set(DNNL_ARG_DIFF_WEIGHTS, gw.data());
+            if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
+            prims->backward_weights.run();
+            accumulate_grad(*inputs[1], gw);
+            if (has_bias) accumulate_grad(*inputs[2], gb);
+        }
+    }
+    const char* name() const override { return "linear"; }
+};
+
+}  // namespace
+
+Variable linear(const Variable& x, const Variable& w, const Variable& b) {
+    if (x.value().rank() != 2 || w.value().rank() != 2 || x.dim(1) != w.dim(1))
+        fail("linear: input {} does not match weight {}", x.shape().str(), w.shape().str());
+    const bool bias = b.defined();
+    if (bias && (b.value().rank() != 1 || b.dim(0) != w.dim(0)))
+        fail("linear: bias {} does not match weight {}", b.shape().str(), w.shape().str());
+    const std::int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
+    const bool graph = needs_graph({&x, &w, &b});
+    LinearEntry& prims = entry(n, in, out, bias, graph);
+    Tensor y = Tensor::empty({n, out});
+    prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_WEIGHTS, w.value().data()).set(DNNL_ARG_DST, y.data());
+    if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
+    prims.forward.run();
+    std::shared_ptr<LinearNode> node;
+    if (graph) {
+        node = std::make_shared<LinearNode>();
+        node->prims = &prims;
+        node->has_bias = bias;
+    }
+    return make_output(std::move(y), std::move(node), {&x, &w, &b});
+}
+
+}  // namespace lskd::ops

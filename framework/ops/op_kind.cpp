@@ -1,0 +1,24 @@
+#include "framework/ops/op_kind.hpp"
+
+namespace lskd {
+
+const char* op_name(OpKind kind) {
+    switch (kind) {
+        case OpKind::linear: return "linear";
+        case OpKind::conv2d: return "conv2d";
+        case OpKind::max_pool2d: return "max_pool2d";
+        case OpKind::avg_pool2d: return "avg_pool2d";
+        case OpKind::global_avg_pool: return "global_avg_pool";
+        case OpKind::batch_norm: return "batch_norm";
+        case OpKind::relu: return "relu";
+        case OpKind::add: return "add";
+        case OpKind::reshape: return "reshape";
+        case OpKind::log_softmax: return "log_softmax";
+        case OpKind::soft_target_cross_entropy: return "soft_target_cross_entropy";
+        case OpKind::dropout: return "dropout";
+        case OpKind::count: break;
+    }
+    return "?";
+}
+
+}  // namespace lskd

@@ -1,0 +1,71 @@
+// relu: oneDNN eltwise on the flat buffer (layout-free); backward reads the saved output, not the input.
+#include <memory>
+
+#include "framework/autograd/node.hpp"
+#include "framework/dnnl/context.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/op_kind.hpp"
+#include "framework/ops/ops.hpp"
+
+namespace lskd::ops {
+namespace {
+
+using namespace dnnl;
+using dnnl_ctx::BoundPrimitive;
+
+struct ReluEntry {
+    BoundPrimitive forward;
+    BoundPrimitive backward;
+};
+
+ReluEntry& entry(std::int64_t n, bool training) {
+    static dnnl_ctx::PrimitiveCache<ReluEntry> cache;
+    return cache.get({static_cast<std::uint32_t>(OpKind::relu), {n, training}}, [&] {
+        const auto md = dnnl_ctx::md_x(n);
+        const auto attr = dnnl_ctx::scratchpad_attr();
+        const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
+        eltwise_forward::primitive_desc fwd(eltwise_forward::desc(prop, algorithm::eltwise_relu_use_dst_for_bwd, md, 0.f),
+                                            attr, dnnl_ctx::engine());
+        ReluEntry e;
+        e.forward = BoundPrimitive(eltwise_forward(fwd), {{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}}, fwd.scratchpad_desc());
+        if (training) {
+            eltwise_backward::primitive_desc bwd(
+                eltwise_backward::desc(algorithm::eltwise_relu_use_dst_for_bwd, md, md, 0.f), attr, dnnl_ctx::engine(), fwd);
+            e.backward = BoundPrimitive(eltwise_backward(bwd),
+                                        {{DNNL_ARG_DST, md}, {DNNL_ARG_DIFF_DST, md}, {DNNL_ARG_DIFF_SRC, md}},
+                                        bwd.scratchpad_desc());
+        }
+        return e;
+    });
+}
+
+struct ReluNode : Node {
+    ReluEntry* prims = nullptr;
+    Tensor output;
+
+    void backward(const Tensor& gout) override {
+        Tensor gx = Tensor::empty(output.shape());
+        prims->backward.set(DNNL_ARG_DST, output.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+            .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
+        accumulate_grad(*inputs[0], gx);
+    }
+    const char* name() const override { return "relu"; }
+};
+
+}  // namespace
+
+Variable relu(const Variable& x) {
+    const bool graph = needs_graph({&x});
+    ReluEntry& prims = entry(x.value().numel(), graph);
+    Tensor y = Tensor::empty(x.shape());
+    prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data()).run();
+    std::shared_ptr<ReluNode> node;
+    if (graph) {
+        node = std::make_shared<ReluNode>();
+        node->prims = &prims;
+        node->output = y;
+    }
+    return make_output(std::move(y), std::move(node), {&x});
+}
+
+}  // namespace lskd::ops
