@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+#include "framework/ops/ops.hpp"
+#include "framework/tensor/buffer_pool.hpp"
+
+using namespace lskd;
+
+namespace {
+Variable scalar_param(float v) { return Variable(Tensor::full({1}, v), true); }
+float value_of(const Variable& v) { return v.value().at(0); }
+std::size_t pool_stats_live() { return pool_stats().live_buffers; }
+}  // namespace
+
+TEST_CASE("gradients accumulate over uses and over backward calls", "[autograd]") {
+    Variable x = scalar_param(3.0f);
+    Variable y = ops::add(x, x);  // y = 2x
+    y.backward();
+    CHECK(x.grad().at(0) == Approx(2.0f));
+    Variable z = ops::add(x, x);
+    z.backward();
+    CHECK(x.grad().at(0) == Approx(4.0f));
+}
+
+TEST_CASE("a shared gradient is copied before a second contribution is added", "[autograd]") {
+    Variable a = scalar_param(1.0f);
+    Variable b = scalar_param(2.0f);
+    Variable s = ops::add(a, b);  // both inputs receive the same gradient tensor
+    Variable t = ops::add(s, a);  // a gets a second contribution
+    t.backward();
+    CHECK(a.grad().at(0) == Approx(2.0f));
+    CHECK(b.grad().at(0) == Approx(1.0f));
+}
+
+TEST_CASE("no-grad guard records no graph", "[autograd]") {
+    Variable x = scalar_param(1.0f);
+    {
+        NoGradGuard guard;
+        Variable y = ops::add(x, x);
+        CHECK_FALSE(y.requires_grad());
+        CHECK(y.grad_fn() == nullptr);
+        CHECK(value_of(y) == 2.0f);
+    }
+    CHECK(ops::add(x, x).requires_grad());
+}
+
+TEST_CASE("backward needs a scalar or a seed of the right shape", "[autograd]") {
+    Variable x(Tensor::full({2}, 1.0f), true);
+    Variable y = ops::add(x, x);
+    CHECK_THROWS_AS(y.backward(), Error);
+    CHECK_THROWS_AS(y.backward(Tensor::full({3}, 1.0f)), Error);
+    CHECK_THROWS_AS(Variable(Tensor::full({1}, 1.0f)).backward(), Error);
+}
+
+TEST_CASE("backward frees the graph it walked", "[autograd]") {
+    Variable x = scalar_param(1.0f);
+    Variable y = ops::add(x, x);
+    std::weak_ptr<Node> node = y.grad_fn();
+    y.backward();
+    CHECK(node.expired());
+}
+
+TEST_CASE("a 100,000-op chain runs backward and is destroyed without recursion", "[autograd]") {
+    constexpr int kLength = 100000;
+    Variable x = scalar_param(0.5f);
+    SECTION("backward") {
+        Variable y = x;
+        for (int i = 0; i < kLength; ++i) y = ops::reshape(y, {1});
+        y.backward();
+        CHECK(x.grad().at(0) == 1.0f);
+    }
+    SECTION("destroyed without backward") {
+        const auto live_before = pool_stats_live();
+        {
+            Variable y = x;
+            for (int i = 0; i < kLength; ++i) y = ops::add(y, x);
+            CHECK(value_of(y) == Approx(0.5f * (kLength + 1)).epsilon(1e-3));
+        }
+        CHECK(pool_stats_live() == live_before);
+    }
+}
