@@ -15,6 +15,7 @@ const char* op_name(OpKind kind) {
         case OpKind::reshape: return "reshape";
         case OpKind::log_softmax: return "log_softmax";
         case OpKind::soft_target_cross_entropy: return "soft_target_cross_entropy";
+        case OpKind::squared_error: return "squared_error";
         case OpKind::dropout: return "dropout";
         case OpKind::count: break;
     }

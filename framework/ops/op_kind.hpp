@@ -17,6 +17,7 @@ enum class OpKind : std::uint32_t {
     reshape,
     log_softmax,
     soft_target_cross_entropy,
+    squared_error,
     dropout,
     count
 };

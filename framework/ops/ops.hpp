@@ -52,6 +52,9 @@ Variable log_softmax(const Variable& x);
 // q [N, K] (hard labels, label smoothing and teacher outputs alike). Returns a scalar [1].
 Variable soft_target_cross_entropy(const Variable& logits, const Tensor& target_probs, float temperature = 1.0f);
 
+// weight · mean over the batch of ½‖z_i − t_i‖² for z, t [N, K] (logit matching). Returns a scalar [1].
+Variable squared_error(const Variable& z, const Tensor& target, float weight = 1.0f);
+
 // Zeroes each element with probability p and scales the rest by 1/(1−p); the mask is a pure function of
 // (seed, counter, element), so a run is reproducible. Identity when !training or p == 0.
 Variable dropout(const Variable& x, float p, bool training, std::uint64_t seed, std::uint64_t counter);

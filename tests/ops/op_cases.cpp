@@ -1,5 +1,8 @@
 #include "tests/ops/op_cases.hpp"
 
+#include <memory>
+#include <utility>
+
 #include "framework/ops/ops.hpp"
 
 namespace lskd::testing {
@@ -23,6 +26,38 @@ std::map<OpKind, OpCase> op_cases() {
     cases[OpKind::soft_target_cross_entropy] = {
         [q](const std::vector<Variable>& v) { return ops::soft_target_cross_entropy(v[0], q, 2.5f); },
         {param({2, 3})}};
+    Tensor t = random_tensor({3, 4}, rng);
+    cases[OpKind::squared_error] = {
+        [t](const std::vector<Variable>& v) { return ops::squared_error(v[0], t, 0.7f); }, {param({3, 4})}};
+
+    // conv2d reuses weights prepared in the primitive's format until the weight's version changes; the
+    // gradient check perturbs values in place, so each evaluation bumps the version as an optimizer would.
+    cases[OpKind::conv2d] = {[](const std::vector<Variable>& v) {
+                                 Variable w = v[1];
+                                 w.bump_version();
+                                 return ops::conv2d(v[0], w, v[2], {.stride = 2, .padding = 1});
+                             },
+                             {param({2, 5, 5, 3}), param({4, 3, 3, 3}), param({4})}};
+    cases[OpKind::max_pool2d] = {
+        [](const std::vector<Variable>& v) { return ops::max_pool2d(v[0], {.kernel = 3, .stride = 2, .padding = 1}); },
+        {Variable(distinct_values({2, 5, 5, 3}, rng), true)}};
+    cases[OpKind::avg_pool2d] = {
+        [](const std::vector<Variable>& v) { return ops::avg_pool2d(v[0], {.kernel = 3, .stride = 2, .padding = 1}); },
+        {param({2, 5, 5, 3})}};
+    cases[OpKind::global_avg_pool] = {[](const std::vector<Variable>& v) { return ops::global_avg_pool(v[0]); },
+                                      {param({2, 3, 4, 3})}};
+    // Training mode: batch statistics, running averages updated on every evaluation (harmless here).
+    auto running = std::make_shared<std::pair<Tensor, Tensor>>(Tensor::zeros({4}), Tensor::full({4}, 1.0f));
+    cases[OpKind::batch_norm] = {[running](const std::vector<Variable>& v) {
+                                     ops::BatchNormState state;
+                                     state.running_mean = &running->first;
+                                     state.running_var = &running->second;
+                                     return ops::batch_norm(v[0], v[1], v[2], state);
+                                 },
+                                 {param({2, 3, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true),
+                                  param({4})}};
+    cases[OpKind::dropout] = {[](const std::vector<Variable>& v) { return ops::dropout(v[0], 0.3f, true, 11, 5); },
+                              {param({4, 5})}};
     return cases;
 }
 

@@ -1,0 +1,259 @@
+// conv2d: oneDNN direct convolution with explicit NHWC activations (no activation reorders: the
+// brgconv/jit kernels run on acdb directly) and weights in whatever format the primitive prefers.
+//
+// Master weights stay plain OIHW in their Variable. Before a primitive reads them they are reordered into
+// the primitive's format, and the result is cached per (weight id, format): it is reused until the weight
+// Variable's version (bumped by the optimizer) or storage changes, so a training step reorders each weight
+// at most once per format (forward and backward-data may want different formats). The buffers are drawn
+// once from the pool and overwritten in place afterwards. Weight gradients come out of backward-weights in
+// its own format and are reordered back to OIHW. All primitives, reorders included, are created together
+// in one cache entry per shape.
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+#include "framework/dnnl/context.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/op_kind.hpp"
+#include "framework/ops/ops.hpp"
+#include "framework/ops/weight_reorders.hpp"
+
+namespace lskd::ops {
+namespace {
+
+using namespace dnnl;
+using dnnl_ctx::BoundPrimitive;
+
+std::uint64_t g_weight_reorders = 0;
+std::uint64_t g_diff_weight_reorders = 0;
+
+struct ConvGeometry {
+    std::int64_t n, h, w, c, o, kh, kw, stride, pad, ho, wo;
+    bool bias;
+};
+
+// One weight format a primitive reads: its descriptor, whether it is plain OIHW (then the master buffer is
+// used as is) and the reorder OIHW → format.
+struct WeightFormat {
+    memory::desc desc;
+    bool plain = true;
+    BoundPrimitive reorder;
+};
+
+struct ConvEntry {
+    BoundPrimitive forward;
+    WeightFormat forward_weights;
+    BoundPrimitive backward_data;
+    WeightFormat backward_data_weights;
+    BoundPrimitive backward_weights;
+    memory::desc diff_weights;
+    bool diff_weights_plain = true;
+    BoundPrimitive reorder_diff_weights;  // diff_weights format → OIHW
+};
+
+std::size_t floats_for(const memory::desc& md) { return (md.get_size() + sizeof(float) - 1) / sizeof(float); }
+
+BoundPrimitive make_reorder(const memory::desc& from, const memory::desc& to) {
+    reorder::primitive_desc pd(dnnl_ctx::engine(), from, dnnl_ctx::engine(), to, dnnl_ctx::scratchpad_attr());
+    return BoundPrimitive(reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, pd.scratchpad_desc());
+}
+
+WeightFormat make_weight_format(const memory::desc& desc, const memory::desc& oihw) {
+    WeightFormat f;
+    f.desc = desc;
+    f.plain = desc == oihw;
+    if (!f.plain) f.reorder = make_reorder(oihw, desc);
+    return f;
+}
+
+ConvEntry make_entry(const ConvGeometry& g, bool training) {
+    const auto src = dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c);
+    const auto dst = dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o);
+    const auto wei_any = dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw});
+    const auto oihw = dnnl_ctx::md_oihw(g.o, g.c, g.kh, g.kw);
+    const auto b = g.bias ? dnnl_ctx::md_x(g.o) : memory::desc();
+    const memory::dims strides{g.stride, g.stride};
+    const memory::dims pad{g.pad, g.pad};
+    const auto attr = dnnl_ctx::scratchpad_attr();
+    const auto alg = algorithm::convolution_direct;
+    const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
+
+    convolution_forward::primitive_desc fwd(
+        g.bias ? convolution_forward::desc(prop, alg, src, wei_any, b, dst, strides, pad, pad)
+               : convolution_forward::desc(prop, alg, src, wei_any, dst, strides, pad, pad),
+        attr, dnnl_ctx::engine());
+    LSKD_CHECK(fwd.src_desc() == src && fwd.dst_desc() == dst, "conv2d forward did not keep NHWC activations");
+    ConvEntry e;
+    e.forward_weights = make_weight_format(fwd.weights_desc(), oihw);
+    e.forward = BoundPrimitive(
+        convolution_forward(fwd),
+        {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, fwd.weights_desc()}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}},
+        fwd.scratchpad_desc());
+    if (!training) return e;
+
+    convolution_backward_data::primitive_desc bwd_data(
+        convolution_backward_data::desc(alg, src, wei_any, dst, strides, pad, pad), attr, dnnl_ctx::engine(), fwd);
+    LSKD_CHECK(bwd_data.diff_src_desc() == src && bwd_data.diff_dst_desc() == dst,
+               "conv2d backward-data did not keep NHWC activations");
+    e.backward_data_weights = make_weight_format(bwd_data.weights_desc(), oihw);
+    e.backward_data = BoundPrimitive(
+        convolution_backward_data(bwd_data),
+        {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, bwd_data.weights_desc()}, {DNNL_ARG_DIFF_SRC, src}},
+        bwd_data.scratchpad_desc());
+
+    // src and diff_dst are explicit NHWC here too, so backward-weights reads the saved activations as they are.
+    convolution_backward_weights::primitive_desc bwd_w(
+        g.bias ? convolution_backward_weights::desc(alg, src, wei_any, b, dst, strides, pad, pad)
+               : convolution_backward_weights::desc(alg, src, wei_any, dst, strides, pad, pad),
+        attr, dnnl_ctx::engine(), fwd);
+    LSKD_CHECK(bwd_w.src_desc() == src && bwd_w.diff_dst_desc() == dst,
+               "conv2d backward-weights did not keep NHWC activations");
+    e.diff_weights = bwd_w.diff_weights_desc();
+    e.diff_weights_plain = e.diff_weights == oihw;
+    if (!e.diff_weights_plain) e.reorder_diff_weights = make_reorder(e.diff_weights, oihw);
+    e.backward_weights = BoundPrimitive(convolution_backward_weights(bwd_w),
+                                        {{DNNL_ARG_SRC, src},
+                                         {DNNL_ARG_DIFF_DST, dst},
+                                         {DNNL_ARG_DIFF_WEIGHTS, e.diff_weights},
+                                         {DNNL_ARG_DIFF_BIAS, b}},
+                                        bwd_w.scratchpad_desc());
+    return e;
+}
+
+ConvEntry& entry(const ConvGeometry& g, bool training) {
+    static dnnl_ctx::PrimitiveCache<ConvEntry> cache;
+    return cache.get({static_cast<std::uint32_t>(OpKind::conv2d),
+                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, training}},
+                     [&] { return make_entry(g, training); });
+}
+
+// Weights prepared in a primitive's format, per weight Variable. A record is refreshed (in place, unless a
+// graph node still shares the buffer) when the Variable's version or storage changed since it was made.
+struct Prepared {
+    memory::desc desc;
+    std::uint64_t version = 0;
+    const float* source = nullptr;
+    Tensor buffer;
+};
+
+struct PreparedSlot {
+    std::weak_ptr<VarImpl> owner;
+    std::vector<Prepared> formats;
+};
+
+std::unordered_map<std::uint64_t, PreparedSlot>& prepared_weights() {
+    static std::unordered_map<std::uint64_t, PreparedSlot> slots;
+    return slots;
+}
+
+const float* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& format) {
+    if (format.plain) return w->value.data();
+    auto& slots = prepared_weights();
+    auto it = slots.find(w->id);
+    if (it == slots.end()) {
+        // A new weight: first drop the records of weights that no longer exist.
+        std::erase_if(slots, [](const auto& kv) { return kv.second.owner.expired(); });
+        it = slots.emplace(w->id, PreparedSlot{w, {}}).first;
+    }
+    Prepared* p = nullptr;
+    for (auto& f : it->second.formats)
+        if (f.desc == format.desc) p = &f;
+    if (p == nullptr) {
+        p = &it->second.formats.emplace_back();
+        p->desc = format.desc;
+        p->buffer = Tensor::empty({static_cast<std::int64_t>(floats_for(format.desc))});
+    } else if (p->version == w->version && p->source == w->value.data()) {
+        return p->buffer.data();
+    }
+    if (!p->buffer.unique()) p->buffer = Tensor::empty(p->buffer.shape());
+    format.reorder.set(DNNL_ARG_FROM, w->value.data()).set(DNNL_ARG_TO, p->buffer.data()).run();
+    p->version = w->version;
+    p->source = w->value.data();
+    ++g_weight_reorders;
+    return p->buffer.data();
+}
+
+struct ConvNode : Node {
+    ConvEntry* prims = nullptr;
+    bool has_bias = false;
+
+    void backward(const Tensor& gout) override {
+        const Tensor& x = input_value(0);
+        if (needs_grad(0)) {
+            Tensor gx = Tensor::empty(x.shape());
+            prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())
+                .set(DNNL_ARG_WEIGHTS, weights_in_format(inputs[1], prims->backward_data_weights))
+                .set(DNNL_ARG_DIFF_SRC, gx.data())
+                .run();
+            accumulate_grad(*inputs[0], gx);
+        }
+        if (needs_grad(1) || (has_bias && needs_grad(2))) {
+            const Shape& wshape = input_value(1).shape();
+            Tensor gw = Tensor::empty(wshape);
+            Tensor gw_blocked =
+                prims->diff_weights_plain ? gw : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
+            Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
+            prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+                .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
+            if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
+            prims->backward_weights.run();
+            if (!prims->diff_weights_plain) {
+                prims->reorder_diff_weights.set(DNNL_ARG_FROM, gw_blocked.data()).set(DNNL_ARG_TO, gw.data()).run();
+                ++g_diff_weight_reorders;
+            }
+            accumulate_grad(*inputs[1], gw);
+            if (has_bias) accumulate_grad(*inputs[2], gb);
+        }
+    }
+    const char* name() const override { return "conv2d"; }
+};
+
+}  // namespace
+
+std::uint64_t weight_reorder_count() { return g_weight_reorders; }
+std::uint64_t diff_weight_reorder_count() { return g_diff_weight_reorders; }
+void release_prepared_weights() { prepared_weights().clear(); }
+
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options) {
+    if (x.value().rank() != 4) fail("conv2d: input must be NHWC [N, H, W, C], got {}", x.shape().str());
+    if (w.value().rank() != 4) fail("conv2d: weight must be OIHW [O, C, kh, kw], got {}", w.shape().str());
+    if (x.dim(3) != w.dim(1))
+        fail("conv2d: input {} has {} channels but weight {} expects {}", x.shape().str(), x.dim(3), w.shape().str(),
+             w.dim(1));
+    const bool bias = b.defined();
+    if (bias && (b.value().rank() != 1 || b.dim(0) != w.dim(0)))
+        fail("conv2d: bias {} does not match weight {} (expected [{}])", b.shape().str(), w.shape().str(), w.dim(0));
+    if (options.stride < 1) fail("conv2d: stride must be >= 1, got {}", options.stride);
+    if (options.padding < 0) fail("conv2d: padding must be >= 0, got {}", options.padding);
+    ConvGeometry g{};
+    g.n = x.dim(0), g.h = x.dim(1), g.w = x.dim(2), g.c = x.dim(3);
+    g.o = w.dim(0), g.kh = w.dim(2), g.kw = w.dim(3);
+    g.stride = options.stride, g.pad = options.padding, g.bias = bias;
+    if (g.kh < 1 || g.kw < 1 || g.o < 1 || g.c < 1 || g.n < 1)
+        fail("conv2d: empty input {} or weight {}", x.shape().str(), w.shape().str());
+    if (g.kh > g.h + 2 * g.pad || g.kw > g.w + 2 * g.pad)
+        fail("conv2d: kernel {}x{} is larger than the padded input {}x{} (input {}, padding {})", g.kh, g.kw,
+             g.h + 2 * g.pad, g.w + 2 * g.pad, x.shape().str(), g.pad);
+    g.ho = (g.h + 2 * g.pad - g.kh) / g.stride + 1;
+    g.wo = (g.w + 2 * g.pad - g.kw) / g.stride + 1;
+
+    const bool graph = needs_graph({&x, &w, &b});
+    ConvEntry& prims = entry(g, graph);
+    Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
+    prims.forward.set(DNNL_ARG_SRC, x.value().data())
+        .set(DNNL_ARG_WEIGHTS, weights_in_format(w.impl(), prims.forward_weights))
+        .set(DNNL_ARG_DST, y.data());
+    if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
+    prims.forward.run();
+    std::shared_ptr<ConvNode> node;
+    if (graph) {
+        node = std::make_shared<ConvNode>();
+        node->prims = &prims;
+        node->has_bias = bias;
+    }
+    return make_output(std::move(y), std::move(node), {&x, &w, &b});
+}
+
+}  // namespace lskd::ops

@@ -1,0 +1,116 @@
+#include "framework/ops/pooling.hpp"
+
+#include <memory>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+#include "framework/dnnl/context.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+
+namespace lskd::ops::detail {
+namespace {
+
+using namespace dnnl;
+using dnnl_ctx::BoundPrimitive;
+
+struct PoolEntry {
+    BoundPrimitive forward;
+    BoundPrimitive backward;
+    std::size_t workspace_bytes = 0;  // max-pooling in training only
+};
+
+algorithm to_dnnl(PoolAlgorithm a) {
+    switch (a) {
+        case PoolAlgorithm::max: return algorithm::pooling_max;
+        case PoolAlgorithm::avg_include_padding: return algorithm::pooling_avg_include_padding;
+        case PoolAlgorithm::avg_exclude_padding: return algorithm::pooling_avg_exclude_padding;
+    }
+    return algorithm::pooling_max;
+}
+
+PoolEntry make_entry(PoolAlgorithm a, const Shape& in, const Shape& out, const PoolWindow& win, bool training) {
+    const auto src = dnnl_ctx::md_nhwc(in[0], in[1], in[2], in[3]);
+    const auto dst = dnnl_ctx::md_nhwc(out[0], out[1], out[2], out[3]);
+    const memory::dims strides{win.stride_h, win.stride_w}, kernel{win.kh, win.kw}, pad{win.pad_h, win.pad_w};
+    const auto attr = dnnl_ctx::scratchpad_attr();
+    const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
+    pooling_forward::primitive_desc fwd(pooling_forward::desc(prop, to_dnnl(a), src, dst, strides, kernel, pad, pad),
+                                        attr, dnnl_ctx::engine());
+    PoolEntry e;
+    const memory::desc ws = training ? fwd.workspace_desc() : memory::desc();
+    e.workspace_bytes = ws.get_size();
+    e.forward = BoundPrimitive(pooling_forward(fwd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}, {DNNL_ARG_WORKSPACE, ws}},
+                               fwd.scratchpad_desc());
+    if (!training) return e;
+    pooling_backward::primitive_desc bwd(pooling_backward::desc(to_dnnl(a), src, dst, strides, kernel, pad, pad), attr,
+                                         dnnl_ctx::engine(), fwd);
+    e.backward = BoundPrimitive(pooling_backward(bwd),
+                                {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WORKSPACE, ws}, {DNNL_ARG_DIFF_SRC, src}},
+                                bwd.scratchpad_desc());
+    return e;
+}
+
+PoolEntry& entry(OpKind kind, PoolAlgorithm a, const Shape& in, const Shape& out, const PoolWindow& win,
+                 bool training) {
+    static dnnl_ctx::PrimitiveCache<PoolEntry> cache;
+    return cache.get({static_cast<std::uint32_t>(kind),
+                      {static_cast<std::int64_t>(a), in[0], in[1], in[2], in[3], win.kh, win.kw, win.stride_h,
+                       win.stride_w, win.pad_h, win.pad_w, training}},
+                     [&] { return make_entry(a, in, out, win, training); });
+}
+
+struct PoolNode : Node {
+    PoolEntry* prims = nullptr;
+    Tensor workspace;  // max-pooling's argmax record, or undefined
+    const char* op = "";
+
+    void backward(const Tensor& gout) override {
+        Tensor gx = Tensor::empty(input_value(0).shape());
+        prims->backward.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_DIFF_SRC, gx.data());
+        if (workspace.defined()) prims->backward.set(DNNL_ARG_WORKSPACE, workspace.data());
+        prims->backward.run();
+        accumulate_grad(*inputs[0], gx);
+    }
+    const char* name() const override { return op; }
+};
+
+}  // namespace
+
+void check_pool_options(const char* op, const Variable& x, std::int64_t kernel, std::int64_t stride,
+                        std::int64_t padding) {
+    if (x.value().rank() != 4) fail("{}: input must be NHWC [N, H, W, C], got {}", op, x.shape().str());
+    if (x.value().numel() == 0) fail("{}: empty input {}", op, x.shape().str());
+    if (kernel < 1) fail("{}: kernel must be >= 1, got {}", op, kernel);
+    if (stride < 1) fail("{}: stride must be >= 1, got {}", op, stride);
+    if (padding < 0 || 2 * padding > kernel)
+        fail("{}: padding must be in [0, kernel/2] = [0, {}], got {}", op, kernel / 2, padding);
+    if (kernel > x.dim(1) + 2 * padding || kernel > x.dim(2) + 2 * padding)
+        fail("{}: kernel {} is larger than the padded input {}x{} (input {}, padding {})", op, kernel,
+             x.dim(1) + 2 * padding, x.dim(2) + 2 * padding, x.shape().str(), padding);
+}
+
+Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win) {
+    const Shape& in = x.shape();
+    const Shape out{in[0], pooled_size(in[1], win.kh, win.stride_h, win.pad_h),
+                    pooled_size(in[2], win.kw, win.stride_w, win.pad_w), in[3]};
+    const bool graph = needs_graph({&x});
+    PoolEntry& prims = entry(kind, algorithm, in, out, win, graph);
+    Tensor y = Tensor::empty(out);
+    Tensor workspace;
+    prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data());
+    if (prims.workspace_bytes > 0) {
+        workspace = Tensor::empty({static_cast<std::int64_t>(prims.workspace_bytes / sizeof(float) + 1)});
+        prims.forward.set(DNNL_ARG_WORKSPACE, workspace.data());
+    }
+    prims.forward.run();
+    std::shared_ptr<PoolNode> node;
+    if (graph) {
+        node = std::make_shared<PoolNode>();
+        node->prims = &prims;
+        node->workspace = std::move(workspace);
+        node->op = op_name(kind);
+    }
+    return make_output(std::move(y), std::move(node), {&x});
+}
+
+}  // namespace lskd::ops::detail
