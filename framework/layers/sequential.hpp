@@ -1,0 +1,33 @@
+// nn::Sequential: submodules applied in order, named "0", "1", ... by position unless given a name, so
+// their parameters read `0.weight`, `features.3.bias`, ...
+#pragma once
+#include <cstddef>
+#include <initializer_list>
+#include <memory>
+#include <string>
+
+#include "framework/layers/module.hpp"
+
+namespace lskd::nn {
+
+class Sequential : public Module {
+public:
+    Sequential() = default;
+    Sequential(std::initializer_list<std::shared_ptr<Module>> modules);
+
+    template <typename M>
+    std::shared_ptr<M> append(std::shared_ptr<M> module) {
+        return register_module(std::to_string(size()), std::move(module));
+    }
+    template <typename M>
+    std::shared_ptr<M> append(std::string name, std::shared_ptr<M> module) {
+        return register_module(std::move(name), std::move(module));
+    }
+
+    Variable forward(const Variable& x) override;
+
+    std::size_t size() const { return named_children().size(); }
+    Module& operator[](std::size_t i) const { return *named_children().at(i).second; }
+};
+
+}  // namespace lskd::nn

@@ -1,0 +1,125 @@
+#include "framework/optim/sgd.hpp"
+
+#include <cstdint>
+#include <unordered_set>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "framework/core/error.hpp"
+
+namespace lskd::optim {
+namespace {
+
+// Below this size a parameter is updated on the calling thread; above, TBB splits it. The update is
+// elementwise, so the result does not depend on the split.
+constexpr std::int64_t kParallelMin = 1 << 16;
+
+struct Coefficients {
+    float lr, weight_decay, momentum, one_minus_dampening;
+    bool nesterov;
+};
+
+// PyTorch's _single_tensor_sgd on elements [begin, end), operation by operation in float.
+void update(float* p, const float* grad, float* buf, bool started, const Coefficients& c, std::int64_t begin,
+            std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+        float g = grad[i];
+        if (c.weight_decay != 0.0f) g = g + c.weight_decay * p[i];
+        if (buf != nullptr) {
+            buf[i] = started ? c.momentum * buf[i] + c.one_minus_dampening * g : g;
+            g = c.nesterov ? g + c.momentum * buf[i] : buf[i];
+        }
+        p[i] = p[i] - c.lr * g;
+    }
+}
+
+}  // namespace
+
+SGD::SGD(std::vector<nn::NamedParameter> params, SgdOptions options) : options_(options) {
+    if (!(options.lr > 0.0)) fail("SGD: lr must be > 0, got {}", options.lr);
+    if (!(options.momentum >= 0.0)) fail("SGD: momentum must be >= 0, got {}", options.momentum);
+    if (!(options.weight_decay >= 0.0)) fail("SGD: weight_decay must be >= 0, got {}", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0))
+        fail("SGD: Nesterov momentum needs momentum > 0 and zero dampening (as PyTorch)");
+    std::unordered_set<std::string> names;
+    std::unordered_set<const VarImpl*> vars;
+    slots_.reserve(params.size());
+    for (auto& p : params) {
+        if (!p.var.defined()) fail("SGD: parameter '{}' is undefined", p.name);
+        if (!names.insert(p.name).second) fail("SGD: parameter name '{}' appears twice", p.name);
+        if (!vars.insert(p.var.impl().get()).second) fail("SGD: parameter '{}' is listed twice", p.name);
+        const bool decay = options.decay_biases_and_norm || p.kind == nn::ParamKind::weight;
+        Tensor momentum = options.momentum != 0.0 ? Tensor::zeros(p.var.shape()) : Tensor();
+        slots_.push_back({std::move(p), std::move(momentum), false, decay});
+    }
+}
+
+void SGD::step() {
+    for (Slot& s : slots_) {
+        Variable& var = s.param.var;
+        const Tensor& grad = var.grad();
+        if (!grad.defined()) continue;
+        if (!(grad.shape() == var.shape()))
+            fail("SGD: gradient of '{}' has shape {}, the parameter {}", s.param.name, grad.shape().str(),
+                 var.shape().str());
+        const Coefficients c{static_cast<float>(options_.lr),
+                             s.decay ? static_cast<float>(options_.weight_decay) : 0.0f,
+                             static_cast<float>(options_.momentum), static_cast<float>(1.0 - options_.dampening),
+                             options_.nesterov};
+        float* p = var.value().data();
+        float* buf = s.momentum.defined() ? s.momentum.data() : nullptr;
+        const bool started = s.started;
+        const std::int64_t n = var.value().numel();
+        if (n < kParallelMin) {
+            update(p, grad.data(), buf, started, c, 0, n);
+        } else {
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, kParallelMin / 4), [&](const auto& r) {
+                update(p, grad.data(), buf, started, c, r.begin(), r.end());
+            });
+        }
+        s.started = buf != nullptr;
+        var.bump_version();
+    }
+}
+
+void SGD::zero_grad() {
+    for (Slot& s : slots_) s.param.var.grad() = Tensor();
+}
+
+void SGD::set_lr(double lr) {
+    if (!(lr >= 0.0)) fail("SGD: lr must be >= 0, got {}", lr);
+    options_.lr = lr;
+}
+
+std::size_t SGD::find_slot(const std::string& name) const {
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].param.name == name) return i;
+    fail("SGD state: '{}' is not a parameter of this optimizer", name);
+}
+
+nn::StateDict SGD::state() const {
+    nn::StateDict out;
+    for (const Slot& s : slots_)
+        if (s.started) out[s.param.name] = s.momentum.clone();
+    return out;
+}
+
+void SGD::load_state(const nn::StateDict& state) {
+    if (options_.momentum == 0.0 && !state.empty())
+        fail("SGD state: an optimizer without momentum keeps no state, got '{}'", state.begin()->first);
+    for (const auto& [name, buf] : state) {
+        const Slot& s = slots_[find_slot(name)];
+        if (!buf.defined() || !(buf.shape() == s.momentum.shape()))
+            fail("SGD state: momentum of '{}' has shape {}, the parameter {}", name,
+                 buf.defined() ? buf.shape().str() : "undefined", s.momentum.shape().str());
+    }
+    for (Slot& s : slots_) s.started = false;
+    for (const auto& [name, buf] : state) {
+        Slot& s = slots_[find_slot(name)];
+        s.momentum.copy_from(buf);
+        s.started = true;
+    }
+}
+
+}  // namespace lskd::optim

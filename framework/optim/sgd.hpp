@@ -1,0 +1,57 @@
+// optim::SGD: stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, with
+// PyTorch's torch.optim.SGD update rule, and a momentum state that checkpoints by parameter name.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "framework/layers/module.hpp"
+
+namespace lskd::optim {
+
+struct SgdOptions {
+    double lr = 0.0;  // must be set (> 0)
+    double momentum = 0.0;
+    double dampening = 0.0;
+    bool nesterov = false;
+    double weight_decay = 0.0;
+    // false: no weight decay on ParamKind::bias and ParamKind::norm parameters.
+    bool decay_biases_and_norm = true;
+};
+
+// Per parameter p with gradient ∇ (parameters whose gradient is undefined are skipped):
+//   g = ∇ + wd·p;  with momentum: buf = g on the first step, else momentum·buf + (1 − dampening)·g,
+//   then g = nesterov ? g + momentum·buf : buf;  finally p −= lr·g, in float, in that order.
+class SGD {
+public:
+    using Options = SgdOptions;
+
+    SGD(std::vector<nn::NamedParameter> params, SgdOptions options);
+
+    // Updates every parameter that has a gradient and bumps its version.
+    void step();
+    void zero_grad();
+    void set_lr(double lr);
+    double lr() const { return options_.lr; }
+    const SgdOptions& options() const { return options_; }
+
+    // Copies of the momentum buffers that have started, by parameter name. The learning rate is not part of
+    // the state: it comes from the schedule at the resumed step.
+    nn::StateDict state() const;
+    // Restores buffers exported by state(): listed parameters resume their momentum, the others start
+    // afresh at their next step. Unknown names and shape mismatches are Errors (nothing is changed then).
+    void load_state(const nn::StateDict& state);
+
+private:
+    struct Slot {
+        nn::NamedParameter param;
+        Tensor momentum;      // allocated once, when momentum != 0
+        bool started = false; // whether momentum holds a buffer (PyTorch: the state entry exists)
+        bool decay;
+    };
+    std::size_t find_slot(const std::string& name) const;
+
+    std::vector<Slot> slots_;
+    SgdOptions options_;
+};
+
+}  // namespace lskd::optim
