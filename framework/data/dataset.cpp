@@ -1,0 +1,153 @@
+#include "framework/data/dataset.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include <tbb/parallel_invoke.h>
+
+#include "framework/core/error.hpp"
+#include "framework/data/cifar_reader.hpp"
+#include "framework/data/class_names.hpp"
+#include "framework/data/idx_reader.hpp"
+#include "framework/data/split.hpp"
+#include "framework/data/subset.hpp"
+
+namespace lskd::data {
+namespace {
+
+struct Files {
+    ImageSet train;  // before the validation split
+    ImageSet test;
+};
+
+// Runs the two reads side by side: decompressing the training images dominates, and the test files fit beside it.
+Files read_both(const auto& read_train, const auto& read_test) {
+    Files files;
+    tbb::parallel_invoke([&] { files.train = read_train(); }, [&] { files.test = read_test(); });
+    return files;
+}
+
+// The .gz file if present, else the raw one, as both are common.
+std::filesystem::path idx_file(const std::filesystem::path& dir, const std::string& base) {
+    for (const auto& name : {base + ".gz", base})
+        if (std::filesystem::exists(dir / name)) return dir / name;
+    fail("{}: missing file (looked for {} and {}.gz)", (dir / base).string(), base, base);
+}
+
+Files read_idx_dir(const std::filesystem::path& dir, const IdxExpectations& expect) {
+    const auto train_images = idx_file(dir, "train-images-idx3-ubyte");
+    const auto train_labels = idx_file(dir, "train-labels-idx1-ubyte");
+    const auto test_images = idx_file(dir, "t10k-images-idx3-ubyte");
+    const auto test_labels = idx_file(dir, "t10k-labels-idx1-ubyte");
+    Files files = read_both([&] { return read_idx(train_images, train_labels, expect); },
+                            [&] { return read_idx(test_images, test_labels, expect); });
+    if (files.test.height != files.train.height || files.test.width != files.train.width)
+        fail("{}: wrong image size: {}x{}, but the training images are {}x{}", test_images.string(), files.test.height,
+             files.test.width, files.train.height, files.train.width);
+    return files;
+}
+
+int max_label_plus_one(const Files& files) {
+    std::int32_t top = 0;
+    for (const ImageSet* set : {&files.train, &files.test})
+        for (std::int32_t y : set->labels) top = std::max(top, y);
+    return top + 1;
+}
+
+struct Loaded {
+    Files files;
+    int num_classes;
+    std::vector<std::string> class_names;
+    AugmentSpec augment;
+};
+
+constexpr IdxExpectations kDigitLike{28, 28, 10};
+const AugmentSpec kCifarAugment{4, 32, true};
+
+Loaded read_fashion_mnist(const std::filesystem::path& dir) {
+    return {read_idx_dir(dir, kDigitLike), 10, fashion_mnist_class_names(), AugmentSpec::shift(2)};
+}
+
+Loaded read_mnist(const std::filesystem::path& dir) {
+    return {read_idx_dir(dir, kDigitLike), 10, numbered_class_names(10), AugmentSpec::shift(2)};
+}
+
+Loaded read_any_idx(const std::filesystem::path& dir) {
+    Files files = read_idx_dir(dir, {});
+    const int k = max_label_plus_one(files);
+    return {std::move(files), k, numbered_class_names(k), AugmentSpec::shift(2)};
+}
+
+Loaded read_cifar10(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> train;
+    for (int i = 1; i <= 5; ++i) train.push_back(dir / ("data_batch_" + std::to_string(i) + ".bin"));
+    const std::array test{dir / "test_batch.bin"};
+    return {read_both([&] { return read_cifar(train, CifarKind::cifar10); },
+                      [&] { return read_cifar(test, CifarKind::cifar10); }),
+            10, cifar10_class_names(), kCifarAugment};
+}
+
+Loaded read_cifar100(const std::filesystem::path& dir) {
+    const std::array train{dir / "train.bin"};
+    const std::array test{dir / "test.bin"};
+    // The binary distribution ships the names beside the batches; without them the classes are numbered.
+    const auto names = dir / "fine_label_names.txt";
+    return {read_both([&] { return read_cifar(train, CifarKind::cifar100); },
+                      [&] { return read_cifar(test, CifarKind::cifar100); }),
+            100, std::filesystem::exists(names) ? read_class_names(names, 100) : numbered_class_names(100),
+            kCifarAugment};
+}
+
+struct Source {
+    std::string_view name;
+    Loaded (*read)(const std::filesystem::path& dir);
+};
+
+constexpr std::array<Source, 5> kSources{{{"fashion-mnist", read_fashion_mnist},
+                                          {"mnist", read_mnist},
+                                          {"idx", read_any_idx},
+                                          {"cifar10", read_cifar10},
+                                          {"cifar100", read_cifar100}}};
+
+const Source& source_named(const std::string& name) {
+    for (const Source& s : kSources)
+        if (s.name == name) return s;
+    std::string known;
+    for (const Source& s : kSources) known += (known.empty() ? "" : ", ") + std::string(s.name);
+    fail("unknown data set '{}' (expected one of: {})", name, known);
+}
+
+}  // namespace
+
+Dataset load_dataset(const DatasetSpec& spec) {
+    const Source& source = source_named(spec.name);
+    std::filesystem::path dir = spec.dir;
+    if (dir.empty()) {
+        if (spec.name != "fashion-mnist") fail("data set '{}' needs a data directory (--data-dir)", spec.name);
+        dir = kFashionMnistDir;
+    }
+    if (!std::filesystem::is_directory(dir))
+        fail("{}: data directory of '{}' {}", dir.string(), spec.name,
+             std::filesystem::exists(dir) ? "is not a directory" : "does not exist");
+
+    Loaded loaded = source.read(dir);
+    Dataset ds;
+    ds.name = spec.name;
+    ds.dir = dir;
+    ds.num_classes = loaded.num_classes;
+    ds.class_names = std::move(loaded.class_names);
+    ds.default_augment = loaded.augment;
+    TrainValSplit split = split_validation(loaded.files.train, spec.val_size, spec.seed);
+    ds.train = std::move(split.train);
+    ds.val = std::move(split.val);
+    ds.test = std::move(loaded.files.test);
+    if (spec.max_train != 0 && spec.max_train < ds.train.size())
+        ds.train = take(ds.train, balanced_subset(ds.train.labels, ds.num_classes, spec.max_train, spec.seed));
+    if (spec.max_test != 0 && spec.max_test < ds.test.size())
+        ds.test = take(ds.test, balanced_subset(ds.test.labels, ds.num_classes, spec.max_test, spec.seed));
+    ds.normalization = compute_normalization(ds.train);
+    return ds;
+}
+
+}  // namespace lskd::data

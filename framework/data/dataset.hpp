@@ -1,0 +1,45 @@
+// load_dataset, the one entry point to the data lskd trains on: reads a named set's train and test files from a
+// directory (nothing is downloaded), carves the validation split out of training by seed, optionally subsamples,
+// and computes the normalisation on the training split only. Bad input throws one lskd::Error naming the file.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "framework/data/augment.hpp"
+#include "framework/data/image_set.hpp"
+#include "framework/data/normalization.hpp"
+
+namespace lskd::data {
+
+// Where Debian's dataset-fashion-mnist package installs the default data.
+inline const std::filesystem::path kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+struct DatasetSpec {
+    // fashion-mnist, mnist (IDX files, 28x28, 10 classes), idx (any IDX pair: classes 0..max label),
+    // cifar10 (data_batch_1..5.bin, test_batch.bin) or cifar100 (train.bin, test.bin, fine labels).
+    std::string name = "fashion-mnist";
+    std::filesystem::path dir;     // empty: kFashionMnistDir for fashion-mnist; the other sets need one
+    std::size_t val_size = 10000;  // carved from the training files; 0 leaves no validation split
+    std::uint64_t seed = 0;
+    std::size_t max_train = 0;     // if nonzero, a class-balanced subsample of the training split (after the
+    std::size_t max_test = 0;      // validation split is carved, so it does not move); likewise for the test set
+};
+
+struct Dataset {
+    std::string name;
+    std::filesystem::path dir;
+    int num_classes = 0;
+    std::vector<std::string> class_names;
+    ImageSet train;
+    ImageSet val;
+    ImageSet test;
+    Normalization normalization;  // of the training split
+    AugmentSpec default_augment;  // shift 2 for 28x28 sets; pad 4, crop 32 and flip for CIFAR
+};
+
+Dataset load_dataset(const DatasetSpec& spec);
+
+}  // namespace lskd::data
