@@ -1,0 +1,34 @@
+// CIFAR ResNets (He et al. 2016, §4.2): conv3×3-16, BN, ReLU, then three stages of n basic blocks with
+// 16, 32 and 64 channels (stride 2 entering stages 2 and 3), global average pool, fc-K: depth 6n + 2
+// (resnet-20/32/56 for n = 3/5/9). Where a block changes shape its shortcut is a 1×1 convolution with batch
+// norm (option B), since lskd has no zero-padding shortcut op. Penultimate: the 64 pooled features.
+#pragma once
+#include <memory>
+
+#include "framework/core/random.hpp"
+#include "framework/layers/sequential.hpp"
+#include "models/classifier.hpp"
+#include "models/model_registry.hpp"
+
+namespace lskd::models {
+
+class BasicBlock : public nn::Module {
+public:
+    BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride);
+    Variable forward(const Variable& x) override;
+
+private:
+    std::shared_ptr<nn::Module> conv1_, bn1_, conv2_, bn2_;
+    std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
+};
+
+class ResNetCifar : public Classifier {
+public:
+    ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_per_stage, std::int64_t num_classes);
+    Variable features(const Variable& x) override;
+
+private:
+    std::shared_ptr<nn::Sequential> body_;
+};
+
+}  // namespace lskd::models
