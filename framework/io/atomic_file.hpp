@@ -1,0 +1,49 @@
+// lskd::io::AtomicFile: builds an HDF5 file under a temporary name beside its target and renames it over
+// the target only once it is complete and on disk, so readers see the old file or the new one, never half.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "framework/io/h5_file.hpp"
+
+namespace lskd::io {
+
+class AtomicFile {
+public:
+    // Starts an empty file at "<path>.tmp.<pid>".
+    static AtomicFile create(const std::string& path);
+    // Starts from a copy of the existing HDF5 file at `path`, which stays untouched until commit().
+    static AtomicFile update(const std::string& path);
+
+    AtomicFile(AtomicFile&& other) noexcept;
+    AtomicFile& operator=(AtomicFile&&) = delete;
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    // Without a commit(), closes and deletes the temporary file; the target is left as it was.
+    ~AtomicFile();
+
+    H5File& file() { return file_; }
+    const std::string& path() const { return path_; }
+    const std::string& temp_path() const { return temp_; }
+
+    // Closes the file (checking the close: a full disk may first show there), fsyncs it, renames it over
+    // the target and fsyncs the directory so the rename itself survives a crash. If it throws before the
+    // rename, the temporary file is deleted and the target is untouched.
+    void commit();
+
+private:
+    AtomicFile(std::string path, std::string temp, H5File file);
+
+    std::string path_;
+    std::string temp_;
+    H5File file_;
+    bool pending_ = true;  // the temporary file still exists and is ours to delete
+};
+
+// Writes a new file at `path` with `fill`; `path` keeps its old contents if anything throws.
+void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill);
+// Applies `edit` to a copy of the HDF5 file at `path` and puts the copy in its place; `path` keeps its old
+// contents if anything throws. The copy costs the file's size in I/O.
+void update_atomic(const std::string& path, const std::function<void(H5File&)>& edit);
+
+}  // namespace lskd::io

@@ -1,0 +1,127 @@
+// Internals shared by the lskd::io sources (not part of the API): owned HDF5 ids, the session guard every
+// entry point takes, error capture from HDF5's stack, path spelling, and the element types lskd stores.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hdf5.h>
+
+#include "framework/core/error.hpp"
+#include "framework/io/h5_file.hpp"
+
+namespace lskd::io::detail {
+
+static_assert(sizeof(hid_t) == sizeof(std::int64_t), "H5File keeps its hid_t in an int64");
+
+// Taken by every public function for its whole duration. It keeps the error stack untouched between a
+// failing call and its capture (other threads' calls would otherwise clear it on a build without
+// thread safety), and turns off HDF5's printing of errors on this thread, which is a per-thread setting.
+class Session {
+public:
+    Session();
+
+private:
+    std::lock_guard<std::recursive_mutex> lock_;
+};
+
+// HDF5's most specific error description on this thread's stack, then clears the stack. Must run right
+// after the failing call: any later HDF5 API call resets the stack.
+std::string innermost_error();
+
+// Throws "<file>: <what>: <innermost HDF5 error>".
+[[noreturn]] void fail_h5(std::string_view file, std::string_view what);
+
+// An owned HDF5 id, closed by its close function when it goes out of scope.
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle() = default;
+    Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+    Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = -1; }
+    Handle& operator=(Handle&& other) noexcept;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    ~Handle();
+
+    hid_t get() const { return id_; }
+    // Closes now and reports failure: closing a dataset flushes its chunk cache to the file, so this
+    // is where a full disk can surface.
+    herr_t close();
+
+private:
+    hid_t id_ = -1;
+    Closer closer_ = nullptr;
+};
+
+// Owns `id`, the result of an HDF5 call, or throws "<file>: <what>: <reason>" when that call failed.
+Handle checked(hid_t id, Handle::Closer closer, std::string_view file, std::string_view what);
+
+// "/a/b" for "a/b", "/a/b/" and "//a//b"; "/" for "" and "/".
+std::string normalize(std::string_view path);
+
+enum class ObjectKind { missing, group, dataset, other };
+// What `path` (normalized) names in the file: follows each component, so a missing intermediate group,
+// a dataset used as a group and a dangling link all read as missing rather than failing.
+ObjectKind object_kind(hid_t file, std::string_view file_path, const std::string& path);
+
+// The extent of a dataset or attribute: its dims (empty for a scalar) and element count.
+struct Extent {
+    Dims dims;
+    std::int64_t count = 1;
+};
+Extent extent_of(hid_t space, std::string_view file_path, std::string_view what);
+// Element count of `dims`, failing on negative sizes and on overflow.
+std::int64_t element_count(const Dims& dims, std::string_view file_path, std::string_view what);
+// A scalar dataspace for empty dims, a simple one otherwise.
+Handle make_space(const Dims& dims, std::string_view file_path, std::string_view what);
+
+// Chunk shape for a dataset: whole trailing rows, as many leading rows as fit in about 1 MiB.
+Dims chunk_shape(const Dims& dims, std::size_t element_bytes);
+// Creation properties for a dataset of `dims` and stored `type`: chunked, shuffled and deflated, with a
+// checksum per chunk of numbers; contiguous for a scalar or a dataset with no elements, which cannot be
+// chunked.
+Handle dataset_properties(const Dims& dims, hid_t type, std::string_view file_path, std::string_view what);
+
+// Plural description of an HDF5 type class for messages: "strings", "integers", "compound values", ...
+std::string_view class_description(H5T_class_t cls);
+
+template <Element T>
+hid_t memory_type();
+template <Element T>
+hid_t file_type();
+// "float32", "int64", ... for messages.
+template <Element T>
+std::string_view type_name();
+
+// Runs `allocate` for `count` elements, turning a failed allocation into an Error: a damaged file can
+// claim any size.
+template <typename F>
+auto allocating(std::string_view file_path, std::string_view what, std::int64_t count, F&& allocate) {
+    try {
+        // 16 bytes bounds every element type read here, so byte counts below cannot overflow.
+        if (count <= PTRDIFF_MAX / 16) return allocate();
+    } catch (const std::bad_alloc&) {
+    } catch (const std::length_error&) {
+    }
+    fail("{}: {} is too large to read ({} elements)", file_path, what, count);
+}
+
+// A variable-length UTF-8 string type (the type h5py writes for str).
+Handle utf8_string_type(std::string_view file_path);
+// Throws unless every value can be stored and read back by h5py: no NUL bytes, valid UTF-8.
+void check_storable(const std::vector<std::string>& values, std::string_view file_path,
+                    std::string_view what);
+// Reads `count` strings of stored type `stored` (variable- or fixed-length) with `read(mem_type, buffer)`,
+// which wraps H5Dread or H5Aread and returns its status.
+std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::string_view file_path,
+                                            std::string_view what,
+                                            const std::function<herr_t(hid_t, void*)>& read);
+
+}  // namespace lskd::io::detail

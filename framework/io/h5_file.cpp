@@ -1,0 +1,203 @@
+// H5File: opening, creating and closing files, and the group structure inside them.
+#include "framework/io/h5_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "framework/core/error.hpp"
+#include "framework/io/h5_detail.hpp"
+#include "framework/io/posix_files.hpp"
+
+namespace lskd::io {
+namespace {
+
+using detail::checked;
+using detail::fail_h5;
+using detail::Handle;
+using detail::ObjectKind;
+using posix::errno_text;
+
+Handle file_access(const std::string& path) {
+    Handle fapl = checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path, "cannot make file access properties");
+    // The 1.10 format checksums all of its metadata, chunk indexes included, so damage is reported rather
+    // than misread (the 1.8 format's chunk B-trees have no checksum). HDF5 1.10+ and h5py built on it read it.
+    if (H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0 ||
+        // Closing the file closes it for real, even if an object id leaked; the atomic rename relies on it.
+        H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG) < 0 ||
+        // Lock where the file system supports it, instead of failing where it does not (some NFS).
+        H5Pset_file_locking(fapl.get(), true, true) < 0)
+        fail_h5(path, "cannot set file access properties");
+    return fapl;
+}
+
+// POSIX checks before HDF5 sees the path, whose own messages for these cases are hard to read.
+void check_openable(const std::string& path, bool write) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        fail("{}: cannot open: {}", path, errno == ENOENT ? std::string("no such file") : errno_text(errno));
+    if (S_ISDIR(st.st_mode)) fail("{}: is a directory, not an HDF5 file", path);
+    const int fd = ::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) fail("{}: cannot open for {}: {}", path, write ? "writing" : "reading", errno_text(errno));
+    ::close(fd);
+    if (st.st_size == 0) fail("{}: not an HDF5 file (it is empty)", path);
+}
+
+void check_creatable(const std::string& path) {
+    posix::check_directory_of(path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) fail("{}: cannot create: {}", path, errno_text(errno));
+    ::close(fd);
+}
+
+}  // namespace
+
+H5File::H5File(std::string path, std::int64_t id, bool writable)
+    : path_(std::move(path)), id_(id), writable_(writable) {}
+
+H5File H5File::open_read(const std::string& path) { return open_existing(path, false); }
+
+H5File H5File::open_readwrite(const std::string& path) { return open_existing(path, true); }
+
+H5File H5File::open_existing(const std::string& path, bool write) {
+    detail::Session session;
+    check_openable(path, write);
+    Handle fapl = file_access(path);
+    const hid_t id = H5Fopen(path.c_str(), write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
+    if (id < 0) {
+        const std::string reason = detail::innermost_error();
+        if (H5Fis_hdf5(path.c_str()) == 0) fail("{}: not an HDF5 file", path);
+        H5Eclear2(H5E_DEFAULT);
+        fail("{}: cannot open HDF5 file{}: {}", path, write ? " for writing" : "", reason);
+    }
+    return H5File(path, id, write);
+}
+
+H5File H5File::create(const std::string& path) {
+    detail::Session session;
+    check_creatable(path);
+    Handle fapl = file_access(path);
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (id < 0) fail_h5(path, "cannot create HDF5 file");
+    return H5File(path, id, true);
+}
+
+H5File::H5File(H5File&& other) noexcept
+    : path_(std::move(other.path_)), id_(other.id_), writable_(other.writable_) {
+    other.id_ = -1;
+    other.writable_ = false;
+}
+
+H5File& H5File::operator=(H5File&& other) noexcept {
+    if (this != &other) {
+        H5File previous(std::move(*this));  // closes the file this handle held
+        path_ = std::move(other.path_);
+        id_ = other.id_;
+        writable_ = other.writable_;
+        other.id_ = -1;
+        other.writable_ = false;
+    }
+    return *this;
+}
+
+H5File::~H5File() {
+    if (id_ < 0) return;
+    try {
+        close();
+    } catch (const Error& e) {
+        spdlog::error("{}", e.what());
+    }
+}
+
+void H5File::flush() {
+    detail::Session session;
+    require_open();
+    if (writable_ && H5Fflush(id_, H5F_SCOPE_GLOBAL) < 0) fail_h5(path_, "cannot flush file");
+}
+
+void H5File::close() {
+    if (id_ < 0) return;
+    detail::Session session;
+    const hid_t id = id_;
+    id_ = -1;
+    writable_ = false;
+    if (H5Fclose(id) < 0) fail_h5(path_, "cannot close file, its contents may be incomplete");
+}
+
+void H5File::require_open() const {
+    if (id_ < 0) fail("{}: file is closed", path_);
+}
+
+void H5File::require_writable(std::string_view what, const std::string& object) const {
+    require_open();
+    if (!writable_) fail("{}: cannot {} '{}': file is open read-only", path_, what, object);
+}
+
+bool H5File::has(std::string_view path) const {
+    detail::Session session;
+    require_open();
+    return detail::object_kind(id_, path_, detail::normalize(path)) != ObjectKind::missing;
+}
+
+bool H5File::is_group(std::string_view path) const {
+    detail::Session session;
+    require_open();
+    return detail::object_kind(id_, path_, detail::normalize(path)) == ObjectKind::group;
+}
+
+bool H5File::is_dataset(std::string_view path) const {
+    detail::Session session;
+    require_open();
+    return detail::object_kind(id_, path_, detail::normalize(path)) == ObjectKind::dataset;
+}
+
+std::vector<std::string> H5File::children(std::string_view group) const {
+    detail::Session session;
+    require_open();
+    const std::string path = detail::normalize(group);
+    const ObjectKind kind = detail::object_kind(id_, path_, path);
+    if (kind == ObjectKind::missing) fail("{}: no group '{}'", path_, path);
+    if (kind != ObjectKind::group) fail("{}: '{}' is not a group", path_, path);
+    Handle g = checked(H5Gopen2(id_, path.c_str(), H5P_DEFAULT), H5Gclose, path_,
+                       fmt::format("cannot open group '{}'", path));
+    std::vector<std::string> names;
+    const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+        static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+        return 0;
+    };
+    if (H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names) < 0)
+        fail_h5(path_, fmt::format("cannot list group '{}'", path));
+    std::sort(names.begin(), names.end());  // the index is already sorted; this makes it a promise
+    return names;
+}
+
+void H5File::create_group(std::string_view group) {
+    detail::Session session;
+    const std::string path = detail::normalize(group);
+    require_writable("create group", path);
+    const ObjectKind kind = detail::object_kind(id_, path_, path);
+    if (kind == ObjectKind::group) return;
+    if (kind != ObjectKind::missing) fail("{}: cannot create group '{}': a dataset is there", path_, path);
+    const std::string what = fmt::format("cannot create group '{}'", path);
+    Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path_, what);
+    if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(path_, what);
+    checked(H5Gcreate2(id_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose, path_, what);
+}
+
+void H5File::remove(std::string_view object) {
+    detail::Session session;
+    const std::string path = detail::normalize(object);
+    require_writable("remove", path);
+    if (path == "/") fail("{}: cannot remove the root group", path_);
+    if (detail::object_kind(id_, path_, path) == ObjectKind::missing) fail("{}: no object '{}'", path_, path);
+    if (H5Ldelete(id_, path.c_str(), H5P_DEFAULT) < 0) fail_h5(path_, fmt::format("cannot remove '{}'", path));
+}
+
+}  // namespace lskd::io

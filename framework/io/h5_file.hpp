@@ -1,0 +1,136 @@
+// lskd::io::H5File: an open HDF5 file holding datasets, groups and attributes. Every failure is an
+// lskd::Error naming the file, the object and HDF5's own reason. Object paths are absolute ("a/b" = "/a/b").
+#pragma once
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "framework/tensor/tensor.hpp"
+
+namespace lskd::io {
+
+using Dims = std::vector<std::int64_t>;
+
+// The element types a dataset is written from and read into.
+template <typename T>
+concept Element = std::same_as<T, float> || std::same_as<T, double> || std::same_as<T, std::int32_t> ||
+                  std::same_as<T, std::int64_t> || std::same_as<T, std::uint8_t>;
+
+// A dataset read back: row-major values and the shape (empty for a scalar).
+template <Element T>
+struct Array {
+    Dims shape;
+    std::vector<T> values;
+};
+
+// What a dataset's elements are, so a reader of a table can tell string columns from numbers.
+enum class ValueKind { integer, floating, string, other };
+
+class H5File {
+public:
+    static constexpr int kAnyRank = -1;
+
+    static H5File open_read(const std::string& path);
+    static H5File open_readwrite(const std::string& path);
+    // Creates `path`, truncating an existing file. Files are written in the HDF5 1.10 format, whose
+    // metadata is checksummed; HDF5 1.10 or later (and h5py built on it) reads them.
+    static H5File create(const std::string& path);
+
+    H5File(H5File&& other) noexcept;
+    H5File& operator=(H5File&& other) noexcept;
+    H5File(const H5File&) = delete;
+    H5File& operator=(const H5File&) = delete;
+    // Closes the file. A failure here can only be logged, so a writer calls close() to see it.
+    ~H5File();
+
+    const std::string& path() const { return path_; }
+    bool is_open() const { return id_ >= 0; }
+    bool writable() const { return writable_; }
+    void flush();
+    // Writes everything out and closes, throwing if HDF5 could not: a full disk may show up only here.
+    // The handle is closed afterwards either way.
+    void close();
+
+    // --- Structure. Groups are created on demand by every write.
+    bool has(std::string_view path) const;
+    bool is_group(std::string_view path) const;
+    bool is_dataset(std::string_view path) const;
+    // Names of the links in a group, sorted bytewise ("epoch_10" before "epoch_2").
+    std::vector<std::string> children(std::string_view group = "/") const;
+    // Creates a group and its parents; nothing happens if the group exists.
+    void create_group(std::string_view path);
+    // Removes a dataset, or a group with everything below it. HDF5 does not shrink the file.
+    void remove(std::string_view path);
+    Dims shape(std::string_view dataset) const;
+    ValueKind value_kind(std::string_view dataset) const;
+
+    // --- Datasets. A write replaces a dataset already at `path` (but never a group) and stores the data
+    // chunked and compressed; scalars (empty dims) and datasets with a zero-sized dim are stored whole.
+    template <Element T>
+    void write(std::string_view path, const T* data, const Dims& dims);
+    template <Element T>
+    void write(std::string_view path, const std::vector<T>& values, const Dims& dims);
+    template <Element T>
+    void write(std::string_view path, const std::vector<T>& values) {
+        write(path, values.data(), Dims{static_cast<std::int64_t>(values.size())});
+    }
+    // Hands the tensor's storage straight to HDF5, without a copy.
+    void write(std::string_view path, const Tensor& tensor);
+    // Variable-length UTF-8 strings, one dimension (what h5py reads as str).
+    void write_strings(std::string_view path, const std::vector<std::string>& values);
+
+    // Reads converting through HDF5 (an int dataset reads as float), but only within numbers: strings,
+    // integers read from floats, and values out of T's range are errors. `rank`, if given, is checked.
+    template <Element T>
+    Array<T> read(std::string_view path, int rank = kAnyRank) const;
+    Tensor read_tensor(std::string_view path, int rank = kAnyRank) const;
+    // Variable- or fixed-length strings of any rank, flattened.
+    std::vector<std::string> read_strings(std::string_view path) const;
+
+    // --- Attributes, on any group or dataset ("/" is the root). Setting replaces an attribute.
+    bool has_attr(std::string_view object, std::string_view name) const;
+    std::vector<std::string> attr_names(std::string_view object) const;
+    void remove_attr(std::string_view object, std::string_view name);
+
+    void set_attr(std::string_view object, std::string_view name, const std::vector<std::string>& values);
+    void set_attr(std::string_view object, std::string_view name, double value);
+    void set_attr(std::string_view object, std::string_view name, std::int64_t value);
+    // Anything string-like; a template so that a braced list of literals picks the list overload.
+    template <typename S>
+        requires std::convertible_to<const S&, std::string_view>
+    void set_attr(std::string_view object, std::string_view name, const S& value) {
+        set_string_attr(object, name, std::string_view(value));
+    }
+    // Any other integer, so that an int is not ambiguous between double and int64.
+    template <std::integral I>
+        requires(!std::same_as<I, bool> && !std::same_as<I, std::int64_t>)
+    void set_attr(std::string_view object, std::string_view name, I value) {
+        if constexpr (std::unsigned_integral<I> && sizeof(I) >= sizeof(std::int64_t))
+            check_int64_range(object, name, value);
+        set_attr(object, name, static_cast<std::int64_t>(value));
+    }
+
+    std::string attr_string(std::string_view object, std::string_view name) const;
+    // A string list; a scalar string attribute reads as a list of one.
+    std::vector<std::string> attr_strings(std::string_view object, std::string_view name) const;
+    // Float or integer attributes holding one value.
+    double attr_double(std::string_view object, std::string_view name) const;
+    // Integer attributes holding one value.
+    std::int64_t attr_int64(std::string_view object, std::string_view name) const;
+
+private:
+    H5File(std::string path, std::int64_t id, bool writable);
+    static H5File open_existing(const std::string& path, bool write);
+    void require_open() const;
+    void require_writable(std::string_view what, const std::string& object) const;
+    void set_string_attr(std::string_view object, std::string_view name, std::string_view value);
+    void check_int64_range(std::string_view object, std::string_view name, std::uint64_t value) const;
+
+    std::string path_;
+    std::int64_t id_ = -1;
+    bool writable_ = false;
+};
+
+}  // namespace lskd::io
