@@ -1,0 +1,33 @@
+// Runs a model over a whole split in evaluation mode (no graph, running batch-norm statistics, no
+// dropout, no augmentation) and scores it: accuracy, NLL and 15-bin ECE from the calibration analysis.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "framework/data/image_set.hpp"
+#include "framework/data/normalization.hpp"
+#include "framework/tensor/tensor.hpp"
+#include "models/classifier.hpp"
+
+namespace lskd::distill {
+
+struct SplitOutputs {
+    Tensor logits;       // [N, K]
+    Tensor penultimate;  // [N, D], only when asked for
+    std::vector<std::int32_t> labels;
+    std::vector<std::int64_t> indices;  // original indices
+};
+
+// Restores the model's training flag before returning.
+SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
+                       std::int64_t batch, bool with_penultimate);
+
+struct SplitMetrics {
+    double accuracy = 0;
+    double nll = 0;
+    double ece = 0;
+};
+SplitMetrics score(const SplitOutputs& outputs);
+
+}  // namespace lskd::distill

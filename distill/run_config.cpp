@@ -1,0 +1,200 @@
+#include "distill/run_config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include "framework/core/error.hpp"
+
+namespace lskd::distill {
+namespace {
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+template <typename T>
+T parse_number(const std::string& key, const std::string& text) {
+    const std::string t = trim(text);
+    T value{};
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (ec != std::errc() || end != t.data() + t.size() || t.empty())
+        fail("config key '{}': '{}' is not a valid {}", key, text, std::is_integral_v<T> ? "integer" : "number");
+    return value;
+}
+
+bool parse_bool(const std::string& key, const std::string& text) {
+    const std::string t = trim(text);
+    if (t == "true" || t == "1" || t == "yes" || t == "on") return true;
+    if (t == "false" || t == "0" || t == "no" || t == "off") return false;
+    fail("config key '{}': '{}' is not true or false", key, text);
+}
+
+std::vector<std::int64_t> parse_int_list(const std::string& key, const std::string& text) {
+    std::vector<std::int64_t> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!trim(item).empty()) out.push_back(parse_number<std::int64_t>(key, item));
+    return out;
+}
+
+std::string number_text(double v) { return fmt::format("{}", v); }
+
+template <typename T>
+ConfigField number_field(std::string key, std::string help, T RunConfig::*member) {
+    return {key, std::move(help), [member, key](RunConfig& c, const std::string& v) { c.*member = parse_number<T>(key, v); },
+            [member](const RunConfig& c) { return fmt::format("{}", c.*member); }};
+}
+
+ConfigField string_field(std::string key, std::string help, std::string RunConfig::*member) {
+    return {key, std::move(help), [member](RunConfig& c, const std::string& v) { c.*member = trim(v); },
+            [member](const RunConfig& c) { return c.*member; }};
+}
+
+ConfigField bool_field(std::string key, std::string help, bool RunConfig::*member) {
+    return {key, std::move(help), [member, key](RunConfig& c, const std::string& v) { c.*member = parse_bool(key, v); },
+            [member](const RunConfig& c) { return std::string(c.*member ? "true" : "false"); }};
+}
+
+ConfigField list_field(std::string key, std::string help, std::vector<std::int64_t> RunConfig::*member) {
+    return {key, std::move(help),
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_int_list(key, v); },
+            [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); }};
+}
+
+std::vector<ConfigField> make_fields() {
+    using C = RunConfig;
+    return {
+        string_field("model", "model name (mlp-1200, mlp-800, mlp, lenet, alexnet-cifar, resnet-20/32/56)", &C::model),
+        list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden),
+        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset),
+        string_field("data-dir", "directory of the data set's files", &C::data_dir),
+        number_field("val-size", "validation examples carved from the training set", &C::val_size),
+        number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train),
+        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test),
+        number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing),
+        number_field("epochs", "training epochs", &C::epochs),
+        number_field("batch", "batch size", &C::batch),
+        number_field("lr", "base learning rate", &C::lr),
+        number_field("momentum", "SGD momentum", &C::momentum),
+        bool_field("nesterov", "Nesterov momentum", &C::nesterov),
+        number_field("weight-decay", "L2 weight decay", &C::weight_decay),
+        bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases),
+        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear)", &C::schedule),
+        list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones),
+        number_field("lr-gamma", "multi_step factor", &C::lr_gamma),
+        number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm),
+        number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout),
+        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment),
+        number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift),
+        number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip),
+        number_field("seed", "random seed", &C::seed),
+        number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads),
+        string_field("output", "run file to write", &C::output),
+        number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every),
+        number_field("record-per-class", "recorded examples per class and split", &C::record_per_class),
+        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every),
+        string_field("mi-classes", "the two classes of the MI estimate, 'a,b' (empty: default pair)", &C::mi_classes),
+        number_field("mi-examples", "examples of the MI estimate (half from each class)", &C::mi_examples),
+        number_field("mi-views", "augmented views per example for the MI mean", &C::mi_views),
+        string_field("teacher", "teacher run file (students only)", &C::teacher),
+        number_field("temperature", "distillation temperature T", &C::temperature),
+        number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta),
+        string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss),
+    };
+}
+
+std::string scalar_text(const YAML::Node& node, const std::string& key, const std::string& source) {
+    if (node.IsScalar()) return node.as<std::string>();
+    if (node.IsSequence()) {
+        std::vector<std::string> items;
+        for (const auto& item : node) {
+            if (!item.IsScalar()) fail("{}: key '{}' must be a list of numbers", source, key);
+            items.push_back(item.as<std::string>());
+        }
+        return fmt::format("{}", fmt::join(items, ","));
+    }
+    if (node.IsNull()) return {};
+    fail("{}: key '{}' must be a value or a list", source, key);
+}
+
+}  // namespace
+
+const std::vector<ConfigField>& config_fields() {
+    static const std::vector<ConfigField> fields = make_fields();
+    return fields;
+}
+
+const ConfigField* find_config_field(const std::string& key) {
+    for (const auto& f : config_fields())
+        if (f.key == key) return &f;
+    return nullptr;
+}
+
+void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        fail("{}: not valid YAML: {}", source, e.what());
+    }
+    if (root.IsNull()) return;
+    if (!root.IsMap()) fail("{}: expected a mapping of config keys", source);
+    for (const auto& kv : root) {
+        const auto key = kv.first.as<std::string>();
+        const ConfigField* field = find_config_field(key);
+        if (field == nullptr) fail("{}: unknown config key '{}'", source, key);
+        try {
+            field->parse(config, scalar_text(kv.second, key, source));
+        } catch (const Error& e) {
+            fail("{}: {}", source, e.what());
+        }
+    }
+}
+
+void apply_yaml_file(RunConfig& config, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) fail("{}: cannot open config file", path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    apply_yaml_text(config, ss.str(), path);
+}
+
+std::string to_yaml(const RunConfig& config) {
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    for (const auto& f : config_fields()) out << YAML::Key << f.key << YAML::Value << f.print(config);
+    out << YAML::EndMap;
+    return out.c_str();
+}
+
+void validate(const RunConfig& c) {
+    if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
+    if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
+    if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
+    if (!(c.lr > 0.0)) fail("lr must be positive, got {}", c.lr);
+    if (c.momentum < 0.0 || c.momentum >= 1.0) fail("momentum must be in [0, 1), got {}", c.momentum);
+    if (c.weight_decay < 0.0) fail("weight-decay must be >= 0, got {}", c.weight_decay);
+    if (c.clip_norm < 0.0) fail("clip-norm must be >= 0, got {}", c.clip_norm);
+    if (c.dropout < 0.0 || c.dropout >= 1.0) fail("dropout must be in [0, 1), got {}", c.dropout);
+    if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
+    if (c.record_every < 0 || c.mi_every < 0) fail("record-every and mi-every must be >= 0");
+    if (c.record_per_class <= 0) fail("record-per-class must be positive, got {}", c.record_per_class);
+    if (c.mi_views < 2) fail("mi-views must be at least 2, got {}", c.mi_views);
+    if (c.mi_examples < 2 || c.mi_examples % 2 != 0) fail("mi-examples must be even and >= 2, got {}", c.mi_examples);
+    if (!(c.temperature > 0.0)) fail("temperature must be > 0, got {}", c.temperature);
+    if (c.beta != -1.0 && (c.beta < 0.0 || c.beta > 1.0)) fail("beta must be in [0, 1], got {}", c.beta);
+    if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
+        fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
+    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")
+        fail("unknown schedule '{}' (expected constant, multi_step, cosine or linear)", c.schedule);
+}
+
+}  // namespace lskd::distill

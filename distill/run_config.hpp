@@ -1,0 +1,76 @@
+// RunConfig: every setting of one training run (teacher, student or baseline). One table of fields drives
+// the YAML config, the command-line flags (which override it) and the effective config stored with a run,
+// so the three can never disagree.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lskd::distill {
+
+struct RunConfig {
+    // model and data
+    std::string model = "mlp-1200";
+    std::vector<std::int64_t> hidden;  // for model "mlp"
+    std::string dataset = "fashion-mnist";
+    std::string data_dir;              // empty: the data set's default directory
+    std::int64_t val_size = 10000;
+    std::int64_t max_train = 0;        // 0: all; else a stratified subset of the training split
+    std::int64_t max_test = 0;
+    // targets
+    double smoothing = 0.0;            // α: targets (1−α)·onehot + α/K
+    // optimisation
+    std::int64_t epochs = 3;
+    std::int64_t batch = 128;
+    double lr = 0.01;
+    double momentum = 0.9;
+    bool nesterov = false;
+    double weight_decay = 0.0;
+    bool decay_biases = true;
+    std::string schedule = "constant"; // constant | multi_step | cosine | linear
+    std::vector<std::int64_t> milestones;  // epochs, for multi_step
+    double lr_gamma = 0.1;             // multi_step factor
+    double clip_norm = 0.0;            // 0: no clipping
+    double dropout = 0.0;
+    // augmentation
+    bool augment = false;
+    std::int64_t shift = -1;           // -1: the data set's default
+    int hflip = -1;                    // -1: the data set's default, 0 off, 1 on
+    // run
+    std::uint64_t seed = 1;
+    int threads = 0;                   // 0: all hardware threads
+    std::string output;
+    // records and analyses during training
+    std::int64_t record_every = 0;     // 0: last epoch only
+    std::int64_t record_per_class = 100;
+    std::int64_t mi_every = 0;         // 0: no MI during training
+    std::string mi_classes;            // two class names or indices, "a,b"; empty: the data set's default
+    std::int64_t mi_examples = 600;
+    std::int64_t mi_views = 5;
+    // distillation (students only)
+    std::string teacher;               // teacher run file; empty: no teacher
+    double temperature = 1.0;
+    double beta = -1.0;                // -1: the loss form's default
+    std::string loss = "muller";       // muller | hinton | logit-mse
+};
+
+struct ConfigField {
+    std::string key;
+    std::string help;
+    std::function<void(RunConfig&, const std::string&)> parse;  // throws lskd::Error naming key and value
+    std::function<std::string(const RunConfig&)> print;
+};
+
+const std::vector<ConfigField>& config_fields();
+const ConfigField* find_config_field(const std::string& key);
+
+// Applies a YAML mapping of field keys; an unknown key or a bad value is an Error naming `source`.
+void apply_yaml_file(RunConfig& config, const std::string& path);
+void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source);
+// The effective config as YAML, every field, in table order.
+std::string to_yaml(const RunConfig& config);
+// Range checks that hold for any run: α in [0, 1), positive epochs and batch, T > 0, β in [0, 1]...
+void validate(const RunConfig& config);
+
+}  // namespace lskd::distill

@@ -1,0 +1,162 @@
+#include "distill/run_file.hpp"
+
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
+#include "framework/io/h5_file.hpp"
+
+namespace lskd::distill {
+namespace {
+
+void write_outputs(io::H5File& f, const std::string& group, const SplitOutputs& o, bool penultimate) {
+    if (penultimate) f.write(group + "/penultimate", o.penultimate);
+    f.write(group + "/logits", o.logits);
+    f.write(group + "/labels", o.labels);
+    f.write(group + "/indices", o.indices);
+}
+
+void write_state(io::H5File& f, const std::string& group, const nn::StateDict& state) {
+    if (f.has(group)) f.remove(group);
+    f.create_group(group);
+    for (const auto& [name, tensor] : state) f.write(group + "/" + name, tensor);
+}
+
+nn::StateDict read_state(const io::H5File& f, const std::string& group) {
+    nn::StateDict state;
+    if (!f.has(group)) return state;
+    for (const auto& name : f.children(group)) state[name] = f.read_tensor(group + "/" + name);
+    return state;
+}
+
+std::vector<double> as_doubles(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+
+void write_contents(io::H5File& f, const RunContents& c, const models::Classifier& classifier) {
+    f.set_attr("/", "format", kRunFormat);
+    f.set_attr("/", "lskd_version", LSKD_VERSION);
+    f.set_attr("/", "model", c.config.model);
+    f.set_attr("/", "dataset", c.config.dataset);
+    f.set_attr("/", "smoothing", c.config.smoothing);
+    f.set_attr("/", "seed", static_cast<std::int64_t>(c.config.seed));
+    f.set_attr("/", "num_classes", c.num_classes);
+    f.set_attr("/", "class_names", c.class_names);
+    f.set_attr("/", "config", to_yaml(c.config));
+    f.set_attr("/", "epochs", c.config.epochs);
+    f.set_attr("/", "epochs_done", c.epochs_done);
+    f.set_attr("/", "complete", static_cast<std::int64_t>(c.complete));
+    f.set_attr("/", "input_shape_hwc", fmt::format("{},{},{}", c.input.height, c.input.width, c.input.channels));
+    f.set_attr("/", "role", std::string(c.teacher ? "student" : "trained"));
+    f.write("/data/normalization_mean", as_doubles(c.normalization.mean));
+    f.write("/data/normalization_std", as_doubles(c.normalization.std));
+
+    write_state(f, "/params", c.params);
+    write_state(f, "/optimizer", c.optimizer);
+    f.write("/classifier/weight", classifier.head().weight().value());
+    f.write("/classifier/bias", classifier.head().bias().value());
+    if (f.has("/metrics")) f.remove("/metrics");
+    f.create_group("/metrics");
+    for (const auto& [name, values] : c.metrics) f.write("/metrics/" + name, values);
+    if (f.has("/counters")) f.remove("/counters");
+    f.create_group("/counters");
+    for (const auto& [name, value] : c.counters) f.set_attr("/counters", name, static_cast<std::int64_t>(value));
+
+    if (c.teacher) {
+        const TeacherInfo& t = *c.teacher;
+        f.create_group("/distill");
+        f.set_attr("/distill", "teacher_file", t.file);
+        f.set_attr("/distill", "teacher_hash", t.hash);
+        f.set_attr("/distill", "teacher_alpha", t.alpha);
+        f.set_attr("/distill", "teacher_test_acc", t.test_acc);
+        f.set_attr("/distill", "gamma", t.gamma);
+        f.set_attr("/distill", "temperature", c.config.temperature);
+        f.set_attr("/distill", "beta", c.config.beta);
+        f.set_attr("/distill", "loss", c.config.loss);
+        const bool hinton = c.config.loss == "hinton";
+        f.set_attr("/distill", "student_logits_divided_by_T", static_cast<std::int64_t>(hinton));
+        f.set_attr("/distill", "t_squared_applied", static_cast<std::int64_t>(hinton));
+    }
+}
+
+models::InputShape parse_shape(const std::string& path, const std::string& text) {
+    models::InputShape s;
+    if (std::sscanf(text.c_str(), "%ld,%ld,%ld", &s.height, &s.width, &s.channels) != 3)
+        fail("{}: attribute input_shape_hwc '{}' is not H,W,C", path, text);
+    return s;
+}
+
+}  // namespace
+
+void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
+              std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh) {
+    io::AtomicFile file = fresh || !std::filesystem::exists(path) ? io::AtomicFile::create(path)
+                                                                   : io::AtomicFile::update(path);
+    io::H5File& f = file.file();
+    write_contents(f, contents, classifier);
+    for (const RecordSet& r : records)
+        write_outputs(f, fmt::format("/records/{}/epoch_{}", r.split, r.epoch), r.outputs, true);
+    if (final_test != nullptr) write_outputs(f, "/outputs/test", *final_test, false);
+    file.commit();
+}
+
+RunContents load_run(const std::string& path) {
+    if (!std::filesystem::exists(path)) fail("{}: no such run file", path);
+    io::H5File f = io::H5File::open_read(path);
+    if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kRunFormat)
+        fail("{}: not an lskd run file (no '{}' format attribute)", path, kRunFormat);
+    RunContents c;
+    apply_yaml_text(c.config, f.attr_string("/", "config"), path + " (config attribute)");
+    c.num_classes = f.attr_int64("/", "num_classes");
+    c.class_names = f.attr_strings("/", "class_names");
+    c.input = parse_shape(path, f.attr_string("/", "input_shape_hwc"));
+    c.epochs_done = f.attr_int64("/", "epochs_done");
+    c.complete = f.attr_int64("/", "complete") != 0;
+    for (double v : f.read<double>("/data/normalization_mean").values) c.normalization.mean.push_back(static_cast<float>(v));
+    for (double v : f.read<double>("/data/normalization_std").values) c.normalization.std.push_back(static_cast<float>(v));
+    c.params = read_state(f, "/params");
+    if (c.params.empty()) fail("{}: no parameters under /params", path);
+    c.optimizer = read_state(f, "/optimizer");
+    if (f.has("/metrics"))
+        for (const auto& name : f.children("/metrics")) c.metrics[name] = f.read<double>("/metrics/" + name, 1).values;
+    if (f.has("/counters"))
+        for (const auto& name : f.attr_names("/counters"))
+            c.counters[name] = static_cast<std::uint64_t>(f.attr_int64("/counters", name));
+    if (f.has("/distill")) {
+        TeacherInfo t;
+        t.file = f.attr_string("/distill", "teacher_file");
+        t.hash = f.attr_string("/distill", "teacher_hash");
+        t.alpha = f.attr_double("/distill", "teacher_alpha");
+        t.test_acc = f.attr_double("/distill", "teacher_test_acc");
+        t.gamma = f.attr_double("/distill", "gamma");
+        c.teacher = t;
+    }
+    return c;
+}
+
+std::shared_ptr<models::Classifier> load_model(const RunContents& run) {
+    models::ModelOptions options{run.config.hidden, run.config.dropout};
+    auto model = models::make_model(run.config.model, run.input, run.num_classes, run.config.seed, options);
+    model->load_state(run.params);
+    model->load_counters(run.counters);
+    return model;
+}
+
+std::string parameter_hash(const nn::StateDict& params) {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](const void* data, std::size_t bytes) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < bytes; ++i) {
+            h ^= p[i];
+            h *= 1099511628211ULL;
+        }
+    };
+    for (const auto& [name, tensor] : params) {
+        mix(name.data(), name.size());
+        mix(tensor.data(), static_cast<std::size_t>(tensor.numel()) * sizeof(float));
+    }
+    return fmt::format("{:016x}", h);
+}
+
+}  // namespace lskd::distill

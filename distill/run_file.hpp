@@ -1,0 +1,67 @@
+// The run file: one HDF5 file per training run, rewritten atomically after every epoch so that it is at
+// once the checkpoint to resume from and the record the analyses read. Schema: docs/run-file.md.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "distill/evaluation.hpp"
+#include "distill/run_config.hpp"
+#include "framework/data/normalization.hpp"
+#include "framework/layers/module.hpp"
+#include "models/classifier.hpp"
+#include "models/model_registry.hpp"
+
+namespace lskd::distill {
+
+inline constexpr const char* kRunFormat = "lskd-run/1";
+
+struct TeacherInfo {
+    std::string file;
+    std::string hash;  // of the teacher's parameters, so analyses added to its file do not change it
+    double alpha = 0;
+    double test_acc = 0;
+    double gamma = 0;  // the student's equivalent smoothing
+};
+
+// Everything in a run file except the activation records.
+struct RunContents {
+    RunConfig config;
+    std::int64_t num_classes = 0;
+    std::vector<std::string> class_names;
+    models::InputShape input;
+    data::Normalization normalization;
+    std::int64_t epochs_done = 0;
+    bool complete = false;
+    std::map<std::string, std::vector<double>> metrics;  // one value per completed epoch
+    nn::StateDict params;                                // parameters and buffers by dotted name
+    nn::StateDict optimizer;
+    nn::CounterDict counters;
+    std::optional<TeacherInfo> teacher;
+};
+
+struct RecordSet {
+    std::string split;  // "train" or "test"
+    std::int64_t epoch = 0;
+    SplitOutputs outputs;  // with penultimate
+};
+
+// Writes the run file at `path` atomically: a new file at the first epoch, otherwise a copy of the previous
+// one with the contents replaced and `records` added. `final_test` (full test-set logits and labels) is
+// written once, at the last epoch. `classifier` gives /classifier/{weight,bias}.
+void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
+              std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh);
+
+// Reads a run file, checking that it is lskd's and whole; every problem is an Error naming the file.
+RunContents load_run(const std::string& path);
+
+// Rebuilds the run's model with its stored parameters.
+std::shared_ptr<models::Classifier> load_model(const RunContents& run);
+
+// A hash of the parameter values (FNV-1a over names and bytes), hex.
+std::string parameter_hash(const nn::StateDict& params);
+
+}  // namespace lskd::distill

@@ -1,0 +1,112 @@
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "distill/evaluation.hpp"
+#include "distill/run_file.hpp"
+#include "framework/core/error.hpp"
+#include "framework/io/h5_file.hpp"
+#include "framework/tensor/eigen_view.hpp"
+#include "tests/distill/run_fixture.hpp"
+
+using namespace lskd;
+using namespace lskd::testing;
+
+TEST_CASE("training is deterministic given seed and threads, and learns", "[distill][trainer]") {
+    const auto a = distill::train(small_run_config(temp_path("det_a.h5")), small_dataset(), quiet());
+    const auto b = distill::train(small_run_config(temp_path("det_b.h5")), small_dataset(), quiet());
+    for (const auto& [name, value] : a.last)
+        if (name != "train_seconds") CHECK(b.last.at(name) == value);
+    CHECK(a.last.at("test_acc") > 0.6);
+    CHECK(distill::load_run(a.output).params.at("classifier.weight").values().size() == 10 * 32);
+}
+
+TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[distill][trainer]") {
+    distill::RunConfig config = small_run_config(temp_path("straight.h5"));
+    config.schedule = "linear";
+    config.smoothing = 0.1;
+    const auto straight = distill::train(config, small_dataset(), quiet());
+
+    config.output = temp_path("interrupted.h5");
+    distill::TrainHooks crash;
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t epoch) -> std::optional<double> {
+        if (epoch == 2) throw std::runtime_error("killed");
+        return 0.0;
+    };
+    CHECK_THROWS_WITH(distill::train(config, small_dataset(), quiet(), crash), "killed");
+    CHECK(distill::load_run(config.output).epochs_done == 1);
+
+    distill::TrainOptions resume = quiet();
+    resume.resume = true;
+    distill::TrainHooks same;
+    same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) { return std::optional<double>(0.0); };
+    const auto resumed = distill::train(config, small_dataset(), resume, same);
+    for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc"}) CHECK(resumed.last.at(name) == straight.last.at(name));
+    const auto p1 = distill::load_run(straight.output).params, p2 = distill::load_run(resumed.output).params;
+    for (const auto& [name, t] : p1) CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+}
+
+TEST_CASE("the run file follows the schema and its records are consistent", "[distill][trainer][schema]") {
+    distill::RunConfig config = small_run_config(temp_path("schema.h5"));
+    config.record_every = 2;
+    distill::train(config, small_dataset(), quiet());
+    const io::H5File f = io::H5File::open_read(config.output);
+    CHECK(f.attr_string("/", "format") == "lskd-run/1");
+    CHECK(f.attr_string("/", "model") == "mlp");
+    CHECK(f.attr_int64("/", "num_classes") == 10);
+    CHECK(f.attr_strings("/", "class_names").at(0) == "T-shirt/top");
+    CHECK(f.attr_string("/", "config").find("smoothing: 0") != std::string::npos);
+    CHECK(f.children("/records/train") == std::vector<std::string>{"epoch_2", "epoch_3"});
+    for (const char* m : {"epoch", "train_loss", "train_acc", "val_acc", "test_acc", "test_nll", "test_ece"})
+        CHECK(f.shape(std::string("/metrics/") + m) == io::Dims{3});
+    CHECK(f.shape("/outputs/test/logits") == io::Dims{300, 10});
+
+    const Tensor W = f.read_tensor("/classifier/weight", 2), b = f.read_tensor("/classifier/bias", 1);
+    for (const char* split : {"train", "test"}) {
+        const std::string g = std::string("/records/") + split + "/epoch_3";
+        const Tensor x = f.read_tensor(g + "/penultimate", 2), z = f.read_tensor(g + "/logits", 2);
+        CHECK(x.dim(0) == 50);
+        const RowMatrixF expected = (as_matrix(x) * as_matrix(W).transpose()).rowwise() + as_vector(b).transpose();
+        CHECK((expected - as_matrix(z)).cwiseAbs().maxCoeff() < 1e-4f);
+    }
+}
+
+TEST_CASE("evaluating a stored model reproduces the stored last-epoch metrics", "[distill][trainer]") {
+    const auto r = distill::train(small_run_config(temp_path("eval.h5")), small_dataset(), quiet());
+    const distill::RunContents run = distill::load_run(r.output);
+    auto model = distill::load_model(run);
+    const auto m = distill::score(distill::run_model(*model, small_dataset().test, run.normalization, 64, false));
+    CHECK(m.accuracy == r.last.at("test_acc"));
+    CHECK(m.nll == Approx(r.last.at("test_nll")).epsilon(1e-6));
+    CHECK(m.ece == Approx(r.last.at("test_ece")).epsilon(1e-6));
+}
+
+TEST_CASE("a diverging run stops with an error naming epoch and step, keeping the last good epoch", "[distill][trainer]") {
+    distill::RunConfig config = small_run_config(temp_path("nan.h5"));
+    config.schedule = "multi_step";
+    config.milestones = {1};
+    config.lr_gamma = 1e30;
+    CHECK_THROWS_WITH(distill::train(config, small_dataset(), quiet()), Catch::Contains("at epoch 2 step"));
+    const distill::RunContents kept = distill::load_run(config.output);
+    CHECK(kept.epochs_done == 1);
+    CHECK_FALSE(kept.complete);
+}
+
+TEST_CASE("bad outputs and run files are clear errors", "[distill][trainer]") {
+    const std::string existing = temp_path("exists.h5");
+    std::ofstream(existing) << "not hdf5";
+    CHECK_THROWS_WITH(distill::train(small_run_config(existing), small_dataset(), quiet()), Catch::Contains("output exists"));
+    CHECK_THROWS_WITH(distill::load_run(existing), Catch::Contains(existing));
+    CHECK_THROWS_WITH(distill::load_run(temp_path("missing.h5")), Catch::Contains("no such run file"));
+    CHECK_THROWS_AS(distill::train(small_run_config("/proc/lskd/run.h5"), small_dataset(), quiet()), Error);
+
+    // An HDF5 file that is not a run file.
+    const std::string other = temp_path("other.h5");
+    { io::H5File::create(other).close(); }
+    CHECK_THROWS_WITH(distill::load_run(other), Catch::Contains("not an lskd run file"));
+
+    // A damaged run file: the first 4 KiB of a real one.
+    const auto r = distill::train(small_run_config(temp_path("whole.h5")), small_dataset(), quiet());
+    std::filesystem::resize_file(r.output, 4096);
+    CHECK_THROWS_WITH(distill::load_run(r.output), Catch::Contains(r.output));
+}
