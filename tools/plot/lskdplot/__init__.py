@@ -1,0 +1,1 @@
+"""Figures of lskd run files and sweep summaries (see tools/plot/lskd_plot.py)."""
