@@ -1,0 +1,100 @@
+#include "distill/teacher_cache.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
+
+#include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
+#include "framework/io/h5_file.hpp"
+
+namespace lskd::distill {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The cache's rows rearranged into dataset.train's order, or nothing when the file cannot serve this
+// teacher and split. A damaged or foreign file is a miss, not an error: it is rebuilt.
+std::optional<TrainLogits> read_cache(const std::string& path, const std::string& hash, const data::Dataset& dataset,
+                                      double& compute_seconds) {
+    if (!std::filesystem::exists(path)) return std::nullopt;
+    try {
+        const io::H5File f = io::H5File::open_read(path);
+        if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kTeacherCacheFormat) return std::nullopt;
+        if (f.attr_string("/", "teacher_hash") != hash || f.attr_string("/", "dataset") != dataset.name) return std::nullopt;
+        const Tensor logits = f.read_tensor("/logits", 2);
+        const auto labels = f.read<std::int32_t>("/labels", 1).values;
+        const auto indices = f.read<std::int64_t>("/indices", 1).values;
+        const std::int64_t K = logits.dim(1);
+        if (K != dataset.num_classes || labels.size() != indices.size() ||
+            static_cast<std::int64_t>(indices.size()) != logits.dim(0))
+            return std::nullopt;
+        std::unordered_map<std::int64_t, std::size_t> row_of;
+        row_of.reserve(indices.size());
+        for (std::size_t r = 0; r < indices.size(); ++r) row_of.emplace(indices[r], r);
+
+        const data::ImageSet& train = dataset.train;
+        TrainLogits out;
+        out.logits = Tensor::empty({static_cast<std::int64_t>(train.size()), K});
+        out.labels = train.labels;
+        out.indices = train.original_index;
+        for (std::size_t i = 0; i < train.size(); ++i) {
+            const auto it = row_of.find(train.original_index[i]);
+            if (it == row_of.end() || labels[it->second] != train.labels[i]) return std::nullopt;
+            std::memcpy(out.logits.data() + static_cast<std::int64_t>(i) * K,
+                        logits.data() + static_cast<std::int64_t>(it->second) * K, static_cast<std::size_t>(K) * sizeof(float));
+        }
+        compute_seconds = f.has_attr("/", "compute_seconds") ? f.attr_double("/", "compute_seconds") : 0.0;
+        return out;
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+void write_cache(const std::string& path, const TeacherInfo& info, const data::Dataset& dataset, const TrainLogits& t,
+                 double compute_seconds) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec) fail("{}: cannot create the teacher cache directory: {}", path, ec.message());
+    io::atomic_write(path, [&](io::H5File& f) {
+        f.set_attr("/", "format", kTeacherCacheFormat);
+        f.set_attr("/", "teacher_hash", info.hash);
+        f.set_attr("/", "teacher_file", info.file);
+        f.set_attr("/", "dataset", dataset.name);
+        f.set_attr("/", "compute_seconds", compute_seconds);
+        f.write("/logits", t.logits);
+        f.write("/labels", t.labels);
+        f.write("/indices", t.indices);
+    });
+}
+
+}  // namespace
+
+TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normalization& norm, const TeacherInfo& info,
+                                 const data::Dataset& dataset, const std::string& cache_dir, std::int64_t batch,
+                                 CacheReport& report) {
+    const auto start = Clock::now();
+    report = {};
+    if (!cache_dir.empty()) {
+        report.path = (std::filesystem::path(cache_dir) / (info.hash + ".h5")).string();
+        if (auto cached = read_cache(report.path, info.hash, dataset, report.compute_seconds)) {
+            report.hit = true;
+            report.seconds = seconds_since(start);
+            return std::move(*cached);
+        }
+    }
+    // The teacher sees inputs normalised as in its own training, which may differ from the student's split.
+    SplitOutputs o = run_model(teacher, dataset.train, norm, batch, false);
+    TrainLogits out{std::move(o.logits), std::move(o.labels), std::move(o.indices)};
+    report.forward_passes = (static_cast<std::int64_t>(dataset.train.size()) + batch - 1) / batch;
+    report.compute_seconds = seconds_since(start);
+    if (!report.path.empty()) write_cache(report.path, info, dataset, out, report.compute_seconds);
+    report.seconds = seconds_since(start);
+    return out;
+}
+
+}  // namespace lskd::distill

@@ -1,0 +1,93 @@
+// lskd distill: trains a student from a teacher run file (--teacher) with the flags and config of lskd train,
+// writing a student run file with the teacher's identity, T, β, the loss form and the student's γ.
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "distill/teacher.hpp"
+#include "distill/trainer.hpp"
+#include "framework/core/error.hpp"
+#include "tools/lskd/command.hpp"
+
+namespace lskd::cli {
+namespace {
+
+// <model>_from-<teacher file stem>_T<T>_<loss>_s<seed>.h5 beside the working directory, like lskd train's.
+std::string default_student_output(const distill::RunConfig& c) {
+    return fmt::format("{}_from-{}_T{}_{}_s{}.h5", c.model, std::filesystem::path(c.teacher).stem().string(),
+                       c.temperature, c.loss, c.seed);
+}
+
+std::string default_cache_dir(const std::string& output) {
+    return (std::filesystem::path(output).parent_path() / "teacher_cache").string();
+}
+
+}  // namespace
+
+Runner add_distill_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("distill", "train a student from a teacher run file (--teacher TEACHER.h5)");
+    struct State {
+        ConfigFlags flags;
+        bool force = false, json = false, quiet = false;
+        std::string resume_path, cache_dir;
+    };
+    auto s = std::make_shared<State>();
+    add_config_flags(*cmd, s->flags);
+    cmd->add_option("--resume", s->resume_path, "continue STUDENT.h5 from its last completed epoch");
+    cmd->add_option("--teacher-cache", s->cache_dir,
+                    "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
+    cmd->add_flag("--force", s->force, "overwrite an existing output");
+    cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
+    cmd->add_flag("--quiet", s->quiet, "no progress output");
+    return [s] {
+        distill::RunConfig config = resolve_config(s->flags);
+        distill::TrainOptions options;
+        options.force = s->force;
+        options.quiet = s->quiet;
+        if (!s->resume_path.empty()) {
+            options.resume = true;
+            config = distill::load_run(s->resume_path).config;
+            config.output = s->resume_path;
+            if (s->flags.values.count("epochs")) distill::find_config_field("epochs")->parse(config, s->flags.values.at("epochs"));
+        }
+        if (config.teacher.empty()) fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
+        if (config.output.empty()) config.output = default_student_output(config);
+        // Every bad input is reported before the data are loaded or anything is trained.
+        distill::validate(config);
+        distill::load_teacher_run(config.teacher, config);
+
+        const data::Dataset dataset = distill::load_run_dataset(config);
+        distill::TeacherOptions teacher_options;
+        teacher_options.cache_dir = s->cache_dir.empty() ? default_cache_dir(config.output) : s->cache_dir;
+        const distill::DistillResult d = distill::distill_student(config, dataset, options, teacher_options);
+        const distill::TrainSummary& r = d.summary;
+        const distill::TeacherInfo& t = d.teacher;
+        if (s->json) {
+            fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
+                                          {"test_nll", r.last.at("test_nll")},
+                                          {"test_ece", r.last.at("test_ece")},
+                                          {"val_acc", r.last.at("val_acc")},
+                                          {"train_loss", r.last.at("train_loss")},
+                                          {"epochs", static_cast<double>(r.epochs)},
+                                          {"seconds", r.seconds},
+                                          {"gamma", t.gamma},
+                                          {"teacher_alpha", t.alpha},
+                                          {"teacher_test_acc", t.test_acc},
+                                          {"teacher_forward_passes", static_cast<double>(d.teacher_forward_passes)},
+                                          {"teacher_cache_hit", d.cache.hit ? 1.0 : 0.0},
+                                          {"teacher_cache_seconds", d.cache.seconds},
+                                          {"teacher_compute_seconds", d.cache.compute_seconds}},
+                                         {{"output", r.output}, {"teacher", t.file}, {"teacher_hash", t.hash}}));
+        } else {
+            fmt::print("teacher {}: training-split logits {} in {:.2f}s (computing them takes {:.2f}s){}\n", t.file,
+                       d.cache.hit ? "read from the cache" : "computed", d.cache.seconds, d.cache.compute_seconds,
+                       d.live ? "; augmented batches: the teacher ran on each" : "");
+            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
+                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs, r.seconds,
+                       r.output);
+        }
+        return 0;
+    };
+}
+
+}  // namespace lskd::cli
