@@ -1,0 +1,108 @@
+// lskd analyze calibration|projection|mi|erasure RUN.h5: the analyses of a finished run file. Each reads the
+// file (never retrains), writes its results under /analysis/<name> and prints a short table or one JSON line.
+#include <fmt/format.h>
+
+#include "analysis/runs/calibration_analysis.hpp"
+#include "analysis/runs/erasure_analysis.hpp"
+#include "analysis/runs/mi_analysis.hpp"
+#include "analysis/runs/projection_analysis.hpp"
+#include "framework/runtime/threads.hpp"
+#include "tools/lskd/command.hpp"
+
+namespace lskd::cli {
+namespace {
+
+namespace runs = analysis::runs;
+
+struct Common {
+    std::string path;
+    bool json = false;
+    int threads = 0;
+};
+
+void add_common(CLI::App& cmd, Common& c) {
+    cmd.add_option("run", c.path, "run file written by lskd train or lskd distill")->required();
+    cmd.add_flag("--json", c.json, "print one JSON line instead of the table");
+    cmd.add_option("--threads", c.threads, "threads (0: all)");
+}
+
+template <typename Result>
+int report(const Common& c, const Result& r) {
+    if (c.json) {
+        const runs::AnalysisSummary s = runs::summarize(r);
+        fmt::print("{}\n", json_line(s.numbers, s.strings));
+    } else {
+        fmt::print("{}", runs::format_table(r));
+    }
+    return 0;
+}
+
+}  // namespace
+
+Runner add_analyze_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("analyze", "analyse a run file; results are added under /analysis in the file");
+    cmd->require_subcommand(1);
+    struct State {
+        Common calibration_common, projection_common, mi_common, erasure_common;
+        runs::CalibrationOptions calibration;
+        std::string projection_classes, projection_variant = "affine";
+        runs::MiSettings mi;
+        std::string mi_data_dir;
+        std::int64_t erasure_epoch = 0;
+    };
+    auto s = std::make_shared<State>();
+
+    auto* calibration = cmd->add_subcommand(
+        "calibration", "ECE, reliability diagram and NLL on test; temperature scaling fitted on validation");
+    add_common(*calibration, s->calibration_common);
+    calibration->add_option("--bins", s->calibration.bins, "equal-width confidence bins")->capture_default_str();
+    calibration->add_option("--data-dir", s->calibration.data_dir, "the data set's directory, if not the run's");
+
+    auto* projection = cmd->add_subcommand(
+        "projection", "penultimate activations of three classes on the plane of their templates");
+    add_common(*projection, s->projection_common);
+    projection->add_option("--classes", s->projection_classes,
+                           "three classes by name or index, 'a,b,c' (default: fashion-mnist "
+                           "T-shirt/top,Shirt,Pullover; Trouser,Bag,Sneaker is the dissimilar triple; cifar10 "
+                           "airplane,automobile,bird)");
+    projection->add_option("--variant", s->projection_variant,
+                           "affine: plane through the templates; span: their linear span + 2-D PCA")
+        ->check(CLI::IsMember({"affine", "span"}))
+        ->capture_default_str();
+
+    auto* mi = cmd->add_subcommand("mi", "mutual information between example index and a logit difference under "
+                                         "augmentation (regenerated views, model in evaluation mode)");
+    add_common(*mi, s->mi_common);
+    mi->add_option("--classes", s->mi.classes,
+                   "two classes 'a,b' (default: the run's mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
+                   "airplane,dog)");
+    mi->add_option("--examples", s->mi.examples, "N training examples, half from each class")->capture_default_str();
+    mi->add_option("--views", s->mi.views, "L augmented views per example for the mean")->capture_default_str();
+    mi->add_option("--seed", s->mi.seed, "seed of the example choice and the views")->capture_default_str();
+    mi->add_option("--batch", s->mi.batch, "images per forward pass")->capture_default_str();
+    mi->add_option("--data-dir", s->mi_data_dir, "the data set's directory, if not the run's");
+
+    auto* erasure = cmd->add_subcommand("erasure", "Shen's 1 - S on softmax and penultimate records, and logit gaps");
+    add_common(*erasure, s->erasure_common);
+    erasure->add_option("--epoch", s->erasure_epoch, "records of this epoch (default: the last recorded)");
+
+    return [s, calibration, projection, mi, erasure] {
+        if (calibration->parsed()) {
+            runtime::init_threads(s->calibration_common.threads);
+            return report(s->calibration_common, runs::analyze_calibration(s->calibration_common.path, s->calibration));
+        }
+        if (projection->parsed()) {
+            runtime::init_threads(s->projection_common.threads);
+            runs::ProjectionOptions options{s->projection_classes, runs::parse_projection_variant(s->projection_variant)};
+            return report(s->projection_common, runs::analyze_projection(s->projection_common.path, options));
+        }
+        if (mi->parsed()) {
+            runtime::init_threads(s->mi_common.threads);
+            return report(s->mi_common, runs::analyze_mi(s->mi_common.path, s->mi, s->mi_data_dir));
+        }
+        runtime::init_threads(s->erasure_common.threads);
+        return report(s->erasure_common, runs::analyze_erasure(s->erasure_common.path, s->erasure_epoch));
+    };
+}
+
+}  // namespace lskd::cli

@@ -1,0 +1,36 @@
+// The lskd command line: each subcommand registers itself on the CLI11 app and returns the function that
+// runs it after parsing. Errors are lskd::Error, printed by main as one line with a non-zero exit.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "distill/run_config.hpp"
+
+namespace lskd::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_train_command(CLI::App& app);
+Runner add_eval_command(CLI::App& app);
+Runner add_bench_command(CLI::App& app);
+Runner add_distill_command(CLI::App& app);
+Runner add_sweep_command(CLI::App& app);
+Runner add_analyze_command(CLI::App& app);
+Runner add_study_command(CLI::App& app);
+
+// Adds one --<key> flag per config field; apply_config_flags copies the given ones over the config.
+struct ConfigFlags {
+    std::map<std::string, std::string> values;
+    std::string config_file;
+};
+void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
+// Defaults, then the YAML file (if any), then the flags.
+distill::RunConfig resolve_config(const ConfigFlags& flags);
+
+// One line of JSON from name → number or string pairs (strings are quoted and escaped).
+std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);
+
+}  // namespace lskd::cli

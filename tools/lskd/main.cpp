@@ -1,0 +1,36 @@
+// lskd: label smoothing and knowledge distillation, from the command line.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "framework/core/error.hpp"
+#include "tools/lskd/command.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"lskd: when does label smoothing help? Train teachers and students, record, analyse."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", LSKD_VERSION);
+    std::map<CLI::App*, lskd::cli::Runner> runners;
+    auto add = [&](lskd::cli::Runner r) { runners[app.get_subcommands({}).back()] = std::move(r); };
+    add(lskd::cli::add_train_command(app));
+    add(lskd::cli::add_eval_command(app));
+    add(lskd::cli::add_bench_command(app));
+    add(lskd::cli::add_distill_command(app));
+    add(lskd::cli::add_sweep_command(app));
+    add(lskd::cli::add_analyze_command(app));
+    add(lskd::cli::add_study_command(app));
+    try {
+        app.parse(argc, argv);
+        for (auto& [cmd, run] : runners)
+            if (cmd->parsed()) return run();
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const lskd::Error& e) {
+        fmt::print(stderr, "lskd: error: {}\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "lskd: unexpected error: {}\n", e.what());
+        return 2;
+    }
+    return 0;
+}

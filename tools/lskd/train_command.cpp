@@ -1,0 +1,57 @@
+// lskd train: one run at a chosen label-smoothing strength (or, with --teacher, see lskd distill).
+#include <fmt/format.h>
+
+#include "analysis/runs/mi_analysis.hpp"
+#include "distill/trainer.hpp"
+#include "tools/lskd/command.hpp"
+
+namespace lskd::cli {
+
+Runner add_train_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("train", "train a model with label smoothing alpha and write its run file");
+    struct State {
+        ConfigFlags flags;
+        bool resume = false, force = false, json = false, quiet = false;
+        std::string resume_path;
+    };
+    auto s = std::make_shared<State>();
+    add_config_flags(*cmd, s->flags);
+    cmd->add_option("--resume", s->resume_path, "continue RUN.h5 from its last completed epoch");
+    cmd->add_flag("--force", s->force, "overwrite an existing output");
+    cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
+    cmd->add_flag("--quiet", s->quiet, "no progress output");
+    return [s] {
+        distill::RunConfig config = resolve_config(s->flags);
+        distill::TrainOptions options;
+        options.force = s->force;
+        options.quiet = s->quiet;
+        if (!s->resume_path.empty()) {
+            options.resume = true;
+            config = distill::load_run(s->resume_path).config;
+            config.output = s->resume_path;
+            if (s->flags.values.count("epochs")) distill::find_config_field("epochs")->parse(config, s->flags.values.at("epochs"));
+        }
+        distill::validate(config);
+        const data::Dataset dataset = distill::load_run_dataset(config);
+        distill::TrainHooks hooks;
+        // --mi-every E: Î appended to /metrics/mi every E epochs and at the last (M's Figure 6).
+        if (config.mi_every > 0) hooks.epoch_metrics["mi"] = analysis::runs::mi_epoch_metric(config, dataset);
+        const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
+        if (s->json) {
+            fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
+                                          {"test_nll", r.last.at("test_nll")},
+                                          {"test_ece", r.last.at("test_ece")},
+                                          {"val_acc", r.last.at("val_acc")},
+                                          {"train_loss", r.last.at("train_loss")},
+                                          {"epochs", static_cast<double>(r.epochs)},
+                                          {"seconds", r.seconds}},
+                                         {{"output", r.output}}));
+        } else {
+            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  ({} epochs, {:.1f}s) -> {}\n", r.last.at("test_acc"),
+                       r.last.at("test_nll"), r.last.at("test_ece"), r.epochs, r.seconds, r.output);
+        }
+        return 0;
+    };
+}
+
+}  // namespace lskd::cli
