@@ -16,6 +16,7 @@
 #include "analysis/runs/study_claims.hpp"
 #include "analysis/runs/study_report.hpp"
 #include "analysis/runs/study_tables.hpp"
+#include "distill/run_file.hpp"
 #include "distill/sweep.hpp"
 #include "framework/core/error.hpp"
 
@@ -39,7 +40,12 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
         const ProjectionResult projection = analyze_projection(path);
-        const MiResult mi = analyze_mi(path);
+        const distill::RunConfig config = distill::load_run(path).config;
+        MiSettings mi_settings;
+        mi_settings.classes = config.mi_classes;
+        mi_settings.examples = config.mi_examples;
+        mi_settings.views = config.mi_views;
+        const MiResult mi = analyze_mi(path, mi_settings);
         const ErasureResult erasure = analyze_erasure(path);
         table.push_back(teacher_row(t.file, t.seed, calibration, projection, mi, erasure));
     }
@@ -59,8 +65,8 @@ std::vector<std::string> render_plots(const std::string& dir, const std::string&
         return {};
     }
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(plots))
-        if (entry.path().extension() == ".png") names.push_back("plots/" + entry.path().filename().string());
+    for (const auto& entry : fs::recursive_directory_iterator(plots))
+        if (entry.path().extension() == ".png") names.push_back(fs::relative(entry.path(), dir).string());
     std::sort(names.begin(), names.end());
     return names;
 }
