@@ -20,6 +20,8 @@ std::vector<double> test_accuracy_per_epoch(const std::string& model) {
     c.lr = 0.01;
     c.momentum = 0.9;
     c.seed = 1;
+    // One thread: ctest runs two tests at once on a 2-core machine, and two OpenMP teams per test collapse.
+    c.threads = 1;
     c.output = temp_path("accuracy_" + model + ".h5");
     const data::Dataset dataset = distill::load_run_dataset(c);
     REQUIRE(dataset.train.size() == 60000);
