@@ -5,6 +5,7 @@
 #include "analysis/equivalent_smoothing.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
+#include "framework/runtime/threads.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -64,6 +65,8 @@ std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Data
     t->info_.test_acc = run.metrics.at("test_acc").back();
     t->live_ = student.augment;
 
+    // The logits, hence γ and the student, must not depend on the thread count of whatever ran before.
+    runtime::init_threads(student.threads);
     t->train_ = teacher_train_logits(*t->model_, run.normalization, t->info_, dataset, options.cache_dir,
                                      options.batch, t->cache_);
     t->forward_passes_ = t->cache_.forward_passes;

@@ -12,7 +12,7 @@
 namespace lskd::cli {
 namespace {
 
-// <model>_from-<teacher file stem>_T<T>_<loss>_s<seed>.h5 beside the working directory, like lskd train's.
+// <model>_from-<teacher file stem>_T<T>_<loss>_s<seed>.h5 in the working directory, as lskd train names its runs.
 std::string default_student_output(const distill::RunConfig& c) {
     return fmt::format("{}_from-{}_T{}_{}_s{}.h5", c.model, std::filesystem::path(c.teacher).stem().string(),
                        c.temperature, c.loss, c.seed);
