@@ -74,7 +74,7 @@ TEST_CASE("MI: N too large or odd, L < 2, bad classes are errors and leave the f
     CHECK(file_bytes(path) == before);
 }
 
-TEST_CASE("--mi-every: the hook appends MI on every E-th and the last epoch, NaN between", "[run_analysis][mi]") {
+TEST_CASE("the mi-every hook appends MI on every E-th and the last epoch, NaN between", "[run_analysis][mi]") {
     distill::RunConfig c = small_run_config(temp_path("mi_hook.h5"));
     c.mi_every = 2;
     c.mi_examples = 100;
