@@ -45,7 +45,7 @@ case "${1:-}" in
     # The data readers and the HDF5 layer parse untrusted bytes, so their tests also run under ASan and UBSan.
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
     cmake --build build-sanitize -j "$jobs" --target test_data test_io
-    (cd build-sanitize && ctest --output-on-failure -j "$jobs" -R '^(data|io): ')
+    (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
     ;;
   *)
     echo "setup: unknown action '$1' (expected: study, test)" >&2
