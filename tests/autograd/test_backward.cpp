@@ -73,9 +73,12 @@ TEST_CASE("a 100,000-op chain runs backward and is destroyed without recursion",
     SECTION("destroyed without backward") {
         const auto live_before = pool_stats_live();
         {
+            // reshape records a node without running a primitive, so the chain is cheap to build even on a
+            // loaded machine, where each of 100,000 OpenMP regions would cost up to a millisecond.
             Variable y = x;
-            for (int i = 0; i < kLength; ++i) y = ops::add(y, x);
-            CHECK(value_of(y) == Approx(0.5f * (kLength + 1)).epsilon(1e-3));
+            for (int i = 0; i < kLength; ++i) y = ops::reshape(y, {1});
+            CHECK(y.grad_fn() != nullptr);
+            CHECK(value_of(y) == 0.5f);
         }
         CHECK(pool_stats_live() == live_before);
     }
