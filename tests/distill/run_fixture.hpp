@@ -5,6 +5,7 @@
 #include <string>
 
 #include "distill/trainer.hpp"
+#include "tests/test_dir.hpp"
 
 namespace lskd::testing {
 
@@ -30,7 +31,7 @@ inline const data::Dataset& small_dataset() {
 }
 
 inline std::string temp_path(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / "lskd-tests";
+    const auto dir = std::filesystem::temp_directory_path() / lskd::testing::process_test_dir();
     std::filesystem::create_directories(dir);
     const auto path = dir / name;
     std::filesystem::remove(path);

@@ -1,4 +1,5 @@
 #include <filesystem>
+#include "tests/test_dir.hpp"
 #include <fstream>
 #include <map>
 #include <set>
@@ -38,7 +39,7 @@ baselines: {{alphas: [0, 0.3]}}
 }
 
 std::string fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / "lskd-tests" / name;
+    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / name;
     fs::remove_all(dir);
     return dir.string();
 }

@@ -1,4 +1,5 @@
 #include <cmath>
+#include "tests/test_dir.hpp"
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / "lskd-tests" / name;
+    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / name;
     fs::remove_all(dir);
     return dir.string();
 }

@@ -2,6 +2,7 @@
 // once per process and α, and copied for each test (analyses write into the file they read).
 #pragma once
 #include <filesystem>
+#include "tests/test_dir.hpp"
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -35,7 +36,7 @@ inline std::string run_copy(const std::string& name, double alpha = 0.0) {
 
 // An empty temporary directory named `name`.
 inline std::filesystem::path temp_dir(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / "lskd-tests" / name;
+    const auto dir = std::filesystem::temp_directory_path() / lskd::testing::process_test_dir() / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;

@@ -1,6 +1,7 @@
 // A tiny study end to end: two teachers, their students and baselines on a few hundred Fashion-MNIST
 // examples for one epoch; every output must exist and the report's tables must match summary.h5.
 #include <filesystem>
+#include "tests/test_dir.hpp"
 #include <fstream>
 #include <sstream>
 
@@ -46,7 +47,7 @@ std::string read_text(const fs::path& p) {
 }  // namespace
 
 TEST_CASE("a tiny study writes every output and a report whose tables match summary.h5", "[study][slow]") {
-    const fs::path dir = fs::temp_directory_path() / "lskd-tests" / "tiny-study";
+    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / "tiny-study";
     fs::remove_all(dir);
     analysis::runs::StudyOptions options;
     options.out = dir.string();
