@@ -27,8 +27,9 @@ struct ConfigFlags {
     std::string config_file;
 };
 void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
-// Defaults, then the YAML file (if any), then the flags.
-distill::RunConfig resolve_config(const ConfigFlags& flags);
+// Defaults, then the YAML file (if any), then the flags; or, with a resume path, the run file's own config
+// with that output (where --epochs may extend it).
+distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
 
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
 #include "tools/lskd/command.hpp"
 
@@ -13,8 +14,14 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags) {
                                              field.help);
 }
 
-distill::RunConfig resolve_config(const ConfigFlags& flags) {
+distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path) {
     distill::RunConfig config;
+    if (!resume_path.empty()) {
+        config = distill::load_run(resume_path).config;
+        config.output = resume_path;
+        if (flags.values.count("epochs")) distill::find_config_field("epochs")->parse(config, flags.values.at("epochs"));
+        return config;
+    }
     if (!flags.config_file.empty()) distill::apply_yaml_file(config, flags.config_file);
     for (const auto& [key, value] : flags.values) {
         const distill::ConfigField* field = distill::find_config_field(key);

@@ -21,16 +21,11 @@ Runner add_train_command(CLI::App& app) {
     cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
-        distill::RunConfig config = resolve_config(s->flags);
+        distill::RunConfig config = resolve_config(s->flags, s->resume_path);
         distill::TrainOptions options;
         options.force = s->force;
         options.quiet = s->quiet;
-        if (!s->resume_path.empty()) {
-            options.resume = true;
-            config = distill::load_run(s->resume_path).config;
-            config.output = s->resume_path;
-            if (s->flags.values.count("epochs")) distill::find_config_field("epochs")->parse(config, s->flags.values.at("epochs"));
-        }
+        options.resume = !s->resume_path.empty();
         distill::validate(config);
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TrainHooks hooks;
