@@ -10,7 +10,6 @@
 #include <system_error>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "framework/core/error.hpp"
 #include "framework/io/h5_detail.hpp"
@@ -112,7 +111,7 @@ H5File::~H5File() {
     try {
         close();
     } catch (const Error& e) {
-        spdlog::error("{}", e.what());
+        fmt::print(stderr, "lskd: {}\n", e.what());
     }
 }
 

@@ -2,17 +2,16 @@
 // file (never retrains), writes its results under /analysis/<name> and prints a short table or one JSON line.
 #include <fmt/format.h>
 
-#include "analysis/runs/calibration_analysis.hpp"
-#include "analysis/runs/erasure_analysis.hpp"
-#include "analysis/runs/mi_analysis.hpp"
-#include "analysis/runs/projection_analysis.hpp"
+#include "study/calibration_analysis.hpp"
+#include "study/erasure_analysis.hpp"
+#include "study/mi_analysis.hpp"
+#include "study/projection_analysis.hpp"
 #include "framework/runtime/threads.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
 namespace {
 
-namespace runs = analysis::runs;
 
 struct Common {
     std::string path;
@@ -29,10 +28,10 @@ void add_common(CLI::App& cmd, Common& c) {
 template <typename Result>
 int report(const Common& c, const Result& r) {
     if (c.json) {
-        const runs::AnalysisSummary s = runs::summarize(r);
+        const study::AnalysisSummary s = study::summarize(r);
         fmt::print("{}\n", json_line(s.numbers, s.strings));
     } else {
-        fmt::print("{}", runs::format_table(r));
+        fmt::print("{}", study::format_table(r));
     }
     return 0;
 }
@@ -44,9 +43,9 @@ Runner add_analyze_command(CLI::App& app) {
     cmd->require_subcommand(1);
     struct State {
         Common calibration_common, projection_common, mi_common, erasure_common;
-        runs::CalibrationOptions calibration;
+        study::CalibrationOptions calibration;
         std::string projection_classes, projection_variant = "affine";
-        runs::MiSettings mi;
+        study::MiSettings mi;
         std::string mi_data_dir;
         std::int64_t erasure_epoch = 0;
     };
@@ -89,19 +88,19 @@ Runner add_analyze_command(CLI::App& app) {
     return [s, calibration, projection, mi, erasure] {
         if (calibration->parsed()) {
             runtime::init_threads(s->calibration_common.threads);
-            return report(s->calibration_common, runs::analyze_calibration(s->calibration_common.path, s->calibration));
+            return report(s->calibration_common, study::analyze_calibration(s->calibration_common.path, s->calibration));
         }
         if (projection->parsed()) {
             runtime::init_threads(s->projection_common.threads);
-            runs::ProjectionOptions options{s->projection_classes, runs::parse_projection_variant(s->projection_variant)};
-            return report(s->projection_common, runs::analyze_projection(s->projection_common.path, options));
+            study::ProjectionOptions options{s->projection_classes, study::parse_projection_variant(s->projection_variant)};
+            return report(s->projection_common, study::analyze_projection(s->projection_common.path, options));
         }
         if (mi->parsed()) {
             runtime::init_threads(s->mi_common.threads);
-            return report(s->mi_common, runs::analyze_mi(s->mi_common.path, s->mi, s->mi_data_dir));
+            return report(s->mi_common, study::analyze_mi(s->mi_common.path, s->mi, s->mi_data_dir));
         }
         runtime::init_threads(s->erasure_common.threads);
-        return report(s->erasure_common, runs::analyze_erasure(s->erasure_common.path, s->erasure_epoch));
+        return report(s->erasure_common, study::analyze_erasure(s->erasure_common.path, s->erasure_epoch));
     };
 }
 

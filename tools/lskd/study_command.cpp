@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/runs/study.hpp"
+#include "study/study.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -17,17 +17,17 @@ Runner add_study_command(CLI::App& app) {
     };
     auto s = std::make_shared<State>();
     cmd->add_option("config", s->config, "quick (default), paper, or a sweep YAML file");
-    cmd->add_option("--out", s->out, "output directory (default: study/<config> for the built-in configs)");
+    cmd->add_option("--out", s->out, "output directory (default: results/<config> for the built-in configs)");
     cmd->add_option("--jobs", s->jobs, "runs at once as child processes (default: the config's 'parallel')");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
         const bool builtin = s->config == "quick" || s->config == "paper";
-        analysis::runs::StudyOptions options;
-        options.out = !s->out.empty() ? s->out : builtin ? "study/" + s->config : "";
+        study::StudyOptions options;
+        options.out = !s->out.empty() ? s->out : builtin ? "results/" + s->config : "";
         options.jobs = s->jobs;
         options.quiet = s->quiet;
         options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
-        const auto result = analysis::runs::run_study(analysis::runs::study_config(s->config), s->config, options);
+        const auto result = study::run_study(study::study_config(s->config), s->config, options);
         fmt::print("{} runs trained, teacher analyses {}; report: {} ({:.0f} s)\n", result.trained,
                    result.analysed ? "computed" : "reused", result.report, result.seconds);
         return 0;

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/sweep.hpp"
+#include "study/sweep.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -13,7 +13,7 @@ Runner add_sweep_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("sweep", "train a sweep of teachers, students and baselines from a YAML config");
     struct State {
         std::string config;
-        distill::SweepOptions options;
+        study::SweepOptions options;
         bool json = false;
     };
     auto s = std::make_shared<State>();
@@ -27,9 +27,9 @@ Runner add_sweep_command(CLI::App& app) {
     cmd->add_flag("--verbose", s->options.verbose, "also each run's training progress");
     cmd->add_flag("--json", s->json, "print one final JSON summary line instead of the table");
     return [s] {
-        const distill::SweepConfig config = distill::load_sweep_config(s->config);
+        const study::SweepConfig config = study::load_sweep_config(s->config);
         s->options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
-        const distill::SweepResult r = distill::run_sweep(config, s->options);
+        const study::SweepResult r = study::run_sweep(config, s->options);
         if (s->json) {
             fmt::print("{}\n", json_line({{"runs", static_cast<double>(r.total)},
                                           {"trained", static_cast<double>(r.trained)},
@@ -37,7 +37,7 @@ Runner add_sweep_command(CLI::App& app) {
                                           {"seconds", r.seconds}},
                                          {{"directory", r.directory}}));
         } else {
-            fmt::print("{}", distill::format_summary(r.rows));
+            fmt::print("{}", study::format_summary(r.rows));
             fmt::print("{} runs ({} trained, {} already complete) in {:.1f}s -> {}/summary.{{h5,csv}}\n", r.total,
                        r.trained, r.skipped, r.seconds, r.directory);
         }

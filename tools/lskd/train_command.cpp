@@ -1,7 +1,7 @@
 // lskd train: one run at a chosen label-smoothing strength (or, with --teacher, see lskd distill).
 #include <fmt/format.h>
 
-#include "analysis/runs/mi_analysis.hpp"
+#include "study/mi_analysis.hpp"
 #include "distill/trainer.hpp"
 #include "tools/lskd/command.hpp"
 
@@ -30,7 +30,7 @@ Runner add_train_command(CLI::App& app) {
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TrainHooks hooks;
         // --mi-every E: Î appended to /metrics/mi every E epochs and at the last (M's Figure 6).
-        if (config.mi_every > 0) hooks.epoch_metrics["mi"] = analysis::runs::mi_epoch_metric(config, dataset);
+        if (config.mi_every > 0) hooks.epoch_metrics["mi"] = study::mi_epoch_metric(config, dataset);
         const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
         if (s->json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},

@@ -1,4 +1,4 @@
-"""Figures of a sweep's summary.h5 (distill/sweep_summary.cpp): M's Figure 5, accuracy against equivalent
+"""Figures of a sweep's summary.h5 (study/sweep_summary.cpp): M's Figure 5, accuracy against equivalent
 smoothing γ, and teacher ECE against α.
 
 summary.h5 holds one row per run as 1-D datasets at the root, one per column (NaN where a column does not

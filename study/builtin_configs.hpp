@@ -1,0 +1,10 @@
+// The sweep configs shipped in configs/, compiled into the binary so `lskd study` needs no file.
+#pragma once
+#include <string_view>
+
+namespace lskd::study {
+
+std::string_view builtin_quick_config();
+std::string_view builtin_paper_config();
+
+}  // namespace lskd::study

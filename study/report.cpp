@@ -1,0 +1,85 @@
+#include "study/report.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace lskd::study {
+namespace {
+
+std::string number(double v, int digits) { return std::isnan(v) ? "–" : fmt::format("{:.{}f}", v, digits); }
+
+std::string teacher_table(const std::vector<TeacherRow>& teachers) {
+    std::string s =
+        "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | 1 − S (train) | 1 − S (test) "
+        "| scatter ratio (train) | logit gap (train) | file |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& t : teachers)
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n", t.alpha, t.seed,
+                         number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4), number(t.temperature, 3),
+                         number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3), number(t.one_minus_s_train, 4),
+                         number(t.one_minus_s_test, 4), number(t.scatter_train, 3), number(t.logit_gap_mean, 2),
+                         number(t.logit_gap_std, 2), t.file);
+    return s;
+}
+
+std::string run_table(const std::vector<study::SummaryRow>& runs) {
+    std::string s = "| role | teacher α | α | T | γ | loss | seed | test acc | test NLL | test ECE | file |\n"
+                    "|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : runs) {
+        if (r.role == "teacher") continue;
+        const bool student = r.role == "student";
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.role,
+                         student ? fmt::format("{}", r.teacher_alpha) : "–", r.alpha,
+                         student ? fmt::format("{}", r.temperature) : "–", number(r.gamma, 4), student ? r.loss : "–",
+                         r.seed, number(r.test_acc, 4), number(r.test_nll, 4), number(r.test_ece, 4), r.file);
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
+                          const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,
+                          const std::vector<std::string>& plots) {
+    std::string s = fmt::format("# When does label smoothing help? — lskd study on {}\n\n", setup.dataset);
+    s += "## Setup\n\n";
+    s += fmt::format("- config: `{}`; {} runs; seeds {}\n", setup.config, setup.runs, fmt::join(setup.seeds, ", "));
+    s += fmt::format("- teachers: `{}` at α ∈ {{{}}}; students: `{}`\n", setup.teacher_model,
+                     fmt::join([&] {
+                         std::vector<double> a;
+                         for (const auto& t : teachers)
+                             if (a.empty() || a.back() != t.alpha) a.push_back(t.alpha);
+                         return a;
+                     }(),
+                               ", "),
+                     setup.student_model);
+    s += fmt::format("- machine threads: {}; lskd {}; this invocation took {:.0f} s\n\n", setup.threads,
+                     setup.lskd_version, setup.seconds);
+    s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +
+         setup.teacher_recipe + "\n# student\n" + setup.student_recipe + "\n```\n</details>\n\n";
+
+    s += "## Teachers\n\nTest split; temperature scaling (TS) fitted on the validation split; MI is the estimate of "
+         "I(example; z_a − z_b) under augmentation at the end of training (0 ≤ Î ≤ log N; two bare class clusters "
+         "give log 2 ≈ 0.693); 1 − S is Shen et al.'s intra-class variance of the softmax outputs (lower: more "
+         "erasure); the scatter ratio is within-class over between-class scatter of the template-plane projection "
+         "(lower: tighter clusters); the logit gap is correct minus incorrect logit, mean ± std.\n\n";
+    s += teacher_table(teachers) + "\n";
+    s += "## Students and baselines\n\nStudents are distilled from the teacher of the given α at temperature T; "
+         "γ is the equivalent label smoothing of their targets (the teacher's mean wrong-class mass at T, "
+         "rescaled; γ = α for baselines, which are trained with label smoothing and no teacher).\n\n";
+    s += run_table(runs) + "\n";
+
+    s += "## Claims\n\n";
+    for (const auto& c : claims)
+        s += fmt::format("- **{}** — {}. {}\n", c.statement, verdict_name(c.verdict), c.evidence);
+    s += "\n## Figures\n\n";
+    if (plots.empty()) s += "No figures were rendered (see the study's log).\n";
+    for (const auto& p : plots) s += fmt::format("![{}]({})\n\n", p, p);
+    s += "\nAll numbers above are read from `summary.h5` (runs) and `teachers.h5` (teacher analyses) in this "
+         "directory; every run file holds its own records and analyses under `/analysis`.\n";
+    return s;
+}
+
+}  // namespace lskd::study

@@ -1,0 +1,30 @@
+// report.md of a study: its setup, the teacher and student tables, the figures, and the claims section.
+// A pure function of the tables, so a finished study re-renders it without recomputing anything.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "study/claims.hpp"
+#include "study/tables.hpp"
+#include "study/sweep_summary.hpp"
+
+namespace lskd::study {
+
+struct StudySetup {
+    std::string config;  // where the sweep config came from (built-in name or file)
+    std::string dataset;
+    std::string teacher_model, student_model;
+    std::string teacher_recipe, student_recipe;  // effective configs, YAML
+    std::vector<std::uint64_t> seeds;
+    int threads = 0;
+    std::string lskd_version;
+    double seconds = 0;     // of this invocation
+    std::size_t runs = 0;
+};
+
+std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
+                          const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,
+                          const std::vector<std::string>& plots);
+
+}  // namespace lskd::study

@@ -1,0 +1,147 @@
+#include "study/study.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "study/builtin_configs.hpp"
+#include "study/calibration_analysis.hpp"
+#include "study/erasure_analysis.hpp"
+#include "study/mi_analysis.hpp"
+#include "study/projection_analysis.hpp"
+#include "study/claims.hpp"
+#include "study/report.hpp"
+#include "study/tables.hpp"
+#include "distill/run_file.hpp"
+#include "study/sweep.hpp"
+#include "framework/core/error.hpp"
+
+namespace lskd::study {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool same_teachers(const std::vector<TeacherRow>& table, const std::vector<study::SummaryRow>& teachers) {
+    if (table.size() != teachers.size()) return false;
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (table[i].file != teachers[i].file) return false;
+    return true;
+}
+
+std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vector<study::SummaryRow>& teachers,
+                                         bool quiet) {
+    std::vector<TeacherRow> table;
+    for (const auto& t : teachers) {
+        const std::string path = (fs::path(dir) / t.file).string();
+        if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
+        const CalibrationResult calibration = analyze_calibration(path);
+        const ProjectionResult projection = analyze_projection(path);
+        const distill::RunConfig config = distill::load_run(path).config;
+        MiSettings mi_settings;
+        mi_settings.classes = config.mi_classes;
+        mi_settings.examples = config.mi_examples;
+        mi_settings.views = config.mi_views;
+        const MiResult mi = analyze_mi(path, mi_settings);
+        const ErasureResult erasure = analyze_erasure(path);
+        table.push_back(teacher_row(t.file, t.seed, calibration, projection, mi, erasure));
+    }
+    write_teacher_table(dir, table);
+    return table;
+}
+
+// Renders every figure the directory allows; a failure is logged and leaves the report without figures.
+std::vector<std::string> render_plots(const std::string& dir, const std::string& script, bool quiet) {
+    const fs::path plots = fs::path(dir) / "plots";
+    const fs::path log = fs::path(dir) / "logs" / "plots.log";
+    fs::create_directories(log.parent_path());
+    const std::string command = fmt::format("/usr/bin/python3 '{}' study '{}' --out '{}' > '{}' 2>&1", script, dir,
+                                            plots.string(), log.string());
+    if (std::system(command.c_str()) != 0) {
+        if (!quiet) fmt::print(stderr, "study: the plotting tool failed; see {}\n", log.string());
+        return {};
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : fs::recursive_directory_iterator(plots))
+        if (entry.path().extension() == ".png") names.push_back(fs::relative(entry.path(), dir).string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        out << text;
+        if (!out.flush()) fail("{}: cannot write", tmp);
+    }
+    fs::rename(tmp, path);
+}
+
+}  // namespace
+
+study::SweepConfig study_config(const std::string& name_or_path) {
+    if (name_or_path.empty() || name_or_path == "quick")
+        return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'");
+    if (name_or_path == "paper")
+        return study::parse_sweep_config(std::string(builtin_paper_config()), "built-in config 'paper'");
+    return study::load_sweep_config(name_or_path);
+}
+
+StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    if (config.teacher.mi_every == 0) config.teacher.mi_every = 1;
+
+    study::SweepOptions sweep_options;
+    sweep_options.output = options.out;
+    sweep_options.jobs = options.jobs;
+    sweep_options.executable = options.executable;
+    sweep_options.quiet = options.quiet;
+    sweep_options.epoch_metrics = [](const distill::RunConfig& c, const data::Dataset& d) {
+        std::map<std::string, distill::EpochMetric> metrics;
+        if (c.mi_every > 0) metrics["mi"] = mi_epoch_metric(c, d);
+        return metrics;
+    };
+    const study::SweepResult sweep = study::run_sweep(config, sweep_options);
+
+    std::vector<study::SummaryRow> teachers;
+    for (const auto& r : sweep.rows)
+        if (r.role == "teacher") teachers.push_back(r);
+    StudyResult result;
+    result.directory = sweep.directory;
+    result.trained = sweep.trained;
+    std::vector<TeacherRow> table;
+    if (sweep.trained == 0 && fs::exists(fs::path(sweep.directory) / "teachers.h5"))
+        table = read_teacher_table(sweep.directory);
+    if (!same_teachers(table, teachers)) {
+        table = analyse_teachers(sweep.directory, teachers, options.quiet);
+        result.analysed = true;
+    }
+
+    const std::string script =
+        options.plot_script.empty() ? std::string(LSKD_SOURCE_DIR) + "/tools/plot/lskd_plot.py" : options.plot_script;
+    const std::vector<std::string> plots = render_plots(sweep.directory, script, options.quiet);
+
+    StudySetup setup;
+    setup.config = config_label;
+    setup.dataset = config.teacher.dataset;
+    setup.teacher_model = config.teacher.model;
+    setup.student_model = config.student.model;
+    setup.teacher_recipe = distill::to_yaml(config.teacher);
+    setup.student_recipe = distill::to_yaml(config.student);
+    setup.seeds = config.seeds;
+    setup.threads = static_cast<int>(std::thread::hardware_concurrency());
+    setup.lskd_version = LSKD_VERSION;
+    setup.runs = sweep.rows.size();
+    setup.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.report = (fs::path(sweep.directory) / "report.md").string();
+    write_text_atomically(result.report,
+                          render_report(setup, table, sweep.rows, evaluate_claims(table, sweep.rows), plots));
+    result.seconds = setup.seconds;
+    return result;
+}
+
+}  // namespace lskd::study

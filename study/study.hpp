@@ -1,0 +1,32 @@
+// lskd study: the whole protocol in one call. Runs the sweep (resumable, MI recorded during teacher
+// training), the four analyses on every teacher, the plots, and writes report.md beside summary.{h5,csv},
+// teachers.{h5,csv}, the run files and plots/*.png. A finished study only re-renders its report.
+#pragma once
+#include <string>
+
+#include "study/sweep_config.hpp"
+
+namespace lskd::study {
+
+struct StudyOptions {
+    std::string out;          // overrides the config's output directory
+    int jobs = 0;             // runs at once (0: the config's `parallel`)
+    std::string executable;   // the lskd binary, for parallel runs
+    bool quiet = false;
+    std::string plot_script;  // tools/plot/lskd_plot.py; empty: the one in the source tree
+};
+
+struct StudyResult {
+    std::string directory;
+    std::string report;
+    std::size_t trained = 0;  // runs trained by this call
+    bool analysed = false;    // whether the teacher analyses ran (false: read from teachers.h5)
+    double seconds = 0;
+};
+
+// The built-in configs: "quick" (the default) and "paper"; anything else is a path to a sweep YAML file.
+study::SweepConfig study_config(const std::string& name_or_path);
+
+StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options);
+
+}  // namespace lskd::study

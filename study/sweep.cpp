@@ -1,0 +1,293 @@
+#include "study/sweep.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "study/child_process.hpp"
+#include "distill/loss_forms.hpp"
+#include "distill/teacher.hpp"
+#include "distill/trainer.hpp"
+#include "framework/core/error.hpp"
+
+namespace lskd::study {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string duration_text(double s) {
+    const auto total = static_cast<long>(std::lround(s));
+    if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, total / 60 % 60);
+    return fmt::format("{}m{:02}s", total / 60, total % 60);
+}
+
+enum class FileState { missing, complete, incomplete, damaged };
+
+struct RunState {
+    FileState state = FileState::missing;
+    std::optional<SummaryRow> row;  // complete runs
+};
+
+// The config keys whose values differ, leaving out where the files are and how many threads trained them.
+std::vector<std::string> differing_keys(distill::RunConfig planned, distill::RunConfig stored) {
+    // The trainer stores a student's β resolved from the loss form's default.
+    if (!planned.teacher.empty() && planned.beta < 0) planned.beta = distill::default_beta(distill::parse_loss_form(planned.loss));
+    for (distill::RunConfig* c : {&planned, &stored}) {
+        c->output.clear();
+        c->teacher.clear();
+        c->threads = 0;
+    }
+    std::vector<std::string> keys;
+    for (const distill::ConfigField& f : distill::config_fields())
+        if (f.print(planned) != f.print(stored)) keys.push_back(fmt::format("{} {} here, {} in the file", f.key, f.print(planned), f.print(stored)));
+    return keys;
+}
+
+RunState inspect(const PlannedRun& run) {
+    const std::string& path = run.config.output;
+    if (!fs::exists(path)) return {};
+    distill::RunContents c;
+    try {
+        c = distill::load_run(path);
+    } catch (const Error&) {
+        return {FileState::damaged, std::nullopt};  // never finished: a run file is only ever replaced whole
+    }
+    const auto diff = differing_keys(run.config, c.config);
+    if (!diff.empty())
+        fail("{}: trained with other settings than the sweep asks for ({}); move it away or use another output directory",
+             path, fmt::join(diff, "; "));
+    if (!c.complete) return {FileState::incomplete, std::nullopt};
+    return {FileState::complete, summary_row(run, c)};
+}
+
+std::string data_key(const distill::RunConfig& c) {
+    return fmt::format("{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test);
+}
+
+// Overall progress: runs done of the total, elapsed time, and an ETA from the mean duration of the runs of
+// each role trained so far (teachers are usually bigger than students).
+class SweepProgress {
+public:
+    SweepProgress(const std::vector<PlannedRun>& plan, const std::vector<RunState>& states, int jobs, bool quiet)
+        : total_(plan.size()), jobs_(jobs), quiet_(quiet), start_(Clock::now()) {
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            if (states[i].state == FileState::complete) ++done_;
+            else ++remaining_[plan[i].role];
+        }
+    }
+
+    void started(const PlannedRun& run, FileState state) {
+        if (quiet_) return;
+        const char* how = state == FileState::incomplete ? "resuming" : state == FileState::damaged ? "retraining (damaged file)" : "training";
+        fmt::print(stderr, "{} {} ({}/{} done)\n", how, run.name, done_, total_);
+    }
+
+    void finished(const PlannedRun& run, double seconds, const SummaryRow& row, const std::string& note) {
+        ++done_;
+        --remaining_[run.role];
+        auto& [sum, count] = durations_[run.role];
+        sum += seconds;
+        ++count;
+        all_seconds_ += seconds;
+        ++all_count_;
+        if (quiet_) return;
+        fmt::print(stderr, "[{}/{}] {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}, ETA {}\n", done_, total_,
+                   run.name, row.test_acc, row.gamma, seconds, note, duration_text(seconds_since(start_)), duration_text(eta()));
+    }
+
+private:
+    double eta() const {
+        double s = 0;
+        for (const auto& [role, n] : remaining_) {
+            const auto it = durations_.find(role);
+            const double mean = it != durations_.end() ? it->second.first / it->second.second : all_seconds_ / std::max(1, all_count_);
+            s += mean * static_cast<double>(n);
+        }
+        return s / jobs_;
+    }
+
+    std::size_t total_, done_ = 0;
+    int jobs_;
+    bool quiet_;
+    Clock::time_point start_;
+    std::map<RunRole, std::size_t> remaining_;
+    std::map<RunRole, std::pair<double, int>> durations_;
+    double all_seconds_ = 0;
+    int all_count_ = 0;
+};
+
+struct Sweep {
+    const SweepOptions& options;
+    std::string dir, cache_dir;
+    std::vector<PlannedRun> plan;
+    std::vector<RunState> states;
+    std::map<std::string, data::Dataset> datasets;  // by data_key
+
+    void write_rows() const {
+        std::vector<SummaryRow> rows;
+        for (const RunState& s : states)
+            if (s.row) rows.push_back(*s.row);
+        write_summary(dir, rows);
+    }
+
+    void mark_complete(std::size_t i) {
+        states[i] = {FileState::complete, summary_row(plan[i], distill::load_run(plan[i].config.output))};
+        write_rows();
+    }
+
+    // Trains run i here; returns a note on the teacher's logits for students.
+    std::string train_here(std::size_t i) {
+        const PlannedRun& run = plan[i];
+        distill::TrainOptions o;
+        o.quiet = options.quiet || !options.verbose;
+        o.label = run.name;
+        o.resume = states[i].state == FileState::incomplete;
+        o.force = states[i].state == FileState::damaged;
+        const data::Dataset& dataset = datasets.at(data_key(run.config));
+        distill::TrainHooks hooks;
+        if (options.epoch_metrics) hooks.epoch_metrics = options.epoch_metrics(run.config, dataset);
+        if (run.role != RunRole::student) {
+            distill::train(run.config, dataset, o, hooks);
+            return {};
+        }
+        distill::TeacherOptions t;
+        t.cache_dir = cache_dir;
+        const distill::CacheReport c = distill_student(run.config, dataset, o, t, hooks).cache;
+        return fmt::format("; teacher logits {} in {:.2f}s, computing takes {:.2f}s", c.hit ? "read from the cache" : "computed",
+                           c.seconds, c.compute_seconds);
+    }
+
+    void run_sequential(SweepProgress& progress) {
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            if (states[i].state == FileState::complete) continue;
+            progress.started(plan[i], states[i].state);
+            const auto t0 = Clock::now();
+            std::string note;
+            try {
+                note = train_here(i);
+            } catch (const Error& e) {
+                fail("sweep run {}: {}", plan[i].name, e.what());
+            }
+            mark_complete(i);
+            progress.finished(plan[i], seconds_since(t0), *states[i].row, note);
+            if (options.after_run) options.after_run(plan[i]);
+        }
+    }
+
+    // `lskd train|distill` for run i, its config written beside its log in <dir>/logs/.
+    std::vector<std::string> command(std::size_t i, int jobs) const {
+        const PlannedRun& run = plan[i];
+        const fs::path logs = fs::path(dir) / "logs";
+        std::vector<std::string> args{options.executable, run.role == RunRole::student ? "distill" : "train"};
+        if (states[i].state == FileState::incomplete) {
+            args.insert(args.end(), {"--resume", run.config.output});
+        } else {
+            distill::RunConfig c = run.config;
+            // Share the cores among the jobs unless the recipe fixed a thread count.
+            if (c.threads == 0) c.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / jobs);
+            const std::string yaml = (logs / (fs::path(run.name).stem().string() + ".yaml")).string();
+            std::ofstream(yaml) << distill::to_yaml(c);
+            args.insert(args.end(), {"--config", yaml});
+            if (states[i].state == FileState::damaged) args.push_back("--force");
+        }
+        if (run.role == RunRole::student) args.insert(args.end(), {"--teacher-cache", cache_dir});
+        args.push_back("--quiet");
+        return args;
+    }
+
+    void run_parallel(SweepProgress& progress, int jobs) {
+        fs::create_directories(fs::path(dir) / "logs");
+        std::deque<std::size_t> pending;
+        for (std::size_t i = 0; i < plan.size(); ++i)
+            if (states[i].state != FileState::complete) pending.push_back(i);
+        std::map<int, std::pair<std::size_t, Clock::time_point>> running;  // pid → (run, start)
+        std::set<std::size_t> failed;
+        std::vector<std::string> failures;
+        while (!pending.empty() || !running.empty()) {
+            for (auto it = pending.begin(); it != pending.end() && static_cast<int>(running.size()) < jobs;) {
+                const auto& teacher = plan[*it].teacher;
+                if (teacher && failed.contains(*teacher)) {
+                    failures.push_back(fmt::format("{} (its teacher failed)", plan[*it].name));
+                    failed.insert(*it);
+                    it = pending.erase(it);
+                } else if (!teacher || states[*teacher].state == FileState::complete) {
+                    progress.started(plan[*it], states[*it].state);
+                    const std::string log = (fs::path(dir) / "logs" / (fs::path(plan[*it].name).stem().string() + ".log")).string();
+                    running[spawn_logged(command(*it, jobs), log)] = {*it, Clock::now()};
+                    it = pending.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            if (running.empty()) break;
+            const ChildExit e = wait_any_child();
+            const auto job = running.find(e.pid);
+            if (job == running.end()) continue;
+            const auto [i, start] = job->second;
+            running.erase(job);
+            if (e.code != 0) {
+                failures.push_back(fmt::format("{} (exit {}; see {}/logs/)", plan[i].name, e.code, dir));
+                failed.insert(i);
+                continue;
+            }
+            mark_complete(i);
+            progress.finished(plan[i], seconds_since(start), *states[i].row, "");
+            if (options.after_run) options.after_run(plan[i]);
+        }
+        if (!failures.empty()) fail("{} sweep run(s) failed: {}", failures.size(), fmt::join(failures, ", "));
+    }
+};
+
+}  // namespace
+
+SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
+    const auto start = Clock::now();
+    Sweep s{options, options.output.empty() ? config.output : options.output, "", {}, {}, {}};
+    // Everything that can be checked is checked before the first run trains: the config, every existing
+    // run file, and the data sets.
+    s.plan = plan_sweep(config, s.dir);
+    s.cache_dir = (fs::path(s.dir) / "teacher_cache").string();
+    const int jobs = options.jobs > 0 ? options.jobs : config.parallel;
+    if (jobs > 1 && options.executable.empty()) fail("a parallel sweep needs the lskd executable to run its jobs");
+    for (const PlannedRun& run : s.plan) s.states.push_back(inspect(run));
+    for (std::size_t i = 0; i < s.plan.size(); ++i) {
+        const std::string key = data_key(s.plan[i].config);
+        if (s.states[i].state != FileState::complete && !s.datasets.contains(key))
+            s.datasets.emplace(key, distill::load_run_dataset(s.plan[i].config));
+    }
+    std::error_code ec;
+    fs::create_directories(s.dir, ec);
+    if (ec) fail("{}: cannot create the sweep directory: {}", s.dir, ec.message());
+    s.write_rows();
+
+    SweepProgress progress(s.plan, s.states, jobs, options.quiet);
+    SweepResult result;
+    result.directory = s.dir;
+    result.total = s.plan.size();
+    result.skipped = static_cast<std::size_t>(
+        std::count_if(s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
+    if (!options.quiet && result.skipped > 0)
+        fmt::print(stderr, "{}: {} of {} runs already complete, skipped\n", s.dir, result.skipped, result.total);
+    if (jobs == 1) s.run_sequential(progress);
+    else s.run_parallel(progress, jobs);
+
+    for (const RunState& r : s.states) result.rows.push_back(*r.row);
+    result.trained = result.total - result.skipped;
+    result.seconds = seconds_since(start);
+    return result;
+}
+
+}  // namespace lskd::study

@@ -1,0 +1,92 @@
+#include "study/sweep_plan.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "framework/core/error.hpp"
+#include "models/model_registry.hpp"
+
+namespace lskd::study {
+namespace {
+
+void check_model(const SweepConfig& c, const std::string& model, const char* role) {
+    const auto& names = models::model_names();
+    if (std::find(names.begin(), names.end(), model) == names.end())
+        fail("{}: unknown {} model '{}' (known: {})", c.source, role, model, fmt::join(names, ", "));
+}
+
+PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
+    config.output = (std::filesystem::path(dir) / name).string();
+    return {role, std::move(name), std::move(config), std::nullopt};
+}
+
+}  // namespace
+
+const char* role_name(RunRole role) {
+    switch (role) {
+        case RunRole::teacher: return "teacher";
+        case RunRole::student: return "student";
+        case RunRole::baseline: return "baseline";
+    }
+    return "?";
+}
+
+std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir) {
+    if (dir.empty()) fail("{}: no output directory (set 'output' or give one on the command line)", c.source);
+    check_model(c, c.teacher.model, "teacher");
+    check_model(c, c.student.model, "student");
+    std::vector<PlannedRun> plan;
+    std::map<std::pair<double, std::uint64_t>, std::size_t> teacher_of;  // (α, seed) → position
+
+    for (std::uint64_t seed : c.seeds)
+        for (double alpha : c.teacher_alphas) {
+            distill::RunConfig t = c.teacher;
+            t.smoothing = alpha;
+            t.seed = seed;
+            teacher_of[{alpha, seed}] = plan.size();
+            plan.push_back(make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}.h5", t.model, alpha, seed), t, dir));
+        }
+    for (std::uint64_t seed : c.seeds)
+        for (const DistillPairs& pairs : c.distill)
+            for (double teacher_alpha : pairs.teacher_alphas) {
+                const auto teacher = teacher_of.find({teacher_alpha, seed});
+                if (teacher == teacher_of.end())
+                    fail("{}: distill lists teacher-alpha {}, which is not among teacher.alphas", c.source, teacher_alpha);
+                for (double T : pairs.temperatures) {
+                    distill::RunConfig s = c.student;
+                    s.seed = seed;
+                    s.temperature = T;
+                    s.teacher = plan[teacher->second].config.output;
+                    PlannedRun run = make_run(
+                        RunRole::student, fmt::format("student_{}_from-a{}_T{}_{}_s{}.h5", s.model, teacher_alpha, T, s.loss, seed),
+                        s, dir);
+                    run.teacher = teacher->second;
+                    plan.push_back(std::move(run));
+                }
+            }
+    for (std::uint64_t seed : c.seeds)
+        for (double alpha : c.baseline_alphas) {
+            distill::RunConfig b = c.student;
+            b.smoothing = alpha;
+            b.seed = seed;
+            plan.push_back(make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}.h5", b.model, alpha, seed), b, dir));
+        }
+
+    std::set<std::string> names;
+    for (const PlannedRun& run : plan) {
+        if (!names.insert(run.name).second) fail("{}: the run {} is listed twice", c.source, run.name);
+        try {
+            distill::validate(run.config);
+        } catch (const Error& e) {
+            fail("{}: run {}: {}", c.source, run.name, e.what());
+        }
+    }
+    return plan;
+}
+
+}  // namespace lskd::study

@@ -1,0 +1,28 @@
+// Expands a sweep config into its runs, in training order (teachers, students, baselines), each with a
+// deterministic file name in the output directory and the full RunConfig it is trained with.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "study/sweep_config.hpp"
+
+namespace lskd::study {
+
+enum class RunRole { teacher, student, baseline };
+const char* role_name(RunRole role);
+
+struct PlannedRun {
+    RunRole role = RunRole::teacher;
+    std::string name;                    // file name: teacher_mlp-1200_a0.1_s1.h5, baseline_mlp-800_a0.3_s1.h5,
+                                         // student_mlp-800_from-a0_T4_muller_s1.h5
+    distill::RunConfig config;                    // output = <dir>/<name>; a student's teacher = its teacher's output
+    std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
+};
+
+// Every run, validated (config ranges, known models, each student's teacher α among the teachers', no run
+// listed twice) before anything is trained; problems are Errors naming the sweep file.
+std::vector<PlannedRun> plan_sweep(const SweepConfig& config, const std::string& output_dir);
+
+}  // namespace lskd::study

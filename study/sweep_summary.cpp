@@ -1,0 +1,146 @@
+#include "study/sweep_summary.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
+
+namespace lskd::study {
+namespace {
+
+const double kNaN = std::nan("");
+
+struct Column {
+    const char* name;
+    std::function<std::string(const SummaryRow&)> text;  // string columns
+    std::function<double(const SummaryRow&)> number;     // numeric columns
+};
+
+const std::vector<Column>& columns() {
+    using R = SummaryRow;
+    static const std::vector<Column> c = {
+        {"role", [](const R& r) { return r.role; }, nullptr},
+        {"model", [](const R& r) { return r.model; }, nullptr},
+        {"alpha", nullptr, [](const R& r) { return r.alpha; }},
+        {"teacher_alpha", nullptr, [](const R& r) { return r.teacher_alpha; }},
+        {"temperature", nullptr, [](const R& r) { return r.temperature; }},
+        {"beta", nullptr, [](const R& r) { return r.beta; }},
+        {"loss", [](const R& r) { return r.loss; }, nullptr},
+        {"seed", nullptr, [](const R& r) { return static_cast<double>(r.seed); }},
+        {"gamma", nullptr, [](const R& r) { return r.gamma; }},
+        {"test_acc", nullptr, [](const R& r) { return r.test_acc; }},
+        {"test_nll", nullptr, [](const R& r) { return r.test_nll; }},
+        {"test_ece", nullptr, [](const R& r) { return r.test_ece; }},
+        {"file", [](const R& r) { return r.file; }, nullptr},
+    };
+    return c;
+}
+
+std::string csv_cell(const Column& col, const SummaryRow& r) {
+    if (col.number) {
+        const double v = col.number(r);
+        return std::isnan(v) ? std::string() : fmt::format("{}", v);
+    }
+    const std::string s = col.text(r);
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string quoted = "\"";
+    for (char ch : s) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return quoted + "\"";
+}
+
+// Like io::atomic_write, for a text file: a temporary beside the target, flushed, then renamed over it.
+void write_text_atomic(const std::string& path, const std::string& text) {
+    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) fail("{}: cannot write", temp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp);
+        fail("{}: cannot move '{}' into place: {}", path, temp, ec.message());
+    }
+}
+
+double last(const distill::RunContents& c, const char* metric) {
+    const auto it = c.metrics.find(metric);
+    return it == c.metrics.end() || it->second.empty() ? kNaN : it->second.back();
+}
+
+}  // namespace
+
+SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& c) {
+    SummaryRow r;
+    r.role = role_name(run.role);
+    r.model = c.config.model;
+    r.alpha = c.config.smoothing;
+    r.seed = c.config.seed;
+    r.file = run.name;
+    r.test_acc = last(c, "test_acc");
+    r.test_nll = last(c, "test_nll");
+    r.test_ece = last(c, "test_ece");
+    if (c.teacher) {
+        r.teacher_alpha = c.teacher->alpha;
+        r.temperature = c.config.temperature;
+        r.beta = c.config.beta;
+        r.loss = c.config.loss;
+        r.gamma = c.teacher->gamma;
+    } else {
+        r.teacher_alpha = r.temperature = r.beta = kNaN;
+        r.gamma = c.config.smoothing;
+    }
+    return r;
+}
+
+void write_summary(const std::string& dir, const std::vector<SummaryRow>& rows) {
+    const std::string h5 = (std::filesystem::path(dir) / "summary.h5").string();
+    io::atomic_write(h5, [&rows](io::H5File& f) {
+        f.set_attr("/", "format", "lskd-sweep-summary/1");
+        f.set_attr("/", "rows", static_cast<std::int64_t>(rows.size()));
+        for (const Column& col : columns()) {
+            if (col.number) {
+                std::vector<double> values;
+                for (const SummaryRow& r : rows) values.push_back(col.number(r));
+                f.write(std::string("/") + col.name, values);
+            } else {
+                std::vector<std::string> values;
+                for (const SummaryRow& r : rows) values.push_back(col.text(r));
+                f.write_strings(std::string("/") + col.name, values);
+            }
+        }
+    });
+    std::vector<std::string> header;
+    for (const Column& col : columns()) header.emplace_back(col.name);
+    std::string csv = fmt::format("{}\n", fmt::join(header, ","));
+    for (const SummaryRow& r : rows) {
+        std::vector<std::string> cells;
+        for (const Column& col : columns()) cells.push_back(csv_cell(col, r));
+        csv += fmt::format("{}\n", fmt::join(cells, ","));
+    }
+    write_text_atomic((std::filesystem::path(dir) / "summary.csv").string(), csv);
+}
+
+std::string format_summary(const std::vector<SummaryRow>& rows) {
+    auto num = [](double v, const char* f) { return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(f), v); };
+    std::string out = fmt::format("{:<9} {:<9} {:>6} {:>6} {:>5} {:>5} {:<9} {:>4} {:>7} {:>8} {:>8} {:>8}\n", "role",
+                                  "model", "alpha", "t.alph", "T", "beta", "loss", "seed", "gamma", "test_acc",
+                                  "test_nll", "test_ece");
+    for (const SummaryRow& r : rows)
+        out += fmt::format("{:<9} {:<9} {:>6} {:>6} {:>5} {:>5} {:<9} {:>4} {:>7.4f} {:>8.4f} {:>8.4f} {:>8.4f}\n", r.role,
+                           r.model, num(r.alpha, "{}"), num(r.teacher_alpha, "{}"), num(r.temperature, "{}"),
+                           num(r.beta, "{}"), r.loss.empty() ? "-" : r.loss, r.seed, r.gamma, r.test_acc, r.test_nll,
+                           r.test_ece);
+    return out;
+}
+
+}  // namespace lskd::study

@@ -1,0 +1,37 @@
+// The study's teacher table: per teacher run, the numbers the report needs from the four analyses
+// (accuracy, calibration before and after temperature scaling, MI, erasure, cluster tightness), kept in
+// <dir>/teachers.h5 and teachers.csv so that a finished study re-renders its report without recomputing.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "study/calibration_analysis.hpp"
+#include "study/erasure_analysis.hpp"
+#include "study/mi_analysis.hpp"
+#include "study/projection_analysis.hpp"
+
+namespace lskd::study {
+
+struct TeacherRow {
+    std::string file;  // within the study directory
+    double alpha = 0;
+    std::uint64_t seed = 0;
+    double test_acc = 0;
+    double ece = 0, nll = 0;                // test split, T = 1
+    double temperature = 1;                 // fitted on the validation split
+    double ece_scaled = 0, nll_scaled = 0;  // test split at the fitted T
+    double mi = 0;                          // Î in nats, at the end of training
+    double one_minus_s_train = 0, one_minus_s_test = 0;
+    double scatter_train = 0, scatter_test = 0;  // within/between scatter of the projected triple
+    double logit_gap_mean = 0, logit_gap_std = 0;  // correct − incorrect, train records
+};
+
+TeacherRow teacher_row(const std::string& file, std::uint64_t seed, const CalibrationResult& calibration,
+                       const ProjectionResult& projection, const MiResult& mi, const ErasureResult& erasure);
+
+// Written atomically; read back exactly (the report's tables come from these files).
+void write_teacher_table(const std::string& dir, const std::vector<TeacherRow>& rows);
+std::vector<TeacherRow> read_teacher_table(const std::string& dir);
+
+}  // namespace lskd::study

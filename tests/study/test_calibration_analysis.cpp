@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include "study/calibration_analysis.hpp"
+#include "distill/run_file.hpp"
+#include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
+#include "tests/study/study_fixture.hpp"
+
+using namespace lskd;
+using namespace lskd::testing;
+using namespace lskd::study;
+
+TEST_CASE("calibration stores the reliability diagrams, T and the scores with its parameters", "[study][calibration]") {
+    const std::string path = run_copy("calibration.h5");
+    const CalibrationResult r = analyze_calibration(path);
+    const distill::RunContents run = distill::load_run(path);
+
+    // The stored test logits are the ones the run scored at its last epoch.
+    CHECK(r.scaling.before.ece == Approx(run.metrics.at("test_ece").back()).epsilon(1e-9));
+    CHECK(r.scaling.before.accuracy == Approx(run.metrics.at("test_acc").back()).epsilon(1e-9));
+    CHECK(r.scaling.after.accuracy == r.scaling.before.accuracy);
+    CHECK(r.fit_examples == 200);
+    CHECK(r.report_examples == 300);
+    CHECK(r.scaling.fit.nll_after <= r.scaling.fit.nll_before);
+
+    const io::H5File f = io::H5File::open_read(path);
+    const std::string g = "/analysis/calibration";
+    CHECK(f.attr_int64(g, "bins") == 15);
+    CHECK(f.attr_string(g, "fit_split") == "val");
+    CHECK(f.attr_string(g, "report_split") == "test");
+    CHECK(f.attr_double(g, "temperature") == r.scaling.fit.temperature);
+    CHECK(f.attr_double(g, "ece_before") == r.scaling.before.ece);
+    CHECK(f.attr_double(g, "ece_after") == r.scaling.after.ece);
+    CHECK(f.attr_double(g + "/after", "temperature") == r.scaling.fit.temperature);
+    for (const char* part : {"/before", "/after"}) {
+        const auto count = f.read<std::int64_t>(g + part + "/count").values;
+        REQUIRE(count.size() == 15);
+        std::int64_t total = 0;
+        for (auto c : count) total += c;
+        CHECK(total == 300);
+        CHECK(f.read<double>(g + part + "/upper").values.back() == 1.0);
+        CHECK(f.shape(g + part + "/accuracy") == io::Dims{15});
+    }
+    CHECK(format_table(r).find("after temperature scaling") != std::string::npos);
+    CHECK(summarize(r).numbers.at("temperature") == r.scaling.fit.temperature);
+
+    // A rerun with other parameters replaces the group.
+    CalibrationOptions ten;
+    ten.bins = 10;
+    analyze_calibration(path, ten);
+    CHECK(io::H5File::open_read(path).shape(g + "/before/count") == io::Dims{10});
+}
+
+TEST_CASE("calibration: bad input is an error and leaves the file unchanged", "[study][calibration]") {
+    const std::string path = run_copy("calibration_bad.h5");
+    CalibrationOptions zero;
+    zero.bins = 0;
+    auto before = file_bytes(path);
+    CHECK_THROWS_AS(analyze_calibration(path, zero), Error);
+    CHECK(file_bytes(path) == before);
+
+    io::update_atomic(path, [](io::H5File& f) { f.remove("/outputs"); });
+    before = file_bytes(path);
+    CHECK_THROWS_WITH(analyze_calibration(path), Catch::Contains("/outputs/test/logits"));
+    CHECK(file_bytes(path) == before);
+}

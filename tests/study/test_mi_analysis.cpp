@@ -1,0 +1,98 @@
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "study/mi_analysis.hpp"
+#include "distill/run_file.hpp"
+#include "framework/core/error.hpp"
+#include "tests/study/study_fixture.hpp"
+
+using namespace lskd;
+using namespace lskd::testing;
+using namespace lskd::study;
+
+namespace {
+
+// The small training split holds 60 examples per class.
+MiSettings small_settings() {
+    MiSettings s;
+    s.examples = 100;
+    s.views = 5;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("MI of a trained run lies in its bounds and is stored with its parameters", "[study][mi]") {
+    const std::string path = run_copy("mi.h5");
+    const MiResult r = analyze_mi(path, small_settings());
+    const double log_n = std::log(100.0);
+    CHECK(r.estimate.mi.nats >= -0.05);
+    CHECK(r.estimate.mi.nats <= log_n + 1e-9);
+    CHECK(r.class_names == std::vector<std::string>{"Trouser", "Bag"});
+    CHECK(r.probe.augment.pad == 2);
+    CHECK(r.probe.augment.hflip);
+    // 50 of each class, and the same views give the same estimate.
+    CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 1) == 50);
+    CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 8) == 50);
+    CHECK(analyze_mi(path, small_settings()).estimate.mi.nats == r.estimate.mi.nats);
+
+    const io::H5File f = io::H5File::open_read(path);
+    const std::string g = "/analysis/mi";
+    CHECK(f.attr_double(g, "nats") == r.estimate.mi.nats);
+    CHECK(f.attr_double(g, "log_n") == Approx(log_n));
+    CHECK(f.attr_double(g, "log_2") == Approx(std::log(2.0)));
+    CHECK(f.attr_int64(g, "examples") == 100);
+    CHECK(f.attr_int64(g, "views") == 5);
+    CHECK(f.attr_int64(g, "seed") == 0);
+    CHECK(f.attr_int64(g, "augment_pad") == 2);
+    CHECK(f.attr_int64(g, "augment_hflip") == 1);
+    CHECK(f.attr_strings(g, "class_names") == std::vector<std::string>{"Trouser", "Bag"});
+    CHECK(f.shape(g + "/means") == io::Dims{100});
+    CHECK(f.shape(g + "/indices") == io::Dims{100});
+    CHECK(format_table(r).find("log 2") != std::string::npos);
+}
+
+TEST_CASE("MI: N too large or odd, L < 2, bad classes are errors and leave the file unchanged", "[study][mi]") {
+    const std::string path = run_copy("mi_bad.h5");
+    const auto before = file_bytes(path);
+    MiSettings s = small_settings();
+    s.examples = 200;
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("needs 100 training examples of each class"));
+    s.examples = 99;
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("must be even"));
+    s = small_settings();
+    s.views = 1;
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("L >= 2"));
+    s = small_settings();
+    s.classes = "Trouser,Trouser";
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("given twice"));
+    s.classes = "Trouser,Bag,Sneaker";
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("need exactly 2 classes"));
+    s.classes = "Trouser,Hat";
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("unknown class 'Hat'"));
+    CHECK(file_bytes(path) == before);
+}
+
+TEST_CASE("the mi-every hook appends MI on every E-th and the last epoch, NaN between", "[study][mi]") {
+    distill::RunConfig c = small_run_config(temp_path("mi_hook.h5"));
+    c.mi_every = 2;
+    c.mi_examples = 100;
+    distill::TrainHooks hooks;
+    hooks.epoch_metrics["mi"] = mi_epoch_metric(c, small_dataset());
+    distill::train(c, small_dataset(), quiet(), hooks);
+    const auto mi = distill::load_run(c.output).metrics.at("mi");
+    REQUIRE(mi.size() == 3);
+    CHECK(std::isnan(mi[0]));
+    for (double v : {mi[1], mi[2]}) {
+        CHECK(v >= -0.05);
+        CHECK(v <= std::log(100.0));
+    }
+    // The hook's estimate at the last epoch is the command's on the finished run (same probe, same parameters).
+    MiSettings s;
+    s.examples = 100;
+    CHECK(analyze_mi(c.output, s).estimate.mi.nats == Approx(mi[2]).epsilon(1e-9));
+
+    c.mi_examples = 1000;
+    CHECK_THROWS_WITH(mi_epoch_metric(c, small_dataset()), Catch::Contains("needs 500"));
+}

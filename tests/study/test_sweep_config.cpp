@@ -1,0 +1,125 @@
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "study/sweep_config.hpp"
+#include "study/sweep_plan.hpp"
+#include "framework/core/error.hpp"
+
+using namespace lskd;
+using namespace lskd::distill;
+using namespace lskd::study;
+
+namespace {
+
+const char* kSweep = R"(
+output: out
+seeds: [1, 2]
+teacher: {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 2, max-train: 1000, hidden: [8]}}
+student: {model: mlp-800, loss: hinton, recipe: {epochs: 1, lr: 0.1}}
+distill:
+  - {teacher-alpha: 0, temperatures: [1, 4]}
+  - {teacher-alpha: [0.1], temperatures: 1}
+baselines: {alphas: [0, 0.1]}
+)";
+
+std::string with(const std::string& from, const std::string& to) {
+    std::string s = kSweep;
+    const auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+}
+
+std::vector<std::string> names(const std::vector<PlannedRun>& plan) {
+    std::vector<std::string> out;
+    for (const auto& r : plan) out.push_back(r.name);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep config sets every run's model, recipe, data and distillation settings", "[distill][sweep]") {
+    const SweepConfig c = parse_sweep_config(kSweep, "s.yaml");
+    CHECK(c.output == "out");
+    CHECK(c.seeds == std::vector<std::uint64_t>{1, 2});
+    CHECK(c.teacher.model == "mlp-1200");
+    CHECK(c.teacher.epochs == 2);
+    CHECK(c.teacher.max_train == 1000);
+    CHECK(c.student.epochs == 1);
+    CHECK(c.student.lr == 0.1);
+    CHECK(c.student.loss == "hinton");
+    CHECK(c.student.beta == -1);
+    REQUIRE(c.distill.size() == 2);
+    CHECK(c.distill[1].temperatures == std::vector<double>{1});  // a single value is a list of one
+    CHECK(c.parallel == 1);
+
+    const auto plan = plan_sweep(c, "dir");
+    // Per seed: 2 teachers, 2 + 1 students, 2 baselines.
+    REQUIRE(plan.size() == 14);
+    CHECK(names(plan) == std::vector<std::string>{
+                             "teacher_mlp-1200_a0_s1.h5", "teacher_mlp-1200_a0.1_s1.h5", "teacher_mlp-1200_a0_s2.h5",
+                             "teacher_mlp-1200_a0.1_s2.h5", "student_mlp-800_from-a0_T1_hinton_s1.h5",
+                             "student_mlp-800_from-a0_T4_hinton_s1.h5", "student_mlp-800_from-a0.1_T1_hinton_s1.h5",
+                             "student_mlp-800_from-a0_T1_hinton_s2.h5", "student_mlp-800_from-a0_T4_hinton_s2.h5",
+                             "student_mlp-800_from-a0.1_T1_hinton_s2.h5", "baseline_mlp-800_a0_s1.h5",
+                             "baseline_mlp-800_a0.1_s1.h5", "baseline_mlp-800_a0_s2.h5", "baseline_mlp-800_a0.1_s2.h5"});
+    const PlannedRun& student = plan[8];  // from-a0, T = 4, seed 2
+    CHECK(student.role == RunRole::student);
+    REQUIRE(student.teacher);
+    CHECK(plan[*student.teacher].name == "teacher_mlp-1200_a0_s2.h5");
+    CHECK(student.config.teacher == "dir/teacher_mlp-1200_a0_s2.h5");
+    CHECK(student.config.output == "dir/student_mlp-800_from-a0_T4_hinton_s2.h5");
+    CHECK(student.config.temperature == 4);
+    CHECK(student.config.seed == 2);
+    CHECK(student.config.smoothing == 0);
+    CHECK(plan[1].config.smoothing == 0.1);
+    CHECK(plan[11].config.smoothing == 0.1);
+    CHECK(plan[11].config.teacher.empty());
+    CHECK(plan[11].config.epochs == 1);
+}
+
+TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors naming file and key",
+          "[distill][sweep][errors]") {
+    auto rejects = [](const std::string& text, const std::string& message) {
+        CHECK_THROWS_WITH(plan_sweep(parse_sweep_config(text, "s.yaml"), "dir"), Catch::Contains("s.yaml") && Catch::Contains(message));
+    };
+    rejects(with("seeds:", "seed: [1]\nseeds:"), "unknown key 'seed'");
+    rejects(with("alphas: [0, 0.1], recipe", "alpha: [0], alphas: [0, 0.1], recipe"), "unknown key 'alpha' in teacher");
+    rejects(with("{teacher-alpha: 0,", "{teacher-alpha: 0, T: 2,"), "unknown key 'T' in distill[0]");
+    rejects(with("epochs: 2,", "epoch: 2,"), "unknown config key 'epoch'");
+    rejects(with("seeds: [1, 2]", "seeds: []"), "'seeds' must not be empty");
+    rejects(with("alphas: [0, 0.1], recipe", "alphas: [], recipe"), "'teacher.alphas' must not be empty");
+    rejects(with("temperatures: [1, 4]", "temperatures: []"), "'distill[0].temperatures' must not be empty");
+    rejects(with("baselines: {alphas: [0, 0.1]}", "baselines: {alphas: []}"), "'baselines.alphas' must not be empty");
+    rejects(with("distill:\n  - {teacher-alpha: 0, temperatures: [1, 4]}\n  - {teacher-alpha: [0.1], temperatures: 1}",
+                 "distill: []"),
+            "'distill' must be a non-empty list");
+    rejects(with("seeds: [1, 2]", "seeds: [1, x]"), "'seeds[1]': 'x' is not a valid number");
+    rejects(with("temperatures: [1, 4]", "temperatures: [0, 4]"), "temperature must be > 0");
+    rejects(with("loss: hinton", "loss: hinton, beta: 1.5"), "beta must be in [0, 1]");
+    rejects(with("loss: hinton", "loss: kl"), "unknown loss form 'kl'");
+    rejects(with("model: mlp-800", "model: mlp-80"), "unknown student model 'mlp-80'");
+    rejects(with("{teacher-alpha: [0.1]", "{teacher-alpha: [0.2]"), "teacher-alpha 0.2, which is not among teacher.alphas");
+    rejects(with("{teacher-alpha: [0.1], temperatures: 1}", "{teacher-alpha: [0], temperatures: 1}"), "listed twice");
+    rejects(with("recipe: {epochs: 1", "recipe: {temperature: 2, epochs: 1"), "sets 'temperature', which the sweep sets");
+    rejects(with("alphas: [0, 0.1], recipe", "alphas: [0, 0.1, 1.0], recipe"), "smoothing must be in [0, 1)");
+    rejects(with("output: out", "output: out\nparallel: 0"), "'parallel' must be at least 1");
+    rejects(with("teacher: {", "teachers: {"), "unknown key 'teachers'");
+    rejects("seeds: [1\n", "not valid YAML");
+    CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"), Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
+}
+
+TEST_CASE("the shipped sweep configs parse and expand to the documented grids", "[distill][sweep]") {
+    const auto quick = plan_sweep(load_sweep_config(LSKD_SOURCE_DIR "/configs/quick.yaml"), "q");
+    CHECK(quick.size() == 4 + 4 + 3 + 4);
+    const auto quick_names = names(quick);
+    for (const char* n : {"teacher_mlp-1200_a0.6_s1.h5", "student_mlp-800_from-a0_T8_muller_s1.h5",
+                          "student_mlp-800_from-a0.3_T1_muller_s1.h5", "baseline_mlp-800_a0.1_s1.h5"})
+        CHECK(std::count(quick_names.begin(), quick_names.end(), n) == 1);
+
+    const SweepConfig paper = load_sweep_config(LSKD_SOURCE_DIR "/configs/paper.yaml");
+    CHECK(paper.teacher_alphas == std::vector<double>{0, 0.15, 0.3, 0.45, 0.6, 0.75});
+    CHECK(paper.seeds.size() == 5);
+    // Per seed: 6 teachers, 7 students of the hard teacher + 5 of the smoothed ones, 6 baselines.
+    CHECK(plan_sweep(paper, "p").size() == 5 * (6 + 7 + 5 + 6));
+}
