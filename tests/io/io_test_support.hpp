@@ -1,6 +1,7 @@
 // Helpers for the io tests: a scratch directory under /tmp, whole-file bytes, and running a check in a
 // forked child (for resource limits and privileges that must not leak into the test process).
 #pragma once
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,8 @@
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "framework/core/error.hpp"
 
 namespace lskd::io::testing {
 
@@ -110,6 +113,24 @@ inline ChildResult run_in_child(const std::function<int(std::string& message)>& 
     ::waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+// Runs `write` in a child whose files may not grow past `limit` bytes, as on a full disk (with SIGXFSZ
+// ignored, a write past the limit fails with EFBIG). The child reports the lskd::Error it got, then ends
+// through exit(), where HDF5 1.10's own clean-up would crash after a failed close (see h5_errors.cpp).
+inline ChildResult with_file_size_limit(rlim_t limit, const std::function<void()>& write) {
+    return run_in_child([&](std::string& message) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit small{limit, limit};
+        if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return 5;
+        try {
+            write();
+        } catch (const Error& e) {
+            message = e.what();
+            return 0;
+        }
+        return 1;
+    }, true);
 }
 
 }  // namespace lskd::io::testing

@@ -20,7 +20,7 @@ using namespace lskd;
 using namespace lskd::io;
 using lskd::io::testing::ChildResult;
 using lskd::io::testing::read_bytes;
-using lskd::io::testing::run_in_child;
+using lskd::io::testing::with_file_size_limit;
 using lskd::io::testing::TempDir;
 using lskd::io::testing::write_bytes;
 
@@ -40,24 +40,6 @@ std::vector<float> noise(std::size_t n) {
     std::vector<float> v(n);
     for (float& x : v) x = u(rng);
     return v;
-}
-
-// Runs `write` in a child whose files may not grow past `limit` bytes, as on a full disk (with SIGXFSZ
-// ignored, a write past the limit fails with EFBIG). The child reports the lskd::Error it got, then ends
-// through exit(), where HDF5 1.10's own clean-up would crash after a failed close (see h5_errors.cpp).
-ChildResult with_file_size_limit(rlim_t limit, const std::function<void()>& write) {
-    return run_in_child([&](std::string& message) {
-        std::signal(SIGXFSZ, SIG_IGN);
-        const rlimit small{limit, limit};
-        if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return 5;
-        try {
-            write();
-        } catch (const Error& e) {
-            message = e.what();
-            return 0;
-        }
-        return 1;
-    }, true);
 }
 
 }  // namespace

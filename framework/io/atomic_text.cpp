@@ -1,0 +1,47 @@
+// write_text_atomic: the text counterpart of io::atomic_write, with the same temporary name, fsync and rename.
+#include "framework/io/atomic_text.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "framework/core/error.hpp"
+#include "framework/io/posix_files.hpp"
+
+namespace lskd::io {
+
+void write_text_atomic(const std::string& path, std::string_view text) {
+    posix::check_directory_of(path);
+    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("{}: cannot create: {}", path, posix::errno_text(errno));
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            ::unlink(temp.c_str());
+            fail("{}: cannot write: {}", path, posix::errno_text(err));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const int err = errno;
+        ::unlink(temp.c_str());
+        fail("{}: cannot write: {}", path, posix::errno_text(err));
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(temp.c_str());
+        fail("{}: cannot move into place: {}", path, posix::errno_text(err));
+    }
+    posix::sync(posix::directory_of(path));
+}
+
+}  // namespace lskd::io
