@@ -26,7 +26,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/configs/ DESTINATION ${LSKD_SHARE_DIR}/c
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${LSKD_DOC_DIR} FILES_MATCHING PATTERN "*.md")
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${LSKD_DOC_DIR})
 
-# The man page is lskd --help as help2man renders it, regenerated whenever lskd is rebuilt.
+# The man page is lskd --help as help2man renders it, with each subcommand's --help as a section (man_subcommands.sh),
+# regenerated whenever lskd is rebuilt.
 find_program(LSKD_HELP2MAN help2man)
 find_program(LSKD_GZIP gzip)
 if(TARGET lskd AND LSKD_HELP2MAN AND LSKD_GZIP)
@@ -34,10 +35,11 @@ if(TARGET lskd AND LSKD_HELP2MAN AND LSKD_GZIP)
   add_custom_command(
     OUTPUT ${man}.gz
     COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
-    COMMAND ${LSKD_HELP2MAN} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION}
+    COMMAND bash ${PROJECT_SOURCE_DIR}/cmake/man_subcommands.sh $<TARGET_FILE:lskd> ${man}.sections
+    COMMAND ${LSKD_HELP2MAN} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION} --include ${man}.sections
             --name "label smoothing and knowledge distillation experiments" --output ${man} $<TARGET_FILE:lskd>
     COMMAND ${LSKD_GZIP} -9nf ${man}
-    DEPENDS lskd
+    DEPENDS lskd ${PROJECT_SOURCE_DIR}/cmake/man_subcommands.sh
     COMMENT "Generating the lskd man page with help2man")
   add_custom_target(lskd_man ALL DEPENDS ${man}.gz)
   install(FILES ${man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -19,11 +19,14 @@ root="$scratch/root"
 dpkg-deb -x "$deb" "$root"
 
 for f in usr/bin/lskd usr/share/lskd/plot/lskd_plot.py usr/share/lskd/plot/lskdplot/study.py \
+         usr/share/lskd/python/lskd_export.py usr/share/lskd/python/lskd_torch/__init__.py \
          usr/share/lskd/configs/quick.yaml usr/share/lskd/configs/paper.yaml usr/share/doc/lskd/method.md \
          usr/share/doc/lskd/README.md usr/share/man/man1/lskd.1.gz; do
     [ -f "$root/$f" ] || fail "the package has no /$f"
 done
-zcat "$root/usr/share/man/man1/lskd.1.gz" | grep -q '^\.SH SYNOPSIS' || fail "the man page has no SYNOPSIS section"
+zcat "$root/usr/share/man/man1/lskd.1.gz" >"$scratch/lskd.1"
+grep -q '^\.SH SYNOPSIS' "$scratch/lskd.1" || fail "the man page has no SYNOPSIS section"
+grep -q '^\.SS "lskd study"' "$scratch/lskd.1" || fail "the man page has no section of lskd study's flags"
 
 # Every shared library lskd needs must come from a package the .deb depends on.
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -72,18 +75,29 @@ distill:
 baselines: {alphas: [0]}
 EOF
 
-# Hide the source tree (and the build tree, when it is inside it) if this process may make a mount namespace.
-run=(env -C "$scratch/work" "$root/usr/bin/lskd" study tiny.yaml --quiet)
+# Runs a command with the source tree (and the build tree, when it is inside it) hidden, if this process may make a
+# mount namespace.
+hidden=()
 if unshare --mount true 2>/dev/null; then
-    unshare --mount sh -c 'mount -t tmpfs lskd-hidden "$0" && exec "$@"' "$source_dir" "${run[@]}" \
-        >"$scratch/study.log" 2>&1 || { cat "$scratch/study.log"; fail "lskd study with the source tree hidden"; }
-    echo "test_install: ran the study with $source_dir hidden"
+    hidden=(unshare --mount sh -c 'mount -t tmpfs lskd-hidden "$0" && exec "$@"' "$source_dir")
+    echo "test_install: running the unpacked lskd with $source_dir hidden"
 else
     echo "test_install: WARNING: cannot make a mount namespace here; the source tree stays visible"
-    "${run[@]}" >"$scratch/study.log" 2>&1 || { cat "$scratch/study.log"; fail "lskd study"; }
 fi
+"${hidden[@]}" env -C "$scratch/work" "$root/usr/bin/lskd" study tiny.yaml --quiet >"$scratch/study.log" 2>&1 ||
+    { cat "$scratch/study.log"; fail "lskd study with the unpacked lskd"; }
 out="$scratch/work/tiny-study"
 [ -f "$out/report.md" ] || fail "the study wrote no report.md"
 ls "$out"/plots/*.png >/dev/null 2>&1 || ls "$out"/plots/*/*.png >/dev/null 2>&1 ||
     { cat "$out/logs/plots.log" 2>/dev/null; fail "the study drew no plot: the installed lskd did not run its plot tool"; }
+# lskd export finds its Python script in the package too (when PyTorch is there to run it).
+if /usr/bin/python3 -c "import torch, h5py" 2>/dev/null; then
+    teacher="$out/$(/usr/bin/python3 -c 'import h5py, sys; print(h5py.File(sys.argv[1])["file"][0].decode())' \
+        "$out/summary.h5")"
+    "${hidden[@]}" "$root/usr/bin/lskd" export "$teacher" --format torch --output "$scratch/teacher.pt" \
+        >"$scratch/export.log" 2>&1 || { cat "$scratch/export.log"; fail "lskd export with the unpacked lskd"; }
+    [ -s "$scratch/teacher.pt" ] || fail "lskd export wrote no $scratch/teacher.pt"
+else
+    echo "test_install: WARNING: python3-torch is not installed; lskd export of the unpacked lskd is untested"
+fi
 echo "test_install: 1 passed, 0 failed"
