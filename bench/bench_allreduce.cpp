@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 50;
-    if (world.root()) fmt::print("{} ranks, {} calls each\n{:>12} {:>12} {:>12}\n", world.size(), reps, "floats", "ms/call", "GB/s algbw");
+    if (world.root())
+        fmt::print("{} ranks, {} calls each\n{:>12} {:>12} {:>12}\n", world.size(), reps, "floats", "ms/call",
+                   "GB/s algbw");
     for (int n : {1, 1024, 65536, 262144, 1 << 20, 2395210}) {
         std::vector<float> buffer(static_cast<std::size_t>(n), 1.0f);
         const double s = seconds_per_call(reps, [&] {

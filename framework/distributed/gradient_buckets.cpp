@@ -38,7 +38,8 @@ void GradientBuckets::average(std::span<Tensor* const> grads) {
     reduce(grads, 1.0f, static_cast<float>(world_.size()));
 }
 
-void GradientBuckets::average(std::span<Tensor* const> grads, std::int64_t local_examples, std::int64_t global_examples) {
+void GradientBuckets::average(std::span<Tensor* const> grads, std::int64_t local_examples,
+                              std::int64_t global_examples) {
     LSKD_CHECK(local_examples >= 0 && global_examples > 0 && local_examples <= global_examples, "{} of {} examples",
                local_examples, global_examples);
     reduce(grads, static_cast<float>(static_cast<double>(local_examples) / static_cast<double>(global_examples)), 1.0f);

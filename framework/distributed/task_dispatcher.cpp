@@ -14,7 +14,8 @@ TaskDispatcher::TaskDispatcher(TaskGraph graph) : graph_(std::move(graph)) {
         for (std::size_t p : graph_.prerequisites[t])
             if (p >= t) fail("task graph: task {} needs task {}, which does not come before it", t, p);
     handed_out_ = graph_.done;
-    handed_out_count_ = done_count_ = static_cast<std::size_t>(std::count(graph_.done.begin(), graph_.done.end(), true));
+    done_count_ = static_cast<std::size_t>(std::count(graph_.done.begin(), graph_.done.end(), true));
+    handed_out_count_ = done_count_;
 }
 
 std::optional<std::size_t> TaskDispatcher::take() {

@@ -68,7 +68,8 @@ TEST_CASE("malformed launcher variables are Errors naming the variable") {
     CHECK_THROWS_WITH(detect_launch({{"OMPI_COMM_WORLD_RANK", "one"}, {"OMPI_COMM_WORLD_SIZE", "2"}}),
                       Contains("OMPI_COMM_WORLD_RANK='one'"));
     CHECK_THROWS_WITH(detect_launch({{"OMPI_COMM_WORLD_RANK", "0"}}), Contains("no OMPI_COMM_WORLD_SIZE"));
-    CHECK_THROWS_WITH(detect_launch({{"PMI_RANK", "2"}, {"PMI_SIZE", "2"}}), Contains("rank 2 is not below the size 2"));
+    CHECK_THROWS_WITH(detect_launch({{"PMI_RANK", "2"}, {"PMI_SIZE", "2"}}),
+                      Contains("rank 2 is not below the size 2"));
     CHECK_THROWS_WITH(detect_launch({{"PMI_RANK", "-1"}, {"PMI_SIZE", "2"}}), Contains("PMI_RANK='-1'"));
 }
 

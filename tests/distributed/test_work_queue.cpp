@@ -93,7 +93,8 @@ TEST_CASE("one process runs every task not done in numbering order, without MPI"
     CHECK(ran == std::vector<std::size_t>{0, 2, 3, 4, 5, 6, 7});
     CHECK(seen == ran);
     const World one(Launch{});
-    CHECK(run_work_queue(one, sweep_like_graph(), [](std::size_t) {}) == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(run_work_queue(one, sweep_like_graph(), [](std::size_t) {}) ==
+          std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7});
 }
 
 TEST_CASE("two ranks run every task exactly once, each after its prerequisites", "[mpi][queue]") {
