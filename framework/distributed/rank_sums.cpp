@@ -20,6 +20,12 @@ std::int64_t sum_over_ranks(const World& world, std::int64_t value) {
     return value;
 }
 
+void broadcast_from_root(const World& world, std::span<float> values) {
+    if (!world.launched() || values.empty()) return;
+    LSKD_CHECK(values.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max()), "{} values", values.size());
+    MPI_Bcast(values.data(), static_cast<int>(values.size()), MPI_FLOAT, 0, MPI_COMM_WORLD);
+}
+
 std::vector<float> gather_shards(const World& world, std::span<const float> local, std::size_t global_rows,
                                  std::size_t row_width) {
     const Shard mine = shard_of(global_rows, world.rank(), world.size());

@@ -47,6 +47,9 @@ TEST_CASE("sums and gathers of a world of one rank are its own values") {
     CHECK(sum_over_ranks(world, std::int64_t{7}) == 7);
     const std::vector<float> rows{1, 2, 3, 4};
     CHECK(gather_shards(world, rows, 2, 2) == rows);
+    std::vector<float> own{4, 5};
+    broadcast_from_root(world, own);
+    CHECK(own == std::vector<float>{4, 5});
 }
 
 TEST_CASE("the two ranks' shards cover every index of a batch exactly once", "[mpi][shards]") {
@@ -68,7 +71,8 @@ TEST_CASE("the two ranks' shards cover every index of a batch exactly once", "[m
     }
 }
 
-TEST_CASE("evaluation counts and sums add up over the ranks, outputs gather in split order", "[mpi][shards]") {
+TEST_CASE("evaluation sums add up over the ranks, outputs gather in split order, rank 0's values reach all",
+          "[mpi][shards]") {
     const World& world = testing::test_world();
     REQUIRE(world.size() == 2);
     const int r = world.rank();
@@ -82,9 +86,12 @@ TEST_CASE("evaluation counts and sums add up over the ranks, outputs gather in s
     for (std::size_t row = mine.begin; row < mine.end(); ++row)
         for (int col = 0; col < 2; ++col) local.push_back(static_cast<float>(10 * row + col));
     const std::vector<float> gathered = gather_shards(world, local, 5, 2);
+    std::vector<float> running = r == 0 ? std::vector<float>{0.5f, -1, 3} : std::vector<float>{7, 7, 7};
+    broadcast_from_root(world, running);
 
     CHECK(sums == std::vector<double>{5, 9, 1.75});
     CHECK(correct == 5);
+    CHECK(running == std::vector<float>{0.5f, -1, 3});
     if (world.root()) CHECK(gathered == std::vector<float>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41});
     else CHECK(gathered.empty());
 }
