@@ -4,6 +4,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/layers/init.hpp"
+#include "framework/layers/linear.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/optim/sgd.hpp"
 
@@ -76,6 +77,16 @@ TEST_CASE("an optimizer step or a batch-norm parameter write between forward and
     sgd.step();  // writes w, which `second` saved
     CHECK_THROWS_WITH(second.backward(Tensor::full(second.shape(), 1.0f)),
                       Catch::StartsWith("backward of linear: its saved tensor 'weight' [1, 2]"));
+}
+
+TEST_CASE("loading parameters (a run file's) between forward and backward is caught", "[autograd][inplace]") {
+    Rng rng(3);
+    nn::Linear layer(rng, 4, 2);
+    const nn::StateDict snapshot = layer.state();
+    Variable y = layer(Variable(Tensor::full({3, 4}, 1.0f)));
+    layer.load_state(snapshot);  // the same values, but written in place
+    CHECK_THROWS_WITH(y.backward(Tensor::full(y.shape(), 1.0f)),
+                      Catch::StartsWith("backward of linear: its saved tensor 'weight' [2, 4]"));
 }
 
 TEST_CASE("changes to tensors a node did not save do not stop backward", "[autograd][inplace]") {
