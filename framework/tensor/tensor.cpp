@@ -46,7 +46,7 @@ Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
 
 Tensor Tensor::full(const Shape& shape, float value) {
     Tensor t = empty(shape);
-    t.fill(value);
+    std::ranges::fill(t.values(), value);  // a new tensor starts at version 0, as after from() or clone()
     return t;
 }
 

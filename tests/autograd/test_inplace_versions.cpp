@@ -32,6 +32,7 @@ TEST_CASE("every in-place write bumps the version shared by all handles to the s
     nn::init::kaiming_uniform_(a, rng);
     CHECK(view.version() == 4);
     CHECK(Tensor().version() == 0);
+    CHECK(Tensor::full({2}, 1.0f).version() == 0);
 }
 
 TEST_CASE("backward names the op and the saved tensor that was changed in place", "[autograd][inplace]") {
