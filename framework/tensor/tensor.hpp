@@ -53,8 +53,8 @@ public:
     std::int64_t dim(int i) const { return shape_[i]; }
     std::int64_t numel() const { return shape_.numel(); }
 
-    // Writable access without a version bump: only for filling a tensor this code just made, which no
-    // op or other handle has seen yet. Writes into existing state go through values_in_place().
+    // Writable access without a version bump: only for a tensor no op or other handle has seen (one this
+    // code just made, or a unique() one it reuses). Writes into existing state go through values_in_place().
     float* data() { return data_; }
     const float* data() const { return data_; }
     std::span<float> values() { return {data_, static_cast<std::size_t>(numel())}; }
