@@ -179,10 +179,13 @@ Claim closing_verdict(const std::vector<Claim>& claims) {
                                   : "neither M nor S";
     Claim c = make_claim("MS", "M, S", fmt::format("Closing verdict: these runs support {}.", answer));
     c.verdict = m || s ? Verdict::supported : Verdict::undecided;
-    const auto v = [](const Claim* x) { return x == nullptr ? "missing" : verdict_name(x->verdict); };
-    c.numbers = fmt::format("M5 {} ({}); M6 {} ({}); S1 {} ({})", v(m5), m5 ? m5->numbers.substr(0, m5->numbers.find(';')) : "",
-                            v(m6), m6 ? m6->numbers.substr(0, m6->numbers.find(';')) : "", v(s1),
-                            s1 ? s1->numbers.substr(0, s1->numbers.find(';')) : "");
+    // Each deciding claim's verdict and its first number (or the runs it needs).
+    const auto brief = [](const char* id, const Claim* x) {
+        if (x == nullptr) return fmt::format("{} missing", id);
+        const std::string& text = x->numbers.empty() ? x->runs : x->numbers;
+        return fmt::format("{} {} ({})", id, verdict_name(x->verdict), text.substr(0, text.find(';')));
+    };
+    c.numbers = fmt::format("{}; {}; {}", brief("M5", m5), brief("M6", m6), brief("S1", s1));
     c.runs = "those of M5, M6 and S1";
     return c;
 }

@@ -63,7 +63,8 @@ std::string group_table(const std::vector<study::SummaryRow>& runs) {
     }
     const auto cell = [](const std::vector<double>& v) {
         const analysis::GroupSummary s = analysis::summarize(v);
-        return fmt::format("{} ± {} | {} | {}", number(s.mean, 2), number(s.stddev, 2), number(s.min, 2), number(s.max, 2));
+        const std::string spread = s.n < 2 ? "" : " ± " + number(s.stddev, 2);
+        return fmt::format("{}{} | {} | {}", number(s.mean, 2), spread, number(s.min, 2), number(s.max, 2));
     };
     std::string s = "| role | teacher α | α | T | seeds | val acc % (mean ± std) | min | max | test acc % (mean ± std) | min "
                     "| max |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
