@@ -32,8 +32,8 @@ std::vector<Claim> evaluate_claims(const std::vector<TeacherRow>& teachers, cons
 std::string claims_rule_text() {
     return fmt::format(
         "Each claim is decided by the rule of docs/method.md §13 on the difference d it predicts the sign of, with "
-        "seeds as replicates: for two or more shared seeds the paired t interval d̄ ± t_{{0.975, n−1}}·s_d/√n; for one "
-        "seed the binomial interval of two test accuracies (z·√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)), and no interval "
+        "seeds as replicates: for two or more shared seeds the paired t interval d̄ ± t_{{0.975, n−1}}·s_d/√n; for "
+        "groups of two or more seeds that share fewer than two, Welch's interval; for one seed the binomial interval of two test accuracies (z·√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)), and no interval "
         "(undecided) for other quantities; for rank correlations a percentile bootstrap over teacher runs (2000 "
         "resamples, seed {}). A claim that d > 0 is *supported* when the interval lies above 0 and d̄ exceeds the "
         "minimum effect, *not supported* when it lies below 0; a claim that d is no better (d ≤ 0) is supported when "

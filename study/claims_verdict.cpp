@@ -54,7 +54,13 @@ Evidence compare(const BySeed& a, const BySeed& b) {
         }
     Evidence e;
     e.seeds = va.size();
-    if (va.empty()) {
+    if (va.size() < 2 && a.size() >= 2 && b.size() >= 2) {
+        std::vector<double> all_a, all_b;
+        for (const auto& [seed, m] : a) all_a.push_back(m.value);
+        for (const auto& [seed, m] : b) all_b.push_back(m.value);
+        e.interval = analysis::welch_interval(all_a, all_b);
+        e.method = fmt::format("Welch, {} and {} unpaired seeds", all_a.size(), all_b.size());
+    } else if (va.empty()) {
         e.interval = {std::nan(""), std::nan(""), std::nan("")};
         e.method = "no shared seed";
     } else if (va.size() >= 2) {

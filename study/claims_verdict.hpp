@@ -62,8 +62,9 @@ struct Evidence {
     std::string method;  // "paired t, 3 seeds", "binomial, one seed", "one seed: no interval", …
 };
 
-// a − b over the seeds both have: the paired t interval for two or more; for one seed, the binomial interval
-// when both are accuracies, otherwise none.
+// a − b over the seeds both have: the paired t interval for two or more; Welch's interval when they share fewer
+// than two seeds but each has two or more; for one shared seed, the binomial interval when both are accuracies,
+// otherwise none.
 Evidence compare(const BySeed& a, const BySeed& b);
 // The mean of per-seed values d_s and its t interval (none for one seed).
 Evidence one_sample(const BySeed& d);

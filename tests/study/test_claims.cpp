@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/logit_gap.hpp"
+#include "analysis/student_t.hpp"
 #include "study/claims.hpp"
 #include "study/claims_verdict.hpp"
 
@@ -345,6 +346,12 @@ TEST_CASE("comparisons pair seeds, and fall back on the binomial interval for on
     const study::Evidence one = study::compare({{1, {0.8691, 1e4}}}, {{1, {0.8683, 1e4}}});
     CHECK(one.interval.high == Approx(0.0101612).margin(1e-6));
     CHECK(one.method == "binomial, one seed");
+    // Seeds {1, 2, 3} against {4, 5, 6, 7} share none: Welch's interval of test_statistics.cpp, −5 ± t·√2.
+    const study::Evidence welch = study::compare({{1, {1, 0}}, {2, {2, 0}}, {3, {3, 0}}},
+                                                 {{4, {4, 0}}, {5, {6, 0}}, {6, {8, 0}}, {7, {10, 0}}});
+    CHECK(welch.method == "Welch, 3 and 4 unpaired seeds");
+    CHECK(welch.interval.estimate == Approx(-5));
+    CHECK(welch.interval.high == Approx(-5 + analysis::student_t_quantile(0.975, 4.0754717) * std::sqrt(2.0)).epsilon(1e-6));
     const study::Evidence none = study::compare({{1, {0.05, std::nan("")}}}, {{1, {0.02, std::nan("")}}});
     CHECK_FALSE(none.interval.defined());
 }
