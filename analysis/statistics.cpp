@@ -63,8 +63,8 @@ Interval welch_interval(const std::vector<double>& a, const std::vector<double>&
     const double va = sa.stddev * sa.stddev / static_cast<double>(sa.n);
     const double vb = sb.stddev * sb.stddev / static_cast<double>(sb.n);
     if (va + vb == 0.0) return {estimate, estimate, estimate};
-    const double dof = (va + vb) * (va + vb) /
-                       (va * va / static_cast<double>(sa.n - 1) + vb * vb / static_cast<double>(sb.n - 1));
+    const double dof =
+        (va + vb) * (va + vb) / (va * va / static_cast<double>(sa.n - 1) + vb * vb / static_cast<double>(sb.n - 1));
     const double half = student_t_quantile(0.5 + 0.5 * level, dof) * std::sqrt(va + vb);
     return {estimate, estimate - half, estimate + half};
 }

@@ -1,5 +1,6 @@
 #include "analysis/student_t.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -52,8 +53,8 @@ double regularized_incomplete_beta(double a, double b, double x) {
     if (!(a > 0.0) || !(b > 0.0)) fail("incomplete beta: a = {} and b = {} must be positive", a, b);
     if (!(x >= 0.0 && x <= 1.0)) fail("incomplete beta: x = {} is outside [0, 1]", x);
     if (x == 0.0 || x == 1.0) return x;
-    const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                  b * std::log1p(-x));
+    const double front =
+        std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
     if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_fraction(a, b, x) / a;
     return 1.0 - front * beta_fraction(b, a, 1.0 - x) / b;
 }

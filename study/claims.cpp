@@ -8,9 +8,12 @@ namespace lskd::study {
 
 const char* verdict_name(Verdict v) {
     switch (v) {
-        case Verdict::supported: return "supported";
-        case Verdict::not_supported: return "not supported";
-        case Verdict::undecided: return "undecided";
+        case Verdict::supported:
+            return "supported";
+        case Verdict::not_supported:
+            return "not supported";
+        case Verdict::undecided:
+            return "undecided";
     }
     return "?";
 }
@@ -18,12 +21,12 @@ const char* verdict_name(Verdict v) {
 std::vector<Claim> evaluate_claims(const std::vector<TeacherRow>& teachers, const std::vector<SummaryRow>& runs) {
     const StudyData d{teachers, runs};
     std::vector<Claim> claims;
-    for (const auto rule : {claim_teacher_accuracy, claim_teacher_calibration, claim_fitted_temperature, claim_logit_gap,
-                            claim_hard_students_beat_baselines, claim_ls_students_no_better,
-                            claim_teacher_accuracy_not_predictive, claim_mnist_logit_matching, claim_mi_lower,
-                            claim_mi_trajectory, claim_one_minus_s, claim_tighter_clusters, claim_shen_same_temperature,
-                            claim_temperature_interaction, claim_best_student_ls_t1, claim_mi_ranks_students,
-                            claim_erasure_ranks_students})
+    for (const auto rule :
+         {claim_teacher_accuracy, claim_teacher_calibration, claim_fitted_temperature, claim_logit_gap,
+          claim_hard_students_beat_baselines, claim_ls_students_no_better, claim_teacher_accuracy_not_predictive,
+          claim_mnist_logit_matching, claim_mi_lower, claim_mi_trajectory, claim_one_minus_s, claim_tighter_clusters,
+          claim_shen_same_temperature, claim_temperature_interaction, claim_best_student_ls_t1, claim_mi_ranks_students,
+          claim_erasure_ranks_students})
         claims.push_back(rule(d));
     claims.push_back(closing_verdict(claims));
     return claims;
@@ -33,7 +36,8 @@ std::string claims_rule_text() {
     return fmt::format(
         "Each claim is decided by the rule of docs/method.md §13 on the difference d it predicts the sign of, with "
         "seeds as replicates: for two or more shared seeds the paired t interval d̄ ± t_{{0.975, n−1}}·s_d/√n; for "
-        "groups of two or more seeds that share fewer than two, Welch's interval; for one seed the binomial interval of two test accuracies (z·√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)), and no interval "
+        "groups of two or more seeds that share fewer than two, Welch's interval; for one seed the binomial interval "
+        "of two test accuracies (z·√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)), and no interval "
         "(undecided) for other quantities; for rank correlations a percentile bootstrap over teacher runs (2000 "
         "resamples, seed {}). A claim that d > 0 is *supported* when the interval lies above 0 and d̄ exceeds the "
         "minimum effect, *not supported* when it lies below 0; a claim that d is no better (d ≤ 0) is supported when "

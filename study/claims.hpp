@@ -18,8 +18,8 @@ struct Claim {
     std::string source;     // M (Müller et al.), S (Shen et al.), C (Chandrasegaran et al.), H (hypothesis)
     std::string statement;  // with its §12 item
     Verdict verdict = Verdict::undecided;
-    std::string numbers;    // the deciding numbers with their intervals
-    std::string runs;       // the runs used, or those the claim needs
+    std::string numbers;  // the deciding numbers with their intervals
+    std::string runs;     // the runs used, or those the claim needs
 };
 
 // What every rule reads.

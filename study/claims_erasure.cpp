@@ -32,8 +32,9 @@ Claim hard_minus_smoothed_claim(Claim c, const StudyData& d, double TeacherRow::
     if (!has_hard_and_smoothed(d)) return needs(std::move(c), kNeedsBoth);
     const HardVsSmoothed h = hard_vs_most_smoothed(d, member);
     c.verdict = decide(h.evidence.interval, Prediction::greater, q.min_effect);
-    c.numbers = fmt::format("{} at α = 0 − at α = {}: {}; α = 0: {}; α = {}: {}{}", q.name, h.alpha, describe(h.evidence, q),
-                            describe_group(h.hard, q), h.alpha, describe_group(h.smoothed, q), extra);
+    c.numbers =
+        fmt::format("{} at α = 0 − at α = {}: {}; α = 0: {}; α = {}: {}{}", q.name, h.alpha, describe(h.evidence, q),
+                    describe_group(h.hard, q), h.alpha, describe_group(h.smoothed, q), extra);
     c.runs = fmt::format("teachers α ∈ {{0, {}}}, {}", h.alpha, seeds_text(h.hard));
     return c;
 }
@@ -64,7 +65,8 @@ Claim claim_mi_trajectory(const StudyData& d) {
         rise_fall[t.seed].examples = std::nan("");
         counts[t.seed] += 1;
     }
-    if (!complete) return needs(std::move(c), "needs teachers with three or more Î estimates during training (mi-every)");
+    if (!complete)
+        return needs(std::move(c), "needs teachers with three or more Î estimates during training (mi-every)");
     for (auto& [seed, m] : rise_fall) m.value /= counts[seed];
     const Evidence e = one_sample(rise_fall);
     c.verdict = decide(e.interval, Prediction::greater, kMi.min_effect);

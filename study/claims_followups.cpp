@@ -60,10 +60,10 @@ Claim ranks_students_claim(Claim c, const StudyData& d, double TeacherRow::*memb
         return needs(std::move(c), "needs T = 1 students of three or more teacher runs with distinct values");
     const bool apart = by_stat.low > by_acc.high || by_acc.low > by_stat.high;
     c.verdict = !apart ? Verdict::undecided : by_stat.low > by_acc.high ? Verdict::supported : Verdict::not_supported;
-    c.numbers = fmt::format("ρ({}, student) = {:+.2f} [{:+.2f}, {:+.2f}]; ρ(teacher accuracy, student) = {:+.2f} "
-                            "[{:+.2f}, {:+.2f}] (bootstrap over teacher runs, seed {}; undecided while they overlap)",
-                            name, by_stat.estimate, by_stat.low, by_stat.high, by_acc.estimate, by_acc.low, by_acc.high,
-                            kBootstrapSeed);
+    c.numbers = fmt::format(
+        "ρ({}, student) = {:+.2f} [{:+.2f}, {:+.2f}]; ρ(teacher accuracy, student) = {:+.2f} "
+        "[{:+.2f}, {:+.2f}] (bootstrap over teacher runs, seed {}; undecided while they overlap)",
+        name, by_stat.estimate, by_stat.low, by_stat.high, by_acc.estimate, by_acc.low, by_acc.high, kBootstrapSeed);
     c.runs = fmt::format("teachers α ∈ {} and their T = 1 students", list_text(teacher_alphas(d)));
     return c;
 }
@@ -94,7 +94,8 @@ Claim claim_shen_same_temperature(const StudyData& d) {
         for (double a : smoothed_alphas(d))
             if (!students(d, a, 1.0).empty()) smoothed.push_back(a);
     }
-    if (smoothed.empty() || pick(0).empty()) return needs(std::move(c), "needs T = 1 students of the α = 0 and an LS teacher");
+    if (smoothed.empty() || pick(0).empty())
+        return needs(std::move(c), "needs T = 1 students of the α = 0 and an LS teacher");
     const auto best = best_on_validation(smoothed, [&](double a) { return mean_val_acc(pick(a)); });
     if (!best) return needs(std::move(c), "needs a validation split (val-size > 0) to select the LS teacher");
     const BySeed ls = test_accuracy(pick(*best)), hard = test_accuracy(pick(0));
@@ -128,11 +129,13 @@ Claim claim_temperature_interaction(const StudyData& d) {
             if (!dd.empty()) pairs_a.push_back(a), pairs_t.push_back(t);
         }
     if (d_sum.empty())
-        return needs(std::move(c), "needs students of LS teachers at T ≥ 2, with the α = 0 teacher's at the same T and at T = 1");
+        return needs(std::move(c),
+                     "needs students of LS teachers at T ≥ 2, with the α = 0 teacher's at the same T and at T = 1");
     for (auto& [seed, m] : d_sum) m.value /= counts[seed];
     const Evidence e = one_sample(d_sum);
     c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
-    c.numbers = fmt::format("mean over (α, T) ∈ {} × {}: {}", list_text(pairs_a), list_text(pairs_t), describe(e, kAccuracy));
+    c.numbers =
+        fmt::format("mean over (α, T) ∈ {} × {}: {}", list_text(pairs_a), list_text(pairs_t), describe(e, kAccuracy));
     c.runs = fmt::format("students of teachers α ∈ {{0}} ∪ {} at T = 1 and T ∈ {}, {}", list_text(pairs_a),
                          list_text(pairs_t), seeds_text(d_sum));
     return c;
@@ -142,13 +145,15 @@ Claim claim_best_student_ls_t1(const StudyData& d) {
     Claim c = make_claim("C2", "C", "The best student overall comes from an LS teacher at T = 1 (§11.2).");
     const auto ls = best_student_config(d, [](double a, double t) { return a > 0 && t == 1.0; });
     const auto other = best_student_config(d, [](double a, double t) { return !(a > 0 && t == 1.0); });
-    if (!ls || !other) return needs(std::move(c), "needs T = 1 students of an LS teacher, other students, and a validation split");
+    if (!ls || !other)
+        return needs(std::move(c), "needs T = 1 students of an LS teacher, other students, and a validation split");
     const BySeed a = test_accuracy(students(d, ls->first, ls->second));
     const BySeed b = test_accuracy(students(d, other->first, other->second));
     const Evidence e = compare(a, b);
     c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
-    c.numbers = fmt::format("best on validation among LS teachers at T = 1 (α = {}) − best of the others (α = {}, T = {}): {}",
-                            ls->first, other->first, other->second, describe(e, kAccuracy));
+    c.numbers =
+        fmt::format("best on validation among LS teachers at T = 1 (α = {}) − best of the others (α = {}, T = {}): {}",
+                    ls->first, other->first, other->second, describe(e, kAccuracy));
     c.runs = fmt::format("every student, selected on validation, {}", seeds_text(a));
     return c;
 }
@@ -172,11 +177,12 @@ Claim closing_verdict(const std::vector<Claim>& claims) {
     const auto is = [](const Claim* c, Verdict v) { return c != nullptr && c->verdict == v; };
     const bool m = is(m5, Verdict::supported) && is(m6, Verdict::supported);
     const bool s = is(s1, Verdict::supported);
-    const char* answer = m && s   ? "both M and S (as C explains: S compares teachers at T = 1, M the LS teachers at T = 1 "
-                                    "with the hard teacher at its best T)"
-                         : m      ? "M, not S"
-                         : s      ? "S, not M"
-                                  : "neither M nor S";
+    const char* answer = m && s
+                             ? "both M and S (as C explains: S compares teachers at T = 1, M the LS teachers at T = 1 "
+                               "with the hard teacher at its best T)"
+                         : m ? "M, not S"
+                         : s ? "S, not M"
+                             : "neither M nor S";
     Claim c = make_claim("MS", "M, S", fmt::format("Closing verdict: these runs support {}.", answer));
     c.verdict = m || s ? Verdict::supported : Verdict::undecided;
     // Each deciding claim's verdict and its first number (or the runs it needs).

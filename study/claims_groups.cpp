@@ -51,8 +51,8 @@ std::vector<const SummaryRow*> students(const StudyData& d, double teacher_alpha
                                         const std::string& loss) {
     std::vector<const SummaryRow*> out;
     for (const auto& r : d.runs)
-        if (r.role == "student" && same_value(r.teacher_alpha, teacher_alpha) && same_value(r.temperature, temperature) &&
-            (loss.empty() || r.loss == loss))
+        if (r.role == "student" && same_value(r.teacher_alpha, teacher_alpha) &&
+            same_value(r.temperature, temperature) && (loss.empty() || r.loss == loss))
             out.push_back(&r);
     return out;
 }
@@ -103,7 +103,8 @@ BySeed baseline_at(const StudyData& d, const BySeed& gammas) {
         std::vector<const SummaryRow*> rows;
         for (const auto& r : d.runs)
             if (r.role == "baseline" && r.seed == seed) rows.push_back(&r);
-        std::sort(rows.begin(), rows.end(), [](const SummaryRow* a, const SummaryRow* b) { return a->alpha < b->alpha; });
+        std::sort(rows.begin(), rows.end(),
+                  [](const SummaryRow* a, const SummaryRow* b) { return a->alpha < b->alpha; });
         std::vector<double> xs, ys;
         double examples = 0;
         for (const SummaryRow* r : rows) {

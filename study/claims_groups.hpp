@@ -15,7 +15,7 @@ inline constexpr const char* kNeedsBoth = "needs teachers at α = 0 and α > 0";
 
 bool same_value(double a, double b);
 
-std::vector<double> teacher_alphas(const StudyData& d);  // sorted, distinct
+std::vector<double> teacher_alphas(const StudyData& d);   // sorted, distinct
 std::vector<double> smoothed_alphas(const StudyData& d);  // the α > 0 among them
 bool has_hard_and_smoothed(const StudyData& d);
 // A teacher column by seed; accuracies (test_acc) carry their test-set size.

@@ -37,18 +37,18 @@ Claim claim_hard_students_beat_baselines(const StudyData& d) {
                              base_t.empty() ? std::string("γ outside the baselines")
                                             : describe(compare(test_accuracy(at_t), base_t), kAccuracy));
     }
-    c.numbers = fmt::format("student at T = {} (best on validation) − baseline interpolated at γ = {:.3f}: {}; "
-                            "student {}; (every T: {})",
-                            *best, gammas.begin()->second.value, describe(e, kAccuracy),
-                            describe_group(student, kAccuracy), every);
+    c.numbers = fmt::format(
+        "student at T = {} (best on validation) − baseline interpolated at γ = {:.3f}: {}; "
+        "student {}; (every T: {})",
+        *best, gammas.begin()->second.value, describe(e, kAccuracy), describe_group(student, kAccuracy), every);
     c.runs = fmt::format("students of the α = 0 teacher at T ∈ {}, baselines α ∈ {}, {}", list_text(temps),
                          list_text(baseline_alphas(d)), seeds_text(student));
     return c;
 }
 
 Claim claim_ls_students_no_better(const StudyData& d) {
-    Claim c = make_claim("M6", "M",
-                         "Students of LS teachers at T = 1 are no better than LS-trained baselines at their γ (§12.8).");
+    Claim c = make_claim(
+        "M6", "M", "Students of LS teachers at T = 1 are no better than LS-trained baselines at their γ (§12.8).");
     std::map<std::uint64_t, std::array<double, 4>> sums;  // student, baseline, count, examples
     std::vector<double> used;
     for (double a : smoothed_alphas(d)) {
@@ -73,10 +73,10 @@ Claim claim_ls_students_no_better(const StudyData& d) {
     }
     const Evidence e = compare(student, base);
     c.verdict = decide(e.interval, Prediction::not_greater, kAccuracy.min_effect);
-    c.numbers = fmt::format("student − baseline at the student's γ, averaged over teacher α ∈ {}: {}; students {}, "
-                            "baselines {}",
-                            list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy),
-                            describe_group(base, kAccuracy));
+    c.numbers = fmt::format(
+        "student − baseline at the student's γ, averaged over teacher α ∈ {}: {}; students {}, "
+        "baselines {}",
+        list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy), describe_group(base, kAccuracy));
     c.runs = fmt::format("T = 1 students of teachers α ∈ {}, baselines α ∈ {}, {}", list_text(used),
                          list_text(baseline_alphas(d)), seeds_text(student));
     return c;
@@ -120,7 +120,8 @@ Claim claim_mnist_logit_matching(const StudyData& d) {
     for (double a : smoothed_alphas(d))
         if (!student_temperatures(d, a, loss).empty()) smoothed.push_back(a);
     if (student_temperatures(d, 0, loss).empty() || smoothed.empty())
-        return needs(std::move(c), "needs logit-mse students of the α = 0 and an LS teacher (configs/mnist-paper.yaml)");
+        return needs(std::move(c),
+                     "needs logit-mse students of the α = 0 and an LS teacher (configs/mnist-paper.yaml)");
     const auto best = best_on_validation(smoothed, [&](double a) {
         return mean_val_acc(students(d, a, student_temperatures(d, a, loss).front(), loss));
     });
@@ -132,8 +133,8 @@ Claim claim_mnist_logit_matching(const StudyData& d) {
     const Evidence teachers = compare(ls_teacher, hard_teacher), pupils = compare(hard_student, ls_student);
     c.verdict = all_of({decide(teachers.interval, Prediction::greater, kAccuracy.min_effect),
                         decide(pupils.interval, Prediction::greater, kAccuracy.min_effect)});
-    c.numbers = fmt::format("teacher α = {} − teacher α = 0: {}; student of α = 0 − student of α = {}: {}",
-                            *best, describe(teachers, kAccuracy), *best, describe(pupils, kAccuracy));
+    c.numbers = fmt::format("teacher α = {} − teacher α = 0: {}; student of α = 0 − student of α = {}: {}", *best,
+                            describe(teachers, kAccuracy), *best, describe(pupils, kAccuracy));
     c.runs = fmt::format("teachers α ∈ {{0, {}}} and their logit-mse students, {}", *best, seeds_text(hard_student));
     return c;
 }

@@ -19,11 +19,13 @@ Claim claim_teacher_accuracy(const StudyData& d) {
         return sum / static_cast<double>(v.size());
     });
     if (!best) return needs(std::move(c), "needs a validation split (val-size > 0) to select the best α");
-    const BySeed hard = teacher_values(d, 0, &TeacherRow::test_acc), smooth = teacher_values(d, *best, &TeacherRow::test_acc);
+    const BySeed hard = teacher_values(d, 0, &TeacherRow::test_acc),
+                 smooth = teacher_values(d, *best, &TeacherRow::test_acc);
     const Evidence e = compare(smooth, hard);
     c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
-    c.numbers = fmt::format("test accuracy α = {} (best α > 0 on validation) − α = 0: {}; α = 0: {}; α = {}: {}", *best,
-                            describe(e, kAccuracy), describe_group(hard, kAccuracy), *best, describe_group(smooth, kAccuracy));
+    c.numbers =
+        fmt::format("test accuracy α = {} (best α > 0 on validation) − α = 0: {}; α = 0: {}; α = {}: {}", *best,
+                    describe(e, kAccuracy), describe_group(hard, kAccuracy), *best, describe_group(smooth, kAccuracy));
     c.runs = fmt::format("teachers α ∈ {}, {}", list_text(teacher_alphas(d)), seeds_text(hard));
     return c;
 }
@@ -37,8 +39,8 @@ Claim claim_teacher_calibration(const StudyData& d) {
     const BySeed hard = teacher_values(d, 0, &TeacherRow::ece), smooth = teacher_values(d, small, &TeacherRow::ece);
     const Evidence e = compare(hard, smooth);
     c.verdict = decide(e.interval, Prediction::greater, kEce.min_effect);
-    c.numbers = fmt::format("ECE(α = 0) − ECE(α = {}): {}; ECE α = 0: {}, after temperature scaling: {}; α = {}: {}", small,
-                            describe(e, kEce), describe_group(hard, kEce),
+    c.numbers = fmt::format("ECE(α = 0) − ECE(α = {}): {}; ECE α = 0: {}, after temperature scaling: {}; α = {}: {}",
+                            small, describe(e, kEce), describe_group(hard, kEce),
                             describe_group(teacher_values(d, 0, &TeacherRow::ece_scaled), kEce), small,
                             describe_group(smooth, kEce));
     c.runs = fmt::format("teachers α ∈ {{0, {}}}, {}", small, seeds_text(hard));
@@ -46,8 +48,8 @@ Claim claim_teacher_calibration(const StudyData& d) {
 }
 
 Claim claim_fitted_temperature(const StudyData& d) {
-    Claim c = make_claim("M3", "M",
-                         "The fitted temperature of smoothed teachers is near 1, and below 1 at large α (§12.4).");
+    Claim c =
+        make_claim("M3", "M", "The fitted temperature of smoothed teachers is near 1, and below 1 at large α (§12.4).");
     const auto alphas = smoothed_alphas(d);
     if (alphas.size() < 2) return needs(std::move(c), "needs teachers at two or more α > 0");
     const double small = alphas.front(), large = alphas.back();
@@ -59,11 +61,12 @@ Claim claim_fitted_temperature(const StudyData& d) {
     const Evidence e_near = one_sample(near), e_below = one_sample(below);
     c.verdict = all_of({decide(e_near.interval, Prediction::greater, 0.0),
                         decide(e_below.interval, Prediction::greater, kTemperature.min_effect)});
-    c.numbers = fmt::format("{} − |T(α = {}) − 1|: {}; 1 − T(α = {}): {}; T at α = {}: {}, at α = {}: {}", kNearOne, small,
-                            describe(e_near, kTemperature), large, describe(e_below, kTemperature), small,
+    c.numbers = fmt::format("{} − |T(α = {}) − 1|: {}; 1 − T(α = {}): {}; T at α = {}: {}, at α = {}: {}", kNearOne,
+                            small, describe(e_near, kTemperature), large, describe(e_below, kTemperature), small,
                             describe_group(teacher_values(d, small, &TeacherRow::temperature), kTemperature), large,
                             describe_group(teacher_values(d, large, &TeacherRow::temperature), kTemperature));
-    c.runs = fmt::format("teachers α ∈ {{{}, {}}}, temperature fitted on validation, {}", small, large, seeds_text(below));
+    c.runs =
+        fmt::format("teachers α ∈ {{{}, {}}}, temperature fitted on validation, {}", small, large, seeds_text(below));
     return c;
 }
 
@@ -73,7 +76,8 @@ Claim claim_logit_gap(const StudyData& d) {
                          "are large and widely spread (§12.2).");
     if (!has_hard_and_smoothed(d)) return needs(std::move(c), kNeedsBoth);
     const BySeed hard_std = teacher_values(d, 0, &TeacherRow::logit_gap_std);
-    const BySeed wider = difference(hard_std, mean_over_smoothed(d, [](const TeacherRow& t) { return t.logit_gap_std; }));
+    const BySeed wider =
+        difference(hard_std, mean_over_smoothed(d, [](const TeacherRow& t) { return t.logit_gap_std; }));
     const BySeed near = mean_over_smoothed(d, [](const TeacherRow& t) {
         const double delta = analysis::optimal_logit_gap(t.alpha, static_cast<int>(t.num_classes));
         return kNearDelta - std::fabs(t.logit_gap_mean - delta) / delta;
@@ -89,11 +93,12 @@ Claim claim_logit_gap(const StudyData& d) {
                               describe_group(teacher_values(d, a, &TeacherRow::logit_gap_mean), kGapSpread),
                               k >= 2 ? analysis::optimal_logit_gap(a, k) : std::nan(""));
     }
-    c.numbers = fmt::format("gap std at α = 0 − mean gap std at α > 0: {}; {} − mean |gap − Δ(α)|/Δ(α): {}; α = 0: gap {}, "
-                            "std {}{}",
-                            describe(e_wide, kGapSpread), kNearDelta, describe(e_near, kGapDeviation),
-                            describe_group(teacher_values(d, 0, &TeacherRow::logit_gap_mean), kGapSpread),
-                            describe_group(hard_std, kGapSpread), deltas);
+    c.numbers = fmt::format(
+        "gap std at α = 0 − mean gap std at α > 0: {}; {} − mean |gap − Δ(α)|/Δ(α): {}; α = 0: gap {}, "
+        "std {}{}",
+        describe(e_wide, kGapSpread), kNearDelta, describe(e_near, kGapDeviation),
+        describe_group(teacher_values(d, 0, &TeacherRow::logit_gap_mean), kGapSpread),
+        describe_group(hard_std, kGapSpread), deltas);
     c.runs = fmt::format("teachers α ∈ {}, train records, {}", list_text(teacher_alphas(d)), seeds_text(hard_std));
     return c;
 }

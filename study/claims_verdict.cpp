@@ -67,7 +67,8 @@ Evidence compare(const BySeed& a, const BySeed& b) {
         e.interval = analysis::paired_interval(va, vb);
         e.method = fmt::format("paired t, {} seeds", va.size());
     } else if (one_a->examples > 0 && one_b->examples > 0) {
-        e.interval = analysis::binomial_difference_interval(one_a->value, one_a->examples, one_b->value, one_b->examples);
+        e.interval =
+            analysis::binomial_difference_interval(one_a->value, one_a->examples, one_b->value, one_b->examples);
         e.method = "binomial, one seed";
     } else {
         e.interval = {va[0] - vb[0], std::nan(""), std::nan("")};
@@ -98,8 +99,8 @@ std::string describe_group(const BySeed& g, const Quantity& q) {
     const int digits = q.scale == 1 ? 3 : 2;
     if (s.n == 0) return "–";
     if (s.n == 1) return fmt::format("{:.{}f} (one seed)", s.mean, digits);
-    return fmt::format("{:.{}f} ± {:.{}f} (min {:.{}f}, max {:.{}f}, {} seeds)", s.mean, digits, s.stddev, digits, s.min,
-                       digits, s.max, digits, s.n);
+    return fmt::format("{:.{}f} ± {:.{}f} (min {:.{}f}, max {:.{}f}, {} seeds)", s.mean, digits, s.stddev, digits,
+                       s.min, digits, s.max, digits, s.n);
 }
 
 Claim make_claim(std::string id, std::string source, std::string statement) {

@@ -16,7 +16,7 @@ namespace lskd::study {
 struct Quantity {
     const char* name;
     double min_effect;
-    double scale = 1;        // printed as value × scale
+    double scale = 1;  // printed as value × scale
     const char* unit = "";
 };
 // Minimum effects (method.md §13): 0.2 accuracy points; the others are lskd's, stated in the report.

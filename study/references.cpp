@@ -14,7 +14,7 @@
 namespace lskd::study {
 namespace {
 
-const std::set<std::string> kQuantities = {"teacher-accuracy", "baseline-accuracy", "teacher-ece",
+const std::set<std::string> kQuantities = {"teacher-accuracy",   "baseline-accuracy", "teacher-ece",
                                            "teacher-ece-scaled", "teacher-error",     "student-error"};
 
 // The study's values of a reference's quantity (accuracies and errors in %), one per seed.
@@ -119,8 +119,8 @@ std::string reference_table(const std::vector<Reference>& references, const std:
                 if (same_value(t.alpha, r.alpha)) temps.push_back(t.temperature);
             ours += fmt::format(" (T = {})", mean_std(temps, 2));
         }
-        rows += fmt::format("| {} | {} | {} | {} | α = {} | {} | {} |\n", r.source, r.dataset, r.model, r.quantity, r.alpha,
-                            published, ours);
+        rows += fmt::format("| {} | {} | {} | {} | α = {} | {} | {} |\n", r.source, r.dataset, r.model, r.quantity,
+                            r.alpha, published, ours);
     }
     if (rows.empty()) return "";
     return "| source | data set | model | quantity | setting | published | this study |\n"

@@ -22,7 +22,8 @@ TEST_CASE("incomplete beta matches its closed forms", "[statistics]") {
     CHECK_THROWS_AS(analysis::regularized_incomplete_beta(1, 1, 1.5), Error);
 }
 
-TEST_CASE("t quantiles: closed forms for 1 and 2 degrees of freedom, the table beyond, the normal limit", "[statistics]") {
+TEST_CASE("t quantiles: closed forms for 1 and 2 degrees of freedom, the table beyond, the normal limit",
+          "[statistics]") {
     // ν = 1 is Cauchy: t_p = tan(π(p − ½)), tan(0.475π) = 12.7062.
     CHECK(analysis::student_t_quantile(0.975, 1) == Approx(std::tan(M_PI * 0.475)).epsilon(1e-9));
     // ν = 2: t_p = (2p − 1)·√(2 / (4p(1 − p))) = 0.95·√(2 / 0.0975) = 4.30265.
@@ -140,7 +141,8 @@ TEST_CASE("the bootstrap is deterministic given its seed and brackets the resamp
     CHECK(b.low == a.low);
     CHECK(b.high == a.high);
     // A statistic that is NaN on most resamples gives no interval.
-    const auto none = analysis::bootstrap_interval(3, [](const std::vector<std::size_t>&) { return std::nan(""); }, 1);
+    const auto none = analysis::bootstrap_interval(
+        3, [](const std::vector<std::size_t>&) { return std::nan(""); }, 1);
     CHECK_FALSE(none.defined());
     // The 0.25-quantile of {1, 2, 3, 5} sits at position 0.75: 1 + 0.75·(2 − 1) = 1.75.
     CHECK(analysis::sorted_quantile({1, 2, 3, 5}, 0.25) == Approx(1.75));

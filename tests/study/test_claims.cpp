@@ -168,7 +168,8 @@ std::vector<Case> cases() {
                 if (t.alpha > 0) t.test_acc = ls_teacher;
             };
             w.run = [=](SummaryRow& r) {
-                if (student(r)) r.test_acc = (r.teacher_alpha == 0 ? hard_student : ls_student) + jitter(r.seed, spread);
+                if (student(r))
+                    r.test_acc = (r.teacher_alpha == 0 ? hard_student : ls_student) + jitter(r.seed, spread);
             };
         };
     };
@@ -201,44 +202,71 @@ std::vector<Case> cases() {
     const auto no_smoothed_teachers = [](World& w) { w.alphas = {0}; };
 
     return {
-        {"M1 LS teachers 1 point better", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.86, 0.001), Verdict::supported},
-        {"M1 LS teachers 1 point worse", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.84, 0.001), Verdict::not_supported},
-        {"M1 tiny gap, large spread", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.851, 0.02), Verdict::undecided},
+        {"M1 LS teachers 1 point better", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.86, 0.001),
+         Verdict::supported},
+        {"M1 LS teachers 1 point worse", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.84, 0.001),
+         Verdict::not_supported},
+        {"M1 tiny gap, large spread", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.851, 0.02),
+         Verdict::undecided},
         {"M1 no LS teacher", study::claim_teacher_accuracy, no_smoothed_teachers, Verdict::undecided},
         // One seed: 0.8508 vs 0.85 lies inside the binomial interval (±0.99 points); 0.87 vs 0.85 does not.
-        {"M1 one seed, gap inside the binomial interval", study::claim_teacher_accuracy, one_seed(smoothed(&TeacherRow::test_acc, 0.8508, 0)), Verdict::undecided},
-        {"M1 one seed, gap beyond the binomial interval", study::claim_teacher_accuracy, one_seed(smoothed(&TeacherRow::test_acc, 0.87, 0)), Verdict::supported},
+        {"M1 one seed, gap inside the binomial interval", study::claim_teacher_accuracy,
+         one_seed(smoothed(&TeacherRow::test_acc, 0.8508, 0)), Verdict::undecided},
+        {"M1 one seed, gap beyond the binomial interval", study::claim_teacher_accuracy,
+         one_seed(smoothed(&TeacherRow::test_acc, 0.87, 0)), Verdict::supported},
 
         {"M2 ECE falls", study::claim_teacher_calibration, smoothed(&TeacherRow::ece, 0.02, 0.001), Verdict::supported},
-        {"M2 ECE rises", study::claim_teacher_calibration, smoothed(&TeacherRow::ece, 0.09, 0.001), Verdict::not_supported},
-        {"M2 tiny gap, large spread", study::claim_teacher_calibration, smoothed(&TeacherRow::ece, 0.049, 0.02), Verdict::undecided},
-        {"M2 one seed: no interval for ECE", study::claim_teacher_calibration, one_seed(smoothed(&TeacherRow::ece, 0.02, 0)), Verdict::undecided},
+        {"M2 ECE rises", study::claim_teacher_calibration, smoothed(&TeacherRow::ece, 0.09, 0.001),
+         Verdict::not_supported},
+        {"M2 tiny gap, large spread", study::claim_teacher_calibration, smoothed(&TeacherRow::ece, 0.049, 0.02),
+         Verdict::undecided},
+        {"M2 one seed: no interval for ECE", study::claim_teacher_calibration,
+         one_seed(smoothed(&TeacherRow::ece, 0.02, 0)), Verdict::undecided},
 
-        {"M3 T near 1, then below 1", study::claim_fitted_temperature, temperatures(1.05, 0.8, 0.01), Verdict::supported},
-        {"M3 T above 1 at large α", study::claim_fitted_temperature, temperatures(1.05, 1.2, 0.01), Verdict::not_supported},
-        {"M3 tiny gap, large spread", study::claim_fitted_temperature, temperatures(1.05, 0.99, 0.1), Verdict::undecided},
+        {"M3 T near 1, then below 1", study::claim_fitted_temperature, temperatures(1.05, 0.8, 0.01),
+         Verdict::supported},
+        {"M3 T above 1 at large α", study::claim_fitted_temperature, temperatures(1.05, 1.2, 0.01),
+         Verdict::not_supported},
+        {"M3 tiny gap, large spread", study::claim_fitted_temperature, temperatures(1.05, 0.99, 0.1),
+         Verdict::undecided},
 
         {"M4 wide gaps at α = 0, LS near Δ", study::claim_logit_gap, gaps(5, 0.1), Verdict::supported},
         {"M4 narrower gaps at α = 0", study::claim_logit_gap, gaps(0.2, 0.1), Verdict::not_supported},
         {"M4 tiny gap, large spread", study::claim_logit_gap, gaps(1.2, 1), Verdict::undecided},
 
-        {"M5 hard students beat baselines", study::claim_hard_students_beat_baselines, students_of(hard, 0.82, 0.001), Verdict::supported},
-        {"M5 hard students lose", study::claim_hard_students_beat_baselines, students_of(hard, 0.78, 0.001), Verdict::not_supported},
-        {"M5 tiny gap, large spread", study::claim_hard_students_beat_baselines, students_of(hard, 0.801, 0.02), Verdict::undecided},
+        {"M5 hard students beat baselines", study::claim_hard_students_beat_baselines, students_of(hard, 0.82, 0.001),
+         Verdict::supported},
+        {"M5 hard students lose", study::claim_hard_students_beat_baselines, students_of(hard, 0.78, 0.001),
+         Verdict::not_supported},
+        {"M5 tiny gap, large spread", study::claim_hard_students_beat_baselines, students_of(hard, 0.801, 0.02),
+         Verdict::undecided},
         {"M5 γ beyond the baselines", study::claim_hard_students_beat_baselines,
-         [=](World& w) { students_of(hard, 0.82, 0.001)(w); w.baselines = {0, 0.01}; }, Verdict::undecided},
+         [=](World& w) {
+             students_of(hard, 0.82, 0.001)(w);
+             w.baselines = {0, 0.01};
+         },
+         Verdict::undecided},
 
-        {"M6 LS students below baselines", study::claim_ls_students_no_better, students_of(ls_t1, 0.79, 0.001), Verdict::supported},
-        {"M6 LS students better", study::claim_ls_students_no_better, students_of(ls_t1, 0.83, 0.001), Verdict::not_supported},
-        {"M6 tiny gap, large spread", study::claim_ls_students_no_better, students_of(ls_t1, 0.801, 0.03), Verdict::undecided},
+        {"M6 LS students below baselines", study::claim_ls_students_no_better, students_of(ls_t1, 0.79, 0.001),
+         Verdict::supported},
+        {"M6 LS students better", study::claim_ls_students_no_better, students_of(ls_t1, 0.83, 0.001),
+         Verdict::not_supported},
+        {"M6 tiny gap, large spread", study::claim_ls_students_no_better, students_of(ls_t1, 0.801, 0.03),
+         Verdict::undecided},
 
-        {"M7 students fall as teachers improve", study::claim_teacher_accuracy_not_predictive, [=](World& w) { rank_grid(w, kDecreasing); }, Verdict::supported},
-        {"M7 students rise with teachers", study::claim_teacher_accuracy_not_predictive, [=](World& w) { rank_grid(w, kIncreasing); }, Verdict::not_supported},
-        {"M7 scrambled: wide interval", study::claim_teacher_accuracy_not_predictive, [=](World& w) { rank_grid(w, kScrambled); }, Verdict::undecided},
+        {"M7 students fall as teachers improve", study::claim_teacher_accuracy_not_predictive,
+         [=](World& w) { rank_grid(w, kDecreasing); }, Verdict::supported},
+        {"M7 students rise with teachers", study::claim_teacher_accuracy_not_predictive,
+         [=](World& w) { rank_grid(w, kIncreasing); }, Verdict::not_supported},
+        {"M7 scrambled: wide interval", study::claim_teacher_accuracy_not_predictive,
+         [=](World& w) { rank_grid(w, kScrambled); }, Verdict::undecided},
 
-        {"M8 better LS teacher, worse student", study::claim_mnist_logit_matching, mnist(0.87, 0.82, 0.80, 0.001), Verdict::supported},
-        {"M8 worse LS teacher", study::claim_mnist_logit_matching, mnist(0.83, 0.82, 0.80, 0.001), Verdict::not_supported},
-        {"M8 tiny gap, large spread", study::claim_mnist_logit_matching, mnist(0.87, 0.801, 0.80, 0.03), Verdict::undecided},
+        {"M8 better LS teacher, worse student", study::claim_mnist_logit_matching, mnist(0.87, 0.82, 0.80, 0.001),
+         Verdict::supported},
+        {"M8 worse LS teacher", study::claim_mnist_logit_matching, mnist(0.83, 0.82, 0.80, 0.001),
+         Verdict::not_supported},
+        {"M8 tiny gap, large spread", study::claim_mnist_logit_matching, mnist(0.87, 0.801, 0.80, 0.03),
+         Verdict::undecided},
         {"M8 no logit-mse students", study::claim_mnist_logit_matching, [](World&) {}, Verdict::undecided},
 
         {"M9 lower Î", study::claim_mi_lower, smoothed(&TeacherRow::mi, 0.8, 0.01), Verdict::supported},
@@ -250,13 +278,19 @@ std::vector<Case> cases() {
         {"M10 tiny bump, large spread", study::claim_mi_trajectory, trajectory(0.1, 1.01, 1, 0.3), Verdict::undecided},
         {"M10 no trajectory", study::claim_mi_trajectory, trajectory(0.1, std::nan(""), 1, 0), Verdict::undecided},
 
-        {"M11 1 − S falls", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.2, 0.001), Verdict::supported},
-        {"M11 1 − S rises", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.4, 0.001), Verdict::not_supported},
-        {"M11 tiny gap, large spread", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.299, 0.05), Verdict::undecided},
+        {"M11 1 − S falls", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.2, 0.001),
+         Verdict::supported},
+        {"M11 1 − S rises", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.4, 0.001),
+         Verdict::not_supported},
+        {"M11 tiny gap, large spread", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.299, 0.05),
+         Verdict::undecided},
 
-        {"M12 tighter clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.3, 0.001), Verdict::supported},
-        {"M12 looser clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.7, 0.001), Verdict::not_supported},
-        {"M12 tiny gap, large spread", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.49, 0.2), Verdict::undecided},
+        {"M12 tighter clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.3, 0.001),
+         Verdict::supported},
+        {"M12 looser clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.7, 0.001),
+         Verdict::not_supported},
+        {"M12 tiny gap, large spread", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.49, 0.2),
+         Verdict::undecided},
 
         {"S1 LS teacher's student better", study::claim_shen_same_temperature,
          students_of([](const SummaryRow& r) { return r.teacher_alpha > 0; }, 0.81, 0.001), Verdict::supported},
@@ -265,25 +299,43 @@ std::vector<Case> cases() {
         {"S1 tiny gap, large spread", study::claim_shen_same_temperature,
          students_of([](const SummaryRow& r) { return r.teacher_alpha > 0; }, 0.799, 0.03), Verdict::undecided},
 
-        {"C1 LS students degrade faster", study::claim_temperature_interaction, degrade(0, 0.03, 0.001), Verdict::supported},
-        {"C1 hard students degrade faster", study::claim_temperature_interaction, degrade(0.03, 0, 0.001), Verdict::not_supported},
-        {"C1 tiny gap, large spread", study::claim_temperature_interaction, degrade(0, 0.001, 0.03), Verdict::undecided},
+        {"C1 LS students degrade faster", study::claim_temperature_interaction, degrade(0, 0.03, 0.001),
+         Verdict::supported},
+        {"C1 hard students degrade faster", study::claim_temperature_interaction, degrade(0.03, 0, 0.001),
+         Verdict::not_supported},
+        {"C1 tiny gap, large spread", study::claim_temperature_interaction, degrade(0, 0.001, 0.03),
+         Verdict::undecided},
         {"C1 no LS teachers at T ≥ 2", study::claim_temperature_interaction, [](World&) {}, Verdict::undecided},
 
-        {"C2 best student from an LS teacher at T = 1", study::claim_best_student_ls_t1, best(0.83, 0.83, 0.001), Verdict::supported},
+        {"C2 best student from an LS teacher at T = 1", study::claim_best_student_ls_t1, best(0.83, 0.83, 0.001),
+         Verdict::supported},
         {"C2 it is worse on test", study::claim_best_student_ls_t1, best(0.83, 0.78, 0.001), Verdict::not_supported},
         {"C2 tiny gap, large spread", study::claim_best_student_ls_t1, best(0.83, 0.801, 0.03), Verdict::undecided},
 
         {"H1 Î ranks, accuracy does not", study::claim_mi_ranks_students,
          [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::mi); }, Verdict::supported},
         {"H1 accuracy ranks, Î does not", study::claim_mi_ranks_students,
-         [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::mi); w.teacher = [t = w.teacher](TeacherRow& r) { t(r); r.mi = 20 - r.mi; }; }, Verdict::not_supported},
+         [=](World& w) {
+             rank_grid(w, kIncreasing, &TeacherRow::mi);
+             w.teacher = [t = w.teacher](TeacherRow& r) {
+                 t(r);
+                 r.mi = 20 - r.mi;
+             };
+         },
+         Verdict::not_supported},
         {"H1 both rank equally: intervals overlap", study::claim_mi_ranks_students,
          [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::mi); }, Verdict::undecided},
         {"H2 1 − S ranks, accuracy does not", study::claim_erasure_ranks_students,
          [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::one_minus_s_train); }, Verdict::supported},
         {"H2 accuracy ranks, 1 − S does not", study::claim_erasure_ranks_students,
-         [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::one_minus_s_train); w.teacher = [t = w.teacher](TeacherRow& r) { t(r); r.one_minus_s_train = 20 - r.one_minus_s_train; }; }, Verdict::not_supported},
+         [=](World& w) {
+             rank_grid(w, kIncreasing, &TeacherRow::one_minus_s_train);
+             w.teacher = [t = w.teacher](TeacherRow& r) {
+                 t(r);
+                 r.one_minus_s_train = 20 - r.one_minus_s_train;
+             };
+         },
+         Verdict::not_supported},
         {"H2 both rank equally: intervals overlap", study::claim_erasure_ranks_students,
          [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::one_minus_s_train); }, Verdict::undecided},
     };
@@ -314,12 +366,15 @@ TEST_CASE("a claim the grid cannot decide names the runs it needs", "[claims]") 
 
 TEST_CASE("the verdict rule of each prediction, by hand", "[claims]") {
     using study::Prediction;
-    const auto v = [](double est, double lo, double hi, Prediction p) { return study::decide({est, lo, hi}, p, 0.002); };
+    const auto v = [](double est, double lo, double hi, Prediction p) {
+        return study::decide({est, lo, hi}, p, 0.002);
+    };
     // greater: above 0 with d̄ beyond the minimum effect; entirely below 0; a small d̄ above 0 is not enough.
     CHECK(v(0.005, 0.001, 0.009, Prediction::greater) == Verdict::supported);
     CHECK(v(0.0015, 0.001, 0.002, Prediction::greater) == Verdict::undecided);
     CHECK(v(-0.005, -0.009, -0.001, Prediction::greater) == Verdict::not_supported);
-    CHECK(v(0.0008, -0.0086, 0.0102, Prediction::greater) == Verdict::undecided);  // the old "supported" 0.8691 vs 0.8683
+    CHECK(v(0.0008, -0.0086, 0.0102, Prediction::greater) ==
+          Verdict::undecided);  // the old "supported" 0.8691 vs 0.8683
     // not_greater: the upper end below the minimum effect; clearly above 0.
     CHECK(v(-0.003, -0.006, 0.001, Prediction::not_greater) == Verdict::supported);
     CHECK(v(0.005, 0.001, 0.009, Prediction::not_greater) == Verdict::not_supported);
@@ -347,11 +402,12 @@ TEST_CASE("comparisons pair seeds, and fall back on the binomial interval for on
     CHECK(one.interval.high == Approx(0.0101612).margin(1e-6));
     CHECK(one.method == "binomial, one seed");
     // Seeds {1, 2, 3} against {4, 5, 6, 7} share none: Welch's interval of test_statistics.cpp, −5 ± t·√2.
-    const study::Evidence welch = study::compare({{1, {1, 0}}, {2, {2, 0}}, {3, {3, 0}}},
-                                                 {{4, {4, 0}}, {5, {6, 0}}, {6, {8, 0}}, {7, {10, 0}}});
+    const study::Evidence welch =
+        study::compare({{1, {1, 0}}, {2, {2, 0}}, {3, {3, 0}}}, {{4, {4, 0}}, {5, {6, 0}}, {6, {8, 0}}, {7, {10, 0}}});
     CHECK(welch.method == "Welch, 3 and 4 unpaired seeds");
     CHECK(welch.interval.estimate == Approx(-5));
-    CHECK(welch.interval.high == Approx(-5 + analysis::student_t_quantile(0.975, 4.0754717) * std::sqrt(2.0)).epsilon(1e-6));
+    CHECK(welch.interval.high ==
+          Approx(-5 + analysis::student_t_quantile(0.975, 4.0754717) * std::sqrt(2.0)).epsilon(1e-6));
     const study::Evidence none = study::compare({{1, {0.05, std::nan("")}}}, {{1, {0.02, std::nan("")}}});
     CHECK_FALSE(none.interval.defined());
 }
@@ -367,9 +423,12 @@ TEST_CASE("the closing verdict names M, S, both or neither from M5, M6 and S1", 
     const auto closing = [&](Verdict m5, Verdict m6, Verdict s1) {
         return study::closing_verdict({claim("M5", m5), claim("M6", m6), claim("S1", s1)});
     };
-    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::undecided).statement.find("support M, not S") != std::string::npos);
-    CHECK(closing(Verdict::supported, Verdict::undecided, Verdict::supported).statement.find("support S, not M") != std::string::npos);
-    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::supported).statement.find("both M and S") != std::string::npos);
+    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::undecided).statement.find("support M, not S") !=
+          std::string::npos);
+    CHECK(closing(Verdict::supported, Verdict::undecided, Verdict::supported).statement.find("support S, not M") !=
+          std::string::npos);
+    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::supported).statement.find("both M and S") !=
+          std::string::npos);
     const study::Claim neither = closing(Verdict::undecided, Verdict::not_supported, Verdict::undecided);
     CHECK(neither.statement.find("neither M nor S") != std::string::npos);
     CHECK(neither.verdict == Verdict::undecided);
