@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
-#include "analysis/rank_correlation.hpp"
 #include "study/claims.hpp"
 #include "study/claims_groups.hpp"
 
@@ -33,29 +31,10 @@ std::optional<std::pair<double, double>> best_student_config(const StudyData& d,
     return best;
 }
 
-// Spearman ρ of a teacher statistic against its T = 1 student's accuracy, over teacher runs, bootstrapped.
-analysis::Interval rank_interval(const StudyData& d, double TeacherRow::*member) {
-    std::vector<double> x, y;
-    for (const auto& t : d.teachers)
-        for (const SummaryRow* s : students(d, t.alpha, 1.0))
-            if (s->seed == t.seed) {
-                x.push_back(t.*member);
-                y.push_back(s->test_acc);
-                break;
-            }
-    return analysis::bootstrap_interval(
-        x.size(),
-        [&](const std::vector<std::size_t>& units) {
-            std::vector<double> rx, ry;
-            for (std::size_t u : units) rx.push_back(x[u]), ry.push_back(y[u]);
-            return analysis::spearman(rx, ry);
-        },
-        kBootstrapSeed);
-}
-
 Claim ranks_students_claim(Claim c, const StudyData& d, double TeacherRow::*member, const char* name) {
     if (teacher_alphas(d).size() < 2) return needs(std::move(c), "needs T = 1 students of teachers at two or more α");
-    const analysis::Interval by_stat = rank_interval(d, member), by_acc = rank_interval(d, &TeacherRow::test_acc);
+    const analysis::Interval by_stat = teacher_rank_interval(d, member),
+                             by_acc = teacher_rank_interval(d, &TeacherRow::test_acc);
     if (!by_stat.defined() || !by_acc.defined())
         return needs(std::move(c), "needs T = 1 students of three or more teacher runs with distinct values");
     const bool apart = by_stat.low > by_acc.high || by_acc.low > by_stat.high;

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "analysis/bootstrap.hpp"
 #include "analysis/interpolation.hpp"
+#include "analysis/rank_correlation.hpp"
 
 namespace lskd::study {
 namespace {
@@ -15,6 +17,20 @@ void insert_sorted(std::vector<double>& values, double v) {
     for (double x : values)
         if (same_value(x, v)) return;
     values.insert(std::upper_bound(values.begin(), values.end(), v), v);
+}
+
+// (member of the teacher, test accuracy of its T = 1 student) for each teacher run with such a student.
+std::pair<std::vector<double>, std::vector<double>> teacher_student_pairs(const StudyData& d,
+                                                                          double TeacherRow::*member) {
+    std::vector<double> x, y;
+    for (const auto& t : d.teachers)
+        for (const SummaryRow* s : students(d, t.alpha, 1.0))
+            if (s->seed == t.seed) {
+                x.push_back(t.*member);
+                y.push_back(s->test_acc);
+                break;
+            }
+    return {x, y};
 }
 
 }  // namespace
@@ -142,6 +158,22 @@ BySeed difference(const BySeed& a, const BySeed& b) {
     for (const auto& [seed, m] : a)
         if (const auto it = b.find(seed); it != b.end()) out[seed] = {m.value - it->second.value, std::nan("")};
     return out;
+}
+
+analysis::Interval teacher_rank_interval(const StudyData& d, double TeacherRow::*member) {
+    const auto [x, y] = teacher_student_pairs(d, member);
+    return analysis::bootstrap_interval(
+        x.size(),
+        [&](const std::vector<std::size_t>& units) {
+            std::vector<double> rx, ry;
+            for (std::size_t u : units) rx.push_back(x[u]), ry.push_back(y[u]);
+            return analysis::spearman(rx, ry);
+        },
+        kBootstrapSeed);
+}
+
+std::size_t teacher_runs_with_t1_student(const StudyData& d) {
+    return teacher_student_pairs(d, &TeacherRow::test_acc).first.size();
 }
 
 std::string list_text(const std::vector<double>& values) { return fmt::format("{{{}}}", fmt::join(values, ", ")); }

@@ -41,6 +41,11 @@ BySeed baseline_at(const StudyData& d, const BySeed& gammas);
 std::vector<double> baseline_alphas(const StudyData& d);
 BySeed student_gammas(const std::vector<const SummaryRow*>& rows);
 
+// Spearman ρ of a teacher column against the test accuracy of its T = 1 student (same α and seed), over the teacher
+// runs that have one, with its percentile bootstrap interval over those runs (seed kBootstrapSeed).
+analysis::Interval teacher_rank_interval(const StudyData& d, double TeacherRow::*member);
+std::size_t teacher_runs_with_t1_student(const StudyData& d);
+
 // Per seed, f of the teachers at every α > 0, averaged.
 BySeed mean_over_smoothed(const StudyData& d, const std::function<double(const TeacherRow&)>& f);
 // a − b per shared seed.

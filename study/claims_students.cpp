@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
-#include "analysis/rank_correlation.hpp"
 #include "study/claims.hpp"
 #include "study/claims_groups.hpp"
 
@@ -86,27 +84,12 @@ Claim claim_teacher_accuracy_not_predictive(const StudyData& d) {
     Claim c = make_claim("M7", "M",
                          "Teacher accuracy does not predict student accuracy: Spearman ρ(teacher accuracy, T = 1 "
                          "student accuracy) is not positive (§12.8).");
-    std::vector<double> teacher, student;
-    for (const auto& t : d.teachers)
-        for (const SummaryRow* s : students(d, t.alpha, 1.0))
-            if (s->seed == t.seed) {
-                teacher.push_back(t.test_acc);
-                student.push_back(s->test_acc);
-                break;
-            }
-    if (teacher.size() < 3 || teacher_alphas(d).size() < 2)
+    const analysis::Interval rho = teacher_rank_interval(d, &TeacherRow::test_acc);
+    if (teacher_alphas(d).size() < 2 || !rho.defined())
         return needs(std::move(c), "needs T = 1 students of three or more teacher runs at two or more α");
-    const auto rho = analysis::bootstrap_interval(
-        teacher.size(),
-        [&](const std::vector<std::size_t>& units) {
-            std::vector<double> x, y;
-            for (std::size_t u : units) x.push_back(teacher[u]), y.push_back(student[u]);
-            return analysis::spearman(x, y);
-        },
-        kBootstrapSeed);
     c.verdict = decide(rho, Prediction::not_greater, kRank.min_effect);
     c.numbers = fmt::format("ρ = {:+.2f} [{:+.2f}, {:+.2f}] (bootstrap over {} teacher runs, seed {})", rho.estimate,
-                            rho.low, rho.high, teacher.size(), kBootstrapSeed);
+                            rho.low, rho.high, teacher_runs_with_t1_student(d), kBootstrapSeed);
     c.runs = fmt::format("teachers α ∈ {} and their T = 1 students", list_text(teacher_alphas(d)));
     return c;
 }
