@@ -59,20 +59,20 @@ Claim claim_shen_same_temperature(const StudyData& d) {
     Claim c = make_claim("S1", "S",
                          "At T = 1, an LS teacher's student is equal to or better than the hard teacher's, with a loss "
                          "without hard labels where the grid has one (§12.12).");
-    bool pure = true;
-    auto pick = [&](double a) {
-        const auto rows = without_hard_labels(students(d, a, 1.0));
-        return pure ? rows : students(d, a, 1.0);
+    // T = 1 students of the teacher of α; with `pure`, only those trained without hard labels (β = 1).
+    const auto t1 = [&](double a, bool pure) {
+        const auto rows = students(d, a, 1.0);
+        return pure ? without_hard_labels(rows) : rows;
     };
-    std::vector<double> smoothed;
-    for (double a : smoothed_alphas(d))
-        if (!without_hard_labels(students(d, a, 1.0)).empty()) smoothed.push_back(a);
-    if (smoothed.empty() || without_hard_labels(students(d, 0, 1.0)).empty()) {
-        pure = false;
-        smoothed.clear();
+    const auto smoothed_with = [&](bool pure) {
+        std::vector<double> out;
         for (double a : smoothed_alphas(d))
-            if (!students(d, a, 1.0).empty()) smoothed.push_back(a);
-    }
+            if (!t1(a, pure).empty()) out.push_back(a);
+        return out;
+    };
+    const bool pure = !t1(0, true).empty() && !smoothed_with(true).empty();
+    const std::vector<double> smoothed = smoothed_with(pure);
+    const auto pick = [&](double a) { return t1(a, pure); };
     if (smoothed.empty() || pick(0).empty())
         return needs(std::move(c), "needs T = 1 students of the α = 0 and an LS teacher");
     const auto best = best_on_validation(smoothed, [&](double a) { return mean_val_acc(pick(a)); });

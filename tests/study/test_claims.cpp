@@ -442,3 +442,27 @@ TEST_CASE("evaluate_claims runs every rule once, the closing verdict last", "[cl
     CHECK(claims.back().id == "MS");
     CHECK(study::claims_rule_text().find("no multiplicity correction") != std::string::npos);
 }
+
+TEST_CASE("Shen's comparison prefers students without hard labels and says when the grid has none", "[claims]") {
+    World w;
+    // β = 1 students of the LS teachers are worse; β = 0.5 ones (with hard labels) are better and must be ignored.
+    w.hard_temperatures = {1};
+    w.run = [](study::SummaryRow& r) {
+        if (r.role != "student" || r.teacher_alpha == 0) return;
+        r.test_acc = 0.78 + 0.001 * (static_cast<double>(r.seed) - 2);
+    };
+    study::StudyData d = build(w);
+    for (auto row : std::vector<study::SummaryRow>(d.runs))
+        if (row.role == "student") {
+            row.beta = 0.5;
+            row.test_acc = row.teacher_alpha > 0 ? 0.85 : 0.80;
+            d.runs.push_back(row);
+        }
+    const study::Claim pure = study::claim_shen_same_temperature(d);
+    CHECK(pure.verdict == Verdict::not_supported);
+    CHECK(pure.numbers.find("loss without hard labels (β = 1)") != std::string::npos);
+    std::erase_if(d.runs, [](const study::SummaryRow& r) { return r.role == "student" && r.beta == 1; });
+    const study::Claim mixed = study::claim_shen_same_temperature(d);
+    CHECK(mixed.verdict == Verdict::supported);
+    CHECK(mixed.numbers.find("the grid has no loss without hard labels") != std::string::npos);
+}
