@@ -36,7 +36,7 @@ Runner add_distill_command(CLI::App& app) {
     cmd->add_option("--resume", s->resume_path, "continue STUDENT.h5 from its last completed epoch");
     cmd->add_option("--teacher-cache", s->cache_dir,
                     "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
-    cmd->add_flag("--force", s->force, "overwrite an existing output");
+    cmd->add_flag("--force", s->force, "replace an existing run file at the output (nothing else)");
     cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
@@ -49,6 +49,9 @@ Runner add_distill_command(CLI::App& app) {
         if (config.output.empty()) config.output = default_student_output(config);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
+        // Before the teacher and the data are loaded: a second writer of the output stops here.
+        const io::FileLock lock = distill::claim_output(config, options, {s->flags.config_file});
+        options.output_lock = &lock;
         distill::load_teacher_run(config.teacher, config);
 
         const data::Dataset dataset = distill::load_run_dataset(config);
