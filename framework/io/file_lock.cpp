@@ -62,6 +62,27 @@ void write_holder(int fd, const std::string& output, const std::string& lock_pat
         fail("{}: cannot write the lock file '{}': {}", output, lock_path, errno_text(errno));
 }
 
+// Deletes "<name>.tmp.<pid>" files in `dir` whose process is gone, for the one `name` given or for any.
+void remove_dead_temporaries_in(const std::string& dir, const std::string& name) {
+    namespace fs = std::filesystem;
+    const std::string marker = ".tmp.";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string file = entry.path().filename().string();
+        const std::size_t at = file.rfind(marker);
+        if (at == std::string::npos || at == 0 || (!name.empty() && file.compare(0, at, name) != 0) ||
+            (!name.empty() && at != name.size()))
+            continue;
+        const std::string digits = file.substr(at + marker.size());
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::stol(digits);
+        if (pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        std::error_code ignored;
+        fs::remove(entry.path(), ignored);
+    }
+}
+
 }  // namespace
 
 FileLock::FileLock(std::string output, std::string lock_path, int fd)
@@ -112,7 +133,9 @@ FileLock FileLock::lock_file(const std::string& output, const std::string& purpo
 }
 
 FileLock FileLock::try_lock_directory(const std::string& dir, const std::string& purpose) {
-    return acquire(dir, (std::filesystem::path(dir) / ".lskd.lock").string(), purpose, false);
+    FileLock lock = acquire(dir, (std::filesystem::path(dir) / ".lskd.lock").string(), purpose, false);
+    remove_dead_temporaries_in(dir, "");
+    return lock;
 }
 
 FileLock::FileLock(FileLock&& other) noexcept
@@ -129,19 +152,7 @@ FileLock::~FileLock() {
 
 void remove_dead_temporaries(const std::string& output) {
     namespace fs = std::filesystem;
-    const std::string prefix = fs::path(output).filename().string() + ".tmp.";
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(posix::directory_of(output), ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-        const std::string digits = name.substr(prefix.size());
-        if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
-        const long pid = std::stol(digits);
-        if (pid <= 0 || pid == ::getpid()) continue;
-        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-        std::error_code ignored;
-        fs::remove(entry.path(), ignored);
-    }
+    remove_dead_temporaries_in(posix::directory_of(output), fs::path(output).filename().string());
 }
 
 }  // namespace lskd::io

@@ -31,6 +31,7 @@ public:
     // As try_lock_file, but waits for the holder to let go.
     static FileLock lock_file(const std::string& output, const std::string& purpose);
     // Locks the existing directory `dir` as a whole (a sweep's or a study's), or fails at once with LockBusy.
+    // Under the lock, temporary files "<name>.tmp.<pid>" of dead processes in it are deleted.
     static FileLock try_lock_directory(const std::string& dir, const std::string& purpose);
 
     FileLock(FileLock&& other) noexcept;

@@ -156,6 +156,16 @@ TEST_CASE("a lock clears the temporary files that dead writers of its output lef
     CHECK(dir.entries() == kept);
 }
 
+TEST_CASE("a directory lock clears every dead writer's temporary file in the directory", "[io][lock]") {
+    TempDir dir;
+    const std::string dead = std::to_string(dead_pid());
+    for (const std::string& name : {"summary.csv.tmp." + dead, "run.h5.tmp." + dead, std::string("run.h5.tmp.1"),
+                                    std::string("run.h5")})
+        write_bytes(dir / name, "x");
+    { const FileLock lock = FileLock::try_lock_directory(dir.path(), "sweep"); }
+    CHECK(dir.entries() == std::vector<std::string>{"run.h5", "run.h5.tmp.1"});
+}
+
 TEST_CASE("a lock in a missing directory is an error naming the output", "[io][lock]") {
     TempDir dir;
     const std::string path = dir / "missing/run.h5";
