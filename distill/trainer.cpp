@@ -76,8 +76,8 @@ std::string file_kind(std::filesystem::file_type type) {
     }
 }
 
-// Why the file at `path` is not an lskd run file, or nothing when it is one (damaged or not past its
-// format attribute): --force replaces nothing else.
+// Why the file at `path` is not an lskd run file (HDF5 with lskd's format attribute), or nothing when it is
+// one: --force replaces nothing else.
 std::optional<std::string> not_a_run_file(const std::string& path) {
     try {
         const io::H5File f = io::H5File::open_read(path);
@@ -160,7 +160,7 @@ void Training::resolve(RunConfig config) {
     config_ = std::move(config);
 }
 
-// Everything about the config and the data is checked here, before any model is built.
+// Every check of the config, alone and against the data set, belongs here: it runs before any model is built.
 void Training::check_inputs() {
     validate(config_);
     if (hooks_.teacher == nullptr && !config_.teacher.empty())

@@ -70,7 +70,8 @@ TEST_CASE("lskd train: a second run on the same output exits 1 at once and the f
         return;
     }
     const std::string path = temp_path("same.h5");
-    std::vector<std::string> first_args = small_train(path, "5");
+    // Long enough (seconds) that the second run starts while the first one still holds its output.
+    std::vector<std::string> first_args = small_train(path, "40");
     first_args.insert(first_args.end(), {"--record-every", "0"});
     const pid_t first = start_lskd(first_args, path + ".first.log");
     REQUIRE(wait_for(path + ".lock"));
@@ -86,9 +87,9 @@ TEST_CASE("lskd train: a second run on the same output exits 1 at once and the f
     CHECK(wait_exit(first) == 0);
     const distill::RunContents run = distill::load_run(path);
     CHECK(run.complete);
-    CHECK(run.epochs_done == 5);
+    CHECK(run.epochs_done == 40);
     CHECK(run.config.smoothing == 0.0);
-    CHECK(io::H5File::open_read(path).children("/records/train") == std::vector<std::string>{"epoch_5"});
+    CHECK(io::H5File::open_read(path).children("/records/train") == std::vector<std::string>{"epoch_40"});
 }
 
 TEST_CASE("lskd analyze: analyses started together on one file all keep their results", "[distill][output][cli]") {
