@@ -10,6 +10,7 @@
 #include "distill/loss_forms.hpp"
 #include "distill/progress.hpp"
 #include "distill/run_file.hpp"
+#include "distill/run_validation.hpp"
 #include "distill/targets.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
@@ -90,6 +91,7 @@ data::Dataset load_run_dataset(const RunConfig& c) {
 std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}.h5", c.model, c.smoothing, c.seed); }
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks) {
+    validate_before_training(config, dataset);
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     const std::string path = config.output;
