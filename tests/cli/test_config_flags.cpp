@@ -28,6 +28,8 @@ std::string resume_error(const std::string& path, std::map<std::string, std::str
 std::string parse_error(const std::string& args) {
     CLI::App app;
     cli::add_analyze_command(app);
+    cli::add_eval_command(app);
+    cli::add_bench_command(app);
     try {
         app.parse(args, false);
     } catch (const CLI::ParseError& e) {
@@ -75,7 +77,7 @@ TEST_CASE("resuming refuses a flag that differs from the run's config, naming it
     CHECK(resumed.output == path);
 }
 
-TEST_CASE("analyze options are checked before the run file is read", "[cli][analyze]") {
+TEST_CASE("analyze, eval and bench options are checked before the run file is read", "[cli][analyze]") {
     // The file does not exist: a parse that gets past the options would fail later, on the file.
     CHECK_THAT(parse_error("analyze mi /nonexistent.h5 --seed -1"), Catch::Contains("--seed") && Catch::Contains("-1"));
     CHECK_THAT(parse_error("analyze mi /nonexistent.h5 --views 1"), Catch::Contains("--views"));
@@ -84,5 +86,7 @@ TEST_CASE("analyze options are checked before the run file is read", "[cli][anal
     CHECK_THAT(parse_error(fmt::format("analyze erasure /nonexistent.h5 --threads {}", distill::max_threads() + 1)),
                Catch::Contains("--threads"));
     CHECK_THAT(parse_error("analyze erasure /nonexistent.h5 --threads -1"), Catch::Contains("--threads"));
+    CHECK_THAT(parse_error("eval /nonexistent.h5 --threads 1000"), Catch::Contains("--threads"));
+    CHECK_THAT(parse_error("bench --threads 1000"), Catch::Contains("--threads"));
     CHECK(parse_error("analyze mi /nonexistent.h5 --seed 9223372036854775807 --threads 1").empty());
 }
