@@ -2,8 +2,9 @@
 # Coverage-guided fuzzing of the readers of untrusted input: builds the libFuzzer harnesses of tests/fuzz with
 # clang, ASan and UBSan in build-fuzz/, then runs each for a bounded time from its seeds in tests/fuzz/corpus/.
 #   tests/fuzz/run_fuzzers.sh [SECONDS]     SECONDS per harness, default 30
-# New inputs go to build-fuzz/corpus/<harness>/ (the committed seeds stay as they are); a crash stops the script
-# with libFuzzer's report and the input saved in build-fuzz/crashes/<harness>/.
+# New inputs go to build-fuzz/corpus/<harness>/ (the committed seeds stay as they are). A crash, a leak or an
+# input taking over 10 s (a hang) ends that harness with libFuzzer's report and the input saved in
+# build-fuzz/crashes/<harness>/; every harness still runs, and the script fails at the end if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,14 +18,17 @@ cmake --build build-fuzz -j "$(nproc)" --target "${harnesses[@]}"
 # A file claiming a huge size must be an Error from a failed allocation, which ASan otherwise reports as a crash.
 export ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1
+failed=()
 for h in "${harnesses[@]}"; do
   mkdir -p "build-fuzz/corpus/$h" "build-fuzz/crashes/$h" build-fuzz/logs
   log="build-fuzz/logs/$h.log"
-  if ! "build-fuzz/$h" "build-fuzz/corpus/$h" "tests/fuzz/corpus/$h" -max_total_time="$seconds" \
+  if "build-fuzz/$h" "build-fuzz/corpus/$h" "tests/fuzz/corpus/$h" -max_total_time="$seconds" -timeout=10 \
       -artifact_prefix="build-fuzz/crashes/$h/" >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    echo "fuzz: $h failed; the input is in build-fuzz/crashes/$h/, the whole log in $log" >&2
-    exit 1
+    echo "fuzz: $h: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1)"
+  else
+    tail -n 40 "$log" >&2
+    echo "fuzz: $h FAILED; the input is in build-fuzz/crashes/$h/, the whole log in $log" >&2
+    failed+=("$h")
   fi
-  echo "fuzz: $h: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1)"
 done
+((${#failed[@]} == 0)) || { echo "fuzz: failed: ${failed[*]}" >&2; exit 1; }
