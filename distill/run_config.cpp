@@ -219,11 +219,13 @@ void validate(const RunConfig& c) {
     if (!(std::isfinite(c.weight_decay) && c.weight_decay >= 0.0))
         fail("weight-decay must be >= 0 and finite, got {}", c.weight_decay);
     if (!(std::isfinite(c.lr_gamma) && c.lr_gamma > 0.0)) fail("lr-gamma must be > 0 and finite, got {}", c.lr_gamma);
-    if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0)) fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
+    if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0))
+        fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
     if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
     if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
     if (c.shift < -1) fail("shift must be >= 0 pixels (or -1: the data set's default), got {}", c.shift);
-    if (c.hflip < -1 || c.hflip > 1) fail("hflip must be 1 (on), 0 (off) or -1 (the data set's default), got {}", c.hflip);
+    if (c.hflip < -1 || c.hflip > 1)
+        fail("hflip must be 1 (on), 0 (off) or -1 (the data set's default), got {}", c.hflip);
     // The run file stores the seed as a signed 64-bit integer.
     if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
         fail("seed must be at most {}, got {}", std::numeric_limits<std::int64_t>::max(), c.seed);

@@ -55,7 +55,8 @@ TEST_CASE("every class must be in the training and test splits", "[distill][vali
 
     d.test = tiny_set({0, 2, 2});  // no 'b'
     const std::string test_msg = message(c, d);
-    CHECK_THAT(test_msg, Catch::Contains("tiny (/data/tiny): the test split (3 examples) has no example of class 'b' (1 of 3)"));
+    CHECK_THAT(test_msg,
+               Catch::Contains("tiny (/data/tiny): the test split (3 examples) has no example of class 'b' (1 of 3)"));
     CHECK_THAT(test_msg, Catch::Contains("max-test"));
 
     d = three_classes();
@@ -69,8 +70,8 @@ TEST_CASE("the shift is at most half the image side", "[distill][validation]") {
     c.shift = 14;  // 28 / 2
     CHECK(message(c, d).empty());
     c.shift = 15;
-    CHECK_THAT(message(c, d), Catch::Contains("shift must be at most half the image side (14 pixels for 28x28 images of "
-                                              "tiny), got 15"));
+    CHECK_THAT(message(c, d), Catch::Contains("shift must be at most half the image side (14 pixels for 28x28 "
+                                              "images of tiny), got 15"));
     c.shift = 100;
     CHECK_THAT(message(c, d), Catch::Contains("got 100"));
     c.shift = -5;  // the data-free checks run too
@@ -81,7 +82,8 @@ TEST_CASE("a test split missing a class fails before the first epoch and writes 
     distill::RunConfig config = small_run_config(temp_path("max_test_5.h5"));
     config.max_test = 5;  // five of ten classes
     const data::Dataset dataset = distill::load_run_dataset(config);
-    CHECK_THROWS_WITH(distill::train(config, dataset, quiet()), Catch::Contains("the test split (5 examples) has no example"));
+    CHECK_THROWS_WITH(distill::train(config, dataset, quiet()),
+                      Catch::Contains("the test split (5 examples) has no example"));
     CHECK_FALSE(std::filesystem::exists(config.output));
 }
 

@@ -26,7 +26,7 @@ for h in "${harnesses[@]}"; do
   log="build-fuzz/logs/$h.log"
   if "build-fuzz/$h" "build-fuzz/corpus/$h" "tests/fuzz/corpus/$h" -max_total_time="$seconds" -timeout=10 \
       -artifact_prefix="build-fuzz/crashes/$h/" >"$log" 2>&1; then
-    echo "fuzz: $h: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1)"
+    echo "fuzz: $h: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)"
   else
     tail -n 40 "$log" >&2
     echo "fuzz: $h FAILED; the input is in build-fuzz/crashes/$h/, the whole log in $log" >&2
