@@ -106,7 +106,19 @@ TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors
     rejects(with("output: out", "output: out\nparallel: 0"), "'parallel' must be at least 1");
     rejects(with("teacher: {", "teachers: {"), "unknown key 'teachers'");
     rejects("seeds: [1\n", "not valid YAML");
+    rejects(with("seeds: [1, 2]", "seeds: [9223372036854775808]"), "seed must be at most 9223372036854775807");
     CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"), Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
+}
+
+TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the file, the key and both lines",
+          "[distill][sweep][errors]") {
+    // yaml-cpp keeps both; the sweep's lookups saw the first and a recipe's the last.
+    CHECK_THROWS_WITH(parse_sweep_config(with("seeds: [1, 2]", "seeds: [1, 2]\nseeds: [3]"), "s.yaml"),
+                      "s.yaml: duplicate key 'seeds' at lines 3 and 4");
+    CHECK_THROWS_WITH(parse_sweep_config(with("recipe: {epochs: 1,", "recipe: {epochs: 1, epochs: 5,"), "s.yaml"),
+                      "s.yaml: duplicate key 'epochs' at lines 5 and 5");
+    CHECK_THROWS_WITH(parse_sweep_config(with("{teacher-alpha: 0,", "{teacher-alpha: 0, teacher-alpha: 0.1,"), "s.yaml"),
+                      "s.yaml: duplicate key 'teacher-alpha' at lines 7 and 7");
 }
 
 TEST_CASE("the shipped sweep configs parse and expand to the documented grids", "[distill][sweep]") {

@@ -40,7 +40,7 @@ Runner add_bench_command(CLI::App& app) {
     cmd->add_option("--steps", s->steps, "timed steps");
     cmd->add_option("--warmup", s->warmup, "untimed steps first");
     cmd->add_option("--classes", s->classes, "number of classes");
-    cmd->add_option("--threads", s->threads, "threads (0: all)");
+    cmd->add_option("--threads", s->threads, "threads (0: all)")->check(CLI::Range(0, distill::max_threads()));
     cmd->add_flag("--json", s->json, "print one JSON line");
     return [s] {
         if (s->list_models) {
