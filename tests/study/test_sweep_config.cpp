@@ -123,10 +123,11 @@ TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the fil
 
 TEST_CASE("the shipped sweep configs parse and expand to the documented grids", "[distill][sweep]") {
     const auto quick = plan_sweep(load_sweep_config(LSKD_SOURCE_DIR "/configs/quick.yaml"), "q");
-    CHECK(quick.size() == 4 + 4 + 3 + 4);
+    // Per seed: 3 teachers, 3 students of each at T = 1, 2, 4, 5 baselines.
+    CHECK(quick.size() == 3 * (3 + 9 + 5));
     const auto quick_names = names(quick);
-    for (const char* n : {"teacher_mlp-1200_a0.6_s1.h5", "student_mlp-800_from-a0_T8_muller_s1.h5",
-                          "student_mlp-800_from-a0.3_T1_muller_s1.h5", "baseline_mlp-800_a0.1_s1.h5"})
+    for (const char* n : {"teacher_mlp-1200_a0.2_s3.h5", "student_mlp-800_from-a0_T4_muller_s2.h5",
+                          "student_mlp-800_from-a0.05_T1_muller_s1.h5", "baseline_mlp-800_a0.8_s3.h5"})
         CHECK(std::count(quick_names.begin(), quick_names.end(), n) == 1);
 
     const SweepConfig paper = load_sweep_config(LSKD_SOURCE_DIR "/configs/paper.yaml");
