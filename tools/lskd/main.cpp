@@ -24,13 +24,14 @@ int main(int argc, char** argv) {
         for (auto& [cmd, run] : runners)
             if (cmd->parsed()) return run();
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // Exit status 0 ok (--help and --version included), 1 error, 2 usage: CLI11's own codes are all usage.
+        return app.exit(e) == 0 ? 0 : 2;
     } catch (const lskd::Error& e) {
         fmt::print(stderr, "lskd: error: {}\n", e.what());
         return 1;
     } catch (const std::exception& e) {
         fmt::print(stderr, "lskd: unexpected error: {}\n", e.what());
-        return 2;
+        return 1;
     }
     return 0;
 }
