@@ -60,4 +60,7 @@ TEST_CASE("lskd exits 2 on a usage error: unknown flag or subcommand, missing ar
     }
     CHECK(run_logged({"train", "--no-such-flag"}).err.find("--no-such-flag") != std::string::npos);
     CHECK(run_logged({"eval"}).err.find("run is required") != std::string::npos);
+    CHECK(run_logged({"frobnicate"}).err.rfind("lskd: unknown subcommand 'frobnicate'", 0) == 0);
+    CHECK(run_logged({"analyze", "frobnicate", run}).err.rfind("lskd analyze: unknown subcommand 'frobnicate'", 0) == 0);
+    CHECK(run_logged({}).err.find("A subcommand is required") != std::string::npos);
 }
