@@ -35,8 +35,8 @@ std::vector<std::string> render_plots(const std::string& dir, const std::string&
         return {};
     }
     if (code != 0) {
-        fmt::print(stderr, "study: no figures: {}: the plotting tool failed with exit status {}; see {}\n", script, code,
-                   log.string());
+        fmt::print(stderr, "study: no figures: {}: the plotting tool failed with exit status {}; see {}\n", script,
+                   code, log.string());
         return {};
     }
     std::vector<std::string> names;

@@ -55,4 +55,9 @@ inline std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
+inline std::vector<std::string> words_of(const std::string& text) {
+    std::istringstream in(text);
+    return {std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+}
+
 }  // namespace lskd::testing

@@ -41,26 +41,24 @@ void check_types(const std::vector<std::string>& command, const std::map<std::st
 
 // The run-config flags are all parsed from text by the config fields, but --help must show what a value is.
 TEST_CASE("the run-config flags of train and distill show INT or FLOAT for numbers in --help", "[cli]") {
-    const std::map<std::string, std::string> expected{
-        {"--val-size", "INT"},      {"--max-train", "INT"},        {"--max-test", "INT"},
-        {"--epochs", "INT"},        {"--batch", "INT"},            {"--shift", "INT"},
-        {"--hflip", "INT"},         {"--seed", "INT"},             {"--threads", "INT"},
-        {"--record-every", "INT"},  {"--record-per-class", "INT"}, {"--mi-every", "INT"},
-        {"--mi-examples", "INT"},   {"--mi-views", "INT"},         {"--smoothing", "FLOAT"},
-        {"--lr", "FLOAT"},          {"--momentum", "FLOAT"},       {"--weight-decay", "FLOAT"},
-        {"--lr-gamma", "FLOAT"},    {"--clip-norm", "FLOAT"},      {"--dropout", "FLOAT"},
-        {"--temperature", "FLOAT"}, {"--beta", "FLOAT"},           {"--model", "TEXT"},
-        {"--dataset", "TEXT"},      {"--data-dir", "TEXT"},        {"--schedule", "TEXT"},
-        {"--output", "TEXT"},       {"--teacher", "TEXT"},         {"--loss", "TEXT"},
-        {"--config", "TEXT"}};
+    const std::string integers =
+        "--val-size --max-train --max-test --epochs --batch --shift --hflip --seed --threads --record-every "
+        "--record-per-class --mi-every --mi-examples --mi-views";
+    const std::string reals = "--smoothing --lr --momentum --weight-decay --lr-gamma --clip-norm --dropout "
+                              "--temperature --beta";
+    const std::string texts = "--model --dataset --data-dir --schedule --output --teacher --loss --config";
+    std::map<std::string, std::string> expected;
+    for (const std::string& flag : words_of(integers)) expected[flag] = "INT";
+    for (const std::string& flag : words_of(reals)) expected[flag] = "FLOAT";
+    for (const std::string& flag : words_of(texts)) expected[flag] = "TEXT";
     check_types({"train"}, expected);
     check_types({"distill"}, expected);
 }
 
 TEST_CASE("the other numeric flags show INT (UINT for a seed) in --help", "[cli]") {
     check_types({"eval"}, {{"--threads", "INT"}, {"--split", "TEXT"}});
-    check_types({"bench"}, {{"--batch", "INT"}, {"--steps", "INT"}, {"--warmup", "INT"}, {"--classes", "INT"},
-                            {"--threads", "INT"}, {"--model", "TEXT"}});
+    check_types({"bench"}, {{"--batch", "INT"}, {"--steps", "INT"}, {"--warmup", "INT"}, {"--classes", "INT"}});
+    check_types({"bench"}, {{"--threads", "INT"}, {"--model", "TEXT"}});
     check_types({"sweep"}, {{"--jobs", "INT"}, {"--out", "TEXT"}});
     check_types({"study"}, {{"--jobs", "INT"}, {"--out", "TEXT"}});
     check_types({"analyze", "calibration"}, {{"--bins", "INT"}, {"--threads", "INT"}});

@@ -36,8 +36,7 @@ void check_help(const std::vector<std::string>& words) {
     INFO("lskd" << path << " --help\nstdout:\n" << r.out << "stderr:\n" << r.err);
     CHECK(r.code == 0);
     bool usage = false;
-    for (const std::string& line : lines_of(r.out))
-        usage = usage || (line.rfind("Usage: " + kLskd + path, 0) == 0);
+    for (const std::string& line : lines_of(r.out)) usage = usage || (line.rfind("Usage: " + kLskd + path, 0) == 0);
     CHECK(usage);
 }
 

@@ -79,8 +79,8 @@ TEST_CASE("the JSON checker accepts one strict JSON object and rejects anything 
 TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON with their keys", "[cli][json]") {
     const auto dir = cli_temp_dir("json");
     const std::string teacher = (dir / "teacher.h5").string();
-    const std::set<std::string> run_keys{"test_acc", "test_nll", "test_ece", "val_acc",
-                                         "train_loss", "epochs", "seconds", "output"};
+    const std::set<std::string> run_keys{"test_acc",   "test_nll", "test_ece", "val_acc",
+                                         "train_loss", "epochs",   "seconds",  "output"};
 
     SECTION("train, eval and the four analyses of its run file, distill from it") {
         // Without --quiet: progress must stay off stdout.
@@ -99,10 +99,10 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
             keys.insert(run_info.begin(), run_info.end());
             return keys;
         };
-        const auto calibration = json_of(
-            {"analyze", "calibration", teacher},
-            with({"accuracy", "bins", "ece_after", "ece_before", "fit_examples", "nll_after", "nll_before",
-                  "report_examples", "temperature", "fit_split", "report_split"}));
+        const auto calibration =
+            json_of({"analyze", "calibration", teacher},
+                    with({"accuracy", "bins", "ece_after", "ece_before", "fit_examples", "nll_after", "nll_before",
+                          "report_examples", "temperature", "fit_split", "report_split"}));
         CHECK(calibration.at("bins") == "15");
         CHECK(calibration.at("report_examples") == "100");
         CHECK(calibration.at("run") == quoted(teacher));
@@ -114,12 +114,13 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         const auto projection = json_of({"analyze", "projection", teacher}, with(projection_keys));
         CHECK(projection.at("classes") == "\"T-shirt/top,Shirt,Pullover\"");
         CHECK(projection.at("epoch") == "1");
-        const auto mi = json_of({"analyze", "mi", teacher, "--examples", "20", "--views", "2"},
-                                with({"epoch", "examples", "log_2", "log_n", "mi_nats", "seed", "sigma2", "views", "classes"}));
+        const auto mi =
+            json_of({"analyze", "mi", teacher, "--examples", "20", "--views", "2"},
+                    with({"epoch", "examples", "log_2", "log_n", "mi_nats", "seed", "sigma2", "views", "classes"}));
         CHECK(mi.at("examples") == "20");
         CHECK(mi.at("views") == "2");
-        const std::set<std::string> split_erasure{"gap_mean", "gap_std", "one_minus_s",
-                                                  "penultimate_relative_variance", "penultimate_variance"};
+        const std::set<std::string> split_erasure{"gap_mean", "gap_std", "one_minus_s", "penultimate_relative_variance",
+                                                  "penultimate_variance"};
         std::set<std::string> erasure_keys{"epoch", "optimal_logit_gap"};
         for (const char* split : {"train_", "test_"})
             for (const std::string& k : split_erasure) erasure_keys.insert(split + k);
@@ -145,7 +146,8 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
                               << "teacher: {model: mlp, alphas: [0], recipe: " << recipe << "}\n"
                               << "student: {model: mlp, recipe: " << recipe << "}\n"
                               << "distill: [{teacher-alpha: 0, temperatures: [1]}]\n";
-        const auto sweep = json_of({"sweep", config, "--quiet"}, {"runs", "trained", "skipped", "seconds", "directory"});
+        const auto sweep =
+            json_of({"sweep", config, "--quiet"}, {"runs", "trained", "skipped", "seconds", "directory"});
         CHECK(sweep.at("runs") == "2");
         CHECK(sweep.at("trained") == "2");
         CHECK(sweep.at("skipped") == "0");

@@ -23,8 +23,11 @@ inline const std::string& tiny_data_dir() {
 
 // The data and recipe flags of `lskd train` and `lskd distill` on the tiny data set.
 inline std::vector<std::string> tiny_run_flags() {
-    return {"--dataset", "fashion-mnist", "--data-dir", tiny_data_dir(), "--val-size", "100", "--model", "mlp",
-            "--hidden", "16", "--epochs", "1", "--batch", "50", "--record-per-class", "4", "--threads", "1"};
+    std::vector<std::string> flags = words_of(
+        "--dataset fashion-mnist --val-size 100 --model mlp --hidden 16 --epochs 1 --batch 50 --record-per-class 4 "
+        "--threads 1");
+    flags.insert(flags.end(), {"--data-dir", tiny_data_dir()});
+    return flags;
 }
 
 // `lskd <command> <tiny run flags> <extra>`.

@@ -52,9 +52,9 @@ TEST_CASE("run_child writes stdout and stderr to one log or to a file each", "[s
 TEST_CASE("a child that cannot start is an Error naming the program", "[study][child]") {
     const fs::path dir = temp_dir("child_missing");
     const std::string log = (dir / "log").string();
-    CHECK_THROWS_WITH(run_child({"/no/such/program", "x"}, log),
-                      Catch::Contains("/no/such/program") && Catch::Contains("cannot start") &&
-                          Catch::Contains("No such file or directory"));
+    CHECK_THROWS_WITH(run_child({"/no/such/program", "x"}, log), Catch::Contains("/no/such/program") &&
+                                                                     Catch::Contains("cannot start") &&
+                                                                     Catch::Contains("No such file or directory"));
     // A bare name is not looked up on PATH: the caller names the program it means.
     CHECK_THROWS_WITH(run_child({"sh", "-c", "exit 0"}, log), Catch::Contains("sh: cannot start"));
     CHECK_THROWS_WITH(run_child({"/bin/sh", "-c", "exit 0"}, (dir / "no_dir" / "log").string()),
