@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -99,12 +100,16 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     check_png(out / "figure5_accuracy_vs_gamma.png");
     check_png(out / "teacher_ece_vs_alpha.png");
 
-    const fs::path study = temp_dir("plots_study");
-    CHECK(plot({"study", dir.string(), "--out", study.string()}) == 0);
-    check_png(study / "mlp_fashion-mnist_trained" / "reliability_by_alpha.png");
-    check_png(study / "mlp_fashion-mnist_trained" / "projection_T-shirt-top_Shirt_Pullover_a0.1.png");
-    check_png(study / "mlp_fashion-mnist_trained" / "mi_by_epoch.png");
-    check_png(study / "figure5_accuracy_vs_gamma.png");
+    // As lskd study runs it: every figure of the directory into <dir>/plots, named relative to the directory.
+    const std::vector<std::string> figures = render_plots(dir.string(), "");
+    CHECK(std::is_sorted(figures.begin(), figures.end()));
+    for (const std::string name : {"plots/mlp_fashion-mnist_trained/reliability_by_alpha.png",
+                                   "plots/mlp_fashion-mnist_trained/projection_T-shirt-top_Shirt_Pullover_a0.1.png",
+                                   "plots/mlp_fashion-mnist_trained/mi_by_epoch.png",
+                                   "plots/figure5_accuracy_vs_gamma.png"}) {
+        CHECK(std::count(figures.begin(), figures.end(), name) == 1);
+        check_png(dir / name);
+    }
 
     // A run without the analysis a figure needs is an error, not an empty figure.
     const std::string bare = run_copy("plot_bare.h5");
