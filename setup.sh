@@ -14,7 +14,8 @@ packages=(
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
   catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev
-  python3 python3-numpy python3-matplotlib python3-h5py
+  libopenmpi-dev openmpi-bin
+  python3 python3-numpy python3-matplotlib python3-h5py help2man
   dataset-fashion-mnist
 )
 

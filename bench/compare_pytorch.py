@@ -20,60 +20,16 @@ import time
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "python"))
+from lskd_torch import twin  # noqa: E402  (the PyTorch twins of lskd's models, with lskd's parameter names)
+
 MODELS = {"mlp-1200": (28, 28, 1), "lenet": (28, 28, 1), "resnet-20": (32, 32, 3)}
 
 
-def mlp(inputs, hidden, classes):
-    layers, width = [nn.Flatten()], inputs
-    for h in hidden:
-        layers += [nn.Linear(width, h), nn.ReLU()]
-        width = h
-    return nn.Sequential(*layers, nn.Linear(width, classes))
-
-
-def lenet(h, w, c, classes):
-    return nn.Sequential(
-        nn.Conv2d(c, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-        nn.Linear((h // 4) * (w // 4) * 64, 1024), nn.ReLU(), nn.Linear(1024, classes))
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = None
-        if stride != 1 or cin != cout:  # option B, as lskd's resnet
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        out = torch.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return torch.relu(out + (self.shortcut(x) if self.shortcut is not None else x))
-
-
-def resnet(n, c, classes):
-    layers, cin = [nn.Conv2d(c, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
-    for stage in range(3):
-        for b in range(n):
-            cout = 16 << stage
-            layers.append(Block(cin, cout, 2 if stage > 0 and b == 0 else 1))
-            cin = cout
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes))
-
-
 def torch_model(name, shape):
-    h, w, c = shape
-    if name == "mlp-1200":
-        return mlp(h * w * c, [1200, 1200], 10)
-    if name == "lenet":
-        return lenet(h, w, c, 10)
-    if name == "resnet-20":
-        return resnet(3, c, 10)
-    raise SystemExit(f"no PyTorch twin for {name}")
+    if name not in MODELS:
+        raise SystemExit(f"no PyTorch twin for {name}")
+    return twin(name, shape, 10)
 
 
 def torch_throughput(name, shape, batch, steps, warmup):

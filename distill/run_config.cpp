@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "framework/core/error.hpp"
+#include "models/model_registry.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -72,7 +73,7 @@ ConfigField list_field(std::string key, std::string help, std::vector<std::int64
 std::vector<ConfigField> make_fields() {
     using C = RunConfig;
     return {
-        string_field("model", "model name (mlp-1200, mlp-800, mlp, lenet, alexnet-cifar, resnet-20/32/56)", &C::model),
+        string_field("model", "model name (" + models::model_name_list() + ")", &C::model),
         list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden),
         string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset),
         string_field("data-dir", "directory of the data set's files", &C::data_dir),

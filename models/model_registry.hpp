@@ -1,11 +1,13 @@
-// Builds a model by its command-line name for an input shape and class count, with weights drawn from
-// the seed: mlp-1200, mlp-800, mlp (hidden sizes given), lenet, alexnet-cifar, resnet-20/32/56.
+// The model table: every model lskd builds, by command-line name, with its builder, the input shapes it is
+// made for and a one-line description. make_model, the unknown-name error, every --help text that lists
+// models and `lskd bench` all read this one table.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "framework/core/random.hpp"
 #include "models/classifier.hpp"
 
 namespace lskd::models {
@@ -14,6 +16,8 @@ struct InputShape {
     std::int64_t height = 28;
     std::int64_t width = 28;
     std::int64_t channels = 1;
+
+    std::string str() const;  // "28x28x1"
 };
 
 struct ModelOptions {
@@ -21,8 +25,28 @@ struct ModelOptions {
     double dropout = 0.0;              // mlp models: before each hidden-to-next layer
 };
 
+using ModelBuilder = std::shared_ptr<Classifier> (*)(Rng& rng, const InputShape& input, std::int64_t num_classes,
+                                                     std::uint64_t seed, const ModelOptions& options);
+
+struct ModelEntry {
+    std::string name;
+    std::string description;
+    // The data sets' image shapes the model is made for (each is built and run by tests/models). Other
+    // shapes (the "idx" data set's) are accepted while height and width are at least min_side.
+    std::vector<InputShape> inputs;
+    std::int64_t min_side = 1;  // below it the model's downsampling leaves no pixel
+    ModelBuilder build = nullptr;
+};
+
+const std::vector<ModelEntry>& model_table();
+const std::vector<std::string>& model_names();  // the table's names, in its order
+std::string model_name_list();                  // "mlp-1200, mlp-800, ..."
+// One line per model, "  name  inputs  description", for --help texts and listings.
+std::string model_listing();
+
+// Builds a model by its table name, with weights drawn from the seed. Errors name the model and what is
+// wrong: an unknown name (listing every known one), fewer than 2 classes, a too small input.
 std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape& input, std::int64_t num_classes,
                                        std::uint64_t seed, const ModelOptions& options = {});
-const std::vector<std::string>& model_names();
 
 }  // namespace lskd::models

@@ -1,6 +1,7 @@
 // Variable::backward: an iterative depth-first topological sort (explicit stack, no recursion), then one
 // pass in reverse order. Each node runs once, after all contributions to its output's gradient arrived;
-// intermediate gradients and nodes are released as soon as they are used.
+// intermediate gradients and nodes are released as soon as they are used. A node whose saved tensors were
+// written in place since the forward pass stops the pass with an Error before it computes anything.
 #include <utility>
 #include <vector>
 
@@ -51,7 +52,10 @@ void Variable::backward(const Tensor& seed) {
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         VarImpl& v = **it;
         if (!v.grad_fn) continue;
-        if (v.grad.defined()) v.grad_fn->backward(v.grad);
+        if (v.grad.defined()) {
+            v.grad_fn->check_saved_versions();
+            v.grad_fn->backward(v.grad);
+        }
         v.grad = Tensor();
         v.grad_fn.reset();
     }

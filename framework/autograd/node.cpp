@@ -1,5 +1,7 @@
 #include "framework/autograd/node.hpp"
 
+#include "framework/core/error.hpp"
+
 namespace lskd {
 namespace {
 thread_local bool t_grad_enabled = true;
@@ -20,6 +22,20 @@ Node::~Node() {
         v.reset();
     }
     t_draining = false;
+}
+
+void Node::save(const Tensor& t, const char* role) {
+    LSKD_CHECK(saved_count_ < kMaxSaved, "{} saves more than {} tensors", op, kMaxSaved);
+    saved_[saved_count_++] = {t, t.version(), role};
+}
+
+void Node::check_saved_versions() const {
+    for (std::size_t i = 0; i < saved_count_; ++i) {
+        const SavedTensor& s = saved_[i];
+        if (s.tensor.version() != s.version)
+            fail("backward of {}: its saved tensor '{}' {} was changed in place after the forward pass (version {}, "
+                 "saved at {})", op, s.role, s.tensor.shape().str(), s.tensor.version(), s.version);
+    }
 }
 
 bool grad_mode_enabled() { return t_grad_enabled; }

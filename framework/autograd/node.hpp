@@ -1,7 +1,11 @@
 // A graph node: the backward function of one op. It keeps strong references to its inputs (so a graph
 // lives as long as its outputs) and tears chains down iteratively, so a 100k-op chain neither overflows
-// the stack on backward nor on destruction.
+// the stack on backward nor on destruction. The tensors its backward reads are saved with their versions,
+// and backward refuses to run on one that was written in place since (PyTorch's "modified by an inplace
+// operation"), instead of computing a silently wrong gradient.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -9,8 +13,19 @@
 
 namespace lskd {
 
+// A tensor a node's backward reads, and the version its storage had when the forward pass saved it.
+struct SavedTensor {
+    Tensor tensor;
+    std::uint64_t version = 0;
+    const char* role = "";  // how the op uses it ("input", "weight", "output"), for the error message
+};
+
 struct Node {
+    // The most tensors one op saves (batch_norm: input, gamma, beta); kept inline, so saving allocates nothing.
+    static constexpr std::size_t kMaxSaved = 3;
+
     std::vector<std::shared_ptr<VarImpl>> inputs;
+    const char* op = "";  // the op's name, for messages
 
     Node() = default;
     Node(const Node&) = delete;
@@ -19,10 +34,19 @@ struct Node {
 
     // Receives d(loss)/d(output) and accumulates d(loss)/d(input) into the inputs that require it.
     virtual void backward(const Tensor& grad_output) = 0;
-    virtual const char* name() const = 0;
 
     bool needs_grad(std::size_t i) const { return inputs[i] && inputs[i]->requires_grad; }
-    const Tensor& input_value(std::size_t i) const { return inputs[i]->value; }
+
+    // Keeps t for backward, at its current version; saved(i) returns the i-th tensor saved.
+    void save(const Tensor& t, const char* role);
+    const Tensor& saved(std::size_t i) const { return saved_[i].tensor; }
+    // Throws lskd::Error naming the op and the tensor when a saved tensor was written in place after it
+    // was saved. Allocates nothing unless it throws.
+    void check_saved_versions() const;
+
+private:
+    std::array<SavedTensor, kMaxSaved> saved_;
+    std::size_t saved_count_ = 0;
 };
 
 // Whether ops record graphs (off under NoGradGuard).

@@ -32,7 +32,7 @@ void accumulate_grad(VarImpl& v, const Tensor& g) {
         return;
     }
     if (!v.grad.unique()) v.grad = v.grad.clone();
-    float* dst = v.grad.data();
+    float* dst = v.grad.values_in_place().data();
     const float* src = g.data();
     const std::int64_t n = g.numel();
     for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];

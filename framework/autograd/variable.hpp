@@ -19,7 +19,6 @@ struct VarImpl {
     Tensor grad;
     bool requires_grad = false;
     std::shared_ptr<Node> grad_fn;
-    std::uint64_t version = 0;  // bumped on in-place updates (optimizer steps); keys prepared weights
     std::uint64_t id;           // unique for the process's life, unlike an address
     std::uint64_t visit_mark = 0;
 
@@ -47,8 +46,6 @@ public:
     // Backpropagates from this variable: a scalar seeds 1, otherwise pass the seed gradient.
     void backward();
     void backward(const Tensor& seed);
-    // Marks an in-place change of the value (the optimizer calls this after each update).
-    void bump_version() { ++impl_->version; }
     // The value detached from the graph (shares storage).
     Variable detach() const { return Variable(impl_->value, false); }
 

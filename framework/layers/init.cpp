@@ -36,11 +36,11 @@ double calculate_gain(Nonlinearity nonlinearity, double param) {
 }
 
 void uniform_(Tensor& t, Rng& rng, float lo, float hi) {
-    for (float& v : t.values()) v = rng.uniform(lo, hi);
+    for (float& v : t.values_in_place()) v = rng.uniform(lo, hi);
 }
 
 void normal_(Tensor& t, Rng& rng, float mean, float std) {
-    for (float& v : t.values()) v = mean + std * rng.normal();
+    for (float& v : t.values_in_place()) v = mean + std * rng.normal();
 }
 
 void zeros_(Tensor& t) { t.fill(0.0f); }

@@ -6,8 +6,8 @@
 #include "framework/core/random.hpp"
 #include "framework/tensor/tensor.hpp"
 
-// Initialisers write the tensor in place; a parameter that has already been through an op needs
-// Variable::bump_version() afterwards, since ops cache prepared weights by version.
+// Initialisers write the tensor in place through Tensor::values_in_place(), so ops' caches of prepared
+// weights and graphs that saved the tensor see the change.
 namespace lskd::nn::init {
 
 enum class Nonlinearity { linear, conv, sigmoid, tanh, relu, leaky_relu };

@@ -124,30 +124,23 @@ StateDict Module::state() const {
 }
 
 void Module::load_state(const StateDict& state) {
-    struct Target {
-        Tensor tensor;  // shares storage with the parameter or buffer
-        Variable param; // defined for parameters, whose version must be bumped
-    };
-    std::map<std::string, Target> targets;
-    for (auto& p : named_parameters()) targets[p.name] = {p.var.value(), p.var};
-    for (auto& b : named_buffers()) targets[b.name] = {b.tensor, Variable()};
+    std::map<std::string, Tensor> targets;  // sharing storage with the parameters and buffers
+    for (auto& p : named_parameters()) targets[p.name] = p.var.value();
+    for (auto& b : named_buffers()) targets[b.name] = b.tensor;
 
     // Check everything before copying anything, so a failed load leaves the model untouched.
     for (const auto& [name, target] : targets) {
         const auto it = state.find(name);
         if (it == state.end()) fail("load_state: '{}' is missing from the state", name);
-        if (!it->second.defined() || !(it->second.shape() == target.tensor.shape()))
+        if (!it->second.defined() || !(it->second.shape() == target.shape()))
             fail("load_state: '{}' has shape {} in the state but {} in the model", name,
-                 it->second.defined() ? it->second.shape().str() : "undefined", target.tensor.shape().str());
+                 it->second.defined() ? it->second.shape().str() : "undefined", target.shape().str());
     }
     for (const auto& [name, value] : state)
         if (!targets.count(name)) fail("load_state: '{}' is not a parameter or buffer of the model", name);
 
-    for (auto& [name, target] : targets) {
-        target.tensor.copy_from(state.at(name));
-        // Ops cache weights prepared for oneDNN by version; a loaded value must not hit a stale entry.
-        if (target.param.defined()) target.param.bump_version();
-    }
+    // copy_from bumps each version, so no op reuses weights it prepared from the old values.
+    for (auto& [name, target] : targets) target.copy_from(state.at(name));
 }
 
 void Module::load_counters(const CounterDict& counters) {

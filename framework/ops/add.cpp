@@ -1,12 +1,10 @@
 // add: oneDNN binary add on the flat buffers; the gradient flows unchanged to both inputs.
-#include <memory>
-
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -25,11 +23,7 @@ dnnl_ctx::BoundPrimitive& forward(std::int64_t n) {
 }
 
 struct AddNode : Node {
-    void backward(const Tensor& gout) override {
-        accumulate_grad(*inputs[0], gout);
-        accumulate_grad(*inputs[1], gout);
-    }
-    const char* name() const override { return "add"; }
+    void backward(const Tensor& gout) override;
 };
 
 }  // namespace
@@ -39,8 +33,12 @@ Variable add(const Variable& a, const Variable& b) {
     Tensor y = Tensor::empty(a.shape());
     forward(y.numel()).set(DNNL_ARG_SRC_0, a.value().data()).set(DNNL_ARG_SRC_1, b.value().data())
         .set(DNNL_ARG_DST, y.data()).run();
-    std::shared_ptr<AddNode> node = needs_graph({&a, &b}) ? std::make_shared<AddNode>() : nullptr;
-    return make_output(std::move(y), std::move(node), {&a, &b});
+    return record<AddNode>(OpKind::add, std::move(y), needs_graph({&a, &b}), {&a, &b}, [](AddNode&) {});
+}
+
+void AddNode::backward(const Tensor& gout) {
+    accumulate_grad(*inputs[0], gout);
+    accumulate_grad(*inputs[1], gout);
 }
 
 }  // namespace lskd::ops

@@ -9,14 +9,13 @@
 // forward_training + use_global_stats and a backward of the same flags, so eval-mode gradients exist).
 // gamma and beta enter as the separate scale and shift arguments of oneDNN 2.6 (use_scale | use_shift).
 #include <bit>
-#include <memory>
 
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -95,28 +94,9 @@ BnEntry& entry(const BnConfig& cfg) {
 
 struct BatchNormNode : Node {
     BnEntry* prims = nullptr;
-    Tensor mean, variance;  // the statistics the forward normalised with
+    Tensor mean, variance;  // the statistics the forward normalised with, the op's own
     bool has_scale = false, has_shift = false;
-
-    void backward(const Tensor& gout) override {
-        const Tensor& x = input_value(0);
-        const std::int64_t c = mean.numel();
-        Tensor gx = Tensor::empty(x.shape());
-        Tensor gscale = has_scale ? Tensor::empty({c}) : Tensor();
-        Tensor gshift = has_shift ? Tensor::empty({c}) : Tensor();
-        prims->backward.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_MEAN, mean.data())
-            .set(DNNL_ARG_VARIANCE, variance.data()).set(DNNL_ARG_DIFF_DST, gout.data())
-            .set(DNNL_ARG_DIFF_SRC, gx.data());
-        if (has_scale)
-            prims->backward.set(DNNL_ARG_SCALE, input_value(1).data()).set(DNNL_ARG_DIFF_SCALE, gscale.data());
-        if (has_shift)
-            prims->backward.set(DNNL_ARG_SHIFT, input_value(2).data()).set(DNNL_ARG_DIFF_SHIFT, gshift.data());
-        prims->backward.run();
-        accumulate_grad(*inputs[0], gx);
-        if (has_scale) accumulate_grad(*inputs[1], gscale);
-        if (has_shift) accumulate_grad(*inputs[2], gshift);
-    }
-    const char* name() const override { return "batch_norm"; }
+    void backward(const Tensor& gout) override;
 };
 
 void check_channel_vector(const char* what, const Tensor* t, std::int64_t c, const Shape& x) {
@@ -181,24 +161,43 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
     if (state.training && state.running_mean != nullptr) {
         const float m = state.momentum;
         const float unbias = static_cast<float>(per_channel) / static_cast<float>(per_channel - 1);
-        float* rm = state.running_mean->data();
-        float* rv = state.running_var->data();
+        float* rm = state.running_mean->values_in_place().data();
+        float* rv = state.running_var->values_in_place().data();
         for (std::int64_t i = 0; i < c; ++i) {
             rm[i] = (1.0f - m) * rm[i] + m * mean.at(i);
             rv[i] = (1.0f - m) * rv[i] + m * variance.at(i) * unbias;
         }
     }
 
-    std::shared_ptr<BatchNormNode> node;
-    if (cfg.graph) {
-        node = std::make_shared<BatchNormNode>();
-        node->prims = &prims;
-        node->mean = std::move(mean);
-        node->variance = std::move(variance);
-        node->has_scale = cfg.scale;
-        node->has_shift = cfg.shift;
-    }
-    return make_output(std::move(y), std::move(node), {&x, &gamma, &beta});
+    return record<BatchNormNode>(OpKind::batch_norm, std::move(y), cfg.graph, {&x, &gamma, &beta},
+                                 [&](BatchNormNode& node) {
+                                     node.prims = &prims;
+                                     node.mean = std::move(mean);
+                                     node.variance = std::move(variance);
+                                     node.has_scale = cfg.scale;
+                                     node.has_shift = cfg.shift;
+                                     node.save(x.value(), "input");
+                                     if (cfg.scale) node.save(gamma.value(), "gamma");
+                                     if (cfg.shift) node.save(beta.value(), "beta");
+                                 });
+}
+
+void BatchNormNode::backward(const Tensor& gout) {
+    const Tensor& x = saved(0);
+    const std::int64_t c = mean.numel();
+    Tensor gx = Tensor::empty(x.shape());
+    Tensor gscale = has_scale ? Tensor::empty({c}) : Tensor();
+    Tensor gshift = has_shift ? Tensor::empty({c}) : Tensor();
+    prims->backward.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_MEAN, mean.data())
+        .set(DNNL_ARG_VARIANCE, variance.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+        .set(DNNL_ARG_DIFF_SRC, gx.data());
+    if (has_scale) prims->backward.set(DNNL_ARG_SCALE, saved(1).data()).set(DNNL_ARG_DIFF_SCALE, gscale.data());
+    if (has_shift)
+        prims->backward.set(DNNL_ARG_SHIFT, saved(has_scale ? 2 : 1).data()).set(DNNL_ARG_DIFF_SHIFT, gshift.data());
+    prims->backward.run();
+    accumulate_grad(*inputs[0], gx);
+    if (has_scale) accumulate_grad(*inputs[1], gscale);
+    if (has_shift) accumulate_grad(*inputs[2], gshift);
 }
 
 }  // namespace lskd::ops

@@ -3,21 +3,21 @@
 //
 // Master weights stay plain OIHW in their Variable. Before a primitive reads them they are reordered into
 // the primitive's format, and the result is cached per (weight id, format): it is reused until the weight
-// Variable's version (bumped by the optimizer) or storage changes, so a training step reorders each weight
-// at most once per format (forward and backward-data may want different formats). The buffers are drawn
-// once from the pool and overwritten in place afterwards. Weight gradients come out of backward-weights in
-// its own format and are reordered back to OIHW. All primitives, reorders included, are created together
-// in one cache entry per shape.
+// tensor's version (bumped by every in-place write, optimizer steps included) or storage changes, so a
+// training step reorders each weight at most once per format (forward and backward-data may want
+// different formats). The buffers are drawn once from the pool and overwritten in place afterwards. Weight
+// gradients come out of backward-weights in its own format and are reordered back to OIHW. All
+// primitives, reorders included, are created together in one cache entry per shape.
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/record.hpp"
 #include "framework/ops/weight_reorders.hpp"
 
 namespace lskd::ops {
@@ -130,7 +130,8 @@ ConvEntry& entry(const ConvGeometry& g, bool training) {
 }
 
 // Weights prepared in a primitive's format, per weight Variable. A record is refreshed (in place, unless a
-// graph node still shares the buffer) when the Variable's version or storage changed since it was made.
+// graph node still shares the buffer) when the weight tensor's version or storage changed since it was
+// made.
 struct Prepared {
     memory::desc desc;
     std::uint64_t version = 0;
@@ -164,12 +165,12 @@ const float* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& 
         p = &it->second.formats.emplace_back();
         p->desc = format.desc;
         p->buffer = Tensor::empty({static_cast<std::int64_t>(floats_for(format.desc))});
-    } else if (p->version == w->version && p->source == w->value.data()) {
+    } else if (p->version == w->value.version() && p->source == w->value.data()) {
         return p->buffer.data();
     }
     if (!p->buffer.unique()) p->buffer = Tensor::empty(p->buffer.shape());
     format.reorder.set(DNNL_ARG_FROM, w->value.data()).set(DNNL_ARG_TO, p->buffer.data()).run();
-    p->version = w->version;
+    p->version = w->value.version();
     p->source = w->value.data();
     ++g_weight_reorders;
     return p->buffer.data();
@@ -178,36 +179,7 @@ const float* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& 
 struct ConvNode : Node {
     ConvEntry* prims = nullptr;
     bool has_bias = false;
-
-    void backward(const Tensor& gout) override {
-        const Tensor& x = input_value(0);
-        if (needs_grad(0)) {
-            Tensor gx = Tensor::empty(x.shape());
-            prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())
-                .set(DNNL_ARG_WEIGHTS, weights_in_format(inputs[1], prims->backward_data_weights))
-                .set(DNNL_ARG_DIFF_SRC, gx.data())
-                .run();
-            accumulate_grad(*inputs[0], gx);
-        }
-        if (needs_grad(1) || (has_bias && needs_grad(2))) {
-            const Shape& wshape = input_value(1).shape();
-            Tensor gw = Tensor::empty(wshape);
-            Tensor gw_blocked =
-                prims->diff_weights_plain ? gw : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
-            Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
-            prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
-                .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
-            if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
-            prims->backward_weights.run();
-            if (!prims->diff_weights_plain) {
-                prims->reorder_diff_weights.set(DNNL_ARG_FROM, gw_blocked.data()).set(DNNL_ARG_TO, gw.data()).run();
-                ++g_diff_weight_reorders;
-            }
-            accumulate_grad(*inputs[1], gw);
-            if (has_bias) accumulate_grad(*inputs[2], gb);
-        }
-    }
-    const char* name() const override { return "conv2d"; }
+    void backward(const Tensor& gout) override;
 };
 
 }  // namespace
@@ -247,13 +219,41 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
         .set(DNNL_ARG_DST, y.data());
     if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
     prims.forward.run();
-    std::shared_ptr<ConvNode> node;
-    if (graph) {
-        node = std::make_shared<ConvNode>();
-        node->prims = &prims;
-        node->has_bias = bias;
+    return record<ConvNode>(OpKind::conv2d, std::move(y), graph, {&x, &w, &b}, [&](ConvNode& node) {
+        node.prims = &prims;
+        node.has_bias = bias;
+        node.save(x.value(), "input");
+        node.save(w.value(), "weight");
+    });
+}
+
+void ConvNode::backward(const Tensor& gout) {
+    const Tensor& x = saved(0);
+    const Shape& wshape = saved(1).shape();
+    if (needs_grad(0)) {
+        Tensor gx = Tensor::empty(x.shape());
+        prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())
+            .set(DNNL_ARG_WEIGHTS, weights_in_format(inputs[1], prims->backward_data_weights))
+            .set(DNNL_ARG_DIFF_SRC, gx.data())
+            .run();
+        accumulate_grad(*inputs[0], gx);
     }
-    return make_output(std::move(y), std::move(node), {&x, &w, &b});
+    if (needs_grad(1) || (has_bias && needs_grad(2))) {
+        Tensor gw = Tensor::empty(wshape);
+        Tensor gw_blocked =
+            prims->diff_weights_plain ? gw : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
+        Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
+        prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+            .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
+        if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
+        prims->backward_weights.run();
+        if (!prims->diff_weights_plain) {
+            prims->reorder_diff_weights.set(DNNL_ARG_FROM, gw_blocked.data()).set(DNNL_ARG_TO, gw.data()).run();
+            ++g_diff_weight_reorders;
+        }
+        accumulate_grad(*inputs[1], gw);
+        if (has_bias) accumulate_grad(*inputs[2], gb);
+    }
 }
 
 }  // namespace lskd::ops

@@ -4,29 +4,18 @@
 // is reproducible whatever the thread count. The node keeps the mask (0 or 1/(1 − p) per element) and
 // multiplies it into the gradient.
 #include <cmath>
-#include <memory>
 
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/random.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
 
 struct DropoutNode : Node {
     Tensor mask;
-
-    void backward(const Tensor& gout) override {
-        Tensor gx = Tensor::empty(mask.shape());
-        const float* g = gout.data();
-        const float* m = mask.data();
-        float* out = gx.data();
-        const std::int64_t n = mask.numel();
-        for (std::int64_t i = 0; i < n; ++i) out[i] = g[i] * m[i];
-        accumulate_grad(*inputs[0], gx);
-    }
-    const char* name() const override { return "dropout"; }
+    void backward(const Tensor& gout) override;
 };
 
 }  // namespace
@@ -50,12 +39,18 @@ Variable dropout(const Variable& x, float p, bool training, std::uint64_t seed, 
         m[i] = keep ? scale : 0.0f;
         out[i] = in[i] * m[i];
     }
-    std::shared_ptr<DropoutNode> node;
-    if (needs_graph({&x})) {
-        node = std::make_shared<DropoutNode>();
-        node->mask = std::move(mask);
-    }
-    return make_output(std::move(y), std::move(node), {&x});
+    return record<DropoutNode>(OpKind::dropout, std::move(y), needs_graph({&x}), {&x},
+                               [&](DropoutNode& node) { node.mask = std::move(mask); });
+}
+
+void DropoutNode::backward(const Tensor& gout) {
+    Tensor gx = Tensor::empty(mask.shape());
+    const float* g = gout.data();
+    const float* m = mask.data();
+    float* out = gx.data();
+    const std::int64_t n = mask.numel();
+    for (std::int64_t i = 0; i < n; ++i) out[i] = g[i] * m[i];
+    accumulate_grad(*inputs[0], gx);
 }
 
 }  // namespace lskd::ops

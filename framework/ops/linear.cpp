@@ -1,12 +1,10 @@
 // linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder).
-#include <memory>
-
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -59,28 +57,7 @@ LinearEntry& entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias,
 struct LinearNode : Node {
     LinearEntry* prims = nullptr;
     bool has_bias = false;
-
-    void backward(const Tensor& gout) override {
-        const Tensor& x = input_value(0);
-        const Tensor& w = input_value(1);
-        if (needs_grad(0)) {
-            Tensor gx = Tensor::empty(x.shape());
-            prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_WEIGHTS, w.data())
-                .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
-            accumulate_grad(*inputs[0], gx);
-        }
-        if (needs_grad(1) || (has_bias && needs_grad(2))) {
-            Tensor gw = Tensor::empty(w.shape());
-            Tensor gb = has_bias ? Tensor::empty({w.dim(0)}) : Tensor();
-            prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
-                .set(DNNL_ARG_DIFF_WEIGHTS, gw.data());
-            if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
-            prims->backward_weights.run();
-            accumulate_grad(*inputs[1], gw);
-            if (has_bias) accumulate_grad(*inputs[2], gb);
-        }
-    }
-    const char* name() const override { return "linear"; }
+    void backward(const Tensor& gout) override;
 };
 
 }  // namespace
@@ -98,13 +75,34 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b) {
     prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_WEIGHTS, w.value().data()).set(DNNL_ARG_DST, y.data());
     if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
     prims.forward.run();
-    std::shared_ptr<LinearNode> node;
-    if (graph) {
-        node = std::make_shared<LinearNode>();
-        node->prims = &prims;
-        node->has_bias = bias;
+    return record<LinearNode>(OpKind::linear, std::move(y), graph, {&x, &w, &b}, [&](LinearNode& node) {
+        node.prims = &prims;
+        node.has_bias = bias;
+        node.save(x.value(), "input");
+        node.save(w.value(), "weight");
+    });
+}
+
+// dx = dy · w, dw = dyᵀ · x, db = Σ_n dy.
+void LinearNode::backward(const Tensor& gout) {
+    const Tensor& x = saved(0);
+    const Tensor& w = saved(1);
+    if (needs_grad(0)) {
+        Tensor gx = Tensor::empty(x.shape());
+        prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_WEIGHTS, w.data())
+            .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
+        accumulate_grad(*inputs[0], gx);
     }
-    return make_output(std::move(y), std::move(node), {&x, &w, &b});
+    if (needs_grad(1) || (has_bias && needs_grad(2))) {
+        Tensor gw = Tensor::empty(w.shape());
+        Tensor gb = has_bias ? Tensor::empty({w.dim(0)}) : Tensor();
+        prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+            .set(DNNL_ARG_DIFF_WEIGHTS, gw.data());
+        if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
+        prims->backward_weights.run();
+        accumulate_grad(*inputs[1], gw);
+        if (has_bias) accumulate_grad(*inputs[2], gb);
+    }
 }
 
 }  // namespace lskd::ops

@@ -1,13 +1,12 @@
 // log_softmax over the last axis of [N, K]: oneDNN softmax_v2 (softmax_log), backward from the output.
-#include <memory>
-
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/log_softmax_primitive.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/output_backward.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -41,19 +40,6 @@ LogSoftmaxEntry& entry(std::int64_t n, std::int64_t k, bool training) {
     });
 }
 
-struct LogSoftmaxNode : Node {
-    LogSoftmaxEntry* prims = nullptr;
-    Tensor output;
-
-    void backward(const Tensor& gout) override {
-        Tensor gx = Tensor::empty(output.shape());
-        prims->backward.set(DNNL_ARG_DST, output.data()).set(DNNL_ARG_DIFF_DST, gout.data())
-            .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
-        accumulate_grad(*inputs[0], gx);
-    }
-    const char* name() const override { return "log_softmax"; }
-};
-
 }  // namespace
 
 void log_softmax_rows(const float* src, float* dst, std::int64_t n, std::int64_t k) {
@@ -66,13 +52,8 @@ Variable log_softmax(const Variable& x) {
     LogSoftmaxEntry& prims = entry(x.dim(0), x.dim(1), graph);
     Tensor y = Tensor::empty(x.shape());
     prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data()).run();
-    std::shared_ptr<LogSoftmaxNode> node;
-    if (graph) {
-        node = std::make_shared<LogSoftmaxNode>();
-        node->prims = &prims;
-        node->output = y;
-    }
-    return make_output(std::move(y), std::move(node), {&x});
+    return record<OutputBackwardNode>(OpKind::log_softmax, y, graph, {&x},
+                                      [&](OutputBackwardNode& node) { node.keep(y, prims.backward); });
 }
 
 }  // namespace lskd::ops

@@ -1,11 +1,9 @@
 #include "framework/ops/pooling.hpp"
 
-#include <memory>
-
-#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops::detail {
 namespace {
@@ -61,17 +59,9 @@ PoolEntry& entry(OpKind kind, PoolAlgorithm a, const Shape& in, const Shape& out
 
 struct PoolNode : Node {
     PoolEntry* prims = nullptr;
+    Shape input_shape;
     Tensor workspace;  // max-pooling's argmax record, or undefined
-    const char* op = "";
-
-    void backward(const Tensor& gout) override {
-        Tensor gx = Tensor::empty(input_value(0).shape());
-        prims->backward.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_DIFF_SRC, gx.data());
-        if (workspace.defined()) prims->backward.set(DNNL_ARG_WORKSPACE, workspace.data());
-        prims->backward.run();
-        accumulate_grad(*inputs[0], gx);
-    }
-    const char* name() const override { return op; }
+    void backward(const Tensor& gout) override;
 };
 
 }  // namespace
@@ -103,14 +93,19 @@ Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const P
         prims.forward.set(DNNL_ARG_WORKSPACE, workspace.data());
     }
     prims.forward.run();
-    std::shared_ptr<PoolNode> node;
-    if (graph) {
-        node = std::make_shared<PoolNode>();
-        node->prims = &prims;
-        node->workspace = std::move(workspace);
-        node->op = op_name(kind);
-    }
-    return make_output(std::move(y), std::move(node), {&x});
+    return record<PoolNode>(kind, std::move(y), graph, {&x}, [&](PoolNode& node) {
+        node.prims = &prims;
+        node.input_shape = in;
+        node.workspace = std::move(workspace);
+    });
+}
+
+void PoolNode::backward(const Tensor& gout) {
+    Tensor gx = Tensor::empty(input_shape);
+    prims->backward.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_DIFF_SRC, gx.data());
+    if (workspace.defined()) prims->backward.set(DNNL_ARG_WORKSPACE, workspace.data());
+    prims->backward.run();
+    accumulate_grad(*inputs[0], gx);
 }
 
 }  // namespace lskd::ops::detail

@@ -1,11 +1,10 @@
 // relu: oneDNN eltwise on the flat buffer (layout-free); backward reads the saved output, not the input.
-#include <memory>
-
-#include "framework/autograd/node.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/output_backward.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -39,19 +38,6 @@ ReluEntry& entry(std::int64_t n, bool training) {
     });
 }
 
-struct ReluNode : Node {
-    ReluEntry* prims = nullptr;
-    Tensor output;
-
-    void backward(const Tensor& gout) override {
-        Tensor gx = Tensor::empty(output.shape());
-        prims->backward.set(DNNL_ARG_DST, output.data()).set(DNNL_ARG_DIFF_DST, gout.data())
-            .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
-        accumulate_grad(*inputs[0], gx);
-    }
-    const char* name() const override { return "relu"; }
-};
-
 }  // namespace
 
 Variable relu(const Variable& x) {
@@ -59,13 +45,8 @@ Variable relu(const Variable& x) {
     ReluEntry& prims = entry(x.value().numel(), graph);
     Tensor y = Tensor::empty(x.shape());
     prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data()).run();
-    std::shared_ptr<ReluNode> node;
-    if (graph) {
-        node = std::make_shared<ReluNode>();
-        node->prims = &prims;
-        node->output = y;
-    }
-    return make_output(std::move(y), std::move(node), {&x});
+    return record<OutputBackwardNode>(OpKind::relu, y, graph, {&x},
+                                      [&](OutputBackwardNode& node) { node.keep(y, prims.backward); });
 }
 
 }  // namespace lskd::ops

@@ -5,8 +5,8 @@
 
 namespace lskd::ops {
 
-// Reorders of master OIHW weights into a primitive's preferred format (one per format after each version
-// bump of the weight Variable; none while the version and storage are unchanged).
+// Reorders of master OIHW weights into a primitive's preferred format (one per format after each in-place
+// write to the weight tensor; none while its version and storage are unchanged).
 std::uint64_t weight_reorder_count();
 // Reorders of weight gradients from a backward-weights primitive's format back to plain OIHW.
 std::uint64_t diff_weight_reorder_count();

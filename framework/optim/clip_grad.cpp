@@ -22,7 +22,7 @@ double clip_grad_norm(std::span<const Variable> params, double max_norm) {
             if (!v.defined() || !v.grad().defined()) continue;
             Tensor& g = v.grad();
             if (!g.unique()) g = g.clone();
-            for (float& x : g.values()) x *= scale;
+            for (float& x : g.values_in_place()) x *= scale;
         }
     }
     return norm;

@@ -67,8 +67,8 @@ void SGD::step() {
                              s.decay ? static_cast<float>(options_.weight_decay) : 0.0f,
                              static_cast<float>(options_.momentum), static_cast<float>(1.0 - options_.dampening),
                              options_.nesterov};
-        float* p = var.value().data();
-        float* buf = s.momentum.defined() ? s.momentum.data() : nullptr;
+        float* p = var.value().values_in_place().data();
+        float* buf = s.momentum.defined() ? s.momentum.values_in_place().data() : nullptr;
         const bool started = s.started;
         const std::int64_t n = var.value().numel();
         if (n < kParallelMin) {
@@ -79,7 +79,6 @@ void SGD::step() {
             });
         }
         s.started = buf != nullptr;
-        var.bump_version();
     }
 }
 

@@ -29,7 +29,15 @@ std::size_t rounded_bytes(std::size_t count) {
 
 }  // namespace
 
-std::shared_ptr<float[]> acquire_buffer(std::size_t count) {
+Buffer::~Buffer() {
+    Pool& p = pool();
+    std::lock_guard lock(p.mutex);
+    p.free_by_size[bytes].push_back(data);
+    --p.stats.live_buffers;
+    ++p.stats.cached_buffers;
+}
+
+std::shared_ptr<Buffer> acquire_buffer(std::size_t count) {
     const std::size_t bytes = rounded_bytes(count);
     Pool& p = pool();
     float* ptr = nullptr;
@@ -53,13 +61,12 @@ std::shared_ptr<float[]> acquire_buffer(std::size_t count) {
         std::lock_guard lock(p.mutex);
         ++p.stats.fresh_allocations;
     }
-    return std::shared_ptr<float[]>(ptr, [bytes](float* q) {
-        Pool& pl = pool();
-        std::lock_guard lock(pl.mutex);
-        pl.free_by_size[bytes].push_back(q);
-        --pl.stats.live_buffers;
-        ++pl.stats.cached_buffers;
-    });
+    try {
+        return std::make_shared<Buffer>(ptr, bytes);
+    } catch (...) {
+        Buffer give_back(ptr, bytes);
+        throw;
+    }
 }
 
 PoolStats pool_stats() {

@@ -38,6 +38,7 @@ Tensor Tensor::empty(const Shape& shape) {
     Tensor t;
     t.shape_ = shape;
     t.storage_ = acquire_buffer(static_cast<std::size_t>(shape.numel()));
+    t.data_ = t.storage_->data;
     return t;
 }
 
@@ -45,7 +46,7 @@ Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
 
 Tensor Tensor::full(const Shape& shape, float value) {
     Tensor t = empty(shape);
-    t.fill(value);
+    std::ranges::fill(t.values(), value);  // a new tensor starts at version 0, as after from() or clone()
     return t;
 }
 
@@ -71,11 +72,18 @@ Tensor Tensor::reshaped(const Shape& shape) const {
     return t;
 }
 
-void Tensor::fill(float value) { std::fill_n(data(), numel(), value); }
+std::span<float> Tensor::values_in_place() {
+    if (storage_) ++storage_->version;
+    return values();
+}
+
+std::uint64_t Tensor::version() const { return storage_ ? storage_->version : 0; }
+
+void Tensor::fill(float value) { std::ranges::fill(values_in_place(), value); }
 
 void Tensor::copy_from(const Tensor& other) {
     if (other.numel() != numel()) fail("copy_from: {} into {}", other.shape().str(), shape_.str());
-    std::memcpy(data(), other.data(), static_cast<std::size_t>(numel()) * sizeof(float));
+    std::memcpy(values_in_place().data(), other.data(), static_cast<std::size_t>(numel()) * sizeof(float));
 }
 
 }  // namespace lskd

@@ -1,5 +1,5 @@
 // lskd::Tensor: dense float32 storage with a shape, 64-byte aligned, drawn from the buffer pool.
-// Copies share storage (like a PyTorch tensor handle); clone() copies the data.
+// Copies share storage (like a PyTorch tensor handle) and its version counter; clone() copies the data.
 // Layout convention, in memory order: 2-D activations are [N, C]; 4-D activations are NHWC [N, H, W, C];
 // linear weights are [out, in]; conv weights are OIHW [out, in, kh, kw]; vectors are [n].
 #pragma once
@@ -12,6 +12,8 @@
 #include <vector>
 
 namespace lskd {
+
+struct Buffer;
 
 class Shape {
 public:
@@ -51,12 +53,21 @@ public:
     std::int64_t dim(int i) const { return shape_[i]; }
     std::int64_t numel() const { return shape_.numel(); }
 
-    float* data() { return storage_.get(); }
-    const float* data() const { return storage_.get(); }
-    std::span<float> values() { return {data(), static_cast<std::size_t>(numel())}; }
-    std::span<const float> values() const { return {data(), static_cast<std::size_t>(numel())}; }
-    float& at(std::int64_t flat) { return storage_[flat]; }
-    float at(std::int64_t flat) const { return storage_[flat]; }
+    // Writable access without a version bump: only for a tensor no op or other handle has seen (one this
+    // code just made, or a unique() one it reuses). Writes into existing state go through values_in_place().
+    float* data() { return data_; }
+    const float* data() const { return data_; }
+    std::span<float> values() { return {data_, static_cast<std::size_t>(numel())}; }
+    std::span<const float> values() const { return {data_, static_cast<std::size_t>(numel())}; }
+    float& at(std::int64_t flat) { return data_[flat]; }
+    float at(std::int64_t flat) const { return data_[flat]; }
+
+    // The one way to write into storage that others may hold (a parameter, a buffer, a tensor an op
+    // saved for backward): bumps the storage's version, then hands out the values. fill and copy_from
+    // go through it too.
+    std::span<float> values_in_place();
+    // How many in-place writes the storage has had; 0 for an undefined tensor.
+    std::uint64_t version() const;
 
     Tensor clone() const;
     // Same storage, another shape with the same element count.
@@ -68,7 +79,8 @@ public:
 
 private:
     Shape shape_;
-    std::shared_ptr<float[]> storage_;
+    std::shared_ptr<Buffer> storage_;
+    float* data_ = nullptr;  // storage_->data, kept here so element access is one load
 };
 
 }  // namespace lskd

@@ -19,11 +19,10 @@ Variable param(const Shape& s, Rng& rng) {
 
 void sgd_step(std::vector<Variable>& params, float lr) {
     for (auto& p : params) {
-        float* w = p.value().data();
+        float* w = p.value().values_in_place().data();
         const float* g = p.grad().data();
         for (std::int64_t i = 0; i < p.value().numel(); ++i) w[i] -= lr * g[i];
         p.grad() = Tensor();
-        p.bump_version();
     }
 }
 

@@ -143,10 +143,10 @@ TEST_CASE("load_state copies parameters and buffers in and bumps versions", "[la
     a.fc->weight().value().at(0) += 1.0f;
     CHECK(saved.at("fc.weight").at(0) == a.fc->weight().value().at(0) - 1.0f);
 
-    const auto version = b.fc->weight().impl()->version;
+    const auto version = b.fc->weight().value().version();
     const float* storage = b.fc->weight().value().data();
     b.load_state(saved);
-    CHECK(b.fc->weight().impl()->version == version + 1);
+    CHECK(b.fc->weight().value().version() == version + 1);
     CHECK(b.fc->weight().value().data() == storage);  // copied into the existing storage
     for (const auto& [name, t] : b.state()) {
         INFO(name);

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <map>
+
 #include <catch2/catch.hpp>
 
 #include "framework/core/error.hpp"
@@ -15,22 +18,25 @@ Variable random_input(std::int64_t n, const models::InputShape& s) {
 }
 }  // namespace
 
-TEST_CASE("every model runs on 28x28x1 and 32x32x3 and exposes penultimate activations and templates", "[models]") {
-    struct Expect {
-        std::string name;
-        std::int64_t penultimate;
-    };
-    const std::vector<Expect> expected = {{"mlp-1200", 1200}, {"mlp-800", 800},  {"lenet", 1024},
-                                          {"alexnet-cifar", 192}, {"resnet-20", 64}};
-    for (const models::InputShape shape : {models::InputShape{28, 28, 1}, models::InputShape{32, 32, 3}}) {
-        for (const auto& e : expected) {
-            DYNAMIC_SECTION(e.name << " on " << shape.height << "x" << shape.width << "x" << shape.channels) {
-                auto model = models::make_model(e.name, shape, 10, 1);
+TEST_CASE("every table entry builds on each of its input shapes and produces K logits", "[models]") {
+    // The penultimate width of each model, worked out from its architecture ("mlp" with hidden = {16}).
+    const std::map<std::string, std::int64_t> penultimate = {
+        {"mlp-1200", 1200}, {"mlp-800", 800},  {"mlp", 16},        {"lenet", 1024},
+        {"alexnet-cifar", 192}, {"resnet-20", 64}, {"resnet-32", 64}, {"resnet-56", 64}};
+    const models::ModelOptions options{{16}, 0.0};
+    for (const models::ModelEntry& e : models::model_table()) {
+        REQUIRE(penultimate.count(e.name) == 1);  // a new model needs its expected width here
+        CHECK_FALSE(e.description.empty());
+        CHECK_FALSE(e.inputs.empty());
+        const std::int64_t d = penultimate.at(e.name);
+        for (const models::InputShape& shape : e.inputs) {
+            DYNAMIC_SECTION(e.name << " on " << shape.str()) {
+                auto model = models::make_model(e.name, shape, 7, 1, options);
                 models::ClassifierOutput out = model->forward_with_features(random_input(2, shape));
-                CHECK(out.penultimate.shape() == Shape{2, e.penultimate});
-                CHECK(out.logits.shape() == Shape{2, 10});
-                CHECK(model->head().weight().shape() == Shape{10, e.penultimate});
-                CHECK(model->head().bias().shape() == Shape{10});
+                CHECK(out.penultimate.shape() == Shape{2, d});
+                CHECK(out.logits.shape() == Shape{2, 7});
+                CHECK(model->head().weight().shape() == Shape{7, d});
+                CHECK(model->head().bias().shape() == Shape{7});
             }
         }
     }
@@ -65,7 +71,25 @@ TEST_CASE("the same seed builds the same weights", "[models]") {
     CHECK_FALSE(std::equal(wa.values().begin(), wa.values().end(), sc.at("classifier.weight").values().begin()));
 }
 
-TEST_CASE("unknown models and class counts are errors", "[models]") {
-    CHECK_THROWS_WITH(models::make_model("vgg", {28, 28, 1}, 10, 1), Catch::Contains("unknown model 'vgg'"));
-    CHECK_THROWS_AS(models::make_model("lenet", {28, 28, 1}, 1, 1), Error);
+TEST_CASE("unknown models, class counts and too small inputs are errors", "[models]") {
+    CHECK_THROWS_WITH(models::make_model("vgg", {28, 28, 1}, 10, 1),
+                      "unknown model 'vgg' (expected one of mlp-1200, mlp-800, mlp, lenet, alexnet-cifar, resnet-20, "
+                      "resnet-32, resnet-56)");
+    try {
+        models::make_model("vgg", {28, 28, 1}, 10, 1);
+    } catch (const Error& e) {
+        for (const std::string& name : models::model_names()) CHECK_THAT(e.what(), Catch::Contains(name));
+    }
+    CHECK_THROWS_WITH(models::make_model("lenet", {28, 28, 1}, 1, 1), "model lenet: needs at least 2 classes, got 1");
+    // LeNet pools by 2 twice: 4x4 leaves one pixel, 3x3 none.
+    CHECK(models::make_model("lenet", {4, 4, 1}, 2, 1)->forward(random_input(1, {4, 4, 1})).shape() == Shape{1, 2});
+    CHECK_THROWS_WITH(models::make_model("lenet", {3, 4, 1}, 2, 1),
+                      "model lenet: input 3x4x1 is too small (needs height and width >= 4 and at least one channel)");
+}
+
+TEST_CASE("the listing has one line per table entry with its shapes and description", "[models]") {
+    const std::string listing = models::model_listing();
+    CHECK(std::count(listing.begin(), listing.end(), '\n') == static_cast<long>(models::model_table().size()));
+    CHECK_THAT(listing, Catch::Contains("  lenet          28x28x1, 32x32x3  LeNet-style CNN"));
+    CHECK(models::model_name_list().rfind("mlp-1200, mlp-800, mlp, lenet, ", 0) == 0);
 }

@@ -29,10 +29,12 @@ Runner add_bench_command(CLI::App& app) {
         std::string model = "mlp-1200", input = "28x28x1";
         std::int64_t batch = 128, steps = 50, warmup = 5, classes = 10;
         int threads = 0;
-        bool json = false;
+        bool json = false, list_models = false;
     };
     auto s = std::make_shared<State>();
-    cmd->add_option("--model", s->model, "model name");
+    cmd->footer("Models (name, input shapes, description):\n" + models::model_listing());
+    cmd->add_option("--model", s->model, "model name (listed below)")->check(CLI::IsMember(models::model_names()));
+    cmd->add_flag("--list-models", s->list_models, "print the models and exit");
     cmd->add_option("--input", s->input, "input HxWxC (28x28x1 or 32x32x3)");
     cmd->add_option("--batch", s->batch, "batch size");
     cmd->add_option("--steps", s->steps, "timed steps");
@@ -41,6 +43,10 @@ Runner add_bench_command(CLI::App& app) {
     cmd->add_option("--threads", s->threads, "threads (0: all)");
     cmd->add_flag("--json", s->json, "print one JSON line");
     return [s] {
+        if (s->list_models) {
+            fmt::print("{}", models::model_listing());
+            return 0;
+        }
         const runtime::ThreadInfo threads = runtime::init_threads(s->threads);
         models::InputShape shape;
         if (std::sscanf(s->input.c_str(), "%ldx%ldx%ld", &shape.height, &shape.width, &shape.channels) != 3)

@@ -20,6 +20,7 @@ Runner add_distill_command(CLI::App& app);
 Runner add_sweep_command(CLI::App& app);
 Runner add_analyze_command(CLI::App& app);
 Runner add_study_command(CLI::App& app);
+Runner add_export_command(CLI::App& app);
 
 // Adds one --<key> flag per config field; apply_config_flags copies the given ones over the config.
 struct ConfigFlags {

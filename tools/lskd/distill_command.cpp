@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "distill/teacher.hpp"
+#include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "tools/lskd/command.hpp"
@@ -22,6 +23,36 @@ std::string default_cache_dir(const std::string& output) {
     return (std::filesystem::path(output).parent_path() / "teacher_cache").string();
 }
 
+// --teacher-logits: the same training and report, with a fixed table of teacher logits instead of a teacher run.
+int distill_from_logits(distill::RunConfig config, const std::string& logits, const distill::TrainOptions& options,
+                        bool json) {
+    if (!config.teacher.empty())
+        fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
+    if (config.output.empty())
+        config.output = fmt::format("{}_from-{}_T{}_{}_s{}.h5", config.model,
+                                    std::filesystem::path(logits).stem().string(), config.temperature, config.loss,
+                                    config.seed);
+    distill::validate(config);
+    const data::Dataset dataset = distill::load_run_dataset(config);
+    distill::TeacherLogits teacher(logits, config, dataset);
+    distill::TrainHooks hooks;
+    hooks.teacher = &teacher;
+    const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
+    const distill::TeacherInfo& t = teacher.info();
+    if (json)
+        fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")}, {"test_nll", r.last.at("test_nll")},
+                                      {"test_ece", r.last.at("test_ece")}, {"val_acc", r.last.at("val_acc")},
+                                      {"train_loss", r.last.at("train_loss")},
+                                      {"epochs", static_cast<double>(r.epochs)}, {"seconds", r.seconds},
+                                      {"gamma", t.gamma}},
+                                     {{"output", r.output}, {"teacher_logits", t.file}, {"teacher_hash", t.hash}}));
+    else
+        fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
+                   r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs, r.seconds,
+                   r.output);
+    return 0;
+}
+
 }  // namespace
 
 Runner add_distill_command(CLI::App& app) {
@@ -29,13 +60,15 @@ Runner add_distill_command(CLI::App& app) {
     struct State {
         ConfigFlags flags;
         bool force = false, json = false, quiet = false;
-        std::string resume_path, cache_dir;
+        std::string resume_path, cache_dir, teacher_logits;
     };
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
     cmd->add_option("--resume", s->resume_path, "continue STUDENT.h5 from its last completed epoch");
     cmd->add_option("--teacher-cache", s->cache_dir,
                     "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
+    cmd->add_option("--teacher-logits", s->teacher_logits,
+                    "the teacher as its logits on the training examples, an HDF5 file (docs/teacher-logits.md)");
     cmd->add_flag("--force", s->force, "overwrite an existing output");
     cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
@@ -45,6 +78,7 @@ Runner add_distill_command(CLI::App& app) {
         options.force = s->force;
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
+        if (!s->teacher_logits.empty()) return distill_from_logits(config, s->teacher_logits, options, s->json);
         if (config.teacher.empty()) fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
         if (config.output.empty()) config.output = default_student_output(config);
         // Every bad input is reported before the data are loaded or anything is trained.

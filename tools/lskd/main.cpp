@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     add(lskd::cli::add_sweep_command(app));
     add(lskd::cli::add_analyze_command(app));
     add(lskd::cli::add_study_command(app));
+    add(lskd::cli::add_export_command(app));
     try {
         app.parse(argc, argv);
         for (auto& [cmd, run] : runners)

@@ -1,0 +1,137 @@
+#include "distill/teacher_logits.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <unordered_set>
+
+#include "analysis/equivalent_smoothing.hpp"
+#include "distill/run_file.hpp"
+#include "framework/core/error.hpp"
+#include "framework/io/h5_file.hpp"
+
+namespace lskd::distill {
+namespace {
+
+struct SplitLogits {
+    Tensor logits;                       // [N, K] as in the file
+    std::vector<std::int64_t> indices;   // N original indices
+};
+
+// /<split>/logits and /<split>/indices: shapes agree with each other and with K, every logit is finite, indices
+// are unique, non-negative and below `index_bound` (when it is not 0, the size of the split's file).
+SplitLogits read_split(const io::H5File& file, const std::string& path, const std::string& split, std::int64_t K,
+                       std::int64_t index_bound) {
+    const std::string where = fmt::format("{} /{}", path, split);
+    if (!file.has("/" + split + "/logits") || !file.has("/" + split + "/indices"))
+        fail("{}: needs both /{}/logits and /{}/indices", path, split, split);
+    SplitLogits s;
+    s.logits = file.read_tensor("/" + split + "/logits", 2);
+    s.indices = file.read<std::int64_t>("/" + split + "/indices", 1).values;
+    const std::int64_t n = s.logits.dim(0);
+    if (s.logits.dim(1) != K) fail("{}/logits: has {} columns, but K is {}", where, s.logits.dim(1), K);
+    if (static_cast<std::int64_t>(s.indices.size()) != n)
+        fail("{}: {} rows of logits but {} indices", where, n, s.indices.size());
+    for (std::int64_t i = 0; i < s.logits.numel(); ++i)
+        if (!std::isfinite(s.logits.data()[i]))
+            fail("{}/logits: row {} column {} is {}", where, i / K, i % K, s.logits.data()[i]);
+    std::unordered_set<std::int64_t> seen;
+    for (std::size_t r = 0; r < s.indices.size(); ++r) {
+        const std::int64_t idx = s.indices[r];
+        if (idx < 0 || (index_bound != 0 && idx >= index_bound))
+            fail("{}/indices: row {} is {}, outside the data set's {} examples [0, {})", where, r, idx, split,
+                 index_bound != 0 ? std::to_string(index_bound) : "?");
+        if (!seen.insert(idx).second) fail("{}/indices: example {} appears more than once", where, idx);
+    }
+    return s;
+}
+
+}  // namespace
+
+TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, const data::Dataset& dataset) {
+    if (student.augment)
+        fail("{}: teacher logits are fixed per example, so they cannot follow augmented inputs; train the student "
+             "with --augment 0, or give a teacher run file (--teacher) that runs on each augmented batch", path);
+    const io::H5File file = io::H5File::open_read(path);
+    if (file.has_attr("/", "format") && file.attr_string("/", "format") != kTeacherLogitsFormat)
+        fail("{}: format attribute is '{}', not '{}'", path, file.attr_string("/", "format"), kTeacherLogitsFormat);
+    for (const char* attr : {"dataset", "num_classes"})
+        if (!file.has_attr("/", attr)) fail("{}: missing the root attribute '{}' (docs/teacher-logits.md)", path, attr);
+    const std::string name = file.attr_string("/", "dataset");
+    if (name != dataset.name)
+        fail("{}: logits of data set '{}', but the student uses '{}'", path, name, dataset.name);
+    const std::int64_t K = file.attr_int64("/", "num_classes");
+    if (K != dataset.num_classes)
+        fail("{}: num_classes is {}, but data set {} has {} classes", path, K, dataset.name, dataset.num_classes);
+
+    // Without subsampling, the training and validation splits together are the whole training file.
+    const std::int64_t train_file = student.max_train == 0
+                                        ? static_cast<std::int64_t>(dataset.train.size() + dataset.val.size())
+                                        : 0;
+    const std::int64_t test_file = student.max_test == 0 ? static_cast<std::int64_t>(dataset.test.size()) : 0;
+    const SplitLogits train = read_split(file, path, "train", K, train_file);
+    if (file.has("/val")) read_split(file, path, "val", K, train_file);
+    std::optional<SplitLogits> test;
+    if (file.has("/test")) test = read_split(file, path, "test", K, test_file);
+
+    std::unordered_map<std::int64_t, std::int64_t> file_row;
+    for (std::size_t r = 0; r < train.indices.size(); ++r)
+        file_row.emplace(train.indices[r], static_cast<std::int64_t>(r));
+    const std::int64_t n = static_cast<std::int64_t>(dataset.train.size());
+    train_.logits = Tensor::empty({n, K});
+    train_.labels = dataset.train.labels;
+    train_.indices = dataset.train.original_index;
+    std::int64_t missing = 0, first_missing = -1;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t idx = dataset.train.original_index[static_cast<std::size_t>(i)];
+        const auto it = file_row.find(idx);
+        if (it == file_row.end()) {
+            if (missing++ == 0) first_missing = idx;
+            continue;
+        }
+        std::memcpy(train_.logits.data() + i * K, train.logits.data() + it->second * K,
+                    static_cast<std::size_t>(K) * sizeof(float));
+        row_.emplace(idx, i);
+    }
+    if (missing != 0)
+        fail("{} /train/indices: {} of the student's {} training examples have no logits (the first: example {})",
+             path, missing, n, first_missing);
+
+    info_.file = path;
+    info_.hash = parameter_hash({{"train/logits", train.logits}});
+    info_.alpha = file.has_attr("/", "smoothing") ? file.attr_double("/", "smoothing")
+                                                  : std::numeric_limits<double>::quiet_NaN();
+    info_.test_acc = std::numeric_limits<double>::quiet_NaN();
+    if (test) {
+        std::unordered_map<std::int64_t, std::int32_t> label;
+        for (std::size_t i = 0; i < dataset.test.size(); ++i)
+            label.emplace(dataset.test.original_index[i], dataset.test.labels[i]);
+        std::int64_t scored = 0, correct = 0;
+        for (std::size_t r = 0; r < test->indices.size(); ++r) {
+            const auto it = label.find(test->indices[r]);
+            if (it == label.end()) continue;
+            const float* z = test->logits.data() + static_cast<std::int64_t>(r) * K;
+            correct += std::max_element(z, z + K) - z == it->second;
+            ++scored;
+        }
+        if (scored > 0) info_.test_acc = static_cast<double>(correct) / static_cast<double>(scored);
+    }
+    info_.gamma = analysis::equivalent_smoothing(as_matrix(train_.logits), train_.labels, student.temperature);
+}
+
+const Tensor& TeacherLogits::logits(const data::Batch& batch) {
+    const std::int64_t n = static_cast<std::int64_t>(batch.size()), K = train_.logits.dim(1);
+    if (!out_.defined() || out_.dim(0) != n || !out_.unique()) out_ = Tensor::empty({n, K});
+    for (std::int64_t i = 0; i < n; ++i) {
+        const auto it = row_.find(batch.indices[static_cast<std::size_t>(i)]);
+        if (it == row_.end())
+            fail("{}: no logits for training example {}", info_.file, batch.indices[static_cast<std::size_t>(i)]);
+        std::memcpy(out_.data() + i * K, train_.logits.data() + it->second * K,
+                    static_cast<std::size_t>(K) * sizeof(float));
+    }
+    return out_;
+}
+
+}  // namespace lskd::distill

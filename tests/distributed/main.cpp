@@ -1,0 +1,20 @@
+// Catch2's main for tests/distributed, inside a World as lskd's own main will be: a case that fails on one rank
+// fails the job (World::finish aborts it) instead of leaving the other rank waiting in a collective.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include "framework/distributed/launcher.hpp"
+#include "tests/distributed/test_world.hpp"
+
+namespace {
+const lskd::distributed::World* g_world = nullptr;
+}
+
+const lskd::distributed::World& lskd::testing::test_world() { return *g_world; }
+
+int main(int argc, char** argv) {
+    lskd::distributed::World world(lskd::distributed::detect_launch(), lskd::distributed::ThreadSupport::multiple);
+    g_world = &world;
+    const int failed = Catch::Session().run(argc, argv);
+    return world.finish(failed == 0 ? 0 : 1);
+}

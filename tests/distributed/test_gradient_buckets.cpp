@@ -1,0 +1,146 @@
+#include <catch2/catch.hpp>
+
+#include <mpi.h>
+
+#include <cstring>
+#include <random>
+
+#include "framework/core/error.hpp"
+#include "framework/distributed/gradient_buckets.hpp"
+#include "tests/distributed/test_world.hpp"
+
+using namespace lskd;
+using namespace lskd::distributed;
+
+namespace {
+
+std::vector<Tensor*> pointers(std::vector<Tensor>& grads) {
+    std::vector<Tensor*> p;
+    for (Tensor& g : grads) p.push_back(&g);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("buckets take the gradients last first and close before the cap") {
+    // 6, 3, 8 and 5 floats under a cap of 10 floats: [5] [8] [3 6].
+    const std::vector<Shape> shapes{{2, 3}, {3}, {4, 2}, {5}};
+    const BucketLayout l = plan_buckets(shapes, 40);
+    REQUIRE(l.buckets.size() == 3);
+    CHECK(l.buckets[0].begin == 0);
+    CHECK(l.buckets[0].count == 5);
+    CHECK(l.buckets[0].tensors == std::vector<std::size_t>{3});
+    CHECK(l.buckets[1].begin == 5);
+    CHECK(l.buckets[1].count == 8);
+    CHECK(l.buckets[1].tensors == std::vector<std::size_t>{2});
+    CHECK(l.buckets[2].begin == 13);
+    CHECK(l.buckets[2].count == 9);
+    CHECK(l.buckets[2].tensors == std::vector<std::size_t>{1, 0});
+    CHECK(l.offsets == std::vector<std::size_t>{16, 13, 5, 0});
+    CHECK(l.total == 22);
+}
+
+TEST_CASE("a gradient larger than the cap gets a bucket of its own, an empty one takes no room") {
+    const std::vector<Shape> shapes{{20}, {0}, {2}};
+    const BucketLayout l = plan_buckets(shapes, 40);
+    REQUIRE(l.buckets.size() == 2);
+    CHECK(l.buckets[0].tensors == std::vector<std::size_t>{2});
+    CHECK(l.buckets[1].begin == 2);
+    CHECK(l.buckets[1].count == 20);
+    CHECK(l.buckets[1].tensors == std::vector<std::size_t>{0});
+    CHECK(l.total == 22);
+    CHECK_THROWS_AS(plan_buckets(shapes, 3), Error);
+}
+
+TEST_CASE("mlp-1200's 2.4M gradient values fit in one bucket of the default 25 MiB") {
+    const std::vector<Shape> shapes{{1200, 784}, {1200}, {1200, 1200}, {1200}, {10, 1200}, {10}};
+    const BucketLayout l = plan_buckets(shapes, GradientBuckets::kDefaultCapBytes);
+    CHECK(l.total == 2395210);
+    CHECK(l.buckets.size() == 1);
+}
+
+TEST_CASE("on one rank the gradients are already the mean and stay untouched") {
+    const World world(Launch{});
+    GradientBuckets buckets(world, {{2}, {3}});
+    std::vector<Tensor> grads{Tensor::from({2}, std::vector<float>{1.5f, -2}), Tensor()};
+    buckets.average(pointers(grads));
+    CHECK(grads[0].at(0) == 1.5f);
+    CHECK(grads[0].at(1) == -2.0f);
+    CHECK_FALSE(grads[1].defined());
+    buckets.average(pointers(grads), 8, 8);
+    CHECK(grads[0].at(0) == 1.5f);
+    CHECK_THROWS_AS(buckets.average(pointers(grads), 4, 8), Error);
+    std::vector<Tensor> wrong{Tensor::zeros({3}), Tensor::zeros({3})};
+    CHECK_THROWS_AS(buckets.average(pointers(wrong)), Error);
+}
+
+TEST_CASE("bucketed allreduce gives the hand-computed average on both ranks", "[mpi][buckets]") {
+    const World& world = testing::test_world();
+    REQUIRE(world.size() == 2);
+    const int r = world.rank();
+    const std::vector<Shape> shapes{{2, 3}, {3}, {4, 2}, {5}};
+    GradientBuckets buckets(world, shapes, 40);  // three buckets, as laid out above
+    // Rank r holds (r + 1)(t + 1) + i/4 in gradient t; rank 1 has no gradient for parameter 1.
+    std::vector<Tensor> grads;
+    for (std::size_t t = 0; t < shapes.size(); ++t) {
+        Tensor g = Tensor::empty(shapes[t]);
+        for (std::int64_t i = 0; i < g.numel(); ++i) g.at(i) = static_cast<float>((r + 1) * (t + 1)) + 0.25f * i;
+        grads.push_back(r == 1 && t == 1 ? Tensor() : g);
+    }
+    buckets.average(pointers(grads));
+    for (std::size_t t = 0; t < shapes.size(); ++t) {
+        CHECK(grads[t].defined());  // rank 1's missing gradient too; no REQUIRE before the collective below
+        for (std::int64_t i = 0; grads[t].defined() && i < grads[t].numel(); ++i) {
+            // ((t + 1) + 2(t + 1) + i/2) / 2, and for parameter 1 only rank 0's (2 + i/4) / 2.
+            const float expected = t == 1 ? 1.0f + 0.125f * i : 1.5f * (t + 1) + 0.25f * i;
+            CHECK(grads[t].at(i) == expected);
+        }
+    }
+    // A second step reuses the buffer and gives the same.
+    for (std::size_t t = 0; t < shapes.size(); ++t)
+        for (std::int64_t i = 0; grads[t].defined() && i < grads[t].numel(); ++i)
+            grads[t].at(i) = static_cast<float>((r + 1) * (t + 1)) + 0.25f * i;
+    buckets.average(pointers(grads));
+    CHECK(grads[2].at(7) == 1.5f * 3 + 0.25f * 7);
+}
+
+TEST_CASE("shards of unequal size weigh in by their examples", "[mpi][buckets]") {
+    const World& world = testing::test_world();
+    REQUIRE(world.size() == 2);
+    // A batch of 4 split 3 + 1: rank 0's mean gradient 2, rank 1's 6; the batch mean is (3·2 + 1·6) / 4 = 3.
+    GradientBuckets buckets(world, {{2}});
+    std::vector<Tensor> grads{Tensor::full({2}, world.rank() == 0 ? 2.0f : 6.0f)};
+    buckets.average(pointers(grads), world.rank() == 0 ? 3 : 1, 4);
+    CHECK(grads[0].at(0) == 3.0f);
+    CHECK(grads[0].at(1) == 3.0f);
+}
+
+TEST_CASE("every rank ends with the same bits, which are the float mean of the two ranks", "[mpi][buckets]") {
+    const World& world = testing::test_world();
+    REQUIRE(world.size() == 2);
+    const std::vector<Shape> shapes{{300, 7}, {7}, {1000}};
+    auto values = [&](int rank, std::size_t t) {
+        std::mt19937 rng(static_cast<unsigned>(100 * rank + t));
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        Tensor g = Tensor::empty(shapes[t]);
+        for (float& v : g.values()) v = normal(rng);
+        return g;
+    };
+    GradientBuckets buckets(world, shapes, 4096);
+    std::vector<Tensor> grads;
+    for (std::size_t t = 0; t < shapes.size(); ++t) grads.push_back(values(world.rank(), t));
+    buckets.average(pointers(grads));
+    std::vector<float> mine, all;
+    for (const Tensor& g : grads) mine.insert(mine.end(), g.values().begin(), g.values().end());
+    all.resize(2 * mine.size());
+    MPI_Allgather(mine.data(), static_cast<int>(mine.size()), MPI_FLOAT, all.data(), static_cast<int>(mine.size()),
+                  MPI_FLOAT, MPI_COMM_WORLD);
+    CHECK(std::memcmp(all.data(), all.data() + mine.size(), mine.size() * sizeof(float)) == 0);
+    std::size_t k = 0, wrong = 0;
+    for (std::size_t t = 0; t < shapes.size(); ++t) {
+        const Tensor a = values(0, t), b = values(1, t);
+        for (std::int64_t i = 0; i < a.numel(); ++i, ++k)
+            if (mine[k] != (a.at(i) + b.at(i)) / 2.0f) ++wrong;
+    }
+    CHECK(wrong == 0);
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""`lskd export` end to end: trains an mlp (with dropout), a lenet and a resnet-20 for one epoch on a tiny IDX data
+set, exports each, and checks that the export's logits on the run file's stored test records equal the stored
+logits within 1e-4: the state_dict through lskd_torch's twin (loaded strictly, so every name matches), the ONNX
+graph through a NumPy interpreter of its operators. Exits 77 (CTest: skipped) when the Python package the format
+needs is not installed, naming it.
+
+Usage: test_export.py --lskd BUILD/tools/lskd --format torch|onnx"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE, "tools", "python"))
+sys.path.insert(0, HERE)
+
+TOLERANCE = 1e-4
+# model, its lskd train flags, its twin's arguments
+RUNS = (("mlp", ["--hidden", "32,16", "--dropout", "0.2"], {"hidden": [32, 16], "dropout": 0.2}),
+        ("lenet", [], {}), ("resnet-20", [], {}))
+
+
+def skip_without(module, package):
+    try:
+        __import__(module)
+    except ImportError:
+        print(f"SKIPPED: {package} is not installed (apt-get install {package}); lskd export is untested")
+        sys.exit(77)
+
+
+def lskd(binary, *args):
+    return subprocess.run([binary, *args], capture_output=True, text=True)
+
+
+def test_images(data_dir):
+    import numpy as np
+    with open(os.path.join(data_dir, "t10k-images-idx3-ubyte"), "rb") as f:
+        images = np.frombuffer(f.read()[16:], np.uint8).reshape(-1, 28, 28)
+    with open(os.path.join(data_dir, "t10k-labels-idx1-ubyte"), "rb") as f:
+        labels = np.frombuffer(f.read()[8:], np.uint8)
+    return images, labels
+
+
+def stored_records(run):
+    """The normalised NCHW inputs of the run's last test records, their stored logits, labels and indices."""
+    import h5py
+    import numpy as np
+    with h5py.File(run, "r") as f:
+        epoch = f"records/test/epoch_{f.attrs['epochs_done']}"
+        return (f[f"{epoch}/indices"][()], f[f"{epoch}/labels"][()], f[f"{epoch}/logits"][()],
+                f["data/normalization_mean"][()], f["data/normalization_std"][()])
+
+
+def exported_logits(fmt, model_name, twin_args, path, x, run):
+    if fmt == "torch":
+        import torch
+        from lskd_torch import twin
+        model = twin(model_name, (28, 28, 1), 10, **twin_args)
+        model.load_state_dict(torch.load(path), strict=True)
+        with torch.no_grad():
+            return model.eval()(torch.from_numpy(x)).numpy()
+    import onnx
+    import onnx_numpy
+    graph = onnx.load(path)
+    onnx.checker.check_model(graph)
+    meta = {p.key: p.value for p in graph.metadata_props}
+    mean = stored_records(run)[3]
+    if meta.get("lskd_model") != model_name or float(meta["normalization_mean"]) != float(mean[0]):
+        raise AssertionError(f"{path}: metadata {meta} does not name {model_name} and mean {mean[0]}")
+    return onnx_numpy.run(graph, x)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lskd", required=True)
+    ap.add_argument("--format", required=True, choices=["torch", "onnx"])
+    args = ap.parse_args()
+    skip_without("h5py", "python3-h5py")
+    skip_without("torch", "python3-torch")
+    if args.format == "onnx":
+        skip_without("onnx", "python3-onnx")
+    import numpy as np
+
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="lskd-export-") as tmp:
+        data = os.path.join(tmp, "data")
+        subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "package", "make_tiny_idx.py"), data,
+                        "--train", "400", "--test", "100"], check=True)
+        images, labels = test_images(data)
+        for model_name, extra, twin_args in RUNS:
+            run = os.path.join(tmp, f"{model_name}.h5")
+            out = os.path.join(tmp, f"{model_name}.{'pt' if args.format == 'torch' else 'onnx'}")
+            trained = lskd(args.lskd, "train", "--model", model_name, *extra, "--dataset", "idx", "--data-dir", data,
+                           "--max-train", "300", "--val-size", "100", "--epochs", "1", "--batch", "50",
+                           "--threads", "1", "--record-per-class", "3", "--quiet", "--output", run)
+            exported = lskd(args.lskd, "export", run, "--format", args.format, "--output", out)
+            if trained.returncode or exported.returncode:
+                print(f"FAILED {model_name}: {trained.stderr}{exported.stderr}")
+                failures += 1
+                continue
+            indices, stored_labels, stored, mean, std = stored_records(run)
+            assert (labels[indices] == stored_labels).all(), "record indices do not point at their test images"
+            x = ((images[indices].astype(np.float32) / 255 - mean[0]) / std[0]).astype(np.float32)[:, None]
+            worst = float(np.abs(exported_logits(args.format, model_name, twin_args, out, x, run) - stored).max())
+            ok = worst <= TOLERANCE
+            failures += not ok
+            print(f"{'ok' if ok else 'FAILED'} {model_name} {args.format}: {len(indices)} test records, largest "
+                  f"logit difference {worst:.2e} (tolerance {TOLERANCE:g})")
+
+        not_a_run = lskd(args.lskd, "export", os.path.join(data, "t10k-labels-idx1-ubyte"), "--format", args.format,
+                         "--output", os.path.join(tmp, "x"))
+        ok = not_a_run.returncode == 1 and "t10k-labels-idx1-ubyte" in not_a_run.stderr
+        failures += not ok
+        print(f"{'ok' if ok else 'FAILED'} a file that is not a run is refused: {not_a_run.stderr.strip()}")
+    print(f"{len(RUNS) + 1 - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

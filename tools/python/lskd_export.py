@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""lskd_export: a run file's model as a PyTorch state_dict or an ONNX graph (`lskd export` runs this).
+
+  lskd_export.py RUN.h5 --format torch --output MODEL.pt     state_dict of lskd_torch.twin(...), lskd's names
+  lskd_export.py RUN.h5 --format onnx --output MODEL.onnx    graph: input "input" [N, C, H, W] -> "logits" [N, K]
+
+Both take NCHW input normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the run file's
+/data/normalization_mean and _std (the ONNX graph also carries them, and the class names, as metadata).
+Needs Debian's python3-h5py and python3-torch, and python3-onnx for --format onnx. Exit status: 0 done,
+1 bad run file or output, 3 a Python package is missing."""
+import argparse
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+class ExportError(Exception):
+    pass
+
+
+def need(module, package):
+    try:
+        return __import__(module)
+    except ImportError:
+        print(f"lskd_export: {package} is not installed (apt-get install {package})", file=sys.stderr)
+        sys.exit(3)
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def mlp_layout(params):
+    """Hidden sizes and whether dropout sits between the layers, from the indices of features.<i>.weight: lskd's
+    mlp is Flatten, then Linear, ReLU (and Dropout) per hidden layer, so the Linear layers are 2 or 3 apart."""
+    indices = sorted(int(m.group(1)) for k in params if (m := re.fullmatch(r"features\.(\d+)\.weight", k)))
+    if not indices:
+        raise ExportError("no features.<i>.weight parameters, as an mlp has")
+    step = indices[1] - indices[0] if len(indices) > 1 else 2
+    if indices != list(range(1, 1 + step * len(indices), step)) or step not in (2, 3):
+        raise ExportError(f"mlp layers at unexpected indices {indices}")
+    return [params[f"features.{i}.weight"].shape[0] for i in indices], step == 3
+
+
+def load_twin(run_path):
+    """The twin of the run's model with the run's parameters, and the run's attributes for the metadata."""
+    h5py, np, torch = need("h5py", "python3-h5py"), need("numpy", "python3-numpy"), need("torch", "python3-torch")
+    from lskd_torch import flattened_input, twin
+
+    try:
+        f = h5py.File(run_path, "r")
+    except OSError as e:
+        raise ExportError(f"cannot open it as HDF5 ({e})")
+    with f:
+        if text(f.attrs.get("format", "")) != "lskd-run/1":
+            raise ExportError("not an lskd run file (no format attribute 'lskd-run/1')")
+        if "params" not in f:
+            raise ExportError("no /params group")
+        params = {}
+        f["params"].visititems(lambda k, d: params.update({k.replace("/", "."): d[()]})
+                               if isinstance(d, h5py.Dataset) else None)
+        info = {
+            "model": text(f.attrs["model"]),
+            "dataset": text(f.attrs["dataset"]),
+            "classes": int(f.attrs["num_classes"]),
+            "input_hwc": tuple(int(v) for v in text(f.attrs["input_shape_hwc"]).split(",")),
+            "class_names": [text(n) for n in f.attrs["class_names"]],
+            "mean": [float(v) for v in f["data/normalization_mean"][()]],
+            "std": [float(v) for v in f["data/normalization_std"][()]],
+        }
+    hidden, dropout = mlp_layout(params) if info["model"].startswith("mlp") else (None, False)
+    try:
+        model = twin(info["model"], info["input_hwc"], info["classes"], hidden=hidden, dropout=0.5 if dropout else 0.0)
+    except ValueError as e:
+        raise ExportError(str(e))
+    flat = flattened_input(info["model"], info["input_hwc"])
+    if flat is not None and flat[0] in params:
+        key, (h, w, c) = flat
+        weight = params[key]
+        if weight.shape[1] != h * w * c:
+            raise ExportError(f"/params/{key} has {weight.shape[1]} inputs, not {h}x{w}x{c}")
+        # lskd flattens H, W, C; PyTorch flattens C, H, W.
+        params[key] = weight.reshape(-1, h, w, c).transpose(0, 3, 1, 2).reshape(weight.shape[0], -1)
+
+    state = {}
+    for key, expected in model.state_dict().items():
+        if key.endswith("num_batches_tracked"):
+            state[key] = expected  # PyTorch's counter of batch-norm updates; eval mode does not read it
+            continue
+        if key not in params:
+            raise ExportError(f"no /params/{key}, which the {info['model']} twin needs")
+        value = torch.from_numpy(np.ascontiguousarray(params.pop(key), dtype=np.float32))
+        if value.shape != expected.shape:
+            raise ExportError(f"/params/{key} is {list(value.shape)}, the {info['model']} twin's is "
+                              f"{list(expected.shape)}")
+        state[key] = value
+    if params:
+        raise ExportError(f"parameters the {info['model']} twin does not have: {', '.join(sorted(params))}")
+    model.load_state_dict(state, strict=True)
+    return model.eval(), info
+
+
+def export_torch(model, tmp):
+    import torch
+    torch.save(model.state_dict(), tmp)
+
+
+def export_onnx(model, info, tmp):
+    import torch
+    onnx = need("onnx", "python3-onnx")
+    h, w, c = info["input_hwc"]
+    with torch.no_grad():
+        torch.onnx.export(model, torch.zeros(1, c, h, w), tmp, input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+    graph = onnx.load(tmp)
+    meta = {"lskd_model": info["model"], "dataset": info["dataset"], "input_layout": "NCHW",
+            "normalization_mean": ",".join(map(repr, info["mean"])),
+            "normalization_std": ",".join(map(repr, info["std"])), "class_names": "\n".join(info["class_names"])}
+    for k, v in meta.items():
+        graph.metadata_props.add(key=k, value=v)
+    onnx.checker.check_model(graph)
+    onnx.save(graph, tmp)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="lskd_export.py", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run")
+    ap.add_argument("--format", required=True, choices=["torch", "onnx"])
+    ap.add_argument("--output", required=True)
+    args = ap.parse_args(argv)
+    try:
+        model, info = load_twin(args.run)
+    except ExportError as e:
+        print(f"lskd_export: {args.run}: {e}", file=sys.stderr)
+        return 1
+    except KeyError as e:
+        print(f"lskd_export: {args.run}: missing {e}", file=sys.stderr)
+        return 1
+    tmp = args.output + ".tmp"
+    try:
+        export_torch(model, tmp) if args.format == "torch" else export_onnx(model, info, tmp)
+        os.replace(tmp, args.output)
+    except OSError as e:
+        print(f"lskd_export: {args.output}: cannot write ({e})", file=sys.stderr)
+        return 1
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    print(f"{args.output}: {info['model']} ({info['dataset']}, {info['classes']} classes) as {args.format}; "
+          f"input NCHW {info['input_hwc'][2]}x{info['input_hwc'][0]}x{info['input_hwc'][1]} normalised with mean "
+          f"{info['mean']} std {info['std']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
