@@ -6,13 +6,14 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/runtime/install_paths.hpp"
 #include "study/child_process.hpp"
 
 namespace lskd::study {
 
 namespace fs = std::filesystem;
 
-std::string default_plot_script() { return std::string(LSKD_SOURCE_DIR) + "/tools/plot/lskd_plot.py"; }
+std::string default_plot_script() { return runtime::shipped_file("plot/lskd_plot.py").string(); }
 
 int run_plot_tool(const std::string& script, const std::vector<std::string>& args, const std::string& log_path) {
     if (!fs::is_regular_file(script)) fail("{}: the plotting tool does not exist", script);
@@ -23,12 +24,13 @@ int run_plot_tool(const std::string& script, const std::vector<std::string>& arg
 }
 
 std::vector<std::string> render_plots(const std::string& dir, const std::string& given_script) {
-    const std::string script = given_script.empty() ? default_plot_script() : given_script;
     const fs::path plots = fs::path(dir) / "plots";
     const fs::path log = fs::path(dir) / "logs" / "plots.log";
     fs::create_directories(log.parent_path());
+    std::string script = given_script;
     int code = 0;
     try {
+        if (script.empty()) script = default_plot_script();
         code = run_plot_tool(script, {"study", dir, "--out", plots.string()}, log.string());
     } catch (const Error& e) {
         fmt::print(stderr, "study: no figures: {}\n", e.what());

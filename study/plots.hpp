@@ -13,7 +13,8 @@ inline constexpr const char* kPlotPython = "/usr/bin/python3";
 // the script if the script or the interpreter is missing.
 int run_plot_tool(const std::string& script, const std::vector<std::string>& args, const std::string& log_path);
 
-// tools/plot/lskd_plot.py of this source tree.
+// The plotting tool lskd ships: share/lskd/plot/lskd_plot.py of an installed lskd, else tools/plot/lskd_plot.py of
+// the source tree; throws an Error naming the places it looked when there is none.
 std::string default_plot_script();
 
 // Renders every figure the study directory allows into <dir>/plots (log: <dir>/logs/plots.log) with `script`
