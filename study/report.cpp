@@ -1,9 +1,13 @@
 #include "study/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "analysis/statistics.hpp"
+#include "study/references.hpp"
 
 namespace lskd::study {
 namespace {
@@ -35,6 +39,53 @@ std::string run_table(const std::vector<study::SummaryRow>& runs) {
                          student ? fmt::format("{}", r.temperature) : "–", number(r.gamma, 4), student ? r.loss : "–",
                          r.seed, number(r.test_acc, 4), number(r.test_nll, 4), number(r.test_ece, 4), r.file);
     }
+    return s;
+}
+
+// Seed mean ± std, min and max of each configuration's accuracies: the unit of replication is the seed (§13).
+std::string group_table(const std::vector<study::SummaryRow>& runs) {
+    struct Group {
+        std::string role, teacher_alpha, alpha, temperature;
+        std::vector<double> val, test;
+    };
+    std::vector<Group> groups;
+    for (const auto& r : runs) {
+        const bool student = r.role == "student";
+        Group key{r.role, student ? fmt::format("{}", r.teacher_alpha) : "–", fmt::format("{}", r.alpha),
+                  student ? fmt::format("{}", r.temperature) : "–", {}, {}};
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+            return g.role == key.role && g.teacher_alpha == key.teacher_alpha && g.alpha == key.alpha &&
+                   g.temperature == key.temperature;
+        });
+        if (it == groups.end()) it = groups.insert(groups.end(), key);
+        it->val.push_back(100 * r.val_acc);
+        it->test.push_back(100 * r.test_acc);
+    }
+    const auto cell = [](const std::vector<double>& v) {
+        const analysis::GroupSummary s = analysis::summarize(v);
+        const std::string spread = s.n < 2 ? "" : " ± " + number(s.stddev, 2);
+        return fmt::format("{}{} | {} | {}", number(s.mean, 2), spread, number(s.min, 2), number(s.max, 2));
+    };
+    std::string s = "| role | teacher α | α | T | seeds | val acc % (mean ± std) | min | max | test acc % (mean ± std) | min "
+                    "| max |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& g : groups)
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", g.role, g.teacher_alpha, g.alpha, g.temperature,
+                         g.test.size(), cell(g.val), cell(g.test));
+    return s;
+}
+
+std::string escape_cell(const std::string& text) {
+    std::string out;
+    for (char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    return out;
+}
+
+std::string claims_table(const std::vector<Claim>& claims) {
+    std::string s = "| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |\n"
+                    "|---|---|---|---|---|---|\n";
+    for (const auto& c : claims)
+        s += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
+                         verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers), escape_cell(c.runs));
     return s;
 }
 
@@ -70,10 +121,19 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
          "γ is the equivalent label smoothing of their targets (the teacher's mean wrong-class mass at T, "
          "rescaled; γ = α for baselines, which are trained with label smoothing and no teacher).\n\n";
     s += run_table(runs) + "\n";
+    s += "## Seed groups\n\nEach configuration over its seeds: mean ± standard deviation, minimum and maximum.\n\n";
+    s += group_table(runs) + "\n";
+
+    const std::string references = reference_table(published_references(), setup.dataset, setup.teacher_model,
+                                                   setup.student_model, teachers, runs);
+    if (!references.empty())
+        s += "## Published numbers\n\nThe paper's figures for this data set and model (configs/references.yaml) beside "
+             "this study's seed mean ± std of the same quantity.\n\n" +
+             references + "\n";
 
     s += "## Claims\n\n";
-    for (const auto& c : claims)
-        s += fmt::format("- **{}** — {}. {}\n", c.statement, verdict_name(c.verdict), c.evidence);
+    s += claims_table(claims);
+    s += "\nRule: " + claims_rule_text() + "\n";
     s += "\n## Figures\n\n";
     if (plots.empty()) s += "No figures were rendered (see the study's log).\n";
     for (const auto& p : plots) s += fmt::format("![{}]({})\n\n", p, p);

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -18,7 +17,7 @@
 #include "study/tables.hpp"
 #include "distill/run_file.hpp"
 #include "study/sweep.hpp"
-#include "framework/core/error.hpp"
+#include "framework/io/atomic_text.hpp"
 
 namespace lskd::study {
 namespace {
@@ -40,27 +39,18 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
         const ProjectionResult projection = analyze_projection(path);
-        const distill::RunConfig config = distill::load_run(path).config;
+        const distill::RunContents run = distill::load_run(path);
+        const distill::RunConfig& config = run.config;
         MiSettings mi_settings;
         mi_settings.classes = config.mi_classes;
         mi_settings.examples = config.mi_examples;
         mi_settings.views = config.mi_views;
         const MiResult mi = analyze_mi(path, mi_settings);
         const ErasureResult erasure = analyze_erasure(path);
-        table.push_back(teacher_row(t.file, t.seed, calibration, projection, mi, erasure));
+        table.push_back(teacher_row(t.file, run, calibration, projection, mi, erasure));
     }
     write_teacher_table(dir, table);
     return table;
-}
-
-void write_text_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << text;
-        if (!out.flush()) fail("{}: cannot write", tmp);
-    }
-    fs::rename(tmp, path);
 }
 
 }  // namespace
@@ -70,12 +60,16 @@ study::SweepConfig study_config(const std::string& name_or_path) {
         return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'");
     if (name_or_path == "paper")
         return study::parse_sweep_config(std::string(builtin_paper_config()), "built-in config 'paper'");
+    if (name_or_path == "mnist-paper")
+        return study::parse_sweep_config(std::string(builtin_mnist_paper_config()), "built-in config 'mnist-paper'");
     return study::load_sweep_config(name_or_path);
 }
 
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     if (config.teacher.mi_every == 0) config.teacher.mi_every = 1;
+    for (auto& [alpha, teacher] : config.teacher_by_alpha)
+        if (teacher.mi_every == 0) teacher.mi_every = 1;
 
     study::SweepOptions sweep_options;
     sweep_options.output = options.out;
@@ -118,7 +112,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     setup.runs = sweep.rows.size();
     setup.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.report = (fs::path(sweep.directory) / "report.md").string();
-    write_text_atomically(result.report,
+    io::write_text_atomic(result.report,
                           render_report(setup, table, sweep.rows, evaluate_claims(table, sweep.rows), plots));
     result.seconds = setup.seconds;
     return result;

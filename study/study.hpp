@@ -24,7 +24,7 @@ struct StudyResult {
     double seconds = 0;
 };
 
-// The built-in configs: "quick" (the default) and "paper"; anything else is a path to a sweep YAML file.
+// The built-in configs: "quick" (the default), "paper" and "mnist-paper"; anything else is a path to a sweep YAML file.
 study::SweepConfig study_config(const std::string& name_or_path);
 
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options);

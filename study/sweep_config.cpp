@@ -99,7 +99,8 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
     if (c.parallel < 1) fail("{}: 'parallel' must be at least 1, got {}", source, c.parallel);
 
-    const YAML::Node teacher = r.map(r.required(root, "teacher", "the sweep file"), "teacher", {"model", "alphas", "recipe"});
+    const YAML::Node teacher =
+        r.map(r.required(root, "teacher", "the sweep file"), "teacher", {"model", "alphas", "recipe", "alpha-recipes"});
     c.teacher.model = r.value<std::string>(r.required(teacher, "model", "teacher"), "teacher.model");
     c.teacher_alphas = r.list<double>(r.required(teacher, "alphas", "teacher"), "teacher.alphas");
     r.recipe(teacher["recipe"], c.teacher, "teacher.recipe");
@@ -114,6 +115,24 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
     for (distill::RunConfig* run : {&c.teacher, &c.student}) {
         run->dataset = dataset;
         run->data_dir = data_dir;
+    }
+
+    if (const YAML::Node by_alpha = teacher["alpha-recipes"]) {
+        if (!by_alpha.IsSequence() || by_alpha.size() == 0)
+            fail("{}: 'teacher.alpha-recipes' must be a non-empty list of {{alpha, recipe}}", source);
+        for (std::size_t i = 0; i < by_alpha.size(); ++i) {
+            const std::string where = fmt::format("teacher.alpha-recipes[{}]", i);
+            const YAML::Node entry = r.map(by_alpha[i], where, {"alpha", "recipe"});
+            const double alpha = r.value<double>(r.required(entry, "alpha", where), where + ".alpha");
+            bool listed = false;
+            for (double a : c.teacher_alphas) listed = listed || a == alpha;
+            if (!listed)
+                fail("{}: '{}' names α = {}, which is not among teacher.alphas", source, where, alpha);
+            if (c.teacher_by_alpha.contains(alpha)) fail("{}: '{}' repeats α = {}", source, where, alpha);
+            distill::RunConfig t = c.teacher;
+            r.recipe(r.required(entry, "recipe", where), t, where + ".recipe");
+            c.teacher_by_alpha.emplace(alpha, t);
+        }
     }
 
     if (const YAML::Node distill = root["distill"]) {

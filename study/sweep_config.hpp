@@ -5,12 +5,14 @@
 //   dataset: fashion-mnist        # data-dir: optional
 //   seeds: [1]
 //   teacher:  {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 3, ...}}   # recipe: lskd train config keys
+//             alpha-recipes: [{alpha: 0, recipe: {dropout: 0.5}}]   # optional: extra keys for the teachers of one α
 //   student:  {model: mlp-800, loss: muller, beta: 1, recipe: {...}}           # beta optional (form default)
 //   distill:  [{teacher-alpha: 0, temperatures: [1, 2]}, {teacher-alpha: [0.1], temperatures: [1]}]
 //   baselines: {alphas: [0, 0.1]} # students trained with label smoothing, no teacher
 //   parallel: 1                   # runs at once, as child processes
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ struct SweepConfig {
     std::vector<std::uint64_t> seeds;
     distill::RunConfig teacher;    // model, data and recipe of every teacher; smoothing and seed are set per run
     std::vector<double> teacher_alphas;
+    std::map<double, distill::RunConfig> teacher_by_alpha;  // teachers of an α with extra recipe keys (alpha-recipes)
     distill::RunConfig student;    // model, data, recipe, loss and β of every student and baseline
     std::vector<DistillPairs> distill;
     std::vector<double> baseline_alphas;

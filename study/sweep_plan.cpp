@@ -45,7 +45,8 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
 
     for (std::uint64_t seed : c.seeds)
         for (double alpha : c.teacher_alphas) {
-            distill::RunConfig t = c.teacher;
+            const auto special = c.teacher_by_alpha.find(alpha);
+            distill::RunConfig t = special != c.teacher_by_alpha.end() ? special->second : c.teacher;
             t.smoothing = alpha;
             t.seed = seed;
             teacher_of[{alpha, seed}] = plan.size();

@@ -2,15 +2,15 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/io/atomic_text.hpp"
+#include "framework/io/h5_file.hpp"
 
 namespace lskd::study {
 namespace {
@@ -35,9 +35,11 @@ const std::vector<Column>& columns() {
         {"loss", [](const R& r) { return r.loss; }, nullptr},
         {"seed", nullptr, [](const R& r) { return static_cast<double>(r.seed); }},
         {"gamma", nullptr, [](const R& r) { return r.gamma; }},
+        {"val_acc", nullptr, [](const R& r) { return r.val_acc; }},
         {"test_acc", nullptr, [](const R& r) { return r.test_acc; }},
         {"test_nll", nullptr, [](const R& r) { return r.test_nll; }},
         {"test_ece", nullptr, [](const R& r) { return r.test_ece; }},
+        {"test_examples", nullptr, [](const R& r) { return r.test_examples; }},
         {"file", [](const R& r) { return r.file; }, nullptr},
     };
     return c;
@@ -55,21 +57,11 @@ std::string csv_cell(const Column& col, const SummaryRow& r) {
     return quoted + "\"";
 }
 
-// Like io::atomic_write, for a text file: a temporary beside the target, flushed, then renamed over it.
-void write_text_atomic(const std::string& path, const std::string& text) {
-    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) fail("{}: cannot write", temp);
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::filesystem::remove(temp);
-        fail("{}: cannot move '{}' into place: {}", path, temp, ec.message());
-    }
+// The rows of the final full test evaluation; NaN for a file without one.
+double test_examples(const std::string& path) {
+    const io::H5File f = io::H5File::open_read(path);
+    const char* labels = "/outputs/test/labels";
+    return f.has(labels) ? static_cast<double>(f.shape(labels).at(0)) : kNaN;
 }
 
 double last(const distill::RunContents& c, const char* metric) {
@@ -86,9 +78,11 @@ SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& c) {
     r.alpha = c.config.smoothing;
     r.seed = c.config.seed;
     r.file = run.name;
+    r.val_acc = last(c, "val_acc");
     r.test_acc = last(c, "test_acc");
     r.test_nll = last(c, "test_nll");
     r.test_ece = last(c, "test_ece");
+    r.test_examples = test_examples(run.config.output);
     if (c.teacher) {
         r.teacher_alpha = c.teacher->alpha;
         r.temperature = c.config.temperature;
@@ -127,7 +121,7 @@ void write_summary(const std::string& dir, const std::vector<SummaryRow>& rows) 
         for (const Column& col : columns()) cells.push_back(csv_cell(col, r));
         csv += fmt::format("{}\n", fmt::join(cells, ","));
     }
-    write_text_atomic((std::filesystem::path(dir) / "summary.csv").string(), csv);
+    io::write_text_atomic((std::filesystem::path(dir) / "summary.csv").string(), csv);
 }
 
 std::string format_summary(const std::vector<SummaryRow>& rows) {

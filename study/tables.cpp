@@ -1,12 +1,14 @@
 #include "study/tables.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/io/atomic_text.hpp"
 
 namespace lskd::study {
 namespace {
@@ -18,7 +20,10 @@ struct Column {
 };
 constexpr Column kColumns[] = {
     {"alpha", &TeacherRow::alpha},
+    {"val_acc", &TeacherRow::val_acc},
     {"test_acc", &TeacherRow::test_acc},
+    {"test_examples", &TeacherRow::test_examples},
+    {"num_classes", &TeacherRow::num_classes},
     {"test_ece", &TeacherRow::ece},
     {"test_nll", &TeacherRow::nll},
     {"temperature", &TeacherRow::temperature},
@@ -31,18 +36,43 @@ constexpr Column kColumns[] = {
     {"scatter_test", &TeacherRow::scatter_test},
     {"logit_gap_mean", &TeacherRow::logit_gap_mean},
     {"logit_gap_std", &TeacherRow::logit_gap_std},
+    {"mi_first", &TeacherRow::mi_first},
+    {"mi_peak", &TeacherRow::mi_peak},
+    {"mi_last", &TeacherRow::mi_last},
 };
+
+// Raised whenever the columns change: a table of another format is analysed again rather than misread.
+constexpr const char* kFormat = "lskd-teacher-table/2";
 
 std::string table_path(const std::string& dir) { return (std::filesystem::path(dir) / "teachers.h5").string(); }
 
+const double kNaN = std::nan("");
+
+double last(const distill::RunContents& run, const char* metric) {
+    const auto it = run.metrics.find(metric);
+    return it == run.metrics.end() || it->second.empty() ? kNaN : it->second.back();
+}
+
+// The epochs that have an estimate (the `mi` metric is NaN on the others).
+std::vector<double> mi_trajectory(const distill::RunContents& run) {
+    std::vector<double> out;
+    if (const auto it = run.metrics.find("mi"); it != run.metrics.end())
+        for (double v : it->second)
+            if (!std::isnan(v)) out.push_back(v);
+    return out;
+}
+
 }  // namespace
 
-TeacherRow teacher_row(const std::string& file, std::uint64_t seed, const CalibrationResult& calibration,
+TeacherRow teacher_row(const std::string& file, const distill::RunContents& run, const CalibrationResult& calibration,
                        const ProjectionResult& projection, const MiResult& mi, const ErasureResult& erasure) {
     TeacherRow r;
     r.file = file;
     r.alpha = calibration.smoothing;
-    r.seed = seed;
+    r.seed = run.config.seed;
+    r.val_acc = last(run, "val_acc");
+    r.test_examples = static_cast<double>(calibration.report_examples);
+    r.num_classes = static_cast<double>(run.num_classes);
     r.test_acc = calibration.scaling.before.accuracy;
     r.ece = calibration.scaling.before.ece;
     r.nll = calibration.scaling.before.nll;
@@ -56,11 +86,16 @@ TeacherRow teacher_row(const std::string& file, std::uint64_t seed, const Calibr
     r.scatter_test = projection.test.scatter_ratio;
     r.logit_gap_mean = erasure.train.gaps.mean;
     r.logit_gap_std = erasure.train.gaps.stddev;
+    const std::vector<double> trajectory = mi_trajectory(run);
+    r.mi_first = trajectory.empty() ? kNaN : trajectory.front();
+    r.mi_peak = trajectory.size() < 3 ? kNaN : *std::max_element(trajectory.begin() + 1, trajectory.end() - 1);
+    r.mi_last = trajectory.empty() ? kNaN : trajectory.back();
     return r;
 }
 
 void write_teacher_table(const std::string& dir, const std::vector<TeacherRow>& rows) {
     io::atomic_write(table_path(dir), [&](io::H5File& f) {
+        f.set_attr("/", "format", kFormat);
         std::vector<std::string> files;
         std::vector<std::int64_t> seeds;
         for (const auto& r : rows) {
@@ -75,25 +110,20 @@ void write_teacher_table(const std::string& dir, const std::vector<TeacherRow>& 
             f.write(std::string("/") + c.name, values);
         }
     });
-    const std::string csv = (std::filesystem::path(dir) / "teachers.csv").string();
-    const std::string tmp = csv + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << "file,seed";
-        for (const Column& c : kColumns) out << ',' << c.name;
-        out << '\n';
-        for (const auto& r : rows) {
-            out << r.file << ',' << r.seed;
-            for (const Column& c : kColumns) out << ',' << fmt::format("{}", r.*c.member);
-            out << '\n';
-        }
-        if (!out.flush()) fail("{}: cannot write the teacher table", tmp);
+    std::string csv = "file,seed";
+    for (const Column& c : kColumns) csv += fmt::format(",{}", c.name);
+    csv += '\n';
+    for (const auto& r : rows) {
+        csv += fmt::format("{},{}", r.file, r.seed);
+        for (const Column& c : kColumns) csv += fmt::format(",{}", r.*c.member);
+        csv += '\n';
     }
-    std::filesystem::rename(tmp, csv);
+    io::write_text_atomic((std::filesystem::path(dir) / "teachers.csv").string(), csv);
 }
 
 std::vector<TeacherRow> read_teacher_table(const std::string& dir) {
     const io::H5File f = io::H5File::open_read(table_path(dir));
+    if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kFormat) return {};
     const auto files = f.read_strings("/file");
     const auto seeds = f.read<std::int64_t>("/seed", 1).values;
     std::vector<TeacherRow> rows(files.size());

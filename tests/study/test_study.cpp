@@ -8,9 +8,14 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "framework/data/image_set.hpp"
+#include "distill/run_file.hpp"
+#include "framework/io/h5_file.hpp"
+#include "study/builtin_configs.hpp"
+#include "study/references.hpp"
 #include "study/study.hpp"
 #include "study/sweep_config.hpp"
-#include "framework/io/h5_file.hpp"
+#include "tests/data/fixtures.hpp"
 
 using namespace lskd;
 namespace fs = std::filesystem;
@@ -79,10 +84,93 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
     for (double a : teachers.read<double>("/test_acc", 1).values) CHECK(report.find(fmt::format("| {:.4f} |", a)) != std::string::npos);
     CHECK(report.find("## Claims") != std::string::npos);
     CHECK(report.find("![plots/figure5_accuracy_vs_gamma.png](plots/figure5_accuracy_vs_gamma.png)") != std::string::npos);
-    CHECK(report.find("Students of the hard-target teacher beat students of smoothed teachers.") != std::string::npos);
+    CHECK(report.find("| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |") != std::string::npos);
+    CHECK(report.find("| M5 | The hard-target teacher's student at its validation-best T beats") != std::string::npos);
+    CHECK(report.find("no multiplicity correction") != std::string::npos);
+    CHECK(report.find("## Seed groups") != std::string::npos);
+    // The summary keeps the validation accuracy that selections use, and the test-set size behind each accuracy.
+    for (double v : summary.read<double>("/val_acc", 1).values) CHECK((v >= 0 && v <= 1));
+    for (double n : summary.read<double>("/test_examples", 1).values) CHECK(n == 200);
 
     // A second call with everything finished trains nothing and reuses the analyses.
     const auto second = study::run_study(study::parse_sweep_config(kTinyStudy, "tiny"), "tiny", options);
     CHECK(second.trained == 0);
     CHECK_FALSE(second.analysed);
+}
+
+TEST_CASE("mnist-paper is built in: dropout for the hard teacher only, logit matching for the students", "[study]") {
+    const study::SweepConfig c = study::study_config("mnist-paper");
+    CHECK(c.teacher.dataset == "mnist");
+    CHECK(c.teacher.model == "mlp-1200");
+    CHECK(c.student.model == "mlp-800");
+    CHECK(c.teacher_alphas == std::vector<double>{0, 0.1});
+    CHECK(c.teacher.dropout == 0);
+    REQUIRE(c.teacher_by_alpha.count(0.0) == 1);
+    CHECK(c.teacher_by_alpha.at(0.0).dropout == 0.5);
+    CHECK(c.teacher_by_alpha.at(0.0).shift == 2);  // the shared recipe is kept under the extra keys
+    CHECK(c.student.loss == "logit-mse");
+    CHECK(c.student.beta == 0.6);
+    CHECK_FALSE(c.student.augment);
+    CHECK(c.teacher.augment);
+}
+
+TEST_CASE("teacher.alpha-recipes must name a listed α once", "[study]") {
+    const auto config = [](const std::string& recipes) {
+        return "seeds: [1]\noutput: x\nteacher: {model: mlp, alphas: [0, 0.1], alpha-recipes: " + recipes +
+               "}\nstudent: {model: mlp}\n";
+    };
+    CHECK(study::parse_sweep_config(config("[{alpha: 0.1, recipe: {dropout: 0.2}}]"), "t").teacher_by_alpha.size() == 1);
+    CHECK_THROWS_WITH(study::parse_sweep_config(config("[{alpha: 0.3, recipe: {dropout: 0.2}}]"), "t"),
+                      Catch::Contains("names α = 0.3, which is not among teacher.alphas"));
+    CHECK_THROWS_WITH(study::parse_sweep_config(config("[{alpha: 0, recipe: {}}, {alpha: 0, recipe: {}}]"), "t"),
+                      Catch::Contains("repeats α = 0"));
+    CHECK_THROWS_WITH(study::parse_sweep_config(config("[{alpha: 0, recipe: {seed: 3}}]"), "t"),
+                      Catch::Contains("which the sweep sets itself"));
+}
+
+TEST_CASE("the published numbers are printed beside a study of the same data set and model", "[study]") {
+    const auto& refs = study::published_references();
+    CHECK(refs.size() == 11);
+    study::TeacherRow hard, smooth;
+    hard.alpha = 0, hard.test_acc = 0.9925;
+    smooth.alpha = 0.1, smooth.test_acc = 0.9950;
+    const std::string table = study::reference_table(refs, "mnist", "mlp-1200", "mlp-800", {hard, smooth}, {});
+    // Teacher errors: 100 − 99.25 = 0.75 % and 100 − 99.50 = 0.50 %, beside M's 0.67 % and 0.59 %.
+    CHECK(table.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 | 0.75 (one seed) |") != std::string::npos);
+    CHECK(table.find("| α = 0.1 | 0.59 | 0.50 (one seed) |") != std::string::npos);
+    CHECK(table.find("| student-error | α = 0 | 0.74 | – |") != std::string::npos);
+    CHECK(study::reference_table(refs, "fashion-mnist", "mlp-1200", "mlp-800", {hard}, {}).empty());
+    CHECK_THROWS_WITH(study::parse_references("references:\n  - {source: x, dataset: d, model: m, quantity: speed, alpha: 0, "
+                                              "value: 1}\n", "refs.yaml"),
+                      Catch::Contains("refs.yaml: references[0]: unknown quantity 'speed'"));
+}
+
+TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study][slow]") {
+    const data::testing::TempDir mnist;
+    data::testing::write_idx_dir(mnist.path(), data::testing::synthetic_set(300, 28, 28, 1, 10, 1),
+                                 data::testing::synthetic_set(100, 28, 28, 1, 10, 2), false);
+    study::SweepConfig c = study::study_config("mnist-paper");
+    std::vector<distill::RunConfig*> recipes = {&c.teacher, &c.student};
+    for (auto& [alpha, t] : c.teacher_by_alpha) recipes.push_back(&t);
+    for (distill::RunConfig* r : recipes) {
+        r->data_dir = mnist.path().string();
+        r->val_size = 100;
+        r->epochs = 1;
+        r->threads = 1;
+        r->record_per_class = 5;
+        r->mi_examples = 20;
+        r->mi_views = 2;
+    }
+    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / "mnist-paper";
+    fs::remove_all(dir);
+    study::StudyOptions options;
+    options.out = dir.string();
+    options.quiet = true;
+    const auto result = study::run_study(c, "mnist-paper", options);
+    CHECK(result.trained == 6);
+    const std::string report = read_text(dir / "report.md");
+    CHECK(report.find("| M8 | With logit matching") != std::string::npos);
+    CHECK(report.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 |") != std::string::npos);
+    CHECK(distill::load_run((dir / "teacher_mlp-1200_a0_s1.h5").string()).config.dropout == 0.5);
+    CHECK(distill::load_run((dir / "teacher_mlp-1200_a0.1_s1.h5").string()).config.dropout == 0);
 }

@@ -122,7 +122,7 @@ TEST_CASE("a sweep trains teachers, students and baselines and summarises them",
     CHECK(f.read_strings("/role") == std::vector<std::string>{"teacher", "teacher", "student", "student", "student",
                                                               "baseline", "baseline"});
     const std::string csv = read_text(fs::path(dir) / "summary.csv");
-    CHECK(csv.rfind("role,model,alpha,teacher_alpha,temperature,beta,loss,seed,gamma,test_acc,test_nll,test_ece,file\n", 0) == 0);
+    CHECK(csv.rfind("role,model,alpha,teacher_alpha,temperature,beta,loss,seed,gamma,val_acc,test_acc,test_nll,test_ece,test_examples,file\n", 0) == 0);
     CHECK(csv.find("teacher,mlp,0,,,,,1,0,") != std::string::npos);
     // Both students of the α = 0 teacher shared its cached logits.
     CHECK(fs::exists(fs::path(dir) / "teacher_cache"));

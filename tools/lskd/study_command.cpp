@@ -16,12 +16,12 @@ Runner add_study_command(CLI::App& app) {
         bool quiet = false;
     };
     auto s = std::make_shared<State>();
-    cmd->add_option("config", s->config, "quick (default), paper, or a sweep YAML file");
+    cmd->add_option("config", s->config, "quick (default), paper, mnist-paper, or a sweep YAML file");
     cmd->add_option("--out", s->out, "output directory (default: results/<config> for the built-in configs)");
     cmd->add_option("--jobs", s->jobs, "runs at once as child processes (default: the config's 'parallel')");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
-        const bool builtin = s->config == "quick" || s->config == "paper";
+        const bool builtin = s->config == "quick" || s->config == "paper" || s->config == "mnist-paper";
         study::StudyOptions options;
         options.out = !s->out.empty() ? s->out : builtin ? "results/" + s->config : "";
         options.jobs = s->jobs;
