@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -20,7 +21,6 @@ void write_outputs(io::H5File& f, const std::string& group, const SplitOutputs& 
 }
 
 void write_state(io::H5File& f, const std::string& group, const nn::StateDict& state) {
-    if (f.has(group)) f.remove(group);
     f.create_group(group);
     for (const auto& [name, tensor] : state) f.write(group + "/" + name, tensor);
 }
@@ -56,10 +56,8 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     write_state(f, "/optimizer", c.optimizer);
     f.write("/classifier/weight", classifier.head().weight().value());
     f.write("/classifier/bias", classifier.head().bias().value());
-    if (f.has("/metrics")) f.remove("/metrics");
     f.create_group("/metrics");
     for (const auto& [name, values] : c.metrics) f.write("/metrics/" + name, values);
-    if (f.has("/counters")) f.remove("/counters");
     f.create_group("/counters");
     for (const auto& [name, value] : c.counters) f.set_attr("/counters", name, static_cast<std::int64_t>(value));
 
@@ -80,6 +78,20 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     }
 }
 
+std::string record_group(const std::string& split, std::int64_t epoch) {
+    return fmt::format("/records/{}/epoch_{}", split, epoch);
+}
+
+// The record groups /records/<split>/epoch_<E> of an earlier version of a run file.
+std::vector<std::string> kept_record_groups(const io::H5File& f) {
+    std::vector<std::string> groups;
+    if (!f.is_group("/records")) return groups;
+    for (const std::string& split : f.children("/records"))
+        if (f.is_group("/records/" + split))
+            for (const std::string& epoch : f.children("/records/" + split)) groups.push_back("/records/" + split + "/" + epoch);
+    return groups;
+}
+
 models::InputShape parse_shape(const std::string& path, const std::string& text) {
     models::InputShape s;
     if (std::sscanf(text.c_str(), "%ld,%ld,%ld", &s.height, &s.width, &s.channels) != 3)
@@ -91,12 +103,19 @@ models::InputShape parse_shape(const std::string& path, const std::string& text)
 
 void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
               std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh) {
-    io::AtomicFile file = fresh || !std::filesystem::exists(path) ? io::AtomicFile::create(path)
-                                                                   : io::AtomicFile::update(path);
+    // A new file every time, rather than a patched copy of the last one: HDF5 never gives back the space of
+    // what it replaces, so a patched file would grow by the parameters and metrics with every epoch.
+    std::set<std::string> fresh_records;
+    for (const RecordSet& r : records) fresh_records.insert(record_group(r.split, r.epoch));
+    io::AtomicFile file = io::AtomicFile::create(path);
     io::H5File& f = file.file();
     write_contents(f, contents, classifier);
-    for (const RecordSet& r : records)
-        write_outputs(f, fmt::format("/records/{}/epoch_{}", r.split, r.epoch), r.outputs, true);
+    if (!fresh && std::filesystem::exists(path)) {
+        const io::H5File previous = io::H5File::open_read(path);
+        for (const std::string& group : kept_record_groups(previous))
+            if (!fresh_records.contains(group)) f.copy_from(previous, group);
+    }
+    for (const RecordSet& r : records) write_outputs(f, record_group(r.split, r.epoch), r.outputs, true);
     if (final_test != nullptr) write_outputs(f, "/outputs/test", *final_test, false);
     file.commit();
 }

@@ -1,5 +1,5 @@
-// The run file: one HDF5 file per training run, rewritten atomically after every epoch so that it is at
-// once the checkpoint to resume from and the record the analyses read. Schema: docs/run-file.md.
+// The run file: one HDF5 file per training run, written anew and renamed into place after every epoch so
+// that it is at once the checkpoint to resume from and the record the analyses read. Schema: docs/run-file.md.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -49,9 +49,11 @@ struct RecordSet {
     SplitOutputs outputs;  // with penultimate
 };
 
-// Writes the run file at `path` atomically: a new file at the first epoch, otherwise a copy of the previous
-// one with the contents replaced and `records` added. `final_test` (full test-set logits and labels) is
-// written once, at the last epoch. `classifier` gives /classifier/{weight,bias}.
+// Writes the run file at `path` atomically as a new file: `contents`, then, unless `fresh`, the records of
+// the file it replaces (copied as stored), then `records`. `final_test` (full test-set logits and labels) is
+// written once, at the last epoch. `classifier` gives /classifier/{weight,bias}. The cost is the size of the
+// contents and of the records kept, whatever the epoch. Analyses of the replaced file are not carried over:
+// they described a model that training has since changed.
 void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
               std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh);
 

@@ -8,6 +8,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/io/file_lock.hpp"
 #include "framework/io/h5_file.hpp"
 
 namespace lskd::distill {
@@ -57,9 +58,6 @@ std::optional<TrainLogits> read_cache(const std::string& path, const std::string
 
 void write_cache(const std::string& path, const TeacherInfo& info, const data::Dataset& dataset, const TrainLogits& t,
                  double compute_seconds) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    if (ec) fail("{}: cannot create the teacher cache directory: {}", path, ec.message());
     io::atomic_write(path, [&](io::H5File& f) {
         f.set_attr("/", "format", kTeacherCacheFormat);
         f.set_attr("/", "teacher_hash", info.hash);
@@ -79,8 +77,14 @@ TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normal
                                  CacheReport& report) {
     const auto start = Clock::now();
     report = {};
+    std::optional<io::FileLock> lock;
     if (!cache_dir.empty()) {
         report.path = (std::filesystem::path(cache_dir) / (info.hash + ".h5")).string();
+        std::error_code ec;
+        std::filesystem::create_directories(cache_dir, ec);
+        if (ec) fail("{}: cannot create the teacher cache directory: {}", report.path, ec.message());
+        // Students of one teacher started together: the first computes, the others wait and read its file.
+        lock.emplace(io::FileLock::lock_file(report.path, "teacher cache"));
         if (auto cached = read_cache(report.path, info.hash, dataset, report.compute_seconds)) {
             report.hit = true;
             report.seconds = seconds_since(start);

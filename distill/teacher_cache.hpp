@@ -30,7 +30,8 @@ struct CacheReport {
 // The logits of `teacher` (inputs normalised by `norm`, the teacher's own; file and hash from `info`) on
 // dataset.train. A cache file is used when it is lskd's, of this teacher and data set, and holds every
 // training example with the same label; otherwise the logits are computed (in batches of `batch`) and the
-// file is replaced atomically. An empty `cache_dir` computes without a file.
+// file is replaced atomically. An empty `cache_dir` computes without a file. The cache file is locked while
+// it is read or computed, so students of one teacher started at once compute its logits once.
 TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normalization& norm, const TeacherInfo& info,
                                  const data::Dataset& dataset, const std::string& cache_dir, std::int64_t batch,
                                  CacheReport& report);

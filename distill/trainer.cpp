@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -14,6 +17,7 @@
 #include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
 #include "framework/data/subset.hpp"
+#include "framework/io/h5_file.hpp"
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/lr_schedule.hpp"
 #include "framework/ops/ops.hpp"
@@ -59,19 +63,259 @@ std::int64_t correct_predictions(const Tensor& logits, std::span<const std::int3
     return correct;
 }
 
-void check_output_path(const std::string& path, const TrainOptions& options) {
-    namespace fs = std::filesystem;
-    if (options.resume) {
-        if (!fs::exists(path)) fail("{}: cannot resume: no such run file", path);
-        return;
+std::string file_kind(std::filesystem::file_type type) {
+    using std::filesystem::file_type;
+    switch (type) {
+        case file_type::directory: return "a directory";
+        case file_type::symlink: return "a symbolic link";
+        case file_type::block:
+        case file_type::character: return "a device";
+        case file_type::fifo: return "a named pipe";
+        case file_type::socket: return "a socket";
+        default: return "not a regular file";
     }
-    if (fs::exists(path) && !options.force) fail("{}: output exists (use --force to overwrite, --resume to continue)", path);
-    const fs::path dir = fs::path(path).parent_path();
-    if (!dir.empty() && !fs::exists(dir)) {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec) fail("{}: cannot create the output directory: {}", dir.string(), ec.message());
+}
+
+// Why the file at `path` is not an lskd run file (HDF5 with lskd's format attribute), or nothing when it is
+// one: --force replaces nothing else.
+std::optional<std::string> not_a_run_file(const std::string& path) {
+    try {
+        const io::H5File f = io::H5File::open_read(path);
+        if (f.has_attr("/", "format") && f.attr_string("/", "format") == kRunFormat) return std::nullopt;
+        return fmt::format("it has no '{}' format attribute", kRunFormat);
+    } catch (const Error& e) {
+        return std::string(e.what());
     }
+}
+
+// Per epoch: what training measured on the way.
+struct EpochTotals {
+    double loss_sum = 0;
+    std::int64_t seen = 0, correct = 0;
+    double seconds = 0;
+};
+
+// Per epoch: the model scored after training. The full test set is run once, for the metrics and, at the
+// last epoch, for /outputs/test.
+struct EpochEvaluation {
+    SplitOutputs test;
+    SplitMetrics test_metrics;
+    double val_acc = 0;
+    std::map<std::string, double> extra;  // the hooks' epoch metrics
+};
+
+// One run from setup to its last epoch: setup (the constructor), train_epoch, evaluate and record.
+class Training {
+public:
+    Training(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks)
+        : dataset_(dataset), options_(options), hooks_(hooks) {
+        resolve(std::move(config));
+        check_inputs();
+        build();
+    }
+
+    std::int64_t first_epoch() const { return run_.epochs_done; }
+    std::int64_t epochs() const { return config_.epochs; }
+
+    EpochTotals train_epoch(std::int64_t epoch);
+    EpochEvaluation evaluate(std::int64_t epoch);
+    void record(std::int64_t epoch, const EpochTotals& totals, const EpochEvaluation& evaluation);
+    TrainSummary summary() const;
+
+private:
+    void resolve(RunConfig config);
+    void check_inputs();
+    void build();
+
+    const data::Dataset& dataset_;
+    const TrainOptions& options_;
+    const TrainHooks& hooks_;
+    std::string path_;
+    RunConfig config_;
+    RunContents run_;
+    int K_ = 0;
+    std::shared_ptr<models::Classifier> model_;
+    std::unique_ptr<optim::SGD> sgd_;
+    std::unique_ptr<data::BatchLoader> loader_;
+    std::int64_t steps_per_epoch_ = 0;
+    std::unique_ptr<optim::Schedule> schedule_;
+    data::ImageSet train_records_, test_records_;
+    DistillSettings distill_settings_;
+    LossWorkspace workspace_;
+    Tensor targets_;
+    std::unique_ptr<Progress> progress_;
+};
+
+// The config to train: the stored one when resuming (with a larger epoch count if asked for).
+void Training::resolve(RunConfig config) {
+    path_ = config.output;
+    if (options_.resume) {
+        run_ = load_run(path_);
+        if (run_.complete && run_.epochs_done >= config.epochs) fail("{}: the run is already complete", path_);
+        const std::int64_t epochs = config.epochs;
+        config = run_.config;
+        config.output = path_;
+        config.epochs = std::max(epochs, config.epochs);
+    }
+    config_ = std::move(config);
+}
+
+// Every check of the config, alone and against the data set, belongs here: it runs before any model is built.
+void Training::check_inputs() {
+    validate(config_);
+    if (hooks_.teacher == nullptr && !config_.teacher.empty())
+        fail("{}: a teacher is configured but none was loaded", config_.teacher);
+}
+
+void Training::build() {
+    runtime::init_threads(config_.threads);
+    K_ = dataset_.num_classes;
+    const models::InputShape input{dataset_.train.height, dataset_.train.width, dataset_.train.channels};
+    models::ModelOptions model_options{config_.hidden, config_.dropout};
+    model_ = models::make_model(config_.model, input, K_, config_.seed, model_options);
+
+    optim::SgdOptions sgd_options;
+    sgd_options.lr = config_.lr;
+    sgd_options.momentum = config_.momentum;
+    sgd_options.nesterov = config_.nesterov;
+    sgd_options.weight_decay = config_.weight_decay;
+    sgd_options.decay_biases_and_norm = config_.decay_biases;
+    sgd_ = std::make_unique<optim::SGD>(model_->named_parameters(), sgd_options);
+
+    if (options_.resume) {
+        model_->load_state(run_.params);
+        model_->load_counters(run_.counters);
+        sgd_->load_state(run_.optimizer);
+    } else {
+        run_.num_classes = K_;
+        run_.class_names = dataset_.class_names;
+        run_.input = input;
+        run_.normalization = dataset_.normalization;
+        if (hooks_.teacher != nullptr) run_.teacher = hooks_.teacher->info();
+    }
+    run_.config = config_;
+
+    data::LoaderSpec loader_spec;
+    loader_spec.batch_size = static_cast<std::size_t>(config_.batch);
+    loader_spec.augment = augment_spec(config_, dataset_);
+    loader_spec.seed = config_.seed;
+    loader_ = std::make_unique<data::BatchLoader>(dataset_.train, dataset_.normalization, loader_spec);
+    steps_per_epoch_ = static_cast<std::int64_t>(loader_->batches_per_epoch());
+    if (steps_per_epoch_ == 0) fail("{}: the training split is empty", dataset_.name);
+    schedule_ = std::make_unique<optim::Schedule>(optim::make_schedule(
+        config_.schedule, config_.lr, steps_per_epoch_ * config_.epochs,
+        optim::epoch_milestones_to_steps(config_.milestones, steps_per_epoch_), config_.lr_gamma));
+
+    train_records_ = data::take(dataset_.train, record_positions(dataset_.train, K_, config_.record_per_class));
+    test_records_ = data::take(dataset_.test, record_positions(dataset_.test, K_, config_.record_per_class));
+
+    if (hooks_.teacher != nullptr) {
+        distill_settings_.form = parse_loss_form(config_.loss);
+        distill_settings_.beta = config_.beta < 0 ? default_beta(distill_settings_.form) : config_.beta;
+        distill_settings_.temperature = config_.temperature;
+        run_.config.beta = distill_settings_.beta;
+    }
+    progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label, options_.quiet);
+    model_->train();
+}
+
+EpochTotals Training::train_epoch(std::int64_t epoch) {
+    const auto epoch_start = std::chrono::steady_clock::now();
+    loader_->begin_epoch(static_cast<std::uint64_t>(epoch));
+    progress_->begin_epoch(epoch, config_.epochs, steps_per_epoch_);
+    data::Batch batch;
+    EpochTotals t;
+    std::int64_t step = 0;
+    while (loader_->next(batch)) {
+        const auto n = static_cast<std::int64_t>(batch.size());
+        ensure(targets_, {n, K_});
+        smoothed_targets(batch.labels, config_.smoothing, targets_);
+        Variable logits = model_->forward(Variable(batch.images));
+        Variable objective;
+        double reported;
+        if (hooks_.teacher != nullptr) {
+            LossValue lv = distillation_loss(logits, targets_, hooks_.teacher->logits(batch), distill_settings_, workspace_);
+            objective = lv.objective;
+            reported = lv.reported;
+        } else {
+            objective = ops::soft_target_cross_entropy(logits, targets_);
+            reported = objective.value().at(0);
+        }
+        if (!std::isfinite(reported))
+            fail("{}: loss is {} at epoch {} step {}; the run file keeps epoch {}", path_, reported, epoch + 1, step + 1,
+                 run_.epochs_done);
+        objective.backward();
+        if (config_.clip_norm > 0) optim::clip_grad_norm(model_->named_parameters(), config_.clip_norm);
+        sgd_->set_lr(schedule_->lr(epoch * steps_per_epoch_ + step));
+        sgd_->step();
+        model_->zero_grad();
+        t.loss_sum += reported * static_cast<double>(n);
+        t.correct += correct_predictions(logits.value(), batch.labels);
+        t.seen += n;
+        ++step;
+        progress_->step(step, t.loss_sum / static_cast<double>(t.seen), static_cast<double>(t.correct) / t.seen, n);
+    }
+    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    return t;
+}
+
+EpochEvaluation Training::evaluate(std::int64_t epoch) {
+    EpochEvaluation e;
+    e.test = run_model(*model_, dataset_.test, dataset_.normalization, config_.batch, false);
+    e.test_metrics = score(e.test);
+    e.val_acc = dataset_.val.size() > 0
+                    ? score(run_model(*model_, dataset_.val, dataset_.normalization, config_.batch, false)).accuracy
+                    : std::nan("");
+    for (const auto& [name, metric] : hooks_.epoch_metrics) {
+        model_->eval();
+        const std::optional<double> value = metric(*model_, dataset_, epoch + 1);
+        model_->train();
+        e.extra[name] = value.value_or(std::nan(""));
+    }
+    return e;
+}
+
+// Appends the epoch's metrics, takes the records it keeps and writes the run file.
+void Training::record(std::int64_t epoch, const EpochTotals& totals, const EpochEvaluation& e) {
+    auto& m = run_.metrics;
+    const double seen = static_cast<double>(totals.seen);
+    m["epoch"].push_back(static_cast<double>(epoch + 1));
+    m["train_loss"].push_back(totals.loss_sum / seen);
+    m["train_acc"].push_back(static_cast<double>(totals.correct) / seen);
+    m["val_acc"].push_back(e.val_acc);
+    m["test_acc"].push_back(e.test_metrics.accuracy);
+    m["test_nll"].push_back(e.test_metrics.nll);
+    m["test_ece"].push_back(e.test_metrics.ece);
+    m["train_seconds"].push_back(totals.seconds);
+    m["lr"].push_back(sgd_->lr());
+    for (const auto& [name, value] : e.extra) m[name].push_back(value);
+
+    const bool last = epoch + 1 == config_.epochs;
+    std::vector<RecordSet> records;
+    if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
+        records.push_back({"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
+        records.push_back({"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
+    }
+    const bool first_write = epoch == 0 && !options_.resume;
+    run_.epochs_done = epoch + 1;
+    run_.complete = last;
+    run_.params = model_->state();
+    run_.optimizer = sgd_->state();
+    run_.counters = model_->named_counters();
+    save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
+    progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
+                                     "nll {:.4f} ece {:.4f} | {:.1f}s",
+                                     epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(), e.val_acc,
+                                     e.test_metrics.accuracy, e.test_metrics.nll, e.test_metrics.ece, totals.seconds));
+}
+
+TrainSummary Training::summary() const {
+    TrainSummary summary;
+    for (const auto& [name, values] : run_.metrics)
+        if (!values.empty()) summary.last[name] = values.back();
+    summary.epochs = run_.epochs_done;
+    summary.output = path_;
+    return summary;
 }
 
 }  // namespace
@@ -89,165 +333,57 @@ data::Dataset load_run_dataset(const RunConfig& c) {
 
 std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}.h5", c.model, c.smoothing, c.seed); }
 
+io::FileLock claim_output(const RunConfig& config, const TrainOptions& options, const std::vector<std::string>& inputs) {
+    namespace fs = std::filesystem;
+    const std::string& path = config.output;
+    if (path.empty()) fail("no output path given");
+    // Before anything is created beside it: "/dev/null.lock" would already be one file too many.
+    std::error_code ec;
+    const fs::file_status status = fs::symlink_status(path, ec);
+    if (fs::exists(status) && !fs::is_regular_file(status))
+        fail("{}: the output exists and is {}; lskd writes run files only to regular files or new paths", path,
+             file_kind(status.type()));
+    const fs::path dir = fs::path(path).parent_path();
+    if (!dir.empty() && !fs::exists(dir)) {
+        fs::create_directories(dir, ec);
+        if (ec) fail("{}: cannot create the output directory: {}", dir.string(), ec.message());
+    }
+    io::FileLock lock = io::FileLock::try_lock_file(path, "training");
+    const bool exists = fs::exists(path);
+    if (exists) {
+        std::vector<std::string> all_inputs = inputs;
+        all_inputs.push_back(config.teacher);
+        for (const std::string& input : all_inputs)
+            if (!input.empty() && fs::equivalent(path, input, ec))
+                fail("{}: the output is the same file as the input '{}'; choose another output", path, input);
+    }
+    if (options.resume) {
+        if (!exists) fail("{}: cannot resume: no such run file", path);
+        return lock;
+    }
+    if (exists && !options.force) fail("{}: output exists (use --force to overwrite, --resume to continue)", path);
+    if (exists)
+        if (const auto reason = not_a_run_file(path))
+            fail("{}: --force replaces only an lskd run file, and this is not one ({}); move it away first", path, *reason);
+    return lock;
+}
+
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks) {
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
-    const std::string path = config.output;
-    check_output_path(path, options);
+    std::optional<io::FileLock> own_lock;
+    if (options.output_lock == nullptr) own_lock.emplace(claim_output(config, options));
+    else if (options.output_lock->output() != config.output)
+        fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
-    RunContents run;
-    if (options.resume) {
-        run = load_run(path);
-        if (run.complete && run.epochs_done >= config.epochs) fail("{}: the run is already complete", path);
-        const std::int64_t epochs = config.epochs;
-        config = run.config;
-        config.output = path;
-        config.epochs = std::max(epochs, config.epochs);
+    Training training(std::move(config), dataset, options, hooks);
+    for (std::int64_t epoch = training.first_epoch(); epoch < training.epochs(); ++epoch) {
+        const EpochTotals totals = training.train_epoch(epoch);
+        const EpochEvaluation evaluation = training.evaluate(epoch);
+        training.record(epoch, totals, evaluation);
     }
-    validate(config);
-    runtime::init_threads(config.threads);
-    if (hooks.teacher == nullptr && !config.teacher.empty())
-        fail("{}: a teacher is configured but none was loaded", config.teacher);
-
-    const int K = dataset.num_classes;
-    const models::InputShape input{dataset.train.height, dataset.train.width, dataset.train.channels};
-    models::ModelOptions model_options{config.hidden, config.dropout};
-    std::shared_ptr<models::Classifier> model = models::make_model(config.model, input, K, config.seed, model_options);
-
-    optim::SgdOptions sgd_options;
-    sgd_options.lr = config.lr;
-    sgd_options.momentum = config.momentum;
-    sgd_options.nesterov = config.nesterov;
-    sgd_options.weight_decay = config.weight_decay;
-    sgd_options.decay_biases_and_norm = config.decay_biases;
-    optim::SGD sgd(model->named_parameters(), sgd_options);
-
-    if (options.resume) {
-        model->load_state(run.params);
-        model->load_counters(run.counters);
-        sgd.load_state(run.optimizer);
-    } else {
-        run.config = config;
-        run.num_classes = K;
-        run.class_names = dataset.class_names;
-        run.input = input;
-        run.normalization = dataset.normalization;
-        if (hooks.teacher != nullptr) run.teacher = hooks.teacher->info();
-    }
-    run.config = config;
-
-    data::LoaderSpec loader_spec;
-    loader_spec.batch_size = static_cast<std::size_t>(config.batch);
-    loader_spec.augment = augment_spec(config, dataset);
-    loader_spec.seed = config.seed;
-    data::BatchLoader loader(dataset.train, dataset.normalization, loader_spec);
-    const auto steps_per_epoch = static_cast<std::int64_t>(loader.batches_per_epoch());
-    if (steps_per_epoch == 0) fail("{}: the training split is empty", dataset.name);
-    const optim::Schedule schedule = optim::make_schedule(
-        config.schedule, config.lr, steps_per_epoch * config.epochs,
-        optim::epoch_milestones_to_steps(config.milestones, steps_per_epoch), config.lr_gamma);
-
-    const data::ImageSet train_records = data::take(dataset.train, record_positions(dataset.train, K, config.record_per_class));
-    const data::ImageSet test_records = data::take(dataset.test, record_positions(dataset.test, K, config.record_per_class));
-
-    DistillSettings distill_settings;
-    if (hooks.teacher != nullptr) {
-        distill_settings.form = parse_loss_form(config.loss);
-        distill_settings.beta = config.beta < 0 ? default_beta(distill_settings.form) : config.beta;
-        distill_settings.temperature = config.temperature;
-        run.config.beta = distill_settings.beta;
-    }
-    LossWorkspace workspace;
-    Tensor targets;
-    Progress progress(options.label.empty() ? config.model : options.label, options.quiet);
-    model->train();
-
-    for (std::int64_t epoch = run.epochs_done; epoch < config.epochs; ++epoch) {
-        const auto epoch_start = std::chrono::steady_clock::now();
-        loader.begin_epoch(static_cast<std::uint64_t>(epoch));
-        progress.begin_epoch(epoch, config.epochs, steps_per_epoch);
-        data::Batch batch;
-        double loss_sum = 0;
-        std::int64_t seen = 0, correct = 0, step = 0;
-        while (loader.next(batch)) {
-            const auto n = static_cast<std::int64_t>(batch.size());
-            ensure(targets, {n, K});
-            smoothed_targets(batch.labels, config.smoothing, targets);
-            Variable logits = model->forward(Variable(batch.images));
-            Variable objective;
-            double reported;
-            if (hooks.teacher != nullptr) {
-                LossValue lv = distillation_loss(logits, targets, hooks.teacher->logits(batch), distill_settings, workspace);
-                objective = lv.objective;
-                reported = lv.reported;
-            } else {
-                objective = ops::soft_target_cross_entropy(logits, targets);
-                reported = objective.value().at(0);
-            }
-            if (!std::isfinite(reported))
-                fail("{}: loss is {} at epoch {} step {}; the run file keeps epoch {}", path, reported, epoch + 1,
-                     step + 1, run.epochs_done);
-            objective.backward();
-            if (config.clip_norm > 0) optim::clip_grad_norm(model->named_parameters(), config.clip_norm);
-            sgd.set_lr(schedule.lr(epoch * steps_per_epoch + step));
-            sgd.step();
-            model->zero_grad();
-            loss_sum += reported * static_cast<double>(n);
-            correct += correct_predictions(logits.value(), batch.labels);
-            seen += n;
-            ++step;
-            progress.step(step, loss_sum / static_cast<double>(seen), static_cast<double>(correct) / seen, n);
-        }
-        const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-
-        const SplitMetrics test = score(run_model(*model, dataset.test, dataset.normalization, config.batch, false));
-        const double val_acc =
-            dataset.val.size() > 0 ? score(run_model(*model, dataset.val, dataset.normalization, config.batch, false)).accuracy
-                                   : std::nan("");
-        auto& m = run.metrics;
-        m["epoch"].push_back(static_cast<double>(epoch + 1));
-        m["train_loss"].push_back(loss_sum / static_cast<double>(seen));
-        m["train_acc"].push_back(static_cast<double>(correct) / static_cast<double>(seen));
-        m["val_acc"].push_back(val_acc);
-        m["test_acc"].push_back(test.accuracy);
-        m["test_nll"].push_back(test.nll);
-        m["test_ece"].push_back(test.ece);
-        m["train_seconds"].push_back(train_seconds);
-        m["lr"].push_back(sgd.lr());
-        for (const auto& [name, metric] : hooks.epoch_metrics) {
-            model->eval();
-            const std::optional<double> value = metric(*model, dataset, epoch + 1);
-            model->train();
-            m[name].push_back(value.value_or(std::nan("")));
-        }
-
-        const bool last = epoch + 1 == config.epochs;
-        std::vector<RecordSet> records;
-        if (last || (config.record_every > 0 && (epoch + 1) % config.record_every == 0)) {
-            records.push_back({"train", epoch + 1, run_model(*model, train_records, dataset.normalization, config.batch, true)});
-            records.push_back({"test", epoch + 1, run_model(*model, test_records, dataset.normalization, config.batch, true)});
-        }
-        SplitOutputs final_test;
-        if (last) final_test = run_model(*model, dataset.test, dataset.normalization, config.batch, false);
-
-        run.epochs_done = epoch + 1;
-        run.complete = last;
-        run.params = model->state();
-        run.optimizer = sgd.state();
-        run.counters = model->named_counters();
-        save_run(path, run, *model, records, last ? &final_test : nullptr, epoch == 0 && !options.resume);
-        progress.end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
-                                       "nll {:.4f} ece {:.4f} | {:.1f}s",
-                                       epoch + 1, config.epochs, m["train_loss"].back(), m["train_acc"].back(), val_acc,
-                                       test.accuracy, test.nll, test.ece, train_seconds));
-    }
-
-    TrainSummary summary;
-    for (const auto& [name, values] : run.metrics)
-        if (!values.empty()) summary.last[name] = values.back();
-    summary.epochs = run.epochs_done;
+    TrainSummary summary = training.summary();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    summary.output = path;
     return summary;
 }
 

@@ -1,23 +1,28 @@
 // Trains one run (teacher, student or baseline) from a RunConfig: label-smoothed targets or a teacher's
 // logits, SGD with the configured schedule, per-epoch evaluation, records and the run file written
-// atomically after every epoch, and resumption from that file.
+// atomically after every epoch, and resumption from that file. The output is checked and locked first.
 #pragma once
 #include <functional>
 #include <optional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "distill/run_config.hpp"
 #include "distill/teacher_source.hpp"
 #include "framework/data/dataset.hpp"
+#include "framework/io/file_lock.hpp"
 #include "models/classifier.hpp"
 
 namespace lskd::distill {
 
 struct TrainOptions {
     bool resume = false;  // continue the run file at config.output from its last completed epoch
-    bool force = false;   // overwrite an existing output
+    bool force = false;   // replace an existing run file at the output
+    // The output's lock, when the caller took it with claim_output() before loading anything; train()
+    // claims the output itself otherwise.
+    const io::FileLock* output_lock = nullptr;
     bool quiet = false;   // no progress output
     std::string label;    // prefix of progress lines
 };
@@ -42,6 +47,14 @@ struct TrainHooks {
 data::Dataset load_run_dataset(const RunConfig& config);
 // The default output name: <model>_a<alpha>_s<seed>.h5.
 std::string default_output(const RunConfig& config);
+
+// Checks that a run may be written at `config.output` and locks it for this process, failing at once (and
+// creating nothing) when another process writes it. Refused: an output that exists and is not a regular file
+// (a device, a directory, a symbolic link), one that is the same file as the teacher or any of `inputs`, an
+// existing one without options.force or options.resume, and with --force one that is not an lskd run file.
+// Creates the output's directory if missing.
+io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
+                          const std::vector<std::string>& inputs = {});
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks = {});

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -71,7 +72,18 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     for (auto& [alpha, teacher] : config.teacher_by_alpha)
         if (teacher.mi_every == 0) teacher.mi_every = 1;
 
+    // The whole study, analyses and report included, holds its directory: a second study of it stops at once.
+    // (Without a directory the sweep reports the missing output.)
+    const std::string dir = options.out.empty() ? config.output : options.out;
+    std::optional<io::FileLock> lock;
+    if (!dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec) fail("{}: cannot create the study directory: {}", dir, ec.message());
+        lock.emplace(io::FileLock::try_lock_directory(dir, "study"));
+    }
     study::SweepOptions sweep_options;
+    if (lock) sweep_options.directory_lock = &*lock;
     sweep_options.output = options.out;
     sweep_options.jobs = options.jobs;
     sweep_options.executable = options.executable;

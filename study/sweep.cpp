@@ -148,6 +148,15 @@ struct Sweep {
         write_rows();
     }
 
+    // A damaged file of the sweep's own plan, in its locked directory, is the sweep's to replace; --force
+    // would refuse it, not being a run file any more.
+    void remove_if_damaged(std::size_t i) const {
+        if (states[i].state != FileState::damaged) return;
+        std::error_code ec;
+        fs::remove(plan[i].config.output, ec);
+        if (ec) fail("{}: cannot remove the damaged run file: {}", plan[i].config.output, ec.message());
+    }
+
     // Trains run i here; returns a note on the teacher's logits for students.
     std::string train_here(std::size_t i) {
         const PlannedRun& run = plan[i];
@@ -155,7 +164,7 @@ struct Sweep {
         o.quiet = options.quiet || !options.verbose;
         o.label = run.name;
         o.resume = states[i].state == FileState::incomplete;
-        o.force = states[i].state == FileState::damaged;
+        remove_if_damaged(i);
         const data::Dataset& dataset = datasets.at(data_key(run.config));
         distill::TrainHooks hooks;
         if (options.epoch_metrics) hooks.epoch_metrics = options.epoch_metrics(run.config, dataset);
@@ -201,7 +210,7 @@ struct Sweep {
             const std::string yaml = (logs / (fs::path(run.name).stem().string() + ".yaml")).string();
             std::ofstream(yaml) << distill::to_yaml(c);
             args.insert(args.end(), {"--config", yaml});
-            if (states[i].state == FileState::damaged) args.push_back("--force");
+            remove_if_damaged(i);
         }
         if (run.role == RunRole::student) args.insert(args.end(), {"--teacher-cache", cache_dir});
         args.push_back("--quiet");
@@ -259,6 +268,13 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     // Everything that can be checked is checked before the first run trains: the config, every existing
     // run file, and the data sets.
     s.plan = plan_sweep(config, s.dir);
+    std::error_code ec;
+    fs::create_directories(s.dir, ec);
+    if (ec) fail("{}: cannot create the sweep directory: {}", s.dir, ec.message());
+    // Before the run files are read: a second sweep of this directory would train the same runs again, or
+    // pair its students with the other sweep's teachers.
+    std::optional<io::FileLock> own_lock;
+    if (options.directory_lock == nullptr) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
     s.cache_dir = (fs::path(s.dir) / "teacher_cache").string();
     const int jobs = options.jobs > 0 ? options.jobs : config.parallel;
     if (jobs > 1 && options.executable.empty()) fail("a parallel sweep needs the lskd executable to run its jobs");
@@ -268,9 +284,6 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
         if (s.states[i].state != FileState::complete && !s.datasets.contains(key))
             s.datasets.emplace(key, distill::load_run_dataset(s.plan[i].config));
     }
-    std::error_code ec;
-    fs::create_directories(s.dir, ec);
-    if (ec) fail("{}: cannot create the sweep directory: {}", s.dir, ec.message());
     s.write_rows();
 
     SweepProgress progress(s.plan, s.states, jobs, options.quiet);

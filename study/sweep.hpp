@@ -1,6 +1,7 @@
-// lskd sweep: checks a whole sweep before training anything, then trains each teacher once, then every
-// student and baseline, skipping runs whose complete files exist and resuming interrupted ones, and rewrites
-// summary.{h5,csv} after every run so that an interruption still leaves a consistent table.
+// lskd sweep: locks its output directory (a second sweep of it stops at once), checks a whole sweep before
+// training anything, then trains each teacher once, then every student and baseline, skipping runs whose
+// complete files exist and resuming interrupted ones, and rewrites summary.{h5,csv} after every run so that
+// an interruption still leaves a consistent table.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -12,11 +13,14 @@
 #include "study/sweep_plan.hpp"
 #include "study/sweep_summary.hpp"
 #include "distill/trainer.hpp"
+#include "framework/io/file_lock.hpp"
 
 namespace lskd::study {
 
 struct SweepOptions {
     std::string output;      // overrides the config's output directory
+    // The output directory's lock, when the caller (a study) holds it; run_sweep locks it itself otherwise.
+    const io::FileLock* directory_lock = nullptr;
     int jobs = 0;            // runs at once; 0: the config's `parallel`
     std::string executable;  // the lskd binary that runs each job when jobs > 1
     bool quiet = false;      // no progress lines

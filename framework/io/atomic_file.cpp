@@ -5,10 +5,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <filesystem>
 #include <mutex>
 #include <set>
-#include <system_error>
 
 #include <fmt/format.h>
 
@@ -67,17 +65,15 @@ AtomicFile::AtomicFile(std::string path, std::string temp, H5File file)
 
 AtomicFile AtomicFile::create(const std::string& path) {
     posix::check_directory_of(path);
-    return start(path, [&](const std::string& temp) { return AtomicFile(path, temp, H5File::create(temp)); });
+    return start(path, [&](const std::string& temp) { return AtomicFile(path, temp, H5File::create(temp, path)); });
 }
 
 AtomicFile AtomicFile::update(const std::string& path) {
     // Open the original first, so a missing or broken file is reported under its own name.
     H5File::open_read(path).close();
     return start(path, [&](const std::string& temp) {
-        std::error_code ec;
-        std::filesystem::copy_file(path, temp, std::filesystem::copy_options::overwrite_existing, ec);
-        if (ec) fail("{}: cannot copy to '{}': {}", path, temp, ec.message());
-        return AtomicFile(path, temp, H5File::open_readwrite(temp));
+        posix::copy_file(path, temp, path);
+        return AtomicFile(path, temp, H5File::open_readwrite(temp, path));
     });
 }
 
@@ -101,9 +97,9 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
     if (!pending_) fail("{}: already committed", path_);
     file_.close();
-    posix::sync(temp_);
+    posix::sync(temp_, path_);
     if (std::rename(temp_.c_str(), path_.c_str()) != 0)
-        fail("{}: cannot move '{}' into place: {}", path_, temp_, posix::errno_text(errno));
+        fail("{}: cannot move into place: {}", path_, posix::errno_text(errno));
     pending_ = false;
     TempNames::release(temp_);
     posix::sync(posix::directory_of(path_));

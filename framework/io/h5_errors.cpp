@@ -32,6 +32,21 @@ herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* out) {
     return 0;
 }
 
+// HDF5's file driver reports a failed system call as "file write failed: time = ..., filename = '<temporary
+// name>', ..., errno = 28, error message = 'No space left on device', buf = ..."; what the user needs from
+// that is the call and the errno's text.
+std::string system_error_text(const std::string& text) {
+    const std::string marker = "error message = '";
+    const std::size_t at = text.find(marker);
+    if (at == std::string::npos) return text;
+    const std::size_t begin = at + marker.size();
+    const std::size_t end = text.find('\'', begin);
+    if (end == std::string::npos) return text;
+    const std::size_t colon = text.find(':');
+    const std::string call = colon != std::string::npos && colon < at ? text.substr(0, colon + 1) + " " : std::string();
+    return call + text.substr(begin, end - begin);
+}
+
 }  // namespace
 
 Session::Session() : lock_(library_mutex()) {
@@ -48,7 +63,7 @@ std::string innermost_error() {
     H5Eclear2(H5E_DEFAULT);
     // Some descriptions span lines (a failed write's starts with a timestamp); an Error is one line.
     std::replace(text.begin(), text.end(), '\n', ' ');
-    return text.empty() ? std::string("unknown HDF5 error") : text;
+    return text.empty() ? std::string("unknown HDF5 error") : system_error_text(text);
 }
 
 void fail_h5(std::string_view file, std::string_view what) {

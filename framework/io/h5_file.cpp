@@ -38,21 +38,21 @@ Handle file_access(const std::string& path) {
 }
 
 // POSIX checks before HDF5 sees the path, whose own messages for these cases are hard to read.
-void check_openable(const std::string& path, bool write) {
+void check_openable(const std::string& path, bool write, const std::string& name) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        fail("{}: cannot open: {}", path, errno == ENOENT ? std::string("no such file") : errno_text(errno));
-    if (S_ISDIR(st.st_mode)) fail("{}: is a directory, not an HDF5 file", path);
+        fail("{}: cannot open: {}", name, errno == ENOENT ? std::string("no such file") : errno_text(errno));
+    if (S_ISDIR(st.st_mode)) fail("{}: is a directory, not an HDF5 file", name);
     const int fd = ::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) fail("{}: cannot open for {}: {}", path, write ? "writing" : "reading", errno_text(errno));
+    if (fd < 0) fail("{}: cannot open for {}: {}", name, write ? "writing" : "reading", errno_text(errno));
     ::close(fd);
-    if (st.st_size == 0) fail("{}: not an HDF5 file (it is empty)", path);
+    if (st.st_size == 0) fail("{}: not an HDF5 file (it is empty)", name);
 }
 
-void check_creatable(const std::string& path) {
-    posix::check_directory_of(path);
+void check_creatable(const std::string& path, const std::string& name) {
+    posix::check_directory_of(name);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) fail("{}: cannot create: {}", path, errno_text(errno));
+    if (fd < 0) fail("{}: cannot create: {}", name, errno_text(errno));
     ::close(fd);
 }
 
@@ -61,31 +61,34 @@ void check_creatable(const std::string& path) {
 H5File::H5File(std::string path, std::int64_t id, bool writable)
     : path_(std::move(path)), id_(id), writable_(writable) {}
 
-H5File H5File::open_read(const std::string& path) { return open_existing(path, false); }
+H5File H5File::open_read(const std::string& path) { return open_existing(path, false, path); }
 
-H5File H5File::open_readwrite(const std::string& path) { return open_existing(path, true); }
+H5File H5File::open_readwrite(const std::string& path, const std::string& shown_as) {
+    return open_existing(path, true, shown_as.empty() ? path : shown_as);
+}
 
-H5File H5File::open_existing(const std::string& path, bool write) {
+H5File H5File::open_existing(const std::string& path, bool write, const std::string& name) {
     detail::Session session;
-    check_openable(path, write);
-    Handle fapl = file_access(path);
+    check_openable(path, write, name);
+    Handle fapl = file_access(name);
     const hid_t id = H5Fopen(path.c_str(), write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
     if (id < 0) {
         const std::string reason = detail::innermost_error();
-        if (H5Fis_hdf5(path.c_str()) == 0) fail("{}: not an HDF5 file", path);
+        if (H5Fis_hdf5(path.c_str()) == 0) fail("{}: not an HDF5 file", name);
         H5Eclear2(H5E_DEFAULT);
-        fail("{}: cannot open HDF5 file{}: {}", path, write ? " for writing" : "", reason);
+        fail("{}: cannot open HDF5 file{}: {}", name, write ? " for writing" : "", reason);
     }
-    return H5File(path, id, write);
+    return H5File(name, id, write);
 }
 
-H5File H5File::create(const std::string& path) {
+H5File H5File::create(const std::string& path, const std::string& shown_as) {
     detail::Session session;
-    check_creatable(path);
-    Handle fapl = file_access(path);
+    const std::string& name = shown_as.empty() ? path : shown_as;
+    check_creatable(path, name);
+    Handle fapl = file_access(name);
     const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (id < 0) fail_h5(path, "cannot create HDF5 file");
-    return H5File(path, id, true);
+    if (id < 0) fail_h5(name, "cannot create HDF5 file");
+    return H5File(name, id, true);
 }
 
 H5File::H5File(H5File&& other) noexcept
@@ -188,6 +191,22 @@ void H5File::create_group(std::string_view group) {
     Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path_, what);
     if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(path_, what);
     checked(H5Gcreate2(id_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose, path_, what);
+}
+
+void H5File::copy_from(const H5File& source, std::string_view object) {
+    detail::Session session;
+    const std::string path = detail::normalize(object);
+    require_writable("copy into", path);
+    source.require_open();
+    if (path == "/") fail("{}: cannot copy the root group of '{}'", path_, source.path_);
+    const ObjectKind kind = detail::object_kind(source.id_, source.path_, path);
+    if (kind == ObjectKind::missing) fail("{}: no object '{}'", source.path_, path);
+    if (detail::object_kind(id_, path_, path) != ObjectKind::missing)
+        fail("{}: cannot copy '{}' from '{}': an object is there", path_, path, source.path_);
+    const std::string what = fmt::format("cannot copy '{}' from '{}'", path, source.path_);
+    Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path_, what);
+    if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(path_, what);
+    if (H5Ocopy(source.id_, path.c_str(), id_, path.c_str(), H5P_DEFAULT, lcpl.get()) < 0) fail_h5(path_, what);
 }
 
 void H5File::remove(std::string_view object) {

@@ -33,10 +33,12 @@ public:
     static constexpr int kAnyRank = -1;
 
     static H5File open_read(const std::string& path);
-    static H5File open_readwrite(const std::string& path);
+    // Errors name `shown_as` when given, as for create().
+    static H5File open_readwrite(const std::string& path, const std::string& shown_as = {});
     // Creates `path`, truncating an existing file. Files are written in the HDF5 1.10 format, whose
-    // metadata is checksummed; HDF5 1.10 or later (and h5py built on it) reads them.
-    static H5File create(const std::string& path);
+    // metadata is checksummed; HDF5 1.10 or later (and h5py built on it) reads them. Errors name `shown_as`
+    // when given: the output the user asked for, when `path` is only its temporary name.
+    static H5File create(const std::string& path, const std::string& shown_as = {});
 
     H5File(H5File&& other) noexcept;
     H5File& operator=(H5File&& other) noexcept;
@@ -64,6 +66,9 @@ public:
     // Removes a dataset, or a group with everything below it. HDF5 does not shrink the file.
     void remove(std::string_view path);
     Dims shape(std::string_view dataset) const;
+    // Copies the group or dataset `object` of `source`, with everything below it, to the same path here
+    // (creating missing parent groups). Chunks are copied as stored, without recompressing them.
+    void copy_from(const H5File& source, std::string_view object);
     ValueKind value_kind(std::string_view dataset) const;
 
     // --- Datasets. A write replaces a dataset already at `path` (but never a group) and stores the data
@@ -122,7 +127,7 @@ public:
 
 private:
     H5File(std::string path, std::int64_t id, bool writable);
-    static H5File open_existing(const std::string& path, bool write);
+    static H5File open_existing(const std::string& path, bool write, const std::string& name);
     void require_open() const;
     void require_writable(std::string_view what, const std::string& object) const;
     void set_string_attr(std::string_view object, std::string_view name, std::string_view value);

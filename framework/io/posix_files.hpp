@@ -11,7 +11,10 @@ std::string errno_text(int err);
 void check_directory_of(const std::string& path);
 // The directory holding `path` ("." for a bare name).
 std::string directory_of(const std::string& path);
-// Flushes a file's data, or a directory's entries, to the disk; throws "<path>: cannot sync: ...".
-void sync(const std::string& path);
+// Copies the file `from` to a new file `to` (replacing it) with plain reads and writes, so a failure is
+// reported with its own errno ("No space left on device"), as "<shown_as>: cannot copy: ...".
+void copy_file(const std::string& from, const std::string& to, const std::string& shown_as);
+// Flushes a file's data, or a directory's entries, to the disk; throws "<shown_as or path>: cannot sync: ...".
+void sync(const std::string& path, const std::string& shown_as = {});
 
 }  // namespace lskd::io::posix

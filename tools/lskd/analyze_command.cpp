@@ -1,17 +1,35 @@
 // lskd analyze calibration|projection|mi|erasure RUN.h5: the analyses of a finished run file. Each reads the
 // file (never retrains), writes its results under /analysis/<name> and prints a short table or one JSON line.
+#include <filesystem>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/projection_analysis.hpp"
+#include "framework/io/file_lock.hpp"
 #include "framework/runtime/threads.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
 namespace {
 
+// Held from reading the run file to writing its /analysis group, so each analysis adds to the file it read
+// and none replaces another's result. Analyses of one file take turns; one that finds the file being
+// trained stops at once rather than wait for the training to end. A missing file has nothing to lock: the
+// analysis reports it.
+std::optional<io::FileLock> lock_run_file(const std::string& path) {
+    if (!std::filesystem::exists(path)) return std::nullopt;
+    try {
+        return io::FileLock::try_lock_file(path, "analysis");
+    } catch (const io::LockBusy& busy) {
+        if (busy.holder_purpose() != "analysis") throw;
+        fmt::print(stderr, "{}: another analysis (process {}) is writing it; waiting\n", path, busy.holder_pid());
+        return io::FileLock::lock_file(path, "analysis");
+    }
+}
 
 struct Common {
     std::string path;
@@ -86,6 +104,11 @@ Runner add_analyze_command(CLI::App& app) {
     erasure->add_option("--epoch", s->erasure_epoch, "records of this epoch (default: the last recorded)");
 
     return [s, calibration, projection, mi, erasure] {
+        const Common& common = calibration->parsed()  ? s->calibration_common
+                               : projection->parsed() ? s->projection_common
+                               : mi->parsed()         ? s->mi_common
+                                                      : s->erasure_common;
+        const auto lock = lock_run_file(common.path);
         if (calibration->parsed()) {
             runtime::init_threads(s->calibration_common.threads);
             return report(s->calibration_common, study::analyze_calibration(s->calibration_common.path, s->calibration));

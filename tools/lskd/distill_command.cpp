@@ -24,8 +24,8 @@ std::string default_cache_dir(const std::string& output) {
 }
 
 // --teacher-logits: the same training and report, with a fixed table of teacher logits instead of a teacher run.
-int distill_from_logits(distill::RunConfig config, const std::string& logits, const distill::TrainOptions& options,
-                        bool json) {
+int distill_from_logits(distill::RunConfig config, const std::string& logits, distill::TrainOptions options,
+                        const std::string& config_file, bool json) {
     if (!config.teacher.empty())
         fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
     if (config.output.empty())
@@ -33,6 +33,8 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
                                     std::filesystem::path(logits).stem().string(), config.temperature, config.loss,
                                     config.seed);
     distill::validate(config);
+    const io::FileLock lock = distill::claim_output(config, options, {config_file, logits});
+    options.output_lock = &lock;
     const data::Dataset dataset = distill::load_run_dataset(config);
     distill::TeacherLogits teacher(logits, config, dataset);
     distill::TrainHooks hooks;
@@ -69,7 +71,7 @@ Runner add_distill_command(CLI::App& app) {
                     "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
     cmd->add_option("--teacher-logits", s->teacher_logits,
                     "the teacher as its logits on the training examples, an HDF5 file (docs/teacher-logits.md)");
-    cmd->add_flag("--force", s->force, "overwrite an existing output");
+    cmd->add_flag("--force", s->force, "replace an existing run file at the output (nothing else)");
     cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
@@ -78,11 +80,14 @@ Runner add_distill_command(CLI::App& app) {
         options.force = s->force;
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
-        if (!s->teacher_logits.empty()) return distill_from_logits(config, s->teacher_logits, options, s->json);
+        if (!s->teacher_logits.empty()) return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
         if (config.teacher.empty()) fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
         if (config.output.empty()) config.output = default_student_output(config);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
+        // Before the teacher and the data are loaded: a second writer of the output stops here.
+        const io::FileLock lock = distill::claim_output(config, options, {s->flags.config_file});
+        options.output_lock = &lock;
         distill::load_teacher_run(config.teacher, config);
 
         const data::Dataset dataset = distill::load_run_dataset(config);

@@ -17,7 +17,7 @@ Runner add_train_command(CLI::App& app) {
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
     cmd->add_option("--resume", s->resume_path, "continue RUN.h5 from its last completed epoch");
-    cmd->add_flag("--force", s->force, "overwrite an existing output");
+    cmd->add_flag("--force", s->force, "replace an existing run file at the output (nothing else)");
     cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
@@ -27,6 +27,10 @@ Runner add_train_command(CLI::App& app) {
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
         distill::validate(config);
+        if (config.output.empty()) config.output = distill::default_output(config);
+        // Before the data are loaded: a second writer of the output stops here, having touched nothing.
+        const io::FileLock lock = distill::claim_output(config, options, {s->flags.config_file});
+        options.output_lock = &lock;
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TrainHooks hooks;
         // --mi-every E: Î appended to /metrics/mi every E epochs and at the last (M's Figure 6).

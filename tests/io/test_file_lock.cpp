@@ -1,0 +1,173 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <filesystem>
+#include <optional>
+
+#include <catch2/catch.hpp>
+
+#include "framework/io/file_lock.hpp"
+#include "tests/io/io_test_support.hpp"
+
+using namespace lskd;
+using namespace lskd::io;
+using namespace lskd::io::testing;
+
+namespace {
+
+// A child process that takes a lock, tells the parent through a pipe, and holds it until killed.
+class LockHolder {
+public:
+    LockHolder(const std::string& output, bool directory) {
+        int ready[2];
+        REQUIRE(::pipe(ready) == 0);
+        std::fflush(nullptr);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::close(ready[0]);
+            try {
+                const FileLock lock = directory ? FileLock::try_lock_directory(output, "sweep")
+                                                : FileLock::try_lock_file(output, "training");
+                const char ok = 1;
+                if (::write(ready[1], &ok, 1) != 1) ::_exit(2);
+                ::pause();
+            } catch (...) {
+            }
+            ::_exit(3);
+        }
+        ::close(ready[1]);
+        char ok = 0;
+        REQUIRE(::read(ready[0], &ok, 1) == 1);
+        ::close(ready[0]);
+    }
+    ~LockHolder() { kill(); }
+    LockHolder(const LockHolder&) = delete;
+    LockHolder& operator=(const LockHolder&) = delete;
+
+    pid_t pid() const { return pid_; }
+    // SIGKILL: the holder gets no chance to let go or clean up; the kernel drops its lock.
+    void kill() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+// The pid of a process that has ended.
+long dead_pid() {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(0);
+    ::waitpid(pid, nullptr, 0);
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("a second writer of a locked output fails at once, naming the holder's pid", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "same.h5";
+    LockHolder holder(path, false);
+    try {
+        FileLock::try_lock_file(path, "training");
+        FAIL("the second lock was granted");
+    } catch (const LockBusy& busy) {
+        CHECK(busy.holder_pid() == holder.pid());
+        CHECK(busy.holder_purpose() == "training");
+        CHECK_THAT(busy.what(), Catch::StartsWith(path + " is being written by process " + std::to_string(holder.pid()) +
+                                                  " (training)"));
+    }
+    // The output itself was never created; only the holder's lock file is there.
+    CHECK(dir.entries() == std::vector<std::string>{"same.h5.lock"});
+}
+
+TEST_CASE("a lock dies with its process, even a killed one", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run.h5";
+    LockHolder holder(path, false);
+    CHECK_THROWS_AS(FileLock::try_lock_file(path, "training"), LockBusy);
+    holder.kill();
+    {
+        const FileLock lock = FileLock::try_lock_file(path, "training");
+        CHECK(read_bytes(lock.lock_path()) == std::to_string(::getpid()) + " training\n");
+    }
+    // Let go: the lock file goes with it.
+    CHECK(dir.entries().empty());
+}
+
+TEST_CASE("two locks of one output in one process exclude each other too", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run.h5";
+    const FileLock first = FileLock::try_lock_file(path, "analysis");
+    CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"),
+                      Catch::Contains("is being written by process " + std::to_string(::getpid()) + " (analysis)"));
+    const FileLock other = FileLock::try_lock_file(dir / "other.h5", "training");  // another output is free
+}
+
+TEST_CASE("the blocking lock waits for the holder to let go", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run.h5";
+    LockHolder holder(path, false);
+    std::atomic<bool> granted{false};
+    std::thread waiter([&] {
+        const FileLock lock = FileLock::lock_file(path, "analysis");
+        granted = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK_FALSE(granted);  // still waiting while the holder lives
+    holder.kill();
+    waiter.join();
+    CHECK(granted);
+}
+
+TEST_CASE("a directory lock keeps a second sweep out of the directory", "[io][lock]") {
+    TempDir dir;
+    LockHolder holder(dir.path(), true);
+    CHECK_THROWS_WITH(FileLock::try_lock_directory(dir.path(), "sweep"),
+                      Catch::StartsWith(dir.path() + " is being written by process " + std::to_string(holder.pid()) +
+                                        " (sweep)"));
+    holder.kill();
+    const FileLock lock = FileLock::try_lock_directory(dir.path(), "sweep");
+    CHECK(lock.lock_path() == dir / ".lskd.lock");
+}
+
+TEST_CASE("a lock clears the temporary files that dead writers of its output left", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run.h5";
+    const std::string dead = std::to_string(dead_pid());
+    for (const std::string& name : {"run.h5.tmp." + dead, std::string("run.h5.tmp.1"), "run.h5.tmp." + std::to_string(::getpid()),
+                                   "other.h5.tmp." + dead, "run.h5.tmp.x" + dead})
+        write_bytes(dir / name, "left over");
+    { const FileLock lock = FileLock::try_lock_file(path, "training"); }
+    // Only the dead process's file of this output goes: pid 1 and this process are alive, and the rest
+    // belong to another output or are not lskd's temporary names.
+    std::vector<std::string> kept{"other.h5.tmp." + dead, "run.h5.tmp." + std::to_string(::getpid()), "run.h5.tmp.1",
+                                  "run.h5.tmp.x" + dead};
+    std::sort(kept.begin(), kept.end());
+    CHECK(dir.entries() == kept);
+}
+
+TEST_CASE("a directory lock clears every dead writer's temporary file in the directory", "[io][lock]") {
+    TempDir dir;
+    const std::string dead = std::to_string(dead_pid());
+    for (const std::string& name : {"summary.csv.tmp." + dead, "run.h5.tmp." + dead, std::string("run.h5.tmp.1"),
+                                    std::string("run.h5")})
+        write_bytes(dir / name, "x");
+    { const FileLock lock = FileLock::try_lock_directory(dir.path(), "sweep"); }
+    CHECK(dir.entries() == std::vector<std::string>{"run.h5", "run.h5.tmp.1"});
+}
+
+TEST_CASE("a lock in a missing directory is an error naming the output", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "missing/run.h5";
+    CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"), Catch::StartsWith(path + ": cannot create the lock file"));
+}
