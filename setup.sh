@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config clang-format
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
   catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev
