@@ -13,7 +13,7 @@ struct StudyOptions {
     int jobs = 0;             // runs at once (0: the config's `parallel`)
     std::string executable;   // the lskd binary, for parallel runs
     bool quiet = false;
-    std::string plot_script;  // tools/plot/lskd_plot.py; empty: the one in the source tree
+    std::string plot_script;  // the plotting tool; empty: the installed copy, else the source tree's
 };
 
 struct StudyResult {
