@@ -56,7 +56,7 @@ struct PhaseCost {
     struct Line {
         std::string what;
         double runs_per_step;
-        Elapsed in_step, alone;  // alone: zero when not timed alone (not GEMM-like)
+        Elapsed in_step, alone;
     };
     std::vector<Line> lines;
     double overhead_share() const { return 1.0 - gemm_alone.wall_s / step.wall_s; }
@@ -77,10 +77,8 @@ PhaseCost measure(const std::function<void()>& step, std::int64_t warmup, std::i
     for (const auto& r : profile.runs()) {
         PhaseCost::Line line{r.primitive->description(), static_cast<double>(r.runs) * per,
                              Elapsed{r.seconds, r.cpu_seconds} * per, Elapsed{}};
-        if (gemm_like(r.primitive->kind())) {
-            line.alone = r.primitive->time_alone(kAloneReps) * line.runs_per_step;
-            cost.gemm_alone += line.alone;
-        }
+        line.alone = r.primitive->time_alone(kAloneReps) * line.runs_per_step;
+        if (gemm_like(r.primitive->kind())) cost.gemm_alone += line.alone;
         cost.primitives += line.in_step;
         cost.lines.push_back(std::move(line));
     }
@@ -105,7 +103,7 @@ void print_cost(const char* phase, const PhaseCost& c, double batch) {
 }
 
 void print_lines(const PhaseCost& c) {
-    fmt::print("  {:>9} {:>9} {:>5} {:>9} {:>9}  primitive (ms per step; alone: GEMM-like only)\n", "wall", "CPU", "runs",
+    fmt::print("  {:>9} {:>9} {:>5} {:>9} {:>9}  primitive (ms per step)\n", "wall", "CPU", "runs",
                "alone", "alone CPU");
     for (const auto& l : c.lines)
         fmt::print("  {:9.3f} {:9.3f} {:5.1f} {:9.3f} {:9.3f}  {}\n", 1e3 * l.in_step.wall_s, 1e3 * l.in_step.cpu_s,
