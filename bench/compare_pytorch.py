@@ -54,19 +54,21 @@ def torch_worker(name, threads, batch, steps, warmup):
         opt.step()
 
     def timed(step):
+        """Images per second of wall time, and process CPU milliseconds per step."""
         for _ in range(warmup):
             step()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(steps):
             step()
-        return batch * steps / (time.perf_counter() - t0)
+        return batch * steps / (time.perf_counter() - t0), 1e3 * (time.process_time() - c0) / steps
 
-    train = timed(train_step)
+    train, train_cpu = timed(train_step)
     model.eval()
     with torch.no_grad():
-        infer = timed(lambda: model(x))
+        infer, infer_cpu = timed(lambda: model(x))
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"train_img_per_s": train, "infer_img_per_s": infer, "peak_rss_mib": rss_mib}))
+    print(json.dumps({"train_img_per_s": train, "infer_img_per_s": infer, "train_step_cpu_ms": train_cpu,
+                      "infer_step_cpu_ms": infer_cpu, "peak_rss_mib": rss_mib}))
 
 
 def torch_run(name, threads, args):
@@ -113,7 +115,7 @@ def main():
     print(f"{isa}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
           f"{args.batch}, {args.steps} steps x {args.rounds} rounds (medians)")
     print(f"{'model':<10} {'thr':>3} {'train lskd':>10} {'torch':>7} {'ratio':>5} {'infer lskd':>10} {'torch':>7} "
-          f"{'ratio':>5} {'overhead':>8} {'of bound':>8} {'RSS lskd':>8} {'torch':>6}")
+          f"{'ratio':>5} {'CPU ratio':>9} {'overhead':>8} {'of bound':>8} {'RSS lskd':>8} {'torch':>6}")
     for name in args.models.split(","):
         if name not in MODELS:
             sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(MODELS)}")
@@ -124,13 +126,17 @@ def main():
                 theirs.append(torch_run(name, threads, args))
             tr, tt = median(ours, "train_img_per_s"), median(theirs, "train_img_per_s")
             ir, it = median(ours, "infer_img_per_s"), median(theirs, "infer_img_per_s")
+            # PyTorch's CPU time per step over lskd's, training and inference: the steadier ratio on a shared machine.
+            cpu_train = median(theirs, "train_step_cpu_ms") / median(ours, "train_step_cpu_ms")
+            cpu_infer = median(theirs, "infer_step_cpu_ms") / median(ours, "infer_step_cpu_ms")
             overhead = median(ours, "train_overhead_share_cpu")
             of_bound = statistics.median(r["train_gemm_cpu_ms"] / r["train_step_cpu_ms"] for r in ours)
             print(f"{name:<10} {threads:>3} {tr:>10.0f} {tt:>7.0f} {tr / tt:>5.2f} {ir:>10.0f} {it:>7.0f} {ir / it:>5.2f} "
-                  f"{100 * overhead:>7.1f}% {100 * of_bound:>7.0f}% {median(ours, 'peak_rss_mib'):>8.0f} "
+                  f"{cpu_train:>4.2f}/{cpu_infer:<4.2f} {100 * overhead:>7.1f}% {100 * of_bound:>7.0f}% {median(ours, 'peak_rss_mib'):>8.0f} "
                   f"{median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
     print(f"load {os.getloadavg()[0]:.1f} at the end; overhead: share of lskd's training step (process CPU time) outside "
-          "its GEMM-like primitives timed alone; of bound: those primitives' time / the step's")
+          "its GEMM-like primitives timed alone; of bound: those primitives' time / the step's; CPU ratio: PyTorch's "
+          "process CPU time per step / lskd's, training/inference")
 
 
 if __name__ == "__main__":
