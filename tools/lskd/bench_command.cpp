@@ -34,6 +34,12 @@ constexpr int kAloneReps = 20;
 // Profiled steps (after the timed ones): enough to average the per-primitive times.
 constexpr std::int64_t kProfiledSteps = 10;
 
+double peak_rss_mib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
 bool gemm_like(dnnl::primitive::kind k) {
     using K = dnnl::primitive::kind;
     return k == K::convolution || k == K::deconvolution || k == K::inner_product || k == K::matmul;
@@ -53,6 +59,7 @@ struct PhaseCost {
     Elapsed gemm_alone;      // Σ over GEMM-like primitives of runs per step × time alone
     Elapsed profiled_step;   // the profiled steps (timing every primitive adds a little)
     Elapsed primitives;      // all primitives inside the profiled steps
+    double peak_rss_mib = 0;  // after the steps, before the alone-timing allocates its own memory
     struct Line {
         std::string what;
         double runs_per_step;
@@ -74,6 +81,7 @@ PhaseCost measure(const std::function<void()>& step, std::int64_t warmup, std::i
     const dnnl_ctx::Stopwatch profiled;
     for (std::int64_t i = 0; i < kProfiledSteps; ++i) step();
     cost.profiled_step = profiled.elapsed() * per;
+    cost.peak_rss_mib = peak_rss_mib();
     for (const auto& r : profile.runs()) {
         PhaseCost::Line line{r.primitive->description(), static_cast<double>(r.runs) * per,
                              Elapsed{r.seconds, r.cpu_seconds} * per, Elapsed{}};
@@ -110,11 +118,6 @@ void print_lines(const PhaseCost& c) {
                    l.runs_per_step, 1e3 * l.alone.wall_s, 1e3 * l.alone.cpu_s, l.what);
 }
 
-double peak_rss_mib() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
 
 }  // namespace
 
@@ -176,7 +179,7 @@ Runner add_bench_command(CLI::App& app) {
 
         const double batch = static_cast<double>(s->batch);
         if (s->json) {
-            std::map<std::string, double> numbers{{"peak_rss_mib", peak_rss_mib()},
+            std::map<std::string, double> numbers{{"peak_rss_mib", train.peak_rss_mib},
                                                   {"batch", batch},
                                                   {"threads", static_cast<double>(threads.threads)}};
             for (const auto& [phase, c] : {std::pair{"train", &train}, std::pair{"infer", &infer}}) {
@@ -196,7 +199,7 @@ Runner add_bench_command(CLI::App& app) {
         }
         fmt::print("{} batch {} threads {}: train {:.0f} img/s, inference {:.0f} img/s, peak RSS {:.0f} MiB\n",
                    s->model, s->batch, threads.threads, batch / train.step.wall_s, batch / infer.step.wall_s,
-                   peak_rss_mib());
+                   train.peak_rss_mib);
         print_cost("train", train, batch);
         if (s->breakdown) print_lines(train);
         print_cost("inference", infer, batch);
