@@ -72,6 +72,12 @@ void BoundPrimitive::run() {
     profile->add(this, watch.elapsed());
 }
 
+bool BoundPrimitive::gemm_like() const {
+    using K = dnnl::primitive::kind;
+    const K k = kind();
+    return k == K::convolution || k == K::deconvolution || k == K::inner_product || k == K::matmul;
+}
+
 std::string BoundPrimitive::description() const {
     const_dnnl_primitive_desc_t pd = prim_.get_primitive_desc();
     dnnl_prop_kind_t prop = dnnl_prop_kind_undef;

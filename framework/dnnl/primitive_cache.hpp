@@ -74,6 +74,8 @@ public:
     // and its mean wall and process CPU time per run over `reps` runs alone, on fresh memory of its own descriptors (filled
     // with a small constant, so no denormals), after one untimed run. Allocates; never call in a step.
     dnnl::primitive::kind kind() const { return prim_.get_kind(); }
+    // Convolution, inner product or matmul: the compute-bound kinds that make up a step's roofline.
+    bool gemm_like() const;
     std::string description() const;
     Elapsed time_alone(int reps) const;
 

@@ -34,6 +34,8 @@ TEST_CASE("a primitive profile counts each primitive's runs and names it", "[ops
     CHECK(runs[1].runs == 1);
     CHECK(runs[0].primitive->kind() == dnnl::primitive::kind::inner_product);
     CHECK(runs[1].primitive->kind() == dnnl::primitive::kind::eltwise);
+    CHECK(runs[0].primitive->gemm_like());
+    CHECK_FALSE(runs[1].primitive->gemm_like());
     CHECK_THAT(runs[0].primitive->description(), Catch::StartsWith("inner_product forward_training"));
     CHECK(runs[0].seconds > 0.0);
 

@@ -40,11 +40,6 @@ double peak_rss_mib() {
     return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-bool gemm_like(dnnl::primitive::kind k) {
-    using K = dnnl::primitive::kind;
-    return k == K::convolution || k == K::deconvolution || k == K::inner_product || k == K::matmul;
-}
-
 Elapsed operator*(Elapsed e, double f) { return {e.wall_s * f, e.cpu_s * f}; }
 Elapsed& operator+=(Elapsed& a, Elapsed b) {
     a.wall_s += b.wall_s;
@@ -86,7 +81,7 @@ PhaseCost measure(const std::function<void()>& step, std::int64_t warmup, std::i
         PhaseCost::Line line{r.primitive->description(), static_cast<double>(r.runs) * per,
                              Elapsed{r.seconds, r.cpu_seconds} * per, Elapsed{}};
         line.alone = r.primitive->time_alone(kAloneReps) * line.runs_per_step;
-        if (gemm_like(r.primitive->kind())) cost.gemm_alone += line.alone;
+        if (r.primitive->gemm_like()) cost.gemm_alone += line.alone;
         cost.primitives += line.in_step;
         cost.lines.push_back(std::move(line));
     }
