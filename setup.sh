@@ -19,6 +19,8 @@ packages=(
   python3 python3-numpy python3-matplotlib python3-h5py help2man
   dataset-fashion-mnist
 )
+# Only the test suite needs PyTorch and ONNX: it checks lskd's exports against them.
+if [ "${1:-}" = test ]; then packages+=(python3-torch python3-onnx); fi
 
 missing=()
 for p in "${packages[@]}"; do
