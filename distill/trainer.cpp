@@ -247,8 +247,8 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
         measure_early(step);
         t.metric_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    if (early) timed_early(0);
     const auto epoch_start = std::chrono::steady_clock::now();
+    if (early) timed_early(0);
     loader_->begin_epoch(static_cast<std::uint64_t>(epoch));
     progress_->begin_epoch(epoch, config_.epochs, steps_per_epoch_);
     data::Batch batch;
@@ -286,8 +286,7 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
             ++next_early;
         }
     }
-    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() -
-                (early ? t.metric_seconds : 0.0);
+    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() - t.metric_seconds;
     return t;
 }
 
