@@ -105,12 +105,20 @@ std::vector<ConfigField> make_fields() {
         number_field("seed", "random seed", &C::seed),
         number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads),
         string_field("output", "run file to write", &C::output),
+        number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
+                     &C::eval_every),
         number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every),
         number_field("record-per-class", "recorded examples per class and split", &C::record_per_class),
         number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every),
+        number_field("mi-early",
+                     "also estimate MI at this many steps spaced evenly through the first epoch (with mi-every)",
+                     &C::mi_early),
         string_field("mi-classes", "the two classes of the MI estimate, 'a,b' (empty: default pair)", &C::mi_classes),
         number_field("mi-examples", "examples of the MI estimate (half from each class)", &C::mi_examples),
         number_field("mi-views", "augmented views per example for the MI mean", &C::mi_views),
+        string_field("mi-augment",
+                     "augmentation of the MI views: training (the run's own), shift, shift-flip (shift + flip)",
+                     &C::mi_augment),
         string_field("teacher", "teacher run file (students only)", &C::teacher),
         number_field("temperature", "distillation temperature T", &C::temperature),
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta),
@@ -233,10 +241,15 @@ void validate(const RunConfig& c) {
     if (c.threads < 0 || c.threads > max_threads())
         fail("threads must be in [0, {}] (0: all; this machine has {} hardware threads), got {}", max_threads(),
              max_threads(), c.threads);
-    if (c.record_every < 0 || c.mi_every < 0) fail("record-every and mi-every must be >= 0");
+    if (c.record_every < 0 || c.mi_every < 0 || c.mi_early < 0) fail("record-every, mi-every and mi-early must be >= 0");
+    if (c.eval_every <= 0) fail("eval-every must be positive, got {}", c.eval_every);
     if (c.record_per_class <= 0) fail("record-per-class must be positive, got {}", c.record_per_class);
     if (c.mi_views < 2) fail("mi-views must be at least 2, got {}", c.mi_views);
     if (c.mi_examples < 2 || c.mi_examples % 2 != 0) fail("mi-examples must be even and >= 2, got {}", c.mi_examples);
+    if (c.mi_augment != "training" && c.mi_augment != "shift" && c.mi_augment != "shift-flip")
+        fail("unknown mi-augment '{}' (expected training, shift or shift-flip)", c.mi_augment);
+    if (c.mi_augment == "training" && !c.augment)
+        fail("mi-augment training probes with the run's own augmentation, but the run trains without (augment false)");
     if (!(std::isfinite(c.temperature) && c.temperature > 0.0))
         fail("temperature must be > 0 and finite, got {}", c.temperature);
     if (c.beta != -1.0 && !(c.beta >= 0.0 && c.beta <= 1.0))

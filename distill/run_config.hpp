@@ -47,11 +47,14 @@ struct RunConfig {
     std::string output;
     // records and analyses during training
     std::int64_t record_every = 0;     // 0: last epoch only
+    std::int64_t eval_every = 1;       // validation and test after epochs divisible by it and after the last
     std::int64_t record_per_class = 100;
     std::int64_t mi_every = 0;         // 0: no MI during training
+    std::int64_t mi_early = 0;         // epoch metrics at this many steps spread through the first epoch
     std::string mi_classes;            // two class names or indices, "a,b"; empty: the data set's default
     std::int64_t mi_examples = 600;
     std::int64_t mi_views = 5;
+    std::string mi_augment = "shift-flip";  // the MI probe's views: training | shift | shift-flip
     // distillation (students only)
     std::string teacher;               // teacher run file; empty: no teacher
     double temperature = 1.0;

@@ -58,6 +58,10 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     f.write("/classifier/bias", classifier.head().bias().value());
     f.create_group("/metrics");
     for (const auto& [name, values] : c.metrics) f.write("/metrics/" + name, values);
+    if (!c.early_metrics.empty()) {
+        f.create_group("/early_metrics");
+        for (const auto& [name, values] : c.early_metrics) f.write("/early_metrics/" + name, values);
+    }
     f.create_group("/counters");
     for (const auto& [name, value] : c.counters) f.set_attr("/counters", name, static_cast<std::int64_t>(value));
 
@@ -139,6 +143,9 @@ RunContents load_run(const std::string& path) {
     c.optimizer = read_state(f, "/optimizer");
     if (f.has("/metrics"))
         for (const auto& name : f.children("/metrics")) c.metrics[name] = f.read<double>("/metrics/" + name, 1).values;
+    if (f.has("/early_metrics"))
+        for (const auto& name : f.children("/early_metrics"))
+            c.early_metrics[name] = f.read<double>("/early_metrics/" + name, 1).values;
     if (f.has("/counters"))
         for (const auto& name : f.attr_names("/counters"))
             c.counters[name] = static_cast<std::uint64_t>(f.attr_int64("/counters", name));

@@ -37,6 +37,9 @@ struct RunContents {
     std::int64_t epochs_done = 0;
     bool complete = false;
     std::map<std::string, std::vector<double>> metrics;  // one value per completed epoch
+    // The epoch metrics measured before and within the first epoch, and `epoch`: when (0 before the first step,
+    // fractions of the first epoch after).
+    std::map<std::string, std::vector<double>> early_metrics;
     nn::StateDict params;                                // parameters and buffers by dotted name
     nn::StateDict optimizer;
     nn::CounterDict counters;

@@ -32,14 +32,6 @@ namespace {
 // Every run of a study sees the same validation split and the same recorded examples, whatever its seed.
 constexpr std::uint64_t kDataSeed = 0;
 
-data::AugmentSpec augment_spec(const RunConfig& c, const data::Dataset& d) {
-    if (!c.augment) return data::AugmentSpec::none();
-    data::AugmentSpec spec = d.default_augment;
-    if (c.shift >= 0) spec.pad = static_cast<int>(c.shift);
-    if (c.hflip >= 0) spec.hflip = c.hflip == 1;
-    return spec;
-}
-
 // Positions of a stratified subset of `set`: per_class examples of each class, or as many as the rarest
 // class has.
 std::vector<std::size_t> record_positions(const data::ImageSet& set, int num_classes, std::int64_t per_class) {
@@ -93,16 +85,29 @@ std::optional<std::string> not_a_run_file(const std::string& path) {
 struct EpochTotals {
     double loss_sum = 0;
     std::int64_t seen = 0, correct = 0;
-    double seconds = 0;
+    double seconds = 0;         // training steps only
+    double metric_seconds = 0;  // the epoch metrics measured within the epoch (a fresh run's first)
 };
 
-// Per epoch: the model scored after training. The full test set is run once, for the metrics and, at the
-// last epoch, for /outputs/test.
+// The steps of an epoch of `steps` after which a fresh run measures its epoch metrics: `points` of them spaced
+// evenly (step k·steps/(points + 1), rounded), each at most once and none at the epoch's end.
+std::vector<std::int64_t> early_steps(std::int64_t steps, std::int64_t points) {
+    std::vector<std::int64_t> out;
+    for (std::int64_t k = 1; k <= points; ++k) {
+        const std::int64_t s = (2 * k * steps + points + 1) / (2 * (points + 1));
+        if (s > 0 && s < steps && (out.empty() || out.back() != s)) out.push_back(s);
+    }
+    return out;
+}
+
+// Per epoch: the model scored after training (NaN on epochs eval-every skips). The full test set is run
+// once, for the metrics and, at the last epoch, for /outputs/test.
 struct EpochEvaluation {
     SplitOutputs test;
     SplitMetrics test_metrics;
     double val_acc = 0;
     std::map<std::string, double> extra;  // the hooks' epoch metrics
+    double eval_seconds = 0, metric_seconds = 0;
 };
 
 // One run from setup to its last epoch: setup (the constructor), train_epoch, evaluate and record.
@@ -127,6 +132,7 @@ private:
     void resolve(RunConfig config);
     void check_inputs();
     void build();
+    void measure_early(std::int64_t step);
 
     const data::Dataset& dataset_;
     const TrainOptions& options_;
@@ -220,12 +226,32 @@ void Training::build() {
     model_->train();
 }
 
+// The epoch metrics after `step` steps of the first epoch, called with epoch 0, appended to /early_metrics.
+void Training::measure_early(std::int64_t step) {
+    auto& m = run_.early_metrics;
+    m["epoch"].push_back(static_cast<double>(step) / static_cast<double>(steps_per_epoch_));
+    model_->eval();
+    for (const auto& [name, metric] : hooks_.epoch_metrics)
+        m[name].push_back(metric(*model_, dataset_, 0).value_or(std::nan("")));
+    model_->train();
+}
+
 EpochTotals Training::train_epoch(std::int64_t epoch) {
+    EpochTotals t;
+    const bool early = epoch == 0 && !hooks_.epoch_metrics.empty();
+    const std::vector<std::int64_t> early_at = early ? early_steps(steps_per_epoch_, config_.mi_early)
+                                                     : std::vector<std::int64_t>{};
+    auto next_early = early_at.begin();
+    const auto timed_early = [&](std::int64_t step) {
+        const auto start = std::chrono::steady_clock::now();
+        measure_early(step);
+        t.metric_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     const auto epoch_start = std::chrono::steady_clock::now();
+    if (early) timed_early(0);
     loader_->begin_epoch(static_cast<std::uint64_t>(epoch));
     progress_->begin_epoch(epoch, config_.epochs, steps_per_epoch_);
     data::Batch batch;
-    EpochTotals t;
     std::int64_t step = 0;
     while (loader_->next(batch)) {
         const auto n = static_cast<std::int64_t>(batch.size());
@@ -255,24 +281,39 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
         t.seen += n;
         ++step;
         progress_->step(step, t.loss_sum / static_cast<double>(t.seen), static_cast<double>(t.correct) / t.seen, n);
+        if (next_early != early_at.end() && *next_early == step) {
+            timed_early(step);
+            ++next_early;
+        }
     }
-    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() - t.metric_seconds;
     return t;
 }
 
 EpochEvaluation Training::evaluate(std::int64_t epoch) {
     EpochEvaluation e;
-    e.test = run_model(*model_, dataset_.test, dataset_.normalization, config_.batch, false);
-    e.test_metrics = score(e.test);
-    e.val_acc = dataset_.val.size() > 0
-                    ? score(run_model(*model_, dataset_.val, dataset_.normalization, config_.batch, false)).accuracy
-                    : std::nan("");
+    const auto start = std::chrono::steady_clock::now();
+    // eval-every skips validation and test between its epochs; the last is always scored, for the summary
+    // and /outputs/test.
+    const bool scored = (epoch + 1) % config_.eval_every == 0 || epoch + 1 == config_.epochs;
+    const double nan = std::nan("");
+    e.test_metrics = {nan, nan, nan};
+    e.val_acc = nan;
+    if (scored) {
+        e.test = run_model(*model_, dataset_.test, dataset_.normalization, config_.batch, false);
+        e.test_metrics = score(e.test);
+        if (dataset_.val.size() > 0)
+            e.val_acc = score(run_model(*model_, dataset_.val, dataset_.normalization, config_.batch, false)).accuracy;
+    }
+    const auto evaluated = std::chrono::steady_clock::now();
+    e.eval_seconds = std::chrono::duration<double>(evaluated - start).count();
     for (const auto& [name, metric] : hooks_.epoch_metrics) {
         model_->eval();
         const std::optional<double> value = metric(*model_, dataset_, epoch + 1);
         model_->train();
         e.extra[name] = value.value_or(std::nan(""));
     }
+    e.metric_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - evaluated).count();
     return e;
 }
 
@@ -288,6 +329,8 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     m["test_nll"].push_back(e.test_metrics.nll);
     m["test_ece"].push_back(e.test_metrics.ece);
     m["train_seconds"].push_back(totals.seconds);
+    m["eval_seconds"].push_back(e.eval_seconds);
+    m["metric_seconds"].push_back(totals.metric_seconds + e.metric_seconds);
     m["lr"].push_back(sgd_->lr());
     for (const auto& [name, value] : e.extra) m[name].push_back(value);
 
@@ -320,6 +363,14 @@ TrainSummary Training::summary() const {
 }
 
 }  // namespace
+
+data::AugmentSpec augment_spec(const RunConfig& c, const data::Dataset& d) {
+    if (!c.augment) return data::AugmentSpec::none();
+    data::AugmentSpec spec = d.default_augment;
+    if (c.shift >= 0) spec.pad = static_cast<int>(c.shift);
+    if (c.hflip >= 0) spec.hflip = c.hflip == 1;
+    return spec;
+}
 
 data::Dataset load_run_dataset(const RunConfig& c) {
     data::DatasetSpec spec;

@@ -35,7 +35,9 @@ struct TrainSummary {
 };
 
 // Extra per-epoch measurements (e.g. mutual information), stored as /metrics/<name>. Called after an epoch
-// with the model in evaluation mode; returning nothing skips the epoch.
+// with the model in evaluation mode; returning nothing skips the epoch. A fresh run also calls them with epoch 0
+// before its first step and at config.mi_early steps spread evenly through the first epoch, stored in
+// /early_metrics/<name> beside the fractional epoch of each call.
 using EpochMetric = std::function<std::optional<double>(models::Classifier&, const data::Dataset&, std::int64_t epoch)>;
 
 struct TrainHooks {
@@ -45,6 +47,9 @@ struct TrainHooks {
 
 // The data a config asks for (validation split and subsets included).
 data::Dataset load_run_dataset(const RunConfig& config);
+// The augmentation the run trains with: none without config.augment, else the data set's default with the
+// config's shift and hflip overrides.
+data::AugmentSpec augment_spec(const RunConfig& config, const data::Dataset& dataset);
 // The default output name: <model>_a<alpha>_s<seed>.h5.
 std::string default_output(const RunConfig& config);
 

@@ -77,7 +77,7 @@ Claim claim_mi_trajectory(const StudyData& d) {
                                  describe_group(teacher_values(d, a, &TeacherRow::mi_peak), kMi),
                                  describe_group(teacher_values(d, a, &TeacherRow::mi_last), kMi));
     c.numbers = fmt::format("mean over teachers of min(rise, decline): {}{}", describe(e, kMi), per_alpha);
-    c.runs = fmt::format("per-epoch Î of teachers α ∈ {}, {}", list_text(teacher_alphas(d)), seeds_text(rise_fall));
+    c.runs = fmt::format("Î before training, within the first epoch (mi-early) and per epoch, of teachers α ∈ {}, {}", list_text(teacher_alphas(d)), seeds_text(rise_fall));
     return c;
 }
 

@@ -62,6 +62,11 @@ std::string default_projection_classes(const std::string& dataset) {
     return "0,1,2";
 }
 
+std::vector<std::string> figure1_triples(const std::string& dataset) {
+    if (dataset == "fashion-mnist") return {"Trouser,Bag,Sneaker", "Shirt,T-shirt/top,Trouser"};
+    return {default_projection_classes(dataset)};
+}
+
 std::string default_mi_classes(const std::string& dataset) {
     if (dataset == "fashion-mnist") return "Trouser,Bag";
     if (dataset == "cifar10") return "airplane,dog";

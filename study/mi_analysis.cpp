@@ -14,6 +14,36 @@
 
 namespace lskd::study {
 
+namespace {
+
+data::AugmentSpec mi_augment(const data::Dataset& dataset, const MiSettings& settings) {
+    const std::string mode = settings.augment.empty() ? "shift-flip" : settings.augment;
+    if (mode == "training") {
+        if (!settings.training_augment)
+            fail("mi: augmentation 'training' probes with the run's own augmentation, but the run trains without; "
+                 "use shift or shift-flip");
+        return *settings.training_augment;
+    }
+    if (mode != "shift" && mode != "shift-flip")
+        fail("mi: unknown augmentation '{}' (expected training, shift or shift-flip)", mode);
+    data::AugmentSpec spec = dataset.default_augment;
+    spec.hflip = mode == "shift-flip";
+    return spec;
+}
+
+// The settings a run's config asks for (mi-classes, mi-examples, mi-views, mi-augment).
+MiSettings run_mi_settings(const distill::RunConfig& config, const data::Dataset& dataset) {
+    MiSettings s;
+    s.classes = config.mi_classes;
+    s.examples = config.mi_examples;
+    s.views = config.mi_views;
+    s.augment = config.mi_augment;
+    if (config.augment) s.training_augment = distill::augment_spec(config, dataset);
+    return s;
+}
+
+}  // namespace
+
 MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) {
     if (settings.views < 2) fail("mi: need at least 2 views per example (L >= 2), got {}", settings.views);
     if (settings.examples < 2 || settings.examples % 2 != 0)
@@ -45,8 +75,7 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) 
     probe.views = settings.views;
     probe.seed = settings.seed;
     probe.batch = settings.batch;
-    probe.augment = dataset.default_augment;
-    probe.augment.hflip = true;
+    probe.augment = mi_augment(dataset, settings);
     for (std::size_t i : data::stratified_subset(pair_labels, 2, half, settings.seed)) probe.positions.push_back(members[i]);
     return probe;
 }
@@ -95,21 +124,46 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
     return e;
 }
 
-distill::EpochMetric mi_epoch_metric(const distill::RunConfig& config, const data::Dataset& dataset) {
-    MiSettings settings;
-    settings.classes = config.mi_classes;
-    settings.examples = config.mi_examples;
-    settings.views = config.mi_views;
-    auto probe = std::make_shared<const MiProbe>(make_mi_probe(dataset, settings));
-    const std::int64_t every = config.mi_every, last = config.epochs;
-    return [probe, every, last](models::Classifier& model, const data::Dataset& d,
-                                std::int64_t epoch) -> std::optional<double> {
-        if (epoch % every != 0 && epoch != last) return std::nullopt;
-        return estimate_mi(model, d.train, d.normalization, *probe).mi.nats;
-    };
+std::vector<std::string> split_mi_pairs(const std::string& classes) {
+    std::vector<std::string> pairs;
+    std::size_t from = 0;
+    while (true) {
+        const std::size_t to = classes.find(';', from);
+        std::string pair = classes.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        pair.erase(0, pair.find_first_not_of(" \t"));
+        pair.erase(pair.find_last_not_of(" \t") + 1);
+        pairs.push_back(pair);
+        if (to == std::string::npos) break;
+        from = to + 1;
+    }
+    if (pairs.size() > 1)
+        for (const std::string& pair : pairs)
+            if (pair.empty()) fail("mi: '{}' has an empty class pair (pairs are 'a,b;c,d')", classes);
+    return pairs;
 }
 
-MiResult analyze_mi(const std::string& path, const MiSettings& settings, const std::string& data_dir) {
+std::string mi_name(std::size_t pair) { return pair == 0 ? "mi" : fmt::format("mi_{}", pair + 1); }
+
+std::map<std::string, distill::EpochMetric> mi_epoch_metrics(const distill::RunConfig& config,
+                                                             const data::Dataset& dataset) {
+    const MiSettings settings = run_mi_settings(config, dataset);
+    const std::vector<std::string> pairs = split_mi_pairs(settings.classes);
+    std::map<std::string, distill::EpochMetric> metrics;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        MiSettings pair = settings;
+        pair.classes = pairs[i];
+        auto probe = std::make_shared<const MiProbe>(make_mi_probe(dataset, pair));
+        const std::int64_t every = config.mi_every, last = config.epochs;
+        metrics[mi_name(i)] = [probe, every, last](models::Classifier& model, const data::Dataset& d,
+                                                   std::int64_t epoch) -> std::optional<double> {
+            if (epoch % every != 0 && epoch != last) return std::nullopt;
+            return estimate_mi(model, d.train, d.normalization, *probe).mi.nats;
+        };
+    }
+    return metrics;
+}
+
+std::vector<MiResult> analyze_mi(const std::string& path, const MiSettings& settings, const std::string& data_dir) {
     const distill::RunContents run = distill::load_run(path);
     distill::RunConfig config = run.config;
     if (!data_dir.empty()) config.data_dir = data_dir;
@@ -118,44 +172,54 @@ MiResult analyze_mi(const std::string& path, const MiSettings& settings, const s
         fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name, dataset.num_classes);
     MiSettings s = settings;
     if (s.classes.empty()) s.classes = config.mi_classes;
+    if (s.augment.empty()) s.augment = config.mi_augment;
+    if (config.augment) s.training_augment = distill::augment_spec(config, dataset);
 
-    MiResult r;
-    r.path = path;
-    r.model = config.model;
-    r.dataset = config.dataset;
-    r.smoothing = config.smoothing;
-    r.epoch = run.epochs_done;
-    r.probe = make_mi_probe(dataset, s);
-    for (int c : r.probe.classes) r.class_names.push_back(dataset.class_names[static_cast<std::size_t>(c)]);
+    std::vector<MiResult> results;
+    for (const std::string& pair : split_mi_pairs(s.classes)) {
+        MiSettings one = s;
+        one.classes = pair;
+        MiResult& r = results.emplace_back();
+        r.path = path;
+        r.model = config.model;
+        r.dataset = config.dataset;
+        r.smoothing = config.smoothing;
+        r.epoch = run.epochs_done;
+        r.probe = make_mi_probe(dataset, one);
+        for (int c : r.probe.classes) r.class_names.push_back(dataset.class_names[static_cast<std::size_t>(c)]);
+    }
     auto model = distill::load_model(run);
-    r.estimate = estimate_mi(*model, dataset.train, run.normalization, r.probe);
-
-    write_analysis(path, "mi", [&](io::H5File& f, const std::string& g) {
-        const analysis::MutualInformation& mi = r.estimate.mi;
-        f.set_attr(g, "nats", mi.nats);
-        f.set_attr(g, "log_n", mi.log_n);
-        f.set_attr(g, "log_2", mi.log_2);
-        f.set_attr(g, "sigma2", mi.sigma2);
-        f.set_attr(g, "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
-        f.set_attr(g, "examples", mi.examples);
-        f.set_attr(g, "views", static_cast<std::int64_t>(mi.views));
-        f.set_attr(g, "seed", r.probe.seed);
-        f.set_attr(g, "epoch", r.epoch);
-        f.set_attr(g, "alpha", r.smoothing);
-        f.set_attr(g, "split", "train");
-        f.set_attr(g, "class_names", r.class_names);
-        f.set_attr(g, "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
-        f.set_attr(g, "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
-        f.set_attr(g, "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
-        f.set_attr(g, "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
-        f.set_attr(g, "view_epoch", kMiViewEpoch);
-        f.write(g + "/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
-        f.write(g + "/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
-        f.write(g + "/indices", r.estimate.indices);
-        write_vector(f, g + "/means", r.estimate.means);
-        write_vector(f, g + "/extra", r.estimate.extra);
-    });
-    return r;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        MiResult& r = results[i];
+        r.estimate = estimate_mi(*model, dataset.train, run.normalization, r.probe);
+        write_analysis(path, mi_name(i), [&](io::H5File& f, const std::string& g) {
+            const analysis::MutualInformation& mi = r.estimate.mi;
+            f.set_attr(g, "nats", mi.nats);
+            f.set_attr(g, "log_n", mi.log_n);
+            f.set_attr(g, "log_2", mi.log_2);
+            f.set_attr(g, "sigma2", mi.sigma2);
+            f.set_attr(g, "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
+            f.set_attr(g, "examples", mi.examples);
+            f.set_attr(g, "views", static_cast<std::int64_t>(mi.views));
+            f.set_attr(g, "seed", r.probe.seed);
+            f.set_attr(g, "epoch", r.epoch);
+            f.set_attr(g, "alpha", r.smoothing);
+            f.set_attr(g, "split", "train");
+            f.set_attr(g, "class_names", r.class_names);
+            f.set_attr(g, "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
+            f.set_attr(g, "augment", s.augment);
+            f.set_attr(g, "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
+            f.set_attr(g, "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
+            f.set_attr(g, "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
+            f.set_attr(g, "view_epoch", kMiViewEpoch);
+            f.write(g + "/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
+            f.write(g + "/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
+            f.write(g + "/indices", r.estimate.indices);
+            write_vector(f, g + "/means", r.estimate.means);
+            write_vector(f, g + "/extra", r.estimate.extra);
+        });
+    }
+    return results;
 }
 
 std::string format_table(const MiResult& r) {

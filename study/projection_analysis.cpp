@@ -133,7 +133,7 @@ ProjectionResult analyze_projection(const std::string& path, const ProjectionOpt
     p.train = project_split(p, run, run.train);
     p.test = project_split(p, run, run.test);
 
-    write_analysis(path, "projection", [&](io::H5File& f, const std::string& g) {
+    write_analysis(path, options.group, [&](io::H5File& f, const std::string& g) {
         f.set_attr(g, "variant", variant_name(p.variant));
         f.set_attr(g, "construction", p.affine ? kAffineConstruction : kSpanConstruction);
         f.set_attr(g, "epoch", p.epoch);

@@ -25,6 +25,7 @@ const char* variant_name(ProjectionVariant v);
 struct ProjectionOptions {
     std::string classes;  // "a,b,c" by name or index; empty: default_projection_classes(dataset)
     ProjectionVariant variant = ProjectionVariant::affine;
+    std::string group = "projection";  // written to /analysis/<group> (the study's second triple: projection_2)
 };
 
 struct SplitProjection {

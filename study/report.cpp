@@ -16,13 +16,15 @@ std::string number(double v, int digits) { return std::isnan(v) ? "–" : fmt::f
 
 std::string teacher_table(const std::vector<TeacherRow>& teachers) {
     std::string s =
-        "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | 1 − S (train) | 1 − S (test) "
+        "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI, 2nd pair | 1 − S (train) | 1 − S (test) "
         "| scatter ratio (train) | logit gap (train) | file |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& t : teachers)
-        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n", t.alpha, t.seed,
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n", t.alpha,
+                         t.seed,
                          number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4), number(t.temperature, 3),
-                         number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3), number(t.one_minus_s_train, 4),
+                         number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3), number(t.mi_2, 3),
+                         number(t.one_minus_s_train, 4),
                          number(t.one_minus_s_test, 4), number(t.scatter_train, 3), number(t.logit_gap_mean, 2),
                          number(t.logit_gap_std, 2), t.file);
     return s;
@@ -106,8 +108,14 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
                      }(),
                                ", "),
                      setup.student_model);
-    s += fmt::format("- machine threads: {}; lskd {}; this invocation took {:.0f} s\n\n", setup.threads,
-                     setup.lskd_version, setup.seconds);
+    s += fmt::format("- machine threads: {}; lskd {}; this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, "
+                     "itself and its worker processes), {:.0f} s of it analysing teachers and drawing figures\n",
+                     setup.threads, setup.lskd_version, setup.seconds, setup.cpu_seconds, setup.analysis_seconds);
+    const RunTimes& t = setup.run_times;
+    s += fmt::format("- recorded in {} of {} run files (whenever they were trained): {:.0f} s training, {:.0f} s "
+                     "evaluating validation and test, {:.0f} s estimating MI; loading data and writing files are "
+                     "not recorded\n\n",
+                     t.runs, setup.runs, t.train_seconds, t.eval_seconds, t.metric_seconds);
     s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +
          setup.teacher_recipe + "\n# student\n" + setup.student_recipe + "\n```\n</details>\n\n";
 
@@ -115,7 +123,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
          "I(example; z_a − z_b) under augmentation at the end of training (0 ≤ Î ≤ log N; two bare class clusters "
          "give log 2 ≈ 0.693); 1 − S is Shen et al.'s intra-class variance of the softmax outputs (lower: more "
          "erasure); the scatter ratio is within-class over between-class scatter of the template-plane projection "
-         "(lower: tighter clusters); the logit gap is correct minus incorrect logit, mean ± std.\n\n";
+         "of the first triple the figures show (Fashion-MNIST: Trouser, Bag, Sneaker; lower: tighter clusters); MI, "
+         "2nd pair is Î of the second pair of the teachers' mi-classes; the logit gap is correct minus incorrect logit, mean ± std.\n\n";
     s += teacher_table(teachers) + "\n";
     s += "## Students and baselines\n\nStudents are distilled from the teacher of the given α at temperature T; "
          "γ is the equivalent label smoothing of their targets (the teacher's mean wrong-class mass at T, "

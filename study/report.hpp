@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "study/claims.hpp"
+#include "study/run_times.hpp"
 #include "study/tables.hpp"
 #include "study/sweep_summary.hpp"
 
@@ -20,6 +21,9 @@ struct StudySetup {
     int threads = 0;
     std::string lskd_version;
     double seconds = 0;     // of this invocation
+    double cpu_seconds = 0;       // of this invocation, its sweep's worker processes included
+    double analysis_seconds = 0;  // of this invocation's teacher analyses and figures
+    RunTimes run_times;           // summed over the run files
     std::size_t runs = 0;
 };
 

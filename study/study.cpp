@@ -9,6 +9,7 @@
 
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
+#include "study/class_selection.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/plots.hpp"
@@ -39,16 +40,21 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
         const std::string path = (fs::path(dir) / t.file).string();
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
-        const ProjectionResult projection = analyze_projection(path);
         const distill::RunContents run = distill::load_run(path);
         const distill::RunConfig& config = run.config;
+        // Both triples of M's Figure 1; the table's scatter ratio is the first's.
+        std::vector<ProjectionResult> projections;
+        for (const std::string& triple : figure1_triples(config.dataset))
+            projections.push_back(analyze_projection(
+                path, {triple, ProjectionVariant::affine,
+                       projections.empty() ? "projection" : fmt::format("projection_{}", projections.size() + 1)}));
         MiSettings mi_settings;
         mi_settings.classes = config.mi_classes;
         mi_settings.examples = config.mi_examples;
         mi_settings.views = config.mi_views;
-        const MiResult mi = analyze_mi(path, mi_settings);
+        const std::vector<MiResult> mi = analyze_mi(path, mi_settings);
         const ErasureResult erasure = analyze_erasure(path);
-        table.push_back(teacher_row(t.file, run, calibration, projection, mi, erasure));
+        table.push_back(teacher_row(t.file, run, calibration, projections.front(), mi, erasure));
     }
     write_teacher_table(dir, table);
     return table;
@@ -89,9 +95,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     sweep_options.executable = options.executable;
     sweep_options.quiet = options.quiet;
     sweep_options.epoch_metrics = [](const distill::RunConfig& c, const data::Dataset& d) {
-        std::map<std::string, distill::EpochMetric> metrics;
-        if (c.mi_every > 0) metrics["mi"] = mi_epoch_metric(c, d);
-        return metrics;
+        return c.mi_every > 0 ? mi_epoch_metrics(c, d) : std::map<std::string, distill::EpochMetric>{};
     };
     const study::SweepResult sweep = study::run_sweep(config, sweep_options);
 
@@ -101,6 +105,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     StudyResult result;
     result.directory = sweep.directory;
     result.trained = sweep.trained;
+    const auto analysis_started = std::chrono::steady_clock::now();
     std::vector<TeacherRow> table;
     if (sweep.trained == 0 && fs::exists(fs::path(sweep.directory) / "teachers.h5"))
         table = read_teacher_table(sweep.directory);
@@ -112,6 +117,8 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
 
     StudySetup setup;
+    setup.analysis_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_started).count();
+    setup.run_times = sum_run_times(sweep.directory, sweep.rows);
     setup.config = config_label;
     setup.dataset = config.teacher.dataset;
     setup.teacher_model = config.teacher.model;
@@ -123,6 +130,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     setup.lskd_version = LSKD_VERSION;
     setup.runs = sweep.rows.size();
     setup.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    setup.cpu_seconds = cpu_seconds();
     result.report = (fs::path(sweep.directory) / "report.md").string();
     io::write_text_atomic(result.report,
                           render_report(setup, table, sweep.rows, evaluate_claims(table, sweep.rows), plots));

@@ -30,6 +30,7 @@ constexpr Column kColumns[] = {
     {"test_ece_scaled", &TeacherRow::ece_scaled},
     {"test_nll_scaled", &TeacherRow::nll_scaled},
     {"mi", &TeacherRow::mi},
+    {"mi_2", &TeacherRow::mi_2},
     {"one_minus_s_train", &TeacherRow::one_minus_s_train},
     {"one_minus_s_test", &TeacherRow::one_minus_s_test},
     {"scatter_train", &TeacherRow::scatter_train},
@@ -42,7 +43,7 @@ constexpr Column kColumns[] = {
 };
 
 // Raised whenever the columns change: a table of another format is analysed again rather than misread.
-constexpr const char* kFormat = "lskd-teacher-table/2";
+constexpr const char* kFormat = "lskd-teacher-table/3";
 
 std::string table_path(const std::string& dir) { return (std::filesystem::path(dir) / "teachers.h5").string(); }
 
@@ -53,9 +54,13 @@ double last(const distill::RunContents& run, const char* metric) {
     return it == run.metrics.end() || it->second.empty() ? kNaN : it->second.back();
 }
 
-// The epochs that have an estimate (the `mi` metric is NaN on the others).
+// The estimates in training order: the early points (before and within the first epoch), then the epochs that
+// have one (the `mi` metric is NaN on the others).
 std::vector<double> mi_trajectory(const distill::RunContents& run) {
     std::vector<double> out;
+    if (const auto it = run.early_metrics.find("mi"); it != run.early_metrics.end())
+        for (double v : it->second)
+            if (!std::isnan(v)) out.push_back(v);
     if (const auto it = run.metrics.find("mi"); it != run.metrics.end())
         for (double v : it->second)
             if (!std::isnan(v)) out.push_back(v);
@@ -65,7 +70,8 @@ std::vector<double> mi_trajectory(const distill::RunContents& run) {
 }  // namespace
 
 TeacherRow teacher_row(const std::string& file, const distill::RunContents& run, const CalibrationResult& calibration,
-                       const ProjectionResult& projection, const MiResult& mi, const ErasureResult& erasure) {
+                       const ProjectionResult& projection, const std::vector<MiResult>& mi,
+                       const ErasureResult& erasure) {
     TeacherRow r;
     r.file = file;
     r.alpha = calibration.smoothing;
@@ -79,7 +85,8 @@ TeacherRow teacher_row(const std::string& file, const distill::RunContents& run,
     r.temperature = calibration.scaling.fit.temperature;
     r.ece_scaled = calibration.scaling.after.ece;
     r.nll_scaled = calibration.scaling.after.nll;
-    r.mi = mi.estimate.mi.nats;
+    r.mi = mi.empty() ? kNaN : mi[0].estimate.mi.nats;
+    r.mi_2 = mi.size() < 2 ? kNaN : mi[1].estimate.mi.nats;
     r.one_minus_s_train = erasure.train.softmax.value;
     r.one_minus_s_test = erasure.test.softmax.value;
     r.scatter_train = projection.train.scatter_ratio;

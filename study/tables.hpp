@@ -25,17 +25,20 @@ struct TeacherRow {
     double ece = 0, nll = 0;                // test split, T = 1
     double temperature = 1;                 // fitted on the validation split
     double ece_scaled = 0, nll_scaled = 0;  // test split at the fitted T
-    double mi = 0;                          // Î in nats, at the end of training
+    double mi = 0;                          // Î in nats, at the end of training (the first pair)
+    double mi_2 = 0;                        // the second pair's (NaN with one pair)
     double one_minus_s_train = 0, one_minus_s_test = 0;
     double scatter_train = 0, scatter_test = 0;  // within/between scatter of the projected triple
     double logit_gap_mean = 0, logit_gap_std = 0;  // correct − incorrect, train records
-    // Î during training (the per-epoch `mi` metric): the first and last estimates and the largest strictly between
-    // them (NaN with fewer than three estimates), so "rises, then declines" can be refuted by a monotone trajectory.
+    // Î during training (the first pair's early points, then its per-epoch `mi` metric): the first and last
+    // estimates and the largest strictly between them (NaN with fewer than three estimates), so "rises, then
+    // declines" can be refuted by a monotone trajectory. The first is the untrained model's where the run has it.
     double mi_first = 0, mi_peak = 0, mi_last = 0;
 };
 
 TeacherRow teacher_row(const std::string& file, const distill::RunContents& run, const CalibrationResult& calibration,
-                       const ProjectionResult& projection, const MiResult& mi, const ErasureResult& erasure);
+                       const ProjectionResult& projection, const std::vector<MiResult>& mi,
+                       const ErasureResult& erasure);
 
 // Written atomically; read back exactly (the report's tables come from these files). A table written by another
 // version of the columns reads as empty, so the study analyses its teachers again.

@@ -49,6 +49,15 @@ TEST_CASE("validation rejects out-of-range settings", "[distill][config]") {
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.beta = 1.5; })), Catch::Contains("beta"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.loss = "kl"; })), Catch::Contains("loss form"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.schedule = "step"; })), Catch::Contains("schedule"));
+    CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.eval_every = 0; })), Catch::Contains("eval-every must be positive, got 0"));
+}
+
+TEST_CASE("eval-every defaults to 1 and is set from YAML", "[distill][config]") {
+    RunConfig c;
+    CHECK(c.eval_every == 1);
+    apply_yaml_text(c, "eval-every: 5\n", "test.yaml");
+    CHECK(c.eval_every == 5);
+    CHECK(to_yaml(c).find("eval-every: 5") != std::string::npos);
 }
 
 TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, threads and seeds", "[distill][config]") {
@@ -121,4 +130,18 @@ TEST_CASE("each field names its value type for --help", "[distill][config]") {
     CHECK(find_config_field("model")->type == "TEXT");
     CHECK(find_config_field("milestones")->type == "INT,...");
     for (const auto& field : config_fields()) CHECK_FALSE(field.type.empty());
+}
+
+TEST_CASE("mi-augment is one of training, shift, shift-flip, and training needs the run's augmentation", "[distill][config]") {
+    RunConfig c;
+    CHECK(c.mi_augment == "shift-flip");
+    apply_yaml_text(c, "mi-augment: shift\n", "test.yaml");
+    CHECK(c.mi_augment == "shift");
+    CHECK_NOTHROW(validate(c));
+    c.mi_augment = "flip";
+    CHECK_THROWS_WITH(validate(c), Catch::Contains("unknown mi-augment 'flip'"));
+    c.mi_augment = "training";
+    CHECK_THROWS_WITH(validate(c), Catch::Contains("the run trains without"));
+    c.augment = true;
+    CHECK_NOTHROW(validate(c));
 }

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -16,7 +17,7 @@ TEST_CASE("training is deterministic given seed and threads, and learns", "[dist
     const auto a = distill::train(small_run_config(temp_path("det_a.h5")), small_dataset(), quiet());
     const auto b = distill::train(small_run_config(temp_path("det_b.h5")), small_dataset(), quiet());
     for (const auto& [name, value] : a.last)
-        if (name != "train_seconds") CHECK(b.last.at(name) == value);
+        if (!name.ends_with("_seconds")) CHECK(b.last.at(name) == value);
     CHECK(a.last.at("test_acc") > 0.6);
     CHECK(distill::load_run(a.output).params.at("classifier.weight").values().size() == 10 * 32);
 }
@@ -41,9 +42,63 @@ TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[dist
     distill::TrainHooks same;
     same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) { return std::optional<double>(0.0); };
     const auto resumed = distill::train(config, small_dataset(), resume, same);
+    CHECK(distill::load_run(resumed.output).early_metrics.at("crash") == std::vector<double>{0.0});
     for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc"}) CHECK(resumed.last.at(name) == straight.last.at(name));
     const auto p1 = distill::load_run(straight.output).params, p2 = distill::load_run(resumed.output).params;
     for (const auto& [name, t] : p1) CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+}
+
+TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN between, same training", "[distill][trainer]") {
+    distill::RunConfig config = small_run_config(temp_path("every_1.h5"));
+    config.epochs = 4;
+    const auto every_1 = distill::train(config, small_dataset(), quiet());
+    config.output = temp_path("every_3.h5");
+    config.eval_every = 3;
+    const auto every_3 = distill::train(config, small_dataset(), quiet());
+    const auto m1 = distill::load_run(every_1.output).metrics, m3 = distill::load_run(every_3.output).metrics;
+    for (const char* name : {"val_acc", "test_acc", "test_nll", "test_ece"}) {
+        INFO(name);
+        const std::vector<double>& v1 = m1.at(name);
+        const std::vector<double>& v3 = m3.at(name);
+        REQUIRE(v3.size() == 4);
+        CHECK(std::isnan(v3[0]));
+        CHECK(std::isnan(v3[1]));
+        CHECK(v3[2] == v1[2]);  // epoch 3, divisible by 3
+        CHECK(v3[3] == v1[3]);  // the last
+        CHECK(!std::isnan(v1[0]));
+    }
+    CHECK(m3.at("train_loss") == m1.at("train_loss"));
+    CHECK(distill::load_run(every_3.output).config.eval_every == 3);
+}
+
+TEST_CASE("a fresh run measures its epoch metrics before the first step and at mi-early steps of the first epoch", "[distill][trainer]") {
+    distill::RunConfig config = small_run_config(temp_path("early_none.h5"));
+    config.epochs = 2;
+    const auto plain = distill::train(config, small_dataset(), quiet());
+    REQUIRE(small_dataset().train.size() == 600);  // 10 steps of batch 64
+
+    config.output = temp_path("early.h5");
+    config.mi_early = 3;
+    std::vector<std::int64_t> calls;
+    distill::TrainHooks hooks;
+    hooks.epoch_metrics["w"] = [&calls](models::Classifier& m, const data::Dataset&, std::int64_t epoch) {
+        calls.push_back(epoch);
+        CHECK(!m.is_training());
+        return std::optional<double>(m.head().weight().value().data()[0]);
+    };
+    const auto measured = distill::train(config, small_dataset(), quiet(), hooks);
+    CHECK(calls == std::vector<std::int64_t>{0, 0, 0, 0, 1, 2});
+    const distill::RunContents run = distill::load_run(measured.output);
+    // Steps round(k·10/4) for k = 1, 2, 3: 3 (2.5 rounds up), 5 and 8 (7.5 rounds up).
+    CHECK(run.early_metrics.at("epoch") == std::vector<double>{0.0, 3.0 / 10, 5.0 / 10, 8.0 / 10});
+    const std::vector<double>& w = run.early_metrics.at("w");
+    REQUIRE(w.size() == 4);
+    CHECK(w[0] != w[1]);
+    CHECK(run.metrics.at("w").size() == 2);
+    // Measuring changes nothing of the training.
+    const auto p1 = distill::load_run(plain.output).params, p2 = run.params;
+    for (const auto& [name, t] : p1) CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+    CHECK(distill::load_run(plain.output).early_metrics.empty());
 }
 
 TEST_CASE("the run file follows the schema and its records are consistent", "[distill][trainer][schema]") {

@@ -25,7 +25,7 @@ MiSettings small_settings() {
 
 TEST_CASE("MI of a trained run lies in its bounds and is stored with its parameters", "[study][mi]") {
     const std::string path = run_copy("mi.h5");
-    const MiResult r = analyze_mi(path, small_settings());
+    const MiResult r = analyze_mi(path, small_settings()).at(0);
     const double log_n = std::log(100.0);
     CHECK(r.estimate.mi.nats >= -0.05);
     CHECK(r.estimate.mi.nats <= log_n + 1e-9);
@@ -35,7 +35,7 @@ TEST_CASE("MI of a trained run lies in its bounds and is stored with its paramet
     // 50 of each class, and the same views give the same estimate.
     CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 1) == 50);
     CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 8) == 50);
-    CHECK(analyze_mi(path, small_settings()).estimate.mi.nats == r.estimate.mi.nats);
+    CHECK(analyze_mi(path, small_settings()).at(0).estimate.mi.nats == r.estimate.mi.nats);
 
     const io::H5File f = io::H5File::open_read(path);
     const std::string g = "/analysis/mi";
@@ -79,7 +79,7 @@ TEST_CASE("the mi-every hook appends MI on every E-th and the last epoch, NaN be
     c.mi_every = 2;
     c.mi_examples = 100;
     distill::TrainHooks hooks;
-    hooks.epoch_metrics["mi"] = mi_epoch_metric(c, small_dataset());
+    hooks.epoch_metrics = mi_epoch_metrics(c, small_dataset());
     distill::train(c, small_dataset(), quiet(), hooks);
     const auto mi = distill::load_run(c.output).metrics.at("mi");
     REQUIRE(mi.size() == 3);
@@ -91,8 +91,76 @@ TEST_CASE("the mi-every hook appends MI on every E-th and the last epoch, NaN be
     // The hook's estimate at the last epoch is the command's on the finished run (same probe, same parameters).
     MiSettings s;
     s.examples = 100;
-    CHECK(analyze_mi(c.output, s).estimate.mi.nats == Approx(mi[2]).epsilon(1e-9));
+    CHECK(analyze_mi(c.output, s).at(0).estimate.mi.nats == Approx(mi[2]).epsilon(1e-9));
 
     c.mi_examples = 1000;
-    CHECK_THROWS_WITH(mi_epoch_metric(c, small_dataset()), Catch::Contains("needs 500"));
+    CHECK_THROWS_WITH(mi_epoch_metrics(c, small_dataset()), Catch::Contains("needs 500"));
+}
+
+TEST_CASE("MI views: shift-flip by default, shift without the flip, training the run's own augmentation", "[study][mi]") {
+    const std::string path = run_copy("mi_augment.h5");
+    MiSettings s = small_settings();
+    s.augment = "shift";
+    const MiResult shift = analyze_mi(path, s).at(0);
+    CHECK(shift.probe.augment.pad == 2);
+    CHECK(!shift.probe.augment.hflip);
+    const io::H5File f = io::H5File::open_read(path);
+    CHECK(f.attr_string("/analysis/mi", "augment") == "shift");
+    CHECK(f.attr_int64("/analysis/mi", "augment_hflip") == 0);
+
+    // The fixture's run trains without augmentation: 'training' has nothing to probe with.
+    const auto before = file_bytes(path);
+    s.augment = "training";
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("the run trains without"));
+    s.augment = "rotate";
+    CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("unknown augmentation 'rotate'"));
+    CHECK(file_bytes(path) == before);
+
+    distill::RunConfig c = small_run_config("");
+    c.augment = true;
+    c.shift = 1;
+    c.hflip = 1;
+    s.augment = "training";
+    s.training_augment = distill::augment_spec(c, small_dataset());
+    const MiProbe probe = make_mi_probe(small_dataset(), s);
+    CHECK(probe.augment.pad == 1);
+    CHECK(probe.augment.hflip);
+    c.augment = false;
+    CHECK(distill::augment_spec(c, small_dataset()).pad == 0);
+}
+
+TEST_CASE("several MI pairs: one estimate, analysis group and epoch metric per pair, the first keeping 'mi'", "[study][mi]") {
+    CHECK(split_mi_pairs("") == std::vector<std::string>{""});
+    CHECK(split_mi_pairs("T-shirt/top,Shirt; Trouser,Bag") == std::vector<std::string>{"T-shirt/top,Shirt", "Trouser,Bag"});
+    CHECK_THROWS_WITH(split_mi_pairs("Trouser,Bag;"), Catch::Contains("empty class pair"));
+    CHECK(mi_name(0) == "mi");
+    CHECK(mi_name(1) == "mi_2");
+
+    const std::string path = run_copy("mi_pairs.h5");
+    MiSettings s = small_settings();
+    s.classes = "Trouser,Bag;T-shirt/top,Shirt";
+    const std::vector<MiResult> r = analyze_mi(path, s);
+    REQUIRE(r.size() == 2);
+    CHECK(r[1].class_names == std::vector<std::string>{"T-shirt/top", "Shirt"});
+    // The first pair's estimate is the single-pair analysis's.
+    CHECK(r[0].estimate.mi.nats == analyze_mi(path, small_settings()).at(0).estimate.mi.nats);
+    const io::H5File f = io::H5File::open_read(path);
+    CHECK(f.attr_strings("/analysis/mi_2", "class_names") == std::vector<std::string>{"T-shirt/top", "Shirt"});
+    CHECK(f.attr_double("/analysis/mi_2", "nats") == r[1].estimate.mi.nats);
+
+    // A bad second pair is found before anything is written.
+    const std::string clean = run_copy("mi_pairs_bad.h5");
+    const auto before = file_bytes(clean);
+    s.classes = "Trouser,Bag;Trouser,Hat";
+    CHECK_THROWS_WITH(analyze_mi(clean, s), Catch::Contains("unknown class 'Hat'"));
+    CHECK(file_bytes(clean) == before);
+
+    distill::RunConfig c = small_run_config("");
+    c.mi_every = 1;
+    c.mi_examples = 100;
+    c.mi_classes = "Trouser,Bag;T-shirt/top,Shirt";
+    const auto metrics = mi_epoch_metrics(c, small_dataset());
+    CHECK(metrics.size() == 2);
+    CHECK(metrics.contains("mi"));
+    CHECK(metrics.contains("mi_2"));
 }

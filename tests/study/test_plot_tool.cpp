@@ -75,14 +75,17 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
         fs::copy_file(trained_run(alpha), path);
         analyze_calibration(path);
         analyze_projection(path);
+        analyze_projection(path, {"Trouser,Bag,Sneaker", ProjectionVariant::affine, "projection_2"});
         runs.push_back(path);
     }
     distill::RunConfig c = small_run_config((dir / "teacher_mi.h5").string());
     c.mi_every = 1;
     c.mi_examples = 100;
+    c.mi_early = 2;  // the figure starts from the early points
+    c.mi_classes = "Trouser,Bag;T-shirt/top,Shirt";  // two panels
     c.smoothing = 0.2;
     distill::TrainHooks hooks;
-    hooks.epoch_metrics["mi"] = mi_epoch_metric(c, small_dataset());
+    hooks.epoch_metrics = mi_epoch_metrics(c, small_dataset());
     distill::train(c, small_dataset(), quiet(), hooks);
     write_small_summary(dir.string());
 
@@ -105,6 +108,7 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     CHECK(std::is_sorted(figures.begin(), figures.end()));
     for (const std::string name : {"plots/mlp_fashion-mnist_trained/reliability_by_alpha.png",
                                    "plots/mlp_fashion-mnist_trained/projection_T-shirt-top_Shirt_Pullover_a0.1.png",
+                                   "plots/mlp_fashion-mnist_trained/projection_Trouser_Bag_Sneaker_a0.1.png",
                                    "plots/mlp_fashion-mnist_trained/mi_by_epoch.png",
                                    "plots/figure5_accuracy_vs_gamma.png"}) {
         CHECK(std::count(figures.begin(), figures.end(), name) == 1);

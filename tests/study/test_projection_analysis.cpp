@@ -126,3 +126,16 @@ TEST_CASE("projection: bad classes or missing records are errors and leave the f
     io::update_atomic(no_classifier, [](io::H5File& f) { f.remove("/classifier"); });
     CHECK_THROWS_WITH(analyze_projection(no_classifier), Catch::Contains("/classifier/weight"));
 }
+
+TEST_CASE("a second triple goes to its own group beside the first", "[study][projection]") {
+    const std::string path = run_copy("projection_two.h5");
+    analyze_projection(path);
+    const ProjectionResult second = analyze_projection(path, {"Shirt,T-shirt/top,Trouser", ProjectionVariant::affine,
+                                                              "projection_2"});
+    CHECK(second.classes == std::vector<int>{6, 0, 1});
+    const io::H5File f = io::H5File::open_read(path);
+    CHECK(f.attr_strings("/analysis/projection", "class_names") ==
+          std::vector<std::string>{"T-shirt/top", "Shirt", "Pullover"});
+    CHECK(f.attr_strings("/analysis/projection_2", "class_names") ==
+          std::vector<std::string>{"Shirt", "T-shirt/top", "Trouser"});
+}

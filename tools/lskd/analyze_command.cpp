@@ -94,7 +94,7 @@ Runner add_analyze_command(CLI::App& app) {
                                          "augmentation (regenerated views, model in evaluation mode)");
     add_common(*mi, s->mi_common);
     mi->add_option("--classes", s->mi.classes,
-                   "two classes 'a,b' (default: the run's mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
+                   "two classes 'a,b', or several pairs 'a,b;c,d' (one table or JSON line each; default: the run's mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
                    "airplane,dog)");
     // Every option is checked here, before the run and data are loaded; the results store the seed as an int64.
     const std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
@@ -110,6 +110,10 @@ Runner add_analyze_command(CLI::App& app) {
     mi->add_option("--batch", s->mi.batch, "images per forward pass")
         ->check(CLI::Range(std::int64_t{1}, int64_max))
         ->capture_default_str();
+    mi->add_option("--augment", s->mi.augment,
+                   "augmentation of the views: training (the run's own), shift, shift-flip (default: the run's "
+                   "mi-augment)")
+        ->check(CLI::IsMember({"training", "shift", "shift-flip"}));
     mi->add_option("--data-dir", s->mi_data_dir, "the data set's directory, if not the run's");
 
     auto* erasure = cmd->add_subcommand("erasure", "Shen's 1 - S on softmax and penultimate records, and logit gaps");
@@ -134,7 +138,9 @@ Runner add_analyze_command(CLI::App& app) {
         }
         if (mi->parsed()) {
             runtime::init_threads(s->mi_common.threads);
-            return report(s->mi_common, study::analyze_mi(s->mi_common.path, s->mi, s->mi_data_dir));
+            for (const study::MiResult& r : study::analyze_mi(s->mi_common.path, s->mi, s->mi_data_dir))
+                report(s->mi_common, r);
+            return 0;
         }
         runtime::init_threads(s->erasure_common.threads);
         return report(s->erasure_common, study::analyze_erasure(s->erasure_common.path, s->erasure_epoch));

@@ -33,8 +33,9 @@ Runner add_train_command(CLI::App& app) {
         options.output_lock = &lock;
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TrainHooks hooks;
-        // --mi-every E: Î appended to /metrics/mi every E epochs and at the last (M's Figure 6).
-        if (config.mi_every > 0) hooks.epoch_metrics["mi"] = study::mi_epoch_metric(config, dataset);
+        // --mi-every E: Î appended to /metrics/mi (and mi_2, ... for further pairs) every E epochs and at the last
+        // (M's Figure 6).
+        if (config.mi_every > 0) hooks.epoch_metrics = study::mi_epoch_metrics(config, dataset);
         const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
         if (s->json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},

@@ -8,9 +8,9 @@ HINT = "run `lskd analyze projection` on it first"
 COLORS = ("tab:blue", "tab:orange", "tab:green")
 
 
-def _read(path):
+def _read(path, group):
     with open_run(path) as f:
-        g = require(f, "analysis/projection", HINT)
+        g = require(f, f"analysis/{group}", HINT)
         return {
             "alpha": alpha(f),
             "label": run_label(f),
@@ -45,8 +45,9 @@ def _panel(ax, run, split):
     ax.legend(fontsize=7, markerscale=1.5)
 
 
-def plot(paths, out_dir, suffix=""):
-    runs = sorted((_read(p) for p in paths), key=lambda r: r["alpha"])
+def plot(paths, out_dir, suffix="", group="projection"):
+    """`group`: the /analysis group to draw (a study's second triple is in projection_2)."""
+    runs = sorted((_read(p, group) for p in paths), key=lambda r: r["alpha"])
     names = runs[0]["names"]
     if any(r["names"] != names for r in runs):
         raise PlotError("the runs were projected on different classes: "

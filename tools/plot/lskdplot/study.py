@@ -22,15 +22,17 @@ def _runs(directory):
                 with h5py.File(path, "r") as f:
                     if text(f.attrs.get("format", b"")) != "lskd-run/1":
                         continue
-                    proj = f["analysis/projection"] if "analysis/projection" in f else None
+                    analyses = f["analysis"] if "analysis" in f else {}
+                    projections = [(tuple(text(n) for n in analyses[g].attrs["class_names"]),
+                                    text(analyses[g].attrs["variant"]), g)
+                                   for g in sorted(analyses) if g.startswith("projection")]
                     found.append((path, {
                         "group": (text(f.attrs["model"]), text(f.attrs["dataset"]), text(f.attrs["role"])),
                         "alpha": float(f.attrs["smoothing"]),
                         "seed": int(f.attrs["seed"]),
                         "calibration": "analysis/calibration" in f,
                         "mi": "metrics/mi" in f and np.isfinite(f["metrics/mi"][:]).any(),
-                        "projection": None if proj is None else
-                        (tuple(text(n) for n in proj.attrs["class_names"]), text(proj.attrs["variant"])),
+                        "projections": projections,
                     }))
             except OSError:
                 continue  # a file being written by a running sweep
@@ -54,14 +56,15 @@ def plot(directory, out_dir):
         # 2x2 panels: the α = 0 run beside each α > 0 run (lowest seed of each), per class triple.
         triples = defaultdict(dict)
         for p, f in members:
-            if f["projection"] is not None:
-                best = triples[f["projection"]].get(f["alpha"])
+            for names, variant, group in f["projections"]:
+                best = triples[(names, variant, group)].get(f["alpha"])
                 if best is None or f["seed"] < best[1]:
-                    triples[f["projection"]][f["alpha"]] = (p, f["seed"])
-        for by_alpha in triples.values():
+                    triples[(names, variant, group)][f["alpha"]] = (p, f["seed"])
+        for (_, _, group), by_alpha in triples.items():
             if 0.0 in by_alpha:
                 for a in sorted(a for a in by_alpha if a > 0):
-                    written += projection.plot([by_alpha[0.0][0], by_alpha[a][0]], sub, suffix=f"_a{a:g}")
+                    written += projection.plot([by_alpha[0.0][0], by_alpha[a][0]], sub, suffix=f"_a{a:g}",
+                                               group=group)
     summary_path = os.path.join(directory, "summary.h5")
     if os.path.exists(summary_path):
         written += summary.plot(summary_path, out_dir)

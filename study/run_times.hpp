@@ -1,0 +1,24 @@
+// Where a study's time went: the phases its run files record per epoch (training, evaluation, epoch metrics such
+// as MI), summed over the runs, and the CPU time of this process and its children.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "study/sweep_summary.hpp"
+
+namespace lskd::study {
+
+struct RunTimes {
+    double train_seconds = 0;   // /metrics/train_seconds: the training steps
+    double eval_seconds = 0;    // /metrics/eval_seconds: validation and test
+    double metric_seconds = 0;  // /metrics/metric_seconds: MI and any other epoch metric
+    std::size_t runs = 0;       // runs whose files record all three (older files record training only)
+};
+
+// Sums the phases over the run files of `rows` (paths relative to `dir`); a file that cannot be read adds nothing.
+RunTimes sum_run_times(const std::string& dir, const std::vector<SummaryRow>& rows);
+
+// getrusage user + system seconds of this process and of its waited-for children (the sweep's worker processes).
+double cpu_seconds();
+
+}  // namespace lskd::study
