@@ -17,7 +17,7 @@
 
 namespace lskd::distill {
 
-inline constexpr const char* kRunFormat = "lskd-run/1";
+inline constexpr const char* kRunFormat = "lskd-run/2";
 
 struct TeacherInfo {
     std::string file;

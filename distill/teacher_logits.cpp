@@ -48,6 +48,16 @@ SplitLogits read_split(const io::H5File& file, const std::string& path, const st
     return s;
 }
 
+// A root string attribute. h5py writes a Python str as a variable-length string, which lskd refuses to read
+// (a damaged one crashes libhdf5 1.10), so the error says how to write it instead.
+std::string root_string(const io::H5File& file, const char* name) {
+    try {
+        return file.attr_string("/", name);
+    } catch (const Error& e) {
+        fail("{}; from h5py, write it as numpy.bytes_ (docs/teacher-logits.md)", e.what());
+    }
+}
+
 }  // namespace
 
 TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, const data::Dataset& dataset) {
@@ -55,11 +65,14 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
         fail("{}: teacher logits are fixed per example, so they cannot follow augmented inputs; train the student "
              "with --augment 0, or give a teacher run file (--teacher) that runs on each augmented batch", path);
     const io::H5File file = io::H5File::open_read(path);
-    if (file.has_attr("/", "format") && file.attr_string("/", "format") != kTeacherLogitsFormat)
-        fail("{}: format attribute is '{}', not '{}'", path, file.attr_string("/", "format"), kTeacherLogitsFormat);
+    if (file.has_attr("/", "format")) {
+        const std::string format = root_string(file, "format");
+        if (format != kTeacherLogitsFormat)
+            fail("{}: format attribute is '{}', not '{}'", path, format, kTeacherLogitsFormat);
+    }
     for (const char* attr : {"dataset", "num_classes"})
         if (!file.has_attr("/", attr)) fail("{}: missing the root attribute '{}' (docs/teacher-logits.md)", path, attr);
-    const std::string name = file.attr_string("/", "dataset");
+    const std::string name = root_string(file, "dataset");
     if (name != dataset.name)
         fail("{}: logits of data set '{}', but the student uses '{}'", path, name, dataset.name);
     const std::int64_t K = file.attr_int64("/", "num_classes");

@@ -74,7 +74,7 @@ void write_attribute(hid_t file, const std::string& file_path, const std::string
 
 std::vector<std::string> attribute_strings(const Attribute& a, const std::string& file_path, const std::string& path,
                                       std::string_view name) {
-    return detail::read_string_values(a.type.get(), a.count, file_path, label(path, name),
+    return detail::read_string_values(a.type.get(), a.count, detail::kMaxAttributeBytes, file_path, label(path, name),
                                       [&](hid_t memory, void* buffer) { return H5Aread(a.id.get(), memory, buffer); });
 }
 
@@ -119,23 +119,16 @@ void H5File::set_string_attr(std::string_view object, std::string_view name, std
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
-    const std::string text(value);
-    detail::check_storable({text}, path_, label(path, name));
-    Handle type = detail::utf8_string_type(path_);
-    const char* pointer = text.c_str();
-    write_attribute(id_, path_, path, name, type.get(), type.get(), &pointer, {});
+    const detail::FixedStrings text = detail::fixed_strings({std::string(value)}, path_, label(path, name));
+    write_attribute(id_, path_, path, name, text.type.get(), text.type.get(), text.bytes.data(), {});
 }
 
 void H5File::set_attr(std::string_view object, std::string_view name, const std::vector<std::string>& values) {
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
-    detail::check_storable(values, path_, label(path, name));
-    Handle type = detail::utf8_string_type(path_);
-    std::vector<const char*> pointers;
-    pointers.reserve(values.size());
-    for (const std::string& s : values) pointers.push_back(s.c_str());
-    write_attribute(id_, path_, path, name, type.get(), type.get(), pointers.data(),
+    const detail::FixedStrings text = detail::fixed_strings(values, path_, label(path, name));
+    write_attribute(id_, path_, path, name, text.type.get(), text.type.get(), text.bytes.data(),
                     {static_cast<std::int64_t>(values.size())});
 }
 

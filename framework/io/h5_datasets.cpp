@@ -132,12 +132,8 @@ void H5File::write_strings(std::string_view path, const std::vector<std::string>
     detail::Session session;
     const std::string object = detail::normalize(path);
     require_writable("write dataset", object);
-    detail::check_storable(values, path_, fmt::format("dataset '{}'", object));
-    Handle type = detail::utf8_string_type(path_);
-    std::vector<const char*> pointers;
-    pointers.reserve(values.size());
-    for (const std::string& s : values) pointers.push_back(s.c_str());
-    write_dataset(id_, path_, object, type.get(), type.get(), pointers.data(),
+    const detail::FixedStrings text = detail::fixed_strings(values, path_, fmt::format("dataset '{}'", object));
+    write_dataset(id_, path_, object, text.type.get(), text.type.get(), text.bytes.data(),
                   Dims{static_cast<std::int64_t>(values.size())});
 }
 
@@ -181,7 +177,8 @@ std::vector<std::string> H5File::read_strings(std::string_view path) const {
     const detail::Extent extent = dataset_extent(dataset.get(), path_, object, kAnyRank);
     Handle type = checked(H5Dget_type(dataset.get()), H5Tclose, path_,
                           fmt::format("cannot read the type of dataset '{}'", object));
-    return detail::read_string_values(type.get(), extent.count, path_, fmt::format("dataset '{}'", object),
+    return detail::read_string_values(type.get(), extent.count, detail::kMaxStringDatasetBytes, path_,
+                                      fmt::format("dataset '{}'", object),
                                       [&](hid_t memory, void* buffer) {
                                           return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                                                          buffer);

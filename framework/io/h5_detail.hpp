@@ -113,15 +113,29 @@ auto allocating(std::string_view file_path, std::string_view what, std::int64_t 
     fail("{}: {} is too large to read ({} elements)", file_path, what, count);
 }
 
-// A variable-length UTF-8 string type (the type h5py writes for str).
-Handle utf8_string_type(std::string_view file_path);
-// Throws unless every value can be stored and read back by h5py: no NUL bytes, valid UTF-8.
-void check_storable(const std::vector<std::string>& values, std::string_view file_path,
-                    std::string_view what);
-// Reads `count` strings of stored type `stored` (variable- or fixed-length) with `read(mem_type, buffer)`,
-// which wraps H5Dread or H5Aread and returns its status.
-std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::string_view file_path,
-                                            std::string_view what,
+// Strings are stored fixed-length: reading variable-length ones runs libhdf5's global-heap code, which a
+// damaged file sends into an endless loop or far past its buffers (tests/fuzz/findings). One string holds
+// at most kMaxStringBytes; one read of an attribute or a string dataset allocates at most the cap given to
+// read_string_values, since a damaged file can claim any size.
+inline constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
+inline constexpr std::size_t kMaxAttributeBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxStringDatasetBytes = std::size_t{256} << 20;
+
+// Values ready to write: a fixed-length, NUL-padded UTF-8 type as long as the longest value (at least one
+// byte, HDF5's minimum) and the values packed at that stride.
+struct FixedStrings {
+    Handle type;
+    std::vector<char> bytes;
+};
+// Throws unless every value can be stored and read back by lskd and h5py: no NUL bytes (NUL pads the
+// values), valid UTF-8, at most kMaxStringBytes.
+FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path,
+                           std::string_view what);
+// Reads `count` strings of stored type `stored` with `read(mem_type, buffer)`, which wraps H5Dread or
+// H5Aread and returns its status. Refuses, before reading, anything but fixed-length strings and more
+// than `max_bytes` in all.
+std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::size_t max_bytes,
+                                            std::string_view file_path, std::string_view what,
                                             const std::function<herr_t(hid_t, void*)>& read);
 
 }  // namespace lskd::io::detail

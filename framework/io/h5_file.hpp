@@ -83,7 +83,7 @@ public:
     }
     // Hands the tensor's storage straight to HDF5, without a copy.
     void write(std::string_view path, const Tensor& tensor);
-    // Variable-length UTF-8 strings, one dimension (what h5py reads as str).
+    // Fixed-length UTF-8 strings (as long as the longest), one dimension; h5py reads them as bytes.
     void write_strings(std::string_view path, const std::vector<std::string>& values);
 
     // Reads converting through HDF5 (an int dataset reads as float), but only within numbers: strings,
@@ -91,7 +91,7 @@ public:
     template <Element T>
     Array<T> read(std::string_view path, int rank = kAnyRank) const;
     Tensor read_tensor(std::string_view path, int rank = kAnyRank) const;
-    // Variable- or fixed-length strings of any rank, flattened.
+    // Fixed-length strings of any rank, flattened. Variable-length strings are refused (h5_detail.hpp).
     std::vector<std::string> read_strings(std::string_view path) const;
 
     // --- Attributes, on any group or dataset ("/" is the root). Setting replaces an attribute.

@@ -87,11 +87,8 @@ Handle dataset_properties(const Dims& dims, hid_t type, std::string_view file_pa
     // Shuffle groups the bytes of each significance together, which is what lets floats compress.
     if (element_bytes > 1 && H5Pset_shuffle(dcpl.get()) < 0) fail_h5(file_path, what);
     if (H5Pset_deflate(dcpl.get(), kDeflateLevel) < 0) fail_h5(file_path, what);
-    // A checksum per chunk makes a damaged file fail to read instead of returning wrong numbers. HDF5
-    // refuses it for variable-length strings, whose chunks hold only references to the text.
-    const htri_t variable = H5Tis_variable_str(type);
-    if (variable < 0) fail_h5(file_path, what);
-    if (variable == 0 && H5Pset_fletcher32(dcpl.get()) < 0) fail_h5(file_path, what);
+    // A checksum per chunk makes a damaged file fail to read instead of returning wrong values.
+    if (H5Pset_fletcher32(dcpl.get()) < 0) fail_h5(file_path, what);
     return dcpl;
 }
 

@@ -1,5 +1,7 @@
-// Strings in datasets and attributes: written as variable-length UTF-8 (h5py's str), read from either
-// variable- or fixed-length storage.
+// Strings in datasets and attributes: written and read as fixed-length UTF-8. Variable-length strings (h5py's
+// default for str) are refused before any read, so libhdf5's global-heap code never runs on a file.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
@@ -43,39 +45,19 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
-std::vector<std::string> read_variable(hid_t stored, std::int64_t count, std::string_view file_path,
-                                       std::string_view what, const std::function<herr_t(hid_t, void*)>& read) {
-    Handle mem = checked(H5Tcopy(H5T_C_S1), H5Tclose, file_path, what);
-    // Same character set as stored: HDF5 refuses to convert between ASCII and UTF-8.
-    const H5T_cset_t cset = H5Tget_cset(stored);
-    if (cset < 0 || H5Tset_size(mem.get(), H5T_VARIABLE) < 0 || H5Tset_cset(mem.get(), cset) < 0)
-        fail_h5(file_path, fmt::format("cannot read {}", what));
-    auto pointers = allocating(file_path, what, count,
-                               [&] { return std::vector<char*>(static_cast<std::size_t>(count), nullptr); });
-    const herr_t status = read(mem.get(), pointers.data());
-    const std::string reason = status < 0 ? innermost_error() : std::string();
-    std::vector<std::string> out;
-    if (status >= 0) {
-        out.reserve(pointers.size());
-        for (const char* p : pointers) out.emplace_back(p != nullptr ? p : "");
-    }
-    // HDF5 allocated every string it read, even when it failed part way.
-    const hsize_t n = pointers.size();
-    Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, file_path, what);
-    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, pointers.data());
-    if (status < 0) fail("{}: cannot read {}: {}", file_path, what, reason);
-    return out;
-}
-
-std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::string_view file_path,
-                                    std::string_view what, const std::function<herr_t(hid_t, void*)>& read) {
+std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_t max_bytes,
+                                    std::string_view file_path, std::string_view what,
+                                    const std::function<herr_t(hid_t, void*)>& read) {
     const std::size_t size = H5Tget_size(stored);
     const H5T_str_t pad = H5Tget_strpad(stored);
     if (size == 0 || pad == H5T_STR_ERROR) fail_h5(file_path, fmt::format("cannot read {}", what));
-    Handle mem = checked(H5Tcopy(stored), H5Tclose, file_path, what);
+    if (size > kMaxStringBytes)
+        fail("{}: {} claims strings of {} bytes, above lskd's limit of {}", file_path, what, size, kMaxStringBytes);
     std::size_t total = 0;
-    if (__builtin_mul_overflow(static_cast<std::size_t>(count), size, &total))
-        fail("{}: {} is too large to read ({} strings of {} bytes)", file_path, what, count, size);
+    if (__builtin_mul_overflow(static_cast<std::size_t>(count), size, &total) || total > max_bytes)
+        fail("{}: {} is too large to read ({} strings of {} bytes, above lskd's limit of {} bytes)", file_path,
+             what, count, size, max_bytes);
+    Handle mem = checked(H5Tcopy(stored), H5Tclose, file_path, what);
     auto bytes = allocating(file_path, what, count, [&] { return std::vector<char>(total); });
     if (read(mem.get(), bytes.data()) < 0) fail_h5(file_path, fmt::format("cannot read {}", what));
     std::vector<std::string> out;
@@ -94,32 +76,40 @@ std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::strin
 
 }  // namespace
 
-Handle utf8_string_type(std::string_view file_path) {
-    Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file_path, "cannot make a string type");
-    if (H5Tset_size(type.get(), H5T_VARIABLE) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
-        fail_h5(file_path, "cannot make a string type");
-    return type;
-}
-
-void check_storable(const std::vector<std::string>& values, std::string_view file_path, std::string_view what) {
+FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path,
+                           std::string_view what) {
+    std::size_t size = 1;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        // A C string ends at the first NUL, so HDF5 would silently cut the value there.
         if (values[i].find('\0') != std::string::npos)
             fail("{}: string {} for {} contains a NUL byte", file_path, i, what);
         if (!valid_utf8(values[i])) fail("{}: string {} for {} is not valid UTF-8", file_path, i, what);
+        if (values[i].size() > kMaxStringBytes)
+            fail("{}: string {} for {} has {} bytes, above lskd's limit of {}", file_path, i, what, values[i].size(),
+                 kMaxStringBytes);
+        size = std::max(size, values[i].size());
     }
+    FixedStrings out;
+    out.type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file_path, "cannot make a string type");
+    if (H5Tset_size(out.type.get(), size) < 0 || H5Tset_cset(out.type.get(), H5T_CSET_UTF8) < 0 ||
+        H5Tset_strpad(out.type.get(), H5T_STR_NULLPAD) < 0)
+        fail_h5(file_path, "cannot make a string type");
+    out.bytes.assign(values.size() * size, '\0');
+    for (std::size_t i = 0; i < values.size(); ++i) values[i].copy(out.bytes.data() + i * size, values[i].size());
+    return out;
 }
 
-std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::string_view file_path,
-                                            std::string_view what,
+std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::size_t max_bytes,
+                                            std::string_view file_path, std::string_view what,
                                             const std::function<herr_t(hid_t, void*)>& read) {
     const H5T_class_t cls = H5Tget_class(stored);
     if (cls != H5T_STRING) fail("{}: {} holds {}, not strings", file_path, what, class_description(cls));
-    if (count == 0) return {};  // HDF5 rejects reading into no buffer at all
     const htri_t variable = H5Tis_variable_str(stored);
     if (variable < 0) fail_h5(file_path, fmt::format("cannot read {}", what));
-    return variable > 0 ? read_variable(stored, count, file_path, what, read)
-                        : read_fixed(stored, count, file_path, what, read);
+    if (variable > 0)
+        fail("{}: {} is a variable-length string; lskd writes fixed-length strings and reads no others (is this "
+             "a file from another program, or from an older lskd?)", file_path, what);
+    if (count == 0) return {};  // HDF5 rejects reading into no buffer at all
+    return read_fixed(stored, count, max_bytes, file_path, what, read);
 }
 
 }  // namespace lskd::io::detail

@@ -115,7 +115,7 @@ TEST_CASE("with --force, only a regular lskd run file is replaced", "[distill][o
         const std::string other_h5 = temp_path("force_other.h5");
         { io::H5File::create(other_h5).close(); }
         CHECK_THROWS_WITH(distill::train(small_run_config(other_h5), small_dataset(), forced()),
-                          Catch::Contains("no 'lskd-run/1' format attribute"));
+                          Catch::Contains("no 'lskd-run/2' format attribute"));
     }
     SECTION("the teacher, under any name, is never the output") {
         distill::RunConfig student = small_run_config(fs::path(run).parent_path().string() + "/./force_run.h5");

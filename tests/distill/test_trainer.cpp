@@ -106,7 +106,7 @@ TEST_CASE("the run file follows the schema and its records are consistent", "[di
     config.record_every = 2;
     distill::train(config, small_dataset(), quiet());
     const io::H5File f = io::H5File::open_read(config.output);
-    CHECK(f.attr_string("/", "format") == "lskd-run/1");
+    CHECK(f.attr_string("/", "format") == "lskd-run/2");
     CHECK(f.attr_string("/", "model") == "mlp");
     CHECK(f.attr_int64("/", "num_classes") == 10);
     CHECK(f.attr_strings("/", "class_names").at(0) == "T-shirt/top");

@@ -44,11 +44,11 @@ def cifar_corpus():
 
 def run_file(path, distill):
     with h5py.File(path, "w", libver="earliest") as f:
-        f.attrs["format"] = "lskd-run/1"
-        f.attrs["config"] = "model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n"
+        f.attrs["format"] = np.bytes_("lskd-run/2")  # fixed-length strings, as lskd writes them
+        f.attrs["config"] = np.bytes_("model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n")
         f.attrs["num_classes"] = np.int64(3)
-        f.attrs["class_names"] = ["a", "b", "c"]
-        f.attrs["input_shape_hwc"] = "2,2,1"
+        f.attrs["class_names"] = np.array([b"a", b"b", b"c"])
+        f.attrs["input_shape_hwc"] = np.bytes_("2,2,1")
         f.attrs["epochs_done"] = np.int64(1)
         f.attrs["complete"] = np.int64(1)
         f["data/normalization_mean"] = np.array([0.5])
@@ -60,8 +60,8 @@ def run_file(path, distill):
         f.create_group("counters").attrs["dropout.calls"] = np.int64(2)
         if distill:
             d = f.create_group("distill")
-            d.attrs["teacher_file"] = "teacher.h5"
-            d.attrs["teacher_hash"] = "0123456789abcdef"
+            d.attrs["teacher_file"] = np.bytes_("teacher.h5")
+            d.attrs["teacher_hash"] = np.bytes_("0123456789abcdef")
             for name, value in [("teacher_alpha", 0.1), ("teacher_test_acc", 0.8), ("gamma", 0.05)]:
                 d.attrs[name] = value
 

@@ -235,7 +235,7 @@ TEST_CASE("groups are created on demand, listed sorted, and removed", "[io]") {
     CHECK_THROWS_WITH(f.create_group("records/test/epoch_1/indices"), Catch::Contains("a dataset is there"));
 }
 
-TEST_CASE("strings round-trip as variable-length UTF-8, unicode and empty ones included", "[io]") {
+TEST_CASE("strings round-trip as fixed-length UTF-8, unicode and empty ones included", "[io]") {
     TempDir dir;
     const std::string path = dir / "strings.h5";
     const std::vector<std::string> names = {"resnet", "", "größe", "温度", "emoji 🙂", std::string(1000, 'x')};

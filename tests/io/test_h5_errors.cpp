@@ -118,12 +118,12 @@ TEST_CASE("a truncated HDF5 file is an error at every length, never a crash", "[
 
 TEST_CASE("damaged bytes inside an HDF5 file give an error or the right data, never a crash", "[io]") {
     // Each damaged copy is read in a child process, so a crash fails this test instead of ending the run.
-    // The 1.10 format's metadata checksums and the per-chunk Fletcher-32 are what catch the damage.
-    // Strings are left out: HDF5 1.10 keeps variable-length strings in a global heap that has no checksum,
-    // and H5HG_read trusts the sizes in it, so damage there can crash HDF5 itself (a known HDF5 bug).
+    // The 1.10 format's metadata checksums and the per-chunk Fletcher-32 are what catch the damage. Strings
+    // are in: being fixed-length, they sit in the checksummed object headers and chunks, not in the global
+    // heap of variable-length strings, which has no checksum and whose damage crashes libhdf5 1.10 itself.
     TempDir dir;
     const std::string whole = dir / "whole.h5";
-    write_sample(whole, false);
+    write_sample(whole, true);
     const std::string bytes = read_bytes(whole);
     const std::vector<float> expected = read_sample(whole);
     const std::string damaged = dir / "damaged.h5";

@@ -65,7 +65,7 @@ def main():
         failures += not ok
         print(f"{'ok' if ok else 'FAILED'} γ at T = 2: lskd {gamma:.6f}, worked out from the file {expected:.6f}")
         with h5py.File(student, "r") as f:
-            named = f.attrs["role"] == "student" and f["distill"].attrs["teacher_file"] == logits
+            named = f.attrs["role"].decode() == "student" and f["distill"].attrs["teacher_file"].decode() == logits
         failures += not named
         print(f"{'ok' if named else 'FAILED'} the student's run file is a student of {logits}")
 

@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include <hdf5.h>
+
 #include <catch2/catch.hpp>
 
 #include "distill/teacher_logits.hpp"
@@ -163,4 +165,28 @@ TEST_CASE("a malformed teacher-logits file is rejected naming the fault", "[teac
     distill::RunConfig augmented = student();
     augmented.augment = true;
     check_rejected(LogitsFile(), "augment.h5", "cannot follow augmented inputs", augmented);
+}
+
+TEST_CASE("a variable-length string attribute, h5py's default for str, is refused saying how to write it",
+          "[teacher_logits][errors]") {
+    const std::string path = LogitsFile().write("vlen.h5");
+    {
+        const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        const hid_t type = H5Tcopy(H5T_C_S1);
+        H5Tset_size(type, H5T_VARIABLE);
+        const hid_t space = H5Screate(H5S_SCALAR);
+        H5Adelete(file, "dataset");
+        const hid_t attr = H5Acreate2(file, "dataset", type, space, H5P_DEFAULT, H5P_DEFAULT);
+        const char* name = "idx";
+        H5Awrite(attr, type, &name);
+        H5Aclose(attr);
+        H5Sclose(space);
+        H5Tclose(type);
+        H5Fclose(file);
+    }
+    CHECK_THROWS_WITH(distill::TeacherLogits(path, student(), two_class_dataset()),
+                      Catch::Equals(path + ": attribute 'dataset' of '/' is a variable-length string; lskd writes "
+                                           "fixed-length strings and reads no others (is this a file from another "
+                                           "program, or from an older lskd?); from h5py, write it as numpy.bytes_ "
+                                           "(docs/teacher-logits.md)"));
 }

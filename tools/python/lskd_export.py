@@ -54,8 +54,8 @@ def load_twin(run_path):
     except OSError as e:
         raise ExportError(f"cannot open it as HDF5 ({e})")
     with f:
-        if text(f.attrs.get("format", "")) != "lskd-run/1":
-            raise ExportError("not an lskd run file (no format attribute 'lskd-run/1')")
+        if text(f.attrs.get("format", "")) != "lskd-run/2":
+            raise ExportError("not an lskd run file (no format attribute 'lskd-run/2')")
         if "params" not in f:
             raise ExportError("no /params group")
         params = {}

@@ -28,9 +28,9 @@ def open_run(path):
         f = h5py.File(path, "r")
     except OSError as e:
         raise PlotError(f"{path}: cannot open as HDF5: {e}") from None
-    if text(f.attrs.get("format", b"")) != "lskd-run/1":
+    if text(f.attrs.get("format", b"")) != "lskd-run/2":
         f.close()
-        raise PlotError(f"{path}: not an lskd run file (no 'lskd-run/1' format attribute)")
+        raise PlotError(f"{path}: not an lskd run file (no 'lskd-run/2' format attribute)")
     return f
 
 

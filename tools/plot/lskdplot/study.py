@@ -20,7 +20,7 @@ def _runs(directory):
             path = os.path.join(root, name)
             try:
                 with h5py.File(path, "r") as f:
-                    if text(f.attrs.get("format", b"")) != "lskd-run/1":
+                    if text(f.attrs.get("format", b"")) != "lskd-run/2":
                         continue
                     analyses = f["analysis"] if "analysis" in f else {}
                     projections = [(tuple(text(n) for n in analyses[g].attrs["class_names"]),
