@@ -78,6 +78,17 @@ H5File H5File::open_existing(const std::string& path, bool write, const std::str
         H5Eclear2(H5E_DEFAULT);
         fail("{}: cannot open HDF5 file{}: {}", name, write ? " for writing" : "", reason);
     }
+    // The pre-1.8 format (superblock 0 or 1) keeps groups in symbol tables and local heaps without checksums,
+    // and libhdf5 1.10 crashes on damaged ones (tests/fuzz/findings); lskd writes and reads only the 1.8+ format.
+    H5F_info2_t info{};
+    if (H5Fget_info2(id, &info) < 0 || info.super.version < 2) {
+        const unsigned version = info.super.version;
+        H5Fclose(id);
+        H5Eclear2(H5E_DEFAULT);
+        fail("{}: an HDF5 file in the pre-1.8 format (superblock version {}); lskd reads only the checksummed "
+             "format it writes (from h5py: h5py.File(path, \"w\", libver=\"latest\"))",
+             name, version);
+    }
     return H5File(name, id, write);
 }
 

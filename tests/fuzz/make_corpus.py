@@ -43,7 +43,7 @@ def cifar_corpus():
 
 
 def run_file(path, distill):
-    with h5py.File(path, "w", libver="earliest") as f:
+    with h5py.File(path, "w", libver="latest") as f:
         f.attrs["format"] = np.bytes_("lskd-run/2")  # fixed-length strings, as lskd writes them
         f.attrs["config"] = np.bytes_("model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n")
         f.attrs["num_classes"] = np.int64(3)

@@ -1,6 +1,7 @@
 // Helpers for the io tests: a scratch directory under /tmp, whole-file bytes, and running a check in a
 // forked child (for resource limits and privileges that must not leak into the test process).
 #pragma once
+#include <hdf5.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,16 @@ inline ChildResult with_file_size_limit(rlim_t limit, const std::function<void()
         }
         return 1;
     }, true);
+}
+
+// A new file made with raw HDF5 calls, as another program would, in the 1.8+ format lskd reads (h5py's
+// libver="latest"); the caller closes it.
+inline hid_t create_raw_file(const std::string& path) {
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST);
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    return file;
 }
 
 }  // namespace lskd::io::testing

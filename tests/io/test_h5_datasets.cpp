@@ -15,6 +15,7 @@
 using namespace lskd;
 using namespace lskd::io;
 using lskd::io::testing::TempDir;
+using lskd::io::testing::create_raw_file;
 
 namespace {
 
@@ -265,7 +266,7 @@ TEST_CASE("fixed-length strings written by other tools read back", "[io]") {
     TempDir dir;
     const std::string path = dir / "fixed.h5";
     {
-        const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        const hid_t file = io::testing::create_raw_file(path);
         const hid_t type = H5Tcopy(H5T_C_S1);
         H5Tset_size(type, 4);
         H5Tset_strpad(type, H5T_STR_NULLPAD);
