@@ -53,7 +53,7 @@ done
 "$root/usr/bin/lskd" --help >"$scratch/help.txt" || fail "lskd --help exited non-zero"
 grep -q study "$scratch/help.txt" || fail "lskd --help does not list the study command"
 
-python3 "$source_dir/tests/package/make_tiny_idx.py" "$scratch/data"
+/usr/bin/python3 "$source_dir/tests/package/make_tiny_idx.py" "$scratch/data"
 mkdir -p "$scratch/work"
 cat >"$scratch/work/tiny.yaml" <<EOF
 output: tiny-study
