@@ -4,17 +4,18 @@
 #   ./setup.sh            set up only
 #   ./setup.sh study      set up, then run the study on the default data (Fashion-MNIST)
 #   ./setup.sh test       set up, then run the whole test suite (quick + slow) and the sanitizer build of
-#                         the readers' tests
+#                         the readers' tests, then 30 s of libFuzzer on each reader of untrusted input
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config clang-format
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
   catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
+  clang libclang-rt-14-dev
   python3 python3-numpy python3-matplotlib python3-h5py help2man
   dataset-fashion-mnist
 )
@@ -47,6 +48,8 @@ case "${1:-}" in
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
     cmake --build build-sanitize -j "$jobs" --target test_data test_io
     (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
+    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, CIFAR, run-file and YAML config readers.
+    tests/fuzz/run_fuzzers.sh
     ;;
   *)
     echo "setup: unknown action '$1' (expected: study, test)" >&2

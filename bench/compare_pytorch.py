@@ -1,105 +1,142 @@
 #!/usr/bin/python3
-"""Training throughput of lskd against PyTorch (Debian's python3-torch) on the same machine, in one run.
+"""Training and inference throughput of lskd against PyTorch (Debian's python3-torch) on the same machine, in one run.
 
-For each model: `lskd bench --json` and the same architecture and recipe in PyTorch (batch 128, SGD lr 0.01
-momentum 0.9, cross-entropy, float32, same thread count), alternating over --rounds rounds, and the ratio
-of the medians. PyTorch's Linear layers go through libblas.so.3: install libopenblas0-openmp first (see
-../shared/notes/onednn.md §7) or PyTorch's MLP numbers are 40x too low; this script refuses to run on the
-reference BLAS.
+For each model and thread count: `lskd bench --json` and the same architecture and recipe in PyTorch (batch 128, SGD
+lr 0.01 momentum 0.9, cross-entropy, float32), alternating over --rounds rounds, and the ratios of the medians.
+Training and inference (PyTorch: eval() under torch.no_grad(); lskd: eval() without graph, as `lskd eval`). Each
+PyTorch measurement runs in its own process (this script with --torch-worker), so that it has its own thread count
+and its own peak RSS. The lskd columns also carry lskd's own roofline: the share of its training step spent
+outside its GEMM-like primitives (framework overhead, in process CPU time, the steadier measure on a shared
+machine) and its step time against the sum of those primitives timed alone.
 
-Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 2] [--steps 30] [--rounds 3]
+PyTorch's Linear layers go through libblas.so.3: install libopenblas0-openmp first, or PyTorch's MLP numbers
+are about 40x too low; this script refuses to run on the reference BLAS. OpenBLAS gets OPENBLAS_CORETYPE from the
+CPU flags (SkylakeX only where avx512f is present, else Haswell: SkylakeX kernels crash on AVX2-only hosts).
+
+Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 1,2] [--steps 30] [--rounds 3]
 """
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 
-import torch
-import torch.nn as nn
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "python"))
-from lskd_torch import twin  # noqa: E402  (the PyTorch twins of lskd's models, with lskd's parameter names)
-
 MODELS = {"mlp-1200": (28, 28, 1), "lenet": (28, 28, 1), "resnet-20": (32, 32, 3)}
 
 
-def torch_model(name, shape):
-    if name not in MODELS:
-        raise SystemExit(f"no PyTorch twin for {name}")
-    return twin(name, shape, 10)
+def torch_worker(name, threads, batch, steps, warmup):
+    """Measures one model at one thread count in this process and prints one JSON line."""
+    import torch
+    import torch.nn as nn
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "python"))
+    from lskd_torch import twin  # the PyTorch twins of lskd's models, with lskd's parameter names
 
-
-def torch_throughput(name, shape, batch, steps, warmup):
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    torch.zeros(2, 2) @ torch.zeros(2, 2)  # loads the BLAS, so that /proc/self/maps shows it
+    if "openblas" not in open("/proc/self/maps").read():
+        sys.exit("PyTorch is using the reference BLAS (libblas.so.3 is not OpenBLAS): apt-get install "
+                 "libopenblas0-openmp first, or its MLP numbers are meaningless")
+    shape = MODELS[name]
     torch.manual_seed(0)
-    model = torch_model(name, shape)
+    model = twin(name, shape, 10)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     x = torch.randn(batch, shape[2], shape[0], shape[1])
     y = torch.randint(0, 10, (batch,))
     loss_fn = nn.CrossEntropyLoss()
 
-    def step():
+    def train_step():
         opt.zero_grad(set_to_none=True)
         loss_fn(model(x), y).backward()
         opt.step()
 
-    for _ in range(warmup):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return batch * steps / (time.perf_counter() - t0)
+    def timed(step):
+        """Images per second of wall time, and process CPU milliseconds per step."""
+        for _ in range(warmup):
+            step()
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(steps):
+            step()
+        return batch * steps / (time.perf_counter() - t0), 1e3 * (time.process_time() - c0) / steps
+
+    train, train_cpu = timed(train_step)
+    model.eval()
+    with torch.no_grad():
+        infer, infer_cpu = timed(lambda: model(x))
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"train_img_per_s": train, "infer_img_per_s": infer, "train_step_cpu_ms": train_cpu,
+                      "infer_step_cpu_ms": infer_cpu, "peak_rss_mib": rss_mib}))
 
 
-def lskd_throughput(binary, name, shape, batch, steps, warmup, threads):
-    out = subprocess.run([binary, "bench", "--model", name, "--input", "x".join(map(str, shape)), "--batch", str(batch),
-                          "--steps", str(steps), "--warmup", str(warmup), "--threads", str(threads), "--json"],
+def torch_run(name, threads, args):
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker", name, "--threads", str(threads),
+                          "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup)],
                          check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["train_img_per_s"]
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def check_blas():
-    config = torch.__config__.show()
-    libs = open("/proc/self/maps").read()
-    if "openblas" not in libs:
-        sys.exit("PyTorch is using the reference BLAS (libblas.so.3 is not OpenBLAS): apt-get install "
-                 "libopenblas0-openmp first, or its MLP numbers are meaningless")
-    return config
+def lskd_run(name, threads, args):
+    shape = MODELS[name]
+    out = subprocess.run([args.lskd, "bench", "--model", name, "--input", "x".join(map(str, shape)), "--batch",
+                          str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup), "--threads",
+                          str(threads), "--json"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def median(runs, key):
+    return statistics.median(r[key] for r in runs)
 
 
 def main():
-    # OpenBLAS 0.3.21 may not know a newer CPU and fall back to SSE3 kernels (notes §7); name the widest
-    # kernel set the CPU has. It reads the variable at load time, so set it and start again.
+    # OpenBLAS 0.3.21 may not know a newer CPU and fall back to SSE3 kernels; name the widest kernel set the CPU
+    # has. It reads the variable at load time, so set it and start again.
     if "OPENBLAS_CORETYPE" not in os.environ:
         flags = open("/proc/cpuinfo").read()
         os.environ["OPENBLAS_CORETYPE"] = "SkylakeX" if " avx512f" in flags else "Haswell"
         os.execv(sys.executable, [sys.executable] + sys.argv)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lskd", default=os.path.join(os.path.dirname(__file__), "..", "build", "tools", "lskd"))
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", default="1,2", help="comma-separated thread counts, one column group each")
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--torch-worker", metavar="MODEL", help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    torch.zeros(2, 2) @ torch.zeros(2, 2)  # loads the BLAS, so check_blas sees it
-    check_blas()
-    print(f"torch {torch.__version__}, {args.threads} threads, batch {args.batch}, {args.steps} steps x {args.rounds} rounds")
-    print(f"{'model':<10} {'lskd img/s':>11} {'torch img/s':>12} {'ratio':>6}")
+    if args.torch_worker:
+        torch_worker(args.torch_worker, int(args.threads), args.batch, args.steps, args.warmup)
+        return
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    isa = "avx512f" if " avx512f" in open("/proc/cpuinfo").read() else "AVX2 only (no avx512f)"
+    print(f"{isa}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
+          f"{args.batch}, {args.steps} steps x {args.rounds} rounds (medians)")
+    print(f"{'model':<10} {'thr':>3} {'train lskd':>10} {'torch':>7} {'ratio':>5} {'infer lskd':>10} {'torch':>7} "
+          f"{'ratio':>5} {'CPU ratio':>9} {'overhead':>8} {'of bound':>8} {'RSS lskd':>8} {'torch':>6}")
     for name in args.models.split(","):
-        shape = MODELS[name]
-        ours, theirs = [], []
-        for _ in range(args.rounds):
-            ours.append(lskd_throughput(args.lskd, name, shape, args.batch, args.steps, args.warmup, args.threads))
-            theirs.append(torch_throughput(name, shape, args.batch, args.steps, args.warmup))
-        a, b = statistics.median(ours), statistics.median(theirs)
-        print(f"{name:<10} {a:>11.0f} {b:>12.0f} {a / b:>6.2f}")
+        if name not in MODELS:
+            sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(MODELS)}")
+        for threads in thread_counts:
+            ours, theirs = [], []
+            for _ in range(args.rounds):
+                ours.append(lskd_run(name, threads, args))
+                theirs.append(torch_run(name, threads, args))
+            tr, tt = median(ours, "train_img_per_s"), median(theirs, "train_img_per_s")
+            ir, it = median(ours, "infer_img_per_s"), median(theirs, "infer_img_per_s")
+            # PyTorch's CPU time per step over lskd's, training and inference: the steadier ratio on a shared machine.
+            cpu_train = median(theirs, "train_step_cpu_ms") / median(ours, "train_step_cpu_ms")
+            cpu_infer = median(theirs, "infer_step_cpu_ms") / median(ours, "infer_step_cpu_ms")
+            overhead = median(ours, "train_overhead_share_cpu")
+            of_bound = statistics.median(r["train_gemm_cpu_ms"] / r["train_step_cpu_ms"] for r in ours)
+            print(f"{name:<10} {threads:>3} {tr:>10.0f} {tt:>7.0f} {tr / tt:>5.2f} {ir:>10.0f} {it:>7.0f} {ir / it:>5.2f} "
+                  f"{cpu_train:>4.2f}/{cpu_infer:<4.2f} {100 * overhead:>7.1f}% {100 * of_bound:>7.0f}% {median(ours, 'peak_rss_mib'):>8.0f} "
+                  f"{median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
+    print(f"load {os.getloadavg()[0]:.1f} at the end; overhead: share of lskd's training step (process CPU time) outside "
+          "its GEMM-like primitives timed alone; of bound: those primitives' time / the step's; CPU ratio: PyTorch's "
+          "process CPU time per step / lskd's, training/inference")
 
 
 if __name__ == "__main__":

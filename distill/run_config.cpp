@@ -1,8 +1,14 @@
 #include "distill/run_config.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
+#include <limits>
+#include <map>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -46,26 +52,26 @@ std::vector<std::int64_t> parse_int_list(const std::string& key, const std::stri
     return out;
 }
 
-std::string number_text(double v) { return fmt::format("{}", v); }
-
 template <typename T>
 ConfigField number_field(std::string key, std::string help, T RunConfig::*member) {
-    return {key, std::move(help), [member, key](RunConfig& c, const std::string& v) { c.*member = parse_number<T>(key, v); },
+    return {key, std::move(help), std::is_integral_v<T> ? "INT" : "FLOAT",
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_number<T>(key, v); },
             [member](const RunConfig& c) { return fmt::format("{}", c.*member); }};
 }
 
 ConfigField string_field(std::string key, std::string help, std::string RunConfig::*member) {
-    return {key, std::move(help), [member](RunConfig& c, const std::string& v) { c.*member = trim(v); },
+    return {key, std::move(help), "TEXT", [member](RunConfig& c, const std::string& v) { c.*member = trim(v); },
             [member](const RunConfig& c) { return c.*member; }};
 }
 
 ConfigField bool_field(std::string key, std::string help, bool RunConfig::*member) {
-    return {key, std::move(help), [member, key](RunConfig& c, const std::string& v) { c.*member = parse_bool(key, v); },
+    return {key, std::move(help), "BOOL",
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_bool(key, v); },
             [member](const RunConfig& c) { return std::string(c.*member ? "true" : "false"); }};
 }
 
 ConfigField list_field(std::string key, std::string help, std::vector<std::int64_t> RunConfig::*member) {
-    return {key, std::move(help),
+    return {key, std::move(help), "INT,...",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_int_list(key, v); },
             [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); }};
 }
@@ -112,6 +118,11 @@ std::vector<ConfigField> make_fields() {
     };
 }
 
+std::string key_text(const YAML::Node& key, const std::string& source) {
+    if (!key.IsScalar()) fail("{}: line {}: a mapping key must be a plain value", source, key.Mark().line + 1);
+    return key.Scalar();
+}
+
 std::string scalar_text(const YAML::Node& node, const std::string& key, const std::string& source) {
     if (node.IsScalar()) return node.as<std::string>();
     if (node.IsSequence()) {
@@ -148,8 +159,9 @@ void apply_yaml_text(RunConfig& config, const std::string& text, const std::stri
     }
     if (root.IsNull()) return;
     if (!root.IsMap()) fail("{}: expected a mapping of config keys", source);
+    check_unique_keys(root, source);
     for (const auto& kv : root) {
-        const auto key = kv.first.as<std::string>();
+        const std::string key = key_text(kv.first, source);
         const ConfigField* field = find_config_field(key);
         if (field == nullptr) fail("{}: unknown config key '{}'", source, key);
         try {
@@ -168,6 +180,26 @@ void apply_yaml_file(RunConfig& config, const std::string& path) {
     apply_yaml_text(config, ss.str(), path);
 }
 
+void check_unique_keys(const YAML::Node& node, const std::string& source) {
+    // An alias repeats its anchor's node, and a chain of aliases would repeat it exponentially often: each node
+    // (named by its position in the text) is checked once.
+    std::set<int> seen;
+    const std::function<void(const YAML::Node&)> check = [&](const YAML::Node& n) {
+        if (!(n.IsSequence() || n.IsMap()) || !seen.insert(n.Mark().pos).second) return;
+        if (n.IsSequence())
+            for (const auto& item : n) check(item);
+        if (!n.IsMap()) return;
+        std::map<std::string, int> first_line;
+        for (const auto& kv : n) {
+            const int line = kv.first.Mark().line + 1;
+            const auto [first, fresh] = first_line.emplace(key_text(kv.first, source), line);
+            if (!fresh) fail("{}: duplicate key '{}' at lines {} and {}", source, first->first, first->second, line);
+            check(kv.second);
+        }
+    };
+    check(node);
+}
+
 std::string to_yaml(const RunConfig& config) {
     YAML::Emitter out;
     out << YAML::BeginMap;
@@ -176,22 +208,39 @@ std::string to_yaml(const RunConfig& config) {
     return out.c_str();
 }
 
+int max_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+// Comparisons are written so that NaN fails them.
 void validate(const RunConfig& c) {
     if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
     if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
     if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
-    if (!(c.lr > 0.0)) fail("lr must be positive, got {}", c.lr);
-    if (c.momentum < 0.0 || c.momentum >= 1.0) fail("momentum must be in [0, 1), got {}", c.momentum);
-    if (c.weight_decay < 0.0) fail("weight-decay must be >= 0, got {}", c.weight_decay);
-    if (c.clip_norm < 0.0) fail("clip-norm must be >= 0, got {}", c.clip_norm);
-    if (c.dropout < 0.0 || c.dropout >= 1.0) fail("dropout must be in [0, 1), got {}", c.dropout);
+    if (!(std::isfinite(c.lr) && c.lr > 0.0)) fail("lr must be > 0 and finite, got {}", c.lr);
+    if (!(c.momentum >= 0.0 && c.momentum < 1.0)) fail("momentum must be in [0, 1), got {}", c.momentum);
+    if (!(std::isfinite(c.weight_decay) && c.weight_decay >= 0.0))
+        fail("weight-decay must be >= 0 and finite, got {}", c.weight_decay);
+    if (!(std::isfinite(c.lr_gamma) && c.lr_gamma > 0.0)) fail("lr-gamma must be > 0 and finite, got {}", c.lr_gamma);
+    if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0))
+        fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
+    if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
     if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
+    if (c.shift < -1) fail("shift must be >= 0 pixels (or -1: the data set's default), got {}", c.shift);
+    if (c.hflip < -1 || c.hflip > 1)
+        fail("hflip must be 1 (on), 0 (off) or -1 (the data set's default), got {}", c.hflip);
+    // The run file stores the seed as a signed 64-bit integer.
+    if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        fail("seed must be at most {}, got {}", std::numeric_limits<std::int64_t>::max(), c.seed);
+    if (c.threads < 0 || c.threads > max_threads())
+        fail("threads must be in [0, {}] (0: all; this machine has {} hardware threads), got {}", max_threads(),
+             max_threads(), c.threads);
     if (c.record_every < 0 || c.mi_every < 0) fail("record-every and mi-every must be >= 0");
     if (c.record_per_class <= 0) fail("record-per-class must be positive, got {}", c.record_per_class);
     if (c.mi_views < 2) fail("mi-views must be at least 2, got {}", c.mi_views);
     if (c.mi_examples < 2 || c.mi_examples % 2 != 0) fail("mi-examples must be even and >= 2, got {}", c.mi_examples);
-    if (!(c.temperature > 0.0)) fail("temperature must be > 0, got {}", c.temperature);
-    if (c.beta != -1.0 && (c.beta < 0.0 || c.beta > 1.0)) fail("beta must be in [0, 1], got {}", c.beta);
+    if (!(std::isfinite(c.temperature) && c.temperature > 0.0))
+        fail("temperature must be > 0 and finite, got {}", c.temperature);
+    if (c.beta != -1.0 && !(c.beta >= 0.0 && c.beta <= 1.0))
+        fail("beta must be in [0, 1] (or -1: the loss form's default), got {}", c.beta);
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
     if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace YAML {
+class Node;
+}
+
 namespace lskd::distill {
 
 struct RunConfig {
@@ -58,6 +62,7 @@ struct RunConfig {
 struct ConfigField {
     std::string key;
     std::string help;
+    std::string type;  // the value's kind in --help: INT, FLOAT, BOOL, TEXT or INT,... (a comma-separated list)
     std::function<void(RunConfig&, const std::string&)> parse;  // throws lskd::Error naming key and value
     std::function<std::string(const RunConfig&)> print;
 };
@@ -68,9 +73,16 @@ const ConfigField* find_config_field(const std::string& key);
 // Applies a YAML mapping of field keys; an unknown key or a bad value is an Error naming `source`.
 void apply_yaml_file(RunConfig& config, const std::string& path);
 void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source);
+// yaml-cpp keeps every duplicate key of a mapping and lookups see only one of them; this makes any duplicate,
+// at any depth, an Error naming `source`, the key and the lines of both.
+void check_unique_keys(const YAML::Node& node, const std::string& source);
 // The effective config as YAML, every field, in table order.
 std::string to_yaml(const RunConfig& config);
-// Range checks that hold for any run: α in [0, 1), positive epochs and batch, T > 0, β in [0, 1]...
+// The checks that need no data, run as soon as a config is resolved: every number finite and in its range
+// (α in [0, 1), lr > 0, T > 0, β in [0, 1], shift -1 or >= 0, hflip in {-1, 0, 1}, threads in [0, hardware
+// threads], a seed that fits the run file's int64), known names. Each Error names the key and the value.
 void validate(const RunConfig& config);
+// The largest --threads: the hardware thread count (1 where the platform does not tell).
+int max_threads();
 
 }  // namespace lskd::distill

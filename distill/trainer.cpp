@@ -13,6 +13,7 @@
 #include "distill/loss_forms.hpp"
 #include "distill/progress.hpp"
 #include "distill/run_file.hpp"
+#include "distill/run_validation.hpp"
 #include "distill/targets.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
@@ -437,6 +438,7 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options, 
 }
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks) {
+    validate_before_training(config, dataset);
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     std::optional<io::FileLock> own_lock;

@@ -32,7 +32,7 @@ BasicBlock::BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_chan
 }
 
 Variable BasicBlock::forward(const Variable& x) {
-    Variable out = ops::relu(bn1_->forward(conv1_->forward(x)));
+    Variable out = bn1_->forward_relu(conv1_->forward(x));
     out = bn2_->forward(conv2_->forward(out));
     return ops::relu(ops::add(out, shortcut_ ? shortcut_->forward(x) : x));
 }

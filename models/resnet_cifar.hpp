@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "framework/core/random.hpp"
+#include "framework/layers/batch_norm.hpp"
 #include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
@@ -18,7 +19,8 @@ public:
     Variable forward(const Variable& x) override;
 
 private:
-    std::shared_ptr<nn::Module> conv1_, bn1_, conv2_, bn2_;
+    std::shared_ptr<nn::Module> conv1_, conv2_, bn2_;
+    std::shared_ptr<nn::BatchNorm2d> bn1_;  // its ReLU is fused in
     std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
 };
 

@@ -12,30 +12,54 @@
 extern char** environ;
 
 namespace lskd::study {
+namespace {
 
-int spawn_logged(const std::vector<std::string>& argv, const std::string& log_path) {
+ChildExit wait_for(pid_t which, const std::string& what) {
+    int status = 0;
+    pid_t pid;
+    do {
+        pid = ::waitpid(which, &status, 0);
+    } while (pid < 0 && errno == EINTR);
+    if (pid < 0) fail("waiting for {}: {}", what, std::strerror(errno));
+    return {pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)};
+}
+
+}  // namespace
+
+int spawn_child(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path) {
+    if (argv.empty()) fail("cannot start a child process without a program");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    constexpr int flags = O_WRONLY | O_CREAT | O_TRUNC;
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), flags, 0644);
+    if (stderr_path == stdout_path)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    else
+        posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), flags, 0644);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
+    const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) fail("{}: cannot start: {}", argv.at(0), std::strerror(rc));
+    if (rc != 0) fail("{}: cannot start (output to {}): {}", argv[0], stdout_path, std::strerror(rc));
     return pid;
 }
 
-ChildExit wait_any_child() {
-    int status = 0;
-    pid_t pid;
-    do {
-        pid = ::waitpid(-1, &status, 0);
-    } while (pid < 0 && errno == EINTR);
-    if (pid < 0) fail("waiting for a sweep job: {}", std::strerror(errno));
-    return {pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)};
+int spawn_logged(const std::vector<std::string>& argv, const std::string& log_path) {
+    return spawn_child(argv, log_path, log_path);
+}
+
+ChildExit wait_any_child() { return wait_for(-1, "a sweep job"); }
+
+int wait_child(int pid) { return wait_for(pid, "child process " + std::to_string(pid)).code; }
+
+int run_child(const std::vector<std::string>& argv, const std::string& log_path) {
+    return wait_child(spawn_logged(argv, log_path));
+}
+
+int run_child(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path) {
+    return wait_child(spawn_child(argv, stdout_path, stderr_path));
 }
 
 }  // namespace lskd::study

@@ -1,12 +1,17 @@
-// Child processes for parallel sweeps: start a command with its stdout and stderr in a log file, and wait
-// for whichever child ends next.
+// Child processes started from an argument vector (never through a shell): sweep jobs and the plotting tool
+// with their output in log files, and whichever child ends next or one given child.
 #pragma once
 #include <string>
 #include <vector>
 
 namespace lskd::study {
 
-// Starts argv[0] (a path) with arguments argv[1..]; returns the child's pid. Throws an Error if it cannot.
+// Starts argv[0] (a path, not searched on PATH) with arguments argv[1..], each passed verbatim; its stdout goes
+// to stdout_path and its stderr to stderr_path (the same file when they are equal). Returns the child's pid;
+// throws an Error naming argv[0] if it cannot start (a missing executable included).
+int spawn_child(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path);
+
+// spawn_child with stdout and stderr in one log file.
 int spawn_logged(const std::vector<std::string>& argv, const std::string& log_path);
 
 struct ChildExit {
@@ -16,5 +21,13 @@ struct ChildExit {
 
 // Blocks until one child of this process ends.
 ChildExit wait_any_child();
+
+// Blocks until the child `pid` ends; returns its exit code as in ChildExit.
+int wait_child(int pid);
+
+// Starts argv as spawn_logged does and waits for it: the child's exit code.
+int run_child(const std::vector<std::string>& argv, const std::string& log_path);
+// The same with stdout and stderr in files of their own.
+int run_child(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path);
 
 }  // namespace lskd::study

@@ -1,7 +1,6 @@
 #include "study/study.hpp"
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -12,6 +11,7 @@
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
+#include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/claims.hpp"
 #include "study/report.hpp"
@@ -52,24 +52,6 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
     }
     write_teacher_table(dir, table);
     return table;
-}
-
-// Renders every figure the directory allows; a failure is logged and leaves the report without figures.
-std::vector<std::string> render_plots(const std::string& dir, const std::string& script, bool quiet) {
-    const fs::path plots = fs::path(dir) / "plots";
-    const fs::path log = fs::path(dir) / "logs" / "plots.log";
-    fs::create_directories(log.parent_path());
-    const std::string command = fmt::format("/usr/bin/python3 '{}' study '{}' --out '{}' > '{}' 2>&1", script, dir,
-                                            plots.string(), log.string());
-    if (std::system(command.c_str()) != 0) {
-        if (!quiet) fmt::print(stderr, "study: the plotting tool failed; see {}\n", log.string());
-        return {};
-    }
-    std::vector<std::string> names;
-    for (const auto& entry : fs::recursive_directory_iterator(plots))
-        if (entry.path().extension() == ".png") names.push_back(fs::relative(entry.path(), dir).string());
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 }  // namespace
@@ -130,9 +112,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
         result.analysed = true;
     }
 
-    const std::string script =
-        options.plot_script.empty() ? std::string(LSKD_SOURCE_DIR) + "/tools/plot/lskd_plot.py" : options.plot_script;
-    const std::vector<std::string> plots = render_plots(sweep.directory, script, options.quiet);
+    const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
 
     StudySetup setup;
     setup.config = config_label;

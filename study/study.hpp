@@ -17,7 +17,7 @@ struct StudyOptions {
     // An MPI job's ranks share the sweep's runs (sweep.hpp); rank 0 alone holds the directory and writes the
     // analyses, plots and report. nullptr or one rank: this process alone.
     const distributed::World* world = nullptr;
-    std::string plot_script;  // tools/plot/lskd_plot.py; empty: the one in the source tree
+    std::string plot_script;  // the plotting tool; empty: the installed copy, else the source tree's
 };
 
 struct StudyResult {

@@ -87,6 +87,7 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
         fail("{}: not valid YAML: {}", source, e.what());
     }
     const YAML::Node root = loaded;  // const: a lookup of a missing key must not add it
+    distill::check_unique_keys(root, source);
     const Reader r(source);
     r.map(root, "the sweep file",
           {"output", "dataset", "data-dir", "seeds", "teacher", "student", "distill", "baselines", "parallel"});

@@ -1,5 +1,6 @@
 // The sweep file of lskd sweep: teachers × students × seeds plus student baselines, and the directory they go
-// to. Every key is checked: an unknown key, an empty list or a bad value is an Error naming the file and key.
+// to. Every key is checked: an unknown or duplicate key, an empty list or a bad value is an Error naming the file
+// and key.
 // Format (configs/README.md):
 //   output: runs/quick            # directory of the run files and summary.{h5,csv}
 //   dataset: fashion-mnist        # data-dir: optional

@@ -1,11 +1,15 @@
 #include "framework/dnnl/primitive_cache.hpp"
 
 #include <algorithm>
+#include <cstring>
+
+#include <oneapi/dnnl/dnnl_debug.h>
 
 #include <omp.h>
 
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
+#include "framework/dnnl/primitive_profile.hpp"
 
 namespace lskd::dnnl_ctx {
 namespace {
@@ -56,8 +60,59 @@ BoundPrimitive& BoundPrimitive::set(int arg, const void* data) {
 
 void BoundPrimitive::run() {
     if (scratch_bytes_ > 0) args_.at(DNNL_ARG_SCRATCHPAD).set_data_handle(scratchpad(scratch_bytes_));
+    PrimitiveProfile* profile = PrimitiveProfile::active();
+    if (profile == nullptr) {
+        prim_.execute(stream(), args_);
+        stream().wait();
+        return;
+    }
+    const Stopwatch watch;
     prim_.execute(stream(), args_);
     stream().wait();
+    profile->add(this, watch.elapsed());
+}
+
+bool BoundPrimitive::gemm_like() const {
+    using K = dnnl::primitive::kind;
+    const K k = kind();
+    return k == K::convolution || k == K::deconvolution || k == K::inner_product || k == K::matmul;
+}
+
+std::string BoundPrimitive::description() const {
+    const_dnnl_primitive_desc_t pd = prim_.get_primitive_desc();
+    dnnl_prop_kind_t prop = dnnl_prop_kind_undef;
+    const char* impl = nullptr;
+    std::string out = dnnl_prim_kind2str(static_cast<dnnl_primitive_kind_t>(prim_.get_kind()));
+    if (dnnl_primitive_desc_query(pd, dnnl_query_prop_kind, 0, &prop) == dnnl_success && prop != dnnl_prop_kind_undef)
+        out += std::string(" ") + dnnl_prop_kind2str(prop);
+    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl != nullptr)
+        out += std::string(" ") + impl;
+    return out;
+}
+
+Elapsed BoundPrimitive::time_alone(int reps) const {
+    LSKD_CHECK(reps > 0, "time_alone needs reps > 0, got {}", reps);
+    std::unordered_map<int, dnnl::memory> args;
+    for (const auto& [arg, mem] : args_) {
+        dnnl::memory fresh(mem.get_desc(), engine());
+        const std::size_t bytes = mem.get_desc().get_size();
+        if (mem.get_desc().data_type() == dnnl::memory::data_type::f32) {
+            auto* f = static_cast<float*>(fresh.get_data_handle());
+            std::fill(f, f + bytes / sizeof(float), 0.01f);
+        } else {
+            std::memset(fresh.get_data_handle(), 0, bytes);
+        }
+        args.emplace(arg, std::move(fresh));
+    }
+    prim_.execute(stream(), args);
+    stream().wait();
+    const Stopwatch watch;
+    for (int i = 0; i < reps; ++i) {
+        prim_.execute(stream(), args);
+        stream().wait();
+    }
+    const Elapsed e = watch.elapsed();
+    return {e.wall_s / reps, e.cpu_s / reps};
 }
 
 }  // namespace lskd::dnnl_ctx

@@ -8,10 +8,13 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
 #include <oneapi/dnnl/dnnl.hpp>
+
+#include "framework/dnnl/primitive_profile.hpp"
 
 namespace lskd::dnnl_ctx {
 
@@ -66,6 +69,15 @@ public:
     BoundPrimitive& set(int arg, const void* data);
     void run();
     bool valid() const { return static_cast<bool>(prim_); }
+
+    // For benchmarks: the primitive's kind, "kind prop_kind implementation" (as ONEDNN_VERBOSE names them),
+    // and its mean wall and process CPU time per run over `reps` runs alone, on fresh memory of its own descriptors (filled
+    // with a small constant, so no denormals), after one untimed run. Allocates; never call in a step.
+    dnnl::primitive::kind kind() const { return prim_.get_kind(); }
+    // Convolution, inner product or matmul: the compute-bound kinds that make up a step's roofline.
+    bool gemm_like() const;
+    std::string description() const;
+    Elapsed time_alone(int reps) const;
 
 private:
     dnnl::primitive prim_;

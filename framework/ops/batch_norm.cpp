@@ -8,6 +8,8 @@
 // Evaluation: use_global_stats with the running averages (forward_inference without a graph; with one,
 // forward_training + use_global_stats and a backward of the same flags, so eval-mode gradients exist).
 // gamma and beta enter as the separate scale and shift arguments of oneDNN 2.6 (use_scale | use_shift).
+// With state.relu the ReLU that follows runs inside the same primitives (fuse_norm_relu): forward_training
+// then writes a workspace (which outputs were positive) that backward reads.
 #include <bit>
 
 #include "framework/core/error.hpp"
@@ -26,6 +28,7 @@ using dnnl_ctx::BoundPrimitive;
 struct BnEntry {
     BoundPrimitive forward;
     BoundPrimitive backward;
+    std::size_t workspace_bytes = 0;  // fused ReLU in forward_training only
 };
 
 struct BnConfig {
@@ -33,6 +36,7 @@ struct BnConfig {
     bool scale = false, shift = false;
     bool global_stats = false;  // evaluation: normalise with the running averages
     bool graph = false;
+    bool relu = false;
     float eps = 1e-5f;
 };
 
@@ -50,19 +54,23 @@ BnEntry make_entry(const BnConfig& cfg) {
     if (cfg.scale) flags |= normalization_flags::use_scale;
     if (cfg.shift) flags |= normalization_flags::use_shift;
     if (cfg.global_stats) flags |= normalization_flags::use_global_stats;
+    if (cfg.relu) flags |= normalization_flags::fuse_norm_relu;
     const auto attr = dnnl_ctx::scratchpad_attr();
     // Batch statistics always need forward_training (it is what outputs mean and variance).
     const auto prop = (cfg.graph || !cfg.global_stats) ? prop_kind::forward_training : prop_kind::forward_inference;
     batch_normalization_forward::primitive_desc fwd(batch_normalization_forward::desc(prop, data, cfg.eps, flags), attr,
                                                     dnnl_ctx::engine());
     BnEntry e;
+    const memory::desc ws = cfg.relu && prop == prop_kind::forward_training ? fwd.workspace_desc() : memory::desc();
+    e.workspace_bytes = ws.get_size();
     e.forward = BoundPrimitive(batch_normalization_forward(fwd),
                                {{DNNL_ARG_SRC, data},
                                 {DNNL_ARG_DST, data},
                                 {DNNL_ARG_SCALE, scale},
                                 {DNNL_ARG_SHIFT, shift},
                                 {DNNL_ARG_MEAN, fwd.mean_desc()},
-                                {DNNL_ARG_VARIANCE, fwd.variance_desc()}},
+                                {DNNL_ARG_VARIANCE, fwd.variance_desc()},
+                                {DNNL_ARG_WORKSPACE, ws}},
                                fwd.scratchpad_desc());
     if (!cfg.graph) return e;
     const auto bprop = (cfg.scale || cfg.shift) ? prop_kind::backward : prop_kind::backward_data;
@@ -77,7 +85,8 @@ BnEntry make_entry(const BnConfig& cfg) {
                                  {DNNL_ARG_SHIFT, shift},
                                  {DNNL_ARG_DIFF_SRC, data},
                                  {DNNL_ARG_DIFF_SCALE, scale},
-                                 {DNNL_ARG_DIFF_SHIFT, shift}},
+                                 {DNNL_ARG_DIFF_SHIFT, shift},
+                                 {DNNL_ARG_WORKSPACE, ws}},
                                 bwd.scratchpad_desc());
     return e;
 }
@@ -88,13 +97,14 @@ BnEntry& entry(const BnConfig& cfg) {
     const bool spatial = s.rank() == 4;
     return cache.get({static_cast<std::uint32_t>(OpKind::batch_norm),
                       {s.rank(), s[0], spatial ? s[1] : 1, spatial ? s[2] : 1, s[s.rank() - 1], cfg.scale, cfg.shift,
-                       cfg.global_stats, cfg.graph, std::bit_cast<std::int32_t>(cfg.eps)}},
+                       cfg.global_stats, cfg.graph, cfg.relu, std::bit_cast<std::int32_t>(cfg.eps)}},
                      [&] { return make_entry(cfg); });
 }
 
 struct BatchNormNode : Node {
     BnEntry* prims = nullptr;
     Tensor mean, variance;  // the statistics the forward normalised with, the op's own
+    Tensor workspace;       // the fused ReLU's record, or undefined
     bool has_scale = false, has_shift = false;
     void backward(const Tensor& gout) override;
 };
@@ -137,6 +147,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
     cfg.global_stats = !state.training;
     cfg.graph = needs_graph({&x, &gamma, &beta});
     cfg.eps = state.eps;
+    cfg.relu = state.relu;
     BnEntry& prims = entry(cfg);
 
     Tensor y = Tensor::empty(x.shape());
@@ -156,6 +167,11 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
         .set(DNNL_ARG_VARIANCE, variance.data());
     if (cfg.scale) prims.forward.set(DNNL_ARG_SCALE, gamma.value().data());
     if (cfg.shift) prims.forward.set(DNNL_ARG_SHIFT, beta.value().data());
+    Tensor workspace;
+    if (prims.workspace_bytes > 0) {
+        workspace = Tensor::empty({static_cast<std::int64_t>((prims.workspace_bytes + sizeof(float) - 1) / sizeof(float))});
+        prims.forward.set(DNNL_ARG_WORKSPACE, workspace.data());
+    }
     prims.forward.run();
 
     if (state.training && state.running_mean != nullptr) {
@@ -174,6 +190,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
                                      node.prims = &prims;
                                      node.mean = std::move(mean);
                                      node.variance = std::move(variance);
+                                     node.workspace = std::move(workspace);
                                      node.has_scale = cfg.scale;
                                      node.has_shift = cfg.shift;
                                      node.save(x.value(), "input");
@@ -191,6 +208,7 @@ void BatchNormNode::backward(const Tensor& gout) {
     prims->backward.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_MEAN, mean.data())
         .set(DNNL_ARG_VARIANCE, variance.data()).set(DNNL_ARG_DIFF_DST, gout.data())
         .set(DNNL_ARG_DIFF_SRC, gx.data());
+    if (workspace.defined()) prims->backward.set(DNNL_ARG_WORKSPACE, workspace.data());
     if (has_scale) prims->backward.set(DNNL_ARG_SCALE, saved(1).data()).set(DNNL_ARG_DIFF_SCALE, gscale.data());
     if (has_shift)
         prims->backward.set(DNNL_ARG_SHIFT, saved(has_scale ? 2 : 1).data()).set(DNNL_ARG_DIFF_SHIFT, gshift.data());

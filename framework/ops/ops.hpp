@@ -35,6 +35,9 @@ struct BatchNormState {
     float momentum = 0.1f;
     float eps = 1e-5f;
     bool training = true;
+    // relu(batch_norm(x)) in one primitive (oneDNN's fuse_norm_relu; a bit mask of the positive outputs is
+    // kept for backward), instead of a separate ReLU pass forward and backward.
+    bool relu = false;
 };
 // x [N, C] or NHWC, gamma and beta [C]. Training normalises with batch statistics and updates the
 // running averages; evaluation uses the running averages.

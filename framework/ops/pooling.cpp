@@ -3,6 +3,7 @@
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/max_pool_argmax.hpp"
 #include "framework/ops/record.hpp"
 
 namespace lskd::ops::detail {
@@ -57,6 +58,25 @@ PoolEntry& entry(OpKind kind, PoolAlgorithm a, const Shape& in, const Shape& out
                      [&] { return make_entry(a, in, out, win, training); });
 }
 
+// Max pooling in training runs on max_pool_argmax (see there why); its argmax lives in the node.
+struct MaxPoolArgmaxNode : Node {
+    MaxPoolGeometry geometry{};
+    Tensor argmax;  // one byte per output element
+    void backward(const Tensor& gout) override;
+};
+
+MaxPoolGeometry max_pool_geometry(const Shape& in, const Shape& out, const PoolWindow& win) {
+    return {in[0], in[1], in[2], in[3], out[1], out[2], win.kh, win.kw, win.stride_h, win.stride_w, win.pad_h, win.pad_w};
+}
+
+std::uint8_t* bytes(Tensor& t) { return reinterpret_cast<std::uint8_t*>(t.data()); }
+
+void MaxPoolArgmaxNode::backward(const Tensor& gout) {
+    Tensor gx = Tensor::empty({geometry.n, geometry.h, geometry.w, geometry.c});
+    max_pool_backward_argmax(gout.data(), bytes(argmax), gx.data(), geometry);
+    accumulate_grad(*inputs[0], gx);
+}
+
 struct PoolNode : Node {
     PoolEntry* prims = nullptr;
     Shape input_shape;
@@ -84,6 +104,16 @@ Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const P
     const Shape out{in[0], pooled_size(in[1], win.kh, win.stride_h, win.pad_h),
                     pooled_size(in[2], win.kw, win.stride_w, win.pad_w), in[3]};
     const bool graph = needs_graph({&x});
+    if (graph && algorithm == PoolAlgorithm::max && win.kh * win.kw <= kMaxPoolArgmaxWindow) {
+        const MaxPoolGeometry g = max_pool_geometry(in, out, win);
+        Tensor y = Tensor::empty(out);
+        Tensor argmax = Tensor::empty({(out.numel() + 3) / 4});
+        max_pool_forward_argmax(x.value().data(), y.data(), bytes(argmax), g);
+        return record<MaxPoolArgmaxNode>(kind, std::move(y), graph, {&x}, [&](MaxPoolArgmaxNode& node) {
+            node.geometry = g;
+            node.argmax = std::move(argmax);
+        });
+    }
     PoolEntry& prims = entry(kind, algorithm, in, out, win, graph);
     Tensor y = Tensor::empty(out);
     Tensor workspace;

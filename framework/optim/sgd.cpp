@@ -1,6 +1,8 @@
 #include "framework/optim/sgd.hpp"
 
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <unordered_set>
 
 #include <tbb/blocked_range.h>
@@ -20,18 +22,36 @@ struct Coefficients {
     bool nesterov;
 };
 
-// PyTorch's _single_tensor_sgd on elements [begin, end), operation by operation in float.
-void update(float* p, const float* grad, float* buf, bool started, const Coefficients& c, std::int64_t begin,
-            std::int64_t end) {
+// PyTorch's _single_tensor_sgd on elements [begin, end), operation by operation in float. One kernel per
+// combination of options, so the loop has no branch per element and no aliasing (the buffers are distinct
+// tensors): the compiler vectorises it. The update is memory-bound (parameter, gradient and momentum read,
+// parameter and momentum written), so one pass is all it can cost.
+template <bool Decay, bool Momentum, bool Started, bool Nesterov>
+void update_kernel(float* __restrict p, const float* __restrict grad, float* __restrict buf, const Coefficients c,
+                   std::int64_t begin, std::int64_t end) {
+    const float lr = c.lr, decay = c.weight_decay, mu = c.momentum, damp = c.one_minus_dampening;
     for (std::int64_t i = begin; i < end; ++i) {
         float g = grad[i];
-        if (c.weight_decay != 0.0f) g = g + c.weight_decay * p[i];
-        if (buf != nullptr) {
-            buf[i] = started ? c.momentum * buf[i] + c.one_minus_dampening * g : g;
-            g = c.nesterov ? g + c.momentum * buf[i] : buf[i];
+        if constexpr (Decay) g = g + decay * p[i];
+        if constexpr (Momentum) {
+            const float b = Started ? mu * buf[i] + damp * g : g;
+            buf[i] = b;
+            g = Nesterov ? g + mu * b : b;
         }
-        p[i] = p[i] - c.lr * g;
+        p[i] = p[i] - lr * g;
     }
+}
+
+using Kernel = void (*)(float*, const float*, float*, Coefficients, std::int64_t, std::int64_t);
+
+template <std::size_t... I>
+constexpr std::array<Kernel, sizeof...(I)> kernel_table(std::index_sequence<I...>) {
+    return {&update_kernel<(I & 8) != 0, (I & 4) != 0, (I & 2) != 0, (I & 1) != 0>...};
+}
+
+Kernel pick_kernel(bool decay, bool momentum, bool started, bool nesterov) {
+    static constexpr std::array<Kernel, 16> table = kernel_table(std::make_index_sequence<16>{});
+    return table[(decay ? 8 : 0) + (momentum ? 4 : 0) + (started ? 2 : 0) + (nesterov ? 1 : 0)];
 }
 
 }  // namespace
@@ -69,14 +89,14 @@ void SGD::step() {
                              options_.nesterov};
         float* p = var.value().values_in_place().data();
         float* buf = s.momentum.defined() ? s.momentum.values_in_place().data() : nullptr;
-        const bool started = s.started;
+        const Kernel update = pick_kernel(c.weight_decay != 0.0f, buf != nullptr, s.started, c.nesterov);
+        const float* g = grad.data();
         const std::int64_t n = var.value().numel();
         if (n < kParallelMin) {
-            update(p, grad.data(), buf, started, c, 0, n);
+            update(p, g, buf, c, 0, n);
         } else {
-            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, kParallelMin / 4), [&](const auto& r) {
-                update(p, grad.data(), buf, started, c, r.begin(), r.end());
-            });
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, kParallelMin / 4),
+                              [&](const auto& r) { update(p, g, buf, c, r.begin(), r.end()); });
         }
         s.started = buf != nullptr;
     }

@@ -83,7 +83,7 @@ TEST_CASE("a second writer of a run file stops before any work and touches nothi
     CHECK_FALSE(fs::exists(path + ".tmp." + std::to_string(::getpid())));
 }
 
-TEST_CASE("--force replaces only a regular lskd run file", "[distill][output]") {
+TEST_CASE("with --force, only a regular lskd run file is replaced", "[distill][output]") {
     const std::string run = distill::train(small_run_config(temp_path("force_run.h5")), small_dataset(), quiet()).output;
     const std::string run_bytes = io::testing::read_bytes(run);
 

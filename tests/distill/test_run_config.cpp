@@ -1,4 +1,10 @@
+#include <cmath>
+#include <limits>
+
 #include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "distill/run_config.hpp"
 #include "framework/core/error.hpp"
@@ -43,4 +49,76 @@ TEST_CASE("validation rejects out-of-range settings", "[distill][config]") {
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.beta = 1.5; })), Catch::Contains("beta"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.loss = "kl"; })), Catch::Contains("loss form"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.schedule = "step"; })), Catch::Contains("schedule"));
+}
+
+TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, threads and seeds", "[distill][config]") {
+    auto error = [](auto edit) {
+        RunConfig c;
+        edit(c);
+        try {
+            validate(c);
+        } catch (const lskd::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+    CHECK(error([&](RunConfig& c) { c.lr = inf; }) == "lr must be > 0 and finite, got inf");
+    CHECK(error([&](RunConfig& c) { c.lr = nan; }) == "lr must be > 0 and finite, got nan");
+    CHECK(error([&](RunConfig& c) { c.beta = nan; }) == "beta must be in [0, 1] (or -1: the loss form's default), got nan");
+    CHECK(error([&](RunConfig& c) { c.temperature = inf; }) == "temperature must be > 0 and finite, got inf");
+    CHECK(error([&](RunConfig& c) { c.momentum = nan; }) == "momentum must be in [0, 1), got nan");
+    CHECK(error([&](RunConfig& c) { c.weight_decay = inf; }) == "weight-decay must be >= 0 and finite, got inf");
+    CHECK(error([&](RunConfig& c) { c.lr_gamma = 0; }) == "lr-gamma must be > 0 and finite, got 0");
+    CHECK(error([&](RunConfig& c) { c.clip_norm = nan; }) == "clip-norm must be >= 0 and finite, got nan");
+    CHECK(error([&](RunConfig& c) { c.dropout = nan; }) == "dropout must be in [0, 1), got nan");
+    CHECK(error([&](RunConfig& c) { c.smoothing = nan; }) == "smoothing must be in [0, 1), got nan");
+
+    CHECK(error([](RunConfig& c) { c.shift = -1; }).empty());  // the data set's default
+    CHECK(error([](RunConfig& c) { c.shift = 0; }).empty());
+    CHECK(error([](RunConfig& c) { c.shift = -5; }) == "shift must be >= 0 pixels (or -1: the data set's default), got -5");
+    for (int hflip : {-1, 0, 1}) CHECK(error([&](RunConfig& c) { c.hflip = hflip; }).empty());
+    CHECK(error([](RunConfig& c) { c.hflip = 7; }) ==
+          "hflip must be 1 (on), 0 (off) or -1 (the data set's default), got 7");
+
+    const int hw = max_threads();
+    CHECK(hw >= 1);
+    CHECK(error([&](RunConfig& c) { c.threads = hw; }).empty());
+    CHECK_THAT(error([&](RunConfig& c) { c.threads = hw + 1; }),
+               Catch::Contains(fmt::format("threads must be in [0, {}]", hw)) && Catch::EndsWith(fmt::format("got {}", hw + 1)));
+    CHECK_THAT(error([](RunConfig& c) { c.threads = -1; }), Catch::EndsWith("got -1"));
+
+    const std::uint64_t int64_max = 9223372036854775807ULL;  // 2^63 - 1, the run file's int64 attribute
+    CHECK(error([&](RunConfig& c) { c.seed = int64_max; }).empty());
+    CHECK(error([&](RunConfig& c) { c.seed = int64_max + 1; }) ==
+          "seed must be at most 9223372036854775807, got 9223372036854775808");
+}
+
+TEST_CASE("a seed of -1 is not a valid seed", "[distill][config]") {
+    RunConfig c;
+    CHECK_THROWS_WITH(find_config_field("seed")->parse(c, "-1"), Catch::Contains("'-1' is not a valid integer"));
+}
+
+TEST_CASE("a duplicate YAML key is an error naming the file, the key and both lines", "[distill][config]") {
+    RunConfig c;
+    CHECK_THROWS_WITH(apply_yaml_text(c, "lr: 0.1\nepochs: 2\nlr: 0.5\n", "dup.yaml"),
+                      "dup.yaml: duplicate key 'lr' at lines 1 and 3");
+    CHECK(c.lr == RunConfig{}.lr);  // nothing applied
+    CHECK_THROWS_WITH(check_unique_keys(YAML::Load("a:\n  - {x: 1,\n     x: 2}\n"), "nested.yaml"),
+                      "nested.yaml: duplicate key 'x' at lines 2 and 3");
+    CHECK_THROWS_WITH(apply_yaml_text(c, "? [a, b]\n: 1\n", "key.yaml"),
+                      "key.yaml: line 1: a mapping key must be a plain value");
+    CHECK_NOTHROW(apply_yaml_text(c, "lr: 0.1\nepochs: 2\n", "ok.yaml"));
+}
+
+TEST_CASE("each field names its value type for --help", "[distill][config]") {
+    CHECK(find_config_field("lr")->type == "FLOAT");
+    CHECK(find_config_field("smoothing")->type == "FLOAT");
+    CHECK(find_config_field("epochs")->type == "INT");
+    CHECK(find_config_field("seed")->type == "INT");
+    CHECK(find_config_field("threads")->type == "INT");
+    CHECK(find_config_field("nesterov")->type == "BOOL");
+    CHECK(find_config_field("model")->type == "TEXT");
+    CHECK(find_config_field("milestones")->type == "INT,...");
+    for (const auto& field : config_fields()) CHECK_FALSE(field.type.empty());
 }

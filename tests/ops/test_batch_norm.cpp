@@ -150,3 +150,49 @@ TEST_CASE("batch_norm rejects bad arguments with clear errors", "[ops][bn]") {
     const ops::BatchNormState bad_running{&rm3, &rv, 0.1f, 1e-5f, true};
     CHECK_THROWS_WITH(ops::batch_norm(x, g4, b4, bad_running), Catch::Contains("running_mean [3] does not match"));
 }
+
+TEST_CASE("batch_norm with the fused ReLU equals relu(batch_norm) in values, gradients and running statistics",
+          "[ops][bn]") {
+    for (const bool training : {true, false})
+        for (const bool graph : {true, false}) {
+            INFO("training " << training << " graph " << graph);
+            Rng rng(21);
+            const Tensor x0 = random_tensor({4, 3, 5, 6}, rng, -2.0f, 2.0f);
+            const Tensor g0 = random_tensor({6}, rng, 0.5f, 1.5f);
+            const Tensor b0 = random_tensor({6}, rng, -0.3f, 0.3f);
+            const Tensor seed = random_tensor({4, 3, 5, 6}, rng);
+            struct Run {
+                Tensor y, gx, ggamma, gbeta, mean, var;
+            };
+            auto run = [&](bool fused) {
+                Variable x(x0.clone(), graph), gamma(g0.clone(), graph), beta(b0.clone(), graph);
+                Tensor mean = Tensor::full({6}, 0.2f), var = Tensor::full({6}, 1.5f);
+                const ops::BatchNormState state{.running_mean = &mean,
+                                                .running_var = &var,
+                                                .momentum = 0.1f,
+                                                .eps = 1e-5f,
+                                                .training = training,
+                                                .relu = fused};
+                Variable y = fused ? ops::batch_norm(x, gamma, beta, state)
+                                   : ops::relu(ops::batch_norm(x, gamma, beta, state));
+                Run r{y.value().clone(), {}, {}, {}, mean, var};
+                if (graph) {
+                    y.backward(seed);
+                    r.gx = x.grad(), r.ggamma = gamma.grad(), r.gbeta = beta.grad();
+                }
+                return r;
+            };
+            const Run fused = run(true), plain = run(false);
+            int zeros = 0;
+            for (const float v : plain.y.values()) zeros += v == 0.0f;
+            CHECK(zeros > 20);  // the ReLU cuts a good part of the 360 values
+            CHECK(max_rel_diff(fused.y, plain.y) < 1e-6);
+            CHECK(max_rel_diff(fused.mean, plain.mean) == 0.0);
+            CHECK(max_rel_diff(fused.var, plain.var) == 0.0);
+            if (graph) {
+                CHECK(max_rel_diff(fused.gx, plain.gx) < 1e-5);
+                CHECK(max_rel_diff(fused.ggamma, plain.ggamma) < 1e-5);
+                CHECK(max_rel_diff(fused.gbeta, plain.gbeta) < 1e-5);
+            }
+        }
+}

@@ -1,12 +1,14 @@
+#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "study/calibration_analysis.hpp"
 #include "study/mi_analysis.hpp"
+#include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/sweep_summary.hpp"
 #include "tests/study/study_fixture.hpp"
@@ -18,10 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Debian's interpreter: the first python3 on PATH may lack h5py.
-int plot(const std::string& args) {
-    return std::system(
-        fmt::format("/usr/bin/python3 {}/tools/plot/lskd_plot.py {} > /dev/null", LSKD_SOURCE_DIR, args).c_str());
+int plot(const std::vector<std::string>& args) {
+    return run_plot_tool(default_plot_script(), args, temp_path("plot_tool.log"));
 }
 
 void check_png(const fs::path& path) {
@@ -87,27 +87,46 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     write_small_summary(dir.string());
 
     const fs::path out = temp_dir("plots");
-    CHECK(plot(fmt::format("reliability {} {} --out {}", runs[0], runs[1], out.string())) == 0);
+    CHECK(plot({"reliability", runs[0], runs[1], "--out", out.string()}) == 0);
     check_png(out / "reliability_teacher_a0.png");
     check_png(out / "reliability_teacher_a0.1.png");
     check_png(out / "reliability_by_alpha.png");
-    CHECK(plot(fmt::format("projection {} {} --out {}", runs[0], runs[1], out.string())) == 0);
+    CHECK(plot({"projection", runs[0], runs[1], "--out", out.string()}) == 0);
     check_png(out / "projection_T-shirt-top_Shirt_Pullover.png");
-    CHECK(plot(fmt::format("mi {} {} --out {} 2> /dev/null", runs[0], c.output, out.string())) != 0);  // no /metrics/mi in runs[0]
-    CHECK(plot(fmt::format("mi {} --out {}", c.output, out.string())) == 0);
+    CHECK(plot({"mi", runs[0], c.output, "--out", out.string()}) != 0);  // no /metrics/mi in runs[0]
+    CHECK(plot({"mi", c.output, "--out", out.string()}) == 0);
     check_png(out / "mi_by_epoch.png");
-    CHECK(plot(fmt::format("summary {} --out {}", (dir / "summary.h5").string(), out.string())) == 0);
+    CHECK(plot({"summary", (dir / "summary.h5").string(), "--out", out.string()}) == 0);
     check_png(out / "figure5_accuracy_vs_gamma.png");
     check_png(out / "teacher_ece_vs_alpha.png");
 
-    const fs::path study = temp_dir("plots_study");
-    CHECK(plot(fmt::format("study {} --out {}", dir.string(), study.string())) == 0);
-    check_png(study / "mlp_fashion-mnist_trained" / "reliability_by_alpha.png");
-    check_png(study / "mlp_fashion-mnist_trained" / "projection_T-shirt-top_Shirt_Pullover_a0.1.png");
-    check_png(study / "mlp_fashion-mnist_trained" / "mi_by_epoch.png");
-    check_png(study / "figure5_accuracy_vs_gamma.png");
+    // As lskd study runs it: every figure of the directory into <dir>/plots, named relative to the directory.
+    const std::vector<std::string> figures = render_plots(dir.string(), "");
+    CHECK(std::is_sorted(figures.begin(), figures.end()));
+    for (const std::string name : {"plots/mlp_fashion-mnist_trained/reliability_by_alpha.png",
+                                   "plots/mlp_fashion-mnist_trained/projection_T-shirt-top_Shirt_Pullover_a0.1.png",
+                                   "plots/mlp_fashion-mnist_trained/mi_by_epoch.png",
+                                   "plots/figure5_accuracy_vs_gamma.png"}) {
+        CHECK(std::count(figures.begin(), figures.end(), name) == 1);
+        check_png(dir / name);
+    }
 
     // A run without the analysis a figure needs is an error, not an empty figure.
     const std::string bare = run_copy("plot_bare.h5");
-    CHECK(plot(fmt::format("reliability {} --out {} 2> /dev/null", bare, out.string())) != 0);
+    CHECK(plot({"reliability", bare, "--out", out.string()}) != 0);
+}
+
+TEST_CASE("a missing or failing plotting tool leaves a study without figures and names the script", "[study][plot]") {
+    const fs::path dir = temp_dir("plots_failing");
+    const std::string missing = (dir / "no_such_tool.py").string();
+    CHECK_THROWS_WITH(run_plot_tool(missing, {"study", dir.string()}, (dir / "log").string()),
+                      Catch::Contains(missing) && Catch::Contains("does not exist"));
+    CHECK(render_plots(dir.string(), missing).empty());
+
+    const std::string failing = (dir / "failing_tool.py").string();
+    std::ofstream(failing) << "import sys\nprint('no figures today')\nsys.exit(3)\n";
+    CHECK(run_plot_tool(failing, {}, (dir / "log").string()) == 3);
+    CHECK(render_plots(dir.string(), failing).empty());
+    const std::vector<char> log = file_bytes((dir / "logs" / "plots.log").string());
+    CHECK(std::string(log.begin(), log.end()) == "no figures today\n");
 }

@@ -106,15 +106,28 @@ TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors
     rejects(with("output: out", "output: out\nparallel: 0"), "'parallel' must be at least 1");
     rejects(with("teacher: {", "teachers: {"), "unknown key 'teachers'");
     rejects("seeds: [1\n", "not valid YAML");
+    rejects(with("seeds: [1, 2]", "seeds: [9223372036854775808]"), "seed must be at most 9223372036854775807");
     CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"), Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
+}
+
+TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the file, the key and both lines",
+          "[distill][sweep][errors]") {
+    // yaml-cpp keeps both; the sweep's lookups saw the first and a recipe's the last.
+    CHECK_THROWS_WITH(parse_sweep_config(with("seeds: [1, 2]", "seeds: [1, 2]\nseeds: [3]"), "s.yaml"),
+                      "s.yaml: duplicate key 'seeds' at lines 3 and 4");
+    CHECK_THROWS_WITH(parse_sweep_config(with("recipe: {epochs: 1,", "recipe: {epochs: 1, epochs: 5,"), "s.yaml"),
+                      "s.yaml: duplicate key 'epochs' at lines 5 and 5");
+    CHECK_THROWS_WITH(parse_sweep_config(with("{teacher-alpha: 0,", "{teacher-alpha: 0, teacher-alpha: 0.1,"), "s.yaml"),
+                      "s.yaml: duplicate key 'teacher-alpha' at lines 7 and 7");
 }
 
 TEST_CASE("the shipped sweep configs parse and expand to the documented grids", "[distill][sweep]") {
     const auto quick = plan_sweep(load_sweep_config(LSKD_SOURCE_DIR "/configs/quick.yaml"), "q");
-    CHECK(quick.size() == 4 + 4 + 3 + 4);
+    // Per seed: 3 teachers, 3 students of each at T = 1, 2, 4, 5 baselines.
+    CHECK(quick.size() == 3 * (3 + 9 + 5));
     const auto quick_names = names(quick);
-    for (const char* n : {"teacher_mlp-1200_a0.6_s1.h5", "student_mlp-800_from-a0_T8_muller_s1.h5",
-                          "student_mlp-800_from-a0.3_T1_muller_s1.h5", "baseline_mlp-800_a0.1_s1.h5"})
+    for (const char* n : {"teacher_mlp-1200_a0.2_s3.h5", "student_mlp-800_from-a0_T4_muller_s2.h5",
+                          "student_mlp-800_from-a0.05_T1_muller_s1.h5", "baseline_mlp-800_a0.8_s3.h5"})
         CHECK(std::count(quick_names.begin(), quick_names.end(), n) == 1);
 
     const SweepConfig paper = load_sweep_config(LSKD_SOURCE_DIR "/configs/paper.yaml");

@@ -1,6 +1,7 @@
 // lskd analyze calibration|projection|mi|erasure RUN.h5: the analyses of a finished run file. Each reads the
 // file (never retrains), writes its results under /analysis/<name> and prints a short table or one JSON line.
 #include <filesystem>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ struct Common {
 void add_common(CLI::App& cmd, Common& c) {
     cmd.add_option("run", c.path, "run file written by lskd train or lskd distill")->required();
     cmd.add_flag("--json", c.json, "print one JSON line instead of the table");
-    cmd.add_option("--threads", c.threads, "threads (0: all)");
+    cmd.add_option("--threads", c.threads, "threads (0: all)")->check(CLI::Range(0, distill::max_threads()));
 }
 
 template <typename Result>
@@ -72,7 +73,9 @@ Runner add_analyze_command(CLI::App& app) {
     auto* calibration = cmd->add_subcommand(
         "calibration", "ECE, reliability diagram and NLL on test; temperature scaling fitted on validation");
     add_common(*calibration, s->calibration_common);
-    calibration->add_option("--bins", s->calibration.bins, "equal-width confidence bins")->capture_default_str();
+    calibration->add_option("--bins", s->calibration.bins, "equal-width confidence bins")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     calibration->add_option("--data-dir", s->calibration.data_dir, "the data set's directory, if not the run's");
 
     auto* projection = cmd->add_subcommand(
@@ -93,15 +96,26 @@ Runner add_analyze_command(CLI::App& app) {
     mi->add_option("--classes", s->mi.classes,
                    "two classes 'a,b' (default: the run's mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
                    "airplane,dog)");
-    mi->add_option("--examples", s->mi.examples, "N training examples, half from each class")->capture_default_str();
-    mi->add_option("--views", s->mi.views, "L augmented views per example for the mean")->capture_default_str();
-    mi->add_option("--seed", s->mi.seed, "seed of the example choice and the views")->capture_default_str();
-    mi->add_option("--batch", s->mi.batch, "images per forward pass")->capture_default_str();
+    // Every option is checked here, before the run and data are loaded; the results store the seed as an int64.
+    const std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+    mi->add_option("--examples", s->mi.examples, "N training examples, half from each class")
+        ->check(CLI::Range(std::int64_t{2}, int64_max))
+        ->capture_default_str();
+    mi->add_option("--views", s->mi.views, "L augmented views per example for the mean")
+        ->check(CLI::Range(std::int64_t{2}, int64_max))
+        ->capture_default_str();
+    mi->add_option("--seed", s->mi.seed, "seed of the example choice and the views")
+        ->check(CLI::Range(std::int64_t{0}, int64_max))
+        ->capture_default_str();
+    mi->add_option("--batch", s->mi.batch, "images per forward pass")
+        ->check(CLI::Range(std::int64_t{1}, int64_max))
+        ->capture_default_str();
     mi->add_option("--data-dir", s->mi_data_dir, "the data set's directory, if not the run's");
 
     auto* erasure = cmd->add_subcommand("erasure", "Shen's 1 - S on softmax and penultimate records, and logit gaps");
     add_common(*erasure, s->erasure_common);
-    erasure->add_option("--epoch", s->erasure_epoch, "records of this epoch (default: the last recorded)");
+    erasure->add_option("--epoch", s->erasure_epoch, "records of this epoch (default: the last recorded)")
+        ->check(CLI::NonNegativeNumber);
 
     return [s, calibration, projection, mi, erasure] {
         const Common& common = calibration->parsed()  ? s->calibration_common

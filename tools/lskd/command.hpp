@@ -35,7 +35,8 @@ struct ConfigFlags {
 };
 void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
 // Defaults, then the YAML file (if any), then the flags; or, with a resume path, the run file's own config
-// with that output (where --epochs may extend it).
+// with that output, where --epochs may extend it and any other flag or config key that differs is an Error
+// naming it and both values.
 distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
 
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).

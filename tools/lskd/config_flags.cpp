@@ -11,26 +11,44 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags) {
     for (const auto& field : distill::config_fields())
         cmd.add_option_function<std::string>("--" + field.key,
                                              [&flags, key = field.key](const std::string& v) { flags.values[key] = v; },
-                                             field.help);
+                                             field.help)
+            ->type_name(field.type);
 }
 
-distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path) {
-    distill::RunConfig config;
-    if (!resume_path.empty()) {
-        config = distill::load_run(resume_path).config;
-        config.output = resume_path;
-        if (flags.values.count("epochs")) distill::find_config_field("epochs")->parse(config, flags.values.at("epochs"));
-        return config;
-    }
+namespace {
+
+void apply_config_flags(distill::RunConfig& config, const ConfigFlags& flags) {
     if (!flags.config_file.empty()) distill::apply_yaml_file(config, flags.config_file);
     for (const auto& [key, value] : flags.values) {
-        const distill::ConfigField* field = distill::find_config_field(key);
         try {
-            field->parse(config, value);
+            distill::find_config_field(key)->parse(config, value);
         } catch (const Error& e) {
             fail("--{}: {}", key, e.what());
         }
     }
+}
+
+// A resumed run continues as it was trained: only --epochs may differ from the stored config (to extend it).
+distill::RunConfig resume_config(const ConfigFlags& flags, const std::string& resume_path) {
+    distill::RunConfig config = distill::load_run(resume_path).config;
+    config.output = resume_path;
+    distill::RunConfig asked = config;
+    apply_config_flags(asked, flags);
+    for (const auto& field : distill::config_fields()) {
+        if (field.key == "epochs" || field.print(asked) == field.print(config)) continue;
+        fail("--{}: {} was trained with {} '{}'; --resume continues a run as it was and cannot change it to '{}'",
+             field.key, resume_path, field.key, field.print(config), field.print(asked));
+    }
+    config.epochs = asked.epochs;
+    return config;
+}
+
+}  // namespace
+
+distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path) {
+    if (!resume_path.empty()) return resume_config(flags, resume_path);
+    distill::RunConfig config;
+    apply_config_flags(config, flags);
     return config;
 }
 

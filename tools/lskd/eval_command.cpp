@@ -21,7 +21,7 @@ Runner add_eval_command(CLI::App& app) {
     cmd->add_option("run", s->path, "run file")->required();
     cmd->add_option("--split", s->split, "train, val or test")->check(CLI::IsMember({"train", "val", "test"}));
     cmd->add_option("--data-dir", s->data_dir, "the data set's directory, if not the one the run used");
-    cmd->add_option("--threads", s->threads, "threads (0: all)");
+    cmd->add_option("--threads", s->threads, "threads (0: all)")->check(CLI::Range(0, distill::max_threads()));
     cmd->add_flag("--json", s->json, "print one JSON line");
     return [s] {
         runtime::init_threads(s->threads);

@@ -50,9 +50,8 @@ Runner add_export_command(CLI::App& app) {
             fail("{}: cannot write the export: directory {} does not exist", s->output, out_dir.string());
         const std::string script = runtime::shipped_file("python/lskd_export.py").string();
         const auto log = std::filesystem::temp_directory_path() / fmt::format("lskd-export-{}.log", ::getpid());
-        study::spawn_logged({"/usr/bin/python3", script, s->path, "--format", s->format, "--output", s->output},
-                            log.string());
-        const int code = study::wait_any_child().code;
+        const int code = study::run_child(
+            {"/usr/bin/python3", script, s->path, "--format", s->format, "--output", s->output}, log.string());
         const std::string messages = read_and_remove(log);
         if (code == 3) fail("{}: cannot export to {}: {}", s->path, s->format, messages);
         if (code != 0) fail("{}: the export to {} failed (exit {}): {}", s->path, s->output, code, messages);

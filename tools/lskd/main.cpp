@@ -10,6 +10,20 @@
 
 namespace {
 
+// CLI11 reports an unknown subcommand as a missing one ("A subcommand is required"): name the unknown word instead.
+bool report_unknown_subcommand(CLI::App& app) {
+    CLI::App* at = &app;
+    std::string path = "lskd";
+    while (!at->get_subcommands().empty()) {
+        at = at->get_subcommands().front();
+        path += " " + at->get_name();
+    }
+    if (at->get_subcommands({}).empty() || at->remaining().empty()) return false;
+    fmt::print(stderr, "{}: unknown subcommand '{}'\nRun with --help for more information.\n", path,
+               at->remaining().front());
+    return true;
+}
+
 int run_command(int argc, char** argv) {
     CLI::App app{"lskd: when does label smoothing help? Train teachers and students, record, analyse."};
     app.require_subcommand(1);
@@ -29,13 +43,15 @@ int run_command(int argc, char** argv) {
         for (auto& [cmd, run] : runners)
             if (cmd->parsed()) return run();
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // Exit status 0 ok (--help and --version included), 1 error, 2 usage: CLI11's own codes are all usage.
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && report_unknown_subcommand(app)) return 2;
+        return app.exit(e) == 0 ? 0 : 2;
     } catch (const lskd::Error& e) {
         fmt::print(stderr, "lskd: error: {}\n", e.what());
         return 1;
     } catch (const std::exception& e) {
         fmt::print(stderr, "lskd: unexpected error: {}\n", e.what());
-        return 2;
+        return 1;
     }
     return 0;
 }

@@ -11,7 +11,7 @@ import numpy as np
 
 from .runfile import PlotError, plt, save, text
 
-COLUMNS = ("role", "model", "alpha", "teacher_alpha", "temperature", "gamma", "test_acc", "test_ece", "file")
+COLUMNS = ("role", "model", "seed", "alpha", "teacher_alpha", "temperature", "gamma", "test_acc", "test_ece", "file")
 
 
 def read_table(path):
@@ -44,15 +44,30 @@ def _dataset(path, table):
     return ""
 
 
-def _curve(ax, x, y, label, style):
-    """Mean over seeds at each x, with the min-max range shaded (M plots min / mean / max of 5 seeds)."""
+def _groups(keys, x, y):
+    """Per distinct key (a tuple of columns; runs differing only in seed share one): mean x, mean y, min y,
+    max y, min x, max x, as arrays ordered by mean x."""
+    rows = []
+    for key in sorted(set(keys)):
+        m = np.array([k == key for k in keys], dtype=bool)
+        rows.append((x[m].mean(), y[m].mean(), y[m].min(), y[m].max(), x[m].min(), x[m].max(), key))
+    rows.sort(key=lambda r: r[0])
+    return [np.array([r[i] for r in rows]) for i in range(6)] + [[r[6] for r in rows]]
+
+
+def _curve(ax, keys, x, y, label, style):
+    """One point per group of seeds at its mean (x, y), joined in order of x; the min-max range of y over the
+    seeds shaded (M plots min / mean / max of 5 seeds) and the range of x, where it varies (a student's
+    measured γ), as a horizontal bar. Returns the groups for annotation."""
     if len(x) == 0:
-        return
-    xs = np.unique(x)
-    mean = np.array([y[x == v].mean() for v in xs])
-    line, = ax.plot(xs, mean, style, label=label, markersize=4)
-    ax.fill_between(xs, [y[x == v].min() for v in xs], [y[x == v].max() for v in xs], color=line.get_color(),
-                    alpha=0.2)
+        return None
+    groups = _groups(keys, x, y)
+    gx, gy, ylo, yhi, xlo, xhi, _ = groups
+    line, = ax.plot(gx, gy, style, label=label, markersize=4)
+    ax.fill_between(gx, ylo, yhi, color=line.get_color(), alpha=0.2)
+    if (xhi > xlo).any():
+        ax.errorbar(gx, gy, xerr=[gx - xlo, xhi - gx], fmt="none", ecolor=line.get_color(), elinewidth=0.8)
+    return groups
 
 
 def _models(table, mask):
@@ -60,31 +75,37 @@ def _models(table, mask):
 
 
 def figure5(table, dataset, out_dir):
+    """Students are grouped by (teacher α, T) and plotted at their mean measured γ, one curve per teacher α
+    joining its temperatures; teachers and baselines are grouped by α. Every point is a mean over seeds."""
     role, acc, gamma, t = table["role"], table["test_acc"], table["gamma"], table["temperature"]
+    alpha, teacher_alpha = table["alpha"], table["teacher_alpha"]
     teachers, baselines, students = role == "teacher", role == "baseline", role == "student"
-    hard = students & (table["teacher_alpha"] == 0)
-    smoothed = students & (table["teacher_alpha"] > 0) & (t == 1)
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    _curve(ax, gamma[teachers], acc[teachers], f"teacher {_models(table, teachers)}, trained with LS α", "s-")
-    _curve(ax, gamma[baselines], acc[baselines], f"student {_models(table, baselines)} trained with LS α", "o-")
-    _curve(ax, gamma[hard], acc[hard], "student of the α = 0 teacher at T", "^-")
-    for temperature in sorted(set(t[hard])):
-        i = np.flatnonzero(hard & (t == temperature))[0]
-        ax.annotate(f"T={temperature:g}", (gamma[i], acc[i]), textcoords="offset points", xytext=(3, -9), fontsize=6)
-    _curve(ax, gamma[smoothed], acc[smoothed], "student of an LS teacher at T = 1", "v-")
-    ax.set_xlabel("equivalent label smoothing γ (= α for runs trained with LS)")
-    ax.set_ylabel("test accuracy")
-    alphas = ", ".join(f"{a:g}" for a in sorted(set(table["alpha"][teachers])))
+    _curve(ax, list(alpha[teachers]), alpha[teachers], acc[teachers],
+           f"teacher {_models(table, teachers)}, trained with LS α", "s-")
+    _curve(ax, list(alpha[baselines]), alpha[baselines], acc[baselines],
+           f"student {_models(table, baselines)} trained with LS α", "o-")
+    for a, style in zip(sorted(set(teacher_alpha[students])), ("^-", "v-", "<-", ">-", "d-", "p-", "h-", "*-")):
+        s = students & (teacher_alpha == a)
+        groups = _curve(ax, list(t[s]), gamma[s], acc[s], f"student of the α = {a:g} teacher at T", style)
+        for gx, gy, temperature in zip(groups[0], groups[1], groups[6]):
+            ax.annotate(f"T={temperature:g}", (gx, gy), textcoords="offset points", xytext=(3, -9), fontsize=6)
+    ax.set_xlabel("equivalent label smoothing γ (α for runs trained with LS; students: mean measured γ)")
+    ax.set_ylabel("test accuracy (mean, min–max over seeds)")
+    alphas = ", ".join(f"{a:g}" for a in sorted(set(alpha[teachers])))
+    seeds = len(set(table["seed"]))
     ax.set_title(f"{_models(table, teachers | baselines | students)}{' on ' + dataset if dataset else ''}: "
-                 f"accuracy against γ (M Fig. 5)\nteacher α = {alphas}", fontsize=9)
-    ax.legend(fontsize=7)
+                 f"accuracy against γ (M Fig. 5)\nteacher α = {alphas}; {seeds} seed{'s' if seeds != 1 else ''}",
+                 fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     return save(fig, out_dir, "figure5_accuracy_vs_gamma")
 
 
 def teacher_ece(table, dataset, out_dir):
     teachers = table["role"] == "teacher"
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    _curve(ax, table["alpha"][teachers], table["test_ece"][teachers], "teacher, T = 1", "s-")
+    _curve(ax, list(table["alpha"][teachers]), table["alpha"][teachers], table["test_ece"][teachers], "teacher, T = 1",
+           "s-")
     ax.set_xlabel("label smoothing α")
     ax.set_ylabel("test ECE (15 bins)")
     alphas = ", ".join(f"{a:g}" for a in sorted(set(table["alpha"][teachers])))

@@ -1,0 +1,33 @@
+#include "distill/run_validation.hpp"
+
+#include <algorithm>
+
+#include "framework/core/error.hpp"
+
+namespace lskd::distill {
+namespace {
+
+void require_every_class(const data::Dataset& dataset, const data::ImageSet& set, const char* split, const char* key) {
+    const auto counts = data::class_counts(set.labels, dataset.num_classes);
+    for (std::size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] == 0)
+            fail("{} ({}): the {} split ({} examples) has no example of class '{}' ({} of {}); its records and "
+                 "per-class results need every class (raise {} or give a file with every class)",
+                 dataset.name, dataset.dir.string(), split, set.size(), dataset.class_names.at(c), c,
+                 dataset.num_classes, key);
+}
+
+}  // namespace
+
+void validate_before_training(const RunConfig& config, const data::Dataset& dataset) {
+    validate(config);
+    require_every_class(dataset, dataset.train, "training", "max-train");
+    require_every_class(dataset, dataset.test, "test", "max-test");
+    // A shift beyond half the side can move the whole object out of view: a run of blank images, not an error.
+    const std::int64_t side = std::min(dataset.train.height, dataset.train.width);
+    if (config.shift > side / 2)
+        fail("shift must be at most half the image side ({} pixels for {}x{} images of {}), got {}", side / 2,
+             dataset.train.height, dataset.train.width, dataset.name, config.shift);
+}
+
+}  // namespace lskd::distill

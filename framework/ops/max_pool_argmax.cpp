@@ -1,0 +1,80 @@
+#include "framework/ops/max_pool_argmax.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace lskd::ops::detail {
+
+namespace {
+// Channels per pass: the window index is tracked in a float array on the stack, so that the comparison loop
+// has one element type and vectorises (a float/byte mix does not).
+constexpr std::int64_t kChannelChunk = 256;
+}  // namespace
+
+// The channel loops are innermost and branch-free, so they vectorise over C.
+void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g) {
+    float where[kChannelChunk];
+    for (std::int64_t n = 0; n < g.n; ++n)
+        for (std::int64_t oh = 0; oh < g.oh; ++oh)
+            for (std::int64_t ow = 0; ow < g.ow; ++ow)
+                for (std::int64_t c0 = 0; c0 < g.c; c0 += kChannelChunk) {
+                    const std::int64_t cc = std::min(kChannelChunk, g.c - c0);
+                    const std::int64_t out = ((n * g.oh + oh) * g.ow + ow) * g.c + c0;
+                    float* __restrict yo = y + out;
+                    bool first = true;
+                    for (std::int64_t i = 0; i < g.kh; ++i) {
+                        const std::int64_t ih = oh * g.stride_h - g.pad_h + i;
+                        if (ih < 0 || ih >= g.h) continue;
+                        for (std::int64_t j = 0; j < g.kw; ++j) {
+                            const std::int64_t iw = ow * g.stride_w - g.pad_w + j;
+                            if (iw < 0 || iw >= g.w) continue;
+                            const float* __restrict xi = x + ((n * g.h + ih) * g.w + iw) * g.c + c0;
+                            const auto index = static_cast<float>(i * g.kw + j);
+                            if (first) {
+                                std::copy(xi, xi + cc, yo);
+                                std::fill(where, where + cc, index);
+                                first = false;
+                                continue;
+                            }
+                            for (std::int64_t k = 0; k < cc; ++k) {
+                                const float a = xi[k], b = yo[k], w = where[k];
+                                const bool greater = __builtin_isgreater(a, b);  // quiet: no trap, so it vectorises
+                                yo[k] = greater ? a : b;
+                                where[k] = greater ? index : w;
+                            }
+                        }
+                    }
+                    std::uint8_t* __restrict ao = argmax + out;
+                    for (std::int64_t k = 0; k < cc; ++k) ao[k] = static_cast<std::uint8_t>(where[k]);
+                }
+}
+
+void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float* gx, const MaxPoolGeometry& g) {
+    const std::int64_t c = g.c;
+    std::fill(gx, gx + g.n * g.h * g.w * c, 0.0f);
+    for (std::int64_t n = 0; n < g.n; ++n)
+        for (std::int64_t oh = 0; oh < g.oh; ++oh)
+            for (std::int64_t ow = 0; ow < g.ow; ++ow) {
+                const std::int64_t out = ((n * g.oh + oh) * g.ow + ow) * c;
+                const float* __restrict go = gy + out;
+                const std::uint8_t* __restrict ao = argmax + out;
+                for (std::int64_t i = 0; i < g.kh; ++i) {
+                    const std::int64_t ih = oh * g.stride_h - g.pad_h + i;
+                    if (ih < 0 || ih >= g.h) continue;
+                    for (std::int64_t j = 0; j < g.kw; ++j) {
+                        const std::int64_t iw = ow * g.stride_w - g.pad_w + j;
+                        if (iw < 0 || iw >= g.w) continue;
+                        float* __restrict gi = gx + ((n * g.h + ih) * g.w + iw) * c;
+                        const auto index = static_cast<std::uint8_t>(i * g.kw + j);
+                        // Adds the gradient masked to +0 elsewhere: an unconditional add vectorises, a
+                        // conditional one does not, and gx starts at +0 so adding +0 changes nothing.
+                        for (std::int64_t k = 0; k < c; ++k) {
+                            const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
+                            gi[k] += std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
+                        }
+                    }
+                }
+            }
+}
+
+}  // namespace lskd::ops::detail

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz harnesses into tests/fuzz/corpus/<harness>/: a few small valid inputs
+of each reader (the fuzzer mutates them into invalid ones). Run from anywhere; Debian's python3 with h5py."""
+import gzip
+import pathlib
+import struct
+
+import h5py
+import numpy as np
+
+CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
+
+
+def write(harness, name, data):
+    folder = CORPUS / harness
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
+def idx_images(n, h, w):
+    return struct.pack(">IIII", 0x803, n, h, w) + bytes((i * 37) % 256 for i in range(n * h * w))
+
+
+def idx_labels(labels):
+    return struct.pack(">II", 0x801, len(labels)) + bytes(labels)
+
+
+def idx_input(images, labels):  # the harness's layout: label-file length, labels, images
+    return struct.pack("<H", len(labels)) + labels + images
+
+
+def idx_corpus():
+    write("fuzz_idx", "three_4x4", idx_input(idx_images(3, 4, 4), idx_labels([0, 1, 2])))
+    write("fuzz_idx", "one_2x3_gzip", idx_input(gzip.compress(idx_images(1, 2, 3), mtime=0), idx_labels([1])))
+    write("fuzz_idx", "empty_sets", idx_input(idx_images(0, 1, 1), idx_labels([])))
+
+
+def cifar_corpus():
+    pixels = bytes((i * 13) % 256 for i in range(3072))
+    write("fuzz_cifar", "cifar10_one", b"\x00" + bytes([3]) + pixels)
+    write("fuzz_cifar", "cifar100_one", b"\x01" + bytes([4, 42]) + pixels)
+    write("fuzz_cifar", "cifar10_two_gzip", b"\x00" + gzip.compress((bytes([1]) + pixels) * 2, mtime=0))
+
+
+def run_file(path, distill):
+    with h5py.File(path, "w", libver="earliest") as f:
+        f.attrs["format"] = "lskd-run/1"
+        f.attrs["config"] = "model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n"
+        f.attrs["num_classes"] = np.int64(3)
+        f.attrs["class_names"] = ["a", "b", "c"]
+        f.attrs["input_shape_hwc"] = "2,2,1"
+        f.attrs["epochs_done"] = np.int64(1)
+        f.attrs["complete"] = np.int64(1)
+        f["data/normalization_mean"] = np.array([0.5])
+        f["data/normalization_std"] = np.array([0.25])
+        f["params/classifier.weight"] = np.arange(12, dtype=np.float32).reshape(3, 4)
+        f["params/classifier.bias"] = np.zeros(3, dtype=np.float32)
+        f["optimizer/classifier.weight.momentum"] = np.zeros((3, 4), dtype=np.float32)
+        f["metrics/test_acc"] = np.array([0.5])
+        f.create_group("counters").attrs["dropout.calls"] = np.int64(2)
+        if distill:
+            d = f.create_group("distill")
+            d.attrs["teacher_file"] = "teacher.h5"
+            d.attrs["teacher_hash"] = "0123456789abcdef"
+            for name, value in [("teacher_alpha", 0.1), ("teacher_test_acc", 0.8), ("gamma", 0.05)]:
+                d.attrs[name] = value
+
+
+def run_file_corpus():
+    folder = CORPUS / "fuzz_run_file"
+    folder.mkdir(parents=True, exist_ok=True)
+    run_file(folder / "teacher.h5", False)
+    run_file(folder / "student.h5", True)
+
+
+def yaml_corpus():
+    write("fuzz_yaml_config", "run.yaml", b"model: mlp\nhidden: [8, 4]\nsmoothing: 0.1\nmilestones: [2, 4]\n"
+          b"nesterov: true\nlr: 0.05\nseed: 3\nthreads: 1\n")
+    write("fuzz_yaml_config", "sweep.yaml", b"output: out\nseeds: [1, 2]\n"
+          b"teacher: {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 2, hidden: [8]}}\n"
+          b"student: {model: mlp-800, loss: hinton, beta: 0.5, recipe: {epochs: 1, lr: 0.1}}\n"
+          b"distill:\n  - {teacher-alpha: 0, temperatures: [1, 4]}\nbaselines: {alphas: [0]}\nparallel: 2\n")
+    write("fuzz_yaml_config", "duplicate.yaml", b"lr: 0.1\nlr: 0.2\n")
+
+
+if __name__ == "__main__":
+    idx_corpus()
+    cifar_corpus()
+    run_file_corpus()
+    yaml_corpus()

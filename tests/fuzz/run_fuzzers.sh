@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the readers of untrusted input: builds the libFuzzer harnesses of tests/fuzz with
+# clang, ASan and UBSan in build-fuzz/, then runs each for a bounded time from its seeds in tests/fuzz/corpus/.
+#   tests/fuzz/run_fuzzers.sh [SECONDS]     SECONDS per harness, default 30
+# New inputs go to build-fuzz/corpus/<harness>/ (the committed seeds stay as they are). A crash, a leak or an
+# input taking over 10 s (a hang) ends that harness with libFuzzer's report and the input saved in
+# build-fuzz/crashes/<harness>/; every harness still runs, and the script fails at the end if any failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds=${1:-30}
+harnesses=(fuzz_idx fuzz_cifar fuzz_run_file fuzz_yaml_config)
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+CC=clang CXX=clang++ cmake -S tests/fuzz -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+cmake --build build-fuzz -j "$(nproc)" --target "${harnesses[@]}"
+
+# A file claiming a huge size must be an Error from a failed allocation, which ASan otherwise reports as a crash;
+# allocations over 256 MB fail at once, so that such files do not slow the fuzzing to a few inputs a second.
+export ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=256:detect_leaks=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
+export UBSAN_OPTIONS=print_stacktrace=1
+failed=()
+for h in "${harnesses[@]}"; do
+  mkdir -p "build-fuzz/corpus/$h" "build-fuzz/crashes/$h" build-fuzz/logs
+  log="build-fuzz/logs/$h.log"
+  if "build-fuzz/$h" "build-fuzz/corpus/$h" "tests/fuzz/corpus/$h" -max_total_time="$seconds" -timeout=10 \
+      -artifact_prefix="build-fuzz/crashes/$h/" >"$log" 2>&1; then
+    echo "fuzz: $h: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)"
+  else
+    tail -n 40 "$log" >&2
+    echo "fuzz: $h FAILED; the input is in build-fuzz/crashes/$h/, the whole log in $log" >&2
+    failed+=("$h")
+  fi
+done
+((${#failed[@]} == 0)) || { echo "fuzz: failed: ${failed[*]}" >&2; exit 1; }
