@@ -48,7 +48,8 @@ elseif(TARGET lskd)
 endif()
 
 # The .deb: runtime Depends are the Debian packages of every library lskd links (readelf -d; dpkg -S on each),
-# plus the Python stack of the plot tool; tests/package/test_install.sh checks the list against the binary.
+# plus the Python stack of the plot tool; tests/package/test_install.sh checks the list against the binary. lskd
+# links Open MPI (libopenmpi3); mpirun itself (openmpi-bin) is needed only to launch it on several ranks.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME lskd)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -60,6 +61,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6, libgcc-s1, libstdc++6 (>= 12), libgomp1, zlib1g, libdnnl2, libtbb12, libhdf5-103-1, libyaml-cpp0.7, \
-libfmt9, python3, python3-numpy, python3-matplotlib, python3-h5py")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-torch, python3-onnx")
+libfmt9, libopenmpi3, python3, python3-numpy, python3-matplotlib, python3-h5py")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-torch, python3-onnx, openmpi-bin")
 include(CPack)

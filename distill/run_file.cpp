@@ -47,6 +47,7 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     f.set_attr("/", "epochs", c.config.epochs);
     f.set_attr("/", "epochs_done", c.epochs_done);
     f.set_attr("/", "complete", static_cast<std::int64_t>(c.complete));
+    f.set_attr("/", "world_size", c.world_size);
     f.set_attr("/", "input_shape_hwc", fmt::format("{},{},{}", c.input.height, c.input.width, c.input.channels));
     f.set_attr("/", "role", std::string(c.teacher ? "student" : "trained"));
     f.write("/data/normalization_mean", as_doubles(c.normalization.mean));
@@ -136,6 +137,7 @@ RunContents load_run(const std::string& path) {
     c.input = parse_shape(path, f.attr_string("/", "input_shape_hwc"));
     c.epochs_done = f.attr_int64("/", "epochs_done");
     c.complete = f.attr_int64("/", "complete") != 0;
+    c.world_size = f.has_attr("/", "world_size") ? f.attr_int64("/", "world_size") : 1;  // files of lskd before MPI
     for (double v : f.read<double>("/data/normalization_mean").values) c.normalization.mean.push_back(static_cast<float>(v));
     for (double v : f.read<double>("/data/normalization_std").values) c.normalization.std.push_back(static_cast<float>(v));
     c.params = read_state(f, "/params");

@@ -18,6 +18,9 @@
 #include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
 #include "framework/data/subset.hpp"
+#include "framework/distributed/batch_split.hpp"
+#include "framework/distributed/gradient_buckets.hpp"
+#include "framework/distributed/rank_sums.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/lr_schedule.hpp"
@@ -54,6 +57,17 @@ std::int64_t correct_predictions(const Tensor& logits, std::span<const std::int3
         if (std::max_element(z, z + k) - z == labels[static_cast<std::size_t>(i)]) ++correct;
     }
     return correct;
+}
+
+// Rows [shard.begin, shard.end()) of a batch: one rank's part of a data-parallel global batch.
+void take_rows(const data::Batch& batch, distributed::Shard shard, data::Batch& out) {
+    Shape shape = batch.images.shape();
+    const std::size_t width = static_cast<std::size_t>(batch.images.numel() / shape[0]);
+    shape[0] = static_cast<std::int64_t>(shard.count);
+    out.images = Tensor::from(shape, batch.images.values().subspan(shard.begin * width, shard.count * width));
+    const auto b = static_cast<std::ptrdiff_t>(shard.begin), e = static_cast<std::ptrdiff_t>(shard.end());
+    out.labels.assign(batch.labels.begin() + b, batch.labels.begin() + e);
+    out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);
 }
 
 std::string file_kind(std::filesystem::file_type type) {
@@ -133,6 +147,10 @@ private:
     void check_inputs();
     void build();
     void measure_early(std::int64_t step);
+    bool parallel() const { return options_.world != nullptr && options_.world->size() > 1; }
+    bool writes() const { return options_.world == nullptr || options_.world->root(); }
+    // One SGD step on this rank's examples of a global batch of `global` examples.
+    void train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step, EpochTotals& t);
 
     const data::Dataset& dataset_;
     const TrainOptions& options_;
@@ -151,6 +169,11 @@ private:
     LossWorkspace workspace_;
     Tensor targets_;
     std::unique_ptr<Progress> progress_;
+    // Data-parallel runs only: the gradients averaged over the ranks after each backward.
+    std::vector<nn::NamedParameter> params_;
+    std::vector<Tensor*> grads_;
+    std::unique_ptr<distributed::GradientBuckets> buckets_;
+    data::Batch shard_;
 };
 
 // The config to train: the stored one when resuming (with a larger epoch count if asked for).
@@ -189,6 +212,11 @@ void Training::build() {
     sgd_options.decay_biases_and_norm = config_.decay_biases;
     sgd_ = std::make_unique<optim::SGD>(model_->named_parameters(), sgd_options);
 
+    const std::int64_t ranks = options_.world != nullptr ? options_.world->size() : 1;
+    if (options_.resume && run_.world_size != ranks)
+        fail("{}: trained on {} MPI rank(s), resumed on {}; resume it with the same number of ranks", path_,
+             run_.world_size, ranks);
+    run_.world_size = ranks;
     if (options_.resume) {
         model_->load_state(run_.params);
         model_->load_counters(run_.counters);
@@ -222,7 +250,17 @@ void Training::build() {
         distill_settings_.temperature = config_.temperature;
         run_.config.beta = distill_settings_.beta;
     }
-    progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label, options_.quiet);
+    progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label,
+                                           options_.quiet || !writes());
+    if (parallel()) {
+        params_ = model_->named_parameters();
+        std::vector<Shape> shapes;
+        for (auto& p : params_) {
+            shapes.push_back(p.var.value().shape());
+            grads_.push_back(&p.var.grad());
+        }
+        buckets_ = std::make_unique<distributed::GradientBuckets>(*options_.world, std::move(shapes));
+    }
     model_->train();
 }
 
@@ -236,25 +274,9 @@ void Training::measure_early(std::int64_t step) {
     model_->train();
 }
 
-EpochTotals Training::train_epoch(std::int64_t epoch) {
-    EpochTotals t;
-    const bool early = epoch == 0 && !hooks_.epoch_metrics.empty();
-    const std::vector<std::int64_t> early_at = early ? early_steps(steps_per_epoch_, config_.mi_early)
-                                                     : std::vector<std::int64_t>{};
-    auto next_early = early_at.begin();
-    const auto timed_early = [&](std::int64_t step) {
-        const auto start = std::chrono::steady_clock::now();
-        measure_early(step);
-        t.metric_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
-    const auto epoch_start = std::chrono::steady_clock::now();
-    if (early) timed_early(0);
-    loader_->begin_epoch(static_cast<std::uint64_t>(epoch));
-    progress_->begin_epoch(epoch, config_.epochs, steps_per_epoch_);
-    data::Batch batch;
-    std::int64_t step = 0;
-    while (loader_->next(batch)) {
-        const auto n = static_cast<std::int64_t>(batch.size());
+void Training::train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step, EpochTotals& t) {
+    const auto n = static_cast<std::int64_t>(batch.size());
+    if (n > 0) {  // a rank's shard of a last batch smaller than the ranks may be empty; it still joins the average
         ensure(targets_, {n, K_});
         smoothed_targets(batch.labels, config_.smoothing, targets_);
         Variable logits = model_->forward(Variable(batch.images));
@@ -272,19 +294,61 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
             fail("{}: loss is {} at epoch {} step {}; the run file keeps epoch {}", path_, reported, epoch + 1, step + 1,
                  run_.epochs_done);
         objective.backward();
-        if (config_.clip_norm > 0) optim::clip_grad_norm(model_->named_parameters(), config_.clip_norm);
-        sgd_->set_lr(schedule_->lr(epoch * steps_per_epoch_ + step));
-        sgd_->step();
-        model_->zero_grad();
         t.loss_sum += reported * static_cast<double>(n);
         t.correct += correct_predictions(logits.value(), batch.labels);
         t.seen += n;
+    }
+    if (buckets_) buckets_->average(grads_, n, global);
+    if (config_.clip_norm > 0) optim::clip_grad_norm(model_->named_parameters(), config_.clip_norm);
+    sgd_->set_lr(schedule_->lr(epoch * steps_per_epoch_ + step));
+    sgd_->step();
+    model_->zero_grad();
+}
+
+EpochTotals Training::train_epoch(std::int64_t epoch) {
+    EpochTotals t;
+    // Early measurements go to the run file, which rank 0 alone writes.
+    const bool early = epoch == 0 && !hooks_.epoch_metrics.empty() && writes();
+    const std::vector<std::int64_t> early_at = early ? early_steps(steps_per_epoch_, config_.mi_early)
+                                                     : std::vector<std::int64_t>{};
+    auto next_early = early_at.begin();
+    const auto timed_early = [&](std::int64_t step) {
+        const auto start = std::chrono::steady_clock::now();
+        measure_early(step);
+        t.metric_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    const auto epoch_start = std::chrono::steady_clock::now();
+    if (early) timed_early(0);
+    loader_->begin_epoch(static_cast<std::uint64_t>(epoch));
+    progress_->begin_epoch(epoch, config_.epochs, steps_per_epoch_);
+    data::Batch batch;
+    std::int64_t step = 0;
+    while (loader_->next(batch)) {
+        const auto n = static_cast<std::int64_t>(batch.size());
+        if (parallel()) {
+            take_rows(batch, distributed::shard_of(batch.size(), options_.world->rank(), options_.world->size()), shard_);
+            train_step(shard_, n, epoch, step, t);
+        } else {
+            train_step(batch, n, epoch, step, t);
+        }
         ++step;
-        progress_->step(step, t.loss_sum / static_cast<double>(t.seen), static_cast<double>(t.correct) / t.seen, n);
+        progress_->step(step, t.loss_sum / static_cast<double>(std::max<std::int64_t>(t.seen, 1)),
+                        static_cast<double>(t.correct) / static_cast<double>(std::max<std::int64_t>(t.seen, 1)), n);
         if (next_early != early_at.end() && *next_early == step) {
             timed_early(step);
             ++next_early;
         }
+    }
+    if (parallel()) {
+        // The epoch's totals over every rank's shards; then rank 0's batch-norm statistics for every rank, so that
+        // evaluation and the saved model are the same on all (docs/scale.md).
+        std::vector<double> sums{t.loss_sum, static_cast<double>(t.correct), static_cast<double>(t.seen)};
+        distributed::sum_over_ranks(*options_.world, sums);
+        t.loss_sum = sums[0];
+        t.correct = static_cast<std::int64_t>(sums[1]);
+        t.seen = static_cast<std::int64_t>(sums[2]);
+        for (nn::NamedBuffer& b : model_->named_buffers())
+            distributed::broadcast_from_root(*options_.world, b.tensor.values_in_place());
     }
     t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() - t.metric_seconds;
     return t;
@@ -307,6 +371,7 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
     }
     const auto evaluated = std::chrono::steady_clock::now();
     e.eval_seconds = std::chrono::duration<double>(evaluated - start).count();
+    if (!writes()) return e;  // the hooks' measurements go to the run file, which rank 0 writes
     for (const auto& [name, metric] : hooks_.epoch_metrics) {
         model_->eval();
         const std::optional<double> value = metric(*model_, dataset_, epoch + 1);
@@ -319,6 +384,10 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
 
 // Appends the epoch's metrics, takes the records it keeps and writes the run file.
 void Training::record(std::int64_t epoch, const EpochTotals& totals, const EpochEvaluation& e) {
+    if (!writes()) {
+        run_.epochs_done = epoch + 1;
+        return;
+    }
     auto& m = run_.metrics;
     const double seen = static_cast<double>(totals.seen);
     m["epoch"].push_back(static_cast<double>(epoch + 1));
@@ -425,8 +494,9 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     std::optional<io::FileLock> own_lock;
-    if (options.output_lock == nullptr) own_lock.emplace(claim_output(config, options));
-    else if (options.output_lock->output() != config.output)
+    const bool writes = options.world == nullptr || options.world->root();  // the other ranks of a run write nothing
+    if (options.output_lock == nullptr && writes) own_lock.emplace(claim_output(config, options));
+    else if (options.output_lock != nullptr && options.output_lock->output() != config.output)
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
     Training training(std::move(config), dataset, options, hooks);

@@ -1,6 +1,7 @@
 // Trains one run (teacher, student or baseline) from a RunConfig: label-smoothed targets or a teacher's
 // logits, SGD with the configured schedule, per-epoch evaluation, records and the run file written
 // atomically after every epoch, and resumption from that file. The output is checked and locked first.
+// Under an MPI launcher (TrainOptions::world) the run is data-parallel: docs/scale.md.
 #pragma once
 #include <functional>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "distill/run_config.hpp"
 #include "distill/teacher_source.hpp"
 #include "framework/data/dataset.hpp"
+#include "framework/distributed/world.hpp"
 #include "framework/io/file_lock.hpp"
 #include "models/classifier.hpp"
 
@@ -25,6 +27,10 @@ struct TrainOptions {
     const io::FileLock* output_lock = nullptr;
     bool quiet = false;   // no progress output
     std::string label;    // prefix of progress lines
+    // A data-parallel run over the ranks of an MPI job (docs/scale.md): every rank takes its shard of each global
+    // batch of config.batch examples and the gradients are averaged; rank 0 alone locks and writes the run file
+    // and prints progress. nullptr or one rank: this process alone.
+    const distributed::World* world = nullptr;
 };
 
 struct TrainSummary {

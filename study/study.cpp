@@ -81,8 +81,9 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     // The whole study, analyses and report included, holds its directory: a second study of it stops at once.
     // (Without a directory the sweep reports the missing output.)
     const std::string dir = options.out.empty() ? config.output : options.out;
+    const bool root = options.world == nullptr || options.world->root();
     std::optional<io::FileLock> lock;
-    if (!dir.empty()) {
+    if (!dir.empty() && root) {
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
         if (ec) fail("{}: cannot create the study directory: {}", dir, ec.message());
@@ -94,6 +95,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     sweep_options.jobs = options.jobs;
     sweep_options.executable = options.executable;
     sweep_options.quiet = options.quiet;
+    sweep_options.world = options.world;
     sweep_options.epoch_metrics = [](const distill::RunConfig& c, const data::Dataset& d) {
         return c.mi_every > 0 ? mi_epoch_metrics(c, d) : std::map<std::string, distill::EpochMetric>{};
     };
@@ -105,6 +107,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     StudyResult result;
     result.directory = sweep.directory;
     result.trained = sweep.trained;
+    if (!root) return result;
     const auto analysis_started = std::chrono::steady_clock::now();
     std::vector<TeacherRow> table;
     if (sweep.trained == 0 && fs::exists(fs::path(sweep.directory) / "teachers.h5"))

@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "framework/distributed/world.hpp"
 #include "study/sweep_config.hpp"
 
 namespace lskd::study {
@@ -13,12 +14,15 @@ struct StudyOptions {
     int jobs = 0;             // runs at once (0: the config's `parallel`)
     std::string executable;   // the lskd binary, for parallel runs
     bool quiet = false;
+    // An MPI job's ranks share the sweep's runs (sweep.hpp); rank 0 alone holds the directory and writes the
+    // analyses, plots and report. nullptr or one rank: this process alone.
+    const distributed::World* world = nullptr;
     std::string plot_script;  // the plotting tool; empty: the installed copy, else the source tree's
 };
 
 struct StudyResult {
     std::string directory;
-    std::string report;
+    std::string report;       // empty on the ranks of an MPI job other than 0
     std::size_t trained = 0;  // runs trained by this call
     bool analysed = false;    // whether the teacher analyses ran (false: read from teachers.h5)
     double seconds = 0;

@@ -19,6 +19,7 @@
 #include "distill/teacher.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
+#include "framework/distributed/work_queue.hpp"
 
 namespace lskd::study {
 namespace {
@@ -81,8 +82,10 @@ std::string data_key(const distill::RunConfig& c) {
 // each role trained so far (teachers are usually bigger than students).
 class SweepProgress {
 public:
-    SweepProgress(const std::vector<PlannedRun>& plan, const std::vector<RunState>& states, int jobs, bool quiet)
-        : total_(plan.size()), jobs_(jobs), quiet_(quiet), start_(Clock::now()) {
+    // own_runs_only: rank 0 of an MPI job, which sees the runs it trains itself, not the other ranks' ones.
+    SweepProgress(const std::vector<PlannedRun>& plan, const std::vector<RunState>& states, int jobs, bool quiet,
+                  bool own_runs_only = false)
+        : total_(plan.size()), jobs_(jobs), quiet_(quiet), own_runs_only_(own_runs_only), start_(Clock::now()) {
         for (std::size_t i = 0; i < plan.size(); ++i) {
             if (states[i].state == FileState::complete) ++done_;
             else ++remaining_[plan[i].role];
@@ -92,7 +95,8 @@ public:
     void started(const PlannedRun& run, FileState state) {
         if (quiet_) return;
         const char* how = state == FileState::incomplete ? "resuming" : state == FileState::damaged ? "retraining (damaged file)" : "training";
-        fmt::print(stderr, "{} {} ({}/{} done)\n", how, run.name, done_, total_);
+        if (own_runs_only_) fmt::print(stderr, "rank 0: {} {}\n", how, run.name);
+        else fmt::print(stderr, "{} {} ({}/{} done)\n", how, run.name, done_, total_);
     }
 
     void finished(const PlannedRun& run, double seconds, const SummaryRow& row, const std::string& note) {
@@ -104,6 +108,11 @@ public:
         all_seconds_ += seconds;
         ++all_count_;
         if (quiet_) return;
+        if (own_runs_only_) {
+            fmt::print(stderr, "rank 0: {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}\n", run.name, row.test_acc,
+                       row.gamma, seconds, note, duration_text(seconds_since(start_)));
+            return;
+        }
         fmt::print(stderr, "[{}/{}] {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}, ETA {}\n", done_, total_,
                    run.name, row.test_acc, row.gamma, seconds, note, duration_text(seconds_since(start_)), duration_text(eta()));
     }
@@ -121,7 +130,7 @@ private:
 
     std::size_t total_, done_ = 0;
     int jobs_;
-    bool quiet_;
+    bool quiet_, own_runs_only_;
     Clock::time_point start_;
     std::map<RunRole, std::size_t> remaining_;
     std::map<RunRole, std::pair<double, int>> durations_;
@@ -143,8 +152,12 @@ struct Sweep {
         write_summary(dir, rows);
     }
 
-    void mark_complete(std::size_t i) {
+    void record_complete(std::size_t i) {
         states[i] = {FileState::complete, summary_row(plan[i], distill::load_run(plan[i].config.output))};
+    }
+
+    void mark_complete(std::size_t i) {
+        record_complete(i);
         write_rows();
     }
 
@@ -179,21 +192,42 @@ struct Sweep {
                            c.seconds, c.compute_seconds);
     }
 
-    void run_sequential(SweepProgress& progress) {
-        for (std::size_t i = 0; i < plan.size(); ++i) {
-            if (states[i].state == FileState::complete) continue;
-            progress.started(plan[i], states[i].state);
-            const auto t0 = Clock::now();
-            std::string note;
-            try {
-                note = train_here(i);
-            } catch (const Error& e) {
-                fail("sweep run {}: {}", plan[i].name, e.what());
-            }
-            mark_complete(i);
-            progress.finished(plan[i], seconds_since(t0), *states[i].row, note);
-            if (options.after_run) options.after_run(plan[i]);
+    // Trains run i here and records it complete; `write` rewrites the summary with it.
+    void run_one(std::size_t i, SweepProgress& progress, bool write) {
+        progress.started(plan[i], states[i].state);
+        const auto t0 = Clock::now();
+        std::string note;
+        try {
+            note = train_here(i);
+        } catch (const Error& e) {
+            fail("sweep run {}: {}", plan[i].name, e.what());
         }
+        if (write) mark_complete(i);
+        else record_complete(i);
+        progress.finished(plan[i], seconds_since(t0), *states[i].row, note);
+        if (options.after_run) options.after_run(plan[i]);
+    }
+
+    void run_sequential(SweepProgress& progress) {
+        for (std::size_t i = 0; i < plan.size(); ++i)
+            if (states[i].state != FileState::complete) run_one(i, progress, true);
+    }
+
+    // Over the ranks of an MPI job: rank 0 hands out the runs (a student once its teacher is complete), each rank
+    // trains what it is given, and rank 0 writes the summary once every run is done. Other ranks never write it:
+    // two writers of one summary would race. Returns the runs this rank trained.
+    std::size_t run_on_ranks(SweepProgress& progress) {
+        distributed::TaskGraph graph;
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            graph.prerequisites.push_back(plan[i].teacher ? std::vector<std::size_t>{*plan[i].teacher} : std::vector<std::size_t>{});
+            graph.done.push_back(states[i].state == FileState::complete);
+        }
+        const auto ran = distributed::run_work_queue(*options.world, graph, [&](std::size_t i) { run_one(i, progress, false); });
+        if (!options.world->root()) return ran.size();
+        for (std::size_t i = 0; i < plan.size(); ++i)
+            if (!states[i].row) record_complete(i);
+        write_rows();
+        return ran.size();
     }
 
     // `lskd train|distill` for run i, its config written beside its log in <dir>/logs/.
@@ -271,34 +305,44 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     std::error_code ec;
     fs::create_directories(s.dir, ec);
     if (ec) fail("{}: cannot create the sweep directory: {}", s.dir, ec.message());
+    const bool on_ranks = options.world != nullptr && options.world->size() > 1;
+    const bool root = !on_ranks || options.world->root();
+    if (on_ranks && options.jobs > 1)
+        fail("--jobs {} under an MPI launcher: the {} ranks already train runs side by side; leave --jobs out",
+             options.jobs, options.world->size());
     // Before the run files are read: a second sweep of this directory would train the same runs again, or
-    // pair its students with the other sweep's teachers.
+    // pair its students with the other sweep's teachers. On several ranks rank 0 holds it for the whole job (a
+    // directory lock is exclusive, so only one rank can), and each run file is still locked by the rank that
+    // trains it, as train() does; a teacher's logit cache is built under a waiting lock, once.
     std::optional<io::FileLock> own_lock;
-    if (options.directory_lock == nullptr) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
+    if (options.directory_lock == nullptr && root) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
     s.cache_dir = (fs::path(s.dir) / "teacher_cache").string();
-    const int jobs = options.jobs > 0 ? options.jobs : config.parallel;
-    if (jobs > 1 && options.executable.empty()) fail("a parallel sweep needs the lskd executable to run its jobs");
+    const int jobs = on_ranks ? options.world->size() : options.jobs > 0 ? options.jobs : config.parallel;
+    if (!on_ranks && jobs > 1 && options.executable.empty()) fail("a parallel sweep needs the lskd executable to run its jobs");
     for (const PlannedRun& run : s.plan) s.states.push_back(inspect(run));
     for (std::size_t i = 0; i < s.plan.size(); ++i) {
         const std::string key = data_key(s.plan[i].config);
         if (s.states[i].state != FileState::complete && !s.datasets.contains(key))
             s.datasets.emplace(key, distill::load_run_dataset(s.plan[i].config));
     }
-    s.write_rows();
+    if (root) s.write_rows();
 
-    SweepProgress progress(s.plan, s.states, jobs, options.quiet);
+    SweepProgress progress(s.plan, s.states, jobs, options.quiet || !root, on_ranks);
     SweepResult result;
     result.directory = s.dir;
     result.total = s.plan.size();
     result.skipped = static_cast<std::size_t>(
         std::count_if(s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
-    if (!options.quiet && result.skipped > 0)
+    if (!options.quiet && root && result.skipped > 0)
         fmt::print(stderr, "{}: {} of {} runs already complete, skipped\n", s.dir, result.skipped, result.total);
-    if (jobs == 1) s.run_sequential(progress);
+    std::size_t trained_here = 0;
+    if (on_ranks) trained_here = s.run_on_ranks(progress);
+    else if (jobs == 1) s.run_sequential(progress);
     else s.run_parallel(progress, jobs);
 
-    for (const RunState& r : s.states) result.rows.push_back(*r.row);
-    result.trained = result.total - result.skipped;
+    for (const RunState& r : s.states)
+        if (r.row) result.rows.push_back(*r.row);
+    result.trained = root ? result.total - result.skipped : trained_here;
     result.seconds = seconds_since(start);
     return result;
 }

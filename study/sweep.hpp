@@ -1,7 +1,8 @@
 // lskd sweep: locks its output directory (a second sweep of it stops at once), checks a whole sweep before
 // training anything, then trains each teacher once, then every student and baseline, skipping runs whose
 // complete files exist and resuming interrupted ones, and rewrites summary.{h5,csv} after every run so that
-// an interruption still leaves a consistent table.
+// an interruption still leaves a consistent table. Under an MPI launcher (SweepOptions::world) the ranks share the
+// runs instead (docs/scale.md): rank 0 holds the directory and writes the summary once, when every run is done.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -13,6 +14,7 @@
 #include "study/sweep_plan.hpp"
 #include "study/sweep_summary.hpp"
 #include "distill/trainer.hpp"
+#include "framework/distributed/world.hpp"
 #include "framework/io/file_lock.hpp"
 
 namespace lskd::study {
@@ -21,7 +23,10 @@ struct SweepOptions {
     std::string output;      // overrides the config's output directory
     // The output directory's lock, when the caller (a study) holds it; run_sweep locks it itself otherwise.
     const io::FileLock* directory_lock = nullptr;
-    int jobs = 0;            // runs at once; 0: the config's `parallel`
+    int jobs = 0;            // runs at once; 0: the config's `parallel` (ignored on several MPI ranks)
+    // The MPI job: with several ranks each one trains whole runs handed out by rank 0 (work_queue.hpp), and only
+    // rank 0 locks the directory, prints progress and writes the summary. nullptr or one rank: this process alone.
+    const distributed::World* world = nullptr;
     std::string executable;  // the lskd binary that runs each job when jobs > 1
     bool quiet = false;      // no progress lines
     bool verbose = false;    // also each run's own training progress (one job at a time only)
@@ -34,9 +39,9 @@ struct SweepOptions {
 
 struct SweepResult {
     std::string directory;
-    std::size_t total = 0, skipped = 0, trained = 0;
+    std::size_t total = 0, skipped = 0, trained = 0;  // trained: by this rank, on all but rank 0 of an MPI job
     double seconds = 0;
-    std::vector<SummaryRow> rows;
+    std::vector<SummaryRow> rows;  // every run on rank 0; on the other ranks of an MPI job, the runs they know complete
 };
 
 SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options);

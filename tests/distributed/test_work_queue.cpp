@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <mpi.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -35,16 +34,6 @@ std::vector<std::vector<std::size_t>> all_ranks(const std::vector<std::size_t>& 
     MPI_Allgatherv(local.data(), count, MPI_INT, all.data(), counts.data(), offsets.data(), MPI_INT, MPI_COMM_WORLD);
     return {std::vector<std::size_t>(all.begin(), all.begin() + counts[0]),
             std::vector<std::size_t>(all.begin() + counts[0], all.end())};
-}
-
-// A folder both ranks see: named after rank 0's process.
-fs::path shared_dir(const World& world) {
-    int pid = static_cast<int>(::getpid());
-    MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    const fs::path dir = fs::temp_directory_path() / ("lskd-tests-queue-" + std::to_string(pid));
-    if (world.root()) fs::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-    return dir;
 }
 
 }  // namespace
@@ -102,7 +91,7 @@ TEST_CASE("two ranks run every task exactly once, each after its prerequisites",
     REQUIRE(world.size() == 2);
     REQUIRE(world.multiple_threads());
     const TaskGraph graph = sweep_like_graph();
-    const fs::path dir = shared_dir(world);
+    const fs::path dir = lskd::testing::shared_dir(world, "queue");
     // Each task checks, as a student would look for its teacher's run file, that its prerequisites' files exist,
     // then works a while and leaves its own file. The teachers take longest, so the other rank must wait for them.
     int early = 0;

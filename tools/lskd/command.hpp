@@ -8,10 +8,16 @@
 #include <CLI/CLI.hpp>
 
 #include "distill/run_config.hpp"
+#include "framework/distributed/world.hpp"
 
 namespace lskd::cli {
 
 using Runner = std::function<int()>;
+
+// The MPI job of this process, made by main() before any command runs (framework/distributed/world.hpp); without
+// main() (a test calling a command) or a launcher, a world of one rank that never touches MPI.
+const distributed::World& process_world();
+void set_process_world(const distributed::World* world);
 
 Runner add_train_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);

@@ -33,13 +33,15 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, di
                                     std::filesystem::path(logits).stem().string(), config.temperature, config.loss,
                                     config.seed);
     distill::validate(config);
-    const io::FileLock lock = distill::claim_output(config, options, {config_file, logits});
-    options.output_lock = &lock;
+    std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
+    if (process_world().root()) lock.emplace(distill::claim_output(config, options, {config_file, logits}));
+    options.output_lock = lock ? &*lock : nullptr;
     const data::Dataset dataset = distill::load_run_dataset(config);
     distill::TeacherLogits teacher(logits, config, dataset);
     distill::TrainHooks hooks;
     hooks.teacher = &teacher;
     const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
+    if (!process_world().root()) return 0;  // rank 0 reports the run
     const distill::TeacherInfo& t = teacher.info();
     if (json)
         fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")}, {"test_nll", r.last.at("test_nll")},
@@ -80,20 +82,23 @@ Runner add_distill_command(CLI::App& app) {
         options.force = s->force;
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
+        options.world = &process_world();
         if (!s->teacher_logits.empty()) return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
         if (config.teacher.empty()) fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
         if (config.output.empty()) config.output = default_student_output(config);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
         // Before the teacher and the data are loaded: a second writer of the output stops here.
-        const io::FileLock lock = distill::claim_output(config, options, {s->flags.config_file});
-        options.output_lock = &lock;
+        std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
+        if (process_world().root()) lock.emplace(distill::claim_output(config, options, {s->flags.config_file}));
+        options.output_lock = lock ? &*lock : nullptr;
         distill::load_teacher_run(config.teacher, config);
 
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TeacherOptions teacher_options;
         teacher_options.cache_dir = s->cache_dir.empty() ? default_cache_dir(config.output) : s->cache_dir;
         const distill::DistillResult d = distill::distill_student(config, dataset, options, teacher_options);
+        if (!process_world().root()) return 0;  // rank 0 reports the run
         const distill::TrainSummary& r = d.summary;
         const distill::TeacherInfo& t = d.teacher;
         if (s->json) {

@@ -1,9 +1,11 @@
 // lskd: label smoothing and knowledge distillation, from the command line.
 #include <cstdio>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/distributed/launcher.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace {
@@ -22,9 +24,7 @@ bool report_unknown_subcommand(CLI::App& app) {
     return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
     CLI::App app{"lskd: when does label smoothing help? Train teachers and students, record, analyse."};
     app.require_subcommand(1);
     app.set_version_flag("--version", LSKD_VERSION);
@@ -54,4 +54,22 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // MPI only under a launcher. The World outlives the command, whose errors are printed before finish() ends
+    // the job: a failing rank aborts every rank rather than leave them waiting for it (docs/scale.md).
+    std::optional<lskd::distributed::World> world;
+    try {
+        world.emplace(lskd::distributed::detect_launch(), lskd::distributed::ThreadSupport::multiple);
+    } catch (const lskd::Error& e) {
+        fmt::print(stderr, "lskd: error: {}\n", e.what());
+        return 1;
+    }
+    lskd::cli::set_process_world(&*world);
+    const int code = run_command(argc, argv);
+    lskd::cli::set_process_world(nullptr);
+    return world->finish(code);
 }

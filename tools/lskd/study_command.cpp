@@ -27,7 +27,9 @@ Runner add_study_command(CLI::App& app) {
         options.jobs = s->jobs;
         options.quiet = s->quiet;
         options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+        options.world = &process_world();
         const auto result = study::run_study(study::study_config(s->config), s->config, options);
+        if (!process_world().root()) return 0;  // rank 0 wrote and reports the study
         fmt::print("{} runs trained, teacher analyses {}; report: {} ({:.0f} s)\n", result.trained,
                    result.analysed ? "computed" : "reused", result.report, result.seconds);
         return 0;

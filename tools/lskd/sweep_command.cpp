@@ -21,7 +21,7 @@ Runner add_sweep_command(CLI::App& app) {
     cmd->add_option("--out", s->options.output, "output directory (overrides the config's 'output')");
     cmd->add_option("--jobs", s->options.jobs,
                     "runs at once, as child processes (default: the config's 'parallel'); worth it only with more "
-                    "cores than one run uses")
+                    "cores than one run uses; not under mpirun, whose ranks share the runs instead")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--quiet", s->options.quiet, "no progress lines");
     cmd->add_flag("--verbose", s->options.verbose, "also each run's training progress");
@@ -29,7 +29,9 @@ Runner add_sweep_command(CLI::App& app) {
     return [s] {
         const study::SweepConfig config = study::load_sweep_config(s->config);
         s->options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+        s->options.world = &process_world();
         const study::SweepResult r = study::run_sweep(config, s->options);
+        if (!process_world().root()) return 0;  // rank 0 reports the whole sweep
         if (s->json) {
             fmt::print("{}\n", json_line({{"runs", static_cast<double>(r.total)},
                                           {"trained", static_cast<double>(r.trained)},

@@ -26,17 +26,21 @@ Runner add_train_command(CLI::App& app) {
         options.force = s->force;
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
+        options.world = &process_world();
         distill::validate(config);
         if (config.output.empty()) config.output = distill::default_output(config);
         // Before the data are loaded: a second writer of the output stops here, having touched nothing.
-        const io::FileLock lock = distill::claim_output(config, options, {s->flags.config_file});
-        options.output_lock = &lock;
+        // Of a data-parallel run only rank 0 writes, and so locks.
+        std::optional<io::FileLock> lock;
+        if (process_world().root()) lock.emplace(distill::claim_output(config, options, {s->flags.config_file}));
+        options.output_lock = lock ? &*lock : nullptr;
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TrainHooks hooks;
         // --mi-every E: Î appended to /metrics/mi (and mi_2, ... for further pairs) every E epochs and at the last
         // (M's Figure 6).
         if (config.mi_every > 0) hooks.epoch_metrics = study::mi_epoch_metrics(config, dataset);
         const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
+        if (!process_world().root()) return 0;  // rank 0 reports the run
         if (s->json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
                                           {"test_nll", r.last.at("test_nll")},
