@@ -1,4 +1,4 @@
-// Calibration of a classifier's softmax outputs (method.md §7, Guo et al.): confidence and prediction,
+// Calibration of a classifier's softmax outputs (docs/method.md §7, Guo et al.): confidence and prediction,
 // the reliability diagram over equal-width bins, expected calibration error (a fraction), NLL and accuracy.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Equivalent label smoothing γ of a teacher at temperature T (method.md §5, M §4): its mean wrong-class
+// Equivalent label smoothing γ of a teacher at temperature T (docs/method.md §5, M §4): its mean wrong-class
 // probability mass, rescaled so that a teacher whose outputs equal LS targets of α gives γ = α.
 #pragma once
 #include <span>

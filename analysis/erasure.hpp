@@ -1,4 +1,4 @@
-// Information erasure as intra-class spread (Shen et al. eq. 2; method.md §11.1): 1 − S = (1/K)Σ_c (1/n_c)
+// Information erasure as intra-class spread (Shen et al. eq. 2; docs/method.md §11.1): 1 − S = (1/K)Σ_c (1/n_c)
 // Σ_{i∈c} ‖p_i − p̄_c‖², for softmax vectors or for any per-example features (e.g. penultimate activations).
 #pragma once
 #include <cstdint>

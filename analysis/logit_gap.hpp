@@ -1,4 +1,4 @@
-// Correct-minus-incorrect logit gaps (method.md §2, §12 outcome 2): LS drives every gap z_label − z_j toward
+// Correct-minus-incorrect logit gaps (docs/method.md §2, §12 outcome 2): LS drives every gap z_label − z_j toward
 // the constant Δ(α); hard targets leave it large and widely spread.
 #pragma once
 #include <cstdint>

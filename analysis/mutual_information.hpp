@@ -1,4 +1,4 @@
-// Mutual information between example identity X and an augmented logit difference Y (method.md §8, M App.
+// Mutual information between example identity X and an augmented logit difference Y (docs/method.md §8, M App.
 // A.2): Gaussian model p(y|x) = N(µ_x, σ²) with per-example mean over L views and pooled variance.
 #pragma once
 #include <cstdint>

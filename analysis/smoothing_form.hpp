@@ -1,4 +1,4 @@
-// Which label-smoothing target convention a run used (method.md §2): it changes the optimal logit gap and
+// Which label-smoothing target convention a run used (docs/method.md §2): it changes the optimal logit gap and
 // the normalisation of the equivalent smoothing γ.
 #pragma once
 

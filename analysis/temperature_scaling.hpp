@@ -1,4 +1,4 @@
-// Temperature scaling (Guo et al.; method.md §7): the single T > 0 minimising the NLL of softmax(z / T) on
+// Temperature scaling (Guo et al.; docs/method.md §7): the single T > 0 minimising the NLL of softmax(z / T) on
 // held-out logits, and the calibration of another split before and after applying it.
 #pragma once
 #include <span>

@@ -1,4 +1,4 @@
-// Where the activations of three classes sit relative to their templates (method.md §3, §6): mean distance
+// Where the activations of three classes sit relative to their templates (docs/method.md §3, §6): mean distance
 // to the own and to the other two templates, how equal the latter are, and within/between-class scatter.
 #pragma once
 #include <array>

@@ -1,5 +1,5 @@
 // Projection of penultimate activations x = [x, 1] onto the plane of three class templates w_k = [W_k, b_k]
-// (method.md §6): the affine plane through the templates (lskd default) or the linear span + 2-D PCA of C.
+// (docs/method.md §6): the affine plane through the templates (lskd default) or the linear span + 2-D PCA of C.
 #pragma once
 #include <span>
 #include <vector>

@@ -1,4 +1,4 @@
-// The distillation objectives of method.md §4, each built from the engine's soft-target cross-entropy
+// The distillation objectives of docs/method.md §4, each built from the engine's soft-target cross-entropy
 // (linear in its targets, so weights fold into the targets) or logit squared error:
 //   muller:    (1−β)·H(y, p_s) + β·H(p_t(T), p_s)              student at T = 1, β = 1 by default
 //   hinton:    (1−β)·H(y, p_s) + β·T²·KL(p_t(T) ‖ p_s(T))      β = 0.9 by default (hard term "lower weight")

@@ -1,5 +1,5 @@
 // lskd analyze calibration: ECE and the reliability diagram of the run's test logits, NLL, and temperature
-// scaling fitted on the validation split (method.md §7). Validation logits come from the rebuilt model; the
+// scaling fitted on the validation split (docs/method.md §7). Validation logits come from the rebuilt model; the
 // test logits are the stored /outputs/test ones, so ECE at T = 1 is the run's own test_ece.
 #pragma once
 #include <cstdint>

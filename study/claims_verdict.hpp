@@ -19,7 +19,7 @@ struct Quantity {
     double scale = 1;  // printed as value × scale
     const char* unit = "";
 };
-// Minimum effects (method.md §13): 0.2 accuracy points; the others are lskd's, stated in the report.
+// Minimum effects (docs/method.md §13): 0.2 accuracy points; the others are lskd's, stated in the report.
 inline constexpr Quantity kAccuracy{"accuracy", 0.002, 100, " pts"};
 inline constexpr Quantity kEce{"ECE", 0.01};
 inline constexpr Quantity kTemperature{"fitted T", 0.05};

@@ -12,17 +12,17 @@ namespace lskd::study {
 std::vector<int> resolve_classes(const std::string& text, const std::vector<std::string>& class_names,
                                  std::size_t count);
 
-// The template-plane triple (method.md §6): Fashion-MNIST T-shirt/top, Shirt, Pullover (a similar pair plus a
+// The template-plane triple (docs/method.md §6): Fashion-MNIST T-shirt/top, Shirt, Pullover (a similar pair plus a
 // third; Trouser, Bag, Sneaker is the dissimilar one); CIFAR-10 airplane, automobile, bird (M's); CIFAR-100
 // beaver, dolphin, otter (M's, by index); else 0, 1, 2.
 std::string default_projection_classes(const std::string& dataset);
 
-// The triples the study projects, one template-plane figure each (M's Figure 1, method.md §6): Fashion-MNIST
+// The triples the study projects, one template-plane figure each (M's Figure 1, docs/method.md §6): Fashion-MNIST
 // three dissimilar classes (Trouser, Bag, Sneaker), then two similar ones with one apart (Shirt, T-shirt/top,
 // Trouser); elsewhere only default_projection_classes(dataset).
 std::vector<std::string> figure1_triples(const std::string& dataset);
 
-// The MI pair (method.md §9.3): two dissimilar classes. Fashion-MNIST Trouser, Bag; CIFAR-10 airplane, dog
+// The MI pair (docs/method.md §9.3): two dissimilar classes. Fashion-MNIST Trouser, Bag; CIFAR-10 airplane, dog
 // (M's); else 0, 1.
 std::string default_mi_classes(const std::string& dataset);
 

@@ -1,6 +1,6 @@
 // lskd analyze erasure: Shen et al.'s 1 − S (class-averaged intra-class variance of the softmax vectors) and
 // the same spread of the penultimate features, per class and overall, on the recorded train and test
-// examples; with the correct-minus-incorrect logit gaps beside Δ(α) (method.md §2, §11.1, §12).
+// examples; with the correct-minus-incorrect logit gaps beside Δ(α) (docs/method.md §2, §11.1, §12).
 #pragma once
 #include <cstdint>
 #include <string>

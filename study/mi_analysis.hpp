@@ -1,5 +1,5 @@
 // lskd analyze mi and lskd train --mi-every: M's estimate of the mutual information between the index X of a
-// training example and Y = z_a − z_b under random augmentation (method.md §8, §9.3). The model is run in
+// training example and Y = z_a − z_b under random augmentation (docs/method.md §8, §9.3). The model is run in
 // evaluation mode on regenerated augmented views, never on the stored records.
 #pragma once
 #include <array>
@@ -35,7 +35,7 @@ struct MiSettings {
     std::uint64_t seed = kMiSeed;
     std::int64_t batch = 256;     // images per forward pass
     // The views' augmentation: "training" (training_augment), "shift" (the data set's shift, no flip) or
-    // "shift-flip" (the data set's shift with a horizontal flip, method.md §9.3); empty: "shift-flip".
+    // "shift-flip" (the data set's shift with a horizontal flip, docs/method.md §9.3); empty: "shift-flip".
     std::string augment;
     std::optional<data::AugmentSpec> training_augment;  // the run's own; nullopt: it trains without
 };

@@ -1,5 +1,5 @@
 // lskd analyze projection: the recorded penultimate activations of three classes projected onto the plane of
-// their class templates (method.md §6), with the geometry behind M's "equidistant templates" claim and a
+// their class templates (docs/method.md §6), with the geometry behind M's "equidistant templates" claim and a
 // within/between scatter ratio of the projected points, stored for plotting under /analysis/projection.
 #pragma once
 #include <cstdint>

@@ -39,7 +39,7 @@ TEST_CASE("logits at the LS optimum have every gap equal to Δ(α)", "[analysis]
     CHECK(s.mean_within_example_stddev == Approx(0.0).margin(1e-6));
 }
 
-TEST_CASE("optimal gap Δ(α) matches method.md §2", "[analysis][logit_gap]") {
+TEST_CASE("optimal gap Δ(α) matches docs/method.md §2", "[analysis][logit_gap]") {
     // K = 10: log(1 + 10·0.9/0.1) = log 91 = 4.5108595…; log(1 + 190) = log 191 = 5.2522734…;
     // log(1 + 10·0.7/0.3) = log(73/3) = 3.1918471…; log(1 + 10·0.25/0.75) = log(13/3) = 1.4663370…
     CHECK(optimal_logit_gap(0.1, 10) == Approx(std::log(91.0)).epsilon(1e-15));

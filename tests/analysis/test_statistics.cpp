@@ -28,7 +28,7 @@ TEST_CASE("t quantiles: closed forms for 1 and 2 degrees of freedom, the table b
     CHECK(analysis::student_t_quantile(0.975, 1) == Approx(std::tan(M_PI * 0.475)).epsilon(1e-9));
     // ν = 2: t_p = (2p − 1)·√(2 / (4p(1 − p))) = 0.95·√(2 / 0.0975) = 4.30265.
     CHECK(analysis::student_t_quantile(0.975, 2) == Approx(0.95 * std::sqrt(2 / 0.0975)).epsilon(1e-9));
-    // Printed tables (method.md §13): 3.182 (ν = 3), 2.776 (ν = 4), 2.042 (ν = 30).
+    // Printed tables (docs/method.md §13): 3.182 (ν = 3), 2.776 (ν = 4), 2.042 (ν = 30).
     CHECK(analysis::student_t_quantile(0.975, 3) == Approx(3.18245).margin(5e-5));
     CHECK(analysis::student_t_quantile(0.975, 4) == Approx(2.77645).margin(5e-5));
     CHECK(analysis::student_t_quantile(0.975, 30) == Approx(2.04227).margin(5e-5));
@@ -83,7 +83,7 @@ TEST_CASE("Welch's interval uses the Welch–Satterthwaite degrees of freedom", 
 }
 
 TEST_CASE("the binomial interval of two test accuracies", "[statistics]") {
-    // p = 0.87 on 10k images: √(0.87·0.13/10⁴) = 0.0033630 (method.md §13: "about 0.34 points").
+    // p = 0.87 on 10k images: √(0.87·0.13/10⁴) = 0.0033630 (docs/method.md §13: "about 0.34 points").
     CHECK(analysis::binomial_se(0.87, 10000) == Approx(0.0033630).margin(1e-7));
     // 0.8691 vs 0.8683 (the old report's "supported"): se = √(0.8691·0.1309 + 0.8683·0.1317)/100 = 0.0047762;
     // 1.959964 · 0.0047762 = 0.0093612, so d = 0.0008 has the interval [−0.0085612, 0.0101612].
