@@ -5,8 +5,8 @@
 
 namespace lskd::analysis {
 
-double equivalent_smoothing(const Eigen::Ref<const RowMatrixF>& logits, std::span<const int> labels,
-                            double temperature, SmoothingForm form) {
+double equivalent_smoothing(const Eigen::Ref<const RowMatrixF>& logits, std::span<const int> labels, double temperature,
+                            SmoothingForm form) {
     check_logits(logits, "equivalent_smoothing");
     check_labels(labels, logits.rows(), logits.cols(), "equivalent_smoothing");
     const RowMatrixD p = softmax(logits, temperature);

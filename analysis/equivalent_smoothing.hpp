@@ -12,7 +12,7 @@ namespace lskd::analysis {
 
 // γ = mean_i Σ_{k≠y_i} softmax(z_i / T)_k · K/(K − 1) for the Müller form; factor 1 for the Shen form, whose
 // wrong-class mass is α itself. logits N×K (teacher, training set), temperature > 0.
-double equivalent_smoothing(const Eigen::Ref<const RowMatrixF>& logits, std::span<const int> labels,
-                            double temperature, SmoothingForm form = SmoothingForm::muller);
+double equivalent_smoothing(const Eigen::Ref<const RowMatrixF>& logits, std::span<const int> labels, double temperature,
+                            SmoothingForm form = SmoothingForm::muller);
 
 }  // namespace lskd::analysis

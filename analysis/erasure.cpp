@@ -20,7 +20,8 @@ IntraClassVariance intra_class_variance_of(const Eigen::Ref<const RowMatrixD>& r
     }
     std::vector<double> sq(static_cast<std::size_t>(num_classes), 0.0);
     for (int c = 0; c < num_classes; ++c)
-        if (counts[static_cast<std::size_t>(c)] > 0) means.row(c) /= static_cast<double>(counts[static_cast<std::size_t>(c)]);
+        if (counts[static_cast<std::size_t>(c)] > 0)
+            means.row(c) /= static_cast<double>(counts[static_cast<std::size_t>(c)]);
     for (Eigen::Index i = 0; i < rows.rows(); ++i) {
         const int c = labels[static_cast<std::size_t>(i)];
         sq[static_cast<std::size_t>(c)] += (rows.row(i) - means.row(c)).squaredNorm();
@@ -43,7 +44,8 @@ IntraClassVariance intra_class_variance_of(const Eigen::Ref<const RowMatrixD>& r
 
 IntraClassVariance intra_class_variance(const Eigen::Ref<const RowMatrixF>& rows, std::span<const int> labels,
                                         int num_classes) {
-    if (rows.rows() == 0 || rows.cols() == 0) fail("intra_class_variance: empty input ({}×{})", rows.rows(), rows.cols());
+    if (rows.rows() == 0 || rows.cols() == 0)
+        fail("intra_class_variance: empty input ({}×{})", rows.rows(), rows.cols());
     if (num_classes < 1) fail("intra_class_variance: need at least 1 class, got {}", num_classes);
     check_finite(rows, "intra_class_variance");
     check_labels(labels, rows.rows(), num_classes, "intra_class_variance");

@@ -13,8 +13,7 @@ void check_logits(const Eigen::Ref<const RowMatrixF>& logits, std::string_view w
 }
 
 void check_labels(std::span<const int> labels, Eigen::Index rows, Eigen::Index num_classes, std::string_view what) {
-    if (static_cast<Eigen::Index>(labels.size()) != rows)
-        fail("{}: {} labels for {} rows", what, labels.size(), rows);
+    if (static_cast<Eigen::Index>(labels.size()) != rows) fail("{}: {} labels for {} rows", what, labels.size(), rows);
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (labels[i] < 0 || labels[i] >= num_classes)
             fail("{}: label {} of example {} is outside [0, {})", what, labels[i], i, num_classes);
@@ -34,7 +33,8 @@ std::vector<int> class_slots(std::span<const int> labels, const std::vector<int>
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const auto it = std::find(classes.begin(), classes.end(), labels[i]);
         if (it == classes.end())
-            fail("{}: label {} of example {} is not one of the classes [{}]", what, labels[i], i, fmt::join(classes, ", "));
+            fail("{}: label {} of example {} is not one of the classes [{}]", what, labels[i], i,
+                 fmt::join(classes, ", "));
         slots[i] = static_cast<int>(it - classes.begin());
         ++counts[static_cast<std::size_t>(slots[i])];
     }

@@ -14,9 +14,9 @@ struct MutualInformation {
     double log_n = 0;  // upper bound log N
     double log_2 = 0;  // log 2, the value of two label clusters with no other structure
     std::int64_t examples = 0;
-    int views = 0;                 // L
-    double sigma2 = 0;             // pooled variance used
-    bool sigma2_floored = false;   // the measured σ² was below the floor (see mutual_information)
+    int views = 0;                // L
+    double sigma2 = 0;            // pooled variance used
+    bool sigma2_floored = false;  // the measured σ² was below the floor (see mutual_information)
 };
 
 // views: N×L, f(d_l(z_x)) for L ≥ 2 augmentations of each of N ≥ 2 examples (gives µ_x); extra: N, one further

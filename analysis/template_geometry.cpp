@@ -85,7 +85,8 @@ double scatter_ratio(const Eigen::Ref<const Eigen::MatrixXd>& points, std::span<
     if (classes.size() < 2) fail("{}: need at least 2 classes, got {}", what, classes.size());
     for (std::size_t a = 0; a < classes.size(); ++a)
         for (std::size_t b = a + 1; b < classes.size(); ++b)
-            if (classes[a] == classes[b]) fail("{}: classes must be distinct, got [{}]", what, fmt::join(classes, ", "));
+            if (classes[a] == classes[b])
+                fail("{}: classes must be distinct, got [{}]", what, fmt::join(classes, ", "));
     check_finite(points, what);
     const std::vector<int> slots = class_slots(labels, classes, what);
 

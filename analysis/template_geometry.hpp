@@ -16,9 +16,9 @@ namespace lskd::analysis {
 struct ClassTemplateDistances {
     int cls = 0;
     std::int64_t count = 0;
-    std::array<double, 3> mean{};  // mean_i d_ik for the templates of classes[0], classes[1], classes[2]
+    std::array<double, 3> mean{};    // mean_i d_ik for the templates of classes[0], classes[1], classes[2]
     std::array<double, 3> stddev{};  // population std over the class's examples
-    double own = 0;                // mean distance to the class's own template
+    double own = 0;                  // mean distance to the class's own template
     // The "equidistant from all incorrect templates" claim, for the two other templates with means m1, m2:
     double others_mean = 0;                 // (m1 + m2) / 2
     double others_std = 0;                  // |m1 − m2| / 2, the population std of {m1, m2}

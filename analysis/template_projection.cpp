@@ -33,8 +33,8 @@ Eigen::MatrixXd augmented_times(const Eigen::Ref<const RowMatrixF>& activations,
 
 }  // namespace
 
-Eigen::MatrixXd class_templates(const Eigen::Ref<const RowMatrixF>& weight, const Eigen::Ref<const Eigen::VectorXf>& bias,
-                                const std::vector<int>& classes) {
+Eigen::MatrixXd class_templates(const Eigen::Ref<const RowMatrixF>& weight,
+                                const Eigen::Ref<const Eigen::VectorXf>& bias, const std::vector<int>& classes) {
     if (weight.rows() == 0 || weight.cols() == 0) fail("class_templates: empty weight matrix");
     if (bias.size() != weight.rows())
         fail("class_templates: bias has {} entries but the weight has {} classes", bias.size(), weight.rows());
@@ -64,7 +64,8 @@ AffinePlane affine_template_plane(const Eigen::Ref<const RowMatrixF>& weight,
     Eigen::VectorXd r = ac - e1.dot(ac) * e1;
     r -= e1.dot(r) * e1;
     if (!(r.norm() > kDegenerate * scale))
-        fail("affine_template_plane: templates of classes {}, {}, {} are collinear", classes[0], classes[1], classes[2]);
+        fail("affine_template_plane: templates of classes {}, {}, {} are collinear", classes[0], classes[1],
+             classes[2]);
 
     AffinePlane plane;
     plane.classes = classes;
@@ -134,7 +135,8 @@ SpanPlane fit_span_plane(const Eigen::Ref<const RowMatrixF>& weight, const Eigen
         plane.axes.col(j) = axis;
         plane.explained_variance(j) = eig.eigenvalues()(2 - j);
     }
-    plane.vertices = ((plane.basis.transpose() * t.transpose()).transpose().rowwise() - plane.mean.transpose()) * plane.axes;
+    plane.vertices =
+        ((plane.basis.transpose() * t.transpose()).transpose().rowwise() - plane.mean.transpose()) * plane.axes;
     return plane;
 }
 

@@ -11,8 +11,8 @@
 namespace lskd::analysis {
 
 // Rows w_a, w_b, w_c of the templates of `classes` (3 distinct classes of W): 3×(D+1) with the bias last.
-Eigen::MatrixXd class_templates(const Eigen::Ref<const RowMatrixF>& weight, const Eigen::Ref<const Eigen::VectorXf>& bias,
-                                const std::vector<int>& classes);
+Eigen::MatrixXd class_templates(const Eigen::Ref<const RowMatrixF>& weight,
+                                const Eigen::Ref<const Eigen::VectorXf>& bias, const std::vector<int>& classes);
 
 // Affine plane through w_a, w_b, w_c, orthonormalised by Gram–Schmidt: the first axis points from w_a to
 // w_b, the second toward w_c, so the templates sit at (0, 0), (‖w_b − w_a‖, 0) and (·, > 0).

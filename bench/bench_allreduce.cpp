@@ -43,9 +43,8 @@ int main(int argc, char** argv) {
                    "GB/s algbw");
     for (int n : {1, 1024, 65536, 262144, 1 << 20, 2395210}) {
         std::vector<float> buffer(static_cast<std::size_t>(n), 1.0f);
-        const double s = seconds_per_call(reps, [&] {
-            MPI_Allreduce(MPI_IN_PLACE, buffer.data(), n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-        });
+        const double s = seconds_per_call(
+            reps, [&] { MPI_Allreduce(MPI_IN_PLACE, buffer.data(), n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD); });
         if (world.root()) fmt::print("{:>12} {:>12.4f} {:>12.2f}\n", n, s * 1e3, 4.0 * n / s / 1e9);
     }
     // mlp-1200 on 28x28x1 inputs and 10 classes: linear weights [out, in] and biases, in parameter order.

@@ -29,9 +29,9 @@ void Progress::step(std::int64_t step, double mean_loss, double accuracy, std::i
     const double eta = step > 0 ? seconds * static_cast<double>(steps_ - step) / static_cast<double>(step) : 0.0;
     const int width = 24;
     const int filled = static_cast<int>(width * step / std::max<std::int64_t>(1, steps_));
-    const std::string line = fmt::format("{} epoch {}/{} [{:<{}}] {}/{} loss {:.4f} acc {:.3f} {:.0f} img/s ETA {:.0f}s",
-                                         label_, epoch_ + 1, epochs_, std::string(filled, '='), width, step, steps_,
-                                         mean_loss, accuracy, rate, eta);
+    const std::string line =
+        fmt::format("{} epoch {}/{} [{:<{}}] {}/{} loss {:.4f} acc {:.3f} {:.0f} img/s ETA {:.0f}s", label_, epoch_ + 1,
+                    epochs_, std::string(filled, '='), width, step, steps_, mean_loss, accuracy, rate, eta);
     if (terminal_)
         fmt::print(stderr, "\r{}\x1b[K", line);
     else

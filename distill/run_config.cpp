@@ -241,7 +241,8 @@ void validate(const RunConfig& c) {
     if (c.threads < 0 || c.threads > max_threads())
         fail("threads must be in [0, {}] (0: all; this machine has {} hardware threads), got {}", max_threads(),
              max_threads(), c.threads);
-    if (c.record_every < 0 || c.mi_every < 0 || c.mi_early < 0) fail("record-every, mi-every and mi-early must be >= 0");
+    if (c.record_every < 0 || c.mi_every < 0 || c.mi_early < 0)
+        fail("record-every, mi-every and mi-early must be >= 0");
     if (c.eval_every <= 0) fail("eval-every must be positive, got {}", c.eval_every);
     if (c.record_per_class <= 0) fail("record-per-class must be positive, got {}", c.record_per_class);
     if (c.mi_views < 2) fail("mi-views must be at least 2, got {}", c.mi_views);

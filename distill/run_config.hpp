@@ -18,12 +18,12 @@ struct RunConfig {
     std::string model = "mlp-1200";
     std::vector<std::int64_t> hidden;  // for model "mlp"
     std::string dataset = "fashion-mnist";
-    std::string data_dir;              // empty: the data set's default directory
+    std::string data_dir;  // empty: the data set's default directory
     std::int64_t val_size = 10000;
-    std::int64_t max_train = 0;        // 0: all; else a stratified subset of the training split
+    std::int64_t max_train = 0;  // 0: all; else a stratified subset of the training split
     std::int64_t max_test = 0;
     // targets
-    double smoothing = 0.0;            // α: targets (1−α)·onehot + α/K
+    double smoothing = 0.0;  // α: targets (1−α)·onehot + α/K
     // optimisation
     std::int64_t epochs = 3;
     std::int64_t batch = 128;
@@ -32,34 +32,34 @@ struct RunConfig {
     bool nesterov = false;
     double weight_decay = 0.0;
     bool decay_biases = true;
-    std::string schedule = "constant"; // constant | multi_step | cosine | linear
+    std::string schedule = "constant";     // constant | multi_step | cosine | linear
     std::vector<std::int64_t> milestones;  // epochs, for multi_step
-    double lr_gamma = 0.1;             // multi_step factor
-    double clip_norm = 0.0;            // 0: no clipping
+    double lr_gamma = 0.1;                 // multi_step factor
+    double clip_norm = 0.0;                // 0: no clipping
     double dropout = 0.0;
     // augmentation
     bool augment = false;
-    std::int64_t shift = -1;           // -1: the data set's default
-    int hflip = -1;                    // -1: the data set's default, 0 off, 1 on
+    std::int64_t shift = -1;  // -1: the data set's default
+    int hflip = -1;           // -1: the data set's default, 0 off, 1 on
     // run
     std::uint64_t seed = 1;
-    int threads = 0;                   // 0: all hardware threads
+    int threads = 0;  // 0: all hardware threads
     std::string output;
     // records and analyses during training
-    std::int64_t record_every = 0;     // 0: last epoch only
-    std::int64_t eval_every = 1;       // validation and test after epochs divisible by it and after the last
+    std::int64_t record_every = 0;  // 0: last epoch only
+    std::int64_t eval_every = 1;    // validation and test after epochs divisible by it and after the last
     std::int64_t record_per_class = 100;
-    std::int64_t mi_every = 0;         // 0: no MI during training
-    std::int64_t mi_early = 0;         // epoch metrics at this many steps spread through the first epoch
-    std::string mi_classes;            // two class names or indices, "a,b"; empty: the data set's default
+    std::int64_t mi_every = 0;  // 0: no MI during training
+    std::int64_t mi_early = 0;  // epoch metrics at this many steps spread through the first epoch
+    std::string mi_classes;     // two class names or indices, "a,b"; empty: the data set's default
     std::int64_t mi_examples = 600;
     std::int64_t mi_views = 5;
     std::string mi_augment = "shift-flip";  // the MI probe's views: training | shift | shift-flip
     // distillation (students only)
-    std::string teacher;               // teacher run file; empty: no teacher
+    std::string teacher;  // teacher run file; empty: no teacher
     double temperature = 1.0;
-    double beta = -1.0;                // -1: the loss form's default
-    std::string loss = "muller";       // muller | hinton | logit-mse
+    double beta = -1.0;           // -1: the loss form's default
+    std::string loss = "muller";  // muller | hinton | logit-mse
 };
 
 struct ConfigField {

@@ -93,7 +93,8 @@ std::vector<std::string> kept_record_groups(const io::H5File& f) {
     if (!f.is_group("/records")) return groups;
     for (const std::string& split : f.children("/records"))
         if (f.is_group("/records/" + split))
-            for (const std::string& epoch : f.children("/records/" + split)) groups.push_back("/records/" + split + "/" + epoch);
+            for (const std::string& epoch : f.children("/records/" + split))
+                groups.push_back("/records/" + split + "/" + epoch);
     return groups;
 }
 
@@ -138,8 +139,10 @@ RunContents load_run(const std::string& path) {
     c.epochs_done = f.attr_int64("/", "epochs_done");
     c.complete = f.attr_int64("/", "complete") != 0;
     c.world_size = f.has_attr("/", "world_size") ? f.attr_int64("/", "world_size") : 1;  // files of lskd before MPI
-    for (double v : f.read<double>("/data/normalization_mean").values) c.normalization.mean.push_back(static_cast<float>(v));
-    for (double v : f.read<double>("/data/normalization_std").values) c.normalization.std.push_back(static_cast<float>(v));
+    for (double v : f.read<double>("/data/normalization_mean").values)
+        c.normalization.mean.push_back(static_cast<float>(v));
+    for (double v : f.read<double>("/data/normalization_std").values)
+        c.normalization.std.push_back(static_cast<float>(v));
     c.params = read_state(f, "/params");
     if (c.params.empty()) fail("{}: no parameters under /params", path);
     c.optimizer = read_state(f, "/optimizer");

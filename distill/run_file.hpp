@@ -36,12 +36,12 @@ struct RunContents {
     data::Normalization normalization;
     std::int64_t epochs_done = 0;
     bool complete = false;
-    std::int64_t world_size = 1;  // MPI ranks of a data-parallel run (docs/scale.md)
+    std::int64_t world_size = 1;                         // MPI ranks of a data-parallel run (docs/scale.md)
     std::map<std::string, std::vector<double>> metrics;  // one value per completed epoch
     // The epoch metrics measured before and within the first epoch, and `epoch`: when (0 before the first step,
     // fractions of the first epoch after).
     std::map<std::string, std::vector<double>> early_metrics;
-    nn::StateDict params;                                // parameters and buffers by dotted name
+    nn::StateDict params;  // parameters and buffers by dotted name
     nn::StateDict optimizer;
     nn::CounterDict counters;
     std::optional<TeacherInfo> teacher;

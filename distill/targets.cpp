@@ -21,8 +21,8 @@ void smoothed_targets(std::span<const std::int32_t> labels, double alpha, Tensor
 }
 
 void softened_targets(const Tensor& teacher_logits, double temperature, Tensor& out) {
-    LSKD_CHECK(teacher_logits.shape() == out.shape(), "teacher logits {} vs targets {}",
-               teacher_logits.shape().str(), out.shape().str());
+    LSKD_CHECK(teacher_logits.shape() == out.shape(), "teacher logits {} vs targets {}", teacher_logits.shape().str(),
+               out.shape().str());
     const std::int64_t n = out.dim(0), k = out.dim(1);
     const double inv_t = 1.0 / temperature;
     for (std::int64_t i = 0; i < n; ++i) {

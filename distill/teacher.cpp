@@ -12,8 +12,8 @@ namespace lskd::distill {
 namespace {
 
 // The per-channel affine map from the student's normalised inputs to the teacher's; empty when equal.
-void normalization_map(const data::Normalization& student, const data::Normalization& teacher, std::vector<float>& scale,
-                       std::vector<float>& shift) {
+void normalization_map(const data::Normalization& student, const data::Normalization& teacher,
+                       std::vector<float>& scale, std::vector<float>& shift) {
     if (student.mean == teacher.mean && student.std == teacher.std) return;
     for (std::size_t c = 0; c < teacher.mean.size(); ++c) {
         // pixel/255 = x_s·std_s + mean_s, so x_t = (x_s·std_s + mean_s − mean_t) / std_t.
@@ -38,7 +38,8 @@ RunContents load_teacher_run(const std::string& path, const RunConfig& student) 
         fail("teacher {}: the run is not complete ({} of {} epochs); finish it with lskd train --resume {}", path,
              run.epochs_done, run.config.epochs, path);
     if (run.config.dataset != student.dataset)
-        fail("teacher {}: trained on data set '{}', but the student uses '{}'", path, run.config.dataset, student.dataset);
+        fail("teacher {}: trained on data set '{}', but the student uses '{}'", path, run.config.dataset,
+             student.dataset);
     if (!run.metrics.contains("test_acc") || run.metrics.at("test_acc").empty())
         fail("teacher {}: no test_acc metric", path);
     return run;
@@ -67,8 +68,8 @@ std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Data
 
     // The logits, hence γ and the student, must not depend on the thread count of whatever ran before.
     runtime::init_threads(student.threads);
-    t->train_ = teacher_train_logits(*t->model_, run.normalization, t->info_, dataset, options.cache_dir,
-                                     options.batch, t->cache_);
+    t->train_ = teacher_train_logits(*t->model_, run.normalization, t->info_, dataset, options.cache_dir, options.batch,
+                                     t->cache_);
     t->forward_passes_ = t->cache_.forward_passes;
     t->info_.gamma = analysis::equivalent_smoothing(as_matrix(t->train_.logits), t->train_.labels, student.temperature);
     if (t->live_) {
@@ -90,8 +91,10 @@ const Tensor& Teacher::lookup(const data::Batch& batch) {
     for (std::int64_t i = 0; i < n; ++i) {
         const auto it = row_.find(batch.indices[static_cast<std::size_t>(i)]);
         if (it == row_.end())
-            fail("teacher {}: no cached logits for training example {}", info_.file, batch.indices[static_cast<std::size_t>(i)]);
-        std::memcpy(out_.data() + i * K, train_.logits.data() + it->second * K, static_cast<std::size_t>(K) * sizeof(float));
+            fail("teacher {}: no cached logits for training example {}", info_.file,
+                 batch.indices[static_cast<std::size_t>(i)]);
+        std::memcpy(out_.data() + i * K, train_.logits.data() + it->second * K,
+                    static_cast<std::size_t>(K) * sizeof(float));
     }
     return out_;
 }
@@ -100,7 +103,8 @@ const Tensor& Teacher::evaluate(const data::Batch& batch) {
     NoGradGuard no_grad;
     Tensor x = batch.images;
     if (!scale_.empty()) {
-        if (!input_.defined() || !(input_.shape() == batch.images.shape())) input_ = Tensor::empty(batch.images.shape());
+        if (!input_.defined() || !(input_.shape() == batch.images.shape()))
+            input_ = Tensor::empty(batch.images.shape());
         const std::size_t C = scale_.size();
         const float* src = batch.images.data();
         float* dst = input_.data();

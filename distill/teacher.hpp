@@ -15,8 +15,8 @@
 namespace lskd::distill {
 
 struct TeacherOptions {
-    std::string cache_dir;      // directory of the logits caches; empty: no cache file
-    std::int64_t batch = 256;   // inference batch for the training-split logits
+    std::string cache_dir;     // directory of the logits caches; empty: no cache file
+    std::int64_t batch = 256;  // inference batch for the training-split logits
 };
 
 // Fails fast, before any data is loaded: the file is a whole, complete lskd run of the student's data set.

@@ -26,7 +26,8 @@ std::optional<TrainLogits> read_cache(const std::string& path, const std::string
     try {
         const io::H5File f = io::H5File::open_read(path);
         if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kTeacherCacheFormat) return std::nullopt;
-        if (f.attr_string("/", "teacher_hash") != hash || f.attr_string("/", "dataset") != dataset.name) return std::nullopt;
+        if (f.attr_string("/", "teacher_hash") != hash || f.attr_string("/", "dataset") != dataset.name)
+            return std::nullopt;
         const Tensor logits = f.read_tensor("/logits", 2);
         const auto labels = f.read<std::int32_t>("/labels", 1).values;
         const auto indices = f.read<std::int64_t>("/indices", 1).values;
@@ -47,7 +48,8 @@ std::optional<TrainLogits> read_cache(const std::string& path, const std::string
             const auto it = row_of.find(train.original_index[i]);
             if (it == row_of.end() || labels[it->second] != train.labels[i]) return std::nullopt;
             std::memcpy(out.logits.data() + static_cast<std::int64_t>(i) * K,
-                        logits.data() + static_cast<std::int64_t>(it->second) * K, static_cast<std::size_t>(K) * sizeof(float));
+                        logits.data() + static_cast<std::int64_t>(it->second) * K,
+                        static_cast<std::size_t>(K) * sizeof(float));
         }
         compute_seconds = f.has_attr("/", "compute_seconds") ? f.attr_double("/", "compute_seconds") : 0.0;
         return out;

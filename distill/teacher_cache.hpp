@@ -13,17 +13,17 @@ namespace lskd::distill {
 inline constexpr const char* kTeacherCacheFormat = "lskd-teacher-cache/1";
 
 struct TrainLogits {
-    Tensor logits;                       // [N, K], row i = dataset.train example i
-    std::vector<std::int32_t> labels;    // N
-    std::vector<std::int64_t> indices;   // N original indices
+    Tensor logits;                      // [N, K], row i = dataset.train example i
+    std::vector<std::int32_t> labels;   // N
+    std::vector<std::int64_t> indices;  // N original indices
 };
 
 // How the logits were obtained, for the time-saving report.
 struct CacheReport {
-    std::string path;            // the cache file; empty when caching is off
-    bool hit = false;            // read from the cache file
-    double seconds = 0;          // spent now, loading or computing
-    double compute_seconds = 0;  // what computing them took (now, or when the cache was written)
+    std::string path;                 // the cache file; empty when caching is off
+    bool hit = false;                 // read from the cache file
+    double seconds = 0;               // spent now, loading or computing
+    double compute_seconds = 0;       // what computing them took (now, or when the cache was written)
     std::int64_t forward_passes = 0;  // teacher batches evaluated now
 };
 

@@ -1,8 +1,8 @@
 #include "distill/teacher_logits.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
 #include <limits>
 #include <optional>
 #include <unordered_set>
@@ -16,8 +16,8 @@ namespace lskd::distill {
 namespace {
 
 struct SplitLogits {
-    Tensor logits;                       // [N, K] as in the file
-    std::vector<std::int64_t> indices;   // N original indices
+    Tensor logits;                      // [N, K] as in the file
+    std::vector<std::int64_t> indices;  // N original indices
 };
 
 // /<split>/logits and /<split>/indices: shapes agree with each other and with K, every logit is finite, indices
@@ -63,7 +63,8 @@ std::string root_string(const io::H5File& file, const char* name) {
 TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, const data::Dataset& dataset) {
     if (student.augment)
         fail("{}: teacher logits are fixed per example, so they cannot follow augmented inputs; train the student "
-             "with --augment 0, or give a teacher run file (--teacher) that runs on each augmented batch", path);
+             "with --augment 0, or give a teacher run file (--teacher) that runs on each augmented batch",
+             path);
     const io::H5File file = io::H5File::open_read(path);
     if (file.has_attr("/", "format")) {
         const std::string format = root_string(file, "format");
@@ -73,16 +74,14 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
     for (const char* attr : {"dataset", "num_classes"})
         if (!file.has_attr("/", attr)) fail("{}: missing the root attribute '{}' (docs/teacher-logits.md)", path, attr);
     const std::string name = root_string(file, "dataset");
-    if (name != dataset.name)
-        fail("{}: logits of data set '{}', but the student uses '{}'", path, name, dataset.name);
+    if (name != dataset.name) fail("{}: logits of data set '{}', but the student uses '{}'", path, name, dataset.name);
     const std::int64_t K = file.attr_int64("/", "num_classes");
     if (K != dataset.num_classes)
         fail("{}: num_classes is {}, but data set {} has {} classes", path, K, dataset.name, dataset.num_classes);
 
     // Without subsampling, the training and validation splits together are the whole training file.
-    const std::int64_t train_file = student.max_train == 0
-                                        ? static_cast<std::int64_t>(dataset.train.size() + dataset.val.size())
-                                        : 0;
+    const std::int64_t train_file =
+        student.max_train == 0 ? static_cast<std::int64_t>(dataset.train.size() + dataset.val.size()) : 0;
     const std::int64_t test_file = student.max_test == 0 ? static_cast<std::int64_t>(dataset.test.size()) : 0;
     const SplitLogits train = read_split(file, path, "train", K, train_file);
     if (file.has("/val")) read_split(file, path, "val", K, train_file);
@@ -109,8 +108,8 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
         row_.emplace(idx, i);
     }
     if (missing != 0)
-        fail("{} /train/indices: {} of the student's {} training examples have no logits (the first: example {})",
-             path, missing, n, first_missing);
+        fail("{} /train/indices: {} of the student's {} training examples have no logits (the first: example {})", path,
+             missing, n, first_missing);
 
     info_.file = path;
     info_.hash = parameter_hash({{"train/logits", train.logits}});

@@ -22,9 +22,9 @@
 #include "framework/distributed/gradient_buckets.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/io/h5_file.hpp"
+#include "framework/ops/ops.hpp"
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/lr_schedule.hpp"
-#include "framework/ops/ops.hpp"
 #include "framework/optim/sgd.hpp"
 #include "framework/runtime/threads.hpp"
 #include "models/model_registry.hpp"
@@ -150,7 +150,8 @@ private:
     bool parallel() const { return options_.world != nullptr && options_.world->size() > 1; }
     bool writes() const { return options_.world == nullptr || options_.world->root(); }
     // One SGD step on this rank's examples of a global batch of `global` examples.
-    void train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step, EpochTotals& t);
+    void train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step,
+                    EpochTotals& t);
 
     const data::Dataset& dataset_;
     const TrainOptions& options_;
@@ -237,9 +238,9 @@ void Training::build() {
     loader_ = std::make_unique<data::BatchLoader>(dataset_.train, dataset_.normalization, loader_spec);
     steps_per_epoch_ = static_cast<std::int64_t>(loader_->batches_per_epoch());
     if (steps_per_epoch_ == 0) fail("{}: the training split is empty", dataset_.name);
-    schedule_ = std::make_unique<optim::Schedule>(optim::make_schedule(
-        config_.schedule, config_.lr, steps_per_epoch_ * config_.epochs,
-        optim::epoch_milestones_to_steps(config_.milestones, steps_per_epoch_), config_.lr_gamma));
+    schedule_ = std::make_unique<optim::Schedule>(
+        optim::make_schedule(config_.schedule, config_.lr, steps_per_epoch_ * config_.epochs,
+                             optim::epoch_milestones_to_steps(config_.milestones, steps_per_epoch_), config_.lr_gamma));
 
     train_records_ = data::take(dataset_.train, record_positions(dataset_.train, K_, config_.record_per_class));
     test_records_ = data::take(dataset_.test, record_positions(dataset_.test, K_, config_.record_per_class));
@@ -274,7 +275,8 @@ void Training::measure_early(std::int64_t step) {
     model_->train();
 }
 
-void Training::train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step, EpochTotals& t) {
+void Training::train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step,
+                          EpochTotals& t) {
     const auto n = static_cast<std::int64_t>(batch.size());
     if (n > 0) {  // a rank's shard of a last batch smaller than the ranks may be empty; it still joins the average
         ensure(targets_, {n, K_});
@@ -283,7 +285,8 @@ void Training::train_step(const data::Batch& batch, std::int64_t global, std::in
         Variable objective;
         double reported;
         if (hooks_.teacher != nullptr) {
-            LossValue lv = distillation_loss(logits, targets_, hooks_.teacher->logits(batch), distill_settings_, workspace_);
+            LossValue lv =
+                distillation_loss(logits, targets_, hooks_.teacher->logits(batch), distill_settings_, workspace_);
             objective = lv.objective;
             reported = lv.reported;
         } else {
@@ -291,8 +294,8 @@ void Training::train_step(const data::Batch& batch, std::int64_t global, std::in
             reported = objective.value().at(0);
         }
         if (!std::isfinite(reported))
-            fail("{}: loss is {} at epoch {} step {}; the run file keeps epoch {}", path_, reported, epoch + 1, step + 1,
-                 run_.epochs_done);
+            fail("{}: loss is {} at epoch {} step {}; the run file keeps epoch {}", path_, reported, epoch + 1,
+                 step + 1, run_.epochs_done);
         objective.backward();
         t.loss_sum += reported * static_cast<double>(n);
         t.correct += correct_predictions(logits.value(), batch.labels);
@@ -326,7 +329,8 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
     while (loader_->next(batch)) {
         const auto n = static_cast<std::int64_t>(batch.size());
         if (parallel()) {
-            take_rows(batch, distributed::shard_of(batch.size(), options_.world->rank(), options_.world->size()), shard_);
+            take_rows(batch, distributed::shard_of(batch.size(), options_.world->rank(), options_.world->size()),
+                      shard_);
             train_step(shard_, n, epoch, step, t);
         } else {
             train_step(batch, n, epoch, step, t);
@@ -350,7 +354,8 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
         for (nn::NamedBuffer& b : model_->named_buffers())
             distributed::broadcast_from_root(*options_.world, b.tensor.values_in_place());
     }
-    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() - t.metric_seconds;
+    t.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() - t.metric_seconds;
     return t;
 }
 
@@ -406,8 +411,10 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     const bool last = epoch + 1 == config_.epochs;
     std::vector<RecordSet> records;
     if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
-        records.push_back({"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
-        records.push_back({"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
+        records.push_back(
+            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
+        records.push_back(
+            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
     }
     const bool first_write = epoch == 0 && !options_.resume;
     run_.epochs_done = epoch + 1;
@@ -418,8 +425,9 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
                                      "nll {:.4f} ece {:.4f} | {:.1f}s",
-                                     epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(), e.val_acc,
-                                     e.test_metrics.accuracy, e.test_metrics.nll, e.test_metrics.ece, totals.seconds));
+                                     epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
+                                     e.val_acc, e.test_metrics.accuracy, e.test_metrics.nll, e.test_metrics.ece,
+                                     totals.seconds));
 }
 
 TrainSummary Training::summary() const {
@@ -454,7 +462,8 @@ data::Dataset load_run_dataset(const RunConfig& c) {
 
 std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}.h5", c.model, c.smoothing, c.seed); }
 
-io::FileLock claim_output(const RunConfig& config, const TrainOptions& options, const std::vector<std::string>& inputs) {
+io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
+                          const std::vector<std::string>& inputs) {
     namespace fs = std::filesystem;
     const std::string& path = config.output;
     if (path.empty()) fail("no output path given");
@@ -485,17 +494,20 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options, 
     if (exists && !options.force) fail("{}: output exists (use --force to overwrite, --resume to continue)", path);
     if (exists)
         if (const auto reason = not_a_run_file(path))
-            fail("{}: --force replaces only an lskd run file, and this is not one ({}); move it away first", path, *reason);
+            fail("{}: --force replaces only an lskd run file, and this is not one ({}); move it away first", path,
+                 *reason);
     return lock;
 }
 
-TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks) {
+TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
+                   const TrainHooks& hooks) {
     validate_before_training(config, dataset);
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     std::optional<io::FileLock> own_lock;
     const bool writes = options.world == nullptr || options.world->root();  // the other ranks of a run write nothing
-    if (options.output_lock == nullptr && writes) own_lock.emplace(claim_output(config, options));
+    if (options.output_lock == nullptr && writes)
+        own_lock.emplace(claim_output(config, options));
     else if (options.output_lock != nullptr && options.output_lock->output() != config.output)
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 

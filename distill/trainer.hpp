@@ -4,9 +4,9 @@
 // Under an MPI launcher (TrainOptions::world) the run is data-parallel: docs/scale.md.
 #pragma once
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +25,8 @@ struct TrainOptions {
     // The output's lock, when the caller took it with claim_output() before loading anything; train()
     // claims the output itself otherwise.
     const io::FileLock* output_lock = nullptr;
-    bool quiet = false;   // no progress output
-    std::string label;    // prefix of progress lines
+    bool quiet = false;  // no progress output
+    std::string label;   // prefix of progress lines
     // A data-parallel run over the ranks of an MPI job (docs/scale.md): every rank takes its shard of each global
     // batch of config.batch examples and the gradients are averaged; rank 0 alone locks and writes the run file
     // and prints progress. nullptr or one rank: this process alone.

@@ -20,7 +20,7 @@ public:
 
 private:
     std::shared_ptr<nn::Module> conv1_, conv2_, bn2_;
-    std::shared_ptr<nn::BatchNorm2d> bn1_;  // its ReLU is fused in
+    std::shared_ptr<nn::BatchNorm2d> bn1_;      // its ReLU is fused in
     std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
 };
 

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "study/run_records.hpp"
 #include "distill/evaluation.hpp"
 #include "distill/run_file.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
+#include "study/run_records.hpp"
 
 namespace lskd::study {
 namespace {
@@ -64,7 +64,8 @@ CalibrationResult analyze_calibration(const std::string& path, const Calibration
     if (!options.data_dir.empty()) config.data_dir = options.data_dir;
     const data::Dataset dataset = distill::load_run_dataset(config);
     if (dataset.num_classes != run.num_classes)
-        fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name, dataset.num_classes);
+        fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name,
+             dataset.num_classes);
     if (dataset.val.size() == 0)
         fail("{}: the run has no validation split (val-size 0); temperature scaling is fitted on held-out data", path);
 
@@ -80,7 +81,8 @@ CalibrationResult analyze_calibration(const std::string& path, const Calibration
     r.bins = options.bins;
     r.fit_examples = static_cast<std::int64_t>(val_labels.size());
     r.report_examples = test.logits.rows();
-    r.scaling = analysis::temperature_scaling(as_matrix(val.logits), val_labels, test.logits, test.labels, options.bins);
+    r.scaling =
+        analysis::temperature_scaling(as_matrix(val.logits), val_labels, test.logits, test.labels, options.bins);
 
     write_analysis(path, "calibration", [&](io::H5File& f, const std::string& g) {
         f.set_attr(g, "bins", static_cast<std::int64_t>(r.bins));
@@ -136,7 +138,10 @@ AnalysisSummary summarize(const CalibrationResult& r) {
                  {"accuracy", r.scaling.before.accuracy},
                  {"fit_examples", static_cast<double>(r.fit_examples)},
                  {"report_examples", static_cast<double>(r.report_examples)}};
-    s.strings = {{"run", r.path}, {"model", r.model}, {"dataset", r.dataset}, {"fit_split", r.fit_split},
+    s.strings = {{"run", r.path},
+                 {"model", r.model},
+                 {"dataset", r.dataset},
+                 {"fit_split", r.fit_split},
                  {"report_split", r.report_split}};
     return s;
 }

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "analysis/calibration.hpp"
-#include "study/analysis_output.hpp"
 #include "analysis/temperature_scaling.hpp"
+#include "study/analysis_output.hpp"
 
 namespace lskd::study {
 

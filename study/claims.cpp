@@ -8,12 +8,9 @@ namespace lskd::study {
 
 const char* verdict_name(Verdict v) {
     switch (v) {
-        case Verdict::supported:
-            return "supported";
-        case Verdict::not_supported:
-            return "not supported";
-        case Verdict::undecided:
-            return "undecided";
+        case Verdict::supported: return "supported";
+        case Verdict::not_supported: return "not supported";
+        case Verdict::undecided: return "undecided";
     }
     return "?";
 }

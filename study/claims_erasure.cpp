@@ -32,9 +32,9 @@ Claim hard_minus_smoothed_claim(Claim c, const StudyData& d, double TeacherRow::
     if (!has_hard_and_smoothed(d)) return needs(std::move(c), kNeedsBoth);
     const HardVsSmoothed h = hard_vs_most_smoothed(d, member);
     c.verdict = decide(h.evidence.interval, Prediction::greater, q.min_effect);
-    c.numbers =
-        fmt::format("{} at α = 0 − at α = {}: {}; α = 0: {}; α = {}: {}{}", q.name, h.alpha, describe(h.evidence, q),
-                    describe_group(h.hard, q), h.alpha, describe_group(h.smoothed, q), extra);
+    c.numbers = fmt::format("{} at α = 0 − at α = {}: {}; α = 0: {}; α = {}: {}{}", q.name, h.alpha,
+                            describe(h.evidence, q), describe_group(h.hard, q), h.alpha, describe_group(h.smoothed, q),
+                            extra);
     c.runs = fmt::format("teachers α ∈ {{0, {}}}, {}", h.alpha, seeds_text(h.hard));
     return c;
 }
@@ -77,7 +77,8 @@ Claim claim_mi_trajectory(const StudyData& d) {
                                  describe_group(teacher_values(d, a, &TeacherRow::mi_peak), kMi),
                                  describe_group(teacher_values(d, a, &TeacherRow::mi_last), kMi));
     c.numbers = fmt::format("mean over teachers of min(rise, decline): {}{}", describe(e, kMi), per_alpha);
-    c.runs = fmt::format("Î before training, within the first epoch (mi-early) and per epoch, of teachers α ∈ {}, {}", list_text(teacher_alphas(d)), seeds_text(rise_fall));
+    c.runs = fmt::format("Î before training, within the first epoch (mi-early) and per epoch, of teachers α ∈ {}, {}",
+                         list_text(teacher_alphas(d)), seeds_text(rise_fall));
     return c;
 }
 

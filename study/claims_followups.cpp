@@ -39,10 +39,10 @@ Claim ranks_students_claim(Claim c, const StudyData& d, double TeacherRow::*memb
         return needs(std::move(c), "needs T = 1 students of three or more teacher runs with distinct values");
     const bool apart = by_stat.low > by_acc.high || by_acc.low > by_stat.high;
     c.verdict = !apart ? Verdict::undecided : by_stat.low > by_acc.high ? Verdict::supported : Verdict::not_supported;
-    c.numbers = fmt::format(
-        "ρ({}, student) = {:+.2f} [{:+.2f}, {:+.2f}]; ρ(teacher accuracy, student) = {:+.2f} "
-        "[{:+.2f}, {:+.2f}] (bootstrap over teacher runs, seed {}; undecided while they overlap)",
-        name, by_stat.estimate, by_stat.low, by_stat.high, by_acc.estimate, by_acc.low, by_acc.high, kBootstrapSeed);
+    c.numbers = fmt::format("ρ({}, student) = {:+.2f} [{:+.2f}, {:+.2f}]; ρ(teacher accuracy, student) = {:+.2f} "
+                            "[{:+.2f}, {:+.2f}] (bootstrap over teacher runs, seed {}; undecided while they overlap)",
+                            name, by_stat.estimate, by_stat.low, by_stat.high, by_acc.estimate, by_acc.low, by_acc.high,
+                            kBootstrapSeed);
     c.runs = fmt::format("teachers α ∈ {} and their T = 1 students", list_text(teacher_alphas(d)));
     return c;
 }

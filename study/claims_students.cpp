@@ -35,10 +35,10 @@ Claim claim_hard_students_beat_baselines(const StudyData& d) {
                              base_t.empty() ? std::string("γ outside the baselines")
                                             : describe(compare(test_accuracy(at_t), base_t), kAccuracy));
     }
-    c.numbers = fmt::format(
-        "student at T = {} (best on validation) − baseline interpolated at γ = {:.3f}: {}; "
-        "student {}; (every T: {})",
-        *best, gammas.begin()->second.value, describe(e, kAccuracy), describe_group(student, kAccuracy), every);
+    c.numbers = fmt::format("student at T = {} (best on validation) − baseline interpolated at γ = {:.3f}: {}; "
+                            "student {}; (every T: {})",
+                            *best, gammas.begin()->second.value, describe(e, kAccuracy),
+                            describe_group(student, kAccuracy), every);
     c.runs = fmt::format("students of the α = 0 teacher at T ∈ {}, baselines α ∈ {}, {}", list_text(temps),
                          list_text(baseline_alphas(d)), seeds_text(student));
     return c;
@@ -71,10 +71,10 @@ Claim claim_ls_students_no_better(const StudyData& d) {
     }
     const Evidence e = compare(student, base);
     c.verdict = decide(e.interval, Prediction::not_greater, kAccuracy.min_effect);
-    c.numbers = fmt::format(
-        "student − baseline at the student's γ, averaged over teacher α ∈ {}: {}; students {}, "
-        "baselines {}",
-        list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy), describe_group(base, kAccuracy));
+    c.numbers = fmt::format("student − baseline at the student's γ, averaged over teacher α ∈ {}: {}; students {}, "
+                            "baselines {}",
+                            list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy),
+                            describe_group(base, kAccuracy));
     c.runs = fmt::format("T = 1 students of teachers α ∈ {}, baselines α ∈ {}, {}", list_text(used),
                          list_text(baseline_alphas(d)), seeds_text(student));
     return c;

@@ -23,9 +23,9 @@ Claim claim_teacher_accuracy(const StudyData& d) {
                  smooth = teacher_values(d, *best, &TeacherRow::test_acc);
     const Evidence e = compare(smooth, hard);
     c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
-    c.numbers =
-        fmt::format("test accuracy α = {} (best α > 0 on validation) − α = 0: {}; α = 0: {}; α = {}: {}", *best,
-                    describe(e, kAccuracy), describe_group(hard, kAccuracy), *best, describe_group(smooth, kAccuracy));
+    c.numbers = fmt::format("test accuracy α = {} (best α > 0 on validation) − α = 0: {}; α = 0: {}; α = {}: {}", *best,
+                            describe(e, kAccuracy), describe_group(hard, kAccuracy), *best,
+                            describe_group(smooth, kAccuracy));
     c.runs = fmt::format("teachers α ∈ {}, {}", list_text(teacher_alphas(d)), seeds_text(hard));
     return c;
 }
@@ -93,12 +93,12 @@ Claim claim_logit_gap(const StudyData& d) {
                               describe_group(teacher_values(d, a, &TeacherRow::logit_gap_mean), kGapSpread),
                               k >= 2 ? analysis::optimal_logit_gap(a, k) : std::nan(""));
     }
-    c.numbers = fmt::format(
-        "gap std at α = 0 − mean gap std at α > 0: {}; {} − mean |gap − Δ(α)|/Δ(α): {}; α = 0: gap {}, "
-        "std {}{}",
-        describe(e_wide, kGapSpread), kNearDelta, describe(e_near, kGapDeviation),
-        describe_group(teacher_values(d, 0, &TeacherRow::logit_gap_mean), kGapSpread),
-        describe_group(hard_std, kGapSpread), deltas);
+    c.numbers =
+        fmt::format("gap std at α = 0 − mean gap std at α > 0: {}; {} − mean |gap − Δ(α)|/Δ(α): {}; α = 0: gap {}, "
+                    "std {}{}",
+                    describe(e_wide, kGapSpread), kNearDelta, describe(e_near, kGapDeviation),
+                    describe_group(teacher_values(d, 0, &TeacherRow::logit_gap_mean), kGapSpread),
+                    describe_group(hard_std, kGapSpread), deltas);
     c.runs = fmt::format("teachers α ∈ {}, train records, {}", list_text(teacher_alphas(d)), seeds_text(hard_std));
     return c;
 }

@@ -15,7 +15,8 @@ SplitErasure split_erasure(const SplitRecords& r, int num_classes) {
     e.softmax = analysis::softmax_intra_class_variance(r.logits, r.labels);
     e.penultimate = analysis::intra_class_variance(r.penultimate, r.labels, num_classes);
     // One class holding every example: its variance is the total variance.
-    e.penultimate_total_variance = analysis::intra_class_variance(r.penultimate, std::vector<int>(r.labels.size(), 0), 1).value;
+    e.penultimate_total_variance =
+        analysis::intra_class_variance(r.penultimate, std::vector<int>(r.labels.size(), 0), 1).value;
     e.gaps = analysis::logit_gap_stats(r.logits, r.labels);
     return e;
 }
@@ -81,14 +82,14 @@ ErasureResult analyze_erasure(const std::string& path, std::int64_t epoch) {
 }
 
 std::string format_table(const ErasureResult& r) {
-    std::string out = fmt::format("erasure: {} ({}, {}, alpha {}), records of epoch {}, Delta(alpha) = {:.3f}\n", r.path,
-                                  r.model, r.dataset, r.smoothing, r.epoch, r.optimal_gap);
-    out += fmt::format("{:<6} {:>8} {:>12} {:>14} {:>9} {:>8} {:>14}\n", "split", "1-S", "penult. var", "penult. within/",
-                       "gap mean", "gap std", "within-example");
+    std::string out = fmt::format("erasure: {} ({}, {}, alpha {}), records of epoch {}, Delta(alpha) = {:.3f}\n",
+                                  r.path, r.model, r.dataset, r.smoothing, r.epoch, r.optimal_gap);
+    out += fmt::format("{:<6} {:>8} {:>12} {:>14} {:>9} {:>8} {:>14}\n", "split", "1-S", "penult. var",
+                       "penult. within/", "gap mean", "gap std", "within-example");
     out += fmt::format("{:<6} {:>8} {:>12} {:>14} {:>9} {:>8} {:>14}\n", "", "", "", "total", "", "", "gap std");
     for (const SplitErasure* e : {&r.train, &r.test})
-        out += fmt::format("{:<6} {:>8.4f} {:>12.4g} {:>14.4f} {:>9.3f} {:>8.3f} {:>14.3f}\n", e->split, e->softmax.value,
-                           e->penultimate.value, relative(*e), e->gaps.mean, e->gaps.stddev,
+        out += fmt::format("{:<6} {:>8.4f} {:>12.4g} {:>14.4f} {:>9.3f} {:>8.3f} {:>14.3f}\n", e->split,
+                           e->softmax.value, e->penultimate.value, relative(*e), e->gaps.mean, e->gaps.stddev,
                            e->gaps.mean_within_example_stddev);
     out += fmt::format("{:<14} {:>9} {:>9}\n", "class 1-S", "train", "test");
     for (std::size_t i = 0; i < r.train.softmax.per_class.size(); ++i) {
@@ -96,16 +97,15 @@ std::string format_table(const ErasureResult& r) {
         double test = std::nan("");
         for (const analysis::ClassVariance& t : r.test.softmax.per_class)
             if (t.cls == c.cls) test = t.variance;
-        out += fmt::format("{:<14} {:>9.4f} {:>9.4f}\n", r.class_names[static_cast<std::size_t>(c.cls)], c.variance, test);
+        out +=
+            fmt::format("{:<14} {:>9.4f} {:>9.4f}\n", r.class_names[static_cast<std::size_t>(c.cls)], c.variance, test);
     }
     return out;
 }
 
 AnalysisSummary summarize(const ErasureResult& r) {
     AnalysisSummary s;
-    s.numbers = {{"alpha", r.smoothing},
-                 {"epoch", static_cast<double>(r.epoch)},
-                 {"optimal_logit_gap", r.optimal_gap}};
+    s.numbers = {{"alpha", r.smoothing}, {"epoch", static_cast<double>(r.epoch)}, {"optimal_logit_gap", r.optimal_gap}};
     for (const SplitErasure* e : {&r.train, &r.test}) {
         s.numbers[e->split + "_one_minus_s"] = e->softmax.value;
         s.numbers[e->split + "_penultimate_variance"] = e->penultimate.value;

@@ -16,7 +16,7 @@ struct SplitErasure {
     std::string split;
     analysis::IntraClassVariance softmax;      // its value is 1 − S
     analysis::IntraClassVariance penultimate;  // same spread of the penultimate activations
-    double penultimate_total_variance = 0;  // mean ‖x − x̄‖² over all examples, for a scale-free ratio
+    double penultimate_total_variance = 0;     // mean ‖x − x̄‖² over all examples, for a scale-free ratio
     analysis::LogitGapStats gaps;
 };
 
@@ -24,8 +24,8 @@ struct ErasureResult {
     std::string path, model, dataset;
     double smoothing = 0;
     std::vector<std::string> class_names;
-    std::int64_t epoch = 0;     // of the records used
-    double optimal_gap = 0;     // Δ(α), Müller form; +inf for α = 0
+    std::int64_t epoch = 0;  // of the records used
+    double optimal_gap = 0;  // Δ(α), Müller form; +inf for α = 0
     SplitErasure train, test;
 };
 

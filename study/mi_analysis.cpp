@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
-#include "study/class_selection.hpp"
 #include "distill/run_file.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/subset.hpp"
 #include "framework/tensor/eigen_view.hpp"
+#include "study/class_selection.hpp"
 
 namespace lskd::study {
 
@@ -47,7 +47,8 @@ MiSettings run_mi_settings(const distill::RunConfig& config, const data::Dataset
 MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) {
     if (settings.views < 2) fail("mi: need at least 2 views per example (L >= 2), got {}", settings.views);
     if (settings.examples < 2 || settings.examples % 2 != 0)
-        fail("mi: the number of examples N must be even (half from each class) and at least 2, got {}", settings.examples);
+        fail("mi: the number of examples N must be even (half from each class) and at least 2, got {}",
+             settings.examples);
     if (settings.batch < 1) fail("mi: the batch must hold at least 1 image, got {}", settings.batch);
     const std::vector<int> classes = resolve_classes(
         settings.classes.empty() ? default_mi_classes(dataset.name) : settings.classes, dataset.class_names, 2);
@@ -76,7 +77,8 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) 
     probe.seed = settings.seed;
     probe.batch = settings.batch;
     probe.augment = mi_augment(dataset, settings);
-    for (std::size_t i : data::stratified_subset(pair_labels, 2, half, settings.seed)) probe.positions.push_back(members[i]);
+    for (std::size_t i : data::stratified_subset(pair_labels, 2, half, settings.seed))
+        probe.positions.push_back(members[i]);
     return probe;
 }
 
@@ -169,7 +171,8 @@ std::vector<MiResult> analyze_mi(const std::string& path, const MiSettings& sett
     if (!data_dir.empty()) config.data_dir = data_dir;
     const data::Dataset dataset = distill::load_run_dataset(config);
     if (dataset.num_classes != run.num_classes)
-        fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name, dataset.num_classes);
+        fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name,
+             dataset.num_classes);
     MiSettings s = settings;
     if (s.classes.empty()) s.classes = config.mi_classes;
     if (s.augment.empty()) s.augment = config.mi_augment;
@@ -225,13 +228,14 @@ std::vector<MiResult> analyze_mi(const std::string& path, const MiSettings& sett
 std::string format_table(const MiResult& r) {
     const analysis::MutualInformation& mi = r.estimate.mi;
     const data::AugmentSpec& a = r.probe.augment;
-    std::string out = fmt::format("mutual information: {} ({}, {}, alpha {}), parameters of epoch {}\n", r.path, r.model,
-                                  r.dataset, r.smoothing, r.epoch);
+    std::string out = fmt::format("mutual information: {} ({}, {}, alpha {}), parameters of epoch {}\n", r.path,
+                                  r.model, r.dataset, r.smoothing, r.epoch);
     out += fmt::format("classes {}, {}: N = {} training examples, L = {} views (+1 for y), shift {}{}{}, seed {}\n",
                        r.class_names[0], r.class_names[1], mi.examples, mi.views, a.pad,
                        a.crop != 0 ? fmt::format(" crop {}", a.crop) : "", a.hflip ? " + flip" : "", r.probe.seed);
-    out += fmt::format("I(X;Y) = {:.4f} nats   bounds [0, log N = {:.4f}]   log 2 = {:.4f}   pooled sigma^2 = {:.4g}{}\n",
-                       mi.nats, mi.log_n, mi.log_2, mi.sigma2, mi.sigma2_floored ? " (floored)" : "");
+    out +=
+        fmt::format("I(X;Y) = {:.4f} nats   bounds [0, log N = {:.4f}]   log 2 = {:.4f}   pooled sigma^2 = {:.4g}{}\n",
+                    mi.nats, mi.log_n, mi.log_2, mi.sigma2, mi.sigma2_floored ? " (floored)" : "");
     return out;
 }
 
@@ -247,7 +251,9 @@ AnalysisSummary summarize(const MiResult& r) {
                  {"examples", static_cast<double>(mi.examples)},
                  {"views", static_cast<double>(mi.views)},
                  {"seed", static_cast<double>(r.probe.seed)}};
-    s.strings = {{"run", r.path}, {"model", r.model}, {"dataset", r.dataset},
+    s.strings = {{"run", r.path},
+                 {"model", r.model},
+                 {"dataset", r.dataset},
                  {"classes", r.class_names[0] + "," + r.class_names[1]}};
     return s;
 }

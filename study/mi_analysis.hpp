@@ -12,12 +12,12 @@
 #include <Eigen/Core>
 
 #include "analysis/mutual_information.hpp"
-#include "study/analysis_output.hpp"
 #include "distill/run_config.hpp"
 #include "distill/trainer.hpp"
 #include "framework/data/augment.hpp"
 #include "framework/data/dataset.hpp"
 #include "models/classifier.hpp"
+#include "study/analysis_output.hpp"
 
 namespace lskd::study {
 
@@ -33,7 +33,7 @@ struct MiSettings {
     std::int64_t examples = 600;  // N, half from each class
     std::int64_t views = 5;       // L, for the per-example mean; one more view gives y
     std::uint64_t seed = kMiSeed;
-    std::int64_t batch = 256;     // images per forward pass
+    std::int64_t batch = 256;  // images per forward pass
     // The views' augmentation: "training" (training_augment), "shift" (the data set's shift, no flip) or
     // "shift-flip" (the data set's shift with a horizontal flip, docs/method.md §9.3); empty: "shift-flip".
     std::string augment;
@@ -57,10 +57,10 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings);
 
 struct MiEstimate {
     analysis::MutualInformation mi;
-    std::vector<int> labels;             // of the N examples
-    std::vector<std::int64_t> indices;   // their original indices
-    Eigen::VectorXd means;               // µ_x over the L views
-    Eigen::VectorXd extra;               // y_x, the further view
+    std::vector<int> labels;            // of the N examples
+    std::vector<std::int64_t> indices;  // their original indices
+    Eigen::VectorXd means;              // µ_x over the L views
+    Eigen::VectorXd extra;              // y_x, the further view
 };
 
 // Runs `model` in evaluation mode, without a graph, on the L + 1 views of each example of `probe` (positions in
@@ -83,7 +83,7 @@ std::map<std::string, distill::EpochMetric> mi_epoch_metrics(const distill::RunC
 struct MiResult {
     std::string path, model, dataset;
     double smoothing = 0;
-    std::int64_t epoch = 0;               // the epoch of the stored parameters
+    std::int64_t epoch = 0;                // the epoch of the stored parameters
     std::vector<std::string> class_names;  // the two classes
     MiProbe probe;
     MiEstimate estimate;

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "framework/core/error.hpp"
 #include "study/class_selection.hpp"
 #include "study/run_records.hpp"
-#include "framework/core/error.hpp"
 
 namespace lskd::study {
 namespace {
@@ -30,10 +30,12 @@ Selection select(const SplitRecords& r, const std::vector<int>& classes, const s
     std::vector<Eigen::Index> rows;
     for (int c : classes) {
         const auto n = std::count(r.labels.begin(), r.labels.end(), c);
-        if (n == 0) fail("{}: the {} records hold no example of class '{}'", path, r.split, names[static_cast<std::size_t>(c)]);
+        if (n == 0)
+            fail("{}: the {} records hold no example of class '{}'", path, r.split, names[static_cast<std::size_t>(c)]);
     }
     for (std::size_t i = 0; i < r.labels.size(); ++i)
-        if (std::find(classes.begin(), classes.end(), r.labels[i]) != classes.end()) rows.push_back(static_cast<Eigen::Index>(i));
+        if (std::find(classes.begin(), classes.end(), r.labels[i]) != classes.end())
+            rows.push_back(static_cast<Eigen::Index>(i));
     Selection s;
     s.penultimate.resize(static_cast<Eigen::Index>(rows.size()), r.penultimate.cols());
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -86,7 +88,8 @@ void write_split(io::H5File& f, const std::string& group, const SplitProjection&
         others_std.push_back(d.others_std);
         others_rel.push_back(d.others_relative_difference);
         others_gap.push_back(d.others_mean_relative_gap);
-        for (std::size_t j = 0; j < 3; ++j) mean(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = d.mean[j];
+        for (std::size_t j = 0; j < 3; ++j)
+            mean(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = d.mean[j];
     }
     f.write(group + "/count", count);
     write_matrix(f, group + "/distance_mean", mean);
@@ -163,10 +166,12 @@ std::string format_table(const ProjectionResult& r) {
                                   r.dataset, r.smoothing, variant_name(r.variant), r.epoch);
     out += "template vertices:";
     for (int i = 0; i < 3; ++i)
-        out += fmt::format("  {} ({:.3f}, {:.3f})", r.class_names[static_cast<std::size_t>(i)], r.vertices(i, 0), r.vertices(i, 1));
+        out += fmt::format("  {} ({:.3f}, {:.3f})", r.class_names[static_cast<std::size_t>(i)], r.vertices(i, 0),
+                           r.vertices(i, 1));
     out += fmt::format("\n{:<6} {:<14} {:>5} {:>10} {:>12} {:>12} {:>12}\n", "split", "class", "n", "own dist",
                        "others mean", "others rel.", "per-example");
-    out += fmt::format("{:<6} {:<14} {:>5} {:>10} {:>12} {:>12} {:>12}\n", "", "", "", "", "", "difference", "rel. gap");
+    out +=
+        fmt::format("{:<6} {:<14} {:>5} {:>10} {:>12} {:>12} {:>12}\n", "", "", "", "", "", "difference", "rel. gap");
     for (const SplitProjection* s : {&r.train, &r.test})
         for (std::size_t i = 0; i < 3; ++i) {
             const analysis::ClassTemplateDistances& d = s->distances.per_class[i];
@@ -196,7 +201,10 @@ AnalysisSummary summarize(const ProjectionResult& r) {
     }
     std::string names;
     for (const std::string& n : r.class_names) names += (names.empty() ? "" : ",") + n;
-    s.strings = {{"run", r.path}, {"model", r.model}, {"dataset", r.dataset}, {"classes", names},
+    s.strings = {{"run", r.path},
+                 {"model", r.model},
+                 {"dataset", r.dataset},
+                 {"classes", names},
                  {"variant", variant_name(r.variant)}};
     return s;
 }

@@ -9,9 +9,9 @@
 
 #include <Eigen/Core>
 
-#include "study/analysis_output.hpp"
 #include "analysis/template_geometry.hpp"
 #include "analysis/template_projection.hpp"
+#include "study/analysis_output.hpp"
 
 namespace lskd::study {
 
@@ -34,8 +34,8 @@ struct SplitProjection {
     std::vector<int> labels;
     std::vector<std::int64_t> indices;
     analysis::TemplateDistances distances;  // in the full (D+1)-dimensional space
-    double scatter_ratio = 0;     // tr(S_W)/tr(S_B) of coords
-    double coord_range = 0;       // max |coordinate|: LS panels are much smaller
+    double scatter_ratio = 0;               // tr(S_W)/tr(S_B) of coords
+    double coord_range = 0;                 // max |coordinate|: LS panels are much smaller
 };
 
 struct ProjectionResult {

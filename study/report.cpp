@@ -15,18 +15,16 @@ namespace {
 std::string number(double v, int digits) { return std::isnan(v) ? "–" : fmt::format("{:.{}f}", v, digits); }
 
 std::string teacher_table(const std::vector<TeacherRow>& teachers) {
-    std::string s =
-        "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI, 2nd pair | 1 − S (train) | 1 − S (test) "
-        "| scatter ratio (train) | logit gap (train) | file |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::string s = "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI, 2nd "
+                    "pair | 1 − S (train) | 1 − S (test) "
+                    "| scatter ratio (train) | logit gap (train) | file |\n"
+                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& t : teachers)
         s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n", t.alpha,
-                         t.seed,
-                         number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4), number(t.temperature, 3),
-                         number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3), number(t.mi_2, 3),
-                         number(t.one_minus_s_train, 4),
-                         number(t.one_minus_s_test, 4), number(t.scatter_train, 3), number(t.logit_gap_mean, 2),
-                         number(t.logit_gap_std, 2), t.file);
+                         t.seed, number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4),
+                         number(t.temperature, 3), number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3),
+                         number(t.mi_2, 3), number(t.one_minus_s_train, 4), number(t.one_minus_s_test, 4),
+                         number(t.scatter_train, 3), number(t.logit_gap_mean, 2), number(t.logit_gap_std, 2), t.file);
     return s;
 }
 
@@ -53,8 +51,12 @@ std::string group_table(const std::vector<study::SummaryRow>& runs) {
     std::vector<Group> groups;
     for (const auto& r : runs) {
         const bool student = r.role == "student";
-        Group key{r.role, student ? fmt::format("{}", r.teacher_alpha) : "–", fmt::format("{}", r.alpha),
-                  student ? fmt::format("{}", r.temperature) : "–", {}, {}};
+        Group key{r.role,
+                  student ? fmt::format("{}", r.teacher_alpha) : "–",
+                  fmt::format("{}", r.alpha),
+                  student ? fmt::format("{}", r.temperature) : "–",
+                  {},
+                  {}};
         auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
             return g.role == key.role && g.teacher_alpha == key.teacher_alpha && g.alpha == key.alpha &&
                    g.temperature == key.temperature;
@@ -68,8 +70,9 @@ std::string group_table(const std::vector<study::SummaryRow>& runs) {
         const std::string spread = s.n < 2 ? "" : " ± " + number(s.stddev, 2);
         return fmt::format("{}{} | {} | {}", number(s.mean, 2), spread, number(s.min, 2), number(s.max, 2));
     };
-    std::string s = "| role | teacher α | α | T | seeds | val acc % (mean ± std) | min | max | test acc % (mean ± std) | min "
-                    "| max |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::string s =
+        "| role | teacher α | α | T | seeds | val acc % (mean ± std) | min | max | test acc % (mean ± std) | min "
+        "| max |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& g : groups)
         s += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", g.role, g.teacher_alpha, g.alpha, g.temperature,
                          g.test.size(), cell(g.val), cell(g.test));
@@ -87,7 +90,8 @@ std::string claims_table(const std::vector<Claim>& claims) {
                     "|---|---|---|---|---|---|\n";
     for (const auto& c : claims)
         s += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
-                         verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers), escape_cell(c.runs));
+                         verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers),
+                         escape_cell(c.runs));
     return s;
 }
 
@@ -100,13 +104,14 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += "## Setup\n\n";
     s += fmt::format("- config: `{}`; {} runs; seeds {}\n", setup.config, setup.runs, fmt::join(setup.seeds, ", "));
     s += fmt::format("- teachers: `{}` at α ∈ {{{}}}; students: `{}`\n", setup.teacher_model,
-                     fmt::join([&] {
-                         std::vector<double> a;
-                         for (const auto& t : teachers)
-                             if (a.empty() || a.back() != t.alpha) a.push_back(t.alpha);
-                         return a;
-                     }(),
-                               ", "),
+                     fmt::join(
+                         [&] {
+                             std::vector<double> a;
+                             for (const auto& t : teachers)
+                                 if (a.empty() || a.back() != t.alpha) a.push_back(t.alpha);
+                             return a;
+                         }(),
+                         ", "),
                      setup.student_model);
     s += fmt::format("- machine threads: {}; lskd {}; this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, "
                      "itself and its worker processes), {:.0f} s of it analysing teachers and drawing figures\n",
@@ -124,7 +129,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
          "give log 2 ≈ 0.693); 1 − S is Shen et al.'s intra-class variance of the softmax outputs (lower: more "
          "erasure); the scatter ratio is within-class over between-class scatter of the template-plane projection "
          "of the first triple the figures show (Fashion-MNIST: Trouser, Bag, Sneaker; lower: tighter clusters); MI, "
-         "2nd pair is Î of the second pair of the teachers' mi-classes; the logit gap is correct minus incorrect logit, mean ± std.\n\n";
+         "2nd pair is Î of the second pair of the teachers' mi-classes; the logit gap is correct minus incorrect "
+         "logit, mean ± std.\n\n";
     s += teacher_table(teachers) + "\n";
     s += "## Students and baselines\n\nStudents are distilled from the teacher of the given α at temperature T; "
          "γ is the equivalent label smoothing of their targets (the teacher's mean wrong-class mass at T, "

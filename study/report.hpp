@@ -7,8 +7,8 @@
 
 #include "study/claims.hpp"
 #include "study/run_times.hpp"
-#include "study/tables.hpp"
 #include "study/sweep_summary.hpp"
+#include "study/tables.hpp"
 
 namespace lskd::study {
 
@@ -20,7 +20,7 @@ struct StudySetup {
     std::vector<std::uint64_t> seeds;
     int threads = 0;
     std::string lskd_version;
-    double seconds = 0;     // of this invocation
+    double seconds = 0;           // of this invocation
     double cpu_seconds = 0;       // of this invocation, its sweep's worker processes included
     double analysis_seconds = 0;  // of this invocation's teacher analyses and figures
     RunTimes run_times;           // summed over the run files

@@ -48,8 +48,8 @@ SplitRecords read_split(const io::H5File& f, const std::string& split, std::int6
     const auto n = r.penultimate.rows();
     if (r.logits.rows() != n || static_cast<Eigen::Index>(r.labels.size()) != n ||
         static_cast<Eigen::Index>(r.indices.size()) != n)
-        fail("{}: {} has {} penultimate rows, {} logit rows, {} labels and {} indices", f.path(), g, n,
-             r.logits.rows(), r.labels.size(), r.indices.size());
+        fail("{}: {} has {} penultimate rows, {} logit rows, {} labels and {} indices", f.path(), g, n, r.logits.rows(),
+             r.labels.size(), r.indices.size());
     if (n == 0) fail("{}: {} holds no examples", f.path(), g);
     if (r.logits.cols() != num_classes)
         fail("{}: {}/logits has {} columns for {} classes", f.path(), g, r.logits.cols(), num_classes);

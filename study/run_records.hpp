@@ -29,9 +29,9 @@ struct RecordedRun {
     std::int64_t num_classes = 0;
     std::vector<std::string> class_names;
     std::int64_t epochs_done = 0;
-    std::int64_t epoch = 0;   // the epoch of the records below
-    RowMatrixF weight;        // /classifier/weight, K×D: the templates at epochs_done
-    Eigen::VectorXf bias;     // K
+    std::int64_t epoch = 0;  // the epoch of the records below
+    RowMatrixF weight;       // /classifier/weight, K×D: the templates at epochs_done
+    Eigen::VectorXf bias;    // K
     SplitRecords train;
     SplitRecords test;
 };

@@ -7,19 +7,19 @@
 
 #include <fmt/format.h>
 
+#include "distill/run_file.hpp"
+#include "framework/io/atomic_text.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
+#include "study/claims.hpp"
 #include "study/class_selection.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
-#include "study/claims.hpp"
 #include "study/report.hpp"
-#include "study/tables.hpp"
-#include "distill/run_file.hpp"
 #include "study/sweep.hpp"
-#include "framework/io/atomic_text.hpp"
+#include "study/tables.hpp"
 
 namespace lskd::study {
 namespace {

@@ -10,9 +10,9 @@
 namespace lskd::study {
 
 struct StudyOptions {
-    std::string out;          // overrides the config's output directory
-    int jobs = 0;             // runs at once (0: the config's `parallel`)
-    std::string executable;   // the lskd binary, for parallel runs
+    std::string out;         // overrides the config's output directory
+    int jobs = 0;            // runs at once (0: the config's `parallel`)
+    std::string executable;  // the lskd binary, for parallel runs
     bool quiet = false;
     // An MPI job's ranks share the sweep's runs (sweep.hpp); rank 0 alone holds the directory and writes the
     // analyses, plots and report. nullptr or one rank: this process alone.

@@ -14,12 +14,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "study/child_process.hpp"
 #include "distill/loss_forms.hpp"
 #include "distill/teacher.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/distributed/work_queue.hpp"
+#include "study/child_process.hpp"
 
 namespace lskd::study {
 namespace {
@@ -45,7 +45,8 @@ struct RunState {
 // The config keys whose values differ, leaving out where the files are and how many threads trained them.
 std::vector<std::string> differing_keys(distill::RunConfig planned, distill::RunConfig stored) {
     // The trainer stores a student's β resolved from the loss form's default.
-    if (!planned.teacher.empty() && planned.beta < 0) planned.beta = distill::default_beta(distill::parse_loss_form(planned.loss));
+    if (!planned.teacher.empty() && planned.beta < 0)
+        planned.beta = distill::default_beta(distill::parse_loss_form(planned.loss));
     for (distill::RunConfig* c : {&planned, &stored}) {
         c->output.clear();
         c->teacher.clear();
@@ -53,7 +54,8 @@ std::vector<std::string> differing_keys(distill::RunConfig planned, distill::Run
     }
     std::vector<std::string> keys;
     for (const distill::ConfigField& f : distill::config_fields())
-        if (f.print(planned) != f.print(stored)) keys.push_back(fmt::format("{} {} here, {} in the file", f.key, f.print(planned), f.print(stored)));
+        if (f.print(planned) != f.print(stored))
+            keys.push_back(fmt::format("{} {} here, {} in the file", f.key, f.print(planned), f.print(stored)));
     return keys;
 }
 
@@ -68,7 +70,8 @@ RunState inspect(const PlannedRun& run) {
     }
     const auto diff = differing_keys(run.config, c.config);
     if (!diff.empty())
-        fail("{}: trained with other settings than the sweep asks for ({}); move it away or use another output directory",
+        fail("{}: trained with other settings than the sweep asks for ({}); move it away or use another output "
+             "directory",
              path, fmt::join(diff, "; "));
     if (!c.complete) return {FileState::incomplete, std::nullopt};
     return {FileState::complete, summary_row(run, c)};
@@ -87,16 +90,22 @@ public:
                   bool own_runs_only = false)
         : total_(plan.size()), jobs_(jobs), quiet_(quiet), own_runs_only_(own_runs_only), start_(Clock::now()) {
         for (std::size_t i = 0; i < plan.size(); ++i) {
-            if (states[i].state == FileState::complete) ++done_;
-            else ++remaining_[plan[i].role];
+            if (states[i].state == FileState::complete)
+                ++done_;
+            else
+                ++remaining_[plan[i].role];
         }
     }
 
     void started(const PlannedRun& run, FileState state) {
         if (quiet_) return;
-        const char* how = state == FileState::incomplete ? "resuming" : state == FileState::damaged ? "retraining (damaged file)" : "training";
-        if (own_runs_only_) fmt::print(stderr, "rank 0: {} {}\n", how, run.name);
-        else fmt::print(stderr, "{} {} ({}/{} done)\n", how, run.name, done_, total_);
+        const char* how = state == FileState::incomplete ? "resuming"
+                          : state == FileState::damaged  ? "retraining (damaged file)"
+                                                         : "training";
+        if (own_runs_only_)
+            fmt::print(stderr, "rank 0: {} {}\n", how, run.name);
+        else
+            fmt::print(stderr, "{} {} ({}/{} done)\n", how, run.name, done_, total_);
     }
 
     void finished(const PlannedRun& run, double seconds, const SummaryRow& row, const std::string& note) {
@@ -109,12 +118,13 @@ public:
         ++all_count_;
         if (quiet_) return;
         if (own_runs_only_) {
-            fmt::print(stderr, "rank 0: {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}\n", run.name, row.test_acc,
-                       row.gamma, seconds, note, duration_text(seconds_since(start_)));
+            fmt::print(stderr, "rank 0: {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}\n", run.name,
+                       row.test_acc, row.gamma, seconds, note, duration_text(seconds_since(start_)));
             return;
         }
         fmt::print(stderr, "[{}/{}] {}: test acc {:.4f}, γ {:.3f} ({:.1f}s{}) | elapsed {}, ETA {}\n", done_, total_,
-                   run.name, row.test_acc, row.gamma, seconds, note, duration_text(seconds_since(start_)), duration_text(eta()));
+                   run.name, row.test_acc, row.gamma, seconds, note, duration_text(seconds_since(start_)),
+                   duration_text(eta()));
     }
 
 private:
@@ -122,7 +132,8 @@ private:
         double s = 0;
         for (const auto& [role, n] : remaining_) {
             const auto it = durations_.find(role);
-            const double mean = it != durations_.end() ? it->second.first / it->second.second : all_seconds_ / std::max(1, all_count_);
+            const double mean = it != durations_.end() ? it->second.first / it->second.second
+                                                       : all_seconds_ / std::max(1, all_count_);
             s += mean * static_cast<double>(n);
         }
         return s / jobs_;
@@ -188,8 +199,8 @@ struct Sweep {
         distill::TeacherOptions t;
         t.cache_dir = cache_dir;
         const distill::CacheReport c = distill_student(run.config, dataset, o, t, hooks).cache;
-        return fmt::format("; teacher logits {} in {:.2f}s, computing takes {:.2f}s", c.hit ? "read from the cache" : "computed",
-                           c.seconds, c.compute_seconds);
+        return fmt::format("; teacher logits {} in {:.2f}s, computing takes {:.2f}s",
+                           c.hit ? "read from the cache" : "computed", c.seconds, c.compute_seconds);
     }
 
     // Trains run i here and records it complete; `write` rewrites the summary with it.
@@ -202,8 +213,10 @@ struct Sweep {
         } catch (const Error& e) {
             fail("sweep run {}: {}", plan[i].name, e.what());
         }
-        if (write) mark_complete(i);
-        else record_complete(i);
+        if (write)
+            mark_complete(i);
+        else
+            record_complete(i);
         progress.finished(plan[i], seconds_since(t0), *states[i].row, note);
         if (options.after_run) options.after_run(plan[i]);
     }
@@ -219,10 +232,12 @@ struct Sweep {
     std::size_t run_on_ranks(SweepProgress& progress) {
         distributed::TaskGraph graph;
         for (std::size_t i = 0; i < plan.size(); ++i) {
-            graph.prerequisites.push_back(plan[i].teacher ? std::vector<std::size_t>{*plan[i].teacher} : std::vector<std::size_t>{});
+            graph.prerequisites.push_back(plan[i].teacher ? std::vector<std::size_t>{*plan[i].teacher}
+                                                          : std::vector<std::size_t>{});
             graph.done.push_back(states[i].state == FileState::complete);
         }
-        const auto ran = distributed::run_work_queue(*options.world, graph, [&](std::size_t i) { run_one(i, progress, false); });
+        const auto ran =
+            distributed::run_work_queue(*options.world, graph, [&](std::size_t i) { run_one(i, progress, false); });
         if (!options.world->root()) return ran.size();
         for (std::size_t i = 0; i < plan.size(); ++i)
             if (!states[i].row) record_complete(i);
@@ -268,7 +283,8 @@ struct Sweep {
                     it = pending.erase(it);
                 } else if (!teacher || states[*teacher].state == FileState::complete) {
                     progress.started(plan[*it], states[*it].state);
-                    const std::string log = (fs::path(dir) / "logs" / (fs::path(plan[*it].name).stem().string() + ".log")).string();
+                    const std::string log =
+                        (fs::path(dir) / "logs" / (fs::path(plan[*it].name).stem().string() + ".log")).string();
                     running[spawn_logged(command(*it, jobs), log)] = {*it, Clock::now()};
                     it = pending.erase(it);
                 } else {
@@ -318,7 +334,8 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     if (options.directory_lock == nullptr && root) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
     s.cache_dir = (fs::path(s.dir) / "teacher_cache").string();
     const int jobs = on_ranks ? options.world->size() : options.jobs > 0 ? options.jobs : config.parallel;
-    if (!on_ranks && jobs > 1 && options.executable.empty()) fail("a parallel sweep needs the lskd executable to run its jobs");
+    if (!on_ranks && jobs > 1 && options.executable.empty())
+        fail("a parallel sweep needs the lskd executable to run its jobs");
     for (const PlannedRun& run : s.plan) s.states.push_back(inspect(run));
     for (std::size_t i = 0; i < s.plan.size(); ++i) {
         const std::string key = data_key(s.plan[i].config);
@@ -331,14 +348,17 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     SweepResult result;
     result.directory = s.dir;
     result.total = s.plan.size();
-    result.skipped = static_cast<std::size_t>(
-        std::count_if(s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
+    result.skipped = static_cast<std::size_t>(std::count_if(
+        s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
     if (!options.quiet && root && result.skipped > 0)
         fmt::print(stderr, "{}: {} of {} runs already complete, skipped\n", s.dir, result.skipped, result.total);
     std::size_t trained_here = 0;
-    if (on_ranks) trained_here = s.run_on_ranks(progress);
-    else if (jobs == 1) s.run_sequential(progress);
-    else s.run_parallel(progress, jobs);
+    if (on_ranks)
+        trained_here = s.run_on_ranks(progress);
+    else if (jobs == 1)
+        s.run_sequential(progress);
+    else
+        s.run_parallel(progress, jobs);
 
     for (const RunState& r : s.states)
         if (r.row) result.rows.push_back(*r.row);

@@ -10,20 +10,20 @@
 #include <string>
 #include <vector>
 
-#include "study/sweep_config.hpp"
-#include "study/sweep_plan.hpp"
-#include "study/sweep_summary.hpp"
 #include "distill/trainer.hpp"
 #include "framework/distributed/world.hpp"
 #include "framework/io/file_lock.hpp"
+#include "study/sweep_config.hpp"
+#include "study/sweep_plan.hpp"
+#include "study/sweep_summary.hpp"
 
 namespace lskd::study {
 
 struct SweepOptions {
-    std::string output;      // overrides the config's output directory
+    std::string output;  // overrides the config's output directory
     // The output directory's lock, when the caller (a study) holds it; run_sweep locks it itself otherwise.
     const io::FileLock* directory_lock = nullptr;
-    int jobs = 0;            // runs at once; 0: the config's `parallel` (ignored on several MPI ranks)
+    int jobs = 0;  // runs at once; 0: the config's `parallel` (ignored on several MPI ranks)
     // The MPI job: with several ranks each one trains whole runs handed out by rank 0 (work_queue.hpp), and only
     // rank 0 locks the directory, prints progress and writes the summary. nullptr or one rank: this process alone.
     const distributed::World* world = nullptr;
@@ -34,7 +34,8 @@ struct SweepOptions {
     std::function<void(const PlannedRun&)> after_run;
     // Extra per-epoch measurements of a run (e.g. mutual information), stored as /metrics/<name>. Only runs
     // trained in this process get them: a parallel sweep's jobs record what their lskd command records.
-    std::function<std::map<std::string, distill::EpochMetric>(const distill::RunConfig&, const data::Dataset&)> epoch_metrics;
+    std::function<std::map<std::string, distill::EpochMetric>(const distill::RunConfig&, const data::Dataset&)>
+        epoch_metrics;
 };
 
 struct SweepResult {

@@ -47,7 +47,8 @@ public:
     std::vector<T> list(const YAML::Node& node, const std::string& where) const {
         std::vector<T> out;
         if (node.IsSequence()) {
-            for (std::size_t i = 0; i < node.size(); ++i) out.push_back(value<T>(node[i], fmt::format("{}[{}]", where, i)));
+            for (std::size_t i = 0; i < node.size(); ++i)
+                out.push_back(value<T>(node[i], fmt::format("{}[{}]", where, i)));
         } else if (node.IsScalar()) {
             out.push_back(value<T>(node, where));
         }
@@ -94,7 +95,8 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
     SweepConfig c;
     c.source = source;
     if (root["output"]) c.output = r.value<std::string>(root["output"], "output");
-    const std::string dataset = root["dataset"] ? r.value<std::string>(root["dataset"], "dataset") : distill::RunConfig{}.dataset;
+    const std::string dataset = root["dataset"] ? r.value<std::string>(root["dataset"], "dataset")
+                                                : distill::RunConfig{}.dataset;
     const std::string data_dir = root["data-dir"] ? r.value<std::string>(root["data-dir"], "data-dir") : "";
     c.seeds = r.list<std::uint64_t>(r.required(root, "seeds", "the sweep file"), "seeds");
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
@@ -127,8 +129,7 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
             const double alpha = r.value<double>(r.required(entry, "alpha", where), where + ".alpha");
             bool listed = false;
             for (double a : c.teacher_alphas) listed = listed || a == alpha;
-            if (!listed)
-                fail("{}: '{}' names α = {}, which is not among teacher.alphas", source, where, alpha);
+            if (!listed) fail("{}: '{}' names α = {}, which is not among teacher.alphas", source, where, alpha);
             if (c.teacher_by_alpha.contains(alpha)) fail("{}: '{}' repeats α = {}", source, where, alpha);
             distill::RunConfig t = c.teacher;
             r.recipe(r.required(entry, "recipe", where), t, where + ".recipe");

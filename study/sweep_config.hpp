@@ -28,13 +28,13 @@ struct DistillPairs {
 };
 
 struct SweepConfig {
-    std::string source;   // the file it came from, for messages
+    std::string source;  // the file it came from, for messages
     std::string output;
     std::vector<std::uint64_t> seeds;
-    distill::RunConfig teacher;    // model, data and recipe of every teacher; smoothing and seed are set per run
+    distill::RunConfig teacher;  // model, data and recipe of every teacher; smoothing and seed are set per run
     std::vector<double> teacher_alphas;
     std::map<double, distill::RunConfig> teacher_by_alpha;  // teachers of an α with extra recipe keys (alpha-recipes)
-    distill::RunConfig student;    // model, data, recipe, loss and β of every student and baseline
+    distill::RunConfig student;  // model, data, recipe, loss and β of every student and baseline
     std::vector<DistillPairs> distill;
     std::vector<double> baseline_alphas;
     int parallel = 1;

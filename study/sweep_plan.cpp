@@ -50,22 +50,25 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             t.smoothing = alpha;
             t.seed = seed;
             teacher_of[{alpha, seed}] = plan.size();
-            plan.push_back(make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}.h5", t.model, alpha, seed), t, dir));
+            plan.push_back(
+                make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}.h5", t.model, alpha, seed), t, dir));
         }
     for (std::uint64_t seed : c.seeds)
         for (const DistillPairs& pairs : c.distill)
             for (double teacher_alpha : pairs.teacher_alphas) {
                 const auto teacher = teacher_of.find({teacher_alpha, seed});
                 if (teacher == teacher_of.end())
-                    fail("{}: distill lists teacher-alpha {}, which is not among teacher.alphas", c.source, teacher_alpha);
+                    fail("{}: distill lists teacher-alpha {}, which is not among teacher.alphas", c.source,
+                         teacher_alpha);
                 for (double T : pairs.temperatures) {
                     distill::RunConfig s = c.student;
                     s.seed = seed;
                     s.temperature = T;
                     s.teacher = plan[teacher->second].config.output;
                     PlannedRun run = make_run(
-                        RunRole::student, fmt::format("student_{}_from-a{}_T{}_{}_s{}.h5", s.model, teacher_alpha, T, s.loss, seed),
-                        s, dir);
+                        RunRole::student,
+                        fmt::format("student_{}_from-a{}_T{}_{}_s{}.h5", s.model, teacher_alpha, T, s.loss, seed), s,
+                        dir);
                     run.teacher = teacher->second;
                     plan.push_back(std::move(run));
                 }
@@ -75,7 +78,8 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             distill::RunConfig b = c.student;
             b.smoothing = alpha;
             b.seed = seed;
-            plan.push_back(make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}.h5", b.model, alpha, seed), b, dir));
+            plan.push_back(
+                make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}.h5", b.model, alpha, seed), b, dir));
         }
 
     std::set<std::string> names;

@@ -17,7 +17,7 @@ struct PlannedRun {
     RunRole role = RunRole::teacher;
     std::string name;                    // file name: teacher_mlp-1200_a0.1_s1.h5, baseline_mlp-800_a0.3_s1.h5,
                                          // student_mlp-800_from-a0_T4_muller_s1.h5
-    distill::RunConfig config;                    // output = <dir>/<name>; a student's teacher = its teacher's output
+    distill::RunConfig config;           // output = <dir>/<name>; a student's teacher = its teacher's output
     std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
 };
 

@@ -125,13 +125,15 @@ void write_summary(const std::string& dir, const std::vector<SummaryRow>& rows) 
 }
 
 std::string format_summary(const std::vector<SummaryRow>& rows) {
-    auto num = [](double v, const char* f) { return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(f), v); };
+    auto num = [](double v, const char* f) {
+        return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(f), v);
+    };
     std::string out = fmt::format("{:<9} {:<9} {:>6} {:>6} {:>5} {:>5} {:<9} {:>4} {:>7} {:>8} {:>8} {:>8}\n", "role",
                                   "model", "alpha", "t.alph", "T", "beta", "loss", "seed", "gamma", "test_acc",
                                   "test_nll", "test_ece");
     for (const SummaryRow& r : rows)
-        out += fmt::format("{:<9} {:<9} {:>6} {:>6} {:>5} {:>5} {:<9} {:>4} {:>7.4f} {:>8.4f} {:>8.4f} {:>8.4f}\n", r.role,
-                           r.model, num(r.alpha, "{}"), num(r.teacher_alpha, "{}"), num(r.temperature, "{}"),
+        out += fmt::format("{:<9} {:<9} {:>6} {:>6} {:>5} {:>5} {:<9} {:>4} {:>7.4f} {:>8.4f} {:>8.4f} {:>8.4f}\n",
+                           r.role, r.model, num(r.alpha, "{}"), num(r.teacher_alpha, "{}"), num(r.temperature, "{}"),
                            num(r.beta, "{}"), r.loss.empty() ? "-" : r.loss, r.seed, r.gamma, r.test_acc, r.test_nll,
                            r.test_ece);
     return out;

@@ -19,8 +19,8 @@ struct SummaryRow {
     double beta = 0;           // students only
     std::string loss;          // students only
     std::uint64_t seed = 0;
-    double gamma = 0;          // equivalent smoothing: α for teachers and baselines
-    double val_acc = 0;        // last epoch, validation split: the split selections look at (docs/method.md §13)
+    double gamma = 0;    // equivalent smoothing: α for teachers and baselines
+    double val_acc = 0;  // last epoch, validation split: the split selections look at (docs/method.md §13)
     double test_acc = 0, test_nll = 0, test_ece = 0;
     double test_examples = 0;  // images behind test_acc, for the binomial interval of a one-seed comparison
     std::string file;          // file name within the sweep directory

@@ -140,7 +140,8 @@ std::vector<TeacherRow> read_teacher_table(const std::string& dir) {
     }
     for (const Column& c : kColumns) {
         const auto values = f.read<double>(std::string("/") + c.name, 1).values;
-        if (values.size() != rows.size()) fail("{}: column '{}' has {} rows, not {}", f.path(), c.name, values.size(), rows.size());
+        if (values.size() != rows.size())
+            fail("{}: column '{}' has {} rows, not {}", f.path(), c.name, values.size(), rows.size());
         for (std::size_t i = 0; i < rows.size(); ++i) rows[i].*c.member = values[i];
     }
     return rows;

@@ -18,7 +18,7 @@ struct TeacherRow {
     std::string file;  // within the study directory
     double alpha = 0;
     std::uint64_t seed = 0;
-    double val_acc = 0;                     // last epoch; the split a best α is selected on
+    double val_acc = 0;  // last epoch; the split a best α is selected on
     double test_acc = 0;
     double test_examples = 0;               // images behind test_acc
     double num_classes = 0;                 // K, for Δ(α)
@@ -28,7 +28,7 @@ struct TeacherRow {
     double mi = 0;                          // Î in nats, at the end of training (the first pair)
     double mi_2 = 0;                        // the second pair's (NaN with one pair)
     double one_minus_s_train = 0, one_minus_s_test = 0;
-    double scatter_train = 0, scatter_test = 0;  // within/between scatter of the projected triple
+    double scatter_train = 0, scatter_test = 0;    // within/between scatter of the projected triple
     double logit_gap_mean = 0, logit_gap_std = 0;  // correct − incorrect, train records
     // Î during training (the first pair's early points, then its per-epoch `mi` metric): the first and last
     // estimates and the largest strictly between them (NaN with fewer than three estimates), so "rises, then

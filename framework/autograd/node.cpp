@@ -34,7 +34,8 @@ void Node::check_saved_versions() const {
         const SavedTensor& s = saved_[i];
         if (s.tensor.version() != s.version)
             fail("backward of {}: its saved tensor '{}' {} was changed in place after the forward pass (version {}, "
-                 "saved at {})", op, s.role, s.tensor.shape().str(), s.tensor.version(), s.version);
+                 "saved at {})",
+                 op, s.role, s.tensor.shape().str(), s.tensor.version(), s.version);
     }
 }
 

@@ -19,7 +19,7 @@ struct VarImpl {
     Tensor grad;
     bool requires_grad = false;
     std::shared_ptr<Node> grad_fn;
-    std::uint64_t id;           // unique for the process's life, unlike an address
+    std::uint64_t id;  // unique for the process's life, unlike an address
     std::uint64_t visit_mark = 0;
 
     VarImpl();

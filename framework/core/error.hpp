@@ -19,10 +19,10 @@ template <typename... Args>
 }
 
 // Internal invariant checks that stay on in Release: a broken invariant is a bug, never silent.
-#define LSKD_CHECK(cond, ...)                                                                  \
-    do {                                                                                       \
-        if (!(cond)) ::lskd::fail("{}:{}: check failed: {}: {}", __FILE__, __LINE__, #cond,    \
-                                  ::fmt::format(__VA_ARGS__));                                 \
+#define LSKD_CHECK(cond, ...)                                                                                   \
+    do {                                                                                                        \
+        if (!(cond))                                                                                            \
+            ::lskd::fail("{}:{}: check failed: {}: {}", __FILE__, __LINE__, #cond, ::fmt::format(__VA_ARGS__)); \
     } while (0)
 
 }  // namespace lskd

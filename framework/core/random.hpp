@@ -33,7 +33,9 @@ public:
     float uniform() { return to_unit_float(next_u64()); }
     float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
     // Uniform integer in [0, n).
-    std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64); }
+    std::uint64_t below(std::uint64_t n) {
+        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+    }
     // Standard normal by Box-Muller, computed in double for portability of the last bits.
     float normal() {
         double u1 = (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53;

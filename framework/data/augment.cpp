@@ -45,7 +45,8 @@ Augmenter::Augmenter(const ImageSet& set, const AugmentSpec& spec, const Normali
       table_(normalization_table(norm)) {
     if (norm.mean.size() != static_cast<std::size_t>(set.channels) || norm.std.size() != norm.mean.size())
         fail("normalisation has {} channels, the images have {}", norm.mean.size(), set.channels);
-    if (spec.pad < 0 || spec.crop < 0) fail("augmentation: padding ({}) and crop ({}) must not be negative", spec.pad, spec.crop);
+    if (spec.pad < 0 || spec.crop < 0)
+        fail("augmentation: padding ({}) and crop ({}) must not be negative", spec.pad, spec.crop);
     if (out_height_ > set.height + 2 * spec.pad || out_width_ > set.width + 2 * spec.pad)
         fail("augmentation: a {}x{} crop does not fit in a {}x{} image padded by {}", out_height_, out_width_,
              set.height, set.width, spec.pad);
@@ -54,8 +55,8 @@ Augmenter::Augmenter(const ImageSet& set, const AugmentSpec& spec, const Normali
 void Augmenter::render(std::size_t position, ViewId id, float* out) const {
     LSKD_CHECK(position < set_->size(), "position {} in a set of {}", position, set_->size());
     const std::int64_t h = set_->height, w = set_->width, c = set_->channels, pad = spec_.pad;
-    const auto key = hash_keys(seed_, {stream::augmentation, id.epoch,
-                                       static_cast<std::uint64_t>(set_->original_index[position]), id.draw});
+    const auto key = hash_keys(
+        seed_, {stream::augmentation, id.epoch, static_cast<std::uint64_t>(set_->original_index[position]), id.draw});
     Rng rng(key);
     const auto rows = static_cast<std::uint64_t>(h + 2 * pad - out_height_ + 1);  // possible crop positions
     const auto cols = static_cast<std::uint64_t>(w + 2 * pad - out_width_ + 1);

@@ -37,8 +37,9 @@ void append_cifar(ImageSet& set, std::span<const std::uint8_t> bytes, const std:
     const Layout layout = layout_of(kind);
     const std::size_t record = layout.label_bytes + kPixels;
     if (bytes.size() % record != 0)
-        fail("{}: truncated or not {}: {} bytes is not a whole number of {}-byte records ({} whole, {} bytes left over)",
-             file.string(), layout.name, bytes.size(), record, bytes.size() / record, bytes.size() % record);
+        fail(
+            "{}: truncated or not {}: {} bytes is not a whole number of {}-byte records ({} whole, {} bytes left over)",
+            file.string(), layout.name, bytes.size(), record, bytes.size() / record, bytes.size() % record);
     const std::size_t n = bytes.size() / record;
     const std::size_t first = set.size();
     // Every label is checked before anything is appended, so a bad file leaves `set` as it was.

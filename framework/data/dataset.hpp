@@ -24,8 +24,8 @@ struct DatasetSpec {
     std::filesystem::path dir;     // empty: kFashionMnistDir for fashion-mnist; the other sets need one
     std::size_t val_size = 10000;  // carved from the training files; 0 leaves no validation split
     std::uint64_t seed = 0;
-    std::size_t max_train = 0;     // if nonzero, a class-balanced subsample of the training split (after the
-    std::size_t max_test = 0;      // validation split is carved, so it does not move); likewise for the test set
+    std::size_t max_train = 0;  // if nonzero, a class-balanced subsample of the training split (after the
+    std::size_t max_test = 0;   // validation split is carved, so it does not move); likewise for the test set
 };
 
 struct Dataset {

@@ -82,7 +82,8 @@ std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in, const std::fi
             fail("{}: truncated gzip file: the compressed data ends early (after {} uncompressed bytes)", file.string(),
                  produced);
         if (ret == Z_MEM_ERROR) fail("{}: out of memory while decompressing", file.string());
-        fail("{}: corrupt gzip data: {}", file.string(), zs.msg != nullptr ? zs.msg : "zlib error " + std::to_string(ret));
+        fail("{}: corrupt gzip data: {}", file.string(),
+             zs.msg != nullptr ? zs.msg : "zlib error " + std::to_string(ret));
     }
     out.resize(produced);
     return out;

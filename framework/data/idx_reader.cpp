@@ -22,8 +22,8 @@ std::array<std::uint64_t, Rank> read_header(std::span<const std::uint8_t> bytes,
     if (bytes.size() < 4)
         fail("{}: truncated: {} bytes, too short for an IDX magic number", file.string(), bytes.size());
     if (big_endian_u32(bytes.data()) != magic)
-        fail("{}: wrong magic number 0x{:08X}, expected 0x{:08X} (IDX {}: unsigned bytes, {} dimension{})", file.string(),
-             big_endian_u32(bytes.data()), magic, what, Rank, Rank == 1 ? "" : "s");
+        fail("{}: wrong magic number 0x{:08X}, expected 0x{:08X} (IDX {}: unsigned bytes, {} dimension{})",
+             file.string(), big_endian_u32(bytes.data()), magic, what, Rank, Rank == 1 ? "" : "s");
     if (bytes.size() < header)
         fail("{}: truncated header: {} bytes, an IDX {} header has {}", file.string(), bytes.size(), what, header);
     std::array<std::uint64_t, Rank> dims{};
@@ -39,8 +39,8 @@ ImageSet parse_idx(std::vector<std::uint8_t> image_file, std::span<const std::ui
                    const IdxExpectations& expect) {
     const auto [n, h, w] = read_header<3>(image_file, images, "images");
     if (h == 0 || w == 0) fail("{}: wrong image size: header says {}x{}", images.string(), h, w);
-    if (expect.height != 0 && (h != static_cast<std::uint64_t>(expect.height) ||
-                               w != static_cast<std::uint64_t>(expect.width)))
+    if (expect.height != 0 &&
+        (h != static_cast<std::uint64_t>(expect.height) || w != static_cast<std::uint64_t>(expect.width)))
         fail("{}: wrong image size: header says {}x{}, expected {}x{}", images.string(), h, w, expect.height,
              expect.width);
     const std::uint64_t pixel_bytes = image_file.size() - 16;
@@ -60,8 +60,8 @@ ImageSet parse_idx(std::vector<std::uint8_t> image_file, std::span<const std::ui
     if (label_bytes > count)
         fail("{}: {} bytes of trailing data after {} labels", labels.string(), label_bytes - count, count);
     if (count != n)
-        fail("{}: image/label count mismatch: {} labels, but {} has {} images", labels.string(), count,
-             images.string(), n);
+        fail("{}: image/label count mismatch: {} labels, but {} has {} images", labels.string(), count, images.string(),
+             n);
 
     ImageSet set;
     set.height = static_cast<std::int64_t>(h);

@@ -13,7 +13,7 @@ namespace lskd::data {
 struct IdxExpectations {
     std::int64_t height = 0;  // 0 accepts any image size
     std::int64_t width = 0;
-    int num_classes = 256;    // labels must lie in [0, num_classes)
+    int num_classes = 256;  // labels must lie in [0, num_classes)
 };
 
 ImageSet read_idx(const std::filesystem::path& images, const std::filesystem::path& labels,

@@ -44,7 +44,8 @@ Normalization compute_normalization(const ImageSet& train) {
     for (std::size_t c = 0; c < channels; ++c) {
         // n * sum_sq - sum^2 in exact 128-bit arithmetic, so the variance loses nothing to cancellation.
         const unsigned __int128 n = pixels;
-        const unsigned __int128 spread = n * total.sum_sq[c] - static_cast<unsigned __int128>(total.sum[c]) * total.sum[c];
+        const unsigned __int128 spread =
+            n * total.sum_sq[c] - static_cast<unsigned __int128>(total.sum[c]) * total.sum[c];
         if (spread == 0)
             fail("cannot normalise: channel {} of the training split has the same value in every pixel", c);
         const double scale = static_cast<double>(pixels) * 255.0;
@@ -58,7 +59,8 @@ std::vector<float> normalization_table(const Normalization& norm) {
     std::vector<float> table(norm.mean.size() * 256);
     for (std::size_t c = 0; c < norm.mean.size(); ++c)
         for (int v = 0; v < 256; ++v)
-            table[c * 256 + static_cast<std::size_t>(v)] = (static_cast<float>(v) / 255.0f - norm.mean[c]) / norm.std[c];
+            table[c * 256 + static_cast<std::size_t>(v)] =
+                (static_cast<float>(v) / 255.0f - norm.mean[c]) / norm.std[c];
     return table;
 }
 

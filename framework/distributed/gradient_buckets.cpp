@@ -58,9 +58,12 @@ void GradientBuckets::reduce(std::span<Tensor* const> grads, float weight, float
         for (std::size_t t : b.tensors) {
             float* out = flat_.data() + layout_.offsets[t];
             const Tensor& g = *grads[t];
-            if (!g.defined()) std::fill_n(out, shapes_[t].numel(), 0.0f);
-            else if (weight == 1.0f) std::copy_n(g.data(), g.numel(), out);
-            else std::transform(g.data(), g.data() + g.numel(), out, [weight](float v) { return v * weight; });
+            if (!g.defined())
+                std::fill_n(out, shapes_[t].numel(), 0.0f);
+            else if (weight == 1.0f)
+                std::copy_n(g.data(), g.numel(), out);
+            else
+                std::transform(g.data(), g.data() + g.numel(), out, [weight](float v) { return v * weight; });
         }
         MPI_Allreduce(MPI_IN_PLACE, flat_.data() + b.begin, static_cast<int>(b.count), MPI_FLOAT, MPI_SUM,
                       MPI_COMM_WORLD);
@@ -70,8 +73,10 @@ void GradientBuckets::reduce(std::span<Tensor* const> grads, float weight, float
             // several inputs); writing into it would change a gradient of a later bucket before it is packed.
             if (!g.defined() || !g.unique()) g = Tensor::empty(shapes_[t]);
             const float* in = flat_.data() + layout_.offsets[t];
-            if (divisor == 1.0f) std::copy_n(in, g.numel(), g.data());
-            else std::transform(in, in + g.numel(), g.data(), [divisor](float v) { return v / divisor; });
+            if (divisor == 1.0f)
+                std::copy_n(in, g.numel(), g.data());
+            else
+                std::transform(in, in + g.numel(), g.data(), [divisor](float v) { return v / divisor; });
         }
     }
 }

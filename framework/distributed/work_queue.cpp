@@ -109,9 +109,12 @@ private:
     void answer_waiting() {
         while (!waiting_.empty()) {
             std::int64_t answer = kNone;
-            if (const auto task = tasks_.take()) answer = static_cast<std::int64_t>(*task);
-            else if (tasks_.all_handed_out()) --open_ranks_;
-            else return;
+            if (const auto task = tasks_.take())
+                answer = static_cast<std::int64_t>(*task);
+            else if (tasks_.all_handed_out())
+                --open_ranks_;
+            else
+                return;
             MPI_Send(&answer, 1, MPI_INT64_T, waiting_.front(), kTaskTag, MPI_COMM_WORLD);
             waiting_.pop_front();
         }

@@ -41,8 +41,7 @@ std::size_t PrimitiveKey::hash() const {
     return static_cast<std::size_t>(h);
 }
 
-BoundPrimitive::BoundPrimitive(dnnl::primitive prim,
-                               std::initializer_list<std::pair<int, dnnl::memory::desc>> args,
+BoundPrimitive::BoundPrimitive(dnnl::primitive prim, std::initializer_list<std::pair<int, dnnl::memory::desc>> args,
                                const dnnl::memory::desc& scratchpad_desc)
     : prim_(std::move(prim)), scratch_bytes_(scratchpad_desc.get_size()) {
     for (const auto& [arg, desc] : args)

@@ -71,8 +71,8 @@ public:
     bool valid() const { return static_cast<bool>(prim_); }
 
     // For benchmarks: the primitive's kind, "kind prop_kind implementation" (as ONEDNN_VERBOSE names them),
-    // and its mean wall and process CPU time per run over `reps` runs alone, on fresh memory of its own descriptors (filled
-    // with a small constant, so no denormals), after one untimed run. Allocates; never call in a step.
+    // and its mean wall and process CPU time per run over `reps` runs alone, on fresh memory of its own descriptors
+    // (filled with a small constant, so no denormals), after one untimed run. Allocates; never call in a step.
     dnnl::primitive::kind kind() const { return prim_.get_kind(); }
     // Convolution, inner product or matmul: the compute-bound kinds that make up a step's roofline.
     bool gemm_like() const;

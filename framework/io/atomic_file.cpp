@@ -78,7 +78,9 @@ AtomicFile AtomicFile::update(const std::string& path) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), file_(std::move(other.file_)),
+    : path_(std::move(other.path_)),
+      temp_(std::move(other.temp_)),
+      file_(std::move(other.file_)),
       pending_(other.pending_) {
     other.pending_ = false;
 }

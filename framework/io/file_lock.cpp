@@ -45,13 +45,14 @@ Holder read_holder(int fd) {
 [[noreturn]] void busy(const std::string& output, const Holder& h) {
     const std::string who = h.pid > 0 ? fmt::format("process {}", h.pid) : std::string("another process");
     const std::string why = h.purpose.empty() ? std::string() : fmt::format(" ({})", h.purpose);
-    throw LockBusy(fmt::format("{} is being written by {}{}; wait for it to finish or choose another output",
-                               output, who, why),
-                   h.pid, h.purpose);
+    throw LockBusy(
+        fmt::format("{} is being written by {}{}; wait for it to finish or choose another output", output, who, why),
+        h.pid, h.purpose);
 }
 
 bool same_inode(int fd, const std::string& path) {
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
            held.st_ino == named.st_ino;
 }
@@ -74,7 +75,8 @@ void remove_dead_temporaries_in(const std::string& dir, const std::string& name)
             (!name.empty() && at != name.size()))
             continue;
         const std::string digits = file.substr(at + marker.size());
-        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+            continue;
         const long pid = std::stol(digits);
         if (pid <= 0 || pid == ::getpid()) continue;
         if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;

@@ -52,8 +52,7 @@ Attribute open_attribute(hid_t file, const std::string& file_path, const std::st
 }
 
 void require_single(const Attribute& a, const std::string& file_path, const std::string& path, std::string_view name) {
-    if (a.count != 1)
-        fail("{}: {} holds {} values, expected one", file_path, label(path, name), a.count);
+    if (a.count != 1) fail("{}: {} holds {} values, expected one", file_path, label(path, name), a.count);
 }
 
 void write_attribute(hid_t file, const std::string& file_path, const std::string& path, std::string_view name,
@@ -73,7 +72,7 @@ void write_attribute(hid_t file, const std::string& file_path, const std::string
 }
 
 std::vector<std::string> attribute_strings(const Attribute& a, const std::string& file_path, const std::string& path,
-                                      std::string_view name) {
+                                           std::string_view name) {
     return detail::read_string_values(a.type.get(), a.count, detail::kMaxAttributeBytes, file_path, label(path, name),
                                       [&](hid_t memory, void* buffer) { return H5Aread(a.id.get(), memory, buffer); });
 }

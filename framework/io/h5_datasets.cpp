@@ -22,8 +22,8 @@ Handle open_dataset(hid_t file, const std::string& file_path, const std::string&
 }
 
 detail::Extent dataset_extent(hid_t dataset, const std::string& file_path, const std::string& path, int rank) {
-    Handle space = checked(H5Dget_space(dataset), H5Sclose, file_path,
-                           fmt::format("cannot read the shape of dataset '{}'", path));
+    Handle space =
+        checked(H5Dget_space(dataset), H5Sclose, file_path, fmt::format("cannot read the shape of dataset '{}'", path));
     detail::Extent extent = detail::extent_of(space.get(), file_path, fmt::format("dataset '{}'", path));
     if (rank != H5File::kAnyRank && static_cast<int>(extent.dims.size()) != rank)
         fail("{}: dataset '{}' has rank {} (shape [{}]), expected rank {}", file_path, path, extent.dims.size(),
@@ -32,8 +32,8 @@ detail::Extent dataset_extent(hid_t dataset, const std::string& file_path, const
 }
 
 H5T_class_t stored_class(hid_t dataset, const std::string& file_path, const std::string& path) {
-    Handle type = checked(H5Dget_type(dataset), H5Tclose, file_path,
-                          fmt::format("cannot read the type of dataset '{}'", path));
+    Handle type =
+        checked(H5Dget_type(dataset), H5Tclose, file_path, fmt::format("cannot read the type of dataset '{}'", path));
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls == H5T_NO_CLASS) fail_h5(file_path, fmt::format("cannot read the type of dataset '{}'", path));
     return cls;
@@ -51,8 +51,8 @@ void require_readable_as(hid_t dataset, const std::string& file_path, const std:
     const H5T_class_t cls = stored_class(dataset, file_path, path);
     // HDF5 converts between any numbers, but a float read as an integer silently loses its fraction.
     if (cls != H5T_INTEGER && !(cls == H5T_FLOAT && std::floating_point<T>))
-        fail("{}: dataset '{}' holds {}, which cannot be read as {}", file_path, path,
-             detail::class_description(cls), detail::type_name<T>());
+        fail("{}: dataset '{}' holds {}, which cannot be read as {}", file_path, path, detail::class_description(cls),
+             detail::type_name<T>());
 }
 
 template <Element T>
@@ -82,8 +82,8 @@ bool replaces_dataset(hid_t file, const std::string& file_path, const std::strin
 
 // The data goes into an unnamed dataset first, which takes the name only once it is written out, so a
 // failed write (a full disk, say) leaves any old dataset at `path` as it was.
-void write_dataset(hid_t file, const std::string& file_path, const std::string& path, hid_t stored,
-                   hid_t memory, const void* data, const Dims& dims) {
+void write_dataset(hid_t file, const std::string& file_path, const std::string& path, hid_t stored, hid_t memory,
+                   const void* data, const Dims& dims) {
     const std::string what = fmt::format("cannot write dataset '{}'", path);
     const std::int64_t count = detail::element_count(dims, file_path, fmt::format("dataset '{}'", path));
     if (count > 0 && data == nullptr) fail("{}: {}: no data given", file_path, what);
@@ -92,10 +92,9 @@ void write_dataset(hid_t file, const std::string& file_path, const std::string& 
     Handle dcpl = detail::dataset_properties(dims, stored, file_path, what);
     Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, file_path, what);
     if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(file_path, what);
-    Handle dataset = checked(H5Dcreate_anon(file, stored, space.get(), dcpl.get(), H5P_DEFAULT), H5Dclose,
-                             file_path, what);
-    if (count > 0 && H5Dwrite(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        fail_h5(file_path, what);
+    Handle dataset =
+        checked(H5Dcreate_anon(file, stored, space.get(), dcpl.get(), H5P_DEFAULT), H5Dclose, file_path, what);
+    if (count > 0 && H5Dwrite(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) fail_h5(file_path, what);
     if (H5Dflush(dataset.get()) < 0) fail_h5(file_path, what);  // cached chunks: may fail on a full disk
     if (replace && H5Ldelete(file, path.c_str(), H5P_DEFAULT) < 0)
         fail_h5(file_path, fmt::format("cannot replace dataset '{}'", path));
@@ -117,8 +116,8 @@ template <Element T>
 void H5File::write(std::string_view path, const std::vector<T>& values, const Dims& dims) {
     const std::int64_t count = detail::element_count(dims, path_, fmt::format("dataset '{}'", path));
     if (static_cast<std::int64_t>(values.size()) != count)
-        fail("{}: cannot write dataset '{}': {} values for shape [{}]", path_, detail::normalize(path),
-             values.size(), fmt::join(dims, ", "));
+        fail("{}: cannot write dataset '{}': {} values for shape [{}]", path_, detail::normalize(path), values.size(),
+             fmt::join(dims, ", "));
     write(path, values.data(), dims);
 }
 
@@ -178,10 +177,8 @@ std::vector<std::string> H5File::read_strings(std::string_view path) const {
     Handle type = checked(H5Dget_type(dataset.get()), H5Tclose, path_,
                           fmt::format("cannot read the type of dataset '{}'", object));
     return detail::read_string_values(type.get(), extent.count, detail::kMaxStringDatasetBytes, path_,
-                                      fmt::format("dataset '{}'", object),
-                                      [&](hid_t memory, void* buffer) {
-                                          return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                                         buffer);
+                                      fmt::format("dataset '{}'", object), [&](hid_t memory, void* buffer) {
+                                          return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
                                       });
 }
 
@@ -206,9 +203,9 @@ ValueKind H5File::value_kind(std::string_view path) const {
     }
 }
 
-#define LSKD_IO_DATASET_TYPE(T)                                                              \
-    template void H5File::write<T>(std::string_view, const T*, const Dims&);                 \
-    template void H5File::write<T>(std::string_view, const std::vector<T>&, const Dims&);    \
+#define LSKD_IO_DATASET_TYPE(T)                                                           \
+    template void H5File::write<T>(std::string_view, const T*, const Dims&);              \
+    template void H5File::write<T>(std::string_view, const std::vector<T>&, const Dims&); \
     template Array<T> H5File::read<T>(std::string_view, int) const;
 LSKD_IO_DATASET_TYPE(float)
 LSKD_IO_DATASET_TYPE(double)

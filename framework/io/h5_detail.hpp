@@ -129,8 +129,7 @@ struct FixedStrings {
 };
 // Throws unless every value can be stored and read back by lskd and h5py: no NUL bytes (NUL pads the
 // values), valid UTF-8, at most kMaxStringBytes.
-FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path,
-                           std::string_view what);
+FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path, std::string_view what);
 // Reads `count` strings of stored type `stored` with `read(mem_type, buffer)`, which wraps H5Dread or
 // H5Aread and returns its status. Refuses, before reading, anything but fixed-length strings and more
 // than `max_bytes` in all.

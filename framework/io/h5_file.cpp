@@ -102,8 +102,7 @@ H5File H5File::create(const std::string& path, const std::string& shown_as) {
     return H5File(name, id, true);
 }
 
-H5File::H5File(H5File&& other) noexcept
-    : path_(std::move(other.path_)), id_(other.id_), writable_(other.writable_) {
+H5File::H5File(H5File&& other) noexcept : path_(std::move(other.path_)), id_(other.id_), writable_(other.writable_) {
     other.id_ = -1;
     other.writable_ = false;
 }
@@ -178,8 +177,8 @@ std::vector<std::string> H5File::children(std::string_view group) const {
     const ObjectKind kind = detail::object_kind(id_, path_, path);
     if (kind == ObjectKind::missing) fail("{}: no group '{}'", path_, path);
     if (kind != ObjectKind::group) fail("{}: '{}' is not a group", path_, path);
-    Handle g = checked(H5Gopen2(id_, path.c_str(), H5P_DEFAULT), H5Gclose, path_,
-                       fmt::format("cannot open group '{}'", path));
+    Handle g =
+        checked(H5Gopen2(id_, path.c_str(), H5P_DEFAULT), H5Gclose, path_, fmt::format("cannot open group '{}'", path));
     std::vector<std::string> names;
     const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
         static_cast<std::vector<std::string>*>(out)->emplace_back(name);

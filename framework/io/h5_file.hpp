@@ -16,7 +16,7 @@ using Dims = std::vector<std::int64_t>;
 // The element types a dataset is written from and read into.
 template <typename T>
 concept Element = std::same_as<T, float> || std::same_as<T, double> || std::same_as<T, std::int32_t> ||
-                  std::same_as<T, std::int64_t> || std::same_as<T, std::uint8_t>;
+    std::same_as<T, std::int64_t> || std::same_as<T, std::uint8_t>;
 
 // A dataset read back: row-major values and the shape (empty for a scalar).
 template <Element T>

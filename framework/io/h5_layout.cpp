@@ -12,7 +12,7 @@ namespace lskd::io::detail {
 namespace {
 
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;  // the size of HDF5's default chunk cache
-constexpr unsigned kDeflateLevel = 4;                         // most of level 9's ratio at a third of its time
+constexpr unsigned kDeflateLevel = 4;                      // most of level 9's ratio at a third of its time
 
 }  // namespace
 
@@ -39,8 +39,7 @@ std::int64_t element_count(const Dims& dims, std::string_view file_path, std::st
     std::int64_t count = 1;
     for (const std::int64_t d : dims) {
         if (d < 0) fail("{}: {} has a negative dimension in {}", file_path, what, dims);
-        if (__builtin_mul_overflow(count, d, &count))
-            fail("{}: {} has too many elements ({})", file_path, what, dims);
+        if (__builtin_mul_overflow(count, d, &count)) fail("{}: {} has too many elements ({})", file_path, what, dims);
     }
     return count;
 }
@@ -51,8 +50,7 @@ Handle make_space(const Dims& dims, std::string_view file_path, std::string_view
         fail("{}: {} has rank {}, above HDF5's maximum {}", file_path, what, dims.size(), H5S_MAX_RANK);
     element_count(dims, file_path, what);
     const std::vector<hsize_t> sizes(dims.begin(), dims.end());
-    return checked(H5Screate_simple(static_cast<int>(sizes.size()), sizes.data(), nullptr), H5Sclose, file_path,
-                   what);
+    return checked(H5Screate_simple(static_cast<int>(sizes.size()), sizes.data(), nullptr), H5Sclose, file_path, what);
 }
 
 Dims chunk_shape(const Dims& dims, std::size_t element_bytes) {

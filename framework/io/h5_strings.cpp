@@ -45,9 +45,8 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
-std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_t max_bytes,
-                                    std::string_view file_path, std::string_view what,
-                                    const std::function<herr_t(hid_t, void*)>& read) {
+std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_t max_bytes, std::string_view file_path,
+                                    std::string_view what, const std::function<herr_t(hid_t, void*)>& read) {
     const std::size_t size = H5Tget_size(stored);
     const H5T_str_t pad = H5Tget_strpad(stored);
     if (size == 0 || pad == H5T_STR_ERROR) fail_h5(file_path, fmt::format("cannot read {}", what));
@@ -55,8 +54,8 @@ std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_
         fail("{}: {} claims strings of {} bytes, above lskd's limit of {}", file_path, what, size, kMaxStringBytes);
     std::size_t total = 0;
     if (__builtin_mul_overflow(static_cast<std::size_t>(count), size, &total) || total > max_bytes)
-        fail("{}: {} is too large to read ({} strings of {} bytes, above lskd's limit of {} bytes)", file_path,
-             what, count, size, max_bytes);
+        fail("{}: {} is too large to read ({} strings of {} bytes, above lskd's limit of {} bytes)", file_path, what,
+             count, size, max_bytes);
     Handle mem = checked(H5Tcopy(stored), H5Tclose, file_path, what);
     auto bytes = allocating(file_path, what, count, [&] { return std::vector<char>(total); });
     if (read(mem.get(), bytes.data()) < 0) fail_h5(file_path, fmt::format("cannot read {}", what));
@@ -76,8 +75,7 @@ std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_
 
 }  // namespace
 
-FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path,
-                           std::string_view what) {
+FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_view file_path, std::string_view what) {
     std::size_t size = 1;
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (values[i].find('\0') != std::string::npos)
@@ -107,7 +105,8 @@ std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, st
     if (variable < 0) fail_h5(file_path, fmt::format("cannot read {}", what));
     if (variable > 0)
         fail("{}: {} is a variable-length string; lskd writes fixed-length strings and reads no others (is this "
-             "a file from another program, or from an older lskd?)", file_path, what);
+             "a file from another program, or from an older lskd?)",
+             file_path, what);
     if (count == 0) return {};  // HDF5 rejects reading into no buffer at all
     return read_fixed(stored, count, max_bytes, file_path, what, read);
 }

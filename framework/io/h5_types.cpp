@@ -5,37 +5,67 @@
 namespace lskd::io::detail {
 
 template <>
-hid_t memory_type<float>() { return H5T_NATIVE_FLOAT; }
+hid_t memory_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
 template <>
-hid_t memory_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t memory_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
 template <>
-hid_t memory_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+hid_t memory_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
 template <>
-hid_t memory_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t memory_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
 template <>
-hid_t memory_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+hid_t memory_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
 
 template <>
-hid_t file_type<float>() { return H5T_IEEE_F32LE; }
+hid_t file_type<float>() {
+    return H5T_IEEE_F32LE;
+}
 template <>
-hid_t file_type<double>() { return H5T_IEEE_F64LE; }
+hid_t file_type<double>() {
+    return H5T_IEEE_F64LE;
+}
 template <>
-hid_t file_type<std::int32_t>() { return H5T_STD_I32LE; }
+hid_t file_type<std::int32_t>() {
+    return H5T_STD_I32LE;
+}
 template <>
-hid_t file_type<std::int64_t>() { return H5T_STD_I64LE; }
+hid_t file_type<std::int64_t>() {
+    return H5T_STD_I64LE;
+}
 template <>
-hid_t file_type<std::uint8_t>() { return H5T_STD_U8LE; }
+hid_t file_type<std::uint8_t>() {
+    return H5T_STD_U8LE;
+}
 
 template <>
-std::string_view type_name<float>() { return "float32"; }
+std::string_view type_name<float>() {
+    return "float32";
+}
 template <>
-std::string_view type_name<double>() { return "float64"; }
+std::string_view type_name<double>() {
+    return "float64";
+}
 template <>
-std::string_view type_name<std::int32_t>() { return "int32"; }
+std::string_view type_name<std::int32_t>() {
+    return "int32";
+}
 template <>
-std::string_view type_name<std::int64_t>() { return "int64"; }
+std::string_view type_name<std::int64_t>() {
+    return "int64";
+}
 template <>
-std::string_view type_name<std::uint8_t>() { return "uint8"; }
+std::string_view type_name<std::uint8_t>() {
+    return "uint8";
+}
 
 std::string_view class_description(H5T_class_t cls) {
     switch (cls) {

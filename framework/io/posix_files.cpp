@@ -54,8 +54,10 @@ void copy_file(const std::string& from, const std::string& to, const std::string
         for (ssize_t done = 0; done < n && err == 0;) {
             const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
             if (w < 0 && errno == EINTR) continue;
-            if (w < 0) err = errno;
-            else done += w;
+            if (w < 0)
+                err = errno;
+            else
+                done += w;
         }
         if (err != 0) break;
     }

@@ -6,12 +6,12 @@
 
 namespace lskd::nn {
 
-Conv2d::Conv2d(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel,
-               std::int64_t stride, std::int64_t padding, bool bias)
+Conv2d::Conv2d(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel, std::int64_t stride,
+               std::int64_t padding, bool bias)
     : stride_(stride), padding_(padding) {
     if (in_channels <= 0 || out_channels <= 0 || kernel <= 0 || stride <= 0 || padding < 0)
-        fail("Conv2d: invalid configuration in={} out={} kernel={} stride={} padding={}", in_channels,
-             out_channels, kernel, stride, padding);
+        fail("Conv2d: invalid configuration in={} out={} kernel={} stride={} padding={}", in_channels, out_channels,
+             kernel, stride, padding);
     Tensor w = Tensor::empty({out_channels, in_channels, kernel, kernel});
     init::default_weight_(w, rng);
     weight_ = register_parameter("weight", w, ParamKind::weight);

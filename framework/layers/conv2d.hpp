@@ -10,14 +10,14 @@ namespace lskd::nn {
 
 class Conv2d : public Module {
 public:
-    Conv2d(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel,
-           std::int64_t stride = 1, std::int64_t padding = 0, bool bias = true);
+    Conv2d(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel, std::int64_t stride = 1,
+           std::int64_t padding = 0, bool bias = true);
 
     // x NHWC [N, H, W, in] → NHWC [N, H', W', out].
     Variable forward(const Variable& x) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
-    Variable bias() const { return bias_; }  // undefined without a bias
+    Variable bias() const { return bias_; }      // undefined without a bias
     std::int64_t stride() const { return stride_; }
     std::int64_t padding() const { return padding_; }
 

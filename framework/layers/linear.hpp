@@ -15,7 +15,7 @@ public:
     Variable forward(const Variable& x) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
-    Variable bias() const { return bias_; }  // undefined without a bias
+    Variable bias() const { return bias_; }      // undefined without a bias
     std::int64_t in_features() const { return weight_.dim(1); }
     std::int64_t out_features() const { return weight_.dim(0); }
 

@@ -31,8 +31,11 @@ struct AddNode : Node {
 Variable add(const Variable& a, const Variable& b) {
     if (!(a.shape() == b.shape())) fail("add: shapes {} and {} differ", a.shape().str(), b.shape().str());
     Tensor y = Tensor::empty(a.shape());
-    forward(y.numel()).set(DNNL_ARG_SRC_0, a.value().data()).set(DNNL_ARG_SRC_1, b.value().data())
-        .set(DNNL_ARG_DST, y.data()).run();
+    forward(y.numel())
+        .set(DNNL_ARG_SRC_0, a.value().data())
+        .set(DNNL_ARG_SRC_1, b.value().data())
+        .set(DNNL_ARG_DST, y.data())
+        .run();
     return record<AddNode>(OpKind::add, std::move(y), needs_graph({&a, &b}), {&a, &b}, [](AddNode&) {});
 }
 

@@ -74,8 +74,8 @@ BnEntry make_entry(const BnConfig& cfg) {
                                fwd.scratchpad_desc());
     if (!cfg.graph) return e;
     const auto bprop = (cfg.scale || cfg.shift) ? prop_kind::backward : prop_kind::backward_data;
-    batch_normalization_backward::primitive_desc bwd(batch_normalization_backward::desc(bprop, data, data, cfg.eps, flags),
-                                                     attr, dnnl_ctx::engine(), fwd);
+    batch_normalization_backward::primitive_desc bwd(
+        batch_normalization_backward::desc(bprop, data, data, cfg.eps, flags), attr, dnnl_ctx::engine(), fwd);
     e.backward = BoundPrimitive(batch_normalization_backward(bwd),
                                 {{DNNL_ARG_SRC, data},
                                  {DNNL_ARG_MEAN, bwd.mean_desc()},
@@ -163,13 +163,16 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
         mean = *state.running_mean;
         variance = *state.running_var;
     }
-    prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data()).set(DNNL_ARG_MEAN, mean.data())
+    prims.forward.set(DNNL_ARG_SRC, x.value().data())
+        .set(DNNL_ARG_DST, y.data())
+        .set(DNNL_ARG_MEAN, mean.data())
         .set(DNNL_ARG_VARIANCE, variance.data());
     if (cfg.scale) prims.forward.set(DNNL_ARG_SCALE, gamma.value().data());
     if (cfg.shift) prims.forward.set(DNNL_ARG_SHIFT, beta.value().data());
     Tensor workspace;
     if (prims.workspace_bytes > 0) {
-        workspace = Tensor::empty({static_cast<std::int64_t>((prims.workspace_bytes + sizeof(float) - 1) / sizeof(float))});
+        workspace =
+            Tensor::empty({static_cast<std::int64_t>((prims.workspace_bytes + sizeof(float) - 1) / sizeof(float))});
         prims.forward.set(DNNL_ARG_WORKSPACE, workspace.data());
     }
     prims.forward.run();
@@ -205,8 +208,10 @@ void BatchNormNode::backward(const Tensor& gout) {
     Tensor gx = Tensor::empty(x.shape());
     Tensor gscale = has_scale ? Tensor::empty({c}) : Tensor();
     Tensor gshift = has_shift ? Tensor::empty({c}) : Tensor();
-    prims->backward.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_MEAN, mean.data())
-        .set(DNNL_ARG_VARIANCE, variance.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+    prims->backward.set(DNNL_ARG_SRC, x.data())
+        .set(DNNL_ARG_MEAN, mean.data())
+        .set(DNNL_ARG_VARIANCE, variance.data())
+        .set(DNNL_ARG_DIFF_DST, gout.data())
         .set(DNNL_ARG_DIFF_SRC, gx.data());
     if (workspace.defined()) prims->backward.set(DNNL_ARG_WORKSPACE, workspace.data());
     if (has_scale) prims->backward.set(DNNL_ARG_SCALE, saved(1).data()).set(DNNL_ARG_DIFF_SCALE, gscale.data());

@@ -240,10 +240,12 @@ void ConvNode::backward(const Tensor& gout) {
     }
     if (needs_grad(1) || (has_bias && needs_grad(2))) {
         Tensor gw = Tensor::empty(wshape);
-        Tensor gw_blocked =
-            prims->diff_weights_plain ? gw : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
+        Tensor gw_blocked = prims->diff_weights_plain
+                                ? gw
+                                : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
         Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
-        prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+        prims->backward_weights.set(DNNL_ARG_SRC, x.data())
+            .set(DNNL_ARG_DIFF_DST, gout.data())
             .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
         if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
         prims->backward_weights.run();

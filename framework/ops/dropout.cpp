@@ -34,7 +34,8 @@ Variable dropout(const Variable& x, float p, bool training, std::uint64_t seed, 
     // hash_keys(seed, {counter}) with one more step: hoist the prefix (test_dropout checks the identity).
     const std::uint64_t prefix = hash_keys(seed, {counter});
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::uint64_t bits = splitmix64(prefix ^ splitmix64(static_cast<std::uint64_t>(i) + 0x632BE59BD9B4E019ULL));
+        const std::uint64_t bits =
+            splitmix64(prefix ^ splitmix64(static_cast<std::uint64_t>(i) + 0x632BE59BD9B4E019ULL));
         const bool keep = to_unit_float(bits) >= p;
         m[i] = keep ? scale : 0.0f;
         out[i] = in[i] * m[i];

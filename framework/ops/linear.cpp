@@ -38,9 +38,9 @@ LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool b
     e.backward_data = BoundPrimitive(inner_product_backward_data(bwd_data),
                                      {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, src}},
                                      bwd_data.scratchpad_desc());
-    inner_product_backward_weights::primitive_desc bwd_w(
-        bias ? inner_product_backward_weights::desc(src, wei, b, dst) : inner_product_backward_weights::desc(src, wei, dst),
-        attr, dnnl_ctx::engine(), fwd);
+    inner_product_backward_weights::primitive_desc bwd_w(bias ? inner_product_backward_weights::desc(src, wei, b, dst)
+                                                              : inner_product_backward_weights::desc(src, wei, dst),
+                                                         attr, dnnl_ctx::engine(), fwd);
     e.backward_weights = BoundPrimitive(
         inner_product_backward_weights(bwd_w),
         {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_DIFF_WEIGHTS, wei}, {DNNL_ARG_DIFF_BIAS, b}},
@@ -72,7 +72,9 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b) {
     const bool graph = needs_graph({&x, &w, &b});
     LinearEntry& prims = entry(n, in, out, bias, graph);
     Tensor y = Tensor::empty({n, out});
-    prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_WEIGHTS, w.value().data()).set(DNNL_ARG_DST, y.data());
+    prims.forward.set(DNNL_ARG_SRC, x.value().data())
+        .set(DNNL_ARG_WEIGHTS, w.value().data())
+        .set(DNNL_ARG_DST, y.data());
     if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
     prims.forward.run();
     return record<LinearNode>(OpKind::linear, std::move(y), graph, {&x, &w, &b}, [&](LinearNode& node) {
@@ -89,14 +91,17 @@ void LinearNode::backward(const Tensor& gout) {
     const Tensor& w = saved(1);
     if (needs_grad(0)) {
         Tensor gx = Tensor::empty(x.shape());
-        prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_WEIGHTS, w.data())
-            .set(DNNL_ARG_DIFF_SRC, gx.data()).run();
+        prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())
+            .set(DNNL_ARG_WEIGHTS, w.data())
+            .set(DNNL_ARG_DIFF_SRC, gx.data())
+            .run();
         accumulate_grad(*inputs[0], gx);
     }
     if (needs_grad(1) || (has_bias && needs_grad(2))) {
         Tensor gw = Tensor::empty(w.shape());
         Tensor gb = has_bias ? Tensor::empty({w.dim(0)}) : Tensor();
-        prims->backward_weights.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_DIFF_DST, gout.data())
+        prims->backward_weights.set(DNNL_ARG_SRC, x.data())
+            .set(DNNL_ARG_DIFF_DST, gout.data())
             .set(DNNL_ARG_DIFF_WEIGHTS, gw.data());
         if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
         prims->backward_weights.run();

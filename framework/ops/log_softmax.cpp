@@ -28,10 +28,11 @@ LogSoftmaxEntry& entry(std::int64_t n, std::int64_t k, bool training) {
         softmax_v2_forward::primitive_desc fwd(softmax_v2_forward::desc(prop, algorithm::softmax_log, md, md, 1), attr,
                                                dnnl_ctx::engine());
         LogSoftmaxEntry e;
-        e.forward = BoundPrimitive(softmax_v2_forward(fwd), {{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}}, fwd.scratchpad_desc());
+        e.forward =
+            BoundPrimitive(softmax_v2_forward(fwd), {{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}}, fwd.scratchpad_desc());
         if (training) {
-            softmax_v2_backward::primitive_desc bwd(softmax_v2_backward::desc(algorithm::softmax_log, md, md, md, 1), attr,
-                                                    dnnl_ctx::engine(), fwd);
+            softmax_v2_backward::primitive_desc bwd(softmax_v2_backward::desc(algorithm::softmax_log, md, md, md, 1),
+                                                    attr, dnnl_ctx::engine(), fwd);
             e.backward = BoundPrimitive(softmax_v2_backward(bwd),
                                         {{DNNL_ARG_DST, md}, {DNNL_ARG_DIFF_DST, md}, {DNNL_ARG_DIFF_SRC, md}},
                                         bwd.scratchpad_desc());

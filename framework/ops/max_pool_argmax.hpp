@@ -7,8 +7,8 @@
 namespace lskd::ops::detail {
 
 struct MaxPoolGeometry {
-    std::int64_t n, h, w, c;   // input NHWC
-    std::int64_t oh, ow;       // output spatial size
+    std::int64_t n, h, w, c;  // input NHWC
+    std::int64_t oh, ow;      // output spatial size
     std::int64_t kh, kw, stride_h, stride_w, pad_h, pad_w;
 };
 

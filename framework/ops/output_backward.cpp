@@ -10,7 +10,9 @@ void OutputBackwardNode::keep(const Tensor& output, dnnl_ctx::BoundPrimitive& ba
 void OutputBackwardNode::backward(const Tensor& gout) {
     const Tensor& output = saved(0);
     Tensor gx = Tensor::empty(output.shape());
-    primitive->set(DNNL_ARG_DST, output.data()).set(DNNL_ARG_DIFF_DST, gout.data()).set(DNNL_ARG_DIFF_SRC, gx.data())
+    primitive->set(DNNL_ARG_DST, output.data())
+        .set(DNNL_ARG_DIFF_DST, gout.data())
+        .set(DNNL_ARG_DIFF_SRC, gx.data())
         .run();
     accumulate_grad(*inputs[0], gx);
 }

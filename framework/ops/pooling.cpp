@@ -38,7 +38,8 @@ PoolEntry make_entry(PoolAlgorithm a, const Shape& in, const Shape& out, const P
     PoolEntry e;
     const memory::desc ws = training ? fwd.workspace_desc() : memory::desc();
     e.workspace_bytes = ws.get_size();
-    e.forward = BoundPrimitive(pooling_forward(fwd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}, {DNNL_ARG_WORKSPACE, ws}},
+    e.forward = BoundPrimitive(pooling_forward(fwd),
+                               {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}, {DNNL_ARG_WORKSPACE, ws}},
                                fwd.scratchpad_desc());
     if (!training) return e;
     pooling_backward::primitive_desc bwd(pooling_backward::desc(to_dnnl(a), src, dst, strides, kernel, pad, pad), attr,
@@ -66,7 +67,8 @@ struct MaxPoolArgmaxNode : Node {
 };
 
 MaxPoolGeometry max_pool_geometry(const Shape& in, const Shape& out, const PoolWindow& win) {
-    return {in[0], in[1], in[2], in[3], out[1], out[2], win.kh, win.kw, win.stride_h, win.stride_w, win.pad_h, win.pad_w};
+    return {in[0],  in[1],  in[2],        in[3],        out[1],    out[2],
+            win.kh, win.kw, win.stride_h, win.stride_w, win.pad_h, win.pad_w};
 }
 
 std::uint8_t* bytes(Tensor& t) { return reinterpret_cast<std::uint8_t*>(t.data()); }

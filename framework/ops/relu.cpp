@@ -23,13 +23,15 @@ ReluEntry& entry(std::int64_t n, bool training) {
         const auto md = dnnl_ctx::md_x(n);
         const auto attr = dnnl_ctx::scratchpad_attr();
         const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
-        eltwise_forward::primitive_desc fwd(eltwise_forward::desc(prop, algorithm::eltwise_relu_use_dst_for_bwd, md, 0.f),
-                                            attr, dnnl_ctx::engine());
+        eltwise_forward::primitive_desc fwd(
+            eltwise_forward::desc(prop, algorithm::eltwise_relu_use_dst_for_bwd, md, 0.f), attr, dnnl_ctx::engine());
         ReluEntry e;
-        e.forward = BoundPrimitive(eltwise_forward(fwd), {{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}}, fwd.scratchpad_desc());
+        e.forward =
+            BoundPrimitive(eltwise_forward(fwd), {{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}}, fwd.scratchpad_desc());
         if (training) {
             eltwise_backward::primitive_desc bwd(
-                eltwise_backward::desc(algorithm::eltwise_relu_use_dst_for_bwd, md, md, 0.f), attr, dnnl_ctx::engine(), fwd);
+                eltwise_backward::desc(algorithm::eltwise_relu_use_dst_for_bwd, md, md, 0.f), attr, dnnl_ctx::engine(),
+                fwd);
             e.backward = BoundPrimitive(eltwise_backward(bwd),
                                         {{DNNL_ARG_DST, md}, {DNNL_ARG_DIFF_DST, md}, {DNNL_ARG_DIFF_SRC, md}},
                                         bwd.scratchpad_desc());

@@ -35,8 +35,8 @@ Variable soft_target_cross_entropy(const Variable& logits, const Tensor& target_
     for (std::int64_t i = 0; i < n * k; ++i)
         if (q[i] != 0.0f) total -= static_cast<double>(q[i]) * log_probs.at(i);
     Tensor loss = Tensor::full({1}, static_cast<float>(total / static_cast<double>(n)));
-    return record<SoftTargetNode>(OpKind::soft_target_cross_entropy, std::move(loss), needs_graph({&logits}),
-                                  {&logits}, [&](SoftTargetNode& node) {
+    return record<SoftTargetNode>(OpKind::soft_target_cross_entropy, std::move(loss), needs_graph({&logits}), {&logits},
+                                  [&](SoftTargetNode& node) {
                                       node.log_probs = std::move(log_probs);
                                       node.temperature = temperature;
                                       node.save(target_probs, "targets");

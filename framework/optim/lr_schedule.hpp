@@ -43,7 +43,6 @@ Schedule make_schedule(std::string_view name, double base_lr, std::int64_t total
 
 // Epoch e starts at step e·steps_per_epoch, so a decay "at epoch e" (PyTorch stepping the scheduler once per
 // epoch) is the step milestone e·steps_per_epoch.
-std::vector<std::int64_t> epoch_milestones_to_steps(std::span<const std::int64_t> epochs,
-                                                    std::int64_t steps_per_epoch);
+std::vector<std::int64_t> epoch_milestones_to_steps(std::span<const std::int64_t> epochs, std::int64_t steps_per_epoch);
 
 }  // namespace lskd::optim

@@ -2,8 +2,8 @@
 
 #include <array>
 #include <cstdint>
-#include <utility>
 #include <unordered_set>
+#include <utility>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -83,10 +83,9 @@ void SGD::step() {
         if (!(grad.shape() == var.shape()))
             fail("SGD: gradient of '{}' has shape {}, the parameter {}", s.param.name, grad.shape().str(),
                  var.shape().str());
-        const Coefficients c{static_cast<float>(options_.lr),
-                             s.decay ? static_cast<float>(options_.weight_decay) : 0.0f,
-                             static_cast<float>(options_.momentum), static_cast<float>(1.0 - options_.dampening),
-                             options_.nesterov};
+        const Coefficients c{
+            static_cast<float>(options_.lr), s.decay ? static_cast<float>(options_.weight_decay) : 0.0f,
+            static_cast<float>(options_.momentum), static_cast<float>(1.0 - options_.dampening), options_.nesterov};
         float* p = var.value().values_in_place().data();
         float* buf = s.momentum.defined() ? s.momentum.values_in_place().data() : nullptr;
         const Kernel update = pick_kernel(c.weight_decay != 0.0f, buf != nullptr, s.started, c.nesterov);

@@ -44,8 +44,8 @@ public:
 private:
     struct Slot {
         nn::NamedParameter param;
-        Tensor momentum;      // allocated once, when momentum != 0
-        bool started = false; // whether momentum holds a buffer (PyTorch: the state entry exists)
+        Tensor momentum;       // allocated once, when momentum != 0
+        bool started = false;  // whether momentum holds a buffer (PyTorch: the state entry exists)
         bool decay;
     };
     std::size_t find_slot(const std::string& name) const;

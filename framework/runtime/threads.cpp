@@ -4,8 +4,8 @@
 #include <thread>
 
 #include <omp.h>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
 namespace lskd::runtime {
 namespace {
@@ -21,8 +21,8 @@ ThreadInfo init_threads(int threads) {
                                                         static_cast<std::size_t>(threads));
     g_info.threads = threads;
     g_info.omp_threads = omp_get_max_threads();
-    g_info.tbb_threads = static_cast<int>(
-        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    g_info.tbb_threads =
+        static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
     g_info.onednn_uses_openmp = dnnl::version()->cpu_runtime == DNNL_RUNTIME_OMP;
     return g_info;
 }

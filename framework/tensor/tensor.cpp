@@ -11,7 +11,8 @@
 
 namespace lskd {
 
-Shape::Shape(std::initializer_list<std::int64_t> dims) : Shape(std::span<const std::int64_t>(dims.begin(), dims.size())) {}
+Shape::Shape(std::initializer_list<std::int64_t> dims)
+    : Shape(std::span<const std::int64_t>(dims.begin(), dims.size())) {}
 
 Shape::Shape(std::span<const std::int64_t> dims) {
     if (dims.size() > kMaxRank) fail("shape of rank {} exceeds the maximum rank {}", dims.size(), kMaxRank);

@@ -63,12 +63,8 @@ TEST_CASE("bins are right-closed: boundary confidences go to the lower bin", "[a
 }
 
 TEST_CASE("calibration of six softmax outputs, by hand", "[analysis][calibration]") {
-    const RowMatrixF z = log_of({{0.5, 0.3, 0.2},
-                                 {0.3, 0.6, 0.1},
-                                 {0.1, 0.1, 0.8},
-                                 {0.05, 0.9, 0.05},
-                                 {0.7, 0.2, 0.1},
-                                 {0.4, 0.35, 0.25}});
+    const RowMatrixF z = log_of(
+        {{0.5, 0.3, 0.2}, {0.3, 0.6, 0.1}, {0.1, 0.1, 0.8}, {0.05, 0.9, 0.05}, {0.7, 0.2, 0.1}, {0.4, 0.35, 0.25}});
     const std::vector<int> labels{0, 0, 2, 1, 2, 1};
     const Predictions pred = predict(z);
     CHECK(pred.prediction == std::vector<int>{0, 1, 2, 1, 0, 0});
@@ -105,12 +101,12 @@ TEST_CASE("calibration rejects bad input", "[analysis][calibration]") {
     RowMatrixF z(2, 3);
     z.setZero();
     const std::vector<int> ok{0, 2};
-    CHECK_THROWS_AS(calibration(z, std::vector<int>{0}, 1.0), Error);       // one label for two rows
-    CHECK_THROWS_AS(calibration(z, std::vector<int>{0, 3}, 1.0), Error);    // label out of range
+    CHECK_THROWS_AS(calibration(z, std::vector<int>{0}, 1.0), Error);     // one label for two rows
+    CHECK_THROWS_AS(calibration(z, std::vector<int>{0, 3}, 1.0), Error);  // label out of range
     CHECK_THROWS_AS(calibration(z, std::vector<int>{0, -1}, 1.0), Error);
-    CHECK_THROWS_AS(calibration(z, ok, 1.0, 0), Error);                      // no bins
+    CHECK_THROWS_AS(calibration(z, ok, 1.0, 0), Error);                         // no bins
     CHECK_THROWS_AS(calibration(RowMatrixF(0, 3), std::vector<int>{}), Error);  // empty
-    CHECK_THROWS_AS(calibration(RowMatrixF::Zero(2, 1), ok), Error);        // one class
+    CHECK_THROWS_AS(calibration(RowMatrixF::Zero(2, 1), ok), Error);            // one class
     z(1, 1) = std::nanf("");
     CHECK_THROWS_AS(calibration(z, ok), Error);
     CHECK_THROWS_AS(mean_nll(z, ok), Error);

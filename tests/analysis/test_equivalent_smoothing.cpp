@@ -13,7 +13,8 @@ namespace {
 
 // Logits T·log(targets) for rows with the given labels; label mass `on`, every other class `off`.
 RowMatrixF target_logits(const std::vector<int>& labels, int k, double on, double off, double t) {
-    RowMatrixF z = RowMatrixF::Constant(static_cast<Eigen::Index>(labels.size()), k, static_cast<float>(t * std::log(off)));
+    RowMatrixF z =
+        RowMatrixF::Constant(static_cast<Eigen::Index>(labels.size()), k, static_cast<float>(t * std::log(off)));
     for (std::size_t i = 0; i < labels.size(); ++i)
         z(static_cast<Eigen::Index>(i), labels[i]) = static_cast<float>(t * std::log(on));
     return z;

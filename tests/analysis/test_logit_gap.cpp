@@ -32,7 +32,8 @@ TEST_CASE("logits at the LS optimum have every gap equal to Δ(α)", "[analysis]
     const double alpha = 0.1;
     RowMatrixF z = RowMatrixF::Constant(3, k, static_cast<float>(std::log(alpha / k)));
     const std::vector<int> labels{0, 7, 3};
-    for (int i = 0; i < 3; ++i) z(i, labels[static_cast<std::size_t>(i)]) = static_cast<float>(std::log(1 - alpha + alpha / k));
+    for (int i = 0; i < 3; ++i)
+        z(i, labels[static_cast<std::size_t>(i)]) = static_cast<float>(std::log(1 - alpha + alpha / k));
     const LogitGapStats s = logit_gap_stats(z, labels);
     CHECK(s.mean == Approx(optimal_logit_gap(alpha, k)).epsilon(1e-6));
     CHECK(s.stddev == Approx(0.0).margin(1e-6));

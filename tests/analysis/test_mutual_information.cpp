@@ -2,8 +2,8 @@
 #include <numbers>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <tbb/task_arena.h>
+#include <catch2/catch.hpp>
 
 #include "analysis/mutual_information.hpp"
 #include "framework/core/error.hpp"
@@ -33,10 +33,10 @@ TEST_CASE("mutual information of three examples, by hand", "[analysis][mi]") {
     // a(x, x') = −(3/4)(y_x − µ_x')²: x=1: (−3/4, −3/4, −12); x=2: (−3, 0, −27/4); x=3: (−12, −3, −3/4).
     const Eigen::MatrixXd views{{-1, 1}, {1, 3}, {4, 6}};
     const Eigen::VectorXd y{{1, 2, 4}};
-    const double expected =
-        ((-0.75 - std::log((2 * std::exp(-0.75) + std::exp(-12.0)) / 3)) +
-         (0.0 - std::log((std::exp(-3.0) + 1.0 + std::exp(-6.75)) / 3)) +
-         (-0.75 - std::log((std::exp(-12.0) + std::exp(-3.0) + std::exp(-0.75)) / 3))) / 3;
+    const double expected = ((-0.75 - std::log((2 * std::exp(-0.75) + std::exp(-12.0)) / 3)) +
+                             (0.0 - std::log((std::exp(-3.0) + 1.0 + std::exp(-6.75)) / 3)) +
+                             (-0.75 - std::log((std::exp(-12.0) + std::exp(-3.0) + std::exp(-0.75)) / 3))) /
+                            3;
     const MutualInformation mi = mutual_information(views, y);
     CHECK(mi.sigma2 == Approx(2.0 / 3).epsilon(1e-15));
     CHECK(mi.nats == Approx(expected).margin(1e-12));
@@ -137,9 +137,9 @@ TEST_CASE("zero pooled variance is floored", "[analysis][mi]") {
 
 TEST_CASE("mutual information rejects bad input", "[analysis][mi]") {
     const Eigen::MatrixXd views{{0, 1}, {2, 3}};
-    CHECK_THROWS_AS(mutual_information(views, Eigen::VectorXd{{0, 1, 2}}), Error);            // size mismatch
-    CHECK_THROWS_AS(mutual_information(views.leftCols(1), Eigen::VectorXd{{0, 1}}), Error);   // L < 2
-    CHECK_THROWS_AS(mutual_information(views.topRows(1), Eigen::VectorXd{{0}}), Error);       // N < 2
+    CHECK_THROWS_AS(mutual_information(views, Eigen::VectorXd{{0, 1, 2}}), Error);           // size mismatch
+    CHECK_THROWS_AS(mutual_information(views.leftCols(1), Eigen::VectorXd{{0, 1}}), Error);  // L < 2
+    CHECK_THROWS_AS(mutual_information(views.topRows(1), Eigen::VectorXd{{0}}), Error);      // N < 2
     CHECK_THROWS_AS(mutual_information(views, Eigen::VectorXd{{0, std::nan("")}}), Error);
 }
 

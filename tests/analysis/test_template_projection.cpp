@@ -69,7 +69,8 @@ TEST_CASE("affine plane: orthonormal basis, vertices, in-plane points recovered"
     CHECK(plane.vertices(1, 1) == Approx(0.0).margin(1e-13));
     CHECK(plane.vertices(2, 1) > 0);
     // The triangle keeps its side lengths in the plane.
-    CHECK((plane.vertices.row(2) - plane.vertices.row(1)).norm() == Approx((t.row(2) - t.row(1)).norm()).epsilon(1e-13));
+    CHECK((plane.vertices.row(2) - plane.vertices.row(1)).norm() ==
+          Approx((t.row(2) - t.row(1)).norm()).epsilon(1e-13));
 
     // A point w_a + λ(w_b − w_a) + µ(w_c − w_a) whose last coordinate is 1, so it is an activation [x, 1];
     // its coordinates are λ·v_b + µ·v_c.
@@ -106,10 +107,10 @@ TEST_CASE("degenerate templates and bad classes are rejected", "[analysis][templ
     CHECK_NOTHROW(affine_template_plane(w, b, {0, 1, 3}));
     RowMatrixF same = w;
     same.row(1) = same.row(0);
-    CHECK_THROWS_AS(affine_template_plane(same, b, {0, 1, 3}), Error);  // two coincide
-    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1}), Error);        // fewer than 3 classes
-    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1, 1}), Error);     // repeated
-    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1, 4}), Error);     // out of range
+    CHECK_THROWS_AS(affine_template_plane(same, b, {0, 1, 3}), Error);                      // two coincide
+    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1}), Error);                            // fewer than 3 classes
+    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1, 1}), Error);                         // repeated
+    CHECK_THROWS_AS(affine_template_plane(w, b, {0, 1, 4}), Error);                         // out of range
     CHECK_THROWS_AS(affine_template_plane(w, Eigen::VectorXf::Zero(3), {0, 1, 3}), Error);  // bias size
     const AffinePlane plane = affine_template_plane(w, b, {0, 1, 3});
     CHECK_THROWS_AS(project(plane, RowMatrixF::Zero(2, 3)), Error);  // activation dimension
@@ -150,7 +151,8 @@ TEST_CASE("span plane of unit templates, by hand", "[analysis][template]") {
     CHECK(u(0, 1) == Approx(2.0).epsilon(1e-13));
 }
 
-TEST_CASE("span plane: orthonormal Q spanning the templates, PCA decorrelates the fitting set", "[analysis][template]") {
+TEST_CASE("span plane: orthonormal Q spanning the templates, PCA decorrelates the fitting set",
+          "[analysis][template]") {
     Rng rng(9);
     const Eigen::Index k = 7, d = 12, n = 60;
     const RowMatrixF w = random_matrix(rng, k, d);

@@ -1,7 +1,7 @@
 // The lskd command line's config flags: typed --help, --resume refusing a changed setting, and the analyze
 // options checked at parse time, before any run file is read.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
@@ -45,10 +45,10 @@ TEST_CASE("numeric config flags show their type in --help", "[cli][config]") {
     cli::ConfigFlags flags;
     cli::add_config_flags(app, flags);
     const std::string help = app.help();
-    CHECK_THAT(help, Catch::Contains("--lr FLOAT") && Catch::Contains("--epochs INT") && Catch::Contains("--seed INT") &&
-                         Catch::Contains("--threads INT") && Catch::Contains("--smoothing FLOAT") &&
-                         Catch::Contains("--nesterov BOOL") && Catch::Contains("--model TEXT") &&
-                         Catch::Contains("--milestones INT,..."));
+    CHECK_THAT(help, Catch::Contains("--lr FLOAT") && Catch::Contains("--epochs INT") &&
+                         Catch::Contains("--seed INT") && Catch::Contains("--threads INT") &&
+                         Catch::Contains("--smoothing FLOAT") && Catch::Contains("--nesterov BOOL") &&
+                         Catch::Contains("--model TEXT") && Catch::Contains("--milestones INT,..."));
     CHECK_THAT(help, !Catch::Contains("--lr TEXT") && !Catch::Contains("--epochs TEXT"));
 }
 
@@ -58,13 +58,12 @@ TEST_CASE("resuming refuses a flag that differs from the run's config, naming it
     distill::train(config, small_dataset(), quiet());
     const std::string path = config.output;
 
-    CHECK(resume_error(path, {{"model", "lenet"}}) ==
-          fmt::format("--model: {} was trained with model 'mlp'; --resume continues a run as it was and cannot change it "
-                      "to 'lenet'",
-                      path));
-    CHECK_THAT(resume_error(path, {{"smoothing", "0.1"}}), Catch::StartsWith("--smoothing:") &&
-                                                              Catch::Contains("smoothing '0'") &&
-                                                              Catch::EndsWith("to '0.1'"));
+    CHECK(resume_error(path, {{"model", "lenet"}}) == fmt::format("--model: {} was trained with model 'mlp'; --resume "
+                                                                  "continues a run as it was and cannot change it "
+                                                                  "to 'lenet'",
+                                                                  path));
+    CHECK_THAT(resume_error(path, {{"smoothing", "0.1"}}),
+               Catch::StartsWith("--smoothing:") && Catch::Contains("smoothing '0'") && Catch::EndsWith("to '0.1'"));
     CHECK_THAT(resume_error(path, {{"lr", "0.5"}}), Catch::StartsWith("--lr:") && Catch::Contains("lr '0.05'"));
     CHECK_THAT(resume_error(path, {{"output", path + ".other"}}), Catch::StartsWith("--output:"));
 

@@ -157,11 +157,28 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
     SECTION("bench") {
         const auto bench =
             json_of({"bench", "--model", "mlp-800", "--batch", "4", "--steps", "1", "--warmup", "0", "--threads", "1"},
-                    {"model", "batch", "threads", "peak_rss_mib", "train_img_per_s", "train_step_ms",
-                     "train_step_cpu_ms", "train_profiled_step_ms", "train_primitives_ms", "train_gemm_ms",
-                     "train_gemm_cpu_ms", "train_overhead_share", "train_overhead_share_cpu", "infer_img_per_s",
-                     "infer_step_ms", "infer_step_cpu_ms", "infer_profiled_step_ms", "infer_primitives_ms",
-                     "infer_gemm_ms", "infer_gemm_cpu_ms", "infer_overhead_share", "infer_overhead_share_cpu"});
+                    {"model",
+                     "batch",
+                     "threads",
+                     "peak_rss_mib",
+                     "train_img_per_s",
+                     "train_step_ms",
+                     "train_step_cpu_ms",
+                     "train_profiled_step_ms",
+                     "train_primitives_ms",
+                     "train_gemm_ms",
+                     "train_gemm_cpu_ms",
+                     "train_overhead_share",
+                     "train_overhead_share_cpu",
+                     "infer_img_per_s",
+                     "infer_step_ms",
+                     "infer_step_cpu_ms",
+                     "infer_profiled_step_ms",
+                     "infer_primitives_ms",
+                     "infer_gemm_ms",
+                     "infer_gemm_cpu_ms",
+                     "infer_overhead_share",
+                     "infer_overhead_share_cpu"});
         CHECK(bench.at("batch") == "4");
         CHECK(bench.at("threads") == "1");
         CHECK(bench.at("model") == "\"mlp-800\"");

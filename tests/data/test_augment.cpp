@@ -109,7 +109,9 @@ TEST_CASE("crops smaller than the image and bad specs", "[data][augment]") {
     const ImageSet set = synthetic_set(2, 32, 32, 3, 2, 5);
     const Normalization norm{{0, 0, 0}, {1, 1, 1}};
     CHECK(Augmenter(set, {0, 24, false}, norm, 0).view_shape() == lskd::Shape{24, 24, 3});
-    CHECK_THAT(error_message([&] { Augmenter(set, {4, 41, false}, norm, 0); }),
+    CHECK_THAT(error_message([&] {
+                   Augmenter(set, {4, 41, false}, norm, 0);
+               }),
                Contains("a 41x41 crop does not fit in a 32x32 image padded by 4"));
     CHECK_THAT(error_message([&] { Augmenter(set, {-1, 0, false}, norm, 0); }), Contains("must not be negative"));
     CHECK_THAT(error_message([&] { Augmenter(set, {}, kUnit, 0); }),

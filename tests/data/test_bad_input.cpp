@@ -18,7 +18,9 @@ struct MnistDir {
         write_idx_dir(dir.path(), synthetic_set(30, 28, 28, 1, 10, 1), synthetic_set(10, 28, 28, 1, 10, 2), gzip);
     }
     std::filesystem::path file(const std::string& base) const { return dir / (gzip ? base + ".gz" : base); }
-    void replace(const std::string& base, const Bytes& raw) const { write_file(file(base), gzip ? gzip_bytes(raw) : raw); }
+    void replace(const std::string& base, const Bytes& raw) const {
+        write_file(file(base), gzip ? gzip_bytes(raw) : raw);
+    }
     std::string load_error() const {
         return error_message([&] { load_dataset(dataset_spec("mnist", dir.path(), 5)); });
     }
@@ -56,12 +58,13 @@ TEST_CASE("bad IDX input gives one clear error naming the file", "[data][bad_inp
         CHECK_THAT(d.load_error(), Contains(labels + ": truncated: header says 30 labels, file has 20 bytes of data"));
         const Bytes raw = idx_images_bytes(30, 28, 28, pixels);
         d.replace("train-images-idx3-ubyte", Bytes(raw.begin(), raw.end() - 1));
-        CHECK_THAT(d.load_error(), Contains(images + ": truncated: header says 30 images of 28x28, file has 23519 bytes"));
+        CHECK_THAT(d.load_error(),
+                   Contains(images + ": truncated: header says 30 images of 28x28, file has 23519 bytes"));
     }
     SECTION("image/label count mismatch") {
         d.replace("train-labels-idx1-ubyte", labels_of(29, 1));
-        CHECK_THAT(d.load_error(), Contains(labels + ": image/label count mismatch: 29 labels, but " + images +
-                                            " has 30 images"));
+        CHECK_THAT(d.load_error(),
+                   Contains(labels + ": image/label count mismatch: 29 labels, but " + images + " has 30 images"));
     }
     SECTION("label out of range") {
         Bytes raw = labels_of(30, 1);
@@ -90,7 +93,9 @@ TEST_CASE("bad CIFAR input gives one clear error naming the file", "[data][bad_i
     const Bytes batch = cifar_bytes(synthetic_set(4, 32, 32, 3, 10, 1), false);
     for (int i = 1; i <= 5; ++i) write_file(dir / ("data_batch_" + std::to_string(i) + ".bin"), batch);
     write_file(dir / "test_batch.bin", batch);
-    const auto load_error = [&] { return error_message([&] { load_dataset(dataset_spec("cifar10", dir.path(), 2)); }); };
+    const auto load_error = [&] {
+        return error_message([&] { load_dataset(dataset_spec("cifar10", dir.path(), 2)); });
+    };
     REQUIRE(load_error().empty());
     const std::string third = (dir / "data_batch_3.bin").string();
 

@@ -107,7 +107,8 @@ TEST_CASE("batches carry NHWC views, labels and original indices of the same exa
         const auto position = static_cast<std::size_t>(b.indices[i] - 1000);
         CHECK(b.labels[i] == set.labels[position]);
         loader.augmenter().render(position, {4, 0}, expected.data());
-        CHECK(std::memcmp(expected.data(), b.images.data() + i * expected.size(), expected.size() * sizeof(float)) == 0);
+        CHECK(std::memcmp(expected.data(), b.images.data() + i * expected.size(), expected.size() * sizeof(float)) ==
+              0);
     }
 }
 

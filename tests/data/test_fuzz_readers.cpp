@@ -21,14 +21,15 @@ const IdxExpectations kExpect{4, 4, 3};
 Bytes image_file() { return idx_images_bytes(3, 4, 4, kSet.pixels); }
 Bytes label_file() { return idx_labels_bytes(Bytes(kSet.labels.begin(), kSet.labels.end())); }
 
-ImageSet parse(const Bytes& images, const Bytes& labels) { return parse_idx(images, labels, "images", "labels", kExpect); }
+ImageSet parse(const Bytes& images, const Bytes& labels) {
+    return parse_idx(images, labels, "images", "labels", kExpect);
+}
 
 std::size_t bytes_differing(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
     return n;
 }
-
 
 ImageSet empty_cifar_set() {
     ImageSet set;
@@ -111,7 +112,8 @@ TEST_CASE("every truncation and random damage of a CIFAR file is caught", "[data
     for (std::size_t len = 1; len < records.size(); ++len) {
         if (len == records.size() / 2) continue;  // one whole record
         ImageSet set = empty_cifar_set();
-        CHECK_FALSE(error_message([&] { append_cifar(set, std::span(records).first(len), "b", CifarKind::cifar10); }).empty());
+        CHECK_FALSE(
+            error_message([&] { append_cifar(set, std::span(records).first(len), "b", CifarKind::cifar10); }).empty());
     }
     lskd::Rng rng(7);
     for (int trial = 0; trial < 500; ++trial) {

@@ -44,15 +44,15 @@ TEST_CASE("IDX images of any size are accepted when no size is expected", "[data
 TEST_CASE("IDX size and label expectations are enforced", "[data][idx]") {
     const ImageSet set = synthetic_set(4, 32, 32, 1, 4, 3);
     Bytes labels(set.labels.begin(), set.labels.end());
-    CHECK_THAT(error_message([&] {
-                   parse_idx(idx_images_bytes(4, 32, 32, set.pixels), idx_labels_bytes(labels), "imgs", "labs",
-                             {28, 28, 10});
-               }),
-               Contains("imgs: wrong image size: header says 32x32, expected 28x28"));
+    CHECK_THAT(
+        error_message([&] {
+            parse_idx(idx_images_bytes(4, 32, 32, set.pixels), idx_labels_bytes(labels), "imgs", "labs", {28, 28, 10});
+        }),
+        Contains("imgs: wrong image size: header says 32x32, expected 28x28"));
     labels[2] = 10;
-    CHECK_THAT(error_message([&] {
-                   parse_idx(idx_images_bytes(4, 32, 32, set.pixels), idx_labels_bytes(labels), "imgs", "labs",
-                             {32, 32, 10});
-               }),
-               Contains("labs: label out of range: label 10 of example 2, expected 0..9"));
+    CHECK_THAT(
+        error_message([&] {
+            parse_idx(idx_images_bytes(4, 32, 32, set.pixels), idx_labels_bytes(labels), "imgs", "labs", {32, 32, 10});
+        }),
+        Contains("labs: label out of range: label 10 of example 2, expected 0..9"));
 }

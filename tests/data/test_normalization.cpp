@@ -49,6 +49,8 @@ TEST_CASE("an empty or constant training split cannot be normalised", "[data][no
     ImageSet set = synthetic_set(3, 2, 2, 1, 3, 1);
     std::fill(set.pixels.begin(), set.pixels.end(), 7);
     CHECK_THAT(error_message([&] { compute_normalization(set); }), Contains("same value in every pixel"));
-    CHECK_THAT(error_message([&] { compute_normalization(ImageSet{1, 1, 1, {}, {}, {}}); }),
+    CHECK_THAT(error_message([&] {
+                   compute_normalization(ImageSet{1, 1, 1, {}, {}, {}});
+               }),
                Contains("training split is empty"));
 }

@@ -37,8 +37,7 @@ TEST_CASE("the stratified subset has k of every class, sorted, fixed by seed", "
 
 TEST_CASE("the stratified subset refuses a class with fewer than k examples", "[data][subset]") {
     const std::vector<std::int32_t> labels{0, 0, 0, 1, 1, 2};
-    CHECK_THAT(error_message([&] { stratified_subset(labels, 3, 2, 0); }),
-               Contains("class 2 has only 1 examples"));
+    CHECK_THAT(error_message([&] { stratified_subset(labels, 3, 2, 0); }), Contains("class 2 has only 1 examples"));
     CHECK_THAT(error_message([&] { stratified_subset(labels, 4, 1, 0); }), Contains("class 3 has only 0 examples"));
     const std::vector<std::int32_t> bad{0, 5};
     CHECK_THAT(error_message([&] { stratified_subset(bad, 3, 1, 0); }), Contains("label 5 at position 1"));

@@ -52,9 +52,10 @@ int run_lskd(const std::vector<std::string>& args, const std::string& log) { ret
 
 // The small run of the distill fixture as lskd flags.
 std::vector<std::string> small_train(const std::string& output, const std::string& epochs) {
-    return {"train", "--model", "mlp", "--hidden", "32", "--max-train", "600", "--max-test", "300", "--val-size", "200",
-            "--batch", "64", "--lr", "0.05", "--threads", "1", "--record-per-class", "5", "--epochs", epochs,
-            "--output", output, "--quiet"};
+    return {"train", "--model",    "mlp",  "--hidden",   "32",   "--max-train",
+            "600",   "--max-test", "300",  "--val-size", "200",  "--batch",
+            "64",    "--lr",       "0.05", "--threads",  "1",    "--record-per-class",
+            "5",     "--epochs",   epochs, "--output",   output, "--quiet"};
 }
 
 bool wait_for(const std::string& path) {
@@ -64,7 +65,8 @@ bool wait_for(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("lskd train: a second run on the same output exits 1 at once and the first run is whole", "[distill][output][cli]") {
+TEST_CASE("lskd train: a second run on the same output exits 1 at once and the first run is whole",
+          "[distill][output][cli]") {
     if (!fs::exists(kLskd)) {
         WARN("not built: " << kLskd);
         return;
@@ -126,7 +128,8 @@ TEST_CASE("lskd analyze: a run file being trained is not analysed", "[distill][o
     CHECK(io::testing::read_bytes(path) == before);
 }
 
-TEST_CASE("lskd sweep: a second sweep of one directory exits 1 before reading or writing anything", "[distill][output][cli]") {
+TEST_CASE("lskd sweep: a second sweep of one directory exits 1 before reading or writing anything",
+          "[distill][output][cli]") {
     if (!fs::exists(kLskd)) {
         WARN("not built: " << kLskd);
         return;
@@ -144,8 +147,9 @@ baselines: {alphas: [0]}
 )";
     const io::FileLock other_sweep = io::FileLock::try_lock_directory(dir.string(), "sweep");
     CHECK(run_lskd({"sweep", config, "--quiet"}, config + ".log") == 1);
-    CHECK_THAT(io::testing::read_bytes(config + ".log"),
-               Catch::Contains(dir.string() + " is being written by process " + std::to_string(::getpid()) + " (sweep)"));
+    CHECK_THAT(
+        io::testing::read_bytes(config + ".log"),
+        Catch::Contains(dir.string() + " is being written by process " + std::to_string(::getpid()) + " (sweep)"));
     std::vector<std::string> entries;
     for (const auto& e : fs::directory_iterator(dir)) entries.push_back(e.path().filename().string());
     CHECK(entries == std::vector<std::string>{".lskd.lock"});

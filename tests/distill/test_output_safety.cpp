@@ -84,7 +84,8 @@ TEST_CASE("a second writer of a run file stops before any work and touches nothi
 }
 
 TEST_CASE("with --force, only a regular lskd run file is replaced", "[distill][output]") {
-    const std::string run = distill::train(small_run_config(temp_path("force_run.h5")), small_dataset(), quiet()).output;
+    const std::string run =
+        distill::train(small_run_config(temp_path("force_run.h5")), small_dataset(), quiet()).output;
     const std::string run_bytes = io::testing::read_bytes(run);
 
     SECTION("a symbolic link, even to a run file, is refused and left as it is") {
@@ -124,7 +125,8 @@ TEST_CASE("with --force, only a regular lskd run file is replaced", "[distill][o
         const std::string hard_link = temp_path("force_hard_link.h5");
         fs::create_hard_link(run, hard_link);
         student.output = hard_link;
-        CHECK_THROWS_WITH(distill::claim_output(student, forced()), Catch::Contains("is the same file as the input '" + run));
+        CHECK_THROWS_WITH(distill::claim_output(student, forced()),
+                          Catch::Contains("is the same file as the input '" + run));
         CHECK(io::testing::read_bytes(run) == run_bytes);
     }
     SECTION("a run file is replaced") {
@@ -167,7 +169,8 @@ TEST_CASE("records of earlier epochs are carried over unchanged, across an inter
     config.epochs = 4;
     config.record_every = 1;
     distill::TrainHooks crash;
-    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t e) -> std::optional<double> {
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
+                                      std::int64_t e) -> std::optional<double> {
         if (e == 3) throw std::runtime_error("killed");
         return 0.0;
     };
@@ -176,7 +179,9 @@ TEST_CASE("records of earlier epochs are carried over unchanged, across an inter
     distill::TrainOptions resume = quiet();
     resume.resume = true;
     distill::TrainHooks same;
-    same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) { return std::optional<double>(0.0); };
+    same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) {
+        return std::optional<double>(0.0);
+    };
     distill::train(config, small_dataset(), resume, same);
     const io::H5File f = io::H5File::open_read(config.output);
     CHECK(f.children("/records/test") == std::vector<std::string>{"epoch_1", "epoch_2", "epoch_3", "epoch_4"});

@@ -27,8 +27,10 @@ TEST_CASE("YAML keys set config fields and the effective config round-trips", "[
 
 TEST_CASE("bad config keys and values are errors naming the source", "[distill][config]") {
     RunConfig c;
-    CHECK_THROWS_WITH(apply_yaml_text(c, "lrr: 0.1\n", "my.yaml"), Catch::Contains("my.yaml: unknown config key 'lrr'"));
-    CHECK_THROWS_WITH(apply_yaml_text(c, "epochs: three\n", "my.yaml"), Catch::Contains("'three' is not a valid integer"));
+    CHECK_THROWS_WITH(apply_yaml_text(c, "lrr: 0.1\n", "my.yaml"),
+                      Catch::Contains("my.yaml: unknown config key 'lrr'"));
+    CHECK_THROWS_WITH(apply_yaml_text(c, "epochs: three\n", "my.yaml"),
+                      Catch::Contains("'three' is not a valid integer"));
     CHECK_THROWS_WITH(apply_yaml_text(c, "- a\n- b\n", "my.yaml"), Catch::Contains("expected a mapping"));
     CHECK_THROWS_WITH(apply_yaml_text(c, "a: [\n", "my.yaml"), Catch::Contains("not valid YAML"));
     CHECK_THROWS_WITH(apply_yaml_file(c, "/nonexistent/x.yaml"), Catch::Contains("/nonexistent/x.yaml: cannot open"));
@@ -49,7 +51,8 @@ TEST_CASE("validation rejects out-of-range settings", "[distill][config]") {
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.beta = 1.5; })), Catch::Contains("beta"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.loss = "kl"; })), Catch::Contains("loss form"));
     CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.schedule = "step"; })), Catch::Contains("schedule"));
-    CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.eval_every = 0; })), Catch::Contains("eval-every must be positive, got 0"));
+    CHECK_THROWS_WITH(validate(invalid([](RunConfig& c) { c.eval_every = 0; })),
+                      Catch::Contains("eval-every must be positive, got 0"));
 }
 
 TEST_CASE("eval-every defaults to 1 and is set from YAML", "[distill][config]") {
@@ -60,7 +63,8 @@ TEST_CASE("eval-every defaults to 1 and is set from YAML", "[distill][config]") 
     CHECK(to_yaml(c).find("eval-every: 5") != std::string::npos);
 }
 
-TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, threads and seeds", "[distill][config]") {
+TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, threads and seeds",
+          "[distill][config]") {
     auto error = [](auto edit) {
         RunConfig c;
         edit(c);
@@ -74,7 +78,8 @@ TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, 
     const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
     CHECK(error([&](RunConfig& c) { c.lr = inf; }) == "lr must be > 0 and finite, got inf");
     CHECK(error([&](RunConfig& c) { c.lr = nan; }) == "lr must be > 0 and finite, got nan");
-    CHECK(error([&](RunConfig& c) { c.beta = nan; }) == "beta must be in [0, 1] (or -1: the loss form's default), got nan");
+    CHECK(error([&](RunConfig& c) { c.beta = nan; }) ==
+          "beta must be in [0, 1] (or -1: the loss form's default), got nan");
     CHECK(error([&](RunConfig& c) { c.temperature = inf; }) == "temperature must be > 0 and finite, got inf");
     CHECK(error([&](RunConfig& c) { c.momentum = nan; }) == "momentum must be in [0, 1), got nan");
     CHECK(error([&](RunConfig& c) { c.weight_decay = inf; }) == "weight-decay must be >= 0 and finite, got inf");
@@ -85,7 +90,8 @@ TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, 
 
     CHECK(error([](RunConfig& c) { c.shift = -1; }).empty());  // the data set's default
     CHECK(error([](RunConfig& c) { c.shift = 0; }).empty());
-    CHECK(error([](RunConfig& c) { c.shift = -5; }) == "shift must be >= 0 pixels (or -1: the data set's default), got -5");
+    CHECK(error([](RunConfig& c) { c.shift = -5; }) ==
+          "shift must be >= 0 pixels (or -1: the data set's default), got -5");
     for (int hflip : {-1, 0, 1}) CHECK(error([&](RunConfig& c) { c.hflip = hflip; }).empty());
     CHECK(error([](RunConfig& c) { c.hflip = 7; }) ==
           "hflip must be 1 (on), 0 (off) or -1 (the data set's default), got 7");
@@ -94,7 +100,8 @@ TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, 
     CHECK(hw >= 1);
     CHECK(error([&](RunConfig& c) { c.threads = hw; }).empty());
     CHECK_THAT(error([&](RunConfig& c) { c.threads = hw + 1; }),
-               Catch::Contains(fmt::format("threads must be in [0, {}]", hw)) && Catch::EndsWith(fmt::format("got {}", hw + 1)));
+               Catch::Contains(fmt::format("threads must be in [0, {}]", hw)) &&
+                   Catch::EndsWith(fmt::format("got {}", hw + 1)));
     CHECK_THAT(error([](RunConfig& c) { c.threads = -1; }), Catch::EndsWith("got -1"));
 
     const std::uint64_t int64_max = 9223372036854775807ULL;  // 2^63 - 1, the run file's int64 attribute
@@ -132,7 +139,8 @@ TEST_CASE("each field names its value type for --help", "[distill][config]") {
     for (const auto& field : config_fields()) CHECK_FALSE(field.type.empty());
 }
 
-TEST_CASE("mi-augment is one of training, shift, shift-flip, and training needs the run's augmentation", "[distill][config]") {
+TEST_CASE("mi-augment is one of training, shift, shift-flip, and training needs the run's augmentation",
+          "[distill][config]") {
     RunConfig c;
     CHECK(c.mi_augment == "shift-flip");
     apply_yaml_text(c, "mi-augment: shift\n", "test.yaml");

@@ -1,13 +1,13 @@
 #include <cmath>
-#include "tests/test_dir.hpp"
 #include <filesystem>
+#include "tests/test_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "analysis/equivalent_smoothing.hpp"
 #include "distill/evaluation.hpp"
-#include "distill/teacher.hpp"
 #include "distill/targets.hpp"
+#include "distill/teacher.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/random.hpp"
 #include "framework/data/batch_loader.hpp"
@@ -73,8 +73,7 @@ TEST_CASE("γ of a teacher whose outputs are label-smoothing targets is α", "[d
         for (std::int64_t i = 0; i < logits.numel(); ++i) logits.at(i) = std::log(std::max(targets.at(i), 1e-30f));
         CHECK(analysis::equivalent_smoothing(as_matrix(logits), labels, 1.0) == Approx(alpha).margin(1e-6));
         // Softening at T > 1 moves mass to the wrong classes: a hotter teacher smooths more.
-        if (alpha > 0 && alpha < 0.75)
-            CHECK(analysis::equivalent_smoothing(as_matrix(logits), labels, 4.0) > alpha);
+        if (alpha > 0 && alpha < 0.75) CHECK(analysis::equivalent_smoothing(as_matrix(logits), labels, 4.0) > alpha);
     }
 }
 
@@ -89,7 +88,8 @@ TEST_CASE("the stored γ is the teacher's mean wrong-class mass at T on the un-a
         const distill::RunContents run = distill::load_run(teacher);
         const auto model = distill::load_model(run);
         const distill::SplitOutputs o = distill::run_model(*model, small_dataset().train, run.normalization, 64, false);
-        CHECK(t->info().gamma == Approx(analysis::equivalent_smoothing(as_matrix(o.logits), o.labels, T)).epsilon(1e-9));
+        CHECK(t->info().gamma ==
+              Approx(analysis::equivalent_smoothing(as_matrix(o.logits), o.labels, T)).epsilon(1e-9));
         CHECK(t->info().alpha == 0.1);
         CHECK(t->info().test_acc == run.metrics.at("test_acc").back());
         CHECK(t->info().hash == distill::parameter_hash(run.params));
@@ -103,7 +103,8 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
     const auto& d = small_dataset();
 
     distill::TrainOptions o = quiet();
-    const auto first = distill::distill_student(small_student_config(temp_path("cache_s1.h5"), teacher), d, o, cache_in(cache));
+    const auto first =
+        distill::distill_student(small_student_config(temp_path("cache_s1.h5"), teacher), d, o, cache_in(cache));
     CHECK_FALSE(first.cache.hit);
     CHECK(first.teacher_forward_passes == (static_cast<std::int64_t>(d.train.size()) + 255) / 256);
     CHECK(fs::exists(first.cache.path));
@@ -122,7 +123,8 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
         io::H5File f = io::H5File::open_readwrite(first.cache.path);
         f.set_attr("/", "teacher_hash", "0000000000000000");
     }
-    const auto third = distill::open_teacher(small_student_config(temp_path("cache_s3.h5"), teacher), d, cache_in(cache));
+    const auto third =
+        distill::open_teacher(small_student_config(temp_path("cache_s3.h5"), teacher), d, cache_in(cache));
     CHECK_FALSE(third->cache().hit);
     CHECK(third->forward_passes() > 0);
 }

@@ -78,12 +78,14 @@ TEST_CASE("a teacher of another data set, class count or input shape is an error
 TEST_CASE("an unfinished teacher is an error", "[distill][teacher][errors]") {
     distill::RunConfig c = small_run_config(temp_path("unfinished_teacher.h5"));
     distill::TrainHooks crash;
-    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t e) -> std::optional<double> {
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
+                                      std::int64_t e) -> std::optional<double> {
         if (e == 2) throw std::runtime_error("killed");
         return 0.0;
     };
     CHECK_THROWS(distill::train(c, small_dataset(), quiet(), crash));
-    check_rejected(small_student_config(temp_path("s_unfinished.h5"), c.output), small_dataset(), "not complete (1 of 3 epochs)");
+    check_rejected(small_student_config(temp_path("s_unfinished.h5"), c.output), small_dataset(),
+                   "not complete (1 of 3 epochs)");
 }
 
 TEST_CASE("T <= 0 and β outside [0, 1] are errors before training", "[distill][teacher][errors]") {

@@ -30,7 +30,8 @@ TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[dist
 
     config.output = temp_path("interrupted.h5");
     distill::TrainHooks crash;
-    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t epoch) -> std::optional<double> {
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
+                                      std::int64_t epoch) -> std::optional<double> {
         if (epoch == 2) throw std::runtime_error("killed");
         return 0.0;
     };
@@ -40,15 +41,20 @@ TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[dist
     distill::TrainOptions resume = quiet();
     resume.resume = true;
     distill::TrainHooks same;
-    same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) { return std::optional<double>(0.0); };
+    same.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t) {
+        return std::optional<double>(0.0);
+    };
     const auto resumed = distill::train(config, small_dataset(), resume, same);
     CHECK(distill::load_run(resumed.output).early_metrics.at("crash") == std::vector<double>{0.0});
-    for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc"}) CHECK(resumed.last.at(name) == straight.last.at(name));
+    for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc"})
+        CHECK(resumed.last.at(name) == straight.last.at(name));
     const auto p1 = distill::load_run(straight.output).params, p2 = distill::load_run(resumed.output).params;
-    for (const auto& [name, t] : p1) CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+    for (const auto& [name, t] : p1)
+        CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
 }
 
-TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN between, same training", "[distill][trainer]") {
+TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN between, same training",
+          "[distill][trainer]") {
     distill::RunConfig config = small_run_config(temp_path("every_1.h5"));
     config.epochs = 4;
     const auto every_1 = distill::train(config, small_dataset(), quiet());
@@ -71,7 +77,8 @@ TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN
     CHECK(distill::load_run(every_3.output).config.eval_every == 3);
 }
 
-TEST_CASE("a fresh run measures its epoch metrics before the first step and at mi-early steps of the first epoch", "[distill][trainer]") {
+TEST_CASE("a fresh run measures its epoch metrics before the first step and at mi-early steps of the first epoch",
+          "[distill][trainer]") {
     distill::RunConfig config = small_run_config(temp_path("early_none.h5"));
     config.epochs = 2;
     const auto plain = distill::train(config, small_dataset(), quiet());
@@ -97,7 +104,8 @@ TEST_CASE("a fresh run measures its epoch metrics before the first step and at m
     CHECK(run.metrics.at("w").size() == 2);
     // Measuring changes nothing of the training.
     const auto p1 = distill::load_run(plain.output).params, p2 = run.params;
-    for (const auto& [name, t] : p1) CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+    for (const auto& [name, t] : p1)
+        CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
     CHECK(distill::load_run(plain.output).early_metrics.empty());
 }
 
@@ -136,7 +144,8 @@ TEST_CASE("evaluating a stored model reproduces the stored last-epoch metrics", 
     CHECK(m.ece == Approx(r.last.at("test_ece")).epsilon(1e-6));
 }
 
-TEST_CASE("a diverging run stops with an error naming epoch and step, keeping the last good epoch", "[distill][trainer]") {
+TEST_CASE("a diverging run stops with an error naming epoch and step, keeping the last good epoch",
+          "[distill][trainer]") {
     distill::RunConfig config = small_run_config(temp_path("nan.h5"));
     config.schedule = "multi_step";
     config.milestones = {1};
@@ -150,7 +159,8 @@ TEST_CASE("a diverging run stops with an error naming epoch and step, keeping th
 TEST_CASE("bad outputs and run files are clear errors", "[distill][trainer]") {
     const std::string existing = temp_path("exists.h5");
     std::ofstream(existing) << "not hdf5";
-    CHECK_THROWS_WITH(distill::train(small_run_config(existing), small_dataset(), quiet()), Catch::Contains("output exists"));
+    CHECK_THROWS_WITH(distill::train(small_run_config(existing), small_dataset(), quiet()),
+                      Catch::Contains("output exists"));
     CHECK_THROWS_WITH(distill::load_run(existing), Catch::Contains(existing));
     CHECK_THROWS_WITH(distill::load_run(temp_path("missing.h5")), Catch::Contains("no such run file"));
     CHECK_THROWS_AS(distill::train(small_run_config("/proc/lskd/run.h5"), small_dataset(), quiet()), Error);

@@ -92,6 +92,8 @@ TEST_CASE("evaluation sums add up over the ranks, outputs gather in split order,
     CHECK(sums == std::vector<double>{5, 9, 1.75});
     CHECK(correct == 5);
     CHECK(running == std::vector<float>{0.5f, -1, 3});
-    if (world.root()) CHECK(gathered == std::vector<float>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41});
-    else CHECK(gathered.empty());
+    if (world.root())
+        CHECK(gathered == std::vector<float>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41});
+    else
+        CHECK(gathered.empty());
 }

@@ -44,7 +44,7 @@ Tensor rows(const Tensor& t, Shard s) {
     Shape shape = t.shape();
     shape[0] = static_cast<std::int64_t>(s.count);
     return Tensor::from(shape, t.values().subspan(s.begin * static_cast<std::size_t>(width),
-                                                 s.count * static_cast<std::size_t>(width)));
+                                                  s.count * static_cast<std::size_t>(width)));
 }
 
 optim::SgdOptions sgd_options() {

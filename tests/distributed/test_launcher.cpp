@@ -45,8 +45,8 @@ TEST_CASE("a Slurm batch script is not a launch, though it sees SLURM_PROCID and
 }
 
 TEST_CASE("an srun step with an MPI plugin is a launch") {
-    const Launch l = detect_launch({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "8"},
-                                    {"SLURM_MPI_TYPE", "pmi2_custom"}});
+    const Launch l = detect_launch(
+        {{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "8"}, {"SLURM_MPI_TYPE", "pmi2_custom"}});
     CHECK(l.launched);
     CHECK(l.launcher == "srun");
     CHECK(l.rank == 5);
@@ -54,14 +54,16 @@ TEST_CASE("an srun step with an MPI plugin is a launch") {
 }
 
 TEST_CASE("an srun step of several tasks without an MPI plugin is refused, of one task it is a plain run") {
-    CHECK_THROWS_WITH(detect_launch({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"},
-                                     {"SLURM_MPI_TYPE", "none"}}),
-                      Contains("one of 4 tasks without an MPI plugin") && Contains("--mpi=pmix"));
+    CHECK_THROWS_WITH(
+        detect_launch(
+            {{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"}, {"SLURM_MPI_TYPE", "none"}}),
+        Contains("one of 4 tasks without an MPI plugin") && Contains("--mpi=pmix"));
     CHECK_THROWS_WITH(detect_launch({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "3"}}),
                       Contains("SLURM_MPI_TYPE unset"));
-    CHECK_FALSE(detect_launch({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "8"},
-                               {"SLURM_STEP_NUM_TASKS", "1"}})
-                    .launched);
+    CHECK_FALSE(
+        detect_launch(
+            {{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "8"}, {"SLURM_STEP_NUM_TASKS", "1"}})
+            .launched);
 }
 
 TEST_CASE("malformed launcher variables are Errors naming the variable") {

@@ -19,7 +19,8 @@ namespace {
 
 // 1 teacher, 2 students, 1 baseline; the tiny recipe of tests/study/test_sweep.cpp, one thread per run.
 std::string tiny_sweep() {
-    const std::string recipe = "max-train: 600, max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1, epochs: 2";
+    const std::string recipe =
+        "max-train: 600, max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1, epochs: 2";
     return fmt::format(R"(
 output: unused
 seeds: [1]

@@ -125,7 +125,8 @@ TEST_CASE("a dispatching-only rank 0 leaves every task, in order, to the other r
     QueueOptions options;
     options.root_works = false;
     options.poll = std::chrono::milliseconds(1);
-    const auto by_rank = all_ranks(run_work_queue(world, graph, [](std::size_t) {}, options));
+    const auto by_rank = all_ranks(run_work_queue(
+        world, graph, [](std::size_t) {}, options));
     CHECK(by_rank[0].empty());
     CHECK(by_rank[1] == std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7});
 }

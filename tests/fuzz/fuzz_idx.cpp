@@ -16,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto labels = bytes.first(label_size);
     const auto images = bytes.subspan(label_size);
     try {
-        std::vector<std::uint8_t> image_file =
-            lskd::data::is_gzip(images) ? lskd::data::gunzip(images, "images.gz")
-                                        : std::vector<std::uint8_t>(images.begin(), images.end());
+        std::vector<std::uint8_t> image_file = lskd::data::is_gzip(images)
+                                                   ? lskd::data::gunzip(images, "images.gz")
+                                                   : std::vector<std::uint8_t>(images.begin(), images.end());
         lskd::data::parse_idx(std::move(image_file), labels, "images", "labels", {});
     } catch (const lskd::Error&) {
     }

@@ -120,18 +120,20 @@ inline ChildResult run_in_child(const std::function<int(std::string& message)>& 
 // ignored, a write past the limit fails with EFBIG). The child reports the lskd::Error it got, then ends
 // through exit(), where HDF5 1.10's own clean-up would crash after a failed close (see h5_errors.cpp).
 inline ChildResult with_file_size_limit(rlim_t limit, const std::function<void()>& write) {
-    return run_in_child([&](std::string& message) {
-        std::signal(SIGXFSZ, SIG_IGN);
-        const rlimit small{limit, limit};
-        if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return 5;
-        try {
-            write();
-        } catch (const Error& e) {
-            message = e.what();
-            return 0;
-        }
-        return 1;
-    }, true);
+    return run_in_child(
+        [&](std::string& message) {
+            std::signal(SIGXFSZ, SIG_IGN);
+            const rlimit small{limit, limit};
+            if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return 5;
+            try {
+                write();
+            } catch (const Error& e) {
+                message = e.what();
+                return 0;
+            }
+            return 1;
+        },
+        true);
 }
 
 // A new file made with raw HDF5 calls, as another program would, in the 1.8+ format lskd reads (h5py's

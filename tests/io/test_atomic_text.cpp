@@ -10,8 +10,8 @@
 using namespace lskd;
 using lskd::io::testing::ChildResult;
 using lskd::io::testing::read_bytes;
-using lskd::io::testing::with_file_size_limit;
 using lskd::io::testing::TempDir;
+using lskd::io::testing::with_file_size_limit;
 using lskd::io::testing::write_bytes;
 
 TEST_CASE("write_text_atomic creates or replaces a text file whole and leaves no temporary", "[io]") {

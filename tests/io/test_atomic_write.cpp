@@ -20,8 +20,8 @@ using namespace lskd;
 using namespace lskd::io;
 using lskd::io::testing::ChildResult;
 using lskd::io::testing::read_bytes;
-using lskd::io::testing::with_file_size_limit;
 using lskd::io::testing::TempDir;
+using lskd::io::testing::with_file_size_limit;
 using lskd::io::testing::write_bytes;
 
 namespace {
@@ -215,9 +215,8 @@ TEST_CASE("a full disk while copying for update_atomic keeps the original", "[io
     const std::vector<float> big = noise(1 << 18);  // 1 MiB
     atomic_write(path, [&](H5File& f) { f.write("params/w", big); });
     const std::string before = read_bytes(path);
-    const ChildResult r = with_file_size_limit(64 * 1024, [&] {
-        update_atomic(path, [](H5File& f) { f.set_attr("/", "x", 1.0); });
-    });
+    const ChildResult r =
+        with_file_size_limit(64 * 1024, [&] { update_atomic(path, [](H5File& f) { f.set_attr("/", "x", 1.0); }); });
     INFO(r.message);
     CHECK(r.exit_code == 0);
     // The errno of the failed write, not the "Input/output error" std::filesystem::copy_file makes of it.

@@ -1,13 +1,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <thread>
+#include <csignal>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -83,8 +83,8 @@ TEST_CASE("a second writer of a locked output fails at once, naming the holder's
     } catch (const LockBusy& busy) {
         CHECK(busy.holder_pid() == holder.pid());
         CHECK(busy.holder_purpose() == "training");
-        CHECK_THAT(busy.what(), Catch::StartsWith(path + " is being written by process " + std::to_string(holder.pid()) +
-                                                  " (training)"));
+        CHECK_THAT(busy.what(), Catch::StartsWith(path + " is being written by process " +
+                                                  std::to_string(holder.pid()) + " (training)"));
     }
     // The output itself was never created; only the holder's lock file is there.
     CHECK(dir.entries() == std::vector<std::string>{"same.h5.lock"});
@@ -132,9 +132,9 @@ TEST_CASE("the blocking lock waits for the holder to let go", "[io][lock]") {
 TEST_CASE("a directory lock keeps a second sweep out of the directory", "[io][lock]") {
     TempDir dir;
     LockHolder holder(dir.path(), true);
-    CHECK_THROWS_WITH(FileLock::try_lock_directory(dir.path(), "sweep"),
-                      Catch::StartsWith(dir.path() + " is being written by process " + std::to_string(holder.pid()) +
-                                        " (sweep)"));
+    CHECK_THROWS_WITH(
+        FileLock::try_lock_directory(dir.path(), "sweep"),
+        Catch::StartsWith(dir.path() + " is being written by process " + std::to_string(holder.pid()) + " (sweep)"));
     holder.kill();
     const FileLock lock = FileLock::try_lock_directory(dir.path(), "sweep");
     CHECK(lock.lock_path() == dir / ".lskd.lock");
@@ -144,8 +144,9 @@ TEST_CASE("a lock clears the temporary files that dead writers of its output lef
     TempDir dir;
     const std::string path = dir / "run.h5";
     const std::string dead = std::to_string(dead_pid());
-    for (const std::string& name : {"run.h5.tmp." + dead, std::string("run.h5.tmp.1"), "run.h5.tmp." + std::to_string(::getpid()),
-                                   "other.h5.tmp." + dead, "run.h5.tmp.x" + dead})
+    for (const std::string& name :
+         {"run.h5.tmp." + dead, std::string("run.h5.tmp.1"), "run.h5.tmp." + std::to_string(::getpid()),
+          "other.h5.tmp." + dead, "run.h5.tmp.x" + dead})
         write_bytes(dir / name, "left over");
     { const FileLock lock = FileLock::try_lock_file(path, "training"); }
     // Only the dead process's file of this output goes: pid 1 and this process are alive, and the rest
@@ -159,8 +160,8 @@ TEST_CASE("a lock clears the temporary files that dead writers of its output lef
 TEST_CASE("a directory lock clears every dead writer's temporary file in the directory", "[io][lock]") {
     TempDir dir;
     const std::string dead = std::to_string(dead_pid());
-    for (const std::string& name : {"summary.csv.tmp." + dead, "run.h5.tmp." + dead, std::string("run.h5.tmp.1"),
-                                    std::string("run.h5")})
+    for (const std::string& name :
+         {"summary.csv.tmp." + dead, "run.h5.tmp." + dead, std::string("run.h5.tmp.1"), std::string("run.h5")})
         write_bytes(dir / name, "x");
     { const FileLock lock = FileLock::try_lock_directory(dir.path(), "sweep"); }
     CHECK(dir.entries() == std::vector<std::string>{"run.h5", "run.h5.tmp.1"});
@@ -169,5 +170,6 @@ TEST_CASE("a directory lock clears every dead writer's temporary file in the dir
 TEST_CASE("a lock in a missing directory is an error naming the output", "[io][lock]") {
     TempDir dir;
     const std::string path = dir / "missing/run.h5";
-    CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"), Catch::StartsWith(path + ": cannot create the lock file"));
+    CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"),
+                      Catch::StartsWith(path + ": cannot create the lock file"));
 }

@@ -28,8 +28,8 @@ TEST_CASE("attributes of every kind round-trip on the root, a group and a datase
             f.set_attr(object, "tags", {"a", "b"});
             f.set_attr(object, "lr", 0.05);
             f.set_attr(object, "seed", std::int64_t{-1234567890123});
-            f.set_attr(object, "epochs", 30);       // an int: stored as int64
-            f.set_attr(object, "batch", 128u);      // unsigned too
+            f.set_attr(object, "epochs", 30);         // an int: stored as int64
+            f.set_attr(object, "batch", 128u);        // unsigned too
             f.set_attr(object, "temperature", 4.0f);  // a float: stored as double
         }
         f.close();
@@ -46,10 +46,10 @@ TEST_CASE("attributes of every kind round-trip on the root, a group and a datase
         CHECK(f.attr_int64(object, "epochs") == 30);
         CHECK(f.attr_int64(object, "batch") == 128);
         CHECK(f.attr_double(object, "temperature") == 4.0);
-        CHECK(f.attr_double(object, "epochs") == 30.0);  // an integer reads as a double
+        CHECK(f.attr_double(object, "epochs") == 30.0);                             // an integer reads as a double
         CHECK(f.attr_strings(object, "method") == std::vector<std::string>{"kd"});  // a scalar is a list of one
         CHECK(f.attr_names(object) == std::vector<std::string>{"batch", "classes", "epochs", "lr", "method", "name",
-                                                              "seed", "tags", "temperature"});
+                                                               "seed", "tags", "temperature"});
     }
 }
 
@@ -77,8 +77,7 @@ TEST_CASE("attributes are checked, listed and removed", "[io]") {
     CHECK_FALSE(f.has_attr("/", "momentum"));
     CHECK_FALSE(f.has_attr("/missing/group", "lr"));
 
-    CHECK_THROWS_WITH(f.attr_double("/", "momentum"),
-                      Catch::Equals(path + ": no attribute 'momentum' on '/'"));
+    CHECK_THROWS_WITH(f.attr_double("/", "momentum"), Catch::Equals(path + ": no attribute 'momentum' on '/'"));
     CHECK_THROWS_WITH(f.attr_string("/missing", "x"), Catch::Equals(path + ": no object '/missing'"));
     CHECK_THROWS_WITH(f.set_attr("/missing", "x", 1.0), Catch::Contains("no object '/missing'"));
     CHECK_THROWS_WITH(f.attr_double("/", "model"),

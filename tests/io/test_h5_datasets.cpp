@@ -14,8 +14,8 @@
 
 using namespace lskd;
 using namespace lskd::io;
-using lskd::io::testing::TempDir;
 using lskd::io::testing::create_raw_file;
+using lskd::io::testing::TempDir;
 
 namespace {
 
@@ -76,8 +76,8 @@ Storage storage_of(const std::string& file, const std::string& dataset) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("every element type round-trips at ranks 0 to 4 and with zero-sized dims", "[io]", float,
-                   double, std::int32_t, std::int64_t, std::uint8_t) {
+TEMPLATE_TEST_CASE("every element type round-trips at ranks 0 to 4 and with zero-sized dims", "[io]", float, double,
+                   std::int32_t, std::int64_t, std::uint8_t) {
     TempDir dir;
     const std::string path = dir / "types.h5";
     const std::vector<Dims> shapes = {{}, {7}, {3, 5}, {2, 3, 4}, {2, 1, 3, 2}, {0}, {4, 0}, {0, 3, 2}, {2, 0, 0, 1}};

@@ -195,8 +195,8 @@ TEST_CASE("an HDF5 failure carries HDF5's own reason", "[io]") {
     const std::string path = dir / "lock.h5";
     H5File writer = H5File::create(path);
     // The same file cannot be created again while it is open.
-    CHECK_THROWS_WITH(H5File::create(path), Catch::StartsWith(path + ": cannot create HDF5 file: ") &&
-                                                Catch::Contains("already open"));
+    CHECK_THROWS_WITH(H5File::create(path),
+                      Catch::StartsWith(path + ": cannot create HDF5 file: ") && Catch::Contains("already open"));
 }
 
 TEST_CASE("a write that fails on a full disk keeps the dataset it would have replaced", "[io]") {

@@ -91,8 +91,7 @@ TEST_CASE("a file in the pre-1.8 format is refused before any of its groups is r
     CHECK_NOTHROW(H5File::open_read(path));
 }
 
-TEST_CASE("string attributes and datasets are stored fixed-length, NUL-padded UTF-8, as long as the longest",
-          "[io]") {
+TEST_CASE("string attributes and datasets are stored fixed-length, NUL-padded UTF-8, as long as the longest", "[io]") {
     TempDir dir;
     const std::string path = dir / "fixed.h5";
     const std::string longest(300 * 1024, 'y');  // above the 64 KiB of compact attribute storage
@@ -142,8 +141,7 @@ TEST_CASE("string attributes and datasets are stored fixed-length, NUL-padded UT
     H5Fclose(file);
 }
 
-TEST_CASE("a variable-length string is refused before it is read, a fixed-length one of another tool reads",
-          "[io]") {
+TEST_CASE("a variable-length string is refused before it is read, a fixed-length one of another tool reads", "[io]") {
     TempDir dir;
     const std::string vlen = dir / "vlen.h5";
     write_raw_string_attr(vlen, "format", true);

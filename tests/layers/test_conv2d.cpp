@@ -48,9 +48,9 @@ TEST_CASE("Conv2d forward is ops::conv2d with its weight, bias, stride and paddi
             for (std::int64_t ow : {0, 2})
                 for (std::int64_t o : {0, 3}) {
                     const float got = y.value().at(((n * 4 + oh) * 4 + ow) * 4 + o);
-                    CHECK(got == Approx(reference(x.value(), conv.weight().value(), conv.bias().value(), n, oh, ow,
-                                                  o, 2, 1))
-                                     .margin(1e-5));
+                    CHECK(got ==
+                          Approx(reference(x.value(), conv.weight().value(), conv.bias().value(), n, oh, ow, o, 2, 1))
+                              .margin(1e-5));
                 }
 }
 

@@ -21,7 +21,7 @@ Variable random_input(std::int64_t n, const models::InputShape& s) {
 TEST_CASE("every table entry builds on each of its input shapes and produces K logits", "[models]") {
     // The penultimate width of each model, worked out from its architecture ("mlp" with hidden = {16}).
     const std::map<std::string, std::int64_t> penultimate = {
-        {"mlp-1200", 1200}, {"mlp-800", 800},  {"mlp", 16},        {"lenet", 1024},
+        {"mlp-1200", 1200},     {"mlp-800", 800},  {"mlp", 16},       {"lenet", 1024},
         {"alexnet-cifar", 192}, {"resnet-20", 64}, {"resnet-32", 64}, {"resnet-56", 64}};
     const models::ModelOptions options{{16}, 0.0};
     for (const models::ModelEntry& e : models::model_table()) {

@@ -35,8 +35,7 @@ struct GradcheckResult {
 };
 
 // Inputs with requires_grad are checked; others are held constant.
-inline GradcheckResult gradcheck(const OpFn& f, std::vector<Variable> inputs, std::uint64_t seed = 7,
-                                 float h = 1e-2f) {
+inline GradcheckResult gradcheck(const OpFn& f, std::vector<Variable> inputs, std::uint64_t seed = 7, float h = 1e-2f) {
     Rng rng(seed, 99);
     Variable out = f(inputs);
     Tensor r = random_tensor(out.shape(), rng);

@@ -18,22 +18,22 @@ std::map<OpKind, OpCase> op_cases() {
                            {Variable(away_from_zero({2, 3, 3, 2}, rng), true)}};
     cases[OpKind::add] = {[](const std::vector<Variable>& v) { return ops::add(v[0], v[1]); },
                           {param({2, 3, 2, 2}), param({2, 3, 2, 2})}};
-    cases[OpKind::reshape] = {[](const std::vector<Variable>& v) { return ops::reshape(v[0], {2, 12}); },
+    cases[OpKind::reshape] = {[](const std::vector<Variable>& v) {
+                                  return ops::reshape(v[0], {2, 12});
+                              },
                               {param({2, 2, 3, 2})}};
     cases[OpKind::log_softmax] = {[](const std::vector<Variable>& v) { return ops::log_softmax(v[0]); },
                                   {param({3, 5})}};
     Tensor q = Tensor::from({2, 3}, std::vector<float>{0.7f, 0.2f, 0.1f, 0.05f, 0.05f, 0.9f});
     cases[OpKind::soft_target_cross_entropy] = {
-        [q](const std::vector<Variable>& v) { return ops::soft_target_cross_entropy(v[0], q, 2.5f); },
-        {param({2, 3})}};
+        [q](const std::vector<Variable>& v) { return ops::soft_target_cross_entropy(v[0], q, 2.5f); }, {param({2, 3})}};
     Tensor t = random_tensor({3, 4}, rng);
-    cases[OpKind::squared_error] = {
-        [t](const std::vector<Variable>& v) { return ops::squared_error(v[0], t, 0.7f); }, {param({3, 4})}};
+    cases[OpKind::squared_error] = {[t](const std::vector<Variable>& v) { return ops::squared_error(v[0], t, 0.7f); },
+                                    {param({3, 4})}};
 
-    cases[OpKind::conv2d] = {[](const std::vector<Variable>& v) {
-                                 return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1});
-                             },
-                             {param({2, 5, 5, 3}), param({4, 3, 3, 3}), param({4})}};
+    cases[OpKind::conv2d] = {
+        [](const std::vector<Variable>& v) { return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1}); },
+        {param({2, 5, 5, 3}), param({4, 3, 3, 3}), param({4})}};
     cases[OpKind::max_pool2d] = {
         [](const std::vector<Variable>& v) { return ops::max_pool2d(v[0], {.kernel = 3, .stride = 2, .padding = 1}); },
         {Variable(distinct_values({2, 5, 5, 3}, rng), true)}};
@@ -44,14 +44,14 @@ std::map<OpKind, OpCase> op_cases() {
                                       {param({2, 3, 4, 3})}};
     // Training mode: batch statistics, running averages updated on every evaluation (harmless here).
     auto running = std::make_shared<std::pair<Tensor, Tensor>>(Tensor::zeros({4}), Tensor::full({4}, 1.0f));
-    cases[OpKind::batch_norm] = {[running](const std::vector<Variable>& v) {
-                                     ops::BatchNormState state;
-                                     state.running_mean = &running->first;
-                                     state.running_var = &running->second;
-                                     return ops::batch_norm(v[0], v[1], v[2], state);
-                                 },
-                                 {param({2, 3, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true),
-                                  param({4})}};
+    cases[OpKind::batch_norm] = {
+        [running](const std::vector<Variable>& v) {
+            ops::BatchNormState state;
+            state.running_mean = &running->first;
+            state.running_var = &running->second;
+            return ops::batch_norm(v[0], v[1], v[2], state);
+        },
+        {param({2, 3, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true), param({4})}};
     cases[OpKind::dropout] = {[](const std::vector<Variable>& v) { return ops::dropout(v[0], 0.3f, true, 11, 5); },
                               {param({4, 5})}};
     return cases;

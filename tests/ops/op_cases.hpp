@@ -27,7 +27,8 @@ inline Tensor away_from_zero(const Shape& shape, Rng& rng) {
 inline Tensor distinct_values(const Shape& shape, Rng& rng, float gap = 0.05f) {
     Tensor t = Tensor::empty(shape);
     for (std::int64_t i = 0; i < t.numel(); ++i) t.at(i) = gap * static_cast<float>(i) - 0.5f * gap * t.numel();
-    for (std::int64_t i = t.numel() - 1; i > 0; --i) std::swap(t.at(i), t.at(static_cast<std::int64_t>(rng.below(i + 1))));
+    for (std::int64_t i = t.numel() - 1; i > 0; --i)
+        std::swap(t.at(i), t.at(static_cast<std::int64_t>(rng.below(i + 1))));
     return t;
 }
 

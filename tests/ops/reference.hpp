@@ -25,7 +25,8 @@ inline double max_rel_diff(const Tensor& a, const Tensor& b) {
     REQUIRE(a.shape() == b.shape());
     double worst = 0.0;
     for (std::int64_t i = 0; i < a.numel(); ++i)
-        worst = std::max(worst, std::abs(static_cast<double>(a.at(i)) - b.at(i)) / std::max(1.0, std::abs(double(b.at(i)))));
+        worst = std::max(worst,
+                         std::abs(static_cast<double>(a.at(i)) - b.at(i)) / std::max(1.0, std::abs(double(b.at(i)))));
     return worst;
 }
 

@@ -13,7 +13,8 @@ TEST_CASE("add is elementwise a + b and passes the gradient to both inputs", "[o
         INFO("shape " << s.str());
         Variable a(random_tensor(s, rng), true), b(random_tensor(s, rng), true);
         Variable y = ops::add(a, b);
-        for (std::int64_t i = 0; i < y.value().numel(); ++i) CHECK(y.value().at(i) == a.value().at(i) + b.value().at(i));
+        for (std::int64_t i = 0; i < y.value().numel(); ++i)
+            CHECK(y.value().at(i) == a.value().at(i) + b.value().at(i));
         Tensor g = random_tensor(s, rng);
         y.backward(g);
         for (std::int64_t i = 0; i < g.numel(); ++i) {

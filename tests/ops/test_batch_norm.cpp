@@ -20,7 +20,8 @@ struct Stats {
 // Per-channel statistics of x, whose channel axis is the last one ([N, C] or NHWC).
 Stats channel_stats(const Tensor& x) {
     const std::int64_t c = x.dim(x.rank() - 1), rows = x.numel() / c;
-    Stats s{std::vector<double>(static_cast<std::size_t>(c), 0.0), std::vector<double>(static_cast<std::size_t>(c), 0.0)};
+    Stats s{std::vector<double>(static_cast<std::size_t>(c), 0.0),
+            std::vector<double>(static_cast<std::size_t>(c), 0.0)};
     for (std::int64_t r = 0; r < rows; ++r)
         for (std::int64_t j = 0; j < c; ++j) s.mean[static_cast<std::size_t>(j)] += x.at(r * c + j);
     for (auto& m : s.mean) m /= static_cast<double>(rows);
@@ -82,7 +83,8 @@ TEST_CASE("batch_norm evaluation uses the running averages and leaves them uncha
     const Tensor old_mean = running_mean.clone(), old_var = running_var.clone();
     ops::BatchNormState state{&running_mean, &running_var, 0.1f, 1e-5f, false};
     std::vector<double> m(6), v(6);
-    for (std::size_t j = 0; j < 6; ++j) m[j] = old_mean.at(static_cast<std::int64_t>(j)), v[j] = old_var.at(static_cast<std::int64_t>(j));
+    for (std::size_t j = 0; j < 6; ++j)
+        m[j] = old_mean.at(static_cast<std::int64_t>(j)), v[j] = old_var.at(static_cast<std::int64_t>(j));
     const Tensor ref = normalise(x.value(), m, v, gamma.value(), beta.value(), 1e-5);
     CHECK(max_rel_diff(ops::batch_norm(x, gamma, beta, state).value(), ref) < 1e-5);  // forward_inference
     x.set_requires_grad(true);
@@ -98,14 +100,14 @@ TEST_CASE("batch_norm gradcheck in both modes, NHWC and [N, C]", "[ops][bn]") {
             INFO((training ? "training " : "eval ") << s.str());
             const std::int64_t c = s[s.rank() - 1];
             auto running = std::make_shared<std::pair<Tensor, Tensor>>(random_tensor({c}, rng),
-                                                                        random_tensor({c}, rng, 0.5f, 2.0f));
+                                                                       random_tensor({c}, rng, 0.5f, 2.0f));
             auto f = [running, training](const std::vector<Variable>& v) {
                 ops::BatchNormState state{&running->first, &running->second, 0.1f, 1e-5f, training};
                 return ops::batch_norm(v[0], v[1], v[2], state);
             };
-            const GradcheckResult r = gradcheck(f, {Variable(random_tensor(s, rng), true),
-                                                    Variable(random_tensor({c}, rng, 0.5f, 1.5f), true),
-                                                    Variable(random_tensor({c}, rng), true)});
+            const GradcheckResult r = gradcheck(
+                f, {Variable(random_tensor(s, rng), true), Variable(random_tensor({c}, rng, 0.5f, 1.5f), true),
+                    Variable(random_tensor({c}, rng), true)});
             CHECK(r.checked == s.numel() + 2 * c);
             CHECK(r.max_rel_error < 2e-2);
         }
@@ -119,8 +121,8 @@ TEST_CASE("batch_norm without gamma and beta, and with only gamma requiring grad
     ops::BatchNormState state{nullptr, nullptr, 0.1f, 1e-5f, true};
     Variable y = ops::batch_norm(x, Variable(), Variable(), state);
     const Stats st = channel_stats(x.value());
-    CHECK(max_rel_diff(y.value(), normalise(x.value(), st.mean, st.var, Tensor::full({3}, 1.0f), Tensor::zeros({3}), 1e-5)) <
-          1e-4);
+    CHECK(max_rel_diff(y.value(), normalise(x.value(), st.mean, st.var, Tensor::full({3}, 1.0f), Tensor::zeros({3}),
+                                            1e-5)) < 1e-4);
     // The gradient of Σ y over a normalised channel is zero.
     y.backward(Tensor::full(s, 1.0f));
     for (float g : x.grad().values()) CHECK(std::abs(g) < 1e-4f);

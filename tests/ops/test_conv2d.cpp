@@ -33,8 +33,8 @@ void check_forward(const ConvConfig& cfg, bool graph, std::uint64_t seed) {
 
 TEST_CASE("conv2d forward matches a naive loop (stride, padding, bias, both prop kinds)", "[ops][conv2d]") {
     const std::vector<ConvConfig> configs = {
-        {2, 5, 5, 3, 4, 3, 1, 1, true},    {2, 5, 5, 3, 4, 3, 2, 1, true},  {2, 6, 7, 3, 5, 2, 2, 0, false},
-        {1, 4, 4, 8, 8, 1, 1, 0, true},    {3, 7, 5, 2, 3, 3, 3, 2, true},  {2, 8, 8, 16, 32, 3, 1, 1, true},
+        {2, 5, 5, 3, 4, 3, 1, 1, true},    {2, 5, 5, 3, 4, 3, 2, 1, true}, {2, 6, 7, 3, 5, 2, 2, 0, false},
+        {1, 4, 4, 8, 8, 1, 1, 0, true},    {3, 7, 5, 2, 3, 3, 3, 2, true}, {2, 8, 8, 16, 32, 3, 1, 1, true},
         {2, 9, 9, 32, 16, 3, 2, 1, false}, {1, 3, 3, 4, 4, 5, 1, 1, true},
     };
     std::uint64_t seed = 1;
@@ -73,8 +73,8 @@ TEST_CASE("conv2d gradcheck at stride 1 without bias and with only some inputs r
     auto conv = [](const std::vector<Variable>& v) {
         return ops::conv2d(v[0], v[1], Variable(), {.stride = 1, .padding = 1});
     };
-    const GradcheckResult both =
-        gradcheck(conv, {Variable(random_tensor({2, 4, 4, 3}, rng), true), Variable(random_tensor({2, 3, 3, 3}, rng), true)});
+    const GradcheckResult both = gradcheck(
+        conv, {Variable(random_tensor({2, 4, 4, 3}, rng), true), Variable(random_tensor({2, 3, 3, 3}, rng), true)});
     CHECK(both.max_rel_error < 2e-2);
     const GradcheckResult only_x =
         gradcheck(conv, {Variable(random_tensor({1, 4, 4, 2}, rng), true), Variable(random_tensor({2, 2, 3, 3}, rng))});

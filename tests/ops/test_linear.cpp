@@ -28,7 +28,8 @@ Tensor linear_reference(const Tensor& x, const Tensor& w, const Tensor* b) {
 
 TEST_CASE("linear forward matches a naive loop, with and without bias, both prop kinds", "[ops][linear]") {
     Rng rng(1);
-    for (const auto& [n, in, out] : {std::tuple{3, 4, 5}, std::tuple{1, 7, 1}, std::tuple{16, 33, 10}, std::tuple{64, 128, 96}}) {
+    for (const auto& [n, in, out] :
+         {std::tuple{3, 4, 5}, std::tuple{1, 7, 1}, std::tuple{16, 33, 10}, std::tuple{64, 128, 96}}) {
         for (const bool bias : {true, false}) {
             for (const bool graph : {true, false}) {
                 INFO("n " << n << " in " << in << " out " << out << " bias " << bias << " graph " << graph);
@@ -37,7 +38,8 @@ TEST_CASE("linear forward matches a naive loop, with and without bias, both prop
                 Variable b = bias ? Variable(random_tensor({out}, rng), graph) : Variable();
                 const Variable y = ops::linear(x, w, b);
                 CHECK(y.requires_grad() == graph);
-                CHECK(max_rel_diff(y.value(), linear_reference(x.value(), w.value(), bias ? &b.value() : nullptr)) < 1e-5);
+                CHECK(max_rel_diff(y.value(), linear_reference(x.value(), w.value(), bias ? &b.value() : nullptr)) <
+                      1e-5);
             }
         }
     }
@@ -45,7 +47,8 @@ TEST_CASE("linear forward matches a naive loop, with and without bias, both prop
 
 TEST_CASE("linear rejects mismatched shapes", "[ops][linear]") {
     Variable x(Tensor::zeros({2, 4})), w(Tensor::zeros({3, 4}));
-    CHECK_THROWS_WITH(ops::linear(Variable(Tensor::zeros({2, 5})), w, Variable()), Catch::Contains("does not match weight"));
+    CHECK_THROWS_WITH(ops::linear(Variable(Tensor::zeros({2, 5})), w, Variable()),
+                      Catch::Contains("does not match weight"));
     CHECK_THROWS_WITH(ops::linear(x, w, Variable(Tensor::zeros({4}))), Catch::Contains("bias [4] does not match"));
     CHECK_NOTHROW(ops::linear(x, w, Variable()));
 }

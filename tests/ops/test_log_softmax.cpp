@@ -22,7 +22,8 @@ TEST_CASE("log_softmax matches z − log Σ exp z row by row", "[ops][log_softma
             double m = -1e300, s = 0.0;
             for (std::int64_t j = 0; j < k; ++j) m = std::max(m, static_cast<double>(x.value().at(i * k + j)));
             for (std::int64_t j = 0; j < k; ++j) s += std::exp(x.value().at(i * k + j) - m);
-            for (std::int64_t j = 0; j < k; ++j) ref.at(i * k + j) = static_cast<float>(x.value().at(i * k + j) - m - std::log(s));
+            for (std::int64_t j = 0; j < k; ++j)
+                ref.at(i * k + j) = static_cast<float>(x.value().at(i * k + j) - m - std::log(s));
         }
         CHECK(max_rel_diff(y.value(), ref) < 1e-5);
         // Backward: g − softmax · Σ g.

@@ -104,7 +104,8 @@ TEST_CASE("pooling ops reject bad arguments with clear errors", "[ops][pool]") {
     CHECK_THROWS_WITH(ops::max_pool2d(Variable(Tensor::zeros({4, 4})), {}), Catch::Contains("input must be NHWC"));
     CHECK_THROWS_WITH(ops::avg_pool2d(x, {.kernel = 0}), Catch::Contains("kernel must be >= 1"));
     CHECK_THROWS_WITH(ops::max_pool2d(x, {.kernel = 2, .stride = 0}), Catch::Contains("stride must be >= 1"));
-    CHECK_THROWS_WITH(ops::max_pool2d(x, {.kernel = 2, .stride = 1, .padding = 2}), Catch::Contains("padding must be in"));
+    CHECK_THROWS_WITH(ops::max_pool2d(x, {.kernel = 2, .stride = 1, .padding = 2}),
+                      Catch::Contains("padding must be in"));
     CHECK_THROWS_WITH(ops::avg_pool2d(x, {.kernel = 5, .stride = 1, .padding = 0}),
                       Catch::Contains("larger than the padded input"));
     CHECK_THROWS_WITH(ops::global_avg_pool(Variable(Tensor::zeros({2, 3}))), Catch::Contains("input must be NHWC"));

@@ -23,7 +23,8 @@ void check(const std::vector<float>& q, float temperature, double loss, const st
     CHECK(l.value().at(0) == Approx(loss).epsilon(1e-5));
     l.backward();
     for (std::int64_t i = 0; i < 6; ++i) {
-        INFO(std::setprecision(10) << "gradient " << i << " " << z.grad().at(i) << " expected " << grad[static_cast<std::size_t>(i)]);
+        INFO(std::setprecision(10) << "gradient " << i << " " << z.grad().at(i) << " expected "
+                                   << grad[static_cast<std::size_t>(i)]);
         CHECK(z.grad().at(i) == Approx(grad[static_cast<std::size_t>(i)]).margin(2e-6));
     }
 }

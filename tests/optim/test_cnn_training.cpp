@@ -49,10 +49,14 @@ struct Run {
 Run train(std::uint64_t seed) {
     const Bars data = make_bars(seed);
     Rng rng(seed);
-    nn::Sequential model{std::make_shared<nn::Conv2d>(rng, 1, 8, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(8),
-                         std::make_shared<nn::ReLU>(),  std::make_shared<nn::MaxPool2d>(2, 2),
-                         std::make_shared<nn::Conv2d>(rng, 8, 16, 3, 1, 1), std::make_shared<nn::ReLU>(),
-                         std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(rng, 4 * 4 * 16, kClasses)};
+    nn::Sequential model{std::make_shared<nn::Conv2d>(rng, 1, 8, 3, 1, 1),
+                         std::make_shared<nn::BatchNorm2d>(8),
+                         std::make_shared<nn::ReLU>(),
+                         std::make_shared<nn::MaxPool2d>(2, 2),
+                         std::make_shared<nn::Conv2d>(rng, 8, 16, 3, 1, 1),
+                         std::make_shared<nn::ReLU>(),
+                         std::make_shared<nn::Flatten>(),
+                         std::make_shared<nn::Linear>(rng, 4 * 4 * 16, kClasses)};
     optim::SGD sgd(model.named_parameters(), {.lr = 0.05, .momentum = 0.9});
     const Variable x(data.x);
     Run run;

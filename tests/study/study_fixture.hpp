@@ -2,12 +2,12 @@
 // once per process and α, and copied for each test (analyses write into the file they read).
 #pragma once
 #include <filesystem>
-#include "tests/test_dir.hpp"
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <string>
 #include <vector>
+#include "tests/test_dir.hpp"
 
 #include <fmt/format.h>
 

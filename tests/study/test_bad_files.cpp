@@ -3,12 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/projection_analysis.hpp"
-#include "framework/core/error.hpp"
-#include "framework/io/atomic_file.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;
@@ -45,8 +45,7 @@ TEST_CASE("a damaged, foreign or absent run file is an error and stays as it was
     CHECK_FALSE(std::filesystem::exists(temp_path("absent.h5")));
 }
 
-TEST_CASE("a run file without parameters cannot be calibrated or probed, and stays as it was",
-          "[study][bad_input]") {
+TEST_CASE("a run file without parameters cannot be calibrated or probed, and stays as it was", "[study][bad_input]") {
     const std::string path = run_copy("no_params.h5");
     io::update_atomic(path, [](io::H5File& f) { f.remove("/params"); });
     const auto before = file_bytes(path);

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "study/calibration_analysis.hpp"
 #include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "study/calibration_analysis.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;

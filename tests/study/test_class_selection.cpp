@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "study/class_selection.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/class_names.hpp"
+#include "study/class_selection.hpp"
 
 using namespace lskd;
 using namespace lskd::study;
@@ -29,7 +29,9 @@ TEST_CASE("unknown, repeated, missing or surplus classes are errors", "[study][c
     CHECK_THROWS_WITH(resolve_classes("0,1,2,3", names, 3), Catch::Contains("got 4"));
 }
 
-TEST_CASE("the study projects both triples of M's Figure 1 on Fashion-MNIST, the default triple elsewhere", "[study][classes]") {
-    CHECK(figure1_triples("fashion-mnist") == std::vector<std::string>{"Trouser,Bag,Sneaker", "Shirt,T-shirt/top,Trouser"});
+TEST_CASE("the study projects both triples of M's Figure 1 on Fashion-MNIST, the default triple elsewhere",
+          "[study][classes]") {
+    CHECK(figure1_triples("fashion-mnist") ==
+          std::vector<std::string>{"Trouser,Bag,Sneaker", "Shirt,T-shirt/top,Trouser"});
     CHECK(figure1_triples("cifar10") == std::vector<std::string>{"airplane,automobile,bird"});
 }

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/erasure.hpp"
-#include "study/erasure_analysis.hpp"
 #include "framework/core/error.hpp"
 #include "framework/tensor/eigen_view.hpp"
+#include "study/erasure_analysis.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;

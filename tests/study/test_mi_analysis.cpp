@@ -2,9 +2,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "study/mi_analysis.hpp"
 #include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
+#include "study/mi_analysis.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;
@@ -97,7 +97,8 @@ TEST_CASE("the mi-every hook appends MI on every E-th and the last epoch, NaN be
     CHECK_THROWS_WITH(mi_epoch_metrics(c, small_dataset()), Catch::Contains("needs 500"));
 }
 
-TEST_CASE("MI views: shift-flip by default, shift without the flip, training the run's own augmentation", "[study][mi]") {
+TEST_CASE("MI views: shift-flip by default, shift without the flip, training the run's own augmentation",
+          "[study][mi]") {
     const std::string path = run_copy("mi_augment.h5");
     MiSettings s = small_settings();
     s.augment = "shift";
@@ -129,9 +130,11 @@ TEST_CASE("MI views: shift-flip by default, shift without the flip, training the
     CHECK(distill::augment_spec(c, small_dataset()).pad == 0);
 }
 
-TEST_CASE("several MI pairs: one estimate, analysis group and epoch metric per pair, the first keeping 'mi'", "[study][mi]") {
+TEST_CASE("several MI pairs: one estimate, analysis group and epoch metric per pair, the first keeping 'mi'",
+          "[study][mi]") {
     CHECK(split_mi_pairs("") == std::vector<std::string>{""});
-    CHECK(split_mi_pairs("T-shirt/top,Shirt; Trouser,Bag") == std::vector<std::string>{"T-shirt/top,Shirt", "Trouser,Bag"});
+    CHECK(split_mi_pairs("T-shirt/top,Shirt; Trouser,Bag") ==
+          std::vector<std::string>{"T-shirt/top,Shirt", "Trouser,Bag"});
     CHECK_THROWS_WITH(split_mi_pairs("Trouser,Bag;"), Catch::Contains("empty class pair"));
     CHECK(mi_name(0) == "mi");
     CHECK(mi_name(1) == "mi_2");

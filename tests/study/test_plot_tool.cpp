@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "study/calibration_analysis.hpp"
 #include "study/mi_analysis.hpp"
@@ -37,8 +37,8 @@ void check_png(const fs::path& path) {
 // α = 0 teacher at T = 1, 4 and of the α = 0.1 teacher at T = 1.
 void write_small_summary(const std::string& dir) {
     const double nan = std::nan("");
-    auto row = [](const char* role, const char* model, double alpha, double teacher_alpha, double t,
-                  std::uint64_t seed, double gamma, double acc, double ece) {
+    auto row = [](const char* role, const char* model, double alpha, double teacher_alpha, double t, std::uint64_t seed,
+                  double gamma, double acc, double ece) {
         study::SummaryRow r;
         r.role = role;
         r.model = model;
@@ -56,13 +56,13 @@ void write_small_summary(const std::string& dir) {
         return r;
     };
     study::write_summary(dir, {row("teacher", "mlp-1200", 0, nan, nan, 1, 0, 0.88, 0.05),
-                                 row("teacher", "mlp-1200", 0.1, nan, nan, 1, 0.1, 0.89, 0.02),
-                                 row("teacher", "mlp-1200", 0.1, nan, nan, 2, 0.1, 0.885, 0.025),
-                                 row("baseline", "mlp-800", 0, nan, nan, 1, 0, 0.86, 0.04),
-                                 row("baseline", "mlp-800", 0.1, nan, nan, 1, 0.1, 0.855, 0.03),
-                                 row("student", "mlp-800", 0, 0, 1, 1, 0.02, 0.87, 0.03),
-                                 row("student", "mlp-800", 0, 0, 4, 1, 0.3, 0.875, 0.02),
-                                 row("student", "mlp-800", 0, 0.1, 1, 1, 0.1, 0.865, 0.04)});
+                               row("teacher", "mlp-1200", 0.1, nan, nan, 1, 0.1, 0.89, 0.02),
+                               row("teacher", "mlp-1200", 0.1, nan, nan, 2, 0.1, 0.885, 0.025),
+                               row("baseline", "mlp-800", 0, nan, nan, 1, 0, 0.86, 0.04),
+                               row("baseline", "mlp-800", 0.1, nan, nan, 1, 0.1, 0.855, 0.03),
+                               row("student", "mlp-800", 0, 0, 1, 1, 0.02, 0.87, 0.03),
+                               row("student", "mlp-800", 0, 0, 4, 1, 0.3, 0.875, 0.02),
+                               row("student", "mlp-800", 0, 0.1, 1, 1, 0.1, 0.865, 0.04)});
 }
 
 }  // namespace
@@ -81,7 +81,7 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     distill::RunConfig c = small_run_config((dir / "teacher_mi.h5").string());
     c.mi_every = 1;
     c.mi_examples = 100;
-    c.mi_early = 2;  // the figure starts from the early points
+    c.mi_early = 2;                                  // the figure starts from the early points
     c.mi_classes = "Trouser,Bag;T-shirt/top,Shirt";  // two panels
     c.smoothing = 0.2;
     distill::TrainHooks hooks;
@@ -106,11 +106,11 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     // As lskd study runs it: every figure of the directory into <dir>/plots, named relative to the directory.
     const std::vector<std::string> figures = render_plots(dir.string(), "");
     CHECK(std::is_sorted(figures.begin(), figures.end()));
-    for (const std::string name : {"plots/mlp_fashion-mnist_trained/reliability_by_alpha.png",
-                                   "plots/mlp_fashion-mnist_trained/projection_T-shirt-top_Shirt_Pullover_a0.1.png",
-                                   "plots/mlp_fashion-mnist_trained/projection_Trouser_Bag_Sneaker_a0.1.png",
-                                   "plots/mlp_fashion-mnist_trained/mi_by_epoch.png",
-                                   "plots/figure5_accuracy_vs_gamma.png"}) {
+    for (const std::string name :
+         {"plots/mlp_fashion-mnist_trained/reliability_by_alpha.png",
+          "plots/mlp_fashion-mnist_trained/projection_T-shirt-top_Shirt_Pullover_a0.1.png",
+          "plots/mlp_fashion-mnist_trained/projection_Trouser_Bag_Sneaker_a0.1.png",
+          "plots/mlp_fashion-mnist_trained/mi_by_epoch.png", "plots/figure5_accuracy_vs_gamma.png"}) {
         CHECK(std::count(figures.begin(), figures.end(), name) == 1);
         check_png(dir / name);
     }

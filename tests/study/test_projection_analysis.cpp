@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "study/projection_analysis.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
+#include "study/projection_analysis.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;
@@ -36,7 +36,7 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
     const std::string path = run_copy("projection.h5");
     const ProjectionResult r = analyze_projection(path);
     CHECK(r.classes == std::vector<int>{0, 6, 2});  // T-shirt/top, Shirt, Pullover
-    CHECK(r.train.coords.rows() == 15);              // 5 records per class
+    CHECK(r.train.coords.rows() == 15);             // 5 records per class
     CHECK(r.test.coords.rows() == 15);
 
     const io::H5File f = io::H5File::open_read(path);
@@ -107,8 +107,7 @@ TEST_CASE("span projection: orthonormal Q and PCA axes, classes by index and nam
     }
 }
 
-TEST_CASE("projection: bad classes or missing records are errors and leave the file unchanged",
-          "[study][projection]") {
+TEST_CASE("projection: bad classes or missing records are errors and leave the file unchanged", "[study][projection]") {
     const std::string path = run_copy("projection_bad.h5");
     const auto before = file_bytes(path);
     CHECK_THROWS_WITH(analyze_projection(path, {"Trouser,Bag,Jacket"}), Catch::Contains("unknown class 'Jacket'"));
@@ -130,8 +129,8 @@ TEST_CASE("projection: bad classes or missing records are errors and leave the f
 TEST_CASE("a second triple goes to its own group beside the first", "[study][projection]") {
     const std::string path = run_copy("projection_two.h5");
     analyze_projection(path);
-    const ProjectionResult second = analyze_projection(path, {"Shirt,T-shirt/top,Trouser", ProjectionVariant::affine,
-                                                              "projection_2"});
+    const ProjectionResult second =
+        analyze_projection(path, {"Shirt,T-shirt/top,Trouser", ProjectionVariant::affine, "projection_2"});
     CHECK(second.classes == std::vector<int>{6, 0, 1});
     const io::H5File f = io::H5File::open_read(path);
     CHECK(f.attr_strings("/analysis/projection", "class_names") ==

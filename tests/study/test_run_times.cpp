@@ -12,7 +12,8 @@ using namespace lskd;
 using namespace lskd::testing;
 using namespace lskd::study;
 
-TEST_CASE("the run files' phase seconds are summed over the runs, and unreadable files add nothing", "[study][report]") {
+TEST_CASE("the run files' phase seconds are summed over the runs, and unreadable files add nothing",
+          "[study][report]") {
     const std::string path = trained_run();
     const auto m = distill::load_run(path).metrics;
     const auto sum = [&](const char* name) { return std::accumulate(m.at(name).begin(), m.at(name).end(), 0.0); };

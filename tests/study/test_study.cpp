@@ -1,15 +1,15 @@
 // A tiny study end to end: two teachers, their students and baselines on a few hundred Fashion-MNIST
 // examples for one epoch; every output must exist and the report's tables must match summary.h5.
 #include <filesystem>
-#include "tests/test_dir.hpp"
 #include <fstream>
 #include <sstream>
+#include "tests/test_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
-#include "framework/data/image_set.hpp"
 #include "distill/run_file.hpp"
+#include "framework/data/image_set.hpp"
 #include "framework/io/h5_file.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/references.hpp"
@@ -81,10 +81,13 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
         CHECK(report.find(files[i]) != std::string::npos);
     }
     const io::H5File teachers = io::H5File::open_read((dir / "teachers.h5").string());
-    for (double a : teachers.read<double>("/test_acc", 1).values) CHECK(report.find(fmt::format("| {:.4f} |", a)) != std::string::npos);
+    for (double a : teachers.read<double>("/test_acc", 1).values)
+        CHECK(report.find(fmt::format("| {:.4f} |", a)) != std::string::npos);
     CHECK(report.find("## Claims") != std::string::npos);
-    CHECK(report.find("![plots/figure5_accuracy_vs_gamma.png](plots/figure5_accuracy_vs_gamma.png)") != std::string::npos);
-    CHECK(report.find("| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |") != std::string::npos);
+    CHECK(report.find("![plots/figure5_accuracy_vs_gamma.png](plots/figure5_accuracy_vs_gamma.png)") !=
+          std::string::npos);
+    CHECK(report.find("| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |") !=
+          std::string::npos);
     CHECK(report.find("| M5 | The hard-target teacher's student at its validation-best T beats") != std::string::npos);
     CHECK(report.find("no multiplicity correction") != std::string::npos);
     CHECK(report.find("## Seed groups") != std::string::npos);
@@ -119,7 +122,8 @@ TEST_CASE("teacher.alpha-recipes must name a listed α once", "[study]") {
         return "seeds: [1]\noutput: x\nteacher: {model: mlp, alphas: [0, 0.1], alpha-recipes: " + recipes +
                "}\nstudent: {model: mlp}\n";
     };
-    CHECK(study::parse_sweep_config(config("[{alpha: 0.1, recipe: {dropout: 0.2}}]"), "t").teacher_by_alpha.size() == 1);
+    CHECK(study::parse_sweep_config(config("[{alpha: 0.1, recipe: {dropout: 0.2}}]"), "t").teacher_by_alpha.size() ==
+          1);
     CHECK_THROWS_WITH(study::parse_sweep_config(config("[{alpha: 0.3, recipe: {dropout: 0.2}}]"), "t"),
                       Catch::Contains("names α = 0.3, which is not among teacher.alphas"));
     CHECK_THROWS_WITH(study::parse_sweep_config(config("[{alpha: 0, recipe: {}}, {alpha: 0, recipe: {}}]"), "t"),
@@ -136,13 +140,16 @@ TEST_CASE("the published numbers are printed beside a study of the same data set
     smooth.alpha = 0.1, smooth.test_acc = 0.9950;
     const std::string table = study::reference_table(refs, "mnist", "mlp-1200", "mlp-800", {hard, smooth}, {});
     // Teacher errors: 100 − 99.25 = 0.75 % and 100 − 99.50 = 0.50 %, beside M's 0.67 % and 0.59 %.
-    CHECK(table.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 | 0.75 (one seed) |") != std::string::npos);
+    CHECK(table.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 | 0.75 (one seed) |") !=
+          std::string::npos);
     CHECK(table.find("| α = 0.1 | 0.59 | 0.50 (one seed) |") != std::string::npos);
     CHECK(table.find("| student-error | α = 0 | 0.74 | – |") != std::string::npos);
     CHECK(study::reference_table(refs, "fashion-mnist", "mlp-1200", "mlp-800", {hard}, {}).empty());
-    CHECK_THROWS_WITH(study::parse_references("references:\n  - {source: x, dataset: d, model: m, quantity: speed, alpha: 0, "
-                                              "value: 1}\n", "refs.yaml"),
-                      Catch::Contains("refs.yaml: references[0]: unknown quantity 'speed'"));
+    CHECK_THROWS_WITH(
+        study::parse_references("references:\n  - {source: x, dataset: d, model: m, quantity: speed, alpha: 0, "
+                                "value: 1}\n",
+                                "refs.yaml"),
+        Catch::Contains("refs.yaml: references[0]: unknown quantity 'speed'"));
 }
 
 TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study][slow]") {

@@ -1,19 +1,19 @@
 #include <filesystem>
-#include "tests/test_dir.hpp"
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include "tests/test_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "distill/run_file.hpp"
-#include "study/sweep.hpp"
 #include "distill/teacher.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
+#include "study/sweep.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;
@@ -24,7 +24,8 @@ namespace {
 
 // 2 teachers, 3 students, 2 baselines of the run fixture's size.
 std::string tiny_sweep(const std::string& dir, int teacher_epochs = 2) {
-    const std::string recipe = "max-train: 600, max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1, record-per-class: 5";
+    const std::string recipe =
+        "max-train: 600, max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1, record-per-class: 5";
     return fmt::format(R"(
 output: {}
 seeds: [1]
@@ -116,13 +117,16 @@ TEST_CASE("a sweep trains teachers, students and baselines and summarises them",
     // summary.h5 and summary.csv hold the same rows.
     CHECK(csv_rows(dir) == 7);
     const io::H5File f = io::H5File::open_read((fs::path(dir) / "summary.h5").string());
-    for (const char* col : {"alpha", "teacher_alpha", "temperature", "beta", "seed", "gamma", "test_acc", "test_nll", "test_ece"})
+    for (const char* col :
+         {"alpha", "teacher_alpha", "temperature", "beta", "seed", "gamma", "test_acc", "test_nll", "test_ece"})
         CHECK(f.shape(std::string("/") + col) == io::Dims{7});
     CHECK(f.read<double>("/test_acc").values[3] == student.test_acc);
-    CHECK(f.read_strings("/role") == std::vector<std::string>{"teacher", "teacher", "student", "student", "student",
-                                                              "baseline", "baseline"});
+    CHECK(f.read_strings("/role") ==
+          std::vector<std::string>{"teacher", "teacher", "student", "student", "student", "baseline", "baseline"});
     const std::string csv = read_text(fs::path(dir) / "summary.csv");
-    CHECK(csv.rfind("role,model,alpha,teacher_alpha,temperature,beta,loss,seed,gamma,val_acc,test_acc,test_nll,test_ece,test_examples,file\n", 0) == 0);
+    CHECK(csv.rfind("role,model,alpha,teacher_alpha,temperature,beta,loss,seed,gamma,val_acc,test_acc,test_nll,test_"
+                    "ece,test_examples,file\n",
+                    0) == 0);
     CHECK(csv.find("teacher,mlp,0,,,,,1,0,") != std::string::npos);
     // Both students of the α = 0 teacher shared its cached logits.
     CHECK(fs::exists(fs::path(dir) / "teacher_cache"));
@@ -153,7 +157,8 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     const study::PlannedRun& partial = plan[5];
     REQUIRE(partial.name == "baseline_mlp_a0_s1.h5");
     distill::TrainHooks crash;
-    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t e) -> std::optional<double> {
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
+                                      std::int64_t e) -> std::optional<double> {
         if (e == 2) throw std::runtime_error("killed");
         return std::nullopt;
     };
@@ -166,9 +171,9 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     resuming.after_run = [&trained](const study::PlannedRun& run) { trained.push_back(run.name); };
     const auto r = study::run_sweep(config, resuming);
     CHECK(r.skipped == 2);
-    CHECK(trained == std::vector<std::string>{"student_mlp_from-a0_T1_muller_s1.h5", "student_mlp_from-a0_T4_muller_s1.h5",
-                                              "student_mlp_from-a0.3_T1_muller_s1.h5", "baseline_mlp_a0_s1.h5",
-                                              "baseline_mlp_a0.3_s1.h5"});
+    CHECK(trained == std::vector<std::string>{
+                         "student_mlp_from-a0_T1_muller_s1.h5", "student_mlp_from-a0_T4_muller_s1.h5",
+                         "student_mlp_from-a0.3_T1_muller_s1.h5", "baseline_mlp_a0_s1.h5", "baseline_mlp_a0.3_s1.h5"});
     CHECK(read_text(fs::path(dir) / "teacher_mlp_a0_s1.h5") == teacher_bytes);  // skipped, untouched
     const distill::RunContents resumed = distill::load_run(partial.config.output);
     CHECK(resumed.complete);
@@ -190,20 +195,25 @@ TEST_CASE("a bad sweep config or a conflicting run file stops the sweep before t
         std::string s = good;
         return s.replace(s.find(from), from.size(), to);
     };
-    CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(bad("seeds: [1]", "seeds: []"), "bad.yaml"), quiet_sweep()),
-                      Catch::Contains("must not be empty"));
-    CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(bad("baselines:", "baseline:"), "bad.yaml"), quiet_sweep()),
-                      Catch::Contains("unknown key 'baseline'"));
-    CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(bad("temperatures: [1, 4]", "temperatures: [1, -4]"), "bad.yaml"),
-                                         quiet_sweep()),
-                      Catch::Contains("temperature must be > 0"));
+    CHECK_THROWS_WITH(
+        study::run_sweep(study::parse_sweep_config(bad("seeds: [1]", "seeds: []"), "bad.yaml"), quiet_sweep()),
+        Catch::Contains("must not be empty"));
+    CHECK_THROWS_WITH(
+        study::run_sweep(study::parse_sweep_config(bad("baselines:", "baseline:"), "bad.yaml"), quiet_sweep()),
+        Catch::Contains("unknown key 'baseline'"));
+    CHECK_THROWS_WITH(
+        study::run_sweep(study::parse_sweep_config(bad("temperatures: [1, 4]", "temperatures: [1, -4]"), "bad.yaml"),
+                         quiet_sweep()),
+        Catch::Contains("temperature must be > 0"));
     // The same file names with another recipe: the finished runs are not overwritten.
     CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(tiny_sweep(dir, 3), "more.yaml"), quiet_sweep()),
-                      Catch::Contains("teacher_mlp_a0_s1.h5: trained with other settings") && Catch::Contains("epochs 3 here, 2 in the file"));
+                      Catch::Contains("teacher_mlp_a0_s1.h5: trained with other settings") &&
+                          Catch::Contains("epochs 3 here, 2 in the file"));
     CHECK(snapshot(dir) == before);
 }
 
-TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a sequential one", "[distill][sweep][parallel]") {
+TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a sequential one",
+          "[distill][sweep][parallel]") {
     const std::string lskd = LSKD_BINARY_DIR "/tools/lskd";
     if (!fs::exists(lskd)) {
         WARN("not built: " << lskd);
@@ -226,7 +236,8 @@ TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a s
     const auto teacher = distill::open_teacher(plan[3].config, small_dataset(), {});
     distill::TrainHooks crash;
     crash.teacher = teacher.get();
-    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&, std::int64_t e) -> std::optional<double> {
+    crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
+                                      std::int64_t e) -> std::optional<double> {
         if (e == 2) throw std::runtime_error("killed");
         return std::nullopt;
     };
@@ -235,5 +246,6 @@ TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a s
     CHECK(again.skipped == 6);
     CHECK(again.trained == 1);
     CHECK(distill::load_run(student).complete);
-    CHECK(read_text(fs::path(dir) / "logs" / "student_mlp_from-a0_T4_muller_s1.log").find("test accuracy") != std::string::npos);
+    CHECK(read_text(fs::path(dir) / "logs" / "student_mlp_from-a0_T4_muller_s1.log").find("test accuracy") !=
+          std::string::npos);
 }

@@ -2,9 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "framework/core/error.hpp"
 #include "study/sweep_config.hpp"
 #include "study/sweep_plan.hpp"
-#include "framework/core/error.hpp"
 
 using namespace lskd;
 using namespace lskd::distill;
@@ -62,7 +62,8 @@ TEST_CASE("a sweep config sets every run's model, recipe, data and distillation 
                              "student_mlp-800_from-a0_T4_hinton_s1.h5", "student_mlp-800_from-a0.1_T1_hinton_s1.h5",
                              "student_mlp-800_from-a0_T1_hinton_s2.h5", "student_mlp-800_from-a0_T4_hinton_s2.h5",
                              "student_mlp-800_from-a0.1_T1_hinton_s2.h5", "baseline_mlp-800_a0_s1.h5",
-                             "baseline_mlp-800_a0.1_s1.h5", "baseline_mlp-800_a0_s2.h5", "baseline_mlp-800_a0.1_s2.h5"});
+                             "baseline_mlp-800_a0.1_s1.h5", "baseline_mlp-800_a0_s2.h5",
+                             "baseline_mlp-800_a0.1_s2.h5"});
     const PlannedRun& student = plan[8];  // from-a0, T = 4, seed 2
     CHECK(student.role == RunRole::student);
     REQUIRE(student.teacher);
@@ -81,7 +82,8 @@ TEST_CASE("a sweep config sets every run's model, recipe, data and distillation 
 TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors naming file and key",
           "[distill][sweep][errors]") {
     auto rejects = [](const std::string& text, const std::string& message) {
-        CHECK_THROWS_WITH(plan_sweep(parse_sweep_config(text, "s.yaml"), "dir"), Catch::Contains("s.yaml") && Catch::Contains(message));
+        CHECK_THROWS_WITH(plan_sweep(parse_sweep_config(text, "s.yaml"), "dir"),
+                          Catch::Contains("s.yaml") && Catch::Contains(message));
     };
     rejects(with("seeds:", "seed: [1]\nseeds:"), "unknown key 'seed'");
     rejects(with("alphas: [0, 0.1], recipe", "alpha: [0], alphas: [0, 0.1], recipe"), "unknown key 'alpha' in teacher");
@@ -99,15 +101,18 @@ TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors
     rejects(with("loss: hinton", "loss: hinton, beta: 1.5"), "beta must be in [0, 1]");
     rejects(with("loss: hinton", "loss: kl"), "unknown loss form 'kl'");
     rejects(with("model: mlp-800", "model: mlp-80"), "unknown student model 'mlp-80'");
-    rejects(with("{teacher-alpha: [0.1]", "{teacher-alpha: [0.2]"), "teacher-alpha 0.2, which is not among teacher.alphas");
+    rejects(with("{teacher-alpha: [0.1]", "{teacher-alpha: [0.2]"),
+            "teacher-alpha 0.2, which is not among teacher.alphas");
     rejects(with("{teacher-alpha: [0.1], temperatures: 1}", "{teacher-alpha: [0], temperatures: 1}"), "listed twice");
-    rejects(with("recipe: {epochs: 1", "recipe: {temperature: 2, epochs: 1"), "sets 'temperature', which the sweep sets");
+    rejects(with("recipe: {epochs: 1", "recipe: {temperature: 2, epochs: 1"),
+            "sets 'temperature', which the sweep sets");
     rejects(with("alphas: [0, 0.1], recipe", "alphas: [0, 0.1, 1.0], recipe"), "smoothing must be in [0, 1)");
     rejects(with("output: out", "output: out\nparallel: 0"), "'parallel' must be at least 1");
     rejects(with("teacher: {", "teachers: {"), "unknown key 'teachers'");
     rejects("seeds: [1\n", "not valid YAML");
     rejects(with("seeds: [1, 2]", "seeds: [9223372036854775808]"), "seed must be at most 9223372036854775807");
-    CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"), Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
+    CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"),
+                      Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
 }
 
 TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the file, the key and both lines",
@@ -117,8 +122,9 @@ TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the fil
                       "s.yaml: duplicate key 'seeds' at lines 3 and 4");
     CHECK_THROWS_WITH(parse_sweep_config(with("recipe: {epochs: 1,", "recipe: {epochs: 1, epochs: 5,"), "s.yaml"),
                       "s.yaml: duplicate key 'epochs' at lines 5 and 5");
-    CHECK_THROWS_WITH(parse_sweep_config(with("{teacher-alpha: 0,", "{teacher-alpha: 0, teacher-alpha: 0.1,"), "s.yaml"),
-                      "s.yaml: duplicate key 'teacher-alpha' at lines 7 and 7");
+    CHECK_THROWS_WITH(
+        parse_sweep_config(with("{teacher-alpha: 0,", "{teacher-alpha: 0, teacher-alpha: 0.1,"), "s.yaml"),
+        "s.yaml: duplicate key 'teacher-alpha' at lines 7 and 7");
 }
 
 TEST_CASE("the shipped sweep configs parse and expand to the documented grids", "[distill][sweep]") {

@@ -60,7 +60,7 @@ struct LogitsFile {
     // example 1, which the student's training split does not hold and which is ignored.
     std::vector<float> train_logits = {static_cast<float>(std::log(3.0)), 0.f, 0.f, 0.f, 5.f, 5.f};
     std::vector<std::int64_t> train_indices = {3, 0, 1};
-    std::int64_t columns = 2;  // of /train/logits
+    std::int64_t columns = 2;                               // of /train/logits
     std::vector<float> test_logits = {0.f, 1.f, 0.f, 2.f};  // example 0 (label 1): right; example 1 (label 0): wrong
     std::vector<std::int64_t> test_indices = {0, 1};
     std::function<void(io::H5File&)> extra;

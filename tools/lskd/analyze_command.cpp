@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "framework/io/file_lock.hpp"
+#include "framework/runtime/threads.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/projection_analysis.hpp"
-#include "framework/io/file_lock.hpp"
-#include "framework/runtime/threads.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -78,15 +78,16 @@ Runner add_analyze_command(CLI::App& app) {
         ->capture_default_str();
     calibration->add_option("--data-dir", s->calibration.data_dir, "the data set's directory, if not the run's");
 
-    auto* projection = cmd->add_subcommand(
-        "projection", "penultimate activations of three classes on the plane of their templates");
+    auto* projection =
+        cmd->add_subcommand("projection", "penultimate activations of three classes on the plane of their templates");
     add_common(*projection, s->projection_common);
     projection->add_option("--classes", s->projection_classes,
                            "three classes by name or index, 'a,b,c' (default: fashion-mnist "
                            "T-shirt/top,Shirt,Pullover; Trouser,Bag,Sneaker is the dissimilar triple; cifar10 "
                            "airplane,automobile,bird)");
-    projection->add_option("--variant", s->projection_variant,
-                           "affine: plane through the templates; span: their linear span + 2-D PCA")
+    projection
+        ->add_option("--variant", s->projection_variant,
+                     "affine: plane through the templates; span: their linear span + 2-D PCA")
         ->check(CLI::IsMember({"affine", "span"}))
         ->capture_default_str();
 
@@ -94,7 +95,8 @@ Runner add_analyze_command(CLI::App& app) {
                                          "augmentation (regenerated views, model in evaluation mode)");
     add_common(*mi, s->mi_common);
     mi->add_option("--classes", s->mi.classes,
-                   "two classes 'a,b', or several pairs 'a,b;c,d' (one table or JSON line each; default: the run's mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
+                   "two classes 'a,b', or several pairs 'a,b;c,d' (one table or JSON line each; default: the run's "
+                   "mi-classes, else fashion-mnist Trouser,Bag; cifar10 "
                    "airplane,dog)");
     // Every option is checked here, before the run and data are loaded; the results store the seed as an int64.
     const std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
@@ -129,11 +131,13 @@ Runner add_analyze_command(CLI::App& app) {
         const auto lock = lock_run_file(common.path);
         if (calibration->parsed()) {
             runtime::init_threads(s->calibration_common.threads);
-            return report(s->calibration_common, study::analyze_calibration(s->calibration_common.path, s->calibration));
+            return report(s->calibration_common,
+                          study::analyze_calibration(s->calibration_common.path, s->calibration));
         }
         if (projection->parsed()) {
             runtime::init_threads(s->projection_common.threads);
-            study::ProjectionOptions options{s->projection_classes, study::parse_projection_variant(s->projection_variant)};
+            study::ProjectionOptions options{s->projection_classes,
+                                             study::parse_projection_variant(s->projection_variant)};
             return report(s->projection_common, study::analyze_projection(s->projection_common.path, options));
         }
         if (mi->parsed()) {

@@ -50,10 +50,10 @@ Elapsed& operator+=(Elapsed& a, Elapsed b) {
 // One phase (training steps or inference passes), per step: its time, and where that time went. Shares
 // are taken in wall time and in process CPU time; on a loaded machine the CPU-time ones are the steadier.
 struct PhaseCost {
-    Elapsed step;            // unprofiled steps
-    Elapsed gemm_alone;      // Σ over GEMM-like primitives of runs per step × time alone
-    Elapsed profiled_step;   // the profiled steps (timing every primitive adds a little)
-    Elapsed primitives;      // all primitives inside the profiled steps
+    Elapsed step;             // unprofiled steps
+    Elapsed gemm_alone;       // Σ over GEMM-like primitives of runs per step × time alone
+    Elapsed profiled_step;    // the profiled steps (timing every primitive adds a little)
+    Elapsed primitives;       // all primitives inside the profiled steps
     double peak_rss_mib = 0;  // after the steps, before the alone-timing allocates its own memory
     struct Line {
         std::string what;
@@ -106,13 +106,12 @@ void print_cost(const char* phase, const PhaseCost& c, double batch) {
 }
 
 void print_lines(const PhaseCost& c) {
-    fmt::print("  {:>9} {:>9} {:>5} {:>9} {:>9}  primitive (ms per step)\n", "wall", "CPU", "runs",
-               "alone", "alone CPU");
+    fmt::print("  {:>9} {:>9} {:>5} {:>9} {:>9}  primitive (ms per step)\n", "wall", "CPU", "runs", "alone",
+               "alone CPU");
     for (const auto& l : c.lines)
         fmt::print("  {:9.3f} {:9.3f} {:5.1f} {:9.3f} {:9.3f}  {}\n", 1e3 * l.in_step.wall_s, 1e3 * l.in_step.cpu_s,
                    l.runs_per_step, 1e3 * l.alone.wall_s, 1e3 * l.alone.cpu_s, l.what);
 }
-
 
 }  // namespace
 

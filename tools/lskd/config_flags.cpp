@@ -9,9 +9,8 @@ namespace lskd::cli {
 void add_config_flags(CLI::App& cmd, ConfigFlags& flags) {
     cmd.add_option("--config", flags.config_file, "YAML config file; flags override its keys");
     for (const auto& field : distill::config_fields())
-        cmd.add_option_function<std::string>("--" + field.key,
-                                             [&flags, key = field.key](const std::string& v) { flags.values[key] = v; },
-                                             field.help)
+        cmd.add_option_function<std::string>(
+               "--" + field.key, [&flags, key = field.key](const std::string& v) { flags.values[key] = v; }, field.help)
             ->type_name(field.type);
 }
 

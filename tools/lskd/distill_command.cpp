@@ -44,10 +44,13 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, di
     if (!process_world().root()) return 0;  // rank 0 reports the run
     const distill::TeacherInfo& t = teacher.info();
     if (json)
-        fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")}, {"test_nll", r.last.at("test_nll")},
-                                      {"test_ece", r.last.at("test_ece")}, {"val_acc", r.last.at("val_acc")},
+        fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
+                                      {"test_nll", r.last.at("test_nll")},
+                                      {"test_ece", r.last.at("test_ece")},
+                                      {"val_acc", r.last.at("val_acc")},
                                       {"train_loss", r.last.at("train_loss")},
-                                      {"epochs", static_cast<double>(r.epochs)}, {"seconds", r.seconds},
+                                      {"epochs", static_cast<double>(r.epochs)},
+                                      {"seconds", r.seconds},
                                       {"gamma", t.gamma}},
                                      {{"output", r.output}, {"teacher_logits", t.file}, {"teacher_hash", t.hash}}));
     else
@@ -83,8 +86,10 @@ Runner add_distill_command(CLI::App& app) {
         options.quiet = s->quiet;
         options.resume = !s->resume_path.empty();
         options.world = &process_world();
-        if (!s->teacher_logits.empty()) return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
-        if (config.teacher.empty()) fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
+        if (!s->teacher_logits.empty())
+            return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
+        if (config.teacher.empty())
+            fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
         if (config.output.empty()) config.output = default_student_output(config);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
@@ -122,8 +127,8 @@ Runner add_distill_command(CLI::App& app) {
                        d.cache.hit ? "read from the cache" : "computed", d.cache.seconds, d.cache.compute_seconds,
                        d.live ? "; augmented batches: the teacher ran on each" : "");
             fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
-                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs, r.seconds,
-                       r.output);
+                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs,
+                       r.seconds, r.output);
         }
         return 0;
     };

@@ -33,15 +33,20 @@ Runner add_eval_command(CLI::App& app) {
             fail("{}: the run has {} classes but data set {} has {}", s->path, run.num_classes, dataset.name,
                  dataset.num_classes);
         auto model = distill::load_model(run);
-        const data::ImageSet& set = s->split == "train" ? dataset.train : s->split == "val" ? dataset.val : dataset.test;
-        const distill::SplitMetrics m = distill::score(distill::run_model(*model, set, run.normalization, config.batch, false));
+        const data::ImageSet& set = s->split == "train" ? dataset.train
+                                    : s->split == "val" ? dataset.val
+                                                        : dataset.test;
+        const distill::SplitMetrics m =
+            distill::score(distill::run_model(*model, set, run.normalization, config.batch, false));
         if (s->json)
-            fmt::print("{}\n", json_line({{"accuracy", m.accuracy}, {"nll", m.nll}, {"ece", m.ece},
+            fmt::print("{}\n", json_line({{"accuracy", m.accuracy},
+                                          {"nll", m.nll},
+                                          {"ece", m.ece},
                                           {"examples", static_cast<double>(set.size())}},
                                          {{"split", s->split}, {"run", s->path}}));
         else
-            fmt::print("{} on {} ({} examples): accuracy {:.4f}  nll {:.4f}  ece {:.4f}\n", s->path, s->split, set.size(),
-                       m.accuracy, m.nll, m.ece);
+            fmt::print("{} on {} ({} examples): accuracy {:.4f}  nll {:.4f}  ece {:.4f}\n", s->path, s->split,
+                       set.size(), m.accuracy, m.nll, m.ece);
         return 0;
     };
 }

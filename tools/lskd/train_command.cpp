@@ -1,8 +1,8 @@
 // lskd train: one run at a chosen label-smoothing strength (or, with --teacher, see lskd distill).
 #include <fmt/format.h>
 
-#include "study/mi_analysis.hpp"
 #include "distill/trainer.hpp"
+#include "study/mi_analysis.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -51,8 +51,9 @@ Runner add_train_command(CLI::App& app) {
                                           {"seconds", r.seconds}},
                                          {{"output", r.output}}));
         } else {
-            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  ({} epochs, {:.1f}s) -> {}\n", r.last.at("test_acc"),
-                       r.last.at("test_nll"), r.last.at("test_ece"), r.epochs, r.seconds, r.output);
+            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
+                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), r.epochs, r.seconds,
+                       r.output);
         }
         return 0;
     };
