@@ -5,11 +5,15 @@ set -eu
 mpiexec=$1 lskd=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work"
-recipe="max-train: 600, max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1"
+# The teacher is the long run (seconds even on an idle machine), so the kill lands while it trains and its students
+# wait: a sweep that finished before the kill would test nothing.
+common="max-test: 300, val-size: 200, batch: 64, lr: 0.05, threads: 1"
+recipe="max-train: 600, $common"
+teacher_recipe="$common"
 cat > "$work/sweep.yaml" <<YAML
 output: unused
 seeds: [1]
-teacher: {model: mlp, alphas: [0.1], recipe: {hidden: [32], epochs: 4, $recipe}}
+teacher: {model: mlp, alphas: [0.1], recipe: {hidden: [512], epochs: 6, max-train: 4000, $teacher_recipe}}
 student: {model: mlp, recipe: {hidden: [16], epochs: 3, $recipe}}
 distill:
   - {teacher-alpha: 0.1, temperatures: [1, 4]}
