@@ -14,49 +14,13 @@
 #include "framework/io/h5_file.hpp"
 #include "tests/distill/run_fixture.hpp"
 #include "tests/io/io_test_support.hpp"
+#include "tests/io/lock_holder.hpp"
 
 using namespace lskd;
 using namespace lskd::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A child process holding the lock of `output`, as a training lskd would, until killed.
-class OtherWriter {
-public:
-    explicit OtherWriter(const std::string& output) {
-        int ready[2];
-        REQUIRE(::pipe(ready) == 0);
-        std::fflush(nullptr);
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::close(ready[0]);
-            try {
-                const io::FileLock lock = io::FileLock::try_lock_file(output, "training");
-                const char ok = 1;
-                if (::write(ready[1], &ok, 1) != 1) ::_exit(2);
-                ::pause();
-            } catch (...) {
-            }
-            ::_exit(3);
-        }
-        ::close(ready[1]);
-        char ok = 0;
-        REQUIRE(::read(ready[0], &ok, 1) == 1);
-        ::close(ready[0]);
-    }
-    ~OtherWriter() {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-    }
-    OtherWriter(const OtherWriter&) = delete;
-    OtherWriter& operator=(const OtherWriter&) = delete;
-    pid_t pid() const { return pid_; }
-
-private:
-    pid_t pid_ = -1;
-};
 
 distill::TrainOptions forced() {
     distill::TrainOptions o = quiet();
@@ -75,7 +39,7 @@ std::string dead_pid() {
 
 TEST_CASE("a second writer of a run file stops before any work and touches nothing", "[distill][output]") {
     const std::string path = temp_path("same.h5");
-    const OtherWriter first(path);
+    const io::testing::LockHolder first(path, false);
     for (const distill::TrainOptions& o : {quiet(), forced()})
         CHECK_THROWS_WITH(distill::train(small_run_config(path), small_dataset(), o),
                           Catch::StartsWith(path + " is being written by process " + std::to_string(first.pid())));

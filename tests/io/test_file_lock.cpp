@@ -13,55 +13,13 @@
 
 #include "framework/io/file_lock.hpp"
 #include "tests/io/io_test_support.hpp"
+#include "tests/io/lock_holder.hpp"
 
 using namespace lskd;
 using namespace lskd::io;
 using namespace lskd::io::testing;
 
 namespace {
-
-// A child process that takes a lock, tells the parent through a pipe, and holds it until killed.
-class LockHolder {
-public:
-    LockHolder(const std::string& output, bool directory) {
-        int ready[2];
-        REQUIRE(::pipe(ready) == 0);
-        std::fflush(nullptr);
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::close(ready[0]);
-            try {
-                const FileLock lock = directory ? FileLock::try_lock_directory(output, "sweep")
-                                                : FileLock::try_lock_file(output, "training");
-                const char ok = 1;
-                if (::write(ready[1], &ok, 1) != 1) ::_exit(2);
-                ::pause();
-            } catch (...) {
-            }
-            ::_exit(3);
-        }
-        ::close(ready[1]);
-        char ok = 0;
-        REQUIRE(::read(ready[0], &ok, 1) == 1);
-        ::close(ready[0]);
-    }
-    ~LockHolder() { kill(); }
-    LockHolder(const LockHolder&) = delete;
-    LockHolder& operator=(const LockHolder&) = delete;
-
-    pid_t pid() const { return pid_; }
-    // SIGKILL: the holder gets no chance to let go or clean up; the kernel drops its lock.
-    void kill() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
 
 // The pid of a process that has ended.
 long dead_pid() {

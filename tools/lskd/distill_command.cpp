@@ -1,6 +1,7 @@
 // lskd distill: trains a student from a teacher run file (--teacher) with the flags and config of lskd train,
 // writing a student run file with the teacher's identity, T, β, the loss form and the student's γ.
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -14,9 +15,27 @@ namespace lskd::cli {
 namespace {
 
 // <model>_from-<teacher file stem>_T<T>_<loss>_s<seed>.h5 in the working directory, as lskd train names its runs.
-std::string default_student_output(const distill::RunConfig& c) {
-    return fmt::format("{}_from-{}_T{}_{}_s{}.h5", c.model, std::filesystem::path(c.teacher).stem().string(),
+std::string default_student_output(const distill::RunConfig& c, const std::string& teacher_file) {
+    return fmt::format("{}_from-{}_T{}_{}_s{}.h5", c.model, std::filesystem::path(teacher_file).stem().string(),
                        c.temperature, c.loss, c.seed);
+}
+
+// The student's closing line: its test numbers and γ, as text or as one JSON line with `numbers` and `strings`
+// added to the run's own.
+void report_student(const distill::TrainSummary& r, double gamma, bool json, std::map<std::string, double> numbers,
+                    std::map<std::string, std::string> strings) {
+    if (!json) {
+        fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
+                   r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), gamma, r.epochs, r.seconds,
+                   r.output);
+        return;
+    }
+    for (const char* key : {"test_acc", "test_nll", "test_ece", "val_acc", "train_loss"}) numbers[key] = r.last.at(key);
+    numbers["epochs"] = static_cast<double>(r.epochs);
+    numbers["seconds"] = r.seconds;
+    numbers["gamma"] = gamma;
+    strings["output"] = r.output;
+    fmt::print("{}\n", json_line(numbers, strings));
 }
 
 std::string default_cache_dir(const std::string& output) {
@@ -28,10 +47,7 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, di
                         const std::string& config_file, bool json) {
     if (!config.teacher.empty())
         fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
-    if (config.output.empty())
-        config.output = fmt::format("{}_from-{}_T{}_{}_s{}.h5", config.model,
-                                    std::filesystem::path(logits).stem().string(), config.temperature, config.loss,
-                                    config.seed);
+    if (config.output.empty()) config.output = default_student_output(config, logits);
     distill::validate(config);
     std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
     if (process_world().root()) lock.emplace(distill::claim_output(config, options, {config_file, logits}));
@@ -43,20 +59,7 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, di
     const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
     if (!process_world().root()) return 0;  // rank 0 reports the run
     const distill::TeacherInfo& t = teacher.info();
-    if (json)
-        fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
-                                      {"test_nll", r.last.at("test_nll")},
-                                      {"test_ece", r.last.at("test_ece")},
-                                      {"val_acc", r.last.at("val_acc")},
-                                      {"train_loss", r.last.at("train_loss")},
-                                      {"epochs", static_cast<double>(r.epochs)},
-                                      {"seconds", r.seconds},
-                                      {"gamma", t.gamma}},
-                                     {{"output", r.output}, {"teacher_logits", t.file}, {"teacher_hash", t.hash}}));
-    else
-        fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
-                   r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs, r.seconds,
-                   r.output);
+    report_student(r, t.gamma, json, {}, {{"teacher_logits", t.file}, {"teacher_hash", t.hash}});
     return 0;
 }
 
@@ -90,7 +93,7 @@ Runner add_distill_command(CLI::App& app) {
             return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
         if (config.teacher.empty())
             fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
-        if (config.output.empty()) config.output = default_student_output(config);
+        if (config.output.empty()) config.output = default_student_output(config, config.teacher);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
         // Before the teacher and the data are loaded: a second writer of the output stops here.
@@ -106,30 +109,18 @@ Runner add_distill_command(CLI::App& app) {
         if (!process_world().root()) return 0;  // rank 0 reports the run
         const distill::TrainSummary& r = d.summary;
         const distill::TeacherInfo& t = d.teacher;
-        if (s->json) {
-            fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
-                                          {"test_nll", r.last.at("test_nll")},
-                                          {"test_ece", r.last.at("test_ece")},
-                                          {"val_acc", r.last.at("val_acc")},
-                                          {"train_loss", r.last.at("train_loss")},
-                                          {"epochs", static_cast<double>(r.epochs)},
-                                          {"seconds", r.seconds},
-                                          {"gamma", t.gamma},
-                                          {"teacher_alpha", t.alpha},
-                                          {"teacher_test_acc", t.test_acc},
-                                          {"teacher_forward_passes", static_cast<double>(d.teacher_forward_passes)},
-                                          {"teacher_cache_hit", d.cache.hit ? 1.0 : 0.0},
-                                          {"teacher_cache_seconds", d.cache.seconds},
-                                          {"teacher_compute_seconds", d.cache.compute_seconds}},
-                                         {{"output", r.output}, {"teacher", t.file}, {"teacher_hash", t.hash}}));
-        } else {
+        if (!s->json)
             fmt::print("teacher {}: training-split logits {} in {:.2f}s (computing them takes {:.2f}s){}\n", t.file,
                        d.cache.hit ? "read from the cache" : "computed", d.cache.seconds, d.cache.compute_seconds,
                        d.live ? "; augmented batches: the teacher ran on each" : "");
-            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
-                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), t.gamma, r.epochs,
-                       r.seconds, r.output);
-        }
+        report_student(r, t.gamma, s->json,
+                       {{"teacher_alpha", t.alpha},
+                        {"teacher_test_acc", t.test_acc},
+                        {"teacher_forward_passes", static_cast<double>(d.teacher_forward_passes)},
+                        {"teacher_cache_hit", d.cache.hit ? 1.0 : 0.0},
+                        {"teacher_cache_seconds", d.cache.seconds},
+                        {"teacher_compute_seconds", d.cache.compute_seconds}},
+                       {{"teacher", t.file}, {"teacher_hash", t.hash}});
         return 0;
     };
 }
