@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -106,9 +107,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += fmt::format("- teachers: `{}` at α ∈ {{{}}}; students: `{}`\n", setup.teacher_model,
                      fmt::join(
                          [&] {
-                             std::vector<double> a;
-                             for (const auto& t : teachers)
-                                 if (a.empty() || a.back() != t.alpha) a.push_back(t.alpha);
+                             std::set<double> a;  // every seed has each α once: list each α once
+                             for (const auto& t : teachers) a.insert(t.alpha);
                              return a;
                          }(),
                          ", "),
