@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "distill/loss_forms.hpp"
+#include "distill/metrics_csv.hpp"
 #include "distill/progress.hpp"
 #include "distill/run_file.hpp"
 #include "distill/run_validation.hpp"
@@ -423,6 +424,7 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     run_.optimizer = sgd_->state();
     run_.counters = model_->named_counters();
     save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
+    write_metrics_csv(path_, run_.metrics);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
                                      "nll {:.4f} ece {:.4f} | {:.1f}s",
                                      epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(),

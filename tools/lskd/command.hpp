@@ -9,6 +9,7 @@
 
 #include "distill/run_config.hpp"
 #include "framework/distributed/world.hpp"
+#include "study/sweep_config.hpp"
 
 namespace lskd::cli {
 
@@ -38,6 +39,10 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
 // with that output, where --epochs may extend it and any other flag or config key that differs is an Error
 // naming it and both values.
 distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
+
+// lskd sweep's and lskd study's --data-dir DIR and repeatable --set key.path=value, changes to the sweep config
+// (study/sweep_config.hpp).
+void add_sweep_override_flags(CLI::App& cmd, study::SweepOverrides& overrides);
 
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);
