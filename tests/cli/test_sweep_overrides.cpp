@@ -1,11 +1,15 @@
 // lskd sweep and lskd study with --data-dir and --set: a shipped or written config pointed at other data or changed
 // in one key from the command line, every fault named with the flag that brought it.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "distill/teacher_logits.hpp"
+#include "framework/io/h5_file.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
 using namespace lskd::testing;
@@ -61,4 +65,47 @@ TEST_CASE("a bad --set or a missing --data-dir is an error naming the flag, befo
     CHECK_THAT(missing.err, Catch::Contains("--data-dir " + (dir / "no-cifar").string() + ": no such directory"));
     CHECK(!fs::exists(dir / "runs"));
     CHECK(!fs::exists(dir / "study"));
+}
+
+TEST_CASE("a parallel sweep trains an external teacher's students as lskd distill --teacher-logits jobs", "[cli]") {
+    const fs::path dir = cli_temp_dir("sweep_external_parallel");
+    // Logits 0 for every class on all 400 training images: softmax 1/10 each, wrong-class mass 9/10, γ = 1 at any T.
+    const std::string logits = (dir / "uniform.h5").string();
+    {
+        lskd::io::H5File f = lskd::io::H5File::create(logits);
+        f.set_attr("/", "format", std::string(lskd::distill::kTeacherLogitsFormat));
+        f.set_attr("/", "dataset", std::string("fashion-mnist"));
+        f.set_attr("/", "num_classes", std::int64_t{10});
+        std::vector<std::int64_t> indices(400);
+        for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
+        f.write("/train/logits", std::vector<float>(4000, 0.f), {400, 10});
+        f.write("/train/indices", indices);
+        f.close();
+    }
+    const fs::path file = dir / "sweep.yaml";
+    std::ofstream(file) << fmt::format(R"(
+output: {}
+seeds: [1]
+teacher: {{logits: {}}}
+student: {{model: mlp, recipe: {{hidden: [16], epochs: 1, batch: 50, val-size: 100, threads: 1, record-per-class: 4}}}}
+distill: [{{temperatures: [1, 2]}}]
+)",
+                                       (dir / "runs").string(), logits);
+    const ProgramOutput r =
+        run_lskd({"sweep", file.string(), "--data-dir", tiny_data_dir(), "--jobs", "2", "--quiet", "--json"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const std::vector<std::string> csv = lines_of(read_text(dir / "runs" / "summary.csv"));
+    REQUIRE(csv.size() == 3);
+    for (const char* name : {"student_mlp_from-uniform_T1_muller_s1.h5", "student_mlp_from-uniform_T2_muller_s1.h5"}) {
+        const auto row = std::find_if(csv.begin(), csv.end(), [&](const std::string& l) { return l.ends_with(name); });
+        REQUIRE(row != csv.end());
+        std::vector<std::string> cells;
+        std::stringstream cells_in(*row);
+        for (std::string cell; std::getline(cells_in, cell, ',');) cells.push_back(cell);
+        REQUIRE(cells.size() == 15);  // role,model,alpha,teacher_alpha,temperature,beta,loss,seed,gamma,...
+        CHECK(cells[3].empty());      // teacher_alpha: the file gives no smoothing
+        CHECK(cells[6] == "muller");
+        CHECK(std::stod(cells[8]) == Approx(1.0).epsilon(1e-9));
+    }
 }

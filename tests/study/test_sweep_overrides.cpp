@@ -42,7 +42,7 @@ std::string set_error(const std::string& set) {
 
 }  // namespace
 
-TEST_CASE("--set changes a nested key, a list or a key the file leaves out", "[sweep][overrides]") {
+TEST_CASE("an override (--set) changes a nested key, a list or a key the file leaves out", "[sweep][overrides]") {
     const SweepConfig plain = parse_sweep_config(kSweep, "s.yaml");
     CHECK(plain.teacher.epochs == 2);
     CHECK(plain.overrides.empty());
@@ -67,7 +67,7 @@ TEST_CASE("--set changes a nested key, a list or a key the file leaves out", "[s
     CHECK(plan_sweep(c, "dir").size() == 6);
 }
 
-TEST_CASE("--set is checked like the file's keys, and a fault names the override", "[sweep][overrides]") {
+TEST_CASE("an override (--set) is checked like the file's keys, and a fault names the override", "[sweep][overrides]") {
     CHECK_THAT(set_error("teacher.recipe.epohcs=2"), Catch::StartsWith("--set teacher.recipe.epohcs=2: ") &&
                                                          Catch::Contains("unknown config key 'epohcs'") &&
                                                          Catch::Contains("teacher.recipe"));
@@ -89,7 +89,8 @@ TEST_CASE("--set is checked like the file's keys, and a fault names the override
     CHECK_THAT(set_error("teacher.recipe.seed=3"), Catch::Contains("which the sweep sets itself"));
 }
 
-TEST_CASE("--data-dir sets every run's data directory, and a missing one is named", "[sweep][overrides]") {
+TEST_CASE("the data directory override (--data-dir) sets every run's data directory, and a missing one is named",
+          "[sweep][overrides]") {
     const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / "override_data";
     fs::create_directories(dir);
     SweepOverrides o;
