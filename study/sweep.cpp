@@ -73,6 +73,11 @@ RunState inspect(const PlannedRun& run) {
         fail("{}: trained with other settings than the sweep asks for ({}); move it away or use another output "
              "directory",
              path, fmt::join(diff, "; "));
+    // An lskd teacher is named by its α in the file name; an external one only by its file.
+    if (!run.teacher_logits.empty() && c.teacher && c.teacher->file != run.teacher_logits)
+        fail("{}: distilled from the teacher logits {}, but the sweep names {}; move it away or use another output "
+             "directory",
+             path, c.teacher->file, run.teacher_logits);
     if (!c.complete) return {FileState::incomplete, std::nullopt};
     return {FileState::complete, summary_row(run, c)};
 }

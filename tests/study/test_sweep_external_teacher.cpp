@@ -112,6 +112,15 @@ TEST_CASE("a sweep's external teacher teaches its students like an lskd teacher"
     CHECK_THROWS_WITH(
         study::run_sweep(study::parse_sweep_config(yaml, "ext.yaml", lr), quiet_sweep()),
         Catch::Contains("trained with other settings") && Catch::Contains("lr 0.1 here, 0.05 in the file"));
+    // Another logits file of the same name is another teacher.
+    const fs::path other = fs::path(logits).parent_path() / "other" / "external_teacher.h5";
+    fs::create_directories(other.parent_path());
+    fs::copy_file(logits, other, fs::copy_options::overwrite_existing);
+    CHECK_THROWS_WITH(
+        study::run_sweep(
+            study::parse_sweep_config(sweep_yaml(dir.string(), other.string(), "{temperatures: [1, 2]}"), "ext.yaml"),
+            quiet_sweep()),
+        Catch::Contains("distilled from the teacher logits " + logits + ", but the sweep names " + other.string()));
     // lskd study analyses the teachers it trains.
     study::StudyOptions so;
     so.out = fresh_dir("study_external").string();
