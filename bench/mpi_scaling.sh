@@ -3,9 +3,10 @@
 # one process; (b) the training throughput of one data-parallel run of mlp-1200; (c) a training step's compute
 # against MPI_Allreduce of mlp-1200's gradients. Meant for an idle machine of at least 2 cores; expected 4-6 minutes.
 # Usage: bench/mpi_scaling.sh [BUILD_DIR]     (BUILD_DIR: a build with -DLSKD_BUILD_BENCH=ON, default build)
-# Environment: MPIEXEC (default mpirun; Open MPI's, for -x), MPI_FLAGS (default --bind-to core; add --oversubscribe on fewer than 2
-# cores), DATA_DIR (the data directory, if not lskd's default), SCRATCH (default a fresh mktemp -d, removed),
-# SMOKE=1 (tiny sizes, about a minute: checks that the script runs; its numbers mean nothing).
+# Environment: MPIEXEC (default mpirun; Open MPI's, for -x), MPI_FLAGS (default --bind-to core; add
+# --oversubscribe on fewer than 2 cores), DATA_DIR (the data directory, if not lskd's default), TMPDIR (where the
+# runs are written, in a fresh directory removed at the end), SMOKE=1 (tiny sizes, about a minute: checks that the
+# script runs; its numbers mean nothing).
 set -eu
 build=${1:-build}
 if [ "${SMOKE:-0}" = 1 ]; then sweep_images=1000 sweep_epochs=1 images=1280 steps=5; else
@@ -22,8 +23,7 @@ for f in "$lskd" "$allreduce"; do
 done
 if [ "$(id -u)" = 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 data_key=${DATA_DIR:+data-dir: $DATA_DIR,}
-work=${SCRATCH:-$(mktemp -d)}
-mkdir -p "$work"
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mpi() { # ranks, then the command; rank 0's output only matters
     ranks=$1
@@ -89,7 +89,8 @@ average_ms=$(awk '/GradientBuckets::average/ { printf "%.1f", $(NF - 1) }' "$wor
 rate() { awk -v s="$1" -v n=$images 'BEGIN { printf "%6.1f s  %7.0f images/s", s, n / s }'; }
 cat <<TABLE
 
-(a) sweep of 5 runs (1 mlp-1200 teacher, 2 students, 2 baselines; $sweep_epochs epochs of $sweep_images images; 1 thread per run)
+(a) sweep of 5 runs, 1 thread each: 1 mlp-1200 teacher, 2 students, 2 baselines; $sweep_epochs epochs of
+    $sweep_images images
     one process, parallel 1          ${sweep_one} s
     one process, --jobs 2            ${sweep_jobs} s
     mpirun -n 2, 1 thread per rank   ${sweep_ranks} s
