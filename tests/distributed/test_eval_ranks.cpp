@@ -3,6 +3,7 @@
 // evaluated in one process. Exact, bit for bit: every rank runs the batches one process would run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -88,6 +89,45 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
         const distill::SplitMetrics val =
             distill::score(distill::run_model(*model, dataset.val, dataset.normalization, config.batch, false));
         CHECK(run.metrics.at("val_acc")[0] == val.accuracy);
+    }
+    distributed::sum_over_ranks(world, std::int64_t{0});
+    if (world.root()) fs::remove_all(dir);
+}
+
+TEST_CASE("each rank of a data-parallel run evaluates its own batches of the test set", "[mpi][eval]") {
+    const distributed::World& world = testing::test_world();
+    REQUIRE(world.size() == 2);
+    const fs::path dir = testing::shared_dir(world, "eval-shares");
+    distill::RunConfig config = testing::small_run_config((dir / "shared.h5").string());
+    config.epochs = 1;
+    config.batch = 128;  // test: batches of rows 0-127 and 128-255 on rank 0, of 256-299 on rank 1
+    // A probe, not a use: rank 1 is given blank test images, so the stored logits of rows 256-299 show that rank 1
+    // computed them (and rows 0-255 that rank 0 did). Training sees the same data on both ranks.
+    data::Dataset probed = testing::small_dataset();
+    data::Dataset blank = probed;
+    std::fill(blank.test.pixels.begin(), blank.test.pixels.end(), std::uint8_t{0});
+    if (!world.root()) probed = blank;
+    distill::TrainOptions options = testing::quiet();
+    options.world = &world;
+    distill::train(config, probed, options);
+    distributed::sum_over_ranks(world, std::int64_t{0});
+
+    if (world.root()) {
+        auto model = distill::load_model(distill::load_run(config.output));
+        const auto on = [&](const data::Dataset& d) {
+            return distill::run_model(*model, d.test, d.normalization, config.batch, false).logits;
+        };
+        const Tensor real = on(probed), zeros = on(blank);
+        const Tensor stored = io::H5File::open_read(config.output).read_tensor("/outputs/test/logits", 2);
+        REQUIRE(stored.shape() == real.shape());
+        const std::int64_t k = real.dim(1);
+        const auto rows_equal = [&](const Tensor& expected, std::int64_t begin, std::int64_t end) {
+            return std::memcmp(stored.data() + begin * k, expected.data() + begin * k,
+                               static_cast<std::size_t>((end - begin) * k) * sizeof(float)) == 0;
+        };
+        CHECK(rows_equal(real, 0, 256));
+        CHECK(rows_equal(zeros, 256, 300));
+        CHECK_FALSE(rows_equal(real, 256, 300));  // the probe can tell the two apart
     }
     distributed::sum_over_ranks(world, std::int64_t{0});
     if (world.root()) fs::remove_all(dir);
