@@ -30,6 +30,8 @@ refused() {  # $1: the command's name; the rest: its arguments
         || { echo "lskd $name under 2 ranks gave no usage message:"; cat "$work/refused.err"; exit 1; }
     [ "$(grep -c "runs in one process" "$work/refused.err")" -eq 1 ] \
         || { echo "lskd $name: the message is printed by rank 0 only"; cat "$work/refused.err"; exit 1; }
+    ! grep -q MPI_ABORT "$work/refused.err" \
+        || { echo "lskd $name: a usage error ends every rank alike, not by MPI_Abort"; cat "$work/refused.err"; exit 1; }
 }
 refused analyze analyze calibration "$run" --threads 1
 refused export export "$run" --format onnx --output "$work/model.onnx"

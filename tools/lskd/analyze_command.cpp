@@ -124,7 +124,7 @@ Runner add_analyze_command(CLI::App& app) {
         ->check(CLI::NonNegativeNumber);
 
     return [s, calibration, projection, mi, erasure] {
-        if (!runs_in_one_process("analyze")) return 2;
+        require_one_process("analyze");
         const Common& common = calibration->parsed()  ? s->calibration_common
                                : projection->parsed() ? s->projection_common
                                : mi->parsed()         ? s->mi_common

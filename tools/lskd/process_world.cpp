@@ -16,15 +16,15 @@ const distributed::World& process_world() {
 
 void set_process_world(const distributed::World* world) { g_world = world; }
 
-bool runs_in_one_process(const std::string& command) {
+void require_one_process(const std::string& command) {
     const distributed::World& world = process_world();
-    if (world.size() == 1) return true;
+    if (world.size() == 1) return;
     if (world.root())
         fmt::print(stderr,
                    "lskd {}: runs in one process, but was started as {} MPI ranks; run it without mpirun or srun "
                    "(or with one rank)\n",
                    command, world.size());
-    return false;
+    world.exit_together(2);
 }
 
 }  // namespace lskd::cli
