@@ -136,6 +136,7 @@ Runner add_bench_command(CLI::App& app) {
     cmd->add_flag("--json", s->json, "print one JSON line");
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     return [s] {
+        require_one_process("bench");
         if (s->list_models) {
             fmt::print("{}", models::model_listing());
             return 0;

@@ -19,6 +19,10 @@ using Runner = std::function<int()>;
 // main() (a test calling a command) or a launcher, a world of one rank that never touches MPI.
 const distributed::World& process_world();
 void set_process_world(const distributed::World* world);
+// Commands that run in one process (analyze, export, bench) call this first: under a launcher with more than one
+// rank, rank 0 prints that `command` runs in one process and every rank exits with the usage status 2, together
+// (World::exit_together). One rank (`mpirun -n 1`) runs as without a launcher.
+void require_one_process(const std::string& command);
 
 Runner add_train_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
