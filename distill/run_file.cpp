@@ -50,6 +50,8 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     f.set_attr("/", "world_size", c.world_size);
     f.set_attr("/", "input_shape_hwc", fmt::format("{},{},{}", c.input.height, c.input.width, c.input.channels));
     f.set_attr("/", "role", std::string(c.teacher ? "student" : "trained"));
+    f.set_attr("/", "setup_seconds", c.setup_seconds);
+    f.set_attr("/", "write_seconds", c.write_seconds);
     f.write("/data/normalization_mean", as_doubles(c.normalization.mean));
     f.write("/data/normalization_std", as_doubles(c.normalization.std));
 
@@ -126,6 +128,10 @@ void save_run(const std::string& path, const RunContents& contents, const models
     file.commit();
 }
 
+void record_write_seconds(const std::string& path, double total) {
+    io::update_atomic(path, [total](io::H5File& f) { f.set_attr("/", "write_seconds", total); });
+}
+
 RunContents load_run(const std::string& path) {
     if (!std::filesystem::exists(path)) fail("{}: no such run file", path);
     io::H5File f = io::H5File::open_read(path);
@@ -139,6 +145,9 @@ RunContents load_run(const std::string& path) {
     c.epochs_done = f.attr_int64("/", "epochs_done");
     c.complete = f.attr_int64("/", "complete") != 0;
     c.world_size = f.has_attr("/", "world_size") ? f.attr_int64("/", "world_size") : 1;  // files of lskd before MPI
+    // Files of an lskd that did not time its setup and writes: their resumes count from zero.
+    c.setup_seconds = f.has_attr("/", "setup_seconds") ? f.attr_double("/", "setup_seconds") : 0;
+    c.write_seconds = f.has_attr("/", "write_seconds") ? f.attr_double("/", "write_seconds") : 0;
     for (double v : f.read<double>("/data/normalization_mean").values)
         c.normalization.mean.push_back(static_cast<float>(v));
     for (double v : f.read<double>("/data/normalization_std").values)
