@@ -119,7 +119,7 @@ std::string time_section(const StudySetup& setup) {
                      "students' teacher logits, starting worker processes, the sweep's summaries and this report{}\n",
                      named, rest,
                      rest < 0 ? " — negative: the run parts are wall seconds, which also count a run's waits for a "
-                                "CPU on a busy machine, and may include runs an earlier invocation trained"
+                                "CPU or for the disk, and may include runs an earlier invocation trained"
                               : "; and the CPU seconds that runs of several threads spent beyond their wall seconds");
     return s;
 }
