@@ -7,6 +7,7 @@
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
 #include "tests/distill/run_fixture.hpp"
+#include "tests/io/h5_storage.hpp"
 
 using namespace lskd;
 using namespace lskd::testing;
@@ -93,4 +94,33 @@ TEST_CASE("setup and write seconds add up over a run and its resume, the last wr
     const distill::RunContents second = distill::load_run(config.output);
     CHECK(second.setup_seconds > first.setup_seconds);
     CHECK(second.write_seconds > first.write_seconds);
+}
+
+TEST_CASE("a run file stores parameters, optimizer state and logits uncompressed, records' activations, labels "
+          "and indices deflated, all of them chunked and checksummed",
+          "[distill][run_file]") {
+    distill::RunConfig config = small_run_config(temp_path("storage.h5"));
+    config.epochs = 1;
+    distill::train(config, small_dataset(), quiet());
+    std::vector<std::string> uncompressed = {"/classifier/weight", "/classifier/bias", "/records/train/epoch_1/logits",
+                                             "/outputs/test/logits", "/metrics/train_loss"};
+    {
+        const io::H5File f = io::H5File::open_read(config.output);
+        for (const std::string group : {"/params", "/optimizer"})
+            for (const std::string& name : f.children(group)) uncompressed.push_back(group + "/" + name);
+    }  // closed: HDF5 refuses a second open of a file with other access properties
+    REQUIRE(uncompressed.size() == 5 + 4 + 4);  // the MLP's two weights and two biases, each with its momentum
+    for (const std::string& dataset : uncompressed) {
+        INFO(dataset);
+        const io::testing::StoredLayout s = io::testing::stored_layout(config.output, dataset);
+        CHECK(s.chunked_and_checksummed());
+        CHECK_FALSE(s.compressed());
+    }
+    for (const std::string dataset : {"/records/train/epoch_1/penultimate", "/records/val/epoch_1/labels",
+                                      "/records/test/epoch_1/indices", "/outputs/test/labels"}) {
+        INFO(dataset);
+        const io::testing::StoredLayout s = io::testing::stored_layout(config.output, dataset);
+        CHECK(s.chunked_and_checksummed());
+        CHECK(s.compressed());
+    }
 }
