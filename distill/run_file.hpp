@@ -45,10 +45,13 @@ struct RunContents {
     nn::StateDict optimizer;
     nn::CounterDict counters;
     std::optional<TeacherInfo> teacher;
+    // Seconds outside the epochs' phases, summed over the fresh run and its resumes (docs/run-file.md).
+    double setup_seconds = 0;  // train() up to the first epoch: output lock, resume read, model and record subsets
+    double write_seconds = 0;  // taking records and writing run files: every write before this file's own
 };
 
 struct RecordSet {
-    std::string split;  // "train" or "test"
+    std::string split;  // "train", "val" (runs with a validation split) or "test"
     std::int64_t epoch = 0;
     SplitOutputs outputs;  // with penultimate
 };
@@ -60,6 +63,11 @@ struct RecordSet {
 // they described a model that training has since changed.
 void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
               std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh);
+
+// Sets write_seconds of the complete run file at `path` to `total`, which counts the write that made the file: a
+// file cannot hold the duration of its own writing. An atomic update (a copy of the file) whose own duration is
+// left uncounted.
+void record_write_seconds(const std::string& path, double total);
 
 // Reads a run file, checking that it is lskd's and whole; every problem is an Error naming the file.
 RunContents load_run(const std::string& path);

@@ -143,6 +143,7 @@ public:
     EpochEvaluation evaluate(std::int64_t epoch);
     void record(std::int64_t epoch, const EpochTotals& totals, const EpochEvaluation& evaluation);
     TrainSummary summary() const;
+    void add_setup_seconds(double seconds) { run_.setup_seconds += seconds; }
 
 private:
     void resolve(RunConfig config);
@@ -167,7 +168,7 @@ private:
     std::unique_ptr<data::BatchLoader> loader_;
     std::int64_t steps_per_epoch_ = 0;
     std::unique_ptr<optim::Schedule> schedule_;
-    data::ImageSet train_records_, test_records_;
+    data::ImageSet train_records_, val_records_, test_records_;  // val: empty without a validation split
     DistillSettings distill_settings_;
     LossWorkspace workspace_;
     Tensor targets_;
@@ -245,6 +246,7 @@ void Training::build() {
                              optim::epoch_milestones_to_steps(config_.milestones, steps_per_epoch_), config_.lr_gamma));
 
     train_records_ = data::take(dataset_.train, record_positions(dataset_.train, K_, config_.record_per_class));
+    val_records_ = data::take(dataset_.val, record_positions(dataset_.val, K_, config_.record_per_class));
     test_records_ = data::take(dataset_.test, record_positions(dataset_.test, K_, config_.record_per_class));
 
     if (hooks_.teacher != nullptr) {
@@ -420,10 +422,14 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     for (const auto& [name, value] : e.extra) m[name].push_back(value);
 
     const bool last = epoch + 1 == config_.epochs;
+    const auto write_started = std::chrono::steady_clock::now();
     std::vector<RecordSet> records;
     if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
         records.push_back(
             {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
+        if (val_records_.size() > 0)
+            records.push_back(
+                {"val", epoch + 1, run_model(*model_, val_records_, dataset_.normalization, config_.batch, true)});
         records.push_back(
             {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
     }
@@ -435,6 +441,8 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     run_.counters = model_->named_counters();
     save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
     write_metrics_csv(path_, run_.metrics);
+    run_.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started).count();
+    if (last) record_write_seconds(path_, run_.write_seconds);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
                                      "nll {:.4f} ece {:.4f} | {:.1f}s",
                                      epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
@@ -524,6 +532,7 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
     Training training(std::move(config), dataset, options, hooks);
+    training.add_setup_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     for (std::int64_t epoch = training.first_epoch(); epoch < training.epochs(); ++epoch) {
         const EpochTotals totals = training.train_epoch(epoch);
         const EpochEvaluation evaluation = training.evaluate(epoch);

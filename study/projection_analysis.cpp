@@ -16,7 +16,8 @@ constexpr const char* kAffineConstruction =
     "coordinates u = U^T([x, 1] - w_a); the templates sit at U^T(w_k - w_a): (0, 0), (|w_b - w_a|, 0), (., > 0)";
 constexpr const char* kSpanConstruction =
     "linear span of the class templates w_k = [W_k, b_k]: Q = thin QR of [w_a w_b w_c], 3-D coordinates "
-    "Q^T[x, 1], then a 2-D PCA fitted on the train points plus the three class centroids and reused for test";
+    "Q^T[x, 1], then a 2-D PCA fitted on the train points plus the three class centroids and reused for "
+    "validation and test";
 
 struct Selection {
     RowMatrixF penultimate;
@@ -52,7 +53,7 @@ void check_templates_match(const RecordedRun& run) {
     if (run.epoch != run.epochs_done)
         fail("{}: the templates are those of epoch {} but the last records are of epoch {}", run.path, run.epochs_done,
              run.epoch);
-    for (const SplitRecords* r : {&run.train, &run.test}) {
+    for (const SplitRecords* r : {&run.train, &*run.val, &run.test}) {
         const RowMatrixF z = (r->penultimate * run.weight.transpose()).rowwise() + run.bias.transpose();
         const float scale = 1.0f + r->logits.cwiseAbs().maxCoeff();
         if ((z - r->logits).cwiseAbs().maxCoeff() > 1e-3f * scale)
@@ -114,6 +115,7 @@ const char* variant_name(ProjectionVariant v) { return v == ProjectionVariant::a
 
 ProjectionResult analyze_projection(const std::string& path, const ProjectionOptions& options) {
     const RecordedRun run = read_recorded_run(path);
+    const SplitRecords& val = validation_records(run);
     check_templates_match(run);
     ProjectionResult p;
     p.path = path;
@@ -134,6 +136,7 @@ ProjectionResult analyze_projection(const std::string& path, const ProjectionOpt
         p.vertices = p.span->vertices;
     }
     p.train = project_split(p, run, run.train);
+    p.val = project_split(p, run, val);
     p.test = project_split(p, run, run.test);
 
     write_analysis(path, options.group, [&](io::H5File& f, const std::string& g) {
@@ -156,6 +159,7 @@ ProjectionResult analyze_projection(const std::string& path, const ProjectionOpt
             write_vector(f, g + "/explained_variance", p.span->explained_variance);
         }
         write_split(f, g + "/train", p.train);
+        write_split(f, g + "/val", p.val);
         write_split(f, g + "/test", p.test);
     });
     return p;
@@ -172,14 +176,14 @@ std::string format_table(const ProjectionResult& r) {
                        "others mean", "others rel.", "per-example");
     out +=
         fmt::format("{:<6} {:<14} {:>5} {:>10} {:>12} {:>12} {:>12}\n", "", "", "", "", "", "difference", "rel. gap");
-    for (const SplitProjection* s : {&r.train, &r.test})
+    for (const SplitProjection* s : {&r.train, &r.val, &r.test})
         for (std::size_t i = 0; i < 3; ++i) {
             const analysis::ClassTemplateDistances& d = s->distances.per_class[i];
             out += fmt::format("{:<6} {:<14} {:>5} {:>10.3f} {:>12.3f} {:>12.4f} {:>12.4f}\n", s->split,
                                r.class_names[i], d.count, d.own, d.others_mean, d.others_relative_difference,
                                d.others_mean_relative_gap);
         }
-    for (const SplitProjection* s : {&r.train, &r.test})
+    for (const SplitProjection* s : {&r.train, &r.val, &r.test})
         out += fmt::format("{:<6} scatter ratio within/between {:.4f}, coordinate range {:.3f}\n", s->split,
                            s->scatter_ratio, s->coord_range);
     return out;
@@ -188,7 +192,7 @@ std::string format_table(const ProjectionResult& r) {
 AnalysisSummary summarize(const ProjectionResult& r) {
     AnalysisSummary s;
     s.numbers = {{"alpha", r.smoothing}, {"epoch", static_cast<double>(r.epoch)}};
-    for (const SplitProjection* p : {&r.train, &r.test}) {
+    for (const SplitProjection* p : {&r.train, &r.val, &r.test}) {
         s.numbers[p->split + "_scatter_ratio"] = p->scatter_ratio;
         s.numbers[p->split + "_coord_range"] = p->coord_range;
         double own = 0, rel = 0;

@@ -48,11 +48,12 @@ struct ProjectionResult {
     std::optional<analysis::AffinePlane> affine;  // the plane used, by variant
     std::optional<analysis::SpanPlane> span;
     Eigen::Matrix<double, 3, 2> vertices;  // the templates in the 2-D coordinates
-    SplitProjection train, test;
+    SplitProjection train, val, test;      // the plane is fitted on train alone; M Fig. 1 shows train and val
 };
 
-// Uses the records of the last epoch, whose templates are the stored classifier. Checks the classes and the
-// records before writing; on any Error the run file is unchanged.
+// Uses the records of the last epoch, whose templates are the stored classifier; the run must have validation
+// records (an Error naming the file otherwise). Checks the classes and the records before writing; on any Error
+// the run file is unchanged.
 ProjectionResult analyze_projection(const std::string& path, const ProjectionOptions& options = {});
 
 std::string format_table(const ProjectionResult& r);

@@ -96,6 +96,34 @@ std::string claims_table(const std::vector<Claim>& claims) {
     return s;
 }
 
+// Wall and CPU time, and the CPU time taken apart into named phases with what remains unattributed.
+std::string time_section(const StudySetup& setup) {
+    const RunTimes& t = setup.run_times;
+    std::string s = fmt::format("- time: this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, itself and its "
+                                "worker processes); where the CPU time went:\n",
+                                setup.seconds, setup.cpu_seconds);
+    s += fmt::format("  - run phases, each the wall seconds a run measured, summed over the {} of {} run files that "
+                     "record them (whenever they were trained): {:.0f} s training, {:.0f} s evaluating validation and "
+                     "test, {:.0f} s estimating MI\n",
+                     t.runs, setup.runs, t.train_seconds, t.eval_seconds, t.metric_seconds);
+    s += fmt::format("  - run overheads, likewise over the {} of {} run files that record them: {:.0f} s writing files "
+                     "(taking the activation records and writing the run file after each epoch), {:.0f} s setting "
+                     "runs up (output lock, model, record subsets; a resume's reading of its file)\n",
+                     t.io_runs, setup.runs, t.write_seconds, t.setup_seconds);
+    s += fmt::format("  - analysing: {:.0f} s analysing teachers and drawing figures (wall, this invocation)\n",
+                     setup.analysis_seconds);
+    const double named = t.train_seconds + t.eval_seconds + t.metric_seconds + t.write_seconds + t.setup_seconds +
+                         setup.analysis_seconds;
+    const double rest = setup.cpu_seconds - named;
+    s += fmt::format("  - named parts {:.0f} s; unattributed {:.0f} s of the CPU time: loading the data sets, the "
+                     "students' teacher logits, starting worker processes, the sweep's summaries and this report{}\n",
+                     named, rest,
+                     rest < 0 ? " — negative: the run parts are wall seconds, which also count a run's waits for a "
+                                "CPU or for the disk, and may include runs an earlier invocation trained"
+                              : "; and the CPU seconds that runs of several threads spent beyond their wall seconds");
+    return s;
+}
+
 }  // namespace
 
 std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
@@ -121,14 +149,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
                          }(),
                          ", "),
                      setup.student_model);
-    s += fmt::format("- machine threads: {}; lskd {}; this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, "
-                     "itself and its worker processes), {:.0f} s of it analysing teachers and drawing figures\n",
-                     setup.threads, setup.lskd_version, setup.seconds, setup.cpu_seconds, setup.analysis_seconds);
-    const RunTimes& t = setup.run_times;
-    s += fmt::format("- recorded in {} of {} run files (whenever they were trained): {:.0f} s training, {:.0f} s "
-                     "evaluating validation and test, {:.0f} s estimating MI; loading data and writing files are "
-                     "not recorded\n\n",
-                     t.runs, setup.runs, t.train_seconds, t.eval_seconds, t.metric_seconds);
+    s += fmt::format("- machine threads: {}; lskd {}\n", setup.threads, setup.lskd_version);
+    s += time_section(setup) + "\n";
     s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +
          setup.teacher_recipe + "\n# student\n" + setup.student_recipe + "\n```\n</details>\n\n";
 

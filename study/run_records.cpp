@@ -100,11 +100,20 @@ RecordedRun read_recorded_run(const std::string& path, std::int64_t epoch) {
              run.num_classes);
     run.train = read_split(f, "train", epoch, run.num_classes);
     run.test = read_split(f, "test", epoch, run.num_classes);
-    for (const SplitRecords* r : {&run.train, &run.test})
-        if (r->penultimate.cols() != run.weight.cols())
+    if (recorded_epochs(f, "val").contains(epoch)) run.val = read_split(f, "val", epoch, run.num_classes);
+    for (const SplitRecords* r : {&run.train, run.val ? &*run.val : nullptr, &run.test})
+        if (r != nullptr && r->penultimate.cols() != run.weight.cols())
             fail("{}: {} records have {} penultimate features, the classifier takes {}", path, r->split,
                  r->penultimate.cols(), run.weight.cols());
     return run;
+}
+
+const SplitRecords& validation_records(const RecordedRun& run) {
+    if (!run.val)
+        fail("{}: no validation records of epoch {} (/records/val/epoch_{}): the run was trained without a "
+             "validation split (val-size 0) or by an lskd that did not record one; train it again with val-size > 0",
+             run.path, run.epoch, run.epoch);
+    return *run.val;
 }
 
 }  // namespace lskd::study

@@ -25,15 +25,22 @@ RunTimes sum_run_times(const std::string& dir, const std::vector<SummaryRow>& ro
     for (const SummaryRow& r : rows) {
         try {
             const io::H5File f = io::H5File::open_read((std::filesystem::path(dir) / r.file).string());
-            if (!f.has("/metrics/eval_seconds") || !f.has("/metrics/metric_seconds")) continue;
-            const double train = total(f, "train_seconds"), eval = total(f, "eval_seconds"),
-                         metric = total(f, "metric_seconds");
+            // Each file adds all it records or nothing, so that the counts say what the sums cover.
+            const bool io = f.has_attr("/", "setup_seconds") && f.has_attr("/", "write_seconds");
+            const double setup = io ? f.attr_double("/", "setup_seconds") : 0;
+            const double write = io ? f.attr_double("/", "write_seconds") : 0;
+            const bool phases = f.has("/metrics/eval_seconds") && f.has("/metrics/metric_seconds");
+            const double train = phases ? total(f, "train_seconds") : 0, eval = phases ? total(f, "eval_seconds") : 0,
+                         metric = phases ? total(f, "metric_seconds") : 0;
+            t.setup_seconds += setup;
+            t.write_seconds += write;
+            t.io_runs += io ? 1 : 0;
             t.train_seconds += train;
             t.eval_seconds += eval;
             t.metric_seconds += metric;
-            ++t.runs;
+            t.runs += phases ? 1 : 0;
         } catch (const Error&) {
-            continue;  // the report still renders; the count says how many runs the sums cover
+            continue;  // the report still renders; the counts say how many runs the sums cover
         }
     }
     return t;

@@ -83,13 +83,13 @@ bool replaces_dataset(hid_t file, const std::string& file_path, const std::strin
 // The data goes into an unnamed dataset first, which takes the name only once it is written out, so a
 // failed write (a full disk, say) leaves any old dataset at `path` as it was.
 void write_dataset(hid_t file, const std::string& file_path, const std::string& path, hid_t stored, hid_t memory,
-                   const void* data, const Dims& dims) {
+                   const void* data, const Dims& dims, Storage storage) {
     const std::string what = fmt::format("cannot write dataset '{}'", path);
     const std::int64_t count = detail::element_count(dims, file_path, fmt::format("dataset '{}'", path));
     if (count > 0 && data == nullptr) fail("{}: {}: no data given", file_path, what);
     const bool replace = replaces_dataset(file, file_path, path);
     Handle space = detail::make_space(dims, file_path, what);
-    Handle dcpl = detail::dataset_properties(dims, stored, file_path, what);
+    Handle dcpl = detail::dataset_properties(dims, stored, storage, file_path, what);
     Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, file_path, what);
     if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(file_path, what);
     Handle dataset =
@@ -105,26 +105,26 @@ void write_dataset(hid_t file, const std::string& file_path, const std::string& 
 }  // namespace
 
 template <Element T>
-void H5File::write(std::string_view path, const T* data, const Dims& dims) {
+void H5File::write(std::string_view path, const T* data, const Dims& dims, Storage storage) {
     detail::Session session;
     const std::string object = detail::normalize(path);
     require_writable("write dataset", object);
-    write_dataset(id_, path_, object, detail::file_type<T>(), detail::memory_type<T>(), data, dims);
+    write_dataset(id_, path_, object, detail::file_type<T>(), detail::memory_type<T>(), data, dims, storage);
 }
 
 template <Element T>
-void H5File::write(std::string_view path, const std::vector<T>& values, const Dims& dims) {
+void H5File::write(std::string_view path, const std::vector<T>& values, const Dims& dims, Storage storage) {
     const std::int64_t count = detail::element_count(dims, path_, fmt::format("dataset '{}'", path));
     if (static_cast<std::int64_t>(values.size()) != count)
         fail("{}: cannot write dataset '{}': {} values for shape [{}]", path_, detail::normalize(path), values.size(),
              fmt::join(dims, ", "));
-    write(path, values.data(), dims);
+    write(path, values.data(), dims, storage);
 }
 
-void H5File::write(std::string_view path, const Tensor& tensor) {
+void H5File::write(std::string_view path, const Tensor& tensor, Storage storage) {
     if (!tensor.defined())
         fail("{}: cannot write dataset '{}': the tensor is undefined", path_, detail::normalize(path));
-    write(path, tensor.data(), tensor.shape().to_vector());
+    write(path, tensor.data(), tensor.shape().to_vector(), storage);
 }
 
 void H5File::write_strings(std::string_view path, const std::vector<std::string>& values) {
@@ -133,7 +133,7 @@ void H5File::write_strings(std::string_view path, const std::vector<std::string>
     require_writable("write dataset", object);
     const detail::FixedStrings text = detail::fixed_strings(values, path_, fmt::format("dataset '{}'", object));
     write_dataset(id_, path_, object, text.type.get(), text.type.get(), text.bytes.data(),
-                  Dims{static_cast<std::int64_t>(values.size())});
+                  Dims{static_cast<std::int64_t>(values.size())}, Storage::compressed);
 }
 
 template <Element T>
@@ -203,9 +203,9 @@ ValueKind H5File::value_kind(std::string_view path) const {
     }
 }
 
-#define LSKD_IO_DATASET_TYPE(T)                                                           \
-    template void H5File::write<T>(std::string_view, const T*, const Dims&);              \
-    template void H5File::write<T>(std::string_view, const std::vector<T>&, const Dims&); \
+#define LSKD_IO_DATASET_TYPE(T)                                                                    \
+    template void H5File::write<T>(std::string_view, const T*, const Dims&, Storage);              \
+    template void H5File::write<T>(std::string_view, const std::vector<T>&, const Dims&, Storage); \
     template Array<T> H5File::read<T>(std::string_view, int) const;
 LSKD_IO_DATASET_TYPE(float)
 LSKD_IO_DATASET_TYPE(double)

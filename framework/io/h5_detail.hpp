@@ -82,12 +82,14 @@ std::int64_t element_count(const Dims& dims, std::string_view file_path, std::st
 // A scalar dataspace for empty dims, a simple one otherwise.
 Handle make_space(const Dims& dims, std::string_view file_path, std::string_view what);
 
-// Chunk shape for a dataset: whole trailing rows, as many leading rows as fit in about 1 MiB.
+// Chunk shape for a dataset: whole trailing rows, and the split dim cut into equal chunks of at most about
+// 1 MiB, so the last chunk is not mostly padding.
 Dims chunk_shape(const Dims& dims, std::size_t element_bytes);
-// Creation properties for a dataset of `dims` and stored `type`: chunked, shuffled and deflated, with a
-// checksum per chunk of numbers; contiguous for a scalar or a dataset with no elements, which cannot be
-// chunked.
-Handle dataset_properties(const Dims& dims, hid_t type, std::string_view file_path, std::string_view what);
+// Creation properties for a dataset of `dims` and stored `type`: chunked, each chunk a zlib stream (deflated
+// if `storage` is compressed, stored at level 0 otherwise) with a Fletcher-32; contiguous for a scalar or a
+// dataset with no elements, which cannot be chunked.
+Handle dataset_properties(const Dims& dims, hid_t type, Storage storage, std::string_view file_path,
+                          std::string_view what);
 
 // Plural description of an HDF5 type class for messages: "strings", "integers", "compound values", ...
 std::string_view class_description(H5T_class_t cls);

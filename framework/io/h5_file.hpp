@@ -28,6 +28,13 @@ struct Array {
 // What a dataset's elements are, so a reader of a table can tell string columns from numbers.
 enum class ValueKind { integer, floating, string, other };
 
+// How a dataset's chunks are stored. Both check each chunk on reading with a Fletcher-32 and zlib's Adler-32,
+// so damage fails the read either way; `compressed` deflates the chunks (16-30 ms/MB), `uncompressed` stores them
+// as they are (0.5 ms/MB). Deflating pays only for data with runs of equal bytes (integers, ReLU activations),
+// not for trained floats (92 % of their size): docs/run-file.md has the measurements. Reading does not depend on
+// it.
+enum class Storage { compressed, uncompressed };
+
 class H5File {
 public:
     static constexpr int kAnyRank = -1;
@@ -72,18 +79,20 @@ public:
     ValueKind value_kind(std::string_view dataset) const;
 
     // --- Datasets. A write replaces a dataset already at `path` (but never a group) and stores the data
-    // chunked and compressed; scalars (empty dims) and datasets with a zero-sized dim are stored whole.
+    // chunked and checksummed, compressed unless `storage` says otherwise; scalars (empty dims) and datasets
+    // with a zero-sized dim are stored whole.
     template <Element T>
-    void write(std::string_view path, const T* data, const Dims& dims);
+    void write(std::string_view path, const T* data, const Dims& dims, Storage storage = Storage::compressed);
     template <Element T>
-    void write(std::string_view path, const std::vector<T>& values, const Dims& dims);
+    void write(std::string_view path, const std::vector<T>& values, const Dims& dims,
+               Storage storage = Storage::compressed);
     template <Element T>
-    void write(std::string_view path, const std::vector<T>& values) {
-        write(path, values.data(), Dims{static_cast<std::int64_t>(values.size())});
+    void write(std::string_view path, const std::vector<T>& values, Storage storage = Storage::compressed) {
+        write(path, values.data(), Dims{static_cast<std::int64_t>(values.size())}, storage);
     }
     // Hands the tensor's storage straight to HDF5, without a copy.
-    void write(std::string_view path, const Tensor& tensor);
-    // Fixed-length UTF-8 strings (as long as the longest), one dimension; h5py reads them as bytes.
+    void write(std::string_view path, const Tensor& tensor, Storage storage = Storage::compressed);
+    // Fixed-length UTF-8 strings (as long as the longest), one dimension, compressed; h5py reads them as bytes.
     void write_strings(std::string_view path, const std::vector<std::string>& values);
 
     // Reads converting through HDF5 (an int dataset reads as float), but only within numbers: strings,

@@ -14,6 +14,7 @@
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
 #include "tests/distill/teacher_fixture.hpp"
+#include "tests/io/h5_storage.hpp"
 
 using namespace lskd;
 using namespace lskd::testing;
@@ -109,6 +110,11 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
     CHECK(first.teacher_forward_passes == (static_cast<std::int64_t>(d.train.size()) + 255) / 256);
     CHECK(fs::exists(first.cache.path));
     CHECK(fs::path(first.cache.path).filename() == first.teacher.hash + ".h5");
+    // Logits barely deflate (run_file.cpp): stored as they are, checksummed.
+    const io::testing::StoredLayout logits = io::testing::stored_layout(first.cache.path, "/logits");
+    CHECK(logits.chunked_and_checksummed());
+    CHECK_FALSE(logits.compressed());
+    CHECK(io::testing::stored_layout(first.cache.path, "/labels").compressed());
 
     distill::RunConfig second_config = small_student_config(temp_path("cache_s2.h5"), teacher);
     second_config.temperature = 4;

@@ -10,11 +10,14 @@
 #include "framework/io/h5_detail.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/tensor.hpp"
+#include "tests/io/h5_storage.hpp"
 #include "tests/io/io_test_support.hpp"
 
 using namespace lskd;
 using namespace lskd::io;
 using lskd::io::testing::create_raw_file;
+using lskd::io::testing::stored_layout;
+using lskd::io::testing::StoredLayout;
 using lskd::io::testing::TempDir;
 
 namespace {
@@ -36,42 +39,6 @@ std::vector<T> ramp(std::int64_t n) {
         }
     }
     return v;
-}
-
-// How a dataset is stored, read with the raw C API so the test does not trust the code under test.
-struct Storage {
-    H5D_layout_t layout = H5D_LAYOUT_ERROR;
-    Dims chunk;
-    std::vector<H5Z_filter_t> filters;
-    unsigned deflate_level = 0;
-};
-
-Storage storage_of(const std::string& file, const std::string& dataset) {
-    Storage s;
-    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    REQUIRE(f >= 0);
-    const hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
-    REQUIRE(d >= 0);
-    const hid_t dcpl = H5Dget_create_plist(d);
-    s.layout = H5Pget_layout(dcpl);
-    if (s.layout == H5D_CHUNKED) {
-        hsize_t chunk[H5S_MAX_RANK];
-        const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk);
-        s.chunk.assign(chunk, chunk + rank);
-    }
-    for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
-        unsigned flags = 0;
-        std::size_t n = 1;
-        unsigned values[1] = {0};
-        const H5Z_filter_t filter =
-            H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n, values, 0, nullptr, nullptr);
-        s.filters.push_back(filter);
-        if (filter == H5Z_FILTER_DEFLATE) s.deflate_level = values[0];
-    }
-    H5Pclose(dcpl);
-    H5Dclose(d);
-    H5Fclose(f);
-    return s;
 }
 
 }  // namespace
@@ -145,46 +112,90 @@ TEST_CASE("vectors write as 1-D or with a shape that must match", "[io]") {
     CHECK_FALSE(f.has("bad"));
 }
 
-TEST_CASE("datasets are chunked, shuffled, deflated and checksummed; chunks stay near 1 MiB", "[io]") {
+TEST_CASE("datasets are checksummed chunks near 1 MiB, deflated at level 1 unless written uncompressed", "[io]") {
     TempDir dir;
     const std::string path = dir / "layout.h5";
+    const std::vector<float> hundred(100, 1.0f);
     {
         H5File f = H5File::create(path);
-        f.write("small", std::vector<float>(100, 1.0f));
+        f.write("small", hundred);
         f.write("logits", std::vector<float>(50000 * 10, 0.5f), {50000, 10});
         f.write("bytes", std::vector<std::uint8_t>(10, 7));
+        f.write_strings("names", {"a", "bc"});
         f.write("scalar", std::vector<double>{1.0}.data(), {});
         f.write("empty", std::vector<std::int64_t>{}.data(), {0, 5});
+        // Every overload takes the storage.
+        f.write("plain/pointer", hundred.data(), {10, 10}, Storage::uncompressed);
+        f.write("plain/shaped", hundred, {100, 1}, Storage::uncompressed);
+        f.write("plain/vector", std::vector<std::int64_t>(100, 3), Storage::uncompressed);
+        f.write("plain/tensor", Tensor::full({4, 25}, 2.0f), Storage::uncompressed);
+        f.write("plain/scalar", Tensor::full(Shape{}, 2.0f), Storage::uncompressed);
         f.close();
     }
-    const Storage small = storage_of(path, "small");
+    const StoredLayout small = stored_layout(path, "small");
     CHECK(small.layout == H5D_CHUNKED);
     CHECK(small.chunk == Dims{100});
-    CHECK(small.filters == std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
-    CHECK(small.deflate_level == 4);
+    CHECK(small.filters == std::vector<H5Z_filter_t>{H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
+    CHECK(small.deflate_level == 1);
+    CHECK(small.chunked_and_checksummed());
 
-    const Storage logits = storage_of(path, "logits");
+    // 40-byte rows: 26214 fit in 1 MiB, so two chunks, of 25000 rows each.
+    const StoredLayout logits = stored_layout(path, "logits");
     CHECK(logits.layout == H5D_CHUNKED);
-    REQUIRE(logits.chunk.size() == 2);
-    CHECK(logits.chunk[1] == 10);
-    CHECK(logits.chunk[0] * 10 * 4 <= (1 << 20));
-    CHECK(logits.chunk[0] * 10 * 4 > (1 << 19));
+    CHECK(logits.chunk == Dims{25000, 10});
 
-    // Shuffling single bytes does nothing, so it is left out.
-    CHECK(storage_of(path, "bytes").filters == std::vector<H5Z_filter_t>{H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
-    // Scalars and empty datasets cannot be chunked.
-    CHECK(storage_of(path, "scalar").layout != H5D_CHUNKED);
-    CHECK(storage_of(path, "empty").layout != H5D_CHUNKED);
+    for (const std::string name : {"bytes", "names"})
+        CHECK(stored_layout(path, name).filters ==
+              std::vector<H5Z_filter_t>{H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
+    // Uncompressed: the values in one zlib stored block (2-byte header, 5-byte block header, Adler-32), then the
+    // Fletcher-32.
+    for (const std::string name : {"plain/pointer", "plain/shaped", "plain/vector", "plain/tensor"}) {
+        INFO(name);
+        const StoredLayout plain = stored_layout(path, name);
+        CHECK(plain.filters == std::vector<H5Z_filter_t>{H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
+        CHECK(plain.deflate_level == 0);
+        CHECK(plain.chunked_and_checksummed());
+        CHECK(plain.stored_bytes == 100 * (name == "plain/vector" ? 8 : 4) + 2 + 5 + 4 + 4);
+    }
+    // Scalars and empty datasets cannot be chunked, whatever the storage asked for.
+    CHECK(stored_layout(path, "scalar").layout != H5D_CHUNKED);
+    CHECK(stored_layout(path, "plain/scalar").layout != H5D_CHUNKED);
+    CHECK(stored_layout(path, "empty").layout != H5D_CHUNKED);
+
+    H5File f = H5File::open_read(path);
+    CHECK(f.read<float>("plain/pointer").values == hundred);
+    CHECK(f.read<std::int64_t>("plain/vector").values == std::vector<std::int64_t>(100, 3));
+    CHECK(f.read_tensor("plain/tensor").shape() == Shape{4, 25});
 }
 
-TEST_CASE("chunk shapes keep trailing dims whole and split leading ones", "[io]") {
+TEST_CASE("chunk shapes keep trailing dims whole and cut the split dim into equal chunks", "[io]") {
     using detail::chunk_shape;
     CHECK(chunk_shape({10}, 4) == Dims{10});
     CHECK(chunk_shape({1 << 20}, 4) == Dims{1 << 18});
-    CHECK(chunk_shape({50000, 512}, 4) == Dims{512, 512});
+    // 2048-byte rows: at most 512 per chunk, so 98 chunks; 50000 / 98 = 510.2 rounds up to 511.
+    CHECK(chunk_shape({50000, 512}, 4) == Dims{511, 512});
     CHECK(chunk_shape({3, 1 << 20}, 8) == Dims{1, 1 << 17});
     CHECK(chunk_shape({64, 64, 3, 3}, 4) == Dims{64, 64, 3, 3});
-    CHECK(chunk_shape({2, 2000, 2000}, 1) == Dims{1, 524, 2000});
+    // 2000-byte rows: at most 524, so 4 chunks of 500 rather than 3 of 524 and one of 428.
+    CHECK(chunk_shape({2, 2000, 2000}, 1) == Dims{1, 500, 2000});
+    // mlp-1200's first weight: 3136-byte rows, at most 334, so 4 chunks of 300 rather than 334 (the last 41 % empty).
+    CHECK(chunk_shape({1200, 784}, 4) == Dims{300, 784});
+    CHECK(chunk_shape({1201, 784}, 4) == Dims{301, 784});
+}
+
+TEST_CASE("an uncompressed dataset takes its own size on disk, without padding in its last chunk", "[io]") {
+    TempDir dir;
+    const std::string path = dir / "padding.h5";
+    {
+        H5File f = H5File::create(path);
+        f.write("weight", Tensor::full({1200, 784}, 0.5f), Storage::uncompressed);
+        f.close();
+    }
+    // 4 chunks of 940800 bytes, each in 15 zlib stored blocks of at most 65535 bytes: 2 + 15 * 5 + 4 bytes of
+    // zlib and 4 of Fletcher-32 per chunk.
+    const StoredLayout weight = stored_layout(path, "weight");
+    CHECK(weight.chunk == Dims{300, 784});
+    CHECK(weight.stored_bytes == 1200 * 784 * 4 + 4 * (2 + 15 * 5 + 4 + 4));
 }
 
 TEST_CASE("writing over a dataset replaces it, whatever its type and shape", "[io]") {

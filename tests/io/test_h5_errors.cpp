@@ -25,14 +25,15 @@ using lskd::io::testing::write_bytes;
 
 namespace {
 
-// A run file in miniature: groups, chunked numbers, attributes, and (if asked) strings.
+// A run file in miniature: groups, chunked numbers (compressed, and uncompressed as a run file's parameters are),
+// attributes, and (if asked) strings.
 void write_sample(const std::string& path, bool strings) {
     H5File f = H5File::create(path);
     f.set_attr("/", "lr", 0.1);
     f.set_attr("/", "epochs", 30);
     std::vector<float> weights(5000);
     for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<float>(i % 97) * 0.01f;
-    f.write("params/fc.weight", weights, {50, 100});
+    f.write("params/fc.weight", weights, {50, 100}, Storage::uncompressed);
     std::vector<float> pattern(512 * 1024);  // two chunks, so the chunk index is a real structure
     for (std::size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<float>(i % 7);
     f.write("params/big", pattern, {512, 1024});
@@ -147,6 +148,73 @@ TEST_CASE("damaged bytes inside an HDF5 file give an error or the right data, ne
     CHECK(errors > 0);
 }
 
+namespace {
+
+// Where chunk `index` of `dataset` lies in the file and how many bytes it takes, from HDF5's own chunk index.
+struct ChunkPlace {
+    haddr_t address = 0;
+    hsize_t size = 0;
+};
+
+ChunkPlace chunk_place(const std::string& path, const std::string& dataset, hsize_t index) {
+    ChunkPlace place;
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t d = H5Dopen2(file, dataset.c_str(), H5P_DEFAULT);
+    const hid_t space = H5Dget_space(d);
+    hsize_t offset[H5S_MAX_RANK];
+    unsigned filter_mask = 1;
+    REQUIRE(H5Dget_chunk_info(d, space, index, offset, &filter_mask, &place.address, &place.size) >= 0);
+    CHECK(filter_mask == 0);  // every filter ran on the chunk, none was skipped
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(file);
+    return place;
+}
+
+}  // namespace
+
+TEST_CASE("a damaged chunk fails its read, compressed or not, a zero float turned into a NaN included", "[io]") {
+    TempDir dir;
+    std::vector<float> values(512 * 1024);  // two chunks of 256 rows
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 1000) * 0.5f;
+    values[256 * 1024] = 0.0f;  // the first value of the second chunk
+    for (const Storage storage : {Storage::uncompressed, Storage::compressed}) {
+        const bool plain = storage == Storage::uncompressed;
+        INFO((plain ? "uncompressed" : "compressed"));
+        const std::string path = dir / "whole.h5", damaged = dir / "damaged.h5";
+        {
+            H5File f = H5File::create(path);
+            f.write("params/big", values, {512, 1024}, storage);
+            f.close();
+        }
+        const ChunkPlace chunk = chunk_place(path, "/params/big", 1);
+        // Uncompressed: a 2-byte zlib header, 5-byte stored-block headers (one per 65535 bytes), the Adler-32, the
+        // Fletcher-32: 1 MiB of values in 17 blocks take 1048576 + 2 + 17 * 5 + 4 + 4 bytes.
+        if (plain) CHECK(chunk.size == 1048576 + 2 + 17 * 5 + 4 + 4);
+        const std::string bytes = read_bytes(path);
+        REQUIRE(chunk.address + chunk.size <= bytes.size());
+        std::vector<std::pair<std::string, std::string>> damages;  // what was done, the damaged file
+        std::string bit = bytes;
+        bit[chunk.address + chunk.size / 2] ^= 0x01;
+        damages.emplace_back("one bit flipped in the middle of the chunk", bit);
+        if (plain) {
+            // The zero float right after the headers turned into 0xFFFFFFFF, a NaN: Fletcher-32 sums 16-bit words
+            // modulo 65535, to which 0x0000 and 0xFFFF are the same, so only the stream's Adler-32 sees it.
+            REQUIRE(bytes.substr(chunk.address + 7, 4) == std::string(4, '\0'));
+            std::string nan = bytes;
+            nan.replace(chunk.address + 7, 4, 4, '\xFF');
+            damages.emplace_back("a zero float turned into a NaN", nan);
+        }
+        for (const auto& [what, copy] : damages) {
+            INFO(what);
+            write_bytes(damaged, copy);
+            CHECK_THROWS_WITH(H5File::open_read(damaged).read<float>("params/big"),
+                              Catch::StartsWith(damaged + ": cannot read dataset '/params/big': "));
+        }
+        CHECK(H5File::open_read(path).read<float>("params/big").values == values);
+    }
+}
+
 TEST_CASE("missing datasets and objects name the file and the path", "[io]") {
     TempDir dir;
     const std::string path = dir / "f.h5";
@@ -210,25 +278,27 @@ TEST_CASE("a write that fails on a full disk keeps the dataset it would have rep
     std::mt19937 rng(3);
     std::vector<float> noise(1 << 20);
     for (float& x : noise) x = static_cast<float>(rng()) / 4e9f;
-    const ChildResult r = run_in_child([&](std::string& message) {
-        // A soft limit only, so the disk can be "freed" again before closing.
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limit{64 * 1024, RLIM_INFINITY};
-        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 5;
-        H5File f = H5File::open_readwrite(path);
-        try {
-            f.write("metrics/loss", noise);
-            return 1;
-        } catch (const Error& e) {
-            message = e.what();
-        }
-        limit.rlim_cur = RLIM_INFINITY;
-        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 6;
-        f.close();
-        return 0;
-    });
-    INFO(r.message);
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.message, Catch::StartsWith(path + ": cannot write dataset '/metrics/loss': "));
-    CHECK(H5File::open_read(path).read<double>("metrics/loss").values == std::vector<double>{2.0, 1.0});
+    for (const Storage storage : {Storage::compressed, Storage::uncompressed}) {
+        const ChildResult r = run_in_child([&](std::string& message) {
+            // A soft limit only, so the disk can be "freed" again before closing.
+            std::signal(SIGXFSZ, SIG_IGN);
+            rlimit limit{64 * 1024, RLIM_INFINITY};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 5;
+            H5File f = H5File::open_readwrite(path);
+            try {
+                f.write("metrics/loss", noise, storage);
+                return 1;
+            } catch (const Error& e) {
+                message = e.what();
+            }
+            limit.rlim_cur = RLIM_INFINITY;
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 6;
+            f.close();
+            return 0;
+        });
+        INFO((storage == Storage::compressed ? "compressed" : "uncompressed") << ": " << r.message);
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.message, Catch::StartsWith(path + ": cannot write dataset '/metrics/loss': "));
+        CHECK(H5File::open_read(path).read<double>("metrics/loss").values == std::vector<double>{2.0, 1.0});
+    }
 }

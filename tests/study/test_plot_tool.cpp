@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/plots.hpp"
@@ -118,6 +119,16 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     // A run without the analysis a figure needs is an error, not an empty figure.
     const std::string bare = run_copy("plot_bare.h5");
     CHECK(plot({"reliability", bare, "--out", out.string()}) != 0);
+
+    // A projection made before validation was projected cannot give the train and validation rows.
+    const std::string old = run_copy("plot_old_projection.h5");
+    analyze_projection(old);
+    io::update_atomic(old, [](io::H5File& f) { f.remove("/analysis/projection/val"); });
+    const std::string log = temp_path("plot_old_projection.log");
+    CHECK(run_plot_tool(default_plot_script(), {"projection", old, runs[1], "--out", out.string()}, log) != 0);
+    const auto said = file_bytes(log);
+    CHECK(std::string(said.begin(), said.end()).find(old + ": /analysis/projection has no validation projection") !=
+          std::string::npos);
 }
 
 TEST_CASE("a missing or failing plotting tool leaves a study without figures and names the script", "[study][plot]") {

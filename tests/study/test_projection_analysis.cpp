@@ -3,6 +3,7 @@
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
+#include "study/class_selection.hpp"
 #include "study/projection_analysis.hpp"
 #include "tests/study/study_fixture.hpp"
 
@@ -37,6 +38,7 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
     const ProjectionResult r = analyze_projection(path);
     CHECK(r.classes == std::vector<int>{0, 6, 2});  // T-shirt/top, Shirt, Pullover
     CHECK(r.train.coords.rows() == 15);             // 5 records per class
+    CHECK(r.val.coords.rows() == 15);
     CHECK(r.test.coords.rows() == 15);
 
     const io::H5File f = io::H5File::open_read(path);
@@ -60,7 +62,7 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
     CHECK(vertices(1, 0) == Approx((t.row(1) - t.row(0)).norm()).epsilon(1e-9));
     CHECK(vertices(1, 1) == Approx(0.0).margin(1e-9));
     CHECK(vertices(2, 1) > 0);
-    for (const char* split : {"train", "test"}) {
+    for (const char* split : {"train", "val", "test"}) {
         const Eigen::MatrixXd coords = read_matrix(f, g + "/" + split + "/coords");
         const auto labels = f.read<std::int32_t>(g + "/" + split + "/labels").values;
         CHECK(coords.rows() == 15);
@@ -70,18 +72,23 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
         CHECK(f.attr_double(g + "/" + split, "scatter_ratio") > 0);
         CHECK(f.shape(g + "/" + split + "/distance_mean") == io::Dims{3, 3});
     }
-    // A point's coordinates are Uᵀ([x, 1] − w_a): the first stored row against its record.
-    const Tensor x = f.read_tensor("/records/train/epoch_3/penultimate", 2);
-    const auto labels = f.read<std::int32_t>("/records/train/epoch_3/labels").values;
-    const auto first = static_cast<Eigen::Index>(
-        std::find_if(labels.begin(), labels.end(), [](int y) { return y == 0 || y == 6 || y == 2; }) - labels.begin());
-    Eigen::VectorXd x1(x.dim(1) + 1);
-    x1.head(x.dim(1)) = as_matrix(x).row(first).transpose().cast<double>();
-    x1(x.dim(1)) = 1.0;
-    const Eigen::Vector2d expected = u.transpose() * (x1 - w_a);
-    CHECK((read_matrix(f, g + "/train/coords").row(0).transpose() - expected).cwiseAbs().maxCoeff() < 1e-4);
+    // A point's coordinates are Uᵀ([x, 1] − w_a), validation points on the plane of the train fit: the first
+    // stored row against its record.
+    for (const std::string split : {"train", "val"}) {
+        const Tensor x = f.read_tensor("/records/" + split + "/epoch_3/penultimate", 2);
+        const auto labels = f.read<std::int32_t>("/records/" + split + "/epoch_3/labels").values;
+        const auto first = static_cast<Eigen::Index>(
+            std::find_if(labels.begin(), labels.end(), [](int y) { return y == 0 || y == 6 || y == 2; }) -
+            labels.begin());
+        Eigen::VectorXd x1(x.dim(1) + 1);
+        x1.head(x.dim(1)) = as_matrix(x).row(first).transpose().cast<double>();
+        x1(x.dim(1)) = 1.0;
+        const Eigen::Vector2d expected = u.transpose() * (x1 - w_a);
+        CHECK((read_matrix(f, g + "/" + split + "/coords").row(0).transpose() - expected).cwiseAbs().maxCoeff() < 1e-4);
+    }
 
     CHECK(format_table(r).find("scatter ratio") != std::string::npos);
+    CHECK(format_table(r).find("\nval ") != std::string::npos);
 }
 
 TEST_CASE("span projection: orthonormal Q and PCA axes, classes by index and name", "[study][projection]") {
@@ -124,6 +131,34 @@ TEST_CASE("projection: bad classes or missing records are errors and leave the f
     const std::string no_classifier = run_copy("projection_no_classifier.h5");
     io::update_atomic(no_classifier, [](io::H5File& f) { f.remove("/classifier"); });
     CHECK_THROWS_WITH(analyze_projection(no_classifier), Catch::Contains("/classifier/weight"));
+}
+
+TEST_CASE("each Figure-1 triple of a study projects train and validation", "[study][projection]") {
+    const std::string path = run_copy("projection_figure1.h5");
+    const std::vector<std::string> triples = figure1_triples("fashion-mnist");
+    REQUIRE(triples.size() == 2);
+    const std::vector<std::vector<std::int32_t>> classes{{1, 8, 7}, {6, 0, 1}};  // by their names' indices
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+        const std::string group = i == 0 ? "projection" : "projection_2";
+        analyze_projection(path, {triples[i], ProjectionVariant::affine, group});
+        const io::H5File f = io::H5File::open_read(path);
+        CHECK(f.read<std::int32_t>("/analysis/" + group + "/classes").values == classes[i]);
+        for (const std::string split : {"train", "val"}) {
+            const std::string g = "/analysis/" + group + "/" + split;
+            CHECK(f.shape(g + "/coords") == io::Dims{15, 2});
+            const auto labels = f.read<std::int32_t>(g + "/labels").values;
+            for (std::int32_t c : classes[i]) CHECK(std::count(labels.begin(), labels.end(), c) == 5);
+        }
+    }
+}
+
+TEST_CASE("projection needs validation records and names the file that has none", "[study][projection]") {
+    const std::string path = run_copy("projection_no_val.h5");
+    io::update_atomic(path, [](io::H5File& f) { f.remove("/records/val"); });
+    const auto before = file_bytes(path);
+    CHECK_THROWS_WITH(analyze_projection(path),
+                      Catch::Contains(path) && Catch::Contains("no validation records of epoch 3"));
+    CHECK(file_bytes(path) == before);
 }
 
 TEST_CASE("a second triple goes to its own group beside the first", "[study][projection]") {

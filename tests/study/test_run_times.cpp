@@ -26,20 +26,33 @@ TEST_CASE("the run files' phase seconds are summed over the runs, and unreadable
     CHECK(t.eval_seconds == Approx(2 * sum("eval_seconds")));
     CHECK(t.metric_seconds == Approx(2 * sum("metric_seconds")));
     CHECK(sum("eval_seconds") > 0);
+    const distill::RunContents run = distill::load_run(path);
+    CHECK(t.io_runs == 2);
+    CHECK(t.setup_seconds == Approx(2 * run.setup_seconds));
+    CHECK(t.write_seconds == Approx(2 * run.write_seconds));
+    CHECK(run.write_seconds > 0);
     CHECK(cpu_seconds() > 0);
 }
 
-TEST_CASE("the report's setup prints wall, CPU, analysis and the runs' phase times", "[study][report]") {
+TEST_CASE("the report's time section names each phase and what remains of the CPU time", "[study][report]") {
     StudySetup setup;
     setup.dataset = "fashion-mnist";
     setup.runs = 4;
     setup.seconds = 100.4;
     setup.cpu_seconds = 180.6;
     setup.analysis_seconds = 12.2;
-    setup.run_times = {90.0, 40.0, 25.0, 3};
+    setup.run_times = {90.0, 40.0, 25.0, 3, 2.0, 6.0, 4};
     const std::string report = render_report(setup, {}, {}, {}, {});
-    CHECK(report.find("took 100 s wall, 181 s CPU") != std::string::npos);
-    CHECK(report.find("12 s of it analysing teachers and drawing figures") != std::string::npos);
-    CHECK(report.find("recorded in 3 of 4 run files (whenever they were trained): 90 s training, 40 s evaluating "
-                      "validation and test, 25 s estimating MI") != std::string::npos);
+    CHECK(report.find("this invocation took 100 s wall, 181 s CPU") != std::string::npos);
+    CHECK(report.find("summed over the 3 of 4 run files that record them (whenever they were trained): 90 s "
+                      "training, 40 s evaluating validation and test, 25 s estimating MI") != std::string::npos);
+    CHECK(report.find("likewise over the 4 of 4 run files that record them: 6 s writing files") != std::string::npos);
+    CHECK(report.find("2 s setting runs up") != std::string::npos);
+    CHECK(report.find("12 s analysing teachers and drawing figures") != std::string::npos);
+    // 90 + 40 + 25 + 6 + 2 + 12.2 = 175.2 of 180.6 CPU seconds.
+    CHECK(report.find("named parts 175 s; unattributed 5 s of the CPU time: loading the data sets") !=
+          std::string::npos);
+
+    setup.cpu_seconds = 150;  // less than the parts: said, not hidden
+    CHECK(render_report(setup, {}, {}, {}, {}).find("unattributed -25 s of the CPU time") != std::string::npos);
 }

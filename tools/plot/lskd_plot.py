@@ -4,7 +4,7 @@
   lskd_plot.py reliability RUN.h5... --out DIR     reliability diagrams before/after temperature scaling,
                                                    and all runs by α (needs `lskd analyze calibration`)
   lskd_plot.py projection RUN_A0.h5 RUN_LS.h5 --out DIR
-                                                   train/test x α = 0/α > 0 template-plane panels
+                                                   train/validation x α = 0/α > 0 template-plane panels
                                                    (needs `lskd analyze projection`)
   lskd_plot.py mi RUN.h5... --out DIR              MI against epoch per run (needs `lskd train --mi-every`)
   lskd_plot.py summary SUMMARY.h5 --out DIR        accuracy against γ (M Fig. 5) and teacher ECE against α

@@ -1,4 +1,4 @@
-"""Template-plane panels from /analysis/projection (lskd analyze projection): rows train and test, one
+"""Template-plane panels from /analysis/projection (lskd analyze projection): rows train and validation, one
 column per run (M Fig. 1: α = 0 and α > 0), each panel on its own scale, the templates drawn as vertices."""
 import numpy as np
 
@@ -6,11 +6,15 @@ from .runfile import PlotError, alpha, open_run, plt, require, run_label, save, 
 
 HINT = "run `lskd analyze projection` on it first"
 COLORS = ("tab:blue", "tab:orange", "tab:green")
+SPLITS = {"train": "train", "val": "validation"}  # the rows of M Fig. 1, by analysis group
 
 
 def _read(path, group):
     with open_run(path) as f:
         g = require(f, f"analysis/{group}", HINT)
+        if "val" not in g:
+            raise PlotError(f"{path}: /analysis/{group} has no validation projection (made by an older lskd); "
+                            f"run `lskd analyze projection` on it again")
         return {
             "alpha": alpha(f),
             "label": run_label(f),
@@ -19,7 +23,7 @@ def _read(path, group):
             "classes": g["classes"][:],
             "vertices": g["vertices"][:],
             "splits": {s: (g[f"{s}/coords"][:], g[f"{s}/labels"][:], float(g[s].attrs["scatter_ratio"]))
-                       for s in ("train", "test")},
+                       for s in SPLITS},
         }
 
 
@@ -41,7 +45,8 @@ def _panel(ax, run, split):
     ax.margins(0.12)
     ax.set_xlabel("plane coordinate 1")
     ax.set_ylabel("plane coordinate 2")
-    ax.set_title(f"{run['label']}\n{split}, {run['variant']} plane, within/between scatter {ratio:.3f}", fontsize=8)
+    ax.set_title(f"{run['label']}\n{SPLITS[split]}, {run['variant']} plane, within/between scatter {ratio:.3f}",
+                 fontsize=8)
     ax.legend(fontsize=7, markerscale=1.5)
 
 
@@ -55,7 +60,7 @@ def plot(paths, out_dir, suffix="", group="projection"):
     fig, axes = plt.subplots(2, len(runs), figsize=(4.6 * len(runs), 8.4), squeeze=False,
                              constrained_layout=True)
     for col, run in enumerate(runs):
-        for row, split in enumerate(("train", "test")):
+        for row, split in enumerate(SPLITS):
             _panel(axes[row][col], run, split)
     fig.suptitle(f"penultimate activations of {', '.join(names)} on the plane of their templates")
     slug = "_".join(n.replace("/", "-").replace(" ", "-") for n in names)
