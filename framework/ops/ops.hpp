@@ -8,12 +8,14 @@
 
 namespace lskd::ops {
 
-// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined.
-Variable linear(const Variable& x, const Variable& w, const Variable& b);
+// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined. With relu, max(0, ·) of that, fused into the
+// same primitive: equal to relu(linear(x, w, b)), forward and backward, without the separate pass.
+Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu = false);
 
 struct Conv2dOptions {
     std::int64_t stride = 1;
     std::int64_t padding = 0;
+    bool relu = false;  // max(0, ·) of the output, fused into the convolution as linear's relu is
 };
 // x NHWC [N, H, W, C], w OIHW [O, C, kh, kw], b [O] or undefined → NHWC [N, H', W', O].
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options = {});

@@ -1,0 +1,113 @@
+// Ops with a fused ReLU (linear and conv2d with relu) compute what relu(op(...)) computes: the output
+// and every input gradient are compared with tolerance 0 (the same primitives accumulate in the same order,
+// max(0, ·) is exact, and backward masks with the relu op's own eltwise primitive), and each fused op's
+// backward matches central finite differences.
+#include <algorithm>
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "framework/ops/ops.hpp"
+#include "tests/ops/gradcheck.hpp"
+
+using namespace lskd;
+using namespace lskd::testing;
+
+namespace {
+
+// Fresh leaves holding the same values, so the two paths accumulate into separate gradients.
+std::vector<Variable> leaves(const std::vector<Tensor>& values) {
+    std::vector<Variable> v;
+    for (const auto& t : values) v.emplace_back(t.clone(), true);
+    return v;
+}
+
+void check_fused_equals_unfused(const OpFn& fused, const OpFn& unfused, const std::vector<Tensor>& values, Rng& rng) {
+    std::vector<Variable> a = leaves(values), b = leaves(values);
+    Variable ya = fused(a), yb = ops::relu(unfused(b));
+    REQUIRE(ya.shape() == yb.shape());
+    std::int64_t positive = 0;
+    for (std::int64_t i = 0; i < ya.value().numel(); ++i) {
+        CHECK(ya.value().at(i) == yb.value().at(i));
+        positive += yb.value().at(i) > 0.0f;
+    }
+    // Both signs occur, so the mask is really exercised.
+    CHECK(positive > 0);
+    CHECK(positive < ya.value().numel());
+    const Tensor seed = random_tensor(ya.shape(), rng);
+    ya.backward(seed);
+    yb.backward(seed);
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        INFO("input " << k);
+        REQUIRE(a[k].grad().defined());
+        for (std::int64_t i = 0; i < a[k].value().numel(); ++i) CHECK(a[k].grad().at(i) == b[k].grad().at(i));
+    }
+}
+
+// The smallest |pre-activation|. A finite-difference step (h = 1e-2 on one input of the small cases below)
+// moves a pre-activation by at most about 0.01, so above 0.05 no step crosses the ReLU's kink.
+float min_abs_preactivation(const OpFn& unfused, const std::vector<Tensor>& values) {
+    const Variable z = unfused(leaves(values));
+    float m = INFINITY;
+    for (float v : z.value().values()) m = std::min(m, std::abs(v));
+    return m;
+}
+
+void check_gradients(const OpFn& fused, const OpFn& unfused, const std::vector<Tensor>& values) {
+    REQUIRE(min_abs_preactivation(unfused, values) > 0.05f);
+    const GradcheckResult r = gradcheck(fused, leaves(values));
+    INFO("max abs error " << r.max_abs_error);
+    CHECK(r.checked > 0);
+    CHECK(r.max_rel_error < 2e-2);
+}
+
+}  // namespace
+
+TEST_CASE("linear with a fused relu equals relu(linear), forward and backward", "[ops][linear][fused]") {
+    Rng rng(31);
+    const OpFn fused = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], v[2], true); };
+    const OpFn plain = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], v[2]); };
+    check_fused_equals_unfused(
+        fused, plain, {random_tensor({64, 96}, rng), random_tensor({80, 96}, rng), random_tensor({80}, rng)}, rng);
+    const OpFn fused_no_bias = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], Variable(), true); };
+    const OpFn plain_no_bias = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], Variable()); };
+    check_fused_equals_unfused(fused_no_bias, plain_no_bias, {random_tensor({8, 5}, rng), random_tensor({6, 5}, rng)},
+                               rng);
+    // Biases of ±[0.3, 0.5] keep every pre-activation of this small case away from zero.
+    Tensor bias = random_tensor({5}, rng, 0.3f, 0.5f);
+    for (std::int64_t i = 0; i < 5; i += 2) bias.at(i) = -bias.at(i);
+    check_gradients(fused, plain, {random_tensor({3, 4}, rng, -0.1f, 0.1f), random_tensor({5, 4}, rng), bias});
+}
+
+TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", "[ops][conv2d][fused]") {
+    Rng rng(32);
+    const OpFn fused = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 1, .padding = 2, .relu = true});
+    };
+    const OpFn plain = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 1, .padding = 2});
+    };
+    check_fused_equals_unfused(
+        fused, plain, {random_tensor({4, 12, 12, 8}, rng), random_tensor({16, 8, 5, 5}, rng), random_tensor({16}, rng)},
+        rng);
+    const OpFn fused_strided = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], Variable(), {.stride = 2, .padding = 1, .relu = true});
+    };
+    const OpFn plain_strided = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], Variable(), {.stride = 2, .padding = 1});
+    };
+    check_fused_equals_unfused(fused_strided, plain_strided,
+                               {random_tensor({2, 9, 9, 16}, rng), random_tensor({32, 16, 3, 3}, rng)}, rng);
+    Tensor bias = random_tensor({4}, rng, 0.3f, 0.5f);
+    bias.at(1) = -bias.at(1);
+    bias.at(2) = -bias.at(2);
+    const OpFn small = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1, .relu = true});
+    };
+    const OpFn small_plain = [](const std::vector<Variable>& v) {
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1});
+    };
+    check_gradients(
+        small, small_plain,
+        {random_tensor({2, 5, 5, 3}, rng, -0.1f, 0.1f), random_tensor({4, 3, 3, 3}, rng, -0.2f, 0.2f), bias});
+}
