@@ -46,8 +46,8 @@ struct BatchNormState {
 Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state);
 
 Variable relu(const Variable& x);
-// Elementwise a + b of equal shapes (residual connections).
-Variable add(const Variable& a, const Variable& b);
+// Elementwise a + b of equal shapes (residual connections); with relu, max(0, a + b) in the same primitive.
+Variable add(const Variable& a, const Variable& b, bool relu = false);
 // Same data, another shape of equal element count (flatten an NHWC map to [N, H·W·C]).
 Variable reshape(const Variable& x, const Shape& shape);
 // Log-softmax over the last dimension of [N, K].

@@ -1,4 +1,4 @@
-// Ops with a fused ReLU (linear and conv2d with relu) compute what relu(op(...)) computes: the output
+// Ops with a fused ReLU (linear, conv2d and add with relu) compute what relu(op(...)) computes: the output
 // and every input gradient are compared with tolerance 0 (the same primitives accumulate in the same order,
 // max(0, ·) is exact, and backward masks with the relu op's own eltwise primitive), and each fused op's
 // backward matches central finite differences.
@@ -110,4 +110,16 @@ TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", 
     check_gradients(
         small, small_plain,
         {random_tensor({2, 5, 5, 3}, rng, -0.1f, 0.1f), random_tensor({4, 3, 3, 3}, rng, -0.2f, 0.2f), bias});
+}
+
+TEST_CASE("add with a fused relu equals relu(add), forward and backward", "[ops][add][fused]") {
+    Rng rng(33);
+    const OpFn fused = [](const std::vector<Variable>& v) { return ops::add(v[0], v[1], true); };
+    const OpFn plain = [](const std::vector<Variable>& v) { return ops::add(v[0], v[1]); };
+    check_fused_equals_unfused(fused, plain, {random_tensor({4, 6, 6, 16}, rng), random_tensor({4, 6, 6, 16}, rng)},
+                               rng);
+    // a away from zero and b small: every sum keeps a's sign.
+    Tensor a = random_tensor({2, 3, 2, 2}, rng, 0.2f, 1.0f);
+    for (std::int64_t i = 0; i < a.numel(); i += 3) a.at(i) = -a.at(i);
+    check_gradients(fused, plain, {a, random_tensor({2, 3, 2, 2}, rng, -0.1f, 0.1f)});
 }
