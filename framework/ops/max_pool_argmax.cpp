@@ -12,7 +12,7 @@ constexpr std::int64_t kChannelChunk = 256;
 }  // namespace
 
 // The channel loops are innermost and branch-free, so they vectorise over C.
-void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g) {
+void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g, bool relu) {
     float where[kChannelChunk];
     for (std::int64_t n = 0; n < g.n; ++n)
         for (std::int64_t oh = 0; oh < g.oh; ++oh)
@@ -44,6 +44,12 @@ void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, con
                             }
                         }
                     }
+                    if (relu)
+                        for (std::int64_t k = 0; k < cc; ++k) {
+                            const bool positive = yo[k] > 0.0f;
+                            yo[k] = positive ? yo[k] : 0.0f * yo[k];  // oneDNN's relu: x > 0 ? x : 0·x
+                            where[k] = positive ? where[k] : static_cast<float>(kNoArgmax);
+                        }
                     std::uint8_t* __restrict ao = argmax + out;
                     for (std::int64_t k = 0; k < cc; ++k) ao[k] = static_cast<std::uint8_t>(where[k]);
                 }
@@ -51,7 +57,9 @@ void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, con
 
 void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float* gx, const MaxPoolGeometry& g) {
     const std::int64_t c = g.c;
-    std::fill(gx, gx + g.n * g.h * g.w * c, 0.0f);
+    const bool tiles = g.stride_h == g.kh && g.stride_w == g.kw && g.pad_h == 0 && g.pad_w == 0 && g.oh * g.kh == g.h &&
+                       g.ow * g.kw == g.w;
+    if (!tiles) std::fill(gx, gx + g.n * g.h * g.w * c, 0.0f);
     for (std::int64_t n = 0; n < g.n; ++n)
         for (std::int64_t oh = 0; oh < g.oh; ++oh)
             for (std::int64_t ow = 0; ow < g.ow; ++ow) {
@@ -66,12 +74,18 @@ void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float
                         if (iw < 0 || iw >= g.w) continue;
                         float* __restrict gi = gx + ((n * g.h + ih) * g.w + iw) * c;
                         const auto index = static_cast<std::uint8_t>(i * g.kw + j);
-                        // Adds the gradient masked to +0 elsewhere: an unconditional add vectorises, a
-                        // conditional one does not, and gx starts at +0 so adding +0 changes nothing.
-                        for (std::int64_t k = 0; k < c; ++k) {
-                            const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
-                            gi[k] += std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
-                        }
+                        // The gradient masked to +0 elsewhere, unconditionally (a conditional write does
+                        // not vectorise): assigned where windows tile, else added to the +0 of the fill.
+                        if (tiles)
+                            for (std::int64_t k = 0; k < c; ++k) {
+                                const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
+                                gi[k] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
+                            }
+                        else
+                            for (std::int64_t k = 0; k < c; ++k) {
+                                const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
+                                gi[k] += std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
+                            }
                     }
                 }
             }

@@ -24,7 +24,10 @@ struct Pool2dOptions {
     std::int64_t kernel = 2;
     std::int64_t stride = 2;
     std::int64_t padding = 0;
+    bool relu = false;  // max pooling only: max(0, ·) of the result, fused into the pooling in training
 };
+// With options.relu, relu(max_pool2d(x)), which equals max_pool2d(relu(x)) in values and gradients (max and
+// ReLU are both monotone, so they commute), at no extra pass in training.
 Variable max_pool2d(const Variable& x, Pool2dOptions options);
 // Padding counts towards the divisor, as PyTorch's default (count_include_pad=True).
 Variable avg_pool2d(const Variable& x, Pool2dOptions options);

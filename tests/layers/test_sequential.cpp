@@ -70,3 +70,28 @@ TEST_CASE("Sequential fuses a layer's following ReLU into it, with the unfused n
     CHECK(
         std::equal(fused_fc_grad.values().begin(), fused_fc_grad.values().end(), fc->weight().grad().values().begin()));
 }
+
+TEST_CASE("Sequential runs layer, ReLU, max-pool as layer, then max-pool with the ReLU fused", "[layers][sequential]") {
+    Rng rng(44);
+    Sequential seq;
+    auto conv = seq.append(std::make_shared<Conv2d>(rng, 3, 8, 3, 1, 1));
+    seq.append(std::make_shared<ReLU>());
+    seq.append(std::make_shared<MaxPool2d>(2, 2));
+    Tensor input = Tensor::empty({2, 6, 6, 3});
+    for (auto& v : input.values()) v = rng.uniform(-1.0f, 1.0f);
+    Variable x(input, true);
+    Variable y = seq.forward(x);
+    y.backward(Tensor::full(y.shape(), 0.25f));
+    const Tensor fused_grad = x.grad().clone();
+    const Tensor fused_conv_grad = conv->weight().grad().clone();
+
+    seq.zero_grad();
+    x.grad() = Tensor();
+    Variable expected = ops::max_pool2d(ops::relu(conv->forward(x)), {.kernel = 2, .stride = 2});
+    expected.backward(Tensor::full(y.shape(), 0.25f));
+    // Tolerance 0 (see tests/ops/test_fused_relu.cpp: pooling and ReLU commute exactly).
+    CHECK(std::equal(y.value().values().begin(), y.value().values().end(), expected.value().values().begin()));
+    CHECK(std::equal(fused_grad.values().begin(), fused_grad.values().end(), x.grad().values().begin()));
+    CHECK(std::equal(fused_conv_grad.values().begin(), fused_conv_grad.values().end(),
+                     conv->weight().grad().values().begin()));
+}

@@ -45,7 +45,7 @@ void check_fused_equals_unfused(const OpFn& fused, const OpFn& unfused, const st
 }
 
 // The smallest |pre-activation|. A finite-difference step (h = 1e-2 on one input of the small cases below)
-// moves a pre-activation by at most about 0.01, so above 0.05 no step crosses the ReLU's kink.
+// moves a pre-activation by at most about 0.01, so above `margin` (0.03 or more) no step crosses the kink.
 float min_abs_preactivation(const OpFn& unfused, const std::vector<Tensor>& values) {
     const Variable z = unfused(leaves(values));
     float m = INFINITY;
@@ -53,8 +53,8 @@ float min_abs_preactivation(const OpFn& unfused, const std::vector<Tensor>& valu
     return m;
 }
 
-void check_gradients(const OpFn& fused, const OpFn& unfused, const std::vector<Tensor>& values) {
-    REQUIRE(min_abs_preactivation(unfused, values) > 0.05f);
+void check_gradients(const OpFn& fused, const OpFn& unfused, const std::vector<Tensor>& values, float margin = 0.05f) {
+    REQUIRE(min_abs_preactivation(unfused, values) > margin);
     const GradcheckResult r = gradcheck(fused, leaves(values));
     INFO("max abs error " << r.max_abs_error);
     CHECK(r.checked > 0);
@@ -122,4 +122,37 @@ TEST_CASE("add with a fused relu equals relu(add), forward and backward", "[ops]
     Tensor a = random_tensor({2, 3, 2, 2}, rng, 0.2f, 1.0f);
     for (std::int64_t i = 0; i < a.numel(); i += 3) a.at(i) = -a.at(i);
     check_gradients(fused, plain, {a, random_tensor({2, 3, 2, 2}, rng, -0.1f, 0.1f)});
+}
+
+TEST_CASE("max_pool2d with a fused relu equals pooling before or after relu, forward and backward",
+          "[ops][pooling][fused]") {
+    Rng rng(34);
+    for (const ops::Pool2dOptions& o : {ops::Pool2dOptions{.kernel = 2, .stride = 2, .padding = 0},
+                                        ops::Pool2dOptions{.kernel = 3, .stride = 2, .padding = 1},
+                                        ops::Pool2dOptions{.kernel = 2, .stride = 2, .padding = 1}}) {
+        INFO("kernel " << o.kernel << " stride " << o.stride << " padding " << o.padding);
+        ops::Pool2dOptions fused_options = o;
+        fused_options.relu = true;
+        const OpFn fused = [fused_options](const std::vector<Variable>& v) {
+            return ops::max_pool2d(v[0], fused_options);
+        };
+        const OpFn plain = [o](const std::vector<Variable>& v) { return ops::max_pool2d(v[0], o); };
+        const std::vector<Tensor> values{random_tensor({3, 8, 8, 24}, rng)};
+        check_fused_equals_unfused(fused, plain, values, rng);
+        // The other order, relu first, as LeNet's layers are written.
+        std::vector<Variable> a = leaves(values), b = leaves(values);
+        Variable ya = fused(a), yb = ops::max_pool2d(ops::relu(b[0]), o);
+        const Tensor seed = random_tensor(ya.shape(), rng);
+        ya.backward(seed);
+        yb.backward(seed);
+        CHECK(std::equal(ya.value().values().begin(), ya.value().values().end(), yb.value().values().begin()));
+        CHECK(std::equal(a[0].grad().values().begin(), a[0].grad().values().end(), b[0].grad().values().begin()));
+
+        Tensor distinct = Tensor::empty({2, 5, 5, 3});
+        // Spaced by 0.1, so windows have clear winners, and at least 0.05 from zero.
+        for (std::int64_t i = 0; i < distinct.numel(); ++i) distinct.at(i) = 0.1f * static_cast<float>(i) - 7.45f;
+        for (std::int64_t i = distinct.numel() - 1; i > 0; --i)
+            std::swap(distinct.at(i), distinct.at(static_cast<std::int64_t>(rng.below(i + 1))));
+        check_gradients(fused, plain, {distinct}, 0.03f);
+    }
 }
