@@ -34,7 +34,7 @@ BasicBlock::BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_chan
 Variable BasicBlock::forward(const Variable& x) {
     Variable out = bn1_->forward_relu(conv1_->forward(x));
     out = bn2_->forward(conv2_->forward(out));
-    return ops::relu(ops::add(out, shortcut_ ? shortcut_->forward(x) : x));
+    return ops::add(out, shortcut_ ? shortcut_->forward(x) : x, /*relu=*/true);
 }
 
 ResNetCifar::ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_per_stage, std::int64_t num_classes) {

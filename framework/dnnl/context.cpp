@@ -37,6 +37,16 @@ dnnl::primitive_attr scratchpad_attr() {
     return attr;
 }
 
+dnnl::primitive_attr scratchpad_attr(bool relu) {
+    dnnl::primitive_attr attr = scratchpad_attr();
+    if (relu) {
+        dnnl::post_ops ops;
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        attr.set_post_ops(ops);
+    }
+    return attr;
+}
+
 void* scratchpad(std::size_t bytes) {
     struct Free {
         void operator()(void* p) const { std::free(p); }

@@ -16,7 +16,7 @@ public:
     // uses the buffers.
     Variable forward(const Variable& x) override;
     // relu(forward(x)) in one pass (the ReLU fused into the batch-norm primitives).
-    Variable forward_relu(const Variable& x);
+    Variable forward_relu(const Variable& x) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }

@@ -26,4 +26,8 @@ Variable Conv2d::forward(const Variable& x) {
     return ops::conv2d(x, weight_, bias_, {.stride = stride_, .padding = padding_});
 }
 
+Variable Conv2d::forward_relu(const Variable& x) {
+    return ops::conv2d(x, weight_, bias_, {.stride = stride_, .padding = padding_, .relu = true});
+}
+
 }  // namespace lskd::nn

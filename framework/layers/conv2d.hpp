@@ -15,6 +15,7 @@ public:
 
     // x NHWC [N, H, W, in] → NHWC [N, H', W', out].
     Variable forward(const Variable& x) override;
+    Variable forward_relu(const Variable& x) override;  // the ReLU fused into the convolution
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }      // undefined without a bias

@@ -21,5 +21,6 @@ Linear::Linear(Rng& rng, std::int64_t in_features, std::int64_t out_features, bo
 }
 
 Variable Linear::forward(const Variable& x) { return ops::linear(x, weight_, bias_); }
+Variable Linear::forward_relu(const Variable& x) { return ops::linear(x, weight_, bias_, true); }
 
 }  // namespace lskd::nn

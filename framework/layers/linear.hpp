@@ -13,6 +13,7 @@ public:
     Linear(Rng& rng, std::int64_t in_features, std::int64_t out_features, bool bias = true);
 
     Variable forward(const Variable& x) override;
+    Variable forward_relu(const Variable& x) override;  // the ReLU fused into the inner product
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }      // undefined without a bias

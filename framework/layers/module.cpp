@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "framework/core/error.hpp"
+#include "framework/ops/ops.hpp"
 
 namespace lskd::nn {
 namespace {
@@ -111,6 +112,8 @@ std::int64_t Module::num_parameters() const {
 void Module::train(bool on) {
     for (auto& [prefix, m] : named_modules()) m->training_ = on;
 }
+
+Variable Module::forward_relu(const Variable& x) { return ops::relu(forward(x)); }
 
 void Module::zero_grad() {
     for (auto& p : named_parameters()) p.var.grad() = Tensor();

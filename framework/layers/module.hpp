@@ -40,6 +40,9 @@ public:
     virtual ~Module() = default;
 
     virtual Variable forward(const Variable& x) = 0;
+    // relu(forward(x)). Layers whose op can apply the ReLU inside its own kernel (linear, conv2d,
+    // batch_norm, max-pool) override this, and Sequential calls it for a layer followed by an nn::ReLU.
+    virtual Variable forward_relu(const Variable& x);
     Variable operator()(const Variable& x) { return forward(x); }
 
     std::vector<NamedParameter> named_parameters() const;

@@ -9,6 +9,12 @@ class MaxPool2d : public Module {
 public:
     MaxPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding = 0) : options_{kernel, stride, padding} {}
     Variable forward(const Variable& x) override { return ops::max_pool2d(x, options_); }
+    // max_pool2d(x) then ReLU, fused; Sequential also calls it for layer → ReLU → MaxPool2d (the orders agree).
+    Variable forward_relu(const Variable& x) override {
+        ops::Pool2dOptions o = options_;
+        o.relu = true;
+        return ops::max_pool2d(x, o);
+    }
 
 private:
     ops::Pool2dOptions options_;

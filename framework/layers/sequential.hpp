@@ -1,5 +1,8 @@
 // nn::Sequential: submodules applied in order, named "0", "1", ... by position unless given a name, so
-// their parameters read `0.weight`, `features.3.bias`, ...
+// their parameters read `0.weight`, `features.3.bias`, ... A module followed by an nn::ReLU runs as one
+// forward_relu call (the ReLU fused into the module's primitive where it can be); the ReLU stays a child.
+// Module → ReLU → MaxPool2d runs as module, then the pooling with the ReLU fused: max pooling and ReLU
+// commute, and the ReLU then costs no pass at all (nor runs on the larger map).
 #pragma once
 #include <cstddef>
 #include <initializer_list>

@@ -8,6 +8,9 @@
 // different formats). The buffers are drawn once from the pool and overwritten in place afterwards. Weight
 // gradients come out of backward-weights in its own format and are reordered back to OIHW. All
 // primitives, reorders included, are created together in one cache entry per shape.
+//
+// With options.relu, max(0, ·) runs as the forward primitive's post-op, and backward first masks the
+// incoming gradient by the saved output, dy·[y > 0], as the relu op would.
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
+#include "framework/ops/relu_backward.hpp"
 #include "framework/ops/weight_reorders.hpp"
 
 namespace lskd::ops {
@@ -32,6 +36,7 @@ std::uint64_t g_diff_weight_reorders = 0;
 struct ConvGeometry {
     std::int64_t n, h, w, c, o, kh, kw, stride, pad, ho, wo;
     bool bias;
+    bool relu;
 };
 
 // One weight format a primitive reads: its descriptor, whether it is plain OIHW (then the master buffer is
@@ -83,7 +88,7 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
     convolution_forward::primitive_desc fwd(
         g.bias ? convolution_forward::desc(prop, alg, src, wei_any, b, dst, strides, pad, pad)
                : convolution_forward::desc(prop, alg, src, wei_any, dst, strides, pad, pad),
-        attr, dnnl_ctx::engine());
+        dnnl_ctx::scratchpad_attr(g.relu), dnnl_ctx::engine());
     LSKD_CHECK(fwd.src_desc() == src && fwd.dst_desc() == dst, "conv2d forward did not keep NHWC activations");
     ConvEntry e;
     e.forward_weights = make_weight_format(fwd.weights_desc(), oihw);
@@ -125,7 +130,7 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
 ConvEntry& entry(const ConvGeometry& g, bool training) {
     static dnnl_ctx::PrimitiveCache<ConvEntry> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::conv2d),
-                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, training}},
+                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, training}},
                      [&] { return make_entry(g, training); });
 }
 
@@ -179,6 +184,7 @@ const float* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& 
 struct ConvNode : Node {
     ConvEntry* prims = nullptr;
     bool has_bias = false;
+    bool relu = false;  // the output was saved third, to mask the incoming gradient
     void backward(const Tensor& gout) override;
 };
 
@@ -202,7 +208,7 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
     ConvGeometry g{};
     g.n = x.dim(0), g.h = x.dim(1), g.w = x.dim(2), g.c = x.dim(3);
     g.o = w.dim(0), g.kh = w.dim(2), g.kw = w.dim(3);
-    g.stride = options.stride, g.pad = options.padding, g.bias = bias;
+    g.stride = options.stride, g.pad = options.padding, g.bias = bias, g.relu = options.relu;
     if (g.kh < 1 || g.kw < 1 || g.o < 1 || g.c < 1 || g.n < 1)
         fail("conv2d: empty input {} or weight {}", x.shape().str(), w.shape().str());
     if (g.kh > g.h + 2 * g.pad || g.kw > g.w + 2 * g.pad)
@@ -219,17 +225,20 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
         .set(DNNL_ARG_DST, y.data());
     if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
     prims.forward.run();
-    return record<ConvNode>(OpKind::conv2d, std::move(y), graph, {&x, &w, &b}, [&](ConvNode& node) {
+    return record<ConvNode>(OpKind::conv2d, y, graph, {&x, &w, &b}, [&](ConvNode& node) {
         node.prims = &prims;
         node.has_bias = bias;
+        node.relu = options.relu;
         node.save(x.value(), "input");
         node.save(w.value(), "weight");
+        if (options.relu) node.save(y, "output");
     });
 }
 
-void ConvNode::backward(const Tensor& gout) {
+void ConvNode::backward(const Tensor& grad_output) {
     const Tensor& x = saved(0);
     const Shape& wshape = saved(1).shape();
+    const Tensor gout = relu ? relu_backward(saved(2), grad_output) : grad_output;
     if (needs_grad(0)) {
         Tensor gx = Tensor::empty(x.shape());
         prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())

@@ -1,10 +1,13 @@
 // linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder).
+// With relu, max(0, ·) runs as the forward primitive's post-op (no separate pass over the output), and
+// backward first masks the incoming gradient by the saved output, dy·[y > 0], as the relu op would.
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
+#include "framework/ops/relu_backward.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -18,7 +21,7 @@ struct LinearEntry {
     BoundPrimitive backward_weights;
 };
 
-LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool training) {
+LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training) {
     const auto src = dnnl_ctx::md_nc(n, in);
     const auto wei = dnnl_ctx::md_oi(out, in);
     const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
@@ -27,7 +30,7 @@ LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool b
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
     inner_product_forward::primitive_desc fwd(
         bias ? inner_product_forward::desc(prop, src, wei, b, dst) : inner_product_forward::desc(prop, src, wei, dst),
-        attr, dnnl_ctx::engine());
+        dnnl_ctx::scratchpad_attr(relu), dnnl_ctx::engine());
     LinearEntry e;
     e.forward = BoundPrimitive(inner_product_forward(fwd),
                                {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}},
@@ -48,21 +51,22 @@ LinearEntry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool b
     return e;
 }
 
-LinearEntry& entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool training) {
+LinearEntry& entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training) {
     static dnnl_ctx::PrimitiveCache<LinearEntry> cache;
-    return cache.get({static_cast<std::uint32_t>(OpKind::linear), {n, in, out, bias, training}},
-                     [&] { return make_entry(n, in, out, bias, training); });
+    return cache.get({static_cast<std::uint32_t>(OpKind::linear), {n, in, out, bias, relu, training}},
+                     [&] { return make_entry(n, in, out, bias, relu, training); });
 }
 
 struct LinearNode : Node {
     LinearEntry* prims = nullptr;
     bool has_bias = false;
+    bool relu = false;  // the output was saved third, to mask the incoming gradient
     void backward(const Tensor& gout) override;
 };
 
 }  // namespace
 
-Variable linear(const Variable& x, const Variable& w, const Variable& b) {
+Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu) {
     if (x.value().rank() != 2 || w.value().rank() != 2 || x.dim(1) != w.dim(1))
         fail("linear: input {} does not match weight {}", x.shape().str(), w.shape().str());
     const bool bias = b.defined();
@@ -70,25 +74,28 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b) {
         fail("linear: bias {} does not match weight {}", b.shape().str(), w.shape().str());
     const std::int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
     const bool graph = needs_graph({&x, &w, &b});
-    LinearEntry& prims = entry(n, in, out, bias, graph);
+    LinearEntry& prims = entry(n, in, out, bias, relu, graph);
     Tensor y = Tensor::empty({n, out});
     prims.forward.set(DNNL_ARG_SRC, x.value().data())
         .set(DNNL_ARG_WEIGHTS, w.value().data())
         .set(DNNL_ARG_DST, y.data());
     if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
     prims.forward.run();
-    return record<LinearNode>(OpKind::linear, std::move(y), graph, {&x, &w, &b}, [&](LinearNode& node) {
+    return record<LinearNode>(OpKind::linear, y, graph, {&x, &w, &b}, [&](LinearNode& node) {
         node.prims = &prims;
         node.has_bias = bias;
+        node.relu = relu;
         node.save(x.value(), "input");
         node.save(w.value(), "weight");
+        if (relu) node.save(y, "output");
     });
 }
 
-// dx = dy · w, dw = dyᵀ · x, db = Σ_n dy.
-void LinearNode::backward(const Tensor& gout) {
+// dx = dy · w, dw = dyᵀ · x, db = Σ_n dy (dy masked by [y > 0] first with a fused relu).
+void LinearNode::backward(const Tensor& grad_output) {
     const Tensor& x = saved(0);
     const Tensor& w = saved(1);
+    const Tensor gout = relu ? relu_backward(saved(2), grad_output) : grad_output;
     if (needs_grad(0)) {
         Tensor gx = Tensor::empty(x.shape());
         prims->backward_data.set(DNNL_ARG_DIFF_DST, gout.data())

@@ -3,18 +3,31 @@
 #include <algorithm>
 #include <bit>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 namespace lskd::ops::detail {
 
 namespace {
 // Channels per pass: the window index is tracked in a float array on the stack, so that the comparison loop
 // has one element type and vectorises (a float/byte mix does not).
 constexpr std::int64_t kChannelChunk = 256;
+
+// Images are split over TBB's threads (no primitive runs meanwhile): each image's pass writes only its own
+// outputs, so the result does not depend on the split.
+template <typename Body>
+void for_each_image(std::int64_t count, const Body& body) {
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, count), [&](const tbb::blocked_range<std::int64_t>& r) {
+        for (std::int64_t n = r.begin(); n < r.end(); ++n) body(n);
+    });
+}
+
 }  // namespace
 
 // The channel loops are innermost and branch-free, so they vectorise over C.
-void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g) {
-    float where[kChannelChunk];
-    for (std::int64_t n = 0; n < g.n; ++n)
+void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g, bool relu) {
+    for_each_image(g.n, [&](std::int64_t n) {
+        float where[kChannelChunk];
         for (std::int64_t oh = 0; oh < g.oh; ++oh)
             for (std::int64_t ow = 0; ow < g.ow; ++ow)
                 for (std::int64_t c0 = 0; c0 < g.c; c0 += kChannelChunk) {
@@ -44,15 +57,25 @@ void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, con
                             }
                         }
                     }
+                    if (relu)
+                        for (std::int64_t k = 0; k < cc; ++k) {
+                            const bool positive = yo[k] > 0.0f;
+                            yo[k] = positive ? yo[k] : 0.0f * yo[k];  // oneDNN's relu: x > 0 ? x : 0·x
+                            where[k] = positive ? where[k] : static_cast<float>(kNoArgmax);
+                        }
                     std::uint8_t* __restrict ao = argmax + out;
                     for (std::int64_t k = 0; k < cc; ++k) ao[k] = static_cast<std::uint8_t>(where[k]);
                 }
+    });
 }
 
 void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float* gx, const MaxPoolGeometry& g) {
     const std::int64_t c = g.c;
-    std::fill(gx, gx + g.n * g.h * g.w * c, 0.0f);
-    for (std::int64_t n = 0; n < g.n; ++n)
+    const bool tiles = g.stride_h == g.kh && g.stride_w == g.kw && g.pad_h == 0 && g.pad_w == 0 && g.oh * g.kh == g.h &&
+                       g.ow * g.kw == g.w;
+    for_each_image(g.n, [&](std::int64_t n) {
+        const std::int64_t image = g.h * g.w * c;
+        if (!tiles) std::fill(gx + n * image, gx + (n + 1) * image, 0.0f);
         for (std::int64_t oh = 0; oh < g.oh; ++oh)
             for (std::int64_t ow = 0; ow < g.ow; ++ow) {
                 const std::int64_t out = ((n * g.oh + oh) * g.ow + ow) * c;
@@ -66,15 +89,22 @@ void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float
                         if (iw < 0 || iw >= g.w) continue;
                         float* __restrict gi = gx + ((n * g.h + ih) * g.w + iw) * c;
                         const auto index = static_cast<std::uint8_t>(i * g.kw + j);
-                        // Adds the gradient masked to +0 elsewhere: an unconditional add vectorises, a
-                        // conditional one does not, and gx starts at +0 so adding +0 changes nothing.
-                        for (std::int64_t k = 0; k < c; ++k) {
-                            const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
-                            gi[k] += std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
-                        }
+                        // The gradient masked to +0 elsewhere, unconditionally (a conditional write does
+                        // not vectorise): assigned where windows tile, else added to the +0 of the fill.
+                        if (tiles)
+                            for (std::int64_t k = 0; k < c; ++k) {
+                                const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
+                                gi[k] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
+                            }
+                        else
+                            for (std::int64_t k = 0; k < c; ++k) {
+                                const std::uint32_t keep = ao[k] == index ? ~0u : 0u;
+                                gi[k] += std::bit_cast<float>(std::bit_cast<std::uint32_t>(go[k]) & keep);
+                            }
                     }
                 }
             }
+    });
 }
 
 }  // namespace lskd::ops::detail

@@ -12,13 +12,17 @@ struct MaxPoolGeometry {
     std::int64_t kh, kw, stride_h, stride_w, pad_h, pad_w;
 };
 
-// Windows larger than this cannot be recorded in one byte.
-constexpr std::int64_t kMaxPoolArgmaxWindow = 256;
+// Windows larger than this cannot be recorded in one byte (index 255 marks an output without gradient).
+constexpr std::int64_t kMaxPoolArgmaxWindow = 255;
+constexpr std::uint8_t kNoArgmax = 255;
 
 // y[n, oh, ow, c] = max over the window's in-bounds positions (padding never wins; the first maximum in
-// window order on ties, as oneDNN), argmax[same index] = its window index.
-void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g);
-// gx = 0, then each output gradient is added at its window's argmax (windows may overlap).
+// window order on ties, as oneDNN), argmax[same index] = its window index. With relu, y = max(0, that)
+// (with oneDNN's relu formula, so equal to pooling the ReLU's output: max and ReLU commute), and an
+// output the ReLU clipped records kNoArgmax, so backward passes it no gradient.
+void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g, bool relu);
+// Each output gradient goes to its window's argmax. Windows that tile the input exactly (stride = kernel,
+// no padding, no remainder) assign every element of gx once; otherwise gx = 0 first and windows add.
 void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float* gx, const MaxPoolGeometry& g);
 
 }  // namespace lskd::ops::detail

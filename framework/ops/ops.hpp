@@ -8,12 +8,14 @@
 
 namespace lskd::ops {
 
-// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined.
-Variable linear(const Variable& x, const Variable& w, const Variable& b);
+// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined. With relu, max(0, ·) of that, fused into the
+// same primitive: equal to relu(linear(x, w, b)), forward and backward, without the separate pass.
+Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu = false);
 
 struct Conv2dOptions {
     std::int64_t stride = 1;
     std::int64_t padding = 0;
+    bool relu = false;  // max(0, ·) of the output, fused into the convolution as linear's relu is
 };
 // x NHWC [N, H, W, C], w OIHW [O, C, kh, kw], b [O] or undefined → NHWC [N, H', W', O].
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options = {});
@@ -22,7 +24,10 @@ struct Pool2dOptions {
     std::int64_t kernel = 2;
     std::int64_t stride = 2;
     std::int64_t padding = 0;
+    bool relu = false;  // max pooling only: max(0, ·) of the result, fused into the pooling in training
 };
+// With options.relu, relu(max_pool2d(x)), which equals max_pool2d(relu(x)) in values and gradients (max and
+// ReLU are both monotone, so they commute), at no extra pass in training.
 Variable max_pool2d(const Variable& x, Pool2dOptions options);
 // Padding counts towards the divisor, as PyTorch's default (count_include_pad=True).
 Variable avg_pool2d(const Variable& x, Pool2dOptions options);
@@ -44,8 +49,8 @@ struct BatchNormState {
 Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state);
 
 Variable relu(const Variable& x);
-// Elementwise a + b of equal shapes (residual connections).
-Variable add(const Variable& a, const Variable& b);
+// Elementwise a + b of equal shapes (residual connections); with relu, max(0, a + b) in the same primitive.
+Variable add(const Variable& a, const Variable& b, bool relu = false);
 // Same data, another shape of equal element count (flatten an NHWC map to [N, H·W·C]).
 Variable reshape(const Variable& x, const Shape& shape);
 // Log-softmax over the last dimension of [N, K].

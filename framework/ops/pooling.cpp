@@ -4,6 +4,7 @@
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/max_pool_argmax.hpp"
+#include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
 
 namespace lskd::ops::detail {
@@ -101,7 +102,8 @@ void check_pool_options(const char* op, const Variable& x, std::int64_t kernel, 
              x.dim(1) + 2 * padding, x.dim(2) + 2 * padding, x.shape().str(), padding);
 }
 
-Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win) {
+Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win, bool relu) {
+    LSKD_CHECK(!relu || algorithm == PoolAlgorithm::max, "pool2d: a fused relu needs max pooling");
     const Shape& in = x.shape();
     const Shape out{in[0], pooled_size(in[1], win.kh, win.stride_h, win.pad_h),
                     pooled_size(in[2], win.kw, win.stride_w, win.pad_w), in[3]};
@@ -110,7 +112,7 @@ Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const P
         const MaxPoolGeometry g = max_pool_geometry(in, out, win);
         Tensor y = Tensor::empty(out);
         Tensor argmax = Tensor::empty({(out.numel() + 3) / 4});
-        max_pool_forward_argmax(x.value().data(), y.data(), bytes(argmax), g);
+        max_pool_forward_argmax(x.value().data(), y.data(), bytes(argmax), g, relu);
         return record<MaxPoolArgmaxNode>(kind, std::move(y), graph, {&x}, [&](MaxPoolArgmaxNode& node) {
             node.geometry = g;
             node.argmax = std::move(argmax);
@@ -125,11 +127,12 @@ Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const P
         prims.forward.set(DNNL_ARG_WORKSPACE, workspace.data());
     }
     prims.forward.run();
-    return record<PoolNode>(kind, std::move(y), graph, {&x}, [&](PoolNode& node) {
+    Variable pooled = record<PoolNode>(kind, std::move(y), graph, {&x}, [&](PoolNode& node) {
         node.prims = &prims;
         node.input_shape = in;
         node.workspace = std::move(workspace);
     });
+    return relu ? ops::relu(pooled) : pooled;
 }
 
 void PoolNode::backward(const Tensor& gout) {

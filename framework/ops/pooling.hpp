@@ -22,8 +22,9 @@ inline std::int64_t pooled_size(std::int64_t size, std::int64_t kernel, std::int
     return (size + 2 * pad - kernel) / stride + 1;
 }
 
-// Pools x NHWC [N, H, W, C] into NHWC [N, H', W', C]; the caller has validated the window.
-Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& window);
+// Pools x NHWC [N, H, W, C] into NHWC [N, H', W', C]; the caller has validated the window. With relu (max
+// pooling only), max(0, ·) of the result: fused into the training kernel, a separate relu op otherwise.
+Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& window, bool relu = false);
 
 // The checks shared by max_pool2d and avg_pool2d (rank, kernel/stride/padding ranges, kernel inside the
 // padded input), with messages naming `op`.

@@ -5,6 +5,7 @@
 #include "framework/ops/ops.hpp"
 #include "framework/ops/output_backward.hpp"
 #include "framework/ops/record.hpp"
+#include "framework/ops/relu_backward.hpp"
 
 namespace lskd::ops {
 namespace {
@@ -49,6 +50,16 @@ Variable relu(const Variable& x) {
     prims.forward.set(DNNL_ARG_SRC, x.value().data()).set(DNNL_ARG_DST, y.data()).run();
     return record<OutputBackwardNode>(OpKind::relu, y, graph, {&x},
                                       [&](OutputBackwardNode& node) { node.keep(y, prims.backward); });
+}
+
+Tensor relu_backward(const Tensor& output, const Tensor& grad_output) {
+    Tensor gx = Tensor::empty(output.shape());
+    entry(output.numel(), true)
+        .backward.set(DNNL_ARG_DST, output.data())
+        .set(DNNL_ARG_DIFF_DST, grad_output.data())
+        .set(DNNL_ARG_DIFF_SRC, gx.data())
+        .run();
+    return gx;
 }
 
 }  // namespace lskd::ops

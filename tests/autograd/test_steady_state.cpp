@@ -37,7 +37,9 @@ TEST_CASE("steady-state training steps create no primitive and leak no buffer", 
     for (int i = 0; i < 8; ++i) targets.at(i * 4 + i % 4) = 1.0f;
 
     auto step = [&] {
-        Variable h = ops::relu(ops::linear(x, params[0], params[1]));
+        // The unfused ReLU and the fused ones (linear's post-op, add's post-op) alike.
+        Variable h =
+            ops::add(ops::relu(ops::linear(x, params[0], params[1])), ops::linear(x, params[0], params[1], true), true);
         Variable loss = ops::soft_target_cross_entropy(ops::linear(h, params[2], params[3]), targets);
         loss.backward();
         sgd_step(params, 0.1f);

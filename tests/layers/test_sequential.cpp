@@ -37,3 +37,61 @@ TEST_CASE("ReLU clamps negatives", "[layers][sequential]") {
     CHECK(y.value().at(0) == 0.0f);
     CHECK(y.value().at(2) == 2.0f);
 }
+
+TEST_CASE("Sequential fuses a layer's following ReLU into it, with the unfused numbers", "[layers][sequential]") {
+    Rng rng(43);
+    Sequential seq;
+    auto conv = seq.append(std::make_shared<Conv2d>(rng, 2, 4, 3, 1, 1));
+    seq.append(std::make_shared<ReLU>());
+    seq.append(std::make_shared<ReLU>());  // a ReLU after a ReLU runs on its own
+    seq.append(std::make_shared<Flatten>());
+    auto fc = seq.append(std::make_shared<Linear>(rng, 4 * 4 * 4, 6));
+    seq.append(std::make_shared<ReLU>());
+    auto bn = seq.append(std::make_shared<BatchNorm2d>(6));
+    seq.append(std::make_shared<ReLU>());
+    Tensor input = Tensor::empty({3, 4, 4, 2});
+    for (auto& v : input.values()) v = rng.uniform(-1.0f, 1.0f);
+    Variable x(input, true);
+    Variable y = seq.forward(x);
+    y.backward(Tensor::full(y.shape(), 0.5f));
+    const Tensor fused_grad = x.grad().clone();
+    const Tensor fused_fc_grad = fc->weight().grad().clone();
+
+    seq.zero_grad();
+    x.grad() = Tensor();
+    const Variable conv_out = ops::relu(ops::relu(conv->forward(x)));
+    const Variable fc_out = ops::relu(fc->forward(ops::reshape(conv_out, {3, 64})));
+    Variable expected = ops::relu(bn->forward(fc_out));
+    expected.backward(Tensor::full(y.shape(), 0.5f));
+    // Tolerance 0: the fused primitives apply max(0, ·) to the same floats (see tests/ops/test_fused_relu.cpp). The
+    // running statistics moved between the two passes, but training-mode batch norm does not read them.
+    CHECK(std::equal(y.value().values().begin(), y.value().values().end(), expected.value().values().begin()));
+    CHECK(std::equal(fused_grad.values().begin(), fused_grad.values().end(), x.grad().values().begin()));
+    CHECK(
+        std::equal(fused_fc_grad.values().begin(), fused_fc_grad.values().end(), fc->weight().grad().values().begin()));
+}
+
+TEST_CASE("Sequential runs layer, ReLU, max-pool as layer, then max-pool with the ReLU fused", "[layers][sequential]") {
+    Rng rng(44);
+    Sequential seq;
+    auto conv = seq.append(std::make_shared<Conv2d>(rng, 3, 8, 3, 1, 1));
+    seq.append(std::make_shared<ReLU>());
+    seq.append(std::make_shared<MaxPool2d>(2, 2));
+    Tensor input = Tensor::empty({2, 6, 6, 3});
+    for (auto& v : input.values()) v = rng.uniform(-1.0f, 1.0f);
+    Variable x(input, true);
+    Variable y = seq.forward(x);
+    y.backward(Tensor::full(y.shape(), 0.25f));
+    const Tensor fused_grad = x.grad().clone();
+    const Tensor fused_conv_grad = conv->weight().grad().clone();
+
+    seq.zero_grad();
+    x.grad() = Tensor();
+    Variable expected = ops::max_pool2d(ops::relu(conv->forward(x)), {.kernel = 2, .stride = 2});
+    expected.backward(Tensor::full(y.shape(), 0.25f));
+    // Tolerance 0 (see tests/ops/test_fused_relu.cpp: pooling and ReLU commute exactly).
+    CHECK(std::equal(y.value().values().begin(), y.value().values().end(), expected.value().values().begin()));
+    CHECK(std::equal(fused_grad.values().begin(), fused_grad.values().end(), x.grad().values().begin()));
+    CHECK(std::equal(fused_conv_grad.values().begin(), fused_conv_grad.values().end(),
+                     conv->weight().grad().values().begin()));
+}

@@ -1,0 +1,12 @@
+// The backward of a ReLU from its output alone, dy·[y > 0], for ops that fuse a ReLU into their forward
+// primitive (linear, conv2d, add): the same oneDNN eltwise backward the separate relu op runs, so a fused
+// op's gradients equal the unfused op's bit for bit.
+#pragma once
+#include "framework/tensor/tensor.hpp"
+
+namespace lskd::ops {
+
+// d(loss)/d(pre-activation) from the ReLU's output y and d(loss)/dy (equal shapes); a new tensor.
+Tensor relu_backward(const Tensor& output, const Tensor& grad_output);
+
+}  // namespace lskd::ops
