@@ -369,10 +369,10 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
     e.test_metrics = {nan, nan, nan};
     e.val_acc = nan;
     if (scored) {
-        e.test = run_model(*model_, dataset_.test, dataset_.normalization, config_.batch, false);
+        e.test = run_model(*model_, dataset_.test, dataset_.normalization, kEvalBatch, false);
         e.test_metrics = score(e.test);
         if (dataset_.val.size() > 0)
-            e.val_acc = score(run_model(*model_, dataset_.val, dataset_.normalization, config_.batch, false)).accuracy;
+            e.val_acc = score(run_model(*model_, dataset_.val, dataset_.normalization, kEvalBatch, false)).accuracy;
     }
     const auto evaluated = std::chrono::steady_clock::now();
     e.eval_seconds = std::chrono::duration<double>(evaluated - start).count();
@@ -412,9 +412,9 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     std::vector<RecordSet> records;
     if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
         records.push_back(
-            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
+            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, kEvalBatch, true)});
         records.push_back(
-            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
+            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, kEvalBatch, true)});
     }
     const bool first_write = epoch == 0 && !options_.resume;
     run_.epochs_done = epoch + 1;

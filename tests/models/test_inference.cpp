@@ -10,6 +10,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/random.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/runtime/threads.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 #include "models/model_registry.hpp"
 
@@ -128,4 +129,39 @@ TEST_CASE("steady-state inference creates no primitive and draws no new buffer",
             CHECK(max_scaled_difference(last, first) == 0.0f);
         }
     }
+}
+
+TEST_CASE("a logit does not depend on the batch its example is evaluated in", "[models][inference]") {
+    // Evaluation picks its own batch (distill::kEvalBatch), so the batch must not change results: each example's
+    // logits from one pass over 300 examples against passes over chunks of 128 and of 7, at 1 and 2 threads.
+    const int threads_before = runtime::thread_info().threads;
+    for (const std::string name : {"mlp-1200", "lenet", "resnet-20"}) {
+        for (const int threads : {1, 2}) {
+            DYNAMIC_SECTION(name << " at " << threads << " threads") {
+                runtime::init_threads(threads);
+                const models::InputShape shape = shape_of(name);
+                auto model = models::make_model(name, shape, 10, 3);
+                perturb(*model, 5, false);
+                model->eval();
+                const Tensor x = random_images(300, shape, 7);
+                const Tensor whole = fused(*model, x).logits.value().clone();
+                const std::int64_t per_image = x.numel() / 300, classes = whole.dim(1);
+                float worst = 0.0f;
+                for (const std::int64_t chunk : {128, 7}) {
+                    for (std::int64_t first = 0; first < 300; first += chunk) {
+                        const std::int64_t n = std::min<std::int64_t>(chunk, 300 - first);
+                        Tensor part = Tensor::empty({n, shape.height, shape.width, shape.channels});
+                        std::copy_n(x.data() + first * per_image, n * per_image, part.data());
+                        const Tensor logits = fused(*model, part).logits.value();
+                        for (std::int64_t i = 0; i < n * classes; ++i)
+                            worst = std::max(worst, std::abs(logits.at(i) - whole.at(first * classes + i)) /
+                                                        (1.0f + std::abs(whole.at(first * classes + i))));
+                    }
+                }
+                INFO("largest scaled difference " << worst);
+                CHECK(worst <= 1e-5f);
+            }
+        }
+    }
+    runtime::init_threads(threads_before);
 }

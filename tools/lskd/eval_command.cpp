@@ -37,7 +37,7 @@ Runner add_eval_command(CLI::App& app) {
                                     : s->split == "val" ? dataset.val
                                                         : dataset.test;
         const distill::SplitMetrics m =
-            distill::score(distill::run_model(*model, set, run.normalization, config.batch, false));
+            distill::score(distill::run_model(*model, set, run.normalization, distill::kEvalBatch, false));
         if (s->json)
             fmt::print("{}\n", json_line({{"accuracy", m.accuracy},
                                           {"nll", m.nll},
