@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "analysis/calibration.hpp"
 #include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
+#include "framework/distributed/batch_split.hpp"
+#include "framework/distributed/rank_sums.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -48,6 +52,28 @@ SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, con
         row += static_cast<std::int64_t>(b.size());
     }
     model.train(was_training);
+    return out;
+}
+
+SplitOutputs run_model_over_ranks(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
+                                  std::int64_t batch, int num_classes, const distributed::World& world) {
+    if (world.size() == 1) return run_model(model, set, norm, batch, false);
+    const distributed::Shard mine =
+        distributed::batch_shard_of(set.size(), static_cast<std::size_t>(batch), world.rank(), world.size());
+    std::vector<std::size_t> positions(mine.count);
+    std::iota(positions.begin(), positions.end(), mine.begin);
+    const SplitOutputs local = run_model(model, data::take(set, positions), norm, batch, false);
+    const auto k = static_cast<std::size_t>(num_classes);
+    if (local.logits.defined() && local.logits.dim(1) != num_classes)
+        fail("the model gives {} logits per example, not the {} classes of its run", local.logits.dim(1), num_classes);
+    const std::span<const float> rows = local.logits.defined() ? local.logits.values() : std::span<const float>{};
+    const std::vector<float> all =
+        distributed::gather_shards(world, rows, set.size(), k, static_cast<std::size_t>(batch));
+    SplitOutputs out;
+    if (!world.root()) return out;
+    out.logits = Tensor::from({static_cast<std::int64_t>(set.size()), num_classes}, all);
+    out.labels = set.labels;  // in the split's order, as an unshuffled loader yields them
+    out.indices = set.original_index;
     return out;
 }
 

@@ -1,5 +1,6 @@
 // Runs a model over a whole split in evaluation mode (no graph, running batch-norm statistics, no
-// dropout, no augmentation) and scores it: accuracy, NLL and 15-bin ECE from the calibration analysis.
+// dropout, no augmentation), in one process or shared among the ranks of an MPI job, and scores it: accuracy,
+// NLL and 15-bin ECE from the calibration analysis.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -7,6 +8,7 @@
 
 #include "framework/data/image_set.hpp"
 #include "framework/data/normalization.hpp"
+#include "framework/distributed/world.hpp"
 #include "framework/tensor/tensor.hpp"
 #include "models/classifier.hpp"
 
@@ -28,6 +30,13 @@ inline constexpr std::int64_t kEvalBatch = 256;
 // before returning.
 SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
                        std::int64_t batch, bool with_penultimate);
+
+// run_model over the ranks of `world` (docs/scale.md), whose models must be identical: each rank runs its whole
+// batches of the split (distributed::batch_shard_of), and rank 0 receives the logits, labels and indices of
+// run_model in one process, bit for bit, since every batch is the one a single process runs; the other ranks
+// receive empty outputs. Collective. No penultimate features: nothing evaluated over ranks keeps them.
+SplitOutputs run_model_over_ranks(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
+                                  std::int64_t batch, int num_classes, const distributed::World& world);
 
 struct SplitMetrics {
     double accuracy = 0;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "distill/loss_forms.hpp"
+#include "distill/metrics_csv.hpp"
 #include "distill/progress.hpp"
 #include "distill/run_file.hpp"
 #include "distill/run_validation.hpp"
@@ -114,8 +115,9 @@ std::vector<std::int64_t> early_steps(std::int64_t steps, std::int64_t points) {
     return out;
 }
 
-// Per epoch: the model scored after training (NaN on epochs eval-every skips). The full test set is run
-// once, for the metrics and, at the last epoch, for /outputs/test.
+// Per epoch: the model scored after training (NaN on epochs eval-every skips, and on the ranks of a data-parallel
+// run other than rank 0, which get no outputs). The full test set is run once, for the metrics and, at the last
+// epoch, for /outputs/test.
 struct EpochEvaluation {
     SplitOutputs test;
     SplitMetrics test_metrics;
@@ -369,10 +371,19 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
     e.test_metrics = {nan, nan, nan};
     e.val_acc = nan;
     if (scored) {
-        e.test = run_model(*model_, dataset_.test, dataset_.normalization, kEvalBatch, false);
-        e.test_metrics = score(e.test);
-        if (dataset_.val.size() > 0)
-            e.val_acc = score(run_model(*model_, dataset_.val, dataset_.normalization, kEvalBatch, false)).accuracy;
+        // Over the ranks of a data-parallel run each rank runs its share of the batches and rank 0, which alone
+        // scores and writes, receives the one-process logits (docs/scale.md).
+        const auto run_split = [&](const data::ImageSet& set) {
+            return parallel()
+                       ? run_model_over_ranks(*model_, set, dataset_.normalization, kEvalBatch, K_, *options_.world)
+                       : run_model(*model_, set, dataset_.normalization, kEvalBatch, false);
+        };
+        e.test = run_split(dataset_.test);
+        if (writes()) e.test_metrics = score(e.test);
+        if (dataset_.val.size() > 0) {
+            const SplitOutputs val = run_split(dataset_.val);
+            if (writes()) e.val_acc = score(val).accuracy;
+        }
     }
     const auto evaluated = std::chrono::steady_clock::now();
     e.eval_seconds = std::chrono::duration<double>(evaluated - start).count();
@@ -423,6 +434,7 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     run_.optimizer = sgd_->state();
     run_.counters = model_->named_counters();
     save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
+    write_metrics_csv(path_, run_.metrics);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
                                      "nll {:.4f} ece {:.4f} | {:.1f}s",
                                      epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(),

@@ -104,6 +104,14 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     std::string s = fmt::format("# When does label smoothing help? — lskd study on {}\n\n", setup.dataset);
     s += "## Setup\n\n";
     s += fmt::format("- config: `{}`; {} runs; seeds {}\n", setup.config, setup.runs, fmt::join(setup.seeds, ", "));
+    s += fmt::format(
+        "- data: `{}` from {}\n", setup.dataset,
+        setup.data_dir.empty() ? std::string("its default directory") : fmt::format("`{}`", setup.data_dir));
+    if (!setup.overrides.empty()) {
+        std::vector<std::string> quoted;
+        for (const std::string& o : setup.overrides) quoted.push_back(fmt::format("`{}`", o));
+        s += fmt::format("- overrides of the config: {}\n", fmt::join(quoted, ", "));
+    }
     s += fmt::format("- teachers: `{}` at α ∈ {{{}}}; students: `{}`\n", setup.teacher_model,
                      fmt::join(
                          [&] {

@@ -13,7 +13,9 @@
 namespace lskd::study {
 
 struct StudySetup {
-    std::string config;  // where the sweep config came from (built-in name or file)
+    std::string config;                  // where the sweep config came from (built-in name or file)
+    std::vector<std::string> overrides;  // the command line's changes to it ("--set key=value", "--data-dir DIR")
+    std::string data_dir;                // the data set's directory; empty: its default
     std::string dataset;
     std::string teacher_model, student_model;
     std::string teacher_recipe, student_recipe;  // effective configs, YAML

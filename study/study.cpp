@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "distill/run_file.hpp"
+#include "framework/core/error.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
@@ -62,18 +63,23 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
 
 }  // namespace
 
-study::SweepConfig study_config(const std::string& name_or_path) {
+study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides) {
     if (name_or_path.empty() || name_or_path == "quick")
-        return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'");
+        return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'", overrides);
     if (name_or_path == "paper")
-        return study::parse_sweep_config(std::string(builtin_paper_config()), "built-in config 'paper'");
+        return study::parse_sweep_config(std::string(builtin_paper_config()), "built-in config 'paper'", overrides);
     if (name_or_path == "mnist-paper")
-        return study::parse_sweep_config(std::string(builtin_mnist_paper_config()), "built-in config 'mnist-paper'");
-    return study::load_sweep_config(name_or_path);
+        return study::parse_sweep_config(std::string(builtin_mnist_paper_config()), "built-in config 'mnist-paper'",
+                                         overrides);
+    return study::load_sweep_config(name_or_path, overrides);
 }
 
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
     const auto started = std::chrono::steady_clock::now();
+    if (!config.teacher_logits.empty())
+        fail("{}: the teacher is external (teacher.logits {}); lskd study analyses the teachers it trains, so run "
+             "this config with lskd sweep",
+             config.source, config.teacher_logits);
     if (config.teacher.mi_every == 0) config.teacher.mi_every = 1;
     for (auto& [alpha, teacher] : config.teacher_by_alpha)
         if (teacher.mi_every == 0) teacher.mi_every = 1;
@@ -123,6 +129,8 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     setup.analysis_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_started).count();
     setup.run_times = sum_run_times(sweep.directory, sweep.rows);
     setup.config = config_label;
+    setup.overrides = config.overrides;
+    setup.data_dir = config.teacher.data_dir;
     setup.dataset = config.teacher.dataset;
     setup.teacher_model = config.teacher.model;
     setup.student_model = config.student.model;

@@ -29,8 +29,10 @@ struct StudyResult {
 };
 
 // The built-in configs: "quick" (the default), "paper" and "mnist-paper"; anything else is a path to a sweep YAML file.
-study::SweepConfig study_config(const std::string& name_or_path);
+// `overrides` are the command line's changes to it (sweep_config.hpp).
+study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides = {});
 
+// A sweep with an external teacher (teacher.logits) is refused: the study analyses the teachers it trains.
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options);
 
 }  // namespace lskd::study

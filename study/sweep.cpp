@@ -16,6 +16,7 @@
 
 #include "distill/loss_forms.hpp"
 #include "distill/teacher.hpp"
+#include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/distributed/work_queue.hpp"
@@ -43,10 +44,9 @@ struct RunState {
 };
 
 // The config keys whose values differ, leaving out where the files are and how many threads trained them.
-std::vector<std::string> differing_keys(distill::RunConfig planned, distill::RunConfig stored) {
+std::vector<std::string> differing_keys(distill::RunConfig planned, distill::RunConfig stored, bool student) {
     // The trainer stores a student's β resolved from the loss form's default.
-    if (!planned.teacher.empty() && planned.beta < 0)
-        planned.beta = distill::default_beta(distill::parse_loss_form(planned.loss));
+    if (student && planned.beta < 0) planned.beta = distill::default_beta(distill::parse_loss_form(planned.loss));
     for (distill::RunConfig* c : {&planned, &stored}) {
         c->output.clear();
         c->teacher.clear();
@@ -68,11 +68,16 @@ RunState inspect(const PlannedRun& run) {
     } catch (const Error&) {
         return {FileState::damaged, std::nullopt};  // never finished: a run file is only ever replaced whole
     }
-    const auto diff = differing_keys(run.config, c.config);
+    const auto diff = differing_keys(run.config, c.config, run.role == RunRole::student);
     if (!diff.empty())
         fail("{}: trained with other settings than the sweep asks for ({}); move it away or use another output "
              "directory",
              path, fmt::join(diff, "; "));
+    // An lskd teacher is named by its α in the file name; an external one only by its file.
+    if (!run.teacher_logits.empty() && c.teacher && c.teacher->file != run.teacher_logits)
+        fail("{}: distilled from the teacher logits {}, but the sweep names {}; move it away or use another output "
+             "directory",
+             path, c.teacher->file, run.teacher_logits);
     if (!c.complete) return {FileState::incomplete, std::nullopt};
     return {FileState::complete, summary_row(run, c)};
 }
@@ -196,6 +201,12 @@ struct Sweep {
             distill::train(run.config, dataset, o, hooks);
             return {};
         }
+        if (!run.teacher_logits.empty()) {
+            distill::TeacherLogits teacher(run.teacher_logits, run.config, dataset);
+            hooks.teacher = &teacher;
+            distill::train(run.config, dataset, o, hooks);
+            return {};
+        }
         distill::TeacherOptions t;
         t.cache_dir = cache_dir;
         const distill::CacheReport c = distill_student(run.config, dataset, o, t, hooks).cache;
@@ -261,7 +272,10 @@ struct Sweep {
             args.insert(args.end(), {"--config", yaml});
             remove_if_damaged(i);
         }
-        if (run.role == RunRole::student) args.insert(args.end(), {"--teacher-cache", cache_dir});
+        if (!run.teacher_logits.empty())
+            args.insert(args.end(), {"--teacher-logits", run.teacher_logits});
+        else if (run.role == RunRole::student)
+            args.insert(args.end(), {"--teacher-cache", cache_dir});
         args.push_back("--quiet");
         return args;
     }
@@ -341,6 +355,16 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
         const std::string key = data_key(s.plan[i].config);
         if (s.states[i].state != FileState::complete && !s.datasets.contains(key))
             s.datasets.emplace(key, distill::load_run_dataset(s.plan[i].config));
+    }
+    // An external teacher's logits are checked against each data set its students use (teacher_logits.hpp).
+    std::set<std::string> checked_logits;
+    for (std::size_t i = 0; i < s.plan.size(); ++i) {
+        const PlannedRun& run = s.plan[i];
+        const std::string key = data_key(run.config);
+        if (run.teacher_logits.empty() || s.states[i].state == FileState::complete ||
+            !checked_logits.insert(run.teacher_logits + "|" + key).second)
+            continue;
+        distill::TeacherLogits(run.teacher_logits, run.config, s.datasets.at(key));
     }
     if (root) s.write_rows();
 

@@ -1,9 +1,13 @@
 #include "study/sweep_config.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
 
@@ -80,15 +84,61 @@ private:
 
 }  // namespace
 
-SweepConfig parse_sweep_config(const std::string& text, const std::string& source) {
-    YAML::Node loaded;
-    try {
-        loaded = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        fail("{}: not valid YAML: {}", source, e.what());
+// Sets root's key at `path` (dot-separated mapping keys or list positions) to `value`. Mappings on the way may gain
+// the key; whether it is one the sweep file knows is for the reading that follows to decide.
+void set_path(YAML::Node root, const std::string& path, const YAML::Node& value) {
+    std::vector<std::string> keys;
+    std::stringstream parts(path);
+    for (std::string key; std::getline(parts, key, '.');) keys.push_back(key);
+    if (path.empty() || path.back() == '.' || std::find(keys.begin(), keys.end(), "") != keys.end())
+        fail("'{}' is not a key path (keys joined by '.')", path);
+    YAML::Node node = root;
+    std::string where = "the sweep file";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const std::string& key = keys[i];
+        const bool last = i + 1 == keys.size();
+        if (node.IsSequence()) {
+            std::size_t pos = 0;
+            try {
+                std::size_t used = 0;
+                pos = std::stoul(key, &used);
+                if (used != key.size()) throw std::invalid_argument(key);
+            } catch (const std::exception&) {
+                fail("'{}' is a list; '{}' is not a position in it", where, key);
+            }
+            if (pos >= node.size()) fail("'{}' has {} entries; there is no entry {}", where, node.size(), pos);
+            if (last) {
+                node[pos] = value;
+                return;
+            }
+            node.reset(node[pos]);
+        } else {
+            if (node.IsScalar()) fail("'{}' is a single value, not a mapping with the key '{}'", where, key);
+            if (last) {
+                node[key] = value;
+                return;
+            }
+            node.reset(node[key]);
+        }
+        where = i == 0 ? key : where + "." + key;
     }
-    const YAML::Node root = loaded;  // const: a lookup of a missing key must not add it
-    distill::check_unique_keys(root, source);
+}
+
+// One --set "key.path=value", applied to `root`; errors leave naming the override to the caller.
+void apply_set(YAML::Node& root, const std::string& text) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) fail("expected key.path=value");
+    YAML::Node value;
+    try {
+        value = YAML::Load(text.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+        fail("the value is not valid YAML: {}", e.what());
+    }
+    if (value.IsNull()) fail("no value after '='");
+    set_path(root, text.substr(0, eq), value);
+}
+
+SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     const Reader r(source);
     r.map(root, "the sweep file",
           {"output", "dataset", "data-dir", "seeds", "teacher", "student", "distill", "baselines", "parallel"});
@@ -102,11 +152,19 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
     if (c.parallel < 1) fail("{}: 'parallel' must be at least 1, got {}", source, c.parallel);
 
-    const YAML::Node teacher =
-        r.map(r.required(root, "teacher", "the sweep file"), "teacher", {"model", "alphas", "recipe", "alpha-recipes"});
-    c.teacher.model = r.value<std::string>(r.required(teacher, "model", "teacher"), "teacher.model");
-    c.teacher_alphas = r.list<double>(r.required(teacher, "alphas", "teacher"), "teacher.alphas");
-    r.recipe(teacher["recipe"], c.teacher, "teacher.recipe");
+    const YAML::Node teacher = r.map(r.required(root, "teacher", "the sweep file"), "teacher",
+                                     {"model", "alphas", "recipe", "alpha-recipes", "logits"});
+    if (teacher["logits"]) {
+        c.teacher_logits = r.value<std::string>(teacher["logits"], "teacher.logits");
+        for (const char* key : {"model", "alphas", "recipe", "alpha-recipes"})
+            if (teacher[key])
+                fail("{}: 'teacher' names an external teacher (logits), which has no '{}': nothing trains it", source,
+                     key);
+    } else {
+        c.teacher.model = r.value<std::string>(r.required(teacher, "model", "teacher"), "teacher.model");
+        c.teacher_alphas = r.list<double>(r.required(teacher, "alphas", "teacher"), "teacher.alphas");
+        r.recipe(teacher["recipe"], c.teacher, "teacher.recipe");
+    }
 
     const YAML::Node student =
         r.map(r.required(root, "student", "the sweep file"), "student", {"model", "loss", "beta", "recipe"});
@@ -143,8 +201,17 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
         for (std::size_t i = 0; i < distill.size(); ++i) {
             const std::string where = fmt::format("distill[{}]", i);
             const YAML::Node d = r.map(distill[i], where, {"teacher-alpha", "temperatures"});
-            c.distill.push_back({r.list<double>(r.required(d, "teacher-alpha", where), where + ".teacher-alpha"),
-                                 r.list<double>(r.required(d, "temperatures", where), where + ".temperatures")});
+            const std::vector<double> temperatures =
+                r.list<double>(r.required(d, "temperatures", where), where + ".temperatures");
+            if (!c.teacher_logits.empty()) {
+                if (d["teacher-alpha"])
+                    fail("{}: '{}' gives a teacher-alpha, but the teacher is external (teacher.logits); leave it out",
+                         source, where);
+                c.distill.push_back(DistillPairs{{}, temperatures});
+            } else {
+                c.distill.push_back(DistillPairs{
+                    r.list<double>(r.required(d, "teacher-alpha", where), where + ".teacher-alpha"), temperatures});
+            }
         }
     }
     if (const YAML::Node baselines = root["baselines"]) {
@@ -154,12 +221,48 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
     return c;
 }
 
-SweepConfig load_sweep_config(const std::string& path) {
+SweepConfig parse_sweep_config(const std::string& text, const std::string& source, const SweepOverrides& overrides) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        fail("{}: not valid YAML: {}", source, e.what());
+    }
+    distill::check_unique_keys(root, source);
+    // The file alone first, so that its own faults are reported as its own; then each override in turn, so that a
+    // fault is reported as the override's that brought it.
+    SweepConfig c = read_sweep(YAML::Node(root), source);
+    if (overrides.data_dir.empty() && overrides.sets.empty()) return c;
+    std::vector<std::string> applied;
+    const auto apply = [&](const std::string& label, const std::function<void()>& change) {
+        try {
+            change();
+            c = read_sweep(YAML::Node(root), source);
+        } catch (const Error& e) {
+            fail("{}: {}", label, e.what());
+        }
+        applied.push_back(label);
+    };
+    if (!overrides.data_dir.empty()) {
+        const std::string label = "--data-dir " + overrides.data_dir;
+        if (!std::filesystem::is_directory(overrides.data_dir))
+            fail("{}: no such directory (give the directory holding the data set's files)", label);
+        apply(label, [&] { set_path(root, "data-dir", YAML::Node(overrides.data_dir)); });
+    }
+    for (const std::string& set : overrides.sets) {
+        const std::string label = "--set " + set;
+        apply(label, [&] { apply_set(root, set); });
+    }
+    c.overrides = applied;
+    return c;
+}
+
+SweepConfig load_sweep_config(const std::string& path, const SweepOverrides& overrides) {
     std::ifstream in(path);
     if (!in) fail("{}: cannot open the sweep file", path);
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse_sweep_config(ss.str(), path);
+    return parse_sweep_config(ss.str(), path, overrides);
 }
 
 }  // namespace lskd::study

@@ -22,7 +22,7 @@ void check_model(const SweepConfig& c, const std::string& model, const char* rol
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
     config.output = (std::filesystem::path(dir) / name).string();
-    return {role, std::move(name), std::move(config), std::nullopt};
+    return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 
 }  // namespace
@@ -38,7 +38,10 @@ const char* role_name(RunRole role) {
 
 std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir) {
     if (dir.empty()) fail("{}: no output directory (set 'output' or give one on the command line)", c.source);
-    check_model(c, c.teacher.model, "teacher");
+    const bool external = !c.teacher_logits.empty();
+    if (external && !std::filesystem::is_regular_file(c.teacher_logits))
+        fail("{}: teacher.logits: {} does not exist or is not a file", c.source, c.teacher_logits);
+    if (!external) check_model(c, c.teacher.model, "teacher");
     check_model(c, c.student.model, "student");
     std::vector<PlannedRun> plan;
     std::map<std::pair<double, std::uint64_t>, std::size_t> teacher_of;  // (α, seed) → position
@@ -53,26 +56,32 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             plan.push_back(
                 make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}.h5", t.model, alpha, seed), t, dir));
         }
+    // student_<model>_from-<teacher>_T<T>_<loss>_s<seed>.h5, <teacher> naming its α or its logits file.
+    const auto add_student = [&](std::uint64_t seed, double T, const std::string& from) -> PlannedRun& {
+        distill::RunConfig s = c.student;
+        s.seed = seed;
+        s.temperature = T;
+        const std::string name = fmt::format("student_{}_from-{}_T{}_{}_s{}.h5", s.model, from, T, s.loss, seed);
+        plan.push_back(make_run(RunRole::student, name, s, dir));
+        return plan.back();
+    };
+    const std::string logits_stem = std::filesystem::path(c.teacher_logits).stem().string();
     for (std::uint64_t seed : c.seeds)
-        for (const DistillPairs& pairs : c.distill)
+        for (const DistillPairs& pairs : c.distill) {
+            if (external)
+                for (double T : pairs.temperatures) add_student(seed, T, logits_stem).teacher_logits = c.teacher_logits;
             for (double teacher_alpha : pairs.teacher_alphas) {
                 const auto teacher = teacher_of.find({teacher_alpha, seed});
                 if (teacher == teacher_of.end())
                     fail("{}: distill lists teacher-alpha {}, which is not among teacher.alphas", c.source,
                          teacher_alpha);
                 for (double T : pairs.temperatures) {
-                    distill::RunConfig s = c.student;
-                    s.seed = seed;
-                    s.temperature = T;
-                    s.teacher = plan[teacher->second].config.output;
-                    PlannedRun run = make_run(
-                        RunRole::student,
-                        fmt::format("student_{}_from-a{}_T{}_{}_s{}.h5", s.model, teacher_alpha, T, s.loss, seed), s,
-                        dir);
+                    PlannedRun& run = add_student(seed, T, fmt::format("a{}", teacher_alpha));
                     run.teacher = teacher->second;
-                    plan.push_back(std::move(run));
+                    run.config.teacher = plan[teacher->second].config.output;
                 }
             }
+        }
     for (std::uint64_t seed : c.seeds)
         for (double alpha : c.baseline_alphas) {
             distill::RunConfig b = c.student;

@@ -16,13 +16,16 @@ const char* role_name(RunRole role);
 struct PlannedRun {
     RunRole role = RunRole::teacher;
     std::string name;                    // file name: teacher_mlp-1200_a0.1_s1.h5, baseline_mlp-800_a0.3_s1.h5,
-                                         // student_mlp-800_from-a0_T4_muller_s1.h5
+                                         // student_mlp-800_from-a0_T4_muller_s1.h5, from an external teacher
+                                         // student_mlp-800_from-<logits file stem>_T4_muller_s1.h5
     distill::RunConfig config;           // output = <dir>/<name>; a student's teacher = its teacher's output
     std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
+    std::string teacher_logits;          // or its external teacher's logits file (config.teacher stays empty)
 };
 
-// Every run, validated (config ranges, known models, each student's teacher α among the teachers', no run
-// listed twice) before anything is trained; problems are Errors naming the sweep file.
+// Every run, validated (config ranges, known models, each student's teacher α among the teachers', an external
+// teacher's logits file present, no run listed twice) before anything is trained; problems are Errors naming the
+// sweep file. The logits file's contents are checked against the data by the sweep, once the data are loaded.
 std::vector<PlannedRun> plan_sweep(const SweepConfig& config, const std::string& output_dir);
 
 }  // namespace lskd::study

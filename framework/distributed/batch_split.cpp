@@ -13,4 +13,11 @@ Shard shard_of(std::size_t global_size, int rank, int ranks) {
     return {r * base + std::min(r, extra), base + (r < extra ? 1 : 0)};
 }
 
+Shard batch_shard_of(std::size_t global_size, std::size_t batch, int rank, int ranks) {
+    LSKD_CHECK(batch >= 1, "batch {}", batch);
+    const Shard batches = shard_of((global_size + batch - 1) / batch, rank, ranks);
+    const std::size_t begin = std::min(batches.begin * batch, global_size);
+    return {begin, std::min(batches.end() * batch, global_size) - begin};
+}
+
 }  // namespace lskd::distributed

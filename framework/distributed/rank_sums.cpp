@@ -27,8 +27,8 @@ void broadcast_from_root(const World& world, std::span<float> values) {
 }
 
 std::vector<float> gather_shards(const World& world, std::span<const float> local, std::size_t global_rows,
-                                 std::size_t row_width) {
-    const Shard mine = shard_of(global_rows, world.rank(), world.size());
+                                 std::size_t row_width, std::size_t batch) {
+    const Shard mine = batch_shard_of(global_rows, batch, world.rank(), world.size());
     LSKD_CHECK(local.size() == mine.count * row_width, "rank {} holds {} values for a shard of {} rows of {}",
                world.rank(), local.size(), mine.count, row_width);
     if (!world.launched()) return {local.begin(), local.end()};
@@ -38,7 +38,7 @@ std::vector<float> gather_shards(const World& world, std::span<const float> loca
     std::vector<float> all;
     if (world.root()) {
         for (int r = 0; r < world.size(); ++r) {
-            const Shard s = shard_of(global_rows, r, world.size());
+            const Shard s = batch_shard_of(global_rows, batch, r, world.size());
             counts.push_back(static_cast<int>(s.count * row_width));
             offsets.push_back(static_cast<int>(s.begin * row_width));
         }

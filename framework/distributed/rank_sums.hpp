@@ -16,10 +16,10 @@ namespace lskd::distributed {
 void sum_over_ranks(const World& world, std::span<double> values);
 std::int64_t sum_over_ranks(const World& world, std::int64_t value);
 
-// Rows of width `row_width` computed by each rank for shard_of(global_rows, rank, size), concatenated in rank
-// order: the whole split's rows on the root, an empty vector on the other ranks.
+// Rows of width `row_width` computed by each rank for batch_shard_of(global_rows, batch, rank, size) (with batch 1,
+// shard_of), concatenated in rank order: the whole split's rows on the root, an empty vector on the other ranks.
 std::vector<float> gather_shards(const World& world, std::span<const float> local, std::size_t global_rows,
-                                 std::size_t row_width);
+                                 std::size_t row_width, std::size_t batch = 1);
 
 // Replaces every rank's values by rank 0's, in place: e.g. batch-norm running statistics, which each rank updates
 // from its own shard (as DDP's broadcast_buffers does), before the model is evaluated or saved.

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
@@ -57,6 +58,15 @@ int World::finish(int code) {
 
 void World::abort(int code) const {
     if (launched_) MPI_Abort(MPI_COMM_WORLD, code);
+    std::exit(code);
+}
+
+void World::exit_together(int code) const {
+    if (launched_) {
+        std::fflush(nullptr);
+        MPI_Barrier(MPI_COMM_WORLD);
+        MPI_Finalize();
+    }
     std::exit(code);
 }
 

@@ -33,6 +33,10 @@ public:
     int finish(int code);
     // Ends every rank of the job now (MPI_Abort); just std::exit(code) when not launched.
     [[noreturn]] void abort(int code) const;
+    // Ends the job with `code` when every rank reached it alike before any work (a usage error all ranks found):
+    // waits for every rank, so that what rank 0 printed is out, finalises MPI and exits with `code`. Not abort(),
+    // whose kill could cut rank 0's message short. Just std::exit(code) when not launched.
+    [[noreturn]] void exit_together(int code) const;
 
 private:
     bool launched_ = false;

@@ -39,6 +39,27 @@ TEST_CASE("shards tile every batch contiguously, sizes differing by at most one,
     }
 }
 
+TEST_CASE("a split in whole batches: 300 examples in batches of 64 over 2 ranks are 3 batches and 2") {
+    CHECK(batch_shard_of(300, 64, 0, 2).begin == 0);
+    CHECK(batch_shard_of(300, 64, 0, 2).count == 192);
+    CHECK(batch_shard_of(300, 64, 1, 2).begin == 192);
+    CHECK(batch_shard_of(300, 64, 1, 2).count == 108);   // the short last batch: 300 - 4·64 = 44, plus one of 64
+    CHECK(batch_shard_of(300, 512, 0, 2).count == 300);  // one batch: the other rank idles
+    CHECK(batch_shard_of(300, 512, 1, 2).begin == 300);
+    CHECK(batch_shard_of(300, 512, 1, 2).count == 0);
+    CHECK(batch_shard_of(0, 64, 1, 2).count == 0);
+    // 10 batches of 3 (the last of 1) over 4 ranks: 3, 3, 2, 2 batches.
+    const std::vector<std::pair<std::size_t, std::size_t>> expected{{0, 9}, {9, 9}, {18, 6}, {24, 4}};
+    for (int r = 0; r < 4; ++r) {
+        CHECK(batch_shard_of(28, 3, r, 4).begin == expected[static_cast<std::size_t>(r)].first);
+        CHECK(batch_shard_of(28, 3, r, 4).count == expected[static_cast<std::size_t>(r)].second);
+    }
+    for (std::size_t b = 0; b <= 25; ++b) {  // batches of one are shard_of
+        CHECK(batch_shard_of(b, 1, 1, 3).begin == shard_of(b, 1, 3).begin);
+        CHECK(batch_shard_of(b, 1, 1, 3).count == shard_of(b, 1, 3).count);
+    }
+}
+
 TEST_CASE("sums and gathers of a world of one rank are its own values") {
     const World world(Launch{});
     std::vector<double> v{1.5, 2};
@@ -86,14 +107,23 @@ TEST_CASE("evaluation sums add up over the ranks, outputs gather in split order,
     for (std::size_t row = mine.begin; row < mine.end(); ++row)
         for (int col = 0; col < 2; ++col) local.push_back(static_cast<float>(10 * row + col));
     const std::vector<float> gathered = gather_shards(world, local, 5, 2);
+    // The same 5 rows in batches of 2: rank 0 computes batches {0, 1} and {2, 3}, rank 1 the short batch {4}.
+    const Shard in_batches = batch_shard_of(5, 2, r, 2);
+    std::vector<float> batched_rows;
+    for (std::size_t row = in_batches.begin; row < in_batches.end(); ++row)
+        for (int col = 0; col < 2; ++col) batched_rows.push_back(static_cast<float>(10 * row + col));
+    const std::vector<float> gathered_in_batches = gather_shards(world, batched_rows, 5, 2, 2);
     std::vector<float> running = r == 0 ? std::vector<float>{0.5f, -1, 3} : std::vector<float>{7, 7, 7};
     broadcast_from_root(world, running);
 
     CHECK(sums == std::vector<double>{5, 9, 1.75});
     CHECK(correct == 5);
     CHECK(running == std::vector<float>{0.5f, -1, 3});
-    if (world.root())
+    if (world.root()) {
         CHECK(gathered == std::vector<float>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41});
-    else
+        CHECK(gathered_in_batches == gathered);
+    } else {
         CHECK(gathered.empty());
+        CHECK(gathered_in_batches.empty());
+    }
 }

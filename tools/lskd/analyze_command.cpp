@@ -124,6 +124,7 @@ Runner add_analyze_command(CLI::App& app) {
         ->check(CLI::NonNegativeNumber);
 
     return [s, calibration, projection, mi, erasure] {
+        require_one_process("analyze");
         const Common& common = calibration->parsed()  ? s->calibration_common
                                : projection->parsed() ? s->projection_common
                                : mi->parsed()         ? s->mi_common

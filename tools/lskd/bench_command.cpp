@@ -147,6 +147,7 @@ Runner add_bench_command(CLI::App& app) {
     cmd->add_flag("--infer-only", s->infer_only, "skip the training steps");
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     return [s] {
+        require_one_process("bench");
         if (s->list_models) {
             fmt::print("{}", models::model_listing());
             return 0;

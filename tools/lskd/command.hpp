@@ -9,6 +9,7 @@
 
 #include "distill/run_config.hpp"
 #include "framework/distributed/world.hpp"
+#include "study/sweep_config.hpp"
 
 namespace lskd::cli {
 
@@ -18,6 +19,10 @@ using Runner = std::function<int()>;
 // main() (a test calling a command) or a launcher, a world of one rank that never touches MPI.
 const distributed::World& process_world();
 void set_process_world(const distributed::World* world);
+// Commands that run in one process (analyze, export, bench) call this first: under a launcher with more than one
+// rank, rank 0 prints that `command` runs in one process and every rank exits with the usage status 2, together
+// (World::exit_together). One rank (`mpirun -n 1`) runs as without a launcher.
+void require_one_process(const std::string& command);
 
 Runner add_train_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
@@ -38,6 +43,10 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
 // with that output, where --epochs may extend it and any other flag or config key that differs is an Error
 // naming it and both values.
 distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
+
+// lskd sweep's and lskd study's --data-dir DIR and repeatable --set key.path=value, changes to the sweep config
+// (study/sweep_config.hpp).
+void add_sweep_override_flags(CLI::App& cmd, study::SweepOverrides& overrides);
 
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);

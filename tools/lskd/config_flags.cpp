@@ -14,6 +14,16 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags) {
             ->type_name(field.type);
 }
 
+void add_sweep_override_flags(CLI::App& cmd, study::SweepOverrides& overrides) {
+    cmd.add_option("--data-dir", overrides.data_dir,
+                   "the data set's directory, for every run (sets the config's 'data-dir')");
+    cmd.add_option("--set", overrides.sets,
+                   "change one key of the config, KEY.PATH=VALUE (e.g. teacher.recipe.epochs=2, seeds=[1,2]); "
+                   "repeatable, checked like the file's own keys (configs/README.md)")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+}
+
 namespace {
 
 void apply_config_flags(distill::RunConfig& config, const ConfigFlags& flags) {

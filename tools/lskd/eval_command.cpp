@@ -1,4 +1,5 @@
-// lskd eval RUN.h5: rebuilds the model from its run file and scores a split (accuracy, NLL, ECE).
+// lskd eval RUN.h5: rebuilds the model from its run file and scores a split (accuracy, NLL, ECE). Under an MPI
+// launcher the split is shared among the ranks and rank 0 scores and prints what one process would (docs/scale.md).
 #include <fmt/format.h>
 
 #include "distill/evaluation.hpp"
@@ -36,8 +37,10 @@ Runner add_eval_command(CLI::App& app) {
         const data::ImageSet& set = s->split == "train" ? dataset.train
                                     : s->split == "val" ? dataset.val
                                                         : dataset.test;
-        const distill::SplitMetrics m =
-            distill::score(distill::run_model(*model, set, run.normalization, distill::kEvalBatch, false));
+        const distill::SplitOutputs outputs = distill::run_model_over_ranks(
+            *model, set, run.normalization, distill::kEvalBatch, static_cast<int>(run.num_classes), process_world());
+        if (!process_world().root()) return 0;  // rank 0 scores and reports
+        const distill::SplitMetrics m = distill::score(outputs);
         if (s->json)
             fmt::print("{}\n", json_line({{"accuracy", m.accuracy},
                                           {"nll", m.nll},

@@ -43,6 +43,7 @@ Runner add_export_command(CLI::App& app) {
         ->check(CLI::IsMember({"torch", "onnx"}));
     cmd->add_option("--output", s->output, "file to write")->required();
     return [s] {
+        require_one_process("export");
         const distill::RunContents run = distill::load_run(s->path);
         distill::load_model(run);  // the stored parameters must fit the model they claim to be
         const std::filesystem::path out_dir = std::filesystem::absolute(s->output).parent_path();

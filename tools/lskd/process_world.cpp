@@ -1,3 +1,7 @@
+#include <cstdio>
+
+#include <fmt/format.h>
+
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -11,5 +15,16 @@ const distributed::World& process_world() {
 }
 
 void set_process_world(const distributed::World* world) { g_world = world; }
+
+void require_one_process(const std::string& command) {
+    const distributed::World& world = process_world();
+    if (world.size() == 1) return;
+    if (world.root())
+        fmt::print(stderr,
+                   "lskd {}: runs in one process, but was started as {} MPI ranks; run it without mpirun or srun "
+                   "(or with one rank)\n",
+                   command, world.size());
+    world.exit_together(2);
+}
 
 }  // namespace lskd::cli

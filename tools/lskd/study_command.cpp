@@ -1,4 +1,5 @@
-// lskd study [CONFIG] [--out DIR]: the whole study (sweep, analyses, plots, report) in one command.
+// lskd study [CONFIG] [--out DIR] [--data-dir DIR] [--set KEY=VALUE ...]: the whole study (sweep, analyses, plots,
+// report) in one command.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@ Runner add_study_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("study", "run the whole study: sweep, analyses, plots and report.md");
     struct State {
         std::string config = "quick", out;
+        study::SweepOverrides overrides;
         int jobs = 0;
         bool quiet = false;
     };
@@ -19,6 +21,7 @@ Runner add_study_command(CLI::App& app) {
     cmd->add_option("config", s->config, "quick (default), paper, mnist-paper, or a sweep YAML file");
     cmd->add_option("--out", s->out, "output directory (default: results/<config> for the built-in configs)");
     cmd->add_option("--jobs", s->jobs, "runs at once as child processes (default: the config's 'parallel')");
+    add_sweep_override_flags(*cmd, s->overrides);
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
         const bool builtin = s->config == "quick" || s->config == "paper" || s->config == "mnist-paper";
@@ -28,7 +31,7 @@ Runner add_study_command(CLI::App& app) {
         options.quiet = s->quiet;
         options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
         options.world = &process_world();
-        const auto result = study::run_study(study::study_config(s->config), s->config, options);
+        const auto result = study::run_study(study::study_config(s->config, s->overrides), s->config, options);
         if (!process_world().root()) return 0;  // rank 0 wrote and reports the study
         fmt::print("{} runs trained, teacher analyses {}; report: {} ({:.0f} s)\n", result.trained,
                    result.analysed ? "computed" : "reused", result.report, result.seconds);

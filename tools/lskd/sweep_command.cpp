@@ -1,5 +1,6 @@
-// lskd sweep CONFIG.yaml: teachers × students × seeds plus student baselines (configs/README.md), resumable,
-// ending with summary.h5 and summary.csv in the output directory and the table on stdout.
+// lskd sweep CONFIG.yaml [--data-dir DIR] [--set KEY=VALUE ...]: teachers × students × seeds plus student baselines
+// (configs/README.md), resumable, ending with summary.h5 and summary.csv in the output directory and the table on
+// stdout.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@ Runner add_sweep_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("sweep", "train a sweep of teachers, students and baselines from a YAML config");
     struct State {
         std::string config;
+        study::SweepOverrides overrides;
         study::SweepOptions options;
         bool json = false;
     };
@@ -23,11 +25,12 @@ Runner add_sweep_command(CLI::App& app) {
                     "runs at once, as child processes (default: the config's 'parallel'); worth it only with more "
                     "cores than one run uses; not under mpirun, whose ranks share the runs instead")
         ->check(CLI::PositiveNumber);
+    add_sweep_override_flags(*cmd, s->overrides);
     cmd->add_flag("--quiet", s->options.quiet, "no progress lines");
     cmd->add_flag("--verbose", s->options.verbose, "also each run's training progress");
     cmd->add_flag("--json", s->json, "print one final JSON summary line instead of the table");
     return [s] {
-        const study::SweepConfig config = study::load_sweep_config(s->config);
+        const study::SweepConfig config = study::load_sweep_config(s->config, s->overrides);
         s->options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
         s->options.world = &process_world();
         const study::SweepResult r = study::run_sweep(config, s->options);

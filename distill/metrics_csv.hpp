@@ -1,0 +1,19 @@
+// <run file>.metrics.csv beside a run file: its /metrics as a table, one row per epoch, for watching a run's curves
+// while it trains (docs/run-file.md). Rewritten whole after every epoch from the run's metrics, so a resumed run's
+// table is the file's epochs, never a duplicate row.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lskd::distill {
+
+// The table's path for the run file at `run_path`: the run file's name with ".metrics.csv" appended, which no other
+// file of a sweep directory can have.
+std::string metrics_csv_path(const std::string& run_path);
+
+// Writes the table atomically: a header of the metric names ("epoch" first, the rest in name order), then one row
+// per epoch; NaN is an empty cell.
+void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics);
+
+}  // namespace lskd::distill
