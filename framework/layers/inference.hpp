@@ -33,7 +33,8 @@ protected:
 
 // conv, then optionally batch norm (eval mode), then optionally the residual sum and ReLU, as one convolution
 // with weights w'[o] = w[o]·s[o] and bias b'[o] = (b[o] − mean[o])·s[o] + β[o], s[o] = γ[o] / √(var[o] + eps)
-// (without batch norm w' = w, b' = b, or 0 without a bias). The modules must outlive it.
+// (without batch norm w' = w, b' = b, or 0 without a bias). post_ops gives sum and relu; stride and padding are the
+// convolution's own. The modules must outlive it.
 class FoldedConv {
 public:
     FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::ConvFusion post_ops);
