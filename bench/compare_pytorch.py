@@ -3,7 +3,10 @@
 
 For each model and thread count: `lskd bench --json` and the same architecture and recipe in PyTorch (batch 128, SGD
 lr 0.01 momentum 0.9, cross-entropy, float32), alternating over --rounds rounds, and the ratios of the medians.
-Training and inference (PyTorch: eval() under torch.no_grad(); lskd: eval() without graph, as `lskd eval`). Each
+Training and inference (PyTorch: eval() under torch.no_grad(); lskd: eval() under NoGradGuard, the fused pass that
+`lskd eval`, teacher logits and records run). Inference is measured at --batch on both sides and again at lskd's
+evaluation batch (the batch `lskd eval` runs at, reported by `lskd bench`), on both sides, so the ratio at equal
+batch and the ratio of what evaluation really runs at are both printed, labelled with their batch. Each
 PyTorch measurement runs in its own process (this script with --torch-worker), so that it has its own thread count
 and its own peak RSS. The lskd columns also carry lskd's own roofline: the share of its training step spent
 outside its GEMM-like primitives (framework overhead, in process CPU time, the steadier measure on a shared
@@ -13,7 +16,7 @@ PyTorch's Linear layers go through libblas.so.3: install libopenblas0-openmp fir
 are about 40x too low; this script refuses to run on the reference BLAS. OpenBLAS gets OPENBLAS_CORETYPE from the
 CPU flags (SkylakeX only where avx512f is present, else Haswell: SkylakeX kernels crash on AVX2-only hosts).
 
-Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 1,2] [--steps 30] [--rounds 3]
+Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 1,2] [--steps 30] [--rounds 3] [--infer-only]
 """
 import argparse
 import json
@@ -27,7 +30,7 @@ import time
 MODELS = {"mlp-1200": (28, 28, 1), "lenet": (28, 28, 1), "resnet-20": (32, 32, 3)}
 
 
-def torch_worker(name, threads, batch, steps, warmup):
+def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
     """Measures one model at one thread count in this process and prints one JSON line."""
     import torch
     import torch.nn as nn
@@ -53,7 +56,7 @@ def torch_worker(name, threads, batch, steps, warmup):
         loss_fn(model(x), y).backward()
         opt.step()
 
-    def timed(step):
+    def timed(step, batch=batch, steps=steps, warmup=warmup):
         """Images per second of wall time, and process CPU milliseconds per step."""
         for _ in range(warmup):
             step()
@@ -62,18 +65,25 @@ def torch_worker(name, threads, batch, steps, warmup):
             step()
         return batch * steps / (time.perf_counter() - t0), 1e3 * (time.process_time() - c0) / steps
 
-    train, train_cpu = timed(train_step)
+    out = {}
+    if not infer_only:
+        out["train_img_per_s"], out["train_step_cpu_ms"] = timed(train_step)
     model.eval()
     with torch.no_grad():
-        infer, infer_cpu = timed(lambda: model(x))
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"train_img_per_s": train, "infer_img_per_s": infer, "train_step_cpu_ms": train_cpu,
-                      "infer_step_cpu_ms": infer_cpu, "peak_rss_mib": rss_mib}))
+        out["infer_img_per_s"], out["infer_step_cpu_ms"] = timed(lambda: model(x))
+        # The same number of images at lskd's evaluation batch.
+        x_eval = torch.randn(eval_batch, shape[2], shape[0], shape[1])
+        ips, cpu_ms = timed(lambda: model(x_eval), eval_batch, max(1, steps * batch // eval_batch),
+                            max(1, warmup * batch // eval_batch))
+        out["eval_infer_img_per_s"], out["eval_infer_img_per_cpu_s"] = ips, 1e3 * eval_batch / cpu_ms
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps(out))
 
 
-def torch_run(name, threads, args):
+def torch_run(name, threads, args, eval_batch):
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker", name, "--threads", str(threads),
-                          "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup)],
+                          "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup),
+                          "--eval-batch", str(eval_batch)] + (["--infer-only"] if args.infer_only else []),
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -82,7 +92,8 @@ def lskd_run(name, threads, args):
     shape = MODELS[name]
     out = subprocess.run([args.lskd, "bench", "--model", name, "--input", "x".join(map(str, shape)), "--batch",
                           str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup), "--threads",
-                          str(threads), "--json"], check=True, capture_output=True, text=True).stdout
+                          str(threads), "--json"] + (["--infer-only"] if args.infer_only else []),
+                         check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -105,17 +116,23 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--infer-only", action="store_true", help="inference columns only (no training steps)")
+    ap.add_argument("--eval-batch", type=int, default=0, help=argparse.SUPPRESS)  # the worker's, from lskd bench
     ap.add_argument("--torch-worker", metavar="MODEL", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torch_worker:
-        torch_worker(args.torch_worker, int(args.threads), args.batch, args.steps, args.warmup)
+        torch_worker(args.torch_worker, int(args.threads), args.batch, args.steps, args.warmup, args.eval_batch,
+                     args.infer_only)
         return
     thread_counts = [int(t) for t in args.threads.split(",")]
     isa = "avx512f" if " avx512f" in open("/proc/cpuinfo").read() else "AVX2 only (no avx512f)"
     print(f"{isa}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
           f"{args.batch}, {args.steps} steps x {args.rounds} rounds (medians)")
-    print(f"{'model':<10} {'thr':>3} {'train lskd':>10} {'torch':>7} {'ratio':>5} {'infer lskd':>10} {'torch':>7} "
-          f"{'ratio':>5} {'CPU ratio':>9} {'overhead':>8} {'of bound':>8} {'RSS lskd':>8} {'torch':>6}")
+    train_header = (f" {'train lskd':>10} {'torch':>7} {'ratio':>5} {'CPU':>5} {'overhead':>8} {'of bound':>8}"
+                    if not args.infer_only else "")
+    print(f"{'model':<10} {'thr':>3}{train_header} | inference at batch {args.batch}: {'lskd':>6} {'torch':>6} "
+          f"{'ratio':>5} {'CPU':>5} | at lskd's eval batch: {'batch':>5} {'lskd':>6} {'torch':>6} {'ratio':>5} "
+          f"{'CPU':>5} {'vs torch@' + str(args.batch):>12} | {'RSS lskd':>8} {'torch':>6}")
     for name in args.models.split(","):
         if name not in MODELS:
             sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(MODELS)}")
@@ -123,21 +140,29 @@ def main():
             ours, theirs = [], []
             for _ in range(args.rounds):
                 ours.append(lskd_run(name, threads, args))
-                theirs.append(torch_run(name, threads, args))
-            tr, tt = median(ours, "train_img_per_s"), median(theirs, "train_img_per_s")
+                theirs.append(torch_run(name, threads, args, int(ours[-1]["eval_batch"])))
+            eval_batch = int(ours[0]["eval_batch"])
+            train = ""
+            if not args.infer_only:
+                tr, tt = median(ours, "train_img_per_s"), median(theirs, "train_img_per_s")
+                # PyTorch's CPU time per step over lskd's: the steadier ratio on a shared machine.
+                cpu_train = median(theirs, "train_step_cpu_ms") / median(ours, "train_step_cpu_ms")
+                overhead = median(ours, "train_overhead_share_cpu")
+                of_bound = statistics.median(r["train_gemm_cpu_ms"] / r["train_step_cpu_ms"] for r in ours)
+                train = f" {tr:>10.0f} {tt:>7.0f} {tr / tt:>5.2f} {cpu_train:>5.2f} {100 * overhead:>7.1f}% {100 * of_bound:>7.0f}%"
             ir, it = median(ours, "infer_img_per_s"), median(theirs, "infer_img_per_s")
-            # PyTorch's CPU time per step over lskd's, training and inference: the steadier ratio on a shared machine.
-            cpu_train = median(theirs, "train_step_cpu_ms") / median(ours, "train_step_cpu_ms")
             cpu_infer = median(theirs, "infer_step_cpu_ms") / median(ours, "infer_step_cpu_ms")
-            overhead = median(ours, "train_overhead_share_cpu")
-            of_bound = statistics.median(r["train_gemm_cpu_ms"] / r["train_step_cpu_ms"] for r in ours)
-            print(f"{name:<10} {threads:>3} {tr:>10.0f} {tt:>7.0f} {tr / tt:>5.2f} {ir:>10.0f} {it:>7.0f} {ir / it:>5.2f} "
-                  f"{cpu_train:>4.2f}/{cpu_infer:<4.2f} {100 * overhead:>7.1f}% {100 * of_bound:>7.0f}% {median(ours, 'peak_rss_mib'):>8.0f} "
-                  f"{median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
-    print(f"load {os.getloadavg()[0]:.1f} at the end; overhead: share of lskd's training step (process CPU time) outside "
-          "its GEMM-like primitives timed alone; of bound: those primitives' time / the step's; CPU ratio: PyTorch's "
-          "process CPU time per step / lskd's, training/inference")
-
+            er, et = median(ours, "eval_infer_img_per_s"), median(theirs, "eval_infer_img_per_s")
+            cpu_eval = median(ours, "eval_infer_img_per_cpu_s") / median(theirs, "eval_infer_img_per_cpu_s")
+            # lskd's evaluation as it runs (its eval batch) against PyTorch at --batch, in CPU time.
+            cpu_vs_batch = median(ours, "eval_infer_img_per_cpu_s") / (1e3 * args.batch / median(theirs, "infer_step_cpu_ms"))
+            print(f"{name:<10} {threads:>3}{train} | {'':>20} {ir:>6.0f} {it:>6.0f} {ir / it:>5.2f} {cpu_infer:>5.2f} | "
+                  f"{'':>20} {eval_batch:>5} {er:>6.0f} {et:>6.0f} {er / et:>5.2f} {cpu_eval:>5.2f} {cpu_vs_batch:>12.2f} | "
+                  f"{median(ours, 'peak_rss_mib'):>8.0f} {median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
+    print(f"load {os.getloadavg()[0]:.1f} at the end; ratios are lskd/PyTorch throughput (img/s, wall) and CPU: "
+          "PyTorch's process CPU time per image / lskd's (the steadier measure on a shared machine); overhead: share "
+          "of lskd's training step (CPU time) outside its GEMM-like primitives timed alone; of bound: those "
+          "primitives' time / the step's; vs torch@batch: lskd at its eval batch against PyTorch at --batch, CPU time")
 
 if __name__ == "__main__":
     main()

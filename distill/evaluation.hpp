@@ -21,7 +21,13 @@ struct SplitOutputs {
     std::vector<std::int64_t> indices;  // original indices
 };
 
-// Restores the model's training flag before returning.
+// The batch evaluation runs at (lskd eval, teacher logits, records, calibration), whatever batch training uses:
+// the fastest measured for the fused inference pass (`lskd bench --eval-batch`). An example's logits do not depend
+// on the batch it shares beyond float rounding (tests/models/test_inference.cpp: at most 1e-5 relative).
+inline constexpr std::int64_t kEvalBatch = 256;
+
+// `batch` examples per forward pass (kEvalBatch unless a test wants another). Restores the model's training flag
+// before returning.
 SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
                        std::int64_t batch, bool with_penultimate);
 

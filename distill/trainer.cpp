@@ -377,8 +377,8 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
         // scores and writes, receives the one-process logits (docs/scale.md).
         const auto run_split = [&](const data::ImageSet& set) {
             return parallel()
-                       ? run_model_over_ranks(*model_, set, dataset_.normalization, config_.batch, K_, *options_.world)
-                       : run_model(*model_, set, dataset_.normalization, config_.batch, false);
+                       ? run_model_over_ranks(*model_, set, dataset_.normalization, kEvalBatch, K_, *options_.world)
+                       : run_model(*model_, set, dataset_.normalization, kEvalBatch, false);
         };
         e.test = run_split(dataset_.test);
         if (writes()) e.test_metrics = score(e.test);
@@ -426,12 +426,12 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     std::vector<RecordSet> records;
     if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
         records.push_back(
-            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, config_.batch, true)});
+            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, kEvalBatch, true)});
         if (val_records_.size() > 0)
             records.push_back(
-                {"val", epoch + 1, run_model(*model_, val_records_, dataset_.normalization, config_.batch, true)});
+                {"val", epoch + 1, run_model(*model_, val_records_, dataset_.normalization, kEvalBatch, true)});
         records.push_back(
-            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, config_.batch, true)});
+            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, kEvalBatch, true)});
     }
     const bool first_write = epoch == 0 && !options_.resume;
     run_.epochs_done = epoch + 1;

@@ -26,6 +26,9 @@ AlexNetCifar::AlexNetCifar(Rng& rng, const InputShape& input, std::int64_t num_c
     set_head(std::make_shared<nn::Linear>(rng, 192, num_classes));
 }
 
-Variable AlexNetCifar::features(const Variable& x) { return body_->forward(x); }
+Variable AlexNetCifar::features(const Variable& x) {
+    if (nn::inference_mode(*this)) return inference_.run(*body_, x);
+    return body_->forward(x);
+}
 
 }  // namespace lskd::models

@@ -20,6 +20,9 @@ LeNet::LeNet(Rng& rng, const InputShape& input, std::int64_t num_classes) {
     set_head(std::make_shared<nn::Linear>(rng, 1024, num_classes));
 }
 
-Variable LeNet::features(const Variable& x) { return body_->forward(x); }
+Variable LeNet::features(const Variable& x) {
+    if (nn::inference_mode(*this)) return inference_.run(*body_, x);
+    return body_->forward(x);
+}
 
 }  // namespace lskd::models

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "framework/core/random.hpp"
+#include "framework/layers/inference.hpp"
 #include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
@@ -17,6 +18,7 @@ public:
 
 private:
     std::shared_ptr<nn::Sequential> body_;
+    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models

@@ -21,6 +21,9 @@ Mlp::Mlp(Rng& rng, std::int64_t inputs, const std::vector<std::int64_t>& hidden,
     set_head(std::make_shared<nn::Linear>(rng, width, num_classes));
 }
 
-Variable Mlp::features(const Variable& x) { return body_->forward(x); }
+Variable Mlp::features(const Variable& x) {
+    if (nn::inference_mode(*this)) return inference_.run(*body_, x);
+    return body_->forward(x);
+}
 
 }  // namespace lskd::models

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "framework/core/random.hpp"
+#include "framework/layers/inference.hpp"
 #include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 
@@ -19,6 +20,7 @@ public:
 
 private:
     std::shared_ptr<nn::Sequential> body_;
+    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models

@@ -37,6 +37,17 @@ Variable BasicBlock::forward(const Variable& x) {
     return ops::add(out, shortcut_ ? shortcut_->forward(x) : x, /*relu=*/true);
 }
 
+Tensor BasicBlock::infer(Tensor x) {
+    if (!folded1_) {
+        folded1_ = std::make_unique<nn::FoldedConv>(*conv1_, bn1_.get(), ops::ConvFusion{.relu = true});
+        folded2_ = std::make_unique<nn::FoldedConv>(*conv2_, bn2_.get(), ops::ConvFusion{.sum = true, .relu = true});
+    }
+    const Tensor h = folded1_->run(x);
+    Tensor out = shortcut_ ? shortcut_inference_.run(*shortcut_, x) : x.unique() ? std::move(x) : x.clone();
+    folded2_->run_into(h, out);
+    return out;
+}
+
 ResNetCifar::ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_per_stage, std::int64_t num_classes) {
     body_ = register_module("features", std::make_shared<nn::Sequential>());
     body_->append("conv1", conv(rng, input.channels, 16, 3, 1));
@@ -56,6 +67,9 @@ ResNetCifar::ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_
     set_head(std::make_shared<nn::Linear>(rng, 64, num_classes));
 }
 
-Variable ResNetCifar::features(const Variable& x) { return body_->forward(x); }
+Variable ResNetCifar::features(const Variable& x) {
+    if (nn::inference_mode(*this)) return inference_.run(*body_, x);
+    return body_->forward(x);
+}
 
 }  // namespace lskd::models

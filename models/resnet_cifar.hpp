@@ -7,21 +7,28 @@
 
 #include "framework/core/random.hpp"
 #include "framework/layers/batch_norm.hpp"
+#include "framework/layers/inference.hpp"
 #include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
 
 namespace lskd::models {
 
-class BasicBlock : public nn::Module {
+class BasicBlock : public nn::Module, public nn::InferenceModule {
 public:
     BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride);
     Variable forward(const Variable& x) override;
+    // Inference: conv1+bn1+ReLU as one convolution, and conv2+bn2 as one whose sum and ReLU post-ops add it onto
+    // the shortcut's output (x itself for the identity, written in place when x is the only handle on it).
+    Tensor infer(Tensor x) override;
 
 private:
-    std::shared_ptr<nn::Module> conv1_, conv2_, bn2_;
-    std::shared_ptr<nn::BatchNorm2d> bn1_;      // its ReLU is fused in
-    std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
+    std::shared_ptr<nn::Conv2d> conv1_, conv2_;
+    std::shared_ptr<nn::BatchNorm2d> bn1_;  // its ReLU is fused in
+    std::shared_ptr<nn::BatchNorm2d> bn2_;
+    std::shared_ptr<nn::Sequential> shortcut_;           // null for the identity
+    std::unique_ptr<nn::FoldedConv> folded1_, folded2_;  // made at the first infer()
+    nn::SequentialInference shortcut_inference_;
 };
 
 class ResNetCifar : public Classifier {
@@ -31,6 +38,7 @@ public:
 
 private:
     std::shared_ptr<nn::Sequential> body_;
+    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models

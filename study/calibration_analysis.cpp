@@ -70,7 +70,8 @@ CalibrationResult analyze_calibration(const std::string& path, const Calibration
         fail("{}: the run has no validation split (val-size 0); temperature scaling is fitted on held-out data", path);
 
     auto model = distill::load_model(run);
-    const distill::SplitOutputs val = distill::run_model(*model, dataset.val, run.normalization, config.batch, false);
+    const distill::SplitOutputs val =
+        distill::run_model(*model, dataset.val, run.normalization, distill::kEvalBatch, false);
     const std::vector<int> val_labels(val.labels.begin(), val.labels.end());
 
     CalibrationResult r;

@@ -22,6 +22,7 @@ public:
     Variable bias() const { return bias_; }
     const Tensor& running_mean() const { return *running_mean_; }
     const Tensor& running_var() const { return *running_var_; }
+    float eps() const { return eps_; }
 
 private:
     Variable run(const Variable& x, bool relu);

@@ -10,7 +10,8 @@ run="$work/run.h5"
 "$lskd" train --model mlp --hidden 32 --max-train 600 --max-test 300 --val-size 200 --epochs 1 --batch 64 \
     --threads 1 --output "$run" --quiet
 
-# Batch 64 (the run's): 300 test examples are 5 batches, 3 on rank 0 and 2 on rank 1; 200 validation: 2 and 2.
+# Evaluation batch 256 (distill::kEvalBatch, whatever the run's): 300 test examples are 2 batches, one on each
+# rank; 200 validation examples are 1, on rank 0.
 for split in test val; do
     alone="$work/alone_$split.json" ranks="$work/ranks_$split.json"
     "$lskd" eval "$run" --split "$split" --threads 1 --json > "$alone"

@@ -65,7 +65,9 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
     const fs::path dir = testing::shared_dir(world, "eval-ranks");
     distill::RunConfig config = testing::small_run_config((dir / "shared.h5").string());
     config.epochs = 1;
-    config.batch = 128;  // test: 3 batches (2 on rank 0, the short last one on rank 1); validation: 2 (1 and 1)
+    // Evaluation runs at distill::kEvalBatch (256), whatever the training batch: test: 2 batches (one on each rank,
+    // the short last one on rank 1); validation: 1 (on rank 0).
+    config.batch = 128;
     const data::Dataset& dataset = testing::small_dataset();
     distill::TrainOptions options = testing::quiet();
     options.world = &world;
@@ -77,7 +79,7 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
         REQUIRE(run.world_size == 2);
         auto model = distill::load_model(run);
         const distill::SplitOutputs alone =
-            distill::run_model(*model, dataset.test, dataset.normalization, config.batch, false);
+            distill::run_model(*model, dataset.test, dataset.normalization, distill::kEvalBatch, false);
         const io::H5File f = io::H5File::open_read(config.output);
         CHECK(same_bits(f.read_tensor("/outputs/test/logits", 2), alone.logits));
         CHECK(f.read<std::int32_t>("/outputs/test/labels", 1).values == alone.labels);
@@ -87,7 +89,7 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
         CHECK(run.metrics.at("test_nll")[0] == m.nll);
         CHECK(run.metrics.at("test_ece")[0] == m.ece);
         const distill::SplitMetrics val =
-            distill::score(distill::run_model(*model, dataset.val, dataset.normalization, config.batch, false));
+            distill::score(distill::run_model(*model, dataset.val, dataset.normalization, distill::kEvalBatch, false));
         CHECK(run.metrics.at("val_acc")[0] == val.accuracy);
     }
     distributed::sum_over_ranks(world, std::int64_t{0});
@@ -100,7 +102,7 @@ TEST_CASE("each rank of a data-parallel run evaluates its own batches of the tes
     const fs::path dir = testing::shared_dir(world, "eval-shares");
     distill::RunConfig config = testing::small_run_config((dir / "shared.h5").string());
     config.epochs = 1;
-    config.batch = 128;  // test: batches of rows 0-127 and 128-255 on rank 0, of 256-299 on rank 1
+    config.batch = 128;  // evaluation at distill::kEvalBatch (256): rows 0-255 on rank 0, 256-299 on rank 1
     // A probe, not a use: rank 1 is given blank test images, so the stored logits of rows 256-299 show that rank 1
     // computed them (and rows 0-255 that rank 0 did). Training sees the same data on both ranks.
     data::Dataset probed = testing::small_dataset();
@@ -115,7 +117,7 @@ TEST_CASE("each rank of a data-parallel run evaluates its own batches of the tes
     if (world.root()) {
         auto model = distill::load_model(distill::load_run(config.output));
         const auto on = [&](const data::Dataset& d) {
-            return distill::run_model(*model, d.test, d.normalization, config.batch, false).logits;
+            return distill::run_model(*model, d.test, d.normalization, distill::kEvalBatch, false).logits;
         };
         const Tensor real = on(probed), zeros = on(blank);
         const Tensor stored = io::H5File::open_read(config.output).read_tensor("/outputs/test/logits", 2);

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "distill/evaluation.hpp"
 #include "distill/targets.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
@@ -65,12 +66,17 @@ struct PhaseCost {
     double overhead_share_cpu() const { return 1.0 - gemm_alone.cpu_s / step.cpu_s; }
 };
 
-PhaseCost measure(const std::function<void()>& step, std::int64_t warmup, std::int64_t steps) {
+// Mean time per step after the warm-up steps.
+Elapsed time_steps(const std::function<void()>& step, std::int64_t warmup, std::int64_t steps) {
     for (std::int64_t i = 0; i < warmup; ++i) step();
-    PhaseCost cost;
     const dnnl_ctx::Stopwatch timed;
     for (std::int64_t i = 0; i < steps; ++i) step();
-    cost.step = timed.elapsed() * (1.0 / static_cast<double>(steps));
+    return timed.elapsed() * (1.0 / static_cast<double>(steps));
+}
+
+PhaseCost measure(const std::function<void()>& step, std::int64_t warmup, std::int64_t steps) {
+    PhaseCost cost;
+    cost.step = time_steps(step, warmup, steps);
     const double per = 1.0 / static_cast<double>(kProfiledSteps);
     dnnl_ctx::PrimitiveProfile profile;
     const dnnl_ctx::Stopwatch profiled;
@@ -120,8 +126,9 @@ Runner add_bench_command(CLI::App& app) {
     struct State {
         std::string model = "mlp-1200", input = "28x28x1";
         std::int64_t batch = 128, steps = 50, warmup = 5, classes = 10;
+        std::int64_t eval_batch = distill::kEvalBatch;
         int threads = 0;
-        bool json = false, list_models = false, breakdown = false;
+        bool json = false, list_models = false, breakdown = false, infer_only = false;
     };
     auto s = std::make_shared<State>();
     cmd->footer("Models (name, input shapes, description):\n" + models::model_listing());
@@ -134,6 +141,10 @@ Runner add_bench_command(CLI::App& app) {
     cmd->add_option("--classes", s->classes, "number of classes");
     cmd->add_option("--threads", s->threads, "threads (0: all)")->check(CLI::Range(0, distill::max_threads()));
     cmd->add_flag("--json", s->json, "print one JSON line");
+    cmd->add_option("--eval-batch", s->eval_batch,
+                    "inference is also measured at this batch: by default the one evaluation runs at (lskd eval, "
+                    "teacher logits, records)");
+    cmd->add_flag("--infer-only", s->infer_only, "skip the training steps");
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     return [s] {
         require_one_process("bench");
@@ -145,15 +156,20 @@ Runner add_bench_command(CLI::App& app) {
         models::InputShape shape;
         if (std::sscanf(s->input.c_str(), "%ldx%ldx%ld", &shape.height, &shape.width, &shape.channels) != 3)
             fail("--input: '{}' is not HxWxC", s->input);
-        if (s->batch <= 0 || s->steps <= 0 || s->warmup < 0) fail("--batch and --steps must be positive");
+        if (s->batch <= 0 || s->eval_batch <= 0 || s->steps <= 0 || s->warmup < 0)
+            fail("--batch, --eval-batch and --steps must be positive");
         auto model = models::make_model(s->model, shape, s->classes, 1);
         optim::SgdOptions o;
         o.lr = 0.01;
         o.momentum = 0.9;
         optim::SGD sgd(model->named_parameters(), o);
         Rng rng(3);
-        Tensor images = Tensor::empty({s->batch, shape.height, shape.width, shape.channels});
-        for (auto& v : images.values()) v = rng.normal();
+        auto random_images = [&](std::int64_t n) {
+            Tensor t = Tensor::empty({n, shape.height, shape.width, shape.channels});
+            for (auto& v : t.values()) v = rng.normal();
+            return t;
+        };
+        const Tensor images = random_images(s->batch);
         std::vector<std::int32_t> labels(static_cast<std::size_t>(s->batch));
         for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(s->classes)));
         Tensor targets = Tensor::empty({s->batch, s->classes});
@@ -166,19 +182,32 @@ Runner add_bench_command(CLI::App& app) {
             sgd.step();
             model->zero_grad();
         };
-        const PhaseCost train = measure(train_step, s->warmup, s->steps);
+        const PhaseCost train = s->infer_only ? PhaseCost{} : measure(train_step, s->warmup, s->steps);
 
+        // Inference as evaluation runs it: eval mode under NoGradGuard, the fused pass.
         model->eval();
         NoGradGuard no_grad;
         const PhaseCost infer = measure([&] { model->forward(x); }, s->warmup, s->steps);
+        // And at the evaluation batch, with the same number of images per measurement.
+        const Variable eval_x(random_images(s->eval_batch));
+        const std::int64_t eval_steps = std::max<std::int64_t>(1, s->steps * s->batch / s->eval_batch);
+        const Elapsed eval_infer = time_steps([&] { model->forward(eval_x); },
+                                              std::max<std::int64_t>(1, s->warmup * s->batch / s->eval_batch),
+                                              eval_steps);
 
-        const double batch = static_cast<double>(s->batch);
+        const double batch = static_cast<double>(s->batch), eval_batch = static_cast<double>(s->eval_batch);
         if (s->json) {
-            std::map<std::string, double> numbers{{"peak_rss_mib", train.peak_rss_mib},
-                                                  {"batch", batch},
-                                                  {"threads", static_cast<double>(threads.threads)}};
+            std::map<std::string, double> numbers{
+                {"peak_rss_mib", s->infer_only ? infer.peak_rss_mib : train.peak_rss_mib},
+                {"batch", batch},
+                {"eval_batch", eval_batch},
+                {"threads", static_cast<double>(threads.threads)}};
+            numbers["eval_infer_img_per_s"] = eval_batch / eval_infer.wall_s;
+            numbers["eval_infer_step_cpu_ms"] = 1e3 * eval_infer.cpu_s;
+            numbers["eval_infer_img_per_cpu_s"] = eval_batch / eval_infer.cpu_s;
             for (const auto& [phase, c] : {std::pair{"train", &train}, std::pair{"infer", &infer}}) {
                 const std::string p = phase;
+                if (s->infer_only && p == "train") continue;
                 numbers[p + "_img_per_s"] = batch / c->step.wall_s;
                 numbers[p + "_step_ms"] = 1e3 * c->step.wall_s;
                 numbers[p + "_step_cpu_ms"] = 1e3 * c->step.cpu_s;
@@ -192,11 +221,15 @@ Runner add_bench_command(CLI::App& app) {
             fmt::print("{}\n", json_line(numbers, {{"model", s->model}}));
             return 0;
         }
-        fmt::print("{} batch {} threads {}: train {:.0f} img/s, inference {:.0f} img/s, peak RSS {:.0f} MiB\n",
-                   s->model, s->batch, threads.threads, batch / train.step.wall_s, batch / infer.step.wall_s,
-                   train.peak_rss_mib);
-        print_cost("train", train, batch);
-        if (s->breakdown) print_lines(train);
+        fmt::print("{} batch {} threads {}: inference {:.0f} img/s (at the eval batch {}: {:.0f} img/s, {:.0f} img per "
+                   "CPU second)\n",
+                   s->model, s->batch, threads.threads, batch / infer.step.wall_s, s->eval_batch,
+                   eval_batch / eval_infer.wall_s, eval_batch / eval_infer.cpu_s);
+        if (!s->infer_only) {
+            fmt::print("train {:.0f} img/s, peak RSS {:.0f} MiB\n", batch / train.step.wall_s, train.peak_rss_mib);
+            print_cost("train", train, batch);
+            if (s->breakdown) print_lines(train);
+        }
         print_cost("inference", infer, batch);
         if (s->breakdown) print_lines(infer);
         return 0;

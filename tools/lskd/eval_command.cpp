@@ -38,7 +38,7 @@ Runner add_eval_command(CLI::App& app) {
                                     : s->split == "val" ? dataset.val
                                                         : dataset.test;
         const distill::SplitOutputs outputs = distill::run_model_over_ranks(
-            *model, set, run.normalization, config.batch, static_cast<int>(run.num_classes), process_world());
+            *model, set, run.normalization, distill::kEvalBatch, static_cast<int>(run.num_classes), process_world());
         if (!process_world().root()) return 0;  // rank 0 scores and reports
         const distill::SplitMetrics m = distill::score(outputs);
         if (s->json)

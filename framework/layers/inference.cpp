@@ -1,0 +1,125 @@
+#include "framework/layers/inference.hpp"
+
+#include <cmath>
+
+#include "framework/autograd/node.hpp"
+#include "framework/core/error.hpp"
+#include "framework/layers/dropout.hpp"
+#include "framework/layers/relu.hpp"
+
+namespace lskd::nn {
+namespace {
+
+// The i-th child as an M, or null (also past the end).
+template <typename M>
+M* child_as(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children, std::size_t i) {
+    return i < children.size() ? dynamic_cast<M*>(children[i].second.get()) : nullptr;
+}
+
+}  // namespace
+
+bool inference_mode(const Module& m) { return !m.is_training() && !grad_mode_enabled(); }
+
+FoldedConv::FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::ConvFusion post_ops)
+    : conv_(conv), bn_(bn), op_(conv.weight().shape(), [&] {
+          post_ops.stride = conv.stride();
+          post_ops.padding = conv.padding();
+          return post_ops;
+      }()) {
+    if (bn != nullptr && bn->running_mean().numel() != conv.weight().dim(0))
+        fail("FoldedConv: batch norm over {} channels after a convolution with {} outputs", bn->running_mean().numel(),
+             conv.weight().dim(0));
+}
+
+std::array<FoldedConv::Stamp, 6> FoldedConv::stamps() const {
+    auto stamp = [](const Tensor& t) { return Stamp{t.data(), t.version()}; };
+    const Variable b = conv_.bias();
+    std::array<Stamp, 6> s{stamp(conv_.weight().value()), b.defined() ? stamp(b.value()) : Stamp{}};
+    if (bn_ != nullptr) {
+        s[2] = stamp(bn_->weight().value());
+        s[3] = stamp(bn_->bias().value());
+        s[4] = stamp(bn_->running_mean());
+        s[5] = stamp(bn_->running_var());
+    }
+    return s;
+}
+
+void FoldedConv::refresh() {
+    const std::array<Stamp, 6> now = stamps();
+    if (folds_ > 0 && now == folded_from_) return;
+    const Variable w = conv_.weight(), b = conv_.bias();
+    const std::int64_t outputs = w.dim(0), per_output = w.value().numel() / outputs;
+    const float* src = w.value().data();
+    float* dst = op_.weight().data();
+    float* bias = op_.bias().data();
+    for (std::int64_t o = 0; o < outputs; ++o) {
+        float scale = 1.0f, shift = b.defined() ? b.value().at(o) : 0.0f;
+        if (bn_ != nullptr) {
+            scale = bn_->weight().value().at(o) / std::sqrt(bn_->running_var().at(o) + bn_->eps());
+            shift = (shift - bn_->running_mean().at(o)) * scale + bn_->bias().value().at(o);
+        }
+        for (std::int64_t i = 0; i < per_output; ++i) dst[o * per_output + i] = src[o * per_output + i] * scale;
+        bias[o] = shift;
+    }
+    op_.weights_changed();
+    folded_from_ = now;
+    ++folds_;
+}
+
+Tensor FoldedConv::run(const Tensor& x) {
+    refresh();
+    return op_.run(x);
+}
+
+void FoldedConv::run_into(const Tensor& x, Tensor& dst) {
+    refresh();
+    op_.run_into(x, dst);
+}
+
+void SequentialInference::plan(Sequential& seq) {
+    steps_.clear();
+    const auto& children = seq.named_children();
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        Module* m = children[i].second.get();
+        Step step;
+        if (auto* conv = dynamic_cast<Conv2d*>(m)) {
+            BatchNorm2d* bn = child_as<BatchNorm2d>(children, i + 1);
+            if (bn != nullptr) ++i;
+            const bool relu = child_as<ReLU>(children, i + 1) != nullptr;
+            if (relu) ++i;
+            step.conv = std::make_unique<FoldedConv>(*conv, bn, ops::ConvFusion{.relu = relu});
+        } else if (auto* linear = dynamic_cast<Linear*>(m)) {
+            step.weight = linear->weight();
+            step.bias = linear->bias();
+            step.relu = child_as<ReLU>(children, i + 1) != nullptr;
+            if (step.relu) ++i;
+        } else if (dynamic_cast<Dropout*>(m) != nullptr) {
+            continue;
+        } else if (auto* custom = dynamic_cast<InferenceModule*>(m)) {
+            step.custom = custom;
+        } else {
+            step.other = m;
+        }
+        steps_.push_back(std::move(step));
+    }
+    planned_ = &seq;
+}
+
+Tensor SequentialInference::run(Sequential& seq, Tensor x) {
+    LSKD_CHECK(inference_mode(seq), "the fused inference pass needs eval mode without a graph");
+    if (planned_ != &seq) plan(seq);
+    for (Step& s : steps_) {
+        if (s.conv) {
+            x = s.conv->run(x);
+        } else if (s.weight.defined()) {
+            x = ops::linear_inference(x, s.weight.value(), s.bias.defined() ? s.bias.value() : Tensor(), s.relu);
+        } else if (s.custom != nullptr) {
+            x = s.custom->infer(std::move(x));
+        } else {
+            x = s.other->forward(Variable(std::move(x))).value();
+        }
+    }
+    return x;
+}
+
+}  // namespace lskd::nn
