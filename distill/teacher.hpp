@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "distill/evaluation.hpp"
 #include "distill/teacher_cache.hpp"
 #include "distill/teacher_source.hpp"
 #include "distill/trainer.hpp"
@@ -15,8 +16,8 @@
 namespace lskd::distill {
 
 struct TeacherOptions {
-    std::string cache_dir;     // directory of the logits caches; empty: no cache file
-    std::int64_t batch = 256;  // inference batch for the training-split logits
+    std::string cache_dir;            // directory of the logits caches; empty: no cache file
+    std::int64_t batch = kEvalBatch;  // inference batch for the training-split logits
 };
 
 // Fails fast, before any data is loaded: the file is a whole, complete lskd run of the student's data set.

@@ -18,6 +18,7 @@
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/dnnl/reorder.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
@@ -60,16 +61,11 @@ struct ConvEntry {
 
 std::size_t floats_for(const memory::desc& md) { return (md.get_size() + sizeof(float) - 1) / sizeof(float); }
 
-BoundPrimitive make_reorder(const memory::desc& from, const memory::desc& to) {
-    reorder::primitive_desc pd(dnnl_ctx::engine(), from, dnnl_ctx::engine(), to, dnnl_ctx::scratchpad_attr());
-    return BoundPrimitive(reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, pd.scratchpad_desc());
-}
-
 WeightFormat make_weight_format(const memory::desc& desc, const memory::desc& oihw) {
     WeightFormat f;
     f.desc = desc;
     f.plain = desc == oihw;
-    if (!f.plain) f.reorder = make_reorder(oihw, desc);
+    if (!f.plain) f.reorder = dnnl_ctx::make_reorder(oihw, desc);
     return f;
 }
 
@@ -117,7 +113,7 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
                "conv2d backward-weights did not keep NHWC activations");
     e.diff_weights = bwd_w.diff_weights_desc();
     e.diff_weights_plain = e.diff_weights == oihw;
-    if (!e.diff_weights_plain) e.reorder_diff_weights = make_reorder(e.diff_weights, oihw);
+    if (!e.diff_weights_plain) e.reorder_diff_weights = dnnl_ctx::make_reorder(e.diff_weights, oihw);
     e.backward_weights = BoundPrimitive(convolution_backward_weights(bwd_w),
                                         {{DNNL_ARG_SRC, src},
                                          {DNNL_ARG_DIFF_DST, dst},

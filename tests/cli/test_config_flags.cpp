@@ -1,5 +1,7 @@
 // The lskd command line's config flags: typed --help, --resume refusing a changed setting, and the analyze
 // options checked at parse time, before any run file is read.
+#include <vector>
+
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
@@ -27,9 +29,9 @@ std::string resume_error(const std::string& path, std::map<std::string, std::str
 // Parses `args` after "lskd"; the parse error's message, or empty.
 std::string parse_error(const std::string& args) {
     CLI::App app;
-    cli::add_analyze_command(app);
-    cli::add_eval_command(app);
-    cli::add_bench_command(app);
+    // The runners own the settings the options write into, so they must outlive the parse.
+    const std::vector<cli::Runner> runners{cli::add_analyze_command(app), cli::add_eval_command(app),
+                                           cli::add_bench_command(app)};
     try {
         app.parse(args, false);
     } catch (const CLI::ParseError& e) {

@@ -109,7 +109,7 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         const std::set<std::string> split_projection{"coord_range", "others_relative_difference", "own_distance",
                                                      "scatter_ratio"};
         std::set<std::string> projection_keys{"epoch", "classes", "variant"};
-        for (const char* split : {"train_", "test_"})
+        for (const char* split : {"train_", "val_", "test_"})
             for (const std::string& k : split_projection) projection_keys.insert(split + k);
         const auto projection = json_of({"analyze", "projection", teacher}, with(projection_keys));
         CHECK(projection.at("classes") == "\"T-shirt/top,Shirt,Pullover\"");
@@ -170,6 +170,10 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
                      "train_gemm_cpu_ms",
                      "train_overhead_share",
                      "train_overhead_share_cpu",
+                     "eval_batch",
+                     "eval_infer_img_per_s",
+                     "eval_infer_img_per_cpu_s",
+                     "eval_infer_step_cpu_ms",
                      "infer_img_per_s",
                      "infer_step_ms",
                      "infer_step_cpu_ms",
