@@ -2,19 +2,13 @@
 
 #include <atomic>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd {
 namespace {
 std::atomic<std::uint64_t> g_next_id{1};
-// Below this many elements a gradient sum runs on the calling thread; above, TBB splits it (between
-// primitives, never during one). The sum is elementwise, so the result does not depend on the split.
-constexpr std::int64_t kParallelMin = 1 << 16;
-}  // namespace
+}
 
 VarImpl::VarImpl() : id(g_next_id++) {}
 
@@ -38,15 +32,10 @@ void accumulate_grad(VarImpl& v, const Tensor& g) {
         return;
     }
     if (!v.grad.unique()) v.grad = v.grad.clone();
-    float* __restrict dst = v.grad.values_in_place().data();
-    const float* __restrict src = g.data();
+    float* dst = v.grad.values_in_place().data();
+    const float* src = g.data();
     const std::int64_t n = g.numel();
-    const auto add = [dst, src](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) dst[i] += src[i];
-    };
-    if (n < kParallelMin) return add(0, n);
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, kParallelMin / 4),
-                      [&](const tbb::blocked_range<std::int64_t>& r) { add(r.begin(), r.end()); });
+    for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];
 }
 
 }  // namespace lskd
