@@ -37,13 +37,13 @@ dnnl::primitive_attr scratchpad_attr() {
     return attr;
 }
 
-dnnl::primitive_attr scratchpad_attr(bool relu) {
+dnnl::primitive_attr scratchpad_attr(bool relu, bool sum) {
     dnnl::primitive_attr attr = scratchpad_attr();
-    if (relu) {
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-        attr.set_post_ops(ops);
-    }
+    if (!relu && !sum) return attr;
+    dnnl::post_ops ops;
+    if (sum) ops.append_sum(1.0f);
+    if (relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    attr.set_post_ops(ops);
     return attr;
 }
 

@@ -29,8 +29,9 @@ dnnl::memory::desc md_any(const dims& d);
 
 // Every primitive is created with a user scratchpad, so that lskd owns the scratch memory.
 dnnl::primitive_attr scratchpad_attr();
-// scratchpad_attr(), plus max(0, ·) applied to the output inside the primitive (an eltwise post-op) when relu.
-dnnl::primitive_attr scratchpad_attr(bool relu);
+// scratchpad_attr() with post-ops run inside the primitive on its output: with sum, the destination's previous
+// contents are added first (a residual connection); with relu, max(0, ·) is applied last (an eltwise post-op).
+dnnl::primitive_attr scratchpad_attr(bool relu, bool sum = false);
 // One grow-only buffer shared by all primitives (they run one at a time on the main thread).
 void* scratchpad(std::size_t bytes);
 

@@ -1,7 +1,7 @@
 // Fused inference kernels. The convolution is oneDNN's direct convolution on explicit NHWC activations (as
 // conv2d's, so no activation reorders) with weights in the primitive's preferred format; its post-ops are
-// [sum] then [eltwise ReLU], so dst = relu(conv(x) + bias + dst) in one pass over the output. The inner product
-// reads plain `oi` weights (gemm-based, as linear's) and applies the ReLU as a post-op.
+// [sum] then [eltwise ReLU], so dst = relu(conv(x) + bias + dst) in one pass over the output. linear_inference
+// is defined in linear.cpp, on linear's own cached primitives.
 #include "framework/ops/fused_inference.hpp"
 
 #include <vector>
@@ -17,22 +17,12 @@ namespace {
 using namespace dnnl;
 using dnnl_ctx::BoundPrimitive;
 
-// Cache key ids: each cache is its own map, so they need only differ from nothing else.
+// Cache key id: the cache is its own map, so it need only differ from nothing else.
 constexpr std::uint32_t kFusedConvKey = 0x1f00;
-constexpr std::uint32_t kFusedLinearKey = 0x1f01;
 
 struct ConvGeometry {
     std::int64_t n, h, w, c, o, kh, kw, ho, wo;
 };
-
-primitive_attr post_ops_attr(bool sum, bool relu) {
-    post_ops ops;
-    if (sum) ops.append_sum(1.0f);
-    if (relu) ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
-    primitive_attr attr = dnnl_ctx::scratchpad_attr();
-    attr.set_post_ops(ops);
-    return attr;
-}
 
 }  // namespace
 
@@ -54,7 +44,7 @@ InferenceConv::Entry make_conv_entry(const ConvGeometry& g, const ConvFusion& f)
     convolution_forward::primitive_desc pd(
         convolution_forward::desc(prop_kind::forward_inference, algorithm::convolution_direct, src,
                                   dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw}), bias, dst, strides, pad, pad),
-        post_ops_attr(f.sum, f.relu), dnnl_ctx::engine());
+        dnnl_ctx::scratchpad_attr(f.relu, f.sum), dnnl_ctx::engine());
     LSKD_CHECK(pd.src_desc() == src && pd.dst_desc() == dst, "fused conv did not keep NHWC activations");
     InferenceConv::Entry e;
     e.weights = pd.weights_desc();
@@ -154,33 +144,6 @@ void InferenceConv::run_into(const Tensor& x, Tensor& dst) {
         .set(DNNL_ARG_BIAS, bias_.data())
         .set(DNNL_ARG_DST, dst.data())
         .run();
-}
-
-Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) {
-    if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1) || x.dim(0) < 1)
-        fail("fused linear: input {} does not match weight {}", x.shape().str(), w.shape().str());
-    const bool has_bias = b.defined();
-    if (has_bias && (b.rank() != 1 || b.dim(0) != w.dim(0)))
-        fail("fused linear: bias {} does not match weight {}", b.shape().str(), w.shape().str());
-    const std::int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
-    static dnnl_ctx::PrimitiveCache<BoundPrimitive> cache;
-    BoundPrimitive& prim = cache.get({kFusedLinearKey, {n, in, out, has_bias, relu}}, [&] {
-        const auto src = dnnl_ctx::md_nc(n, in), wei = dnnl_ctx::md_oi(out, in), dst = dnnl_ctx::md_nc(n, out);
-        const auto bias = has_bias ? dnnl_ctx::md_x(out) : memory::desc();
-        inner_product_forward::primitive_desc pd(
-            has_bias ? inner_product_forward::desc(prop_kind::forward_inference, src, wei, bias, dst)
-                     : inner_product_forward::desc(prop_kind::forward_inference, src, wei, dst),
-            post_ops_attr(false, relu), dnnl_ctx::engine());
-        return BoundPrimitive(
-            inner_product_forward(pd),
-            {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}},
-            pd.scratchpad_desc());
-    });
-    Tensor y = Tensor::empty({n, out});
-    prim.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_WEIGHTS, w.data()).set(DNNL_ARG_DST, y.data());
-    if (has_bias) prim.set(DNNL_ARG_BIAS, b.data());
-    prim.run();
-    return y;
 }
 
 }  // namespace lskd::ops

@@ -55,7 +55,7 @@ private:
 };
 
 // relu?(x [N, in] · wᵀ + b) as one inner product (ReLU as an eltwise post-op) → a new [N, out]. w [out, in] plain,
-// b [out] or undefined.
+// b [out] or undefined. Defined in linear.cpp: it runs linear's cached inference primitive, without a graph.
 Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, bool relu);
 
 }  // namespace lskd::ops

@@ -4,6 +4,7 @@
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/fused_inference.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
@@ -64,23 +65,30 @@ struct LinearNode : Node {
     void backward(const Tensor& gout) override;
 };
 
+void check_shapes(const Tensor& x, const Tensor& w, const Tensor& b) {
+    if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1))
+        fail("linear: input {} does not match weight {}", x.shape().str(), w.shape().str());
+    if (b.defined() && (b.rank() != 1 || b.dim(0) != w.dim(0)))
+        fail("linear: bias {} does not match weight {}", b.shape().str(), w.shape().str());
+}
+
+// relu?(x · wᵀ + b) by the entry's forward primitive, into a new [N, out].
+Tensor run_forward(LinearEntry& prims, const Tensor& x, const Tensor& w, const Tensor& b) {
+    Tensor y = Tensor::empty({x.dim(0), w.dim(0)});
+    prims.forward.set(DNNL_ARG_SRC, x.data()).set(DNNL_ARG_WEIGHTS, w.data()).set(DNNL_ARG_DST, y.data());
+    if (b.defined()) prims.forward.set(DNNL_ARG_BIAS, b.data());
+    prims.forward.run();
+    return y;
+}
+
 }  // namespace
 
 Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu) {
-    if (x.value().rank() != 2 || w.value().rank() != 2 || x.dim(1) != w.dim(1))
-        fail("linear: input {} does not match weight {}", x.shape().str(), w.shape().str());
     const bool bias = b.defined();
-    if (bias && (b.value().rank() != 1 || b.dim(0) != w.dim(0)))
-        fail("linear: bias {} does not match weight {}", b.shape().str(), w.shape().str());
-    const std::int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
+    check_shapes(x.value(), w.value(), bias ? b.value() : Tensor());
     const bool graph = needs_graph({&x, &w, &b});
-    LinearEntry& prims = entry(n, in, out, bias, relu, graph);
-    Tensor y = Tensor::empty({n, out});
-    prims.forward.set(DNNL_ARG_SRC, x.value().data())
-        .set(DNNL_ARG_WEIGHTS, w.value().data())
-        .set(DNNL_ARG_DST, y.data());
-    if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
-    prims.forward.run();
+    LinearEntry& prims = entry(x.dim(0), x.dim(1), w.dim(0), bias, relu, graph);
+    Tensor y = run_forward(prims, x.value(), w.value(), bias ? b.value() : Tensor());
     return record<LinearNode>(OpKind::linear, y, graph, {&x, &w, &b}, [&](LinearNode& node) {
         node.prims = &prims;
         node.has_bias = bias;
@@ -89,6 +97,12 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b, bool re
         node.save(w.value(), "weight");
         if (relu) node.save(y, "output");
     });
+}
+
+Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) {
+    check_shapes(x, w, b);
+    if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
+    return run_forward(entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), relu, false), x, w, b);
 }
 
 // dx = dy · w, dw = dyᵀ · x, db = Σ_n dy (dy masked by [y > 0] first with a fused relu).
