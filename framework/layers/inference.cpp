@@ -8,16 +8,6 @@
 #include "framework/layers/relu.hpp"
 
 namespace lskd::nn {
-namespace {
-
-// The i-th child as an M, or null (also past the end).
-template <typename M>
-M* child_as(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children, std::size_t i) {
-    return i < children.size() ? dynamic_cast<M*>(children[i].second.get()) : nullptr;
-}
-
-}  // namespace
-
 bool inference_mode(const Module& m) { return !m.is_training() && !grad_mode_enabled(); }
 
 FoldedConv::FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::ConvFusion post_ops)
@@ -83,15 +73,15 @@ void SequentialInference::plan(Sequential& seq) {
         Module* m = children[i].second.get();
         Step step;
         if (auto* conv = dynamic_cast<Conv2d*>(m)) {
-            BatchNorm2d* bn = child_as<BatchNorm2d>(children, i + 1);
+            BatchNorm2d* bn = seq.child_as<BatchNorm2d>(i + 1);
             if (bn != nullptr) ++i;
-            const bool relu = child_as<ReLU>(children, i + 1) != nullptr;
+            const bool relu = seq.child_as<ReLU>(i + 1) != nullptr;
             if (relu) ++i;
             step.conv = std::make_unique<FoldedConv>(*conv, bn, ops::ConvFusion{.relu = relu});
         } else if (auto* linear = dynamic_cast<Linear*>(m)) {
             step.weight = linear->weight();
             step.bias = linear->bias();
-            step.relu = child_as<ReLU>(children, i + 1) != nullptr;
+            step.relu = seq.child_as<ReLU>(i + 1) != nullptr;
             if (step.relu) ++i;
         } else if (dynamic_cast<Dropout*>(m) != nullptr) {
             continue;

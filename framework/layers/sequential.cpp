@@ -4,14 +4,6 @@
 #include "framework/layers/relu.hpp"
 
 namespace lskd::nn {
-namespace {
-
-template <typename M>
-bool child_is(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children, std::size_t i) {
-    return i < children.size() && dynamic_cast<const M*>(children[i].second.get()) != nullptr;
-}
-
-}  // namespace
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules) {
     for (const auto& m : modules) append(m);
@@ -22,8 +14,8 @@ Variable Sequential::forward(const Variable& x) {
     Variable y = x;
     for (std::size_t i = 0; i < children.size(); ++i) {
         Module& m = *children[i].second;
-        const bool relu_next = child_is<ReLU>(children, i + 1) && !child_is<ReLU>(children, i);
-        if (relu_next && child_is<MaxPool2d>(children, i + 2)) {
+        const bool relu_next = child_as<ReLU>(i + 1) != nullptr && child_as<ReLU>(i) == nullptr;
+        if (relu_next && child_as<MaxPool2d>(i + 2) != nullptr) {
             y = children[i + 2].second->forward_relu(m.forward(y));
             i += 2;
         } else if (relu_next) {

@@ -31,6 +31,11 @@ public:
 
     std::size_t size() const { return named_children().size(); }
     Module& operator[](std::size_t i) const { return *named_children().at(i).second; }
+    // The i-th child if it is an M, else null (also past the end): how fusions look at their neighbours.
+    template <typename M>
+    M* child_as(std::size_t i) const {
+        return i < size() ? dynamic_cast<M*>(named_children()[i].second.get()) : nullptr;
+    }
 };
 
 }  // namespace lskd::nn
