@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+#include "framework/runtime/parallel_for.hpp"
 
 namespace lskd::ops::detail {
 
@@ -12,21 +11,12 @@ namespace {
 // Channels per pass: the window index is tracked in a float array on the stack, so that the comparison loop
 // has one element type and vectorises (a float/byte mix does not).
 constexpr std::int64_t kChannelChunk = 256;
-
-// Images are split over TBB's threads (no primitive runs meanwhile): each image's pass writes only its own
-// outputs, so the result does not depend on the split.
-template <typename Body>
-void for_each_image(std::int64_t count, const Body& body) {
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, count), [&](const tbb::blocked_range<std::int64_t>& r) {
-        for (std::int64_t n = r.begin(); n < r.end(); ++n) body(n);
-    });
-}
-
 }  // namespace
 
-// The channel loops are innermost and branch-free, so they vectorise over C.
+// Images are split over the threads, each writing only its own outputs. The channel loops are innermost and
+// branch-free, so they vectorise over C.
 void max_pool_forward_argmax(const float* x, float* y, std::uint8_t* argmax, const MaxPoolGeometry& g, bool relu) {
-    for_each_image(g.n, [&](std::int64_t n) {
+    runtime::parallel_for(g.n, [&](std::int64_t n) {
         float where[kChannelChunk];
         for (std::int64_t oh = 0; oh < g.oh; ++oh)
             for (std::int64_t ow = 0; ow < g.ow; ++ow)
@@ -73,7 +63,7 @@ void max_pool_backward_argmax(const float* gy, const std::uint8_t* argmax, float
     const std::int64_t c = g.c;
     const bool tiles = g.stride_h == g.kh && g.stride_w == g.kw && g.pad_h == 0 && g.pad_w == 0 && g.oh * g.kh == g.h &&
                        g.ow * g.kw == g.w;
-    for_each_image(g.n, [&](std::int64_t n) {
+    runtime::parallel_for(g.n, [&](std::int64_t n) {
         const std::int64_t image = g.h * g.w * c;
         if (!tiles) std::fill(gx + n * image, gx + (n + 1) * image, 0.0f);
         for (std::int64_t oh = 0; oh < g.oh; ++oh)

@@ -1,19 +1,23 @@
 #include "framework/optim/sgd.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <unordered_set>
 #include <utility>
 
 #include "framework/core/error.hpp"
+#include "framework/runtime/parallel_for.hpp"
 
 namespace lskd::optim {
 namespace {
 
-struct Coefficients {
-    float lr, weight_decay, momentum, one_minus_dampening;
-    bool nesterov;
-};
+using Coefficients = detail::SgdCoefficients;
+using Kernel = detail::SgdKernel;
+
+// Elements per chunk: large enough that a chunk's cost dwarfs handing it out, small enough that one large
+// parameter spreads over every thread.
+constexpr std::int64_t kChunk = 32768;
 
 // PyTorch's _single_tensor_sgd on elements [begin, end), operation by operation in float. One kernel per
 // combination of options, so the loop has no branch per element and no aliasing (the buffers are distinct
@@ -34,8 +38,6 @@ void update_kernel(float* __restrict p, const float* __restrict grad, float* __r
         p[i] = p[i] - lr * g;
     }
 }
-
-using Kernel = void (*)(float*, const float*, float*, Coefficients, std::int64_t, std::int64_t);
 
 template <std::size_t... I>
 constexpr std::array<Kernel, sizeof...(I)> kernel_table(std::index_sequence<I...>) {
@@ -58,17 +60,21 @@ SGD::SGD(std::vector<nn::NamedParameter> params, SgdOptions options) : options_(
     std::unordered_set<std::string> names;
     std::unordered_set<const VarImpl*> vars;
     slots_.reserve(params.size());
+    std::int64_t chunks_count = 0;
     for (auto& p : params) {
         if (!p.var.defined()) fail("SGD: parameter '{}' is undefined", p.name);
         if (!names.insert(p.name).second) fail("SGD: parameter name '{}' appears twice", p.name);
         if (!vars.insert(p.var.impl().get()).second) fail("SGD: parameter '{}' is listed twice", p.name);
         const bool decay = options.decay_biases_and_norm || p.kind == nn::ParamKind::weight;
         Tensor momentum = options.momentum != 0.0 ? Tensor::zeros(p.var.shape()) : Tensor();
+        chunks_count += (p.var.value().numel() + kChunk - 1) / kChunk;
         slots_.push_back({std::move(p), std::move(momentum), false, decay});
     }
+    chunks_.reserve(static_cast<std::size_t>(chunks_count));
 }
 
 void SGD::step() {
+    chunks_.clear();
     for (Slot& s : slots_) {
         Variable& var = s.param.var;
         const Tensor& grad = var.grad();
@@ -82,13 +88,17 @@ void SGD::step() {
         float* p = var.value().values_in_place().data();
         float* buf = s.momentum.defined() ? s.momentum.values_in_place().data() : nullptr;
         const Kernel update = pick_kernel(c.weight_decay != 0.0f, buf != nullptr, s.started, c.nesterov);
-        const float* g = grad.data();
         const std::int64_t n = var.value().numel();
-        // On the calling thread: split over TBB, the update ran slower at 2 threads (mlp-1200 step 11.8 against
-        // 10.5 ms, idle 2-core host), because TBB's workers wait for the cores oneDNN's OpenMP team spins on.
-        update(p, g, buf, c, 0, n);
+        for (std::int64_t begin = 0; begin < n; begin += kChunk)
+            chunks_.push_back({update, p, grad.data(), buf, c, begin, std::min(n, begin + kChunk)});
         s.started = buf != nullptr;
     }
+    // Every parameter's chunks in one parallel loop: one fork of the team per step, and the large tensors
+    // spread over every thread whatever their order.
+    runtime::parallel_for(static_cast<std::int64_t>(chunks_.size()), [&](std::int64_t i) {
+        const detail::SgdChunk& k = chunks_[static_cast<std::size_t>(i)];
+        k.update(k.p, k.grad, k.buf, k.c, k.begin, k.end);
+    });
 }
 
 void SGD::zero_grad() {

@@ -2,11 +2,29 @@
 // PyTorch's torch.optim.SGD update rule, and a momentum state that checkpoints by parameter name.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "framework/layers/module.hpp"
 
 namespace lskd::optim {
+
+namespace detail {
+struct SgdCoefficients {
+    float lr, weight_decay, momentum, one_minus_dampening;
+    bool nesterov;
+};
+using SgdKernel = void (*)(float*, const float*, float*, SgdCoefficients, std::int64_t, std::int64_t);
+// Elements [begin, end) of one parameter's update: the unit step() splits over threads.
+struct SgdChunk {
+    SgdKernel update;
+    float* p;
+    const float* grad;
+    float* buf;
+    SgdCoefficients c;
+    std::int64_t begin, end;
+};
+}  // namespace detail
 
 struct SgdOptions {
     double lr = 0.0;  // must be set (> 0)
@@ -52,6 +70,7 @@ private:
 
     std::vector<Slot> slots_;
     SgdOptions options_;
+    std::vector<detail::SgdChunk> chunks_;  // this step's work, capacity reserved up front
 };
 
 }  // namespace lskd::optim

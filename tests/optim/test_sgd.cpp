@@ -4,6 +4,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/optim/sgd.hpp"
+#include "framework/runtime/threads.hpp"
 
 using namespace lskd;
 using namespace lskd::optim;
@@ -201,4 +202,35 @@ TEST_CASE("the vectorised update equals PyTorch's element-by-element float arith
                     CHECK(got[static_cast<std::size_t>(s)] == p);
                 }
             }
+}
+
+TEST_CASE("an update split over threads: every element of a large parameter, the same bits at 1 and 2 threads",
+          "[optim][sgd]") {
+    // 100003 elements span four chunks of the split, the last one partial. Element i: p = i·1e-3, g = 1 −
+    // i·1e-5, lr 0.5, momentum 0.9, weight decay 0.01, two steps; checked against the rule written out.
+    constexpr std::int64_t n = 100003;
+    std::vector<float> p0(n), g(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+        p0[static_cast<std::size_t>(i)] = static_cast<float>(i) * 1e-3f;
+        g[static_cast<std::size_t>(i)] = 1.0f - static_cast<float>(i) * 1e-5f;
+    }
+    const SgdOptions options{.lr = 0.5, .momentum = 0.9, .weight_decay = 0.01};
+    const int threads_before = runtime::thread_info().threads;
+    std::vector<std::vector<std::vector<float>>> runs;
+    for (const int threads : {1, 2}) {
+        runtime::init_threads(threads);
+        runs.push_back(trajectory(options, p0, g, 2));
+    }
+    runtime::init_threads(threads_before);
+    CHECK(runs[0] == runs[1]);
+    for (const std::int64_t i : {std::int64_t{0}, std::int64_t{32767}, std::int64_t{32768}, n - 1}) {
+        const auto k = static_cast<std::size_t>(i);
+        float p = p0[k], buf = 0.0f;
+        for (int step = 0; step < 2; ++step) {
+            const float d = g[k] + 0.01f * p;
+            buf = step == 0 ? d : 0.9f * buf + 1.0f * d;
+            p = p - 0.5f * buf;
+            CHECK(runs[1][static_cast<std::size_t>(step)][k] == Approx(p).epsilon(1e-6));
+        }
+    }
 }
