@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "distill/run_config.hpp"
+#include "distill/trainer.hpp"
 #include "framework/distributed/world.hpp"
 #include "study/sweep_config.hpp"
 
@@ -43,6 +44,15 @@ void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
 // with that output, where --epochs may extend it and any other flag or config key that differs is an Error
 // naming it and both values.
 distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
+
+// The flags lskd train and lskd distill share besides the config's (--resume RUN.h5, --force, --json, --quiet),
+// and the TrainOptions they give, on this process's MPI world.
+struct RunFlags {
+    std::string resume_path;
+    bool force = false, json = false, quiet = false;
+};
+void add_run_flags(CLI::App& cmd, RunFlags& flags, const std::string& resume_help);
+distill::TrainOptions train_options(const RunFlags& flags);
 
 // lskd sweep's and lskd study's --data-dir DIR and repeatable --set key.path=value, changes to the sweep config
 // (study/sweep_config.hpp).

@@ -61,6 +61,22 @@ distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& r
     return config;
 }
 
+void add_run_flags(CLI::App& cmd, RunFlags& flags, const std::string& resume_help) {
+    cmd.add_option("--resume", flags.resume_path, resume_help);
+    cmd.add_flag("--force", flags.force, "replace an existing run file at the output (nothing else)");
+    cmd.add_flag("--json", flags.json, "print one final JSON summary line on stdout");
+    cmd.add_flag("--quiet", flags.quiet, "no progress output");
+}
+
+distill::TrainOptions train_options(const RunFlags& flags) {
+    distill::TrainOptions options;
+    options.force = flags.force;
+    options.quiet = flags.quiet;
+    options.resume = !flags.resume_path.empty();
+    options.world = &process_world();
+    return options;
+}
+
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings) {
     std::string out = "{";
     auto sep = [&out] {

@@ -69,28 +69,21 @@ Runner add_distill_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("distill", "train a student from a teacher run file (--teacher TEACHER.h5)");
     struct State {
         ConfigFlags flags;
-        bool force = false, json = false, quiet = false;
-        std::string resume_path, cache_dir, teacher_logits;
+        RunFlags run;
+        std::string cache_dir, teacher_logits;
     };
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
-    cmd->add_option("--resume", s->resume_path, "continue STUDENT.h5 from its last completed epoch");
+    add_run_flags(*cmd, s->run, "continue STUDENT.h5 from its last completed epoch");
     cmd->add_option("--teacher-cache", s->cache_dir,
                     "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
     cmd->add_option("--teacher-logits", s->teacher_logits,
                     "the teacher as its logits on the training examples, an HDF5 file (docs/teacher-logits.md)");
-    cmd->add_flag("--force", s->force, "replace an existing run file at the output (nothing else)");
-    cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
-    cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
-        distill::RunConfig config = resolve_config(s->flags, s->resume_path);
-        distill::TrainOptions options;
-        options.force = s->force;
-        options.quiet = s->quiet;
-        options.resume = !s->resume_path.empty();
-        options.world = &process_world();
+        distill::RunConfig config = resolve_config(s->flags, s->run.resume_path);
+        distill::TrainOptions options = train_options(s->run);
         if (!s->teacher_logits.empty())
-            return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->json);
+            return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->run.json);
         if (config.teacher.empty())
             fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
         if (config.output.empty()) config.output = default_student_output(config, config.teacher);
@@ -109,11 +102,11 @@ Runner add_distill_command(CLI::App& app) {
         if (!process_world().root()) return 0;  // rank 0 reports the run
         const distill::TrainSummary& r = d.summary;
         const distill::TeacherInfo& t = d.teacher;
-        if (!s->json)
+        if (!s->run.json)
             fmt::print("teacher {}: training-split logits {} in {:.2f}s (computing them takes {:.2f}s){}\n", t.file,
                        d.cache.hit ? "read from the cache" : "computed", d.cache.seconds, d.cache.compute_seconds,
                        d.live ? "; augmented batches: the teacher ran on each" : "");
-        report_student(r, t.gamma, s->json,
+        report_student(r, t.gamma, s->run.json,
                        {{"teacher_alpha", t.alpha},
                         {"teacher_test_acc", t.test_acc},
                         {"teacher_forward_passes", static_cast<double>(d.teacher_forward_passes)},

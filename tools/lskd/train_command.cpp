@@ -11,22 +11,14 @@ Runner add_train_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("train", "train a model with label smoothing alpha and write its run file");
     struct State {
         ConfigFlags flags;
-        bool resume = false, force = false, json = false, quiet = false;
-        std::string resume_path;
+        RunFlags run;
     };
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
-    cmd->add_option("--resume", s->resume_path, "continue RUN.h5 from its last completed epoch");
-    cmd->add_flag("--force", s->force, "replace an existing run file at the output (nothing else)");
-    cmd->add_flag("--json", s->json, "print one final JSON summary line on stdout");
-    cmd->add_flag("--quiet", s->quiet, "no progress output");
+    add_run_flags(*cmd, s->run, "continue RUN.h5 from its last completed epoch");
     return [s] {
-        distill::RunConfig config = resolve_config(s->flags, s->resume_path);
-        distill::TrainOptions options;
-        options.force = s->force;
-        options.quiet = s->quiet;
-        options.resume = !s->resume_path.empty();
-        options.world = &process_world();
+        distill::RunConfig config = resolve_config(s->flags, s->run.resume_path);
+        distill::TrainOptions options = train_options(s->run);
         distill::validate(config);
         if (config.output.empty()) config.output = distill::default_output(config);
         // Before the data are loaded: a second writer of the output stops here, having touched nothing.
@@ -41,7 +33,7 @@ Runner add_train_command(CLI::App& app) {
         if (config.mi_every > 0) hooks.epoch_metrics = study::mi_epoch_metrics(config, dataset);
         const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
         if (!process_world().root()) return 0;  // rank 0 reports the run
-        if (s->json) {
+        if (s->run.json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
                                           {"test_nll", r.last.at("test_nll")},
                                           {"test_ece", r.last.at("test_ece")},
