@@ -3,18 +3,13 @@
 #include "framework/core/error.hpp"
 #include "framework/layers/conv2d.hpp"
 #include "framework/ops/ops.hpp"
+#include "tests/random_tensor.hpp"
 
 using namespace lskd;
 using namespace lskd::nn;
+using lskd::testing::random_tensor;
 
 namespace {
-
-Tensor random_tensor(const Shape& shape, std::uint64_t seed) {
-    Rng rng(seed);
-    Tensor t = Tensor::empty(shape);
-    for (float& v : t.values()) v = rng.uniform(-1.0f, 1.0f);
-    return t;
-}
 
 // Direct convolution of NHWC x with OIHW w, for one output element.
 double reference(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t n, std::int64_t oh, std::int64_t ow,

@@ -3,18 +3,13 @@
 #include "framework/core/error.hpp"
 #include "framework/layers/linear.hpp"
 #include "framework/ops/ops.hpp"
+#include "tests/random_tensor.hpp"
 
 using namespace lskd;
 using namespace lskd::nn;
+using lskd::testing::random_tensor;
 
 namespace {
-
-Tensor random_tensor(const Shape& shape, std::uint64_t seed) {
-    Rng rng(seed);
-    Tensor t = Tensor::empty(shape);
-    for (float& v : t.values()) v = rng.uniform(-1.0f, 1.0f);
-    return t;
-}
 
 bool same(const Tensor& a, const Tensor& b) {
     return a.shape() == b.shape() && std::equal(a.values().begin(), a.values().end(), b.values().begin());

@@ -11,16 +11,11 @@
 
 #include "framework/autograd/variable.hpp"
 #include "framework/core/random.hpp"
+#include "tests/random_tensor.hpp"
 
 namespace lskd::testing {
 
 using OpFn = std::function<Variable(const std::vector<Variable>&)>;
-
-inline Tensor random_tensor(const Shape& shape, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
-    Tensor t = Tensor::empty(shape);
-    for (auto& v : t.values()) v = rng.uniform(lo, hi);
-    return t;
-}
 
 inline double weighted_sum(const Tensor& out, const Tensor& r) {
     double s = 0.0;

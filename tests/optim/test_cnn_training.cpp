@@ -2,10 +2,7 @@
 // and positions in noisy 8x8 images, reproducibly.
 #include <catch2/catch.hpp>
 
-#include "framework/autograd/node.hpp"
-#include "framework/layers/nn.hpp"
-#include "framework/ops/ops.hpp"
-#include "framework/optim/sgd.hpp"
+#include "tests/optim/full_batch_training.hpp"
 
 using namespace lskd;
 
@@ -18,15 +15,9 @@ constexpr int kSteps = 60;
 
 // Class 0/1: a horizontal bar in the top/bottom half; class 2/3: a vertical bar in the left/right half.
 // The bar's row or column within its half is random, and every pixel carries Gaussian noise.
-struct Bars {
-    Tensor x;  // NHWC [128, 8, 8, 1]
-    Tensor one_hot;
-    std::vector<int> label;
-};
-
-Bars make_bars(std::uint64_t seed) {
+testing::LabelledBatch make_bars(std::uint64_t seed) {
     Rng rng(seed);
-    Bars b{Tensor::empty({kImages, kSide, kSide, 1}), Tensor::zeros({kImages, kClasses}), {}};
+    testing::LabelledBatch b{Tensor::empty({kImages, kSide, kSide, 1}), Tensor::zeros({kImages, kClasses}), {}};
     for (int i = 0; i < kImages; ++i) {
         const int k = i % kClasses;
         const int line = static_cast<int>(rng.below(kSide / 2)) + (k % 2 == 1 ? kSide / 2 : 0);
@@ -41,13 +32,8 @@ Bars make_bars(std::uint64_t seed) {
     return b;
 }
 
-struct Run {
-    std::vector<float> losses;
-    double accuracy;
-};
-
-Run train(std::uint64_t seed) {
-    const Bars data = make_bars(seed);
+testing::TrainingRun train(std::uint64_t seed) {
+    const testing::LabelledBatch data = make_bars(seed);
     Rng rng(seed);
     nn::Sequential model{std::make_shared<nn::Conv2d>(rng, 1, 8, 3, 1, 1),
                          std::make_shared<nn::BatchNorm2d>(8),
@@ -57,36 +43,15 @@ Run train(std::uint64_t seed) {
                          std::make_shared<nn::ReLU>(),
                          std::make_shared<nn::Flatten>(),
                          std::make_shared<nn::Linear>(rng, 4 * 4 * 16, kClasses)};
-    optim::SGD sgd(model.named_parameters(), {.lr = 0.05, .momentum = 0.9});
-    const Variable x(data.x);
-    Run run;
-    for (int step = 0; step < kSteps; ++step) {
-        sgd.zero_grad();
-        Variable loss = ops::soft_target_cross_entropy(model.forward(x), data.one_hot);
-        run.losses.push_back(loss.value().at(0));
-        loss.backward();
-        sgd.step();
-    }
-    NoGradGuard no_grad;
-    model.eval();
-    const Tensor logits = model.forward(x).value();
-    int correct = 0;
-    for (int i = 0; i < kImages; ++i) {
-        int best = 0;
-        for (int k = 1; k < kClasses; ++k)
-            if (logits.at(i * kClasses + k) > logits.at(i * kClasses + best)) best = k;
-        correct += best == data.label[static_cast<std::size_t>(i)];
-    }
-    run.accuracy = static_cast<double>(correct) / kImages;
-    return run;
+    return testing::train_full_batch(model, {.lr = 0.05, .momentum = 0.9}, data, kSteps);
 }
 
 }  // namespace
 
 TEST_CASE("a CNN trained with SGD tells bar positions apart, deterministically", "[optim][training]") {
-    const Run first = train(7);
+    const testing::TrainingRun first = train(7);
     INFO("final loss " << first.losses.back() << ", accuracy " << first.accuracy);
     CHECK(first.accuracy > 0.95);
-    const Run second = train(7);
+    const testing::TrainingRun second = train(7);
     CHECK(second.losses == first.losses);
 }
