@@ -4,6 +4,7 @@
 
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
+#include "framework/runtime/parallel_for.hpp"
 
 namespace lskd {
 namespace {
@@ -31,11 +32,19 @@ void accumulate_grad(VarImpl& v, const Tensor& g) {
         v.grad = g;
         return;
     }
-    if (!v.grad.unique()) v.grad = v.grad.clone();
-    float* dst = v.grad.values_in_place().data();
-    const float* src = g.data();
+    // Summed in chunks over the threads (each element on its own, so the split does not change a bit). A gradient
+    // another variable shares (a residual block hands one tensor to both of its branches) is left as it is and
+    // the sum goes to a new tensor: one pass, where a copy and then an add would be two.
+    const bool in_place = v.grad.unique();
+    Tensor sum = in_place ? v.grad : Tensor::empty(g.shape());
+    float* dst = in_place ? sum.values_in_place().data() : sum.values().data();
+    const float* a = v.grad.data();
+    const float* b = g.data();
     const std::int64_t n = g.numel();
-    for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];
+    runtime::parallel_for_chunks(n, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) dst[i] = a[i] + b[i];
+    });
+    v.grad = std::move(sum);
 }
 
 }  // namespace lskd

@@ -15,9 +15,7 @@ namespace {
 using Coefficients = detail::SgdCoefficients;
 using Kernel = detail::SgdKernel;
 
-// Elements per chunk: large enough that a chunk's cost dwarfs handing it out, small enough that one large
-// parameter spreads over every thread.
-constexpr std::int64_t kChunk = 32768;
+constexpr std::int64_t kChunk = runtime::kChunkElements;
 
 // PyTorch's _single_tensor_sgd on elements [begin, end), operation by operation in float. One kernel per
 // combination of options, so the loop has no branch per element and no aliasing (the buffers are distinct

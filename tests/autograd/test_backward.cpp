@@ -3,6 +3,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/runtime/threads.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 
 using namespace lskd;
@@ -31,6 +32,35 @@ TEST_CASE("a shared gradient is copied before a second contribution is added", "
     t.backward();
     CHECK(a.grad().at(0) == Approx(2.0f));
     CHECK(b.grad().at(0) == Approx(1.0f));
+}
+
+TEST_CASE("gradients of many elements sum element by element, the same bits at 1 and 2 threads", "[autograd]") {
+    // 70001 elements span three chunks of the threads' split, the last one partial. t = relu(a + b) + a, so
+    // a's gradient is g·[a + b > 0] + g, the two contributions arriving as separate tensors.
+    constexpr std::int64_t n = 70001;
+    Tensor a0 = Tensor::empty({n}), b0 = Tensor::empty({n}), seed = Tensor::empty({n});
+    for (std::int64_t i = 0; i < n; ++i) {
+        a0.at(i) = static_cast<float>(i % 7) - 3.0f;
+        b0.at(i) = static_cast<float>(i % 5) - 2.0f;
+        seed.at(i) = 0.001f * static_cast<float>(i % 1000) + 0.5f;
+    }
+    const int threads_before = runtime::thread_info().threads;
+    std::vector<Tensor> grads;
+    for (const int threads : {1, 2}) {
+        runtime::init_threads(threads);
+        Variable a(a0.clone(), true), b(b0.clone(), true);
+        Variable t = ops::add(ops::relu(ops::add(a, b)), a);
+        t.backward(seed);
+        grads.push_back(a.grad().clone());
+    }
+    runtime::init_threads(threads_before);
+    std::int64_t wrong = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float g = seed.at(i);
+        const float expected = (a0.at(i) + b0.at(i) > 0.0f ? g : 0.0f) + g;
+        wrong += grads[0].at(i) != expected || grads[1].at(i) != expected;
+    }
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("no-grad guard records no graph", "[autograd]") {
