@@ -40,7 +40,7 @@ void FoldedConv::refresh() {
     const Variable w = conv_.weight(), b = conv_.bias();
     const std::int64_t outputs = w.dim(0), per_output = w.value().numel() / outputs;
     const float* src = w.value().data();
-    float* dst = op_.weight().data();
+    float* dst = op_.weights_for_writing().data();  // a new version: conv2d reorders it once
     float* bias = op_.bias().data();
     for (std::int64_t o = 0; o < outputs; ++o) {
         float scale = 1.0f, shift = b.defined() ? b.value().at(o) : 0.0f;
@@ -51,7 +51,6 @@ void FoldedConv::refresh() {
         for (std::int64_t i = 0; i < per_output; ++i) dst[o * per_output + i] = src[o * per_output + i] * scale;
         bias[o] = shift;
     }
-    op_.weights_changed();
     folded_from_ = now;
     ++folds_;
 }

@@ -44,9 +44,8 @@ public:
     // dst ← relu?(conv(x) + dst) in place (post_ops.sum on): dst holds the residual.
     void run_into(const Tensor& x, Tensor& dst);
 
-    // Times the weights were folded and reordered into a primitive's format, for tests.
+    // Times the weights were folded, for tests.
     std::uint64_t folds() const { return folds_; }
-    std::uint64_t weight_reorders() const { return op_.weight_reorders(); }
 
 private:
     // The storage and version of each source tensor: a fold is current while all six are unchanged.

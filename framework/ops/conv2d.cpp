@@ -10,7 +10,8 @@
 // primitives, reorders included, are created together in one cache entry per shape.
 //
 // With options.relu, max(0, ·) runs as the forward primitive's post-op, and backward first masks the
-// incoming gradient by the saved output, dy·[y > 0], as the relu op would.
+// incoming gradient by the saved output, dy·[y > 0], as the relu op would. conv2d_inference (the fused
+// inference pass's convolution) runs the same cached forward_inference primitives, with a sum post-op besides.
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/dnnl/reorder.hpp"
+#include "framework/ops/fused_inference.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/record.hpp"
@@ -38,6 +40,7 @@ struct ConvGeometry {
     std::int64_t n, h, w, c, o, kh, kw, stride, pad, ho, wo;
     bool bias;
     bool relu;
+    bool sum = false;  // inference only: the destination's previous contents are added before the ReLU
 };
 
 // One weight format a primitive reads: its descriptor, whether it is plain OIHW (then the master buffer is
@@ -80,11 +83,12 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
     const auto attr = dnnl_ctx::scratchpad_attr();
     const auto alg = algorithm::convolution_direct;
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
+    LSKD_CHECK(!(training && g.sum), "conv2d: a sum post-op is for inference only");
 
     convolution_forward::primitive_desc fwd(
         g.bias ? convolution_forward::desc(prop, alg, src, wei_any, b, dst, strides, pad, pad)
                : convolution_forward::desc(prop, alg, src, wei_any, dst, strides, pad, pad),
-        dnnl_ctx::scratchpad_attr(g.relu), dnnl_ctx::engine());
+        dnnl_ctx::scratchpad_attr(g.relu, g.sum), dnnl_ctx::engine());
     LSKD_CHECK(fwd.src_desc() == src && fwd.dst_desc() == dst, "conv2d forward did not keep NHWC activations");
     ConvEntry e;
     e.forward_weights = make_weight_format(fwd.weights_desc(), oihw);
@@ -126,7 +130,7 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
 ConvEntry& entry(const ConvGeometry& g, bool training) {
     static dnnl_ctx::PrimitiveCache<ConvEntry> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::conv2d),
-                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, training}},
+                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, g.sum, training}},
                      [&] { return make_entry(g, training); });
 }
 
@@ -190,37 +194,70 @@ std::uint64_t weight_reorder_count() { return g_weight_reorders; }
 std::uint64_t diff_weight_reorder_count() { return g_diff_weight_reorders; }
 void release_prepared_weights() { prepared_weights().clear(); }
 
-Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options) {
-    if (x.value().rank() != 4) fail("conv2d: input must be NHWC [N, H, W, C], got {}", x.shape().str());
-    if (w.value().rank() != 4) fail("conv2d: weight must be OIHW [O, C, kh, kw], got {}", w.shape().str());
+namespace {
+
+// The geometry of x NHWC [N, H, W, C] convolved with w OIHW [O, C, kh, kw], every shape checked. `what` names the
+// caller in the errors.
+ConvGeometry geometry(const char* what, const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride,
+                      std::int64_t padding) {
+    if (x.rank() != 4) fail("{}: input must be NHWC [N, H, W, C], got {}", what, x.shape().str());
+    if (w.rank() != 4) fail("{}: weight must be OIHW [O, C, kh, kw], got {}", what, w.shape().str());
     if (x.dim(3) != w.dim(1))
-        fail("conv2d: input {} has {} channels but weight {} expects {}", x.shape().str(), x.dim(3), w.shape().str(),
+        fail("{}: input {} has {} channels but weight {} expects {}", what, x.shape().str(), x.dim(3), w.shape().str(),
              w.dim(1));
-    const bool bias = b.defined();
-    if (bias && (b.value().rank() != 1 || b.dim(0) != w.dim(0)))
-        fail("conv2d: bias {} does not match weight {} (expected [{}])", b.shape().str(), w.shape().str(), w.dim(0));
-    if (options.stride < 1) fail("conv2d: stride must be >= 1, got {}", options.stride);
-    if (options.padding < 0) fail("conv2d: padding must be >= 0, got {}", options.padding);
+    const bool bias = b != nullptr && b->defined();
+    if (bias && (b->rank() != 1 || b->dim(0) != w.dim(0)))
+        fail("{}: bias {} does not match weight {} (expected [{}])", what, b->shape().str(), w.shape().str(), w.dim(0));
+    if (stride < 1) fail("{}: stride must be >= 1, got {}", what, stride);
+    if (padding < 0) fail("{}: padding must be >= 0, got {}", what, padding);
     ConvGeometry g{};
     g.n = x.dim(0), g.h = x.dim(1), g.w = x.dim(2), g.c = x.dim(3);
     g.o = w.dim(0), g.kh = w.dim(2), g.kw = w.dim(3);
-    g.stride = options.stride, g.pad = options.padding, g.bias = bias, g.relu = options.relu;
+    g.stride = stride, g.pad = padding, g.bias = bias;
     if (g.kh < 1 || g.kw < 1 || g.o < 1 || g.c < 1 || g.n < 1)
-        fail("conv2d: empty input {} or weight {}", x.shape().str(), w.shape().str());
+        fail("{}: empty input {} or weight {}", what, x.shape().str(), w.shape().str());
     if (g.kh > g.h + 2 * g.pad || g.kw > g.w + 2 * g.pad)
-        fail("conv2d: kernel {}x{} is larger than the padded input {}x{} (input {}, padding {})", g.kh, g.kw,
+        fail("{}: kernel {}x{} is larger than the padded input {}x{} (input {}, padding {})", what, g.kh, g.kw,
              g.h + 2 * g.pad, g.w + 2 * g.pad, x.shape().str(), g.pad);
     g.ho = (g.h + 2 * g.pad - g.kh) / g.stride + 1;
     g.wo = (g.w + 2 * g.pad - g.kw) / g.stride + 1;
+    return g;
+}
 
+void run_forward(ConvEntry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor* b, Tensor& y) {
+    prims.forward.set(DNNL_ARG_SRC, x.data())
+        .set(DNNL_ARG_WEIGHTS, weights_in_format(w, prims.forward_weights))
+        .set(DNNL_ARG_DST, y.data());
+    if (b != nullptr) prims.forward.set(DNNL_ARG_BIAS, b->data());
+    prims.forward.run();
+}
+
+}  // namespace
+
+Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding) {
+    const ConvGeometry g = geometry("conv2d", x, w, nullptr, stride, padding);
+    return {g.n, g.ho, g.wo, g.o};
+}
+
+void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const ConvFusion& fusion, Tensor& dst) {
+    ConvGeometry g = geometry("conv2d", x, w.value(), &b, fusion.stride, fusion.padding);
+    g.relu = fusion.relu;
+    g.sum = fusion.sum;
+    if (!(dst.shape() == Shape{g.n, g.ho, g.wo, g.o}))
+        fail("conv2d: the output {} does not match the convolution's [{}, {}, {}, {}]", dst.shape().str(), g.n, g.ho,
+             g.wo, g.o);
+    run_forward(entry(g, false), x, w.impl(), g.bias ? &b : nullptr, dst);
+}
+
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options) {
+    ConvGeometry g =
+        geometry("conv2d", x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
+    g.relu = options.relu;
+    const bool bias = g.bias;
     const bool graph = needs_graph({&x, &w, &b});
     ConvEntry& prims = entry(g, graph);
     Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
-    prims.forward.set(DNNL_ARG_SRC, x.value().data())
-        .set(DNNL_ARG_WEIGHTS, weights_in_format(w.impl(), prims.forward_weights))
-        .set(DNNL_ARG_DST, y.data());
-    if (bias) prims.forward.set(DNNL_ARG_BIAS, b.value().data());
-    prims.forward.run();
+    run_forward(prims, x.value(), w.impl(), bias ? &b.value() : nullptr, y);
     return record<ConvNode>(OpKind::conv2d, y, graph, {&x, &w, &b}, [&](ConvNode& node) {
         node.prims = &prims;
         node.has_bias = bias;

@@ -3,8 +3,9 @@
 // return plain Tensors (NHWC / [N, C]), so evaluation pays for no autograd bookkeeping.
 #pragma once
 #include <cstdint>
-#include <memory>
+#include <span>
 
+#include "framework/autograd/variable.hpp"
 #include "framework/tensor/tensor.hpp"
 
 namespace lskd::ops {
@@ -16,43 +17,34 @@ struct ConvFusion {
     bool relu = false;  // max(·, 0), last
 };
 
-// A convolution for inference over weights it owns: the caller writes plain OIHW weights [O, C, kh, kw] and a
-// bias [O] (folded batch norm, say), then calls weights_changed(). Each primitive's weight format is made from
-// them once per change (a reorder, when the format is not plain OIHW), so repeated runs reorder nothing, and
-// primitives are cached per shape: after warm-up a run creates no primitive and draws only pooled buffers.
+// A convolution for inference over weights it owns: the caller writes plain OIHW weights [O, C, kh, kw] through
+// weights_for_writing() (which bumps their version) and a bias [O] (folded batch norm, say). Each primitive's
+// weight format is made from them once per version (a reorder, when the format is not plain OIHW, counted by
+// weight_reorder_count()), so repeated runs reorder nothing; primitives are conv2d's, cached per shape: after
+// warm-up a run creates no primitive and draws only pooled buffers.
 class InferenceConv {
 public:
     InferenceConv(const Shape& weight_shape, ConvFusion fusion);
-    ~InferenceConv();
-    InferenceConv(const InferenceConv&) = delete;
-    InferenceConv& operator=(const InferenceConv&) = delete;
 
-    struct Entry;  // the primitives of one input shape (opaque outside the .cpp)
-
-    Tensor& weight() { return weight_; }
+    std::span<float> weights_for_writing() { return weight_.value().values_in_place(); }
     Tensor& bias() { return bias_; }
-    void weights_changed() { ++generation_; }
 
     // x NHWC [N, H, W, C] → a new NHWC [N, H', W', O]; only without fusion.sum.
     Tensor run(const Tensor& x);
     // dst ← relu?(conv(x) + bias + dst), in place; only with fusion.sum. dst must be NHWC [N, H', W', O].
     void run_into(const Tensor& x, Tensor& dst);
 
-    // Reorders of the weights into a primitive's format, for tests.
-    std::uint64_t weight_reorders() const { return reorders_; }
-
 private:
-    struct Formats;  // the weights in each format a primitive asked for
-    Shape output_shape(const Tensor& x) const;
-    Entry& entry_for(const Tensor& x);
-    const float* weights_for(Entry& e);
-
     ConvFusion fusion_;
-    Tensor weight_, bias_;
-    std::uint64_t generation_ = 1;
-    std::uint64_t reorders_ = 0;
-    std::unique_ptr<Formats> formats_;
+    Variable weight_;  // a Variable for conv2d's per-version weight reorders; never requires grad
+    Tensor bias_;
 };
+
+// x NHWC convolved with w OIHW at that stride and padding: the output shape, every shape checked (as conv2d).
+Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding);
+// dst ← relu?(conv(x, w) + b (+ dst with fusion.sum)) on conv2d's cached forward_inference primitive, without a
+// graph; b [O] or undefined, dst NHWC of conv2d_output_shape. Defined in conv2d.cpp.
+void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const ConvFusion& fusion, Tensor& dst);
 
 // relu?(x [N, in] · wᵀ + b) as one inner product (ReLU as an eltwise post-op) → a new [N, out]. w [out, in] plain,
 // b [out] or undefined. Defined in linear.cpp: it runs linear's cached inference primitive, without a graph.
