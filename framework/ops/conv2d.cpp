@@ -196,28 +196,26 @@ void release_prepared_weights() { prepared_weights().clear(); }
 
 namespace {
 
-// The geometry of x NHWC [N, H, W, C] convolved with w OIHW [O, C, kh, kw], every shape checked. `what` names the
-// caller in the errors.
-ConvGeometry geometry(const char* what, const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride,
-                      std::int64_t padding) {
-    if (x.rank() != 4) fail("{}: input must be NHWC [N, H, W, C], got {}", what, x.shape().str());
-    if (w.rank() != 4) fail("{}: weight must be OIHW [O, C, kh, kw], got {}", what, w.shape().str());
+// The geometry of x NHWC [N, H, W, C] convolved with w OIHW [O, C, kh, kw], every shape checked.
+ConvGeometry geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride, std::int64_t padding) {
+    if (x.rank() != 4) fail("conv2d: input must be NHWC [N, H, W, C], got {}", x.shape().str());
+    if (w.rank() != 4) fail("conv2d: weight must be OIHW [O, C, kh, kw], got {}", w.shape().str());
     if (x.dim(3) != w.dim(1))
-        fail("{}: input {} has {} channels but weight {} expects {}", what, x.shape().str(), x.dim(3), w.shape().str(),
+        fail("conv2d: input {} has {} channels but weight {} expects {}", x.shape().str(), x.dim(3), w.shape().str(),
              w.dim(1));
     const bool bias = b != nullptr && b->defined();
     if (bias && (b->rank() != 1 || b->dim(0) != w.dim(0)))
-        fail("{}: bias {} does not match weight {} (expected [{}])", what, b->shape().str(), w.shape().str(), w.dim(0));
-    if (stride < 1) fail("{}: stride must be >= 1, got {}", what, stride);
-    if (padding < 0) fail("{}: padding must be >= 0, got {}", what, padding);
+        fail("conv2d: bias {} does not match weight {} (expected [{}])", b->shape().str(), w.shape().str(), w.dim(0));
+    if (stride < 1) fail("conv2d: stride must be >= 1, got {}", stride);
+    if (padding < 0) fail("conv2d: padding must be >= 0, got {}", padding);
     ConvGeometry g{};
     g.n = x.dim(0), g.h = x.dim(1), g.w = x.dim(2), g.c = x.dim(3);
     g.o = w.dim(0), g.kh = w.dim(2), g.kw = w.dim(3);
     g.stride = stride, g.pad = padding, g.bias = bias;
     if (g.kh < 1 || g.kw < 1 || g.o < 1 || g.c < 1 || g.n < 1)
-        fail("{}: empty input {} or weight {}", what, x.shape().str(), w.shape().str());
+        fail("conv2d: empty input {} or weight {}", x.shape().str(), w.shape().str());
     if (g.kh > g.h + 2 * g.pad || g.kw > g.w + 2 * g.pad)
-        fail("{}: kernel {}x{} is larger than the padded input {}x{} (input {}, padding {})", what, g.kh, g.kw,
+        fail("conv2d: kernel {}x{} is larger than the padded input {}x{} (input {}, padding {})", g.kh, g.kw,
              g.h + 2 * g.pad, g.w + 2 * g.pad, x.shape().str(), g.pad);
     g.ho = (g.h + 2 * g.pad - g.kh) / g.stride + 1;
     g.wo = (g.w + 2 * g.pad - g.kw) / g.stride + 1;
@@ -235,12 +233,12 @@ void run_forward(ConvEntry& prims, const Tensor& x, const std::shared_ptr<VarImp
 }  // namespace
 
 Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding) {
-    const ConvGeometry g = geometry("conv2d", x, w, nullptr, stride, padding);
+    const ConvGeometry g = geometry(x, w, nullptr, stride, padding);
     return {g.n, g.ho, g.wo, g.o};
 }
 
 void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const ConvFusion& fusion, Tensor& dst) {
-    ConvGeometry g = geometry("conv2d", x, w.value(), &b, fusion.stride, fusion.padding);
+    ConvGeometry g = geometry(x, w.value(), &b, fusion.stride, fusion.padding);
     g.relu = fusion.relu;
     g.sum = fusion.sum;
     if (!(dst.shape() == Shape{g.n, g.ho, g.wo, g.o}))
@@ -251,7 +249,7 @@ void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const
 
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options) {
     ConvGeometry g =
-        geometry("conv2d", x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
+        geometry(x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
     g.relu = options.relu;
     const bool bias = g.bias;
     const bool graph = needs_graph({&x, &w, &b});
