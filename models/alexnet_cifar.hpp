@@ -6,8 +6,6 @@
 #include <memory>
 
 #include "framework/core/random.hpp"
-#include "framework/layers/inference.hpp"
-#include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
 
@@ -16,11 +14,6 @@ namespace lskd::models {
 class AlexNetCifar : public Classifier {
 public:
     AlexNetCifar(Rng& rng, const InputShape& input, std::int64_t num_classes);
-    Variable features(const Variable& x) override;
-
-private:
-    std::shared_ptr<nn::Sequential> body_;
-    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models

@@ -1,11 +1,13 @@
-// models::Classifier: every lskd model is a feature extractor followed by one linear layer, the class
-// templates. features() gives the penultimate activations [N, D] (the head's input); head() holds the
+// models::Classifier: every lskd model is a feature extractor (a Sequential body) followed by one linear layer,
+// the class templates. features() gives the penultimate activations [N, D] (the head's input); head() holds the
 // classifier weight [K, D] and bias [K].
 #pragma once
 #include <memory>
 
+#include "framework/layers/inference.hpp"
 #include "framework/layers/linear.hpp"
 #include "framework/layers/module.hpp"
+#include "framework/layers/sequential.hpp"
 
 namespace lskd::models {
 
@@ -16,7 +18,11 @@ struct ClassifierOutput {
 
 class Classifier : public nn::Module {
 public:
-    virtual Variable features(const Variable& x) = 0;
+    // The body's output; in eval mode without a graph, through its fused inference pass.
+    Variable features(const Variable& x) {
+        if (nn::inference_mode(*this)) return inference_.run(*body_, x);
+        return body_->forward(x);
+    }
     Variable forward(const Variable& x) override { return head_->forward(features(x)); }
     ClassifierOutput forward_with_features(const Variable& x) {
         Variable penultimate = features(x);
@@ -26,10 +32,17 @@ public:
     const nn::Linear& head() const { return *head_; }
 
 protected:
+    // The body is registered first, as "features", so its parameters read features.0.weight, ... and come before
+    // the head's.
+    Classifier() : body_(register_module("features", std::make_shared<nn::Sequential>())) {}
+    // The feature extractor, which a model's constructor fills.
+    nn::Sequential& body() { return *body_; }
     // Registered as "classifier", so its parameters read classifier.weight and classifier.bias.
     void set_head(std::shared_ptr<nn::Linear> head) { head_ = register_module("classifier", std::move(head)); }
 
 private:
+    std::shared_ptr<nn::Sequential> body_;
+    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
     std::shared_ptr<nn::Linear> head_;
 };
 

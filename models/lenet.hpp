@@ -4,8 +4,6 @@
 #include <memory>
 
 #include "framework/core/random.hpp"
-#include "framework/layers/inference.hpp"
-#include "framework/layers/sequential.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
 
@@ -14,11 +12,6 @@ namespace lskd::models {
 class LeNet : public Classifier {
 public:
     LeNet(Rng& rng, const InputShape& input, std::int64_t num_classes);
-    Variable features(const Variable& x) override;
-
-private:
-    std::shared_ptr<nn::Sequential> body_;
-    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models

@@ -49,27 +49,21 @@ Tensor BasicBlock::infer(Tensor x) {
 }
 
 ResNetCifar::ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_per_stage, std::int64_t num_classes) {
-    body_ = register_module("features", std::make_shared<nn::Sequential>());
-    body_->append("conv1", conv(rng, input.channels, 16, 3, 1));
-    body_->append("bn1", std::make_shared<nn::BatchNorm2d>(16));
-    body_->append("relu1", std::make_shared<nn::ReLU>());
+    body().append("conv1", conv(rng, input.channels, 16, 3, 1));
+    body().append("bn1", std::make_shared<nn::BatchNorm2d>(16));
+    body().append("relu1", std::make_shared<nn::ReLU>());
     std::int64_t channels = 16;
     for (int stage = 0; stage < 3; ++stage) {
         const std::int64_t width = 16 << stage;
         for (std::int64_t b = 0; b < blocks_per_stage; ++b) {
             const std::int64_t stride = (stage > 0 && b == 0) ? 2 : 1;
-            body_->append("stage" + std::to_string(stage + 1) + "_block" + std::to_string(b + 1),
+            body().append("stage" + std::to_string(stage + 1) + "_block" + std::to_string(b + 1),
                           std::make_shared<BasicBlock>(rng, channels, width, stride));
             channels = width;
         }
     }
-    body_->append("pool", std::make_shared<nn::GlobalAvgPool>());
+    body().append("pool", std::make_shared<nn::GlobalAvgPool>());
     set_head(std::make_shared<nn::Linear>(rng, 64, num_classes));
-}
-
-Variable ResNetCifar::features(const Variable& x) {
-    if (nn::inference_mode(*this)) return inference_.run(*body_, x);
-    return body_->forward(x);
 }
 
 }  // namespace lskd::models

@@ -34,11 +34,6 @@ private:
 class ResNetCifar : public Classifier {
 public:
     ResNetCifar(Rng& rng, const InputShape& input, std::int64_t blocks_per_stage, std::int64_t num_classes);
-    Variable features(const Variable& x) override;
-
-private:
-    std::shared_ptr<nn::Sequential> body_;
-    nn::SequentialInference inference_;  // the fused pass in eval mode without a graph
 };
 
 }  // namespace lskd::models
