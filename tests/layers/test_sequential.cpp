@@ -2,9 +2,11 @@
 
 #include "framework/layers/nn.hpp"
 #include "framework/ops/ops.hpp"
+#include "tests/random_tensor.hpp"
 
 using namespace lskd;
 using namespace lskd::nn;
+using lskd::testing::random_tensor;
 
 TEST_CASE("Sequential chains its modules in order", "[layers][sequential]") {
     Rng rng(41);
@@ -49,9 +51,7 @@ TEST_CASE("Sequential fuses a layer's following ReLU into it, with the unfused n
     seq.append(std::make_shared<ReLU>());
     auto bn = seq.append(std::make_shared<BatchNorm2d>(6));
     seq.append(std::make_shared<ReLU>());
-    Tensor input = Tensor::empty({3, 4, 4, 2});
-    for (auto& v : input.values()) v = rng.uniform(-1.0f, 1.0f);
-    Variable x(input, true);
+    Variable x(random_tensor({3, 4, 4, 2}, rng), true);
     Variable y = seq.forward(x);
     y.backward(Tensor::full(y.shape(), 0.5f));
     const Tensor fused_grad = x.grad().clone();
@@ -77,9 +77,7 @@ TEST_CASE("Sequential runs layer, ReLU, max-pool as layer, then max-pool with th
     auto conv = seq.append(std::make_shared<Conv2d>(rng, 3, 8, 3, 1, 1));
     seq.append(std::make_shared<ReLU>());
     seq.append(std::make_shared<MaxPool2d>(2, 2));
-    Tensor input = Tensor::empty({2, 6, 6, 3});
-    for (auto& v : input.values()) v = rng.uniform(-1.0f, 1.0f);
-    Variable x(input, true);
+    Variable x(random_tensor({2, 6, 6, 3}, rng), true);
     Variable y = seq.forward(x);
     y.backward(Tensor::full(y.shape(), 0.25f));
     const Tensor fused_grad = x.grad().clone();
