@@ -115,8 +115,11 @@ void Module::train(bool on) {
 
 Variable Module::forward_relu(const Variable& x) { return ops::relu(forward(x)); }
 
+// A walk of its own, not named_parameters(): it builds no names and no set, so the training step's zero_grad
+// allocates nothing. A module registered twice is visited twice, which clearing a gradient does not mind.
 void Module::zero_grad() {
-    for (auto& p : named_parameters()) p.var.grad() = Tensor();
+    for (auto& p : params_) p.var.grad() = Tensor();
+    for (auto& [name, child] : children_) child->zero_grad();
 }
 
 StateDict Module::state() const {

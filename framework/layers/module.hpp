@@ -61,7 +61,7 @@ public:
     void eval() { train(false); }
     bool is_training() const { return training_; }
 
-    // Resets every parameter's gradient to undefined (PyTorch's set_to_none).
+    // Resets every parameter's gradient to undefined (PyTorch's set_to_none). Allocates nothing.
     void zero_grad();
 
     // Copies of all parameters and buffers, by dotted name: a snapshot that later training does not change.
