@@ -14,6 +14,7 @@
 
 #include "distill/loss_forms.hpp"
 #include "distill/teacher.hpp"
+#include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
@@ -207,8 +208,7 @@ struct Sweep {
         distill::TeacherOptions t;
         t.cache_dir = cache_dir;
         const distill::CacheReport c = distill_student(run.config, dataset, o, t, hooks).cache;
-        return fmt::format("; teacher logits {} in {:.2f}s, computing takes {:.2f}s",
-                           c.hit ? "read from the cache" : "computed", c.seconds, c.compute_seconds);
+        return "; teacher logits " + distill::cache_report_text(c);
     }
 
     // Trains run i here and records it complete; `write` rewrites the summary with it.
