@@ -6,6 +6,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/file_lock.hpp"
@@ -101,6 +103,15 @@ TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normal
     if (!report.path.empty()) write_cache(report.path, info, dataset, out, report.compute_seconds);
     report.seconds = seconds_since(start);
     return out;
+}
+
+std::string cache_report_text(const CacheReport& r) {
+    if (r.hit)
+        return fmt::format("read from the cache in {:.2f} s (computing them took {:.2f} s)", r.seconds,
+                           r.compute_seconds);
+    if (r.path.empty()) return fmt::format("computed in {:.2f} s", r.compute_seconds);
+    return fmt::format("computed in {:.2f} s, written to the cache in {:.2f} s", r.compute_seconds,
+                       r.seconds - r.compute_seconds);
 }
 
 }  // namespace lskd::distill

@@ -8,6 +8,7 @@
 #include "framework/core/error.hpp"
 #include "framework/runtime/install_paths.hpp"
 #include "study/child_process.hpp"
+#include "study/result_layout.hpp"
 
 namespace lskd::study {
 
@@ -25,7 +26,7 @@ int run_plot_tool(const std::string& script, const std::vector<std::string>& arg
 
 std::vector<std::string> render_plots(const std::string& dir, const std::string& given_script) {
     const fs::path plots = fs::path(dir) / "plots";
-    const fs::path log = fs::path(dir) / "logs" / "plots.log";
+    const fs::path log = fs::path(layout::logs_dir(dir)) / "plots.log";
     fs::create_directories(log.parent_path());
     std::string script = given_script;
     int code = 0;

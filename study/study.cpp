@@ -101,6 +101,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     sweep_options.jobs = options.jobs;
     sweep_options.executable = options.executable;
     sweep_options.quiet = options.quiet;
+    sweep_options.report = (fs::path(dir) / "report.md").string();
     sweep_options.world = options.world;
     sweep_options.epoch_metrics = [](const distill::RunConfig& c, const data::Dataset& d) {
         return c.mi_every > 0 ? mi_epoch_metrics(c, d) : std::map<std::string, distill::EpochMetric>{};

@@ -2,25 +2,29 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "distill/loss_forms.hpp"
 #include "distill/teacher.hpp"
+#include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
+#include "framework/distributed/rank_sums.hpp"
 #include "framework/distributed/work_queue.hpp"
 #include "study/child_process.hpp"
+#include "study/result_layout.hpp"
+#include "study/sweep_calibration.hpp"
+#include "study/sweep_estimate.hpp"
+#include "study/sweep_notices.hpp"
 
 namespace lskd::study {
 namespace {
@@ -29,12 +33,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string duration_text(double s) {
-    const auto total = static_cast<long>(std::lround(s));
-    if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, total / 60 % 60);
-    return fmt::format("{}m{:02}s", total / 60, total % 60);
-}
 
 enum class FileState { missing, complete, incomplete, damaged };
 
@@ -210,8 +208,7 @@ struct Sweep {
         distill::TeacherOptions t;
         t.cache_dir = cache_dir;
         const distill::CacheReport c = distill_student(run.config, dataset, o, t, hooks).cache;
-        return fmt::format("; teacher logits {} in {:.2f}s, computing takes {:.2f}s",
-                           c.hit ? "read from the cache" : "computed", c.seconds, c.compute_seconds);
+        return "; teacher logits " + distill::cache_report_text(c);
     }
 
     // Trains run i here and records it complete; `write` rewrites the summary with it.
@@ -259,15 +256,14 @@ struct Sweep {
     // `lskd train|distill` for run i, its config written beside its log in <dir>/logs/.
     std::vector<std::string> command(std::size_t i, int jobs) const {
         const PlannedRun& run = plan[i];
-        const fs::path logs = fs::path(dir) / "logs";
         std::vector<std::string> args{options.executable, run.role == RunRole::student ? "distill" : "train"};
         if (states[i].state == FileState::incomplete) {
             args.insert(args.end(), {"--resume", run.config.output});
         } else {
             distill::RunConfig c = run.config;
             // Share the cores among the jobs unless the recipe fixed a thread count.
-            if (c.threads == 0) c.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / jobs);
-            const std::string yaml = (logs / (fs::path(run.name).stem().string() + ".yaml")).string();
+            c.threads = threads_per_job(c.threads, jobs);
+            const std::string yaml = layout::job_config(dir, run.name);
             std::ofstream(yaml) << distill::to_yaml(c);
             args.insert(args.end(), {"--config", yaml});
             remove_if_damaged(i);
@@ -281,7 +277,7 @@ struct Sweep {
     }
 
     void run_parallel(SweepProgress& progress, int jobs) {
-        fs::create_directories(fs::path(dir) / "logs");
+        fs::create_directories(layout::logs_dir(dir));
         std::deque<std::size_t> pending;
         for (std::size_t i = 0; i < plan.size(); ++i)
             if (states[i].state != FileState::complete) pending.push_back(i);
@@ -297,9 +293,8 @@ struct Sweep {
                     it = pending.erase(it);
                 } else if (!teacher || states[*teacher].state == FileState::complete) {
                     progress.started(plan[*it], states[*it].state);
-                    const std::string log =
-                        (fs::path(dir) / "logs" / (fs::path(plan[*it].name).stem().string() + ".log")).string();
-                    running[spawn_logged(command(*it, jobs), log)] = {*it, Clock::now()};
+                    running[spawn_logged(command(*it, jobs), layout::job_log(dir, plan[*it].name))] = {*it,
+                                                                                                       Clock::now()};
                     it = pending.erase(it);
                 } else {
                     ++it;
@@ -312,7 +307,8 @@ struct Sweep {
             const auto [i, start] = job->second;
             running.erase(job);
             if (e.code != 0) {
-                failures.push_back(fmt::format("{} (exit {}; see {}/logs/)", plan[i].name, e.code, dir));
+                failures.push_back(
+                    fmt::format("{} (exit {}; see {})", plan[i].name, e.code, layout::job_log(dir, plan[i].name)));
                 failed.insert(i);
                 continue;
             }
@@ -346,7 +342,11 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     // trains it, as train() does; a teacher's logit cache is built under a waiting lock, once.
     std::optional<io::FileLock> own_lock;
     if (options.directory_lock == nullptr && root) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
-    s.cache_dir = (fs::path(s.dir) / "teacher_cache").string();
+    // A directory of the older flat layout is moved into place under its lock, before its run files are read; the
+    // other ranks of an MPI job wait for that.
+    if (root) adopt_flat_layout(s.dir, s.plan, options.quiet);
+    if (on_ranks) distributed::sum_over_ranks(*options.world, std::int64_t{0});
+    s.cache_dir = layout::cache_dir(s.dir);
     const int jobs = on_ranks ? options.world->size() : options.jobs > 0 ? options.jobs : config.parallel;
     if (!on_ranks && jobs > 1 && options.executable.empty())
         fail("a parallel sweep needs the lskd executable to run its jobs");
@@ -374,8 +374,15 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     result.total = s.plan.size();
     result.skipped = static_cast<std::size_t>(std::count_if(
         s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
-    if (!options.quiet && root && result.skipped > 0)
-        fmt::print(stderr, "{}: {} of {} runs already complete, skipped\n", s.dir, result.skipped, result.total);
+    if (!options.quiet && root) {
+        std::vector<bool> complete;
+        for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
+        const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
+            const auto it = s.datasets.find(data_key(c));
+            return it == s.datasets.end() ? nullptr : &it->second;
+        };
+        print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
+    }
     std::size_t trained_here = 0;
     if (on_ranks)
         trained_here = s.run_on_ranks(progress);

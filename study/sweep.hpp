@@ -1,6 +1,7 @@
-// lskd sweep: locks its output directory (a second sweep of it stops at once), checks a whole sweep before
-// training anything, then trains each teacher once, then every student and baseline, skipping runs whose
-// complete files exist and resuming interrupted ones, and rewrites summary.{h5,csv} after every run so that
+// lskd sweep: locks its output directory (a second sweep of it stops at once), moves an older flat directory into
+// the layout of result_layout.hpp, checks a whole sweep before training anything, prints its plan with an estimate
+// of its time (sweep_estimate.hpp), then trains each teacher once, then every student and baseline, skipping runs
+// whose complete files exist and resuming interrupted ones, and rewrites summary.{h5,csv} after every run so that
 // an interruption still leaves a consistent table. Under an MPI launcher (SweepOptions::world) the ranks share the
 // runs instead (docs/scale.md): rank 0 holds the directory and writes the summary once, when every run is done.
 #pragma once
@@ -28,8 +29,10 @@ struct SweepOptions {
     // rank 0 locks the directory, prints progress and writes the summary. nullptr or one rank: this process alone.
     const distributed::World* world = nullptr;
     std::string executable;  // the lskd binary that runs each job when jobs > 1
-    bool quiet = false;      // no progress lines
-    bool verbose = false;    // also each run's own training progress (one job at a time only)
+    bool quiet = false;      // no progress lines, and no plan (nor its calibration) before the first run
+    // lskd study's report, named in the plan; its estimate then includes the teacher analyses.
+    std::string report;
+    bool verbose = false;  // also each run's own training progress (one job at a time only)
     // Called after each run the sweep trained, once the summary includes it (tests interrupt here).
     std::function<void(const PlannedRun&)> after_run;
     // Extra per-epoch measurements of a run (e.g. mutual information), stored as /metrics/<name>. Only runs

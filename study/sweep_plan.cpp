@@ -10,6 +10,7 @@
 
 #include "framework/core/error.hpp"
 #include "models/model_registry.hpp"
+#include "study/result_layout.hpp"
 
 namespace lskd::study {
 namespace {
@@ -21,7 +22,7 @@ void check_model(const SweepConfig& c, const std::string& model, const char* rol
 }
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
-    config.output = (std::filesystem::path(dir) / name).string();
+    config.output = layout::run_path(dir, name);
     return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 

@@ -18,7 +18,7 @@ struct PlannedRun {
     std::string name;                    // file name: teacher_mlp-1200_a0.1_s1.h5, baseline_mlp-800_a0.3_s1.h5,
                                          // student_mlp-800_from-a0_T4_muller_s1.h5, from an external teacher
                                          // student_mlp-800_from-<logits file stem>_T4_muller_s1.h5
-    distill::RunConfig config;           // output = <dir>/<name>; a student's teacher = its teacher's output
+    distill::RunConfig config;           // output = <dir>/runs/<name>; a student's teacher = its teacher's output
     std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
     std::string teacher_logits;          // or its external teacher's logits file (config.teacher stays empty)
 };

@@ -11,6 +11,7 @@
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "framework/io/h5_file.hpp"
+#include "study/result_layout.hpp"
 
 namespace lskd::study {
 namespace {
@@ -77,7 +78,7 @@ SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& c) {
     r.model = c.config.model;
     r.alpha = c.config.smoothing;
     r.seed = c.config.seed;
-    r.file = run.name;
+    r.file = layout::run_entry(run.name);
     r.val_acc = last(c, "val_acc");
     r.test_acc = last(c, "test_acc");
     r.test_nll = last(c, "test_nll");

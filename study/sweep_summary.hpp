@@ -23,7 +23,7 @@ struct SummaryRow {
     double val_acc = 0;  // last epoch, validation split: the split selections look at (docs/method.md §13)
     double test_acc = 0, test_nll = 0, test_ece = 0;
     double test_examples = 0;  // images behind test_acc, for the binomial interval of a one-seed comparison
-    std::string file;          // file name within the sweep directory
+    std::string file;          // path relative to the sweep directory: runs/<name>
 };
 
 SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& contents);

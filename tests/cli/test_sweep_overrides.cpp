@@ -28,7 +28,7 @@ teacher: {{model: mlp, alphas: [0], recipe: {{hidden: [16], epochs: 1, batch: 50
                                             record-per-class: 4}}}}
 student: {{model: mlp}}
 )",
-                                       (dir / "runs").string());
+                                       (dir / "sweep").string());
     return file;
 }
 
@@ -39,7 +39,7 @@ TEST_CASE("lskd sweep --data-dir DIR --set key=value trains the changed config o
     const std::string file = tiny_sweep_file(dir).string();
     const ProgramOutput r = run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "seeds=[2]", "--quiet"});
     REQUIRE(r.code == 0);
-    const fs::path run = dir / "runs" / "teacher_mlp_a0_s2.h5";
+    const fs::path run = dir / "sweep" / "runs" / "teacher_mlp_a0_s2.h5";
     CHECK(fs::exists(run));
     // The live curves beside the run file: a header and one epoch.
     CHECK(lines_of(read_text(run.string() + ".metrics.csv")).size() == 2);
@@ -63,7 +63,7 @@ TEST_CASE("a bad --set or a missing --data-dir is an error naming the flag, befo
         run_lskd({"study", "paper", "--data-dir", (dir / "no-cifar").string(), "--out", (dir / "study").string()});
     CHECK(missing.code == 1);
     CHECK_THAT(missing.err, Catch::Contains("--data-dir " + (dir / "no-cifar").string() + ": no such directory"));
-    CHECK(!fs::exists(dir / "runs"));
+    CHECK(!fs::exists(dir / "sweep"));
     CHECK(!fs::exists(dir / "study"));
 }
 

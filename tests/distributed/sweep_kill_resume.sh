@@ -26,7 +26,7 @@ YAML
 job=$!
 # Kill a rank as soon as the first run file (an epoch of the teacher or the baseline) is on disk.
 waited=0
-until ls "$work/ranks"/teacher_*.h5 "$work/ranks"/baseline_*.h5 > /dev/null 2>&1; do
+until ls "$work/ranks"/runs/teacher_*.h5 "$work/ranks"/runs/baseline_*.h5 > /dev/null 2>&1; do
     sleep 0.05
     waited=$((waited + 1))
     if [ "$waited" -gt 1200 ]; then echo "no run file after 60 s"; cat "$work/first.log"; kill "$job"; exit 1; fi

@@ -2,6 +2,7 @@
 // examples for one epoch; every output must exist and the report's tables must match summary.h5.
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include "tests/test_dir.hpp"
 
@@ -61,8 +62,11 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
     CHECK(first.trained == 7);
     CHECK(first.analysed);
 
-    for (const char* name : {"report.md", "summary.h5", "summary.csv", "teachers.h5", "teachers.csv"})
-        CHECK(fs::exists(dir / name));
+    // The top of the directory holds what a reader opens; the run files, the cache and the logs are in folders.
+    std::set<std::string> top;
+    for (const auto& e : fs::directory_iterator(dir)) top.insert(e.path().filename().string());
+    CHECK(top == std::set<std::string>{"report.md", "summary.h5", "summary.csv", "teachers.h5", "teachers.csv", "plots",
+                                       "runs", "cache", "logs"});
     const io::H5File summary = io::H5File::open_read((dir / "summary.h5").string());
     const auto files = summary.read_strings("/file");
     const auto acc = summary.read<double>("/test_acc", 1).values;
@@ -178,6 +182,6 @@ TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study
     const std::string report = read_text(dir / "report.md");
     CHECK(report.find("| M8 | With logit matching") != std::string::npos);
     CHECK(report.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 |") != std::string::npos);
-    CHECK(distill::load_run((dir / "teacher_mlp-1200_a0_s1.h5").string()).config.dropout == 0.5);
-    CHECK(distill::load_run((dir / "teacher_mlp-1200_a0.1_s1.h5").string()).config.dropout == 0);
+    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0_s1.h5").string()).config.dropout == 0.5);
+    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0.1_s1.h5").string()).config.dropout == 0);
 }

@@ -100,7 +100,7 @@ TEST_CASE("a sweep trains teachers, students and baselines and summarises them",
     CHECK(std::isnan(teacher.temperature));
     const study::SummaryRow& student = r.rows[3];  // from the α = 0 teacher at T = 4
     CHECK(student.role == "student");
-    CHECK(student.file == "student_mlp_from-a0_T4_muller_s1.h5");
+    CHECK(student.file == "runs/student_mlp_from-a0_T4_muller_s1.h5");
     CHECK(student.temperature == 4);
     CHECK(student.beta == 1);
     CHECK(student.loss == "muller");
@@ -129,7 +129,7 @@ TEST_CASE("a sweep trains teachers, students and baselines and summarises them",
                     0) == 0);
     CHECK(csv.find("teacher,mlp,0,,,,,1,0,") != std::string::npos);
     // Both students of the α = 0 teacher shared its cached logits.
-    CHECK(fs::exists(fs::path(dir) / "teacher_cache"));
+    CHECK(fs::exists(fs::path(dir) / "cache"));
 
     // A second run trains nothing.
     const auto again = study::run_sweep(study::parse_sweep_config(tiny_sweep(dir), "tiny.yaml"), quiet_sweep());
@@ -149,8 +149,8 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     };
     CHECK_THROWS_WITH(study::run_sweep(config, killing), "killed");
     CHECK(csv_rows(dir) == 2);
-    CHECK(h5_files_column(dir) == std::vector<std::string>{"teacher_mlp_a0_s1.h5", "teacher_mlp_a0.3_s1.h5"});
-    const std::string teacher_bytes = read_text(fs::path(dir) / "teacher_mlp_a0_s1.h5");
+    CHECK(h5_files_column(dir) == std::vector<std::string>{"runs/teacher_mlp_a0_s1.h5", "runs/teacher_mlp_a0.3_s1.h5"});
+    const std::string teacher_bytes = read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1.h5");
 
     // One baseline killed in the middle of its second epoch, the other file damaged by a crash of the disk.
     const auto plan = study::plan_sweep(config, dir);
@@ -174,7 +174,7 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     CHECK(trained == std::vector<std::string>{
                          "student_mlp_from-a0_T1_muller_s1.h5", "student_mlp_from-a0_T4_muller_s1.h5",
                          "student_mlp_from-a0.3_T1_muller_s1.h5", "baseline_mlp_a0_s1.h5", "baseline_mlp_a0.3_s1.h5"});
-    CHECK(read_text(fs::path(dir) / "teacher_mlp_a0_s1.h5") == teacher_bytes);  // skipped, untouched
+    CHECK(read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1.h5") == teacher_bytes);  // skipped, untouched
     const distill::RunContents resumed = distill::load_run(partial.config.output);
     CHECK(resumed.complete);
     CHECK(resumed.metrics.at("epoch").size() == 2);

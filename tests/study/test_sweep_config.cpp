@@ -68,8 +68,8 @@ TEST_CASE("a sweep config sets every run's model, recipe, data and distillation 
     CHECK(student.role == RunRole::student);
     REQUIRE(student.teacher);
     CHECK(plan[*student.teacher].name == "teacher_mlp-1200_a0_s2.h5");
-    CHECK(student.config.teacher == "dir/teacher_mlp-1200_a0_s2.h5");
-    CHECK(student.config.output == "dir/student_mlp-800_from-a0_T4_hinton_s2.h5");
+    CHECK(student.config.teacher == "dir/runs/teacher_mlp-1200_a0_s2.h5");
+    CHECK(student.config.output == "dir/runs/student_mlp-800_from-a0_T4_hinton_s2.h5");
     CHECK(student.config.temperature == 4);
     CHECK(student.config.seed == 2);
     CHECK(student.config.smoothing == 0);

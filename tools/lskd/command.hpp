@@ -53,6 +53,9 @@ struct RunFlags {
 };
 void add_run_flags(CLI::App& cmd, RunFlags& flags, const std::string& resume_help);
 distill::TrainOptions train_options(const RunFlags& flags);
+// Without --output (nor `output:` in --config) the run is written to `name` in the working directory; rank 0 says
+// so on stderr before anything is loaded, unless --quiet.
+void default_output_to(distill::RunConfig& config, const std::string& name, const RunFlags& flags);
 
 // lskd sweep's and lskd study's --data-dir DIR and repeatable --set key.path=value, changes to the sweep config
 // (study/sweep_config.hpp).

@@ -77,6 +77,12 @@ distill::TrainOptions train_options(const RunFlags& flags) {
     return options;
 }
 
+void default_output_to(distill::RunConfig& config, const std::string& name, const RunFlags& flags) {
+    if (!config.output.empty()) return;
+    config.output = name;
+    if (!flags.quiet && process_world().root()) fmt::print(stderr, "lskd: no --output given; writing {}\n", name);
+}
+
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings) {
     std::string out = "{";
     auto sep = [&out] {

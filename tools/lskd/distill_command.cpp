@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "distill/teacher.hpp"
+#include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
@@ -43,11 +44,12 @@ std::string default_cache_dir(const std::string& output) {
 }
 
 // --teacher-logits: the same training and report, with a fixed table of teacher logits instead of a teacher run.
-int distill_from_logits(distill::RunConfig config, const std::string& logits, distill::TrainOptions options,
-                        const std::string& config_file, bool json) {
+int distill_from_logits(distill::RunConfig config, const std::string& logits, const RunFlags& flags,
+                        const std::string& config_file) {
+    distill::TrainOptions options = train_options(flags);
     if (!config.teacher.empty())
         fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
-    if (config.output.empty()) config.output = default_student_output(config, logits);
+    default_output_to(config, default_student_output(config, logits), flags);
     distill::validate(config);
     std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
     if (process_world().root()) lock.emplace(distill::claim_output(config, options, {config_file, logits}));
@@ -59,7 +61,7 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, di
     const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
     if (!process_world().root()) return 0;  // rank 0 reports the run
     const distill::TeacherInfo& t = teacher.info();
-    report_student(r, t.gamma, json, {}, {{"teacher_logits", t.file}, {"teacher_hash", t.hash}});
+    report_student(r, t.gamma, flags.json, {}, {{"teacher_logits", t.file}, {"teacher_hash", t.hash}});
     return 0;
 }
 
@@ -81,12 +83,12 @@ Runner add_distill_command(CLI::App& app) {
                     "the teacher as its logits on the training examples, an HDF5 file (docs/teacher-logits.md)");
     return [s] {
         distill::RunConfig config = resolve_config(s->flags, s->run.resume_path);
-        distill::TrainOptions options = train_options(s->run);
         if (!s->teacher_logits.empty())
-            return distill_from_logits(config, s->teacher_logits, options, s->flags.config_file, s->run.json);
+            return distill_from_logits(config, s->teacher_logits, s->run, s->flags.config_file);
+        distill::TrainOptions options = train_options(s->run);
         if (config.teacher.empty())
             fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
-        if (config.output.empty()) config.output = default_student_output(config, config.teacher);
+        default_output_to(config, default_student_output(config, config.teacher), s->run);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
         // Before the teacher and the data are loaded: a second writer of the output stops here.
@@ -103,8 +105,7 @@ Runner add_distill_command(CLI::App& app) {
         const distill::TrainSummary& r = d.summary;
         const distill::TeacherInfo& t = d.teacher;
         if (!s->run.json)
-            fmt::print("teacher {}: training-split logits {} in {:.2f}s (computing them takes {:.2f}s){}\n", t.file,
-                       d.cache.hit ? "read from the cache" : "computed", d.cache.seconds, d.cache.compute_seconds,
+            fmt::print("teacher {}: training-split logits {}{}\n", t.file, distill::cache_report_text(d.cache),
                        d.live ? "; augmented batches: the teacher ran on each" : "");
         report_student(r, t.gamma, s->run.json,
                        {{"teacher_alpha", t.alpha},

@@ -20,7 +20,7 @@ Runner add_train_command(CLI::App& app) {
         distill::RunConfig config = resolve_config(s->flags, s->run.resume_path);
         distill::TrainOptions options = train_options(s->run);
         distill::validate(config);
-        if (config.output.empty()) config.output = distill::default_output(config);
+        default_output_to(config, distill::default_output(config), s->run);
         // Before the data are loaded: a second writer of the output stops here, having touched nothing.
         // Of a data-parallel run only rank 0 writes, and so locks.
         std::optional<io::FileLock> lock;

@@ -1,0 +1,43 @@
+#include "study/sweep_notices.hpp"
+
+#include <fmt/format.h>
+
+#include "framework/core/error.hpp"
+#include "study/result_layout.hpp"
+
+namespace lskd::study {
+
+void adopt_flat_layout(const std::string& dir, const std::vector<PlannedRun>& plan, bool quiet) {
+    std::vector<std::string> names;
+    for (const PlannedRun& run : plan) names.push_back(run.name);
+    const std::size_t moved = layout::adopt_flat_layout(dir, names);
+    if (moved > 0 && !quiet)
+        fmt::print(stderr, "{}: moved {} entries of the older flat layout into runs/ and cache/ (docs/results.md)\n",
+                   dir, moved);
+}
+
+void print_plan(const PlanNotice& n) {
+    PlanFacts f;
+    f.config = n.config;
+    f.plan = n.plan;
+    f.complete = n.complete;
+    f.parallel = n.parallel;
+    f.directory = n.options.output.empty() ? n.config->output : n.options.output;
+    f.report = n.options.report;
+    EstimateInputs in;
+    in.plan = n.plan;
+    in.complete = n.complete;
+    in.dataset = n.dataset;
+    in.metrics = n.options.epoch_metrics;
+    in.parallel = n.parallel;
+    in.child_jobs = n.child_jobs;
+    in.teacher_analyses = !n.options.report.empty();
+    try {
+        f.estimate = estimate_sweep(in);
+    } catch (const Error& e) {
+        f.no_estimate = fmt::format("no estimate: the calibration failed ({})", e.what());
+    }
+    fmt::print(stderr, "{}", plan_text(f));
+}
+
+}  // namespace lskd::study
