@@ -5,6 +5,7 @@
 // lskd moves into place once the exporter succeeded.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -96,9 +97,12 @@ std::string run_exporter(const ExportFlags& f, const std::string& temp) {
         {"/usr/bin/python3", script, f.path, "--format", f.format, "--output", temp, "--shown-as", f.output},
         log.string());
     const std::string messages = read_and_remove(log);
-    if (code == 3) fail("{}: cannot export to {}: {}", f.path, f.format, messages);
-    if (code != 0) fail("{}: the export to {} failed (exit {}): {}", f.path, f.output, code, messages);
-    return messages;
+    if (code == 0) return messages;
+    // An error is one line, with whatever the exporter said before it (a library's warning) kept on it.
+    std::string said = messages;
+    std::replace(said.begin(), said.end(), '\n', ' ');
+    if (code == 3) fail("{}: cannot export to {}: {}", f.path, f.format, said);
+    fail("{}: the export to {} failed (exit {}): {}", f.path, f.output, code, said);
 }
 
 int export_run(const ExportFlags& f) {
