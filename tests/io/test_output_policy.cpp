@@ -129,7 +129,7 @@ TEST_CASE("an existing file is replaced only with force, and only if the command
     CHECK_FALSE(fs::exists(dir / "new.txt"));  // the command writes it; the policy only locks
 }
 
-TEST_CASE("a second writer of an output is told who holds it before any check of the file", "[io][output]") {
+TEST_CASE("a second writer of an output is told who holds it before the file is judged for --force", "[io][output]") {
     TempDir dir;
     const std::string path = dir / "held.txt";
     write_bytes(path, "notes");
