@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/file_kind.hpp"
 #include "models/model_registry.hpp"
 
 namespace lskd::distill {
@@ -181,6 +182,7 @@ void apply_yaml_text(RunConfig& config, const std::string& text, const std::stri
 }
 
 void apply_yaml_file(RunConfig& config, const std::string& path) {
+    io::check_input_file(path, "a config file");
     std::ifstream in(path);
     if (!in) fail("{}: cannot open config file", path);
     std::stringstream ss;

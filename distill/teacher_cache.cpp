@@ -12,6 +12,7 @@
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/file_lock.hpp"
 #include "framework/io/h5_file.hpp"
+#include "framework/io/output_policy.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -84,9 +85,7 @@ TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normal
     std::optional<io::FileLock> lock;
     if (!cache_dir.empty()) {
         report.path = (std::filesystem::path(cache_dir) / (info.hash + ".h5")).string();
-        std::error_code ec;
-        std::filesystem::create_directories(cache_dir, ec);
-        if (ec) fail("{}: cannot create the teacher cache directory: {}", report.path, ec.message());
+        io::make_output_directory(cache_dir);
         // Students of one teacher started together: the first computes, the others wait and read its file.
         lock.emplace(io::FileLock::lock_file(report.path, "teacher cache"));
         if (auto cached = read_cache(report.path, info.hash, dataset, report.compute_seconds)) {

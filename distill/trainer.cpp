@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +22,7 @@
 #include "framework/distributed/gradient_buckets.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/io/h5_file.hpp"
+#include "framework/io/output_policy.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/lr_schedule.hpp"
@@ -69,19 +69,6 @@ void take_rows(const data::Batch& batch, distributed::Shard shard, data::Batch& 
     const auto b = static_cast<std::ptrdiff_t>(shard.begin), e = static_cast<std::ptrdiff_t>(shard.end());
     out.labels.assign(batch.labels.begin() + b, batch.labels.begin() + e);
     out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);
-}
-
-std::string file_kind(std::filesystem::file_type type) {
-    using std::filesystem::file_type;
-    switch (type) {
-        case file_type::directory: return "a directory";
-        case file_type::symlink: return "a symbolic link";
-        case file_type::block:
-        case file_type::character: return "a device";
-        case file_type::fifo: return "a named pipe";
-        case file_type::socket: return "a socket";
-        default: return "not a regular file";
-    }
 }
 
 // Why the file at `path` is not an lskd run file (HDF5 with lskd's format attribute), or nothing when it is
@@ -484,39 +471,17 @@ std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}.
 
 io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
                           const std::vector<std::string>& inputs) {
-    namespace fs = std::filesystem;
-    const std::string& path = config.output;
-    if (path.empty()) fail("no output path given");
-    // Before anything is created beside it: "/dev/null.lock" would already be one file too many.
-    std::error_code ec;
-    const fs::file_status status = fs::symlink_status(path, ec);
-    if (fs::exists(status) && !fs::is_regular_file(status))
-        fail("{}: the output exists and is {}; lskd writes run files only to regular files or new paths", path,
-             file_kind(status.type()));
-    const fs::path dir = fs::path(path).parent_path();
-    if (!dir.empty() && !fs::exists(dir)) {
-        fs::create_directories(dir, ec);
-        if (ec) fail("{}: cannot create the output directory: {}", dir.string(), ec.message());
-    }
-    io::FileLock lock = io::FileLock::try_lock_file(path, "training");
-    const bool exists = fs::exists(path);
-    if (exists) {
-        std::vector<std::string> all_inputs = inputs;
-        all_inputs.push_back(config.teacher);
-        for (const std::string& input : all_inputs)
-            if (!input.empty() && fs::equivalent(path, input, ec))
-                fail("{}: the output is the same file as the input '{}'; choose another output", path, input);
-    }
-    if (options.resume) {
-        if (!exists) fail("{}: cannot resume: no such run file", path);
-        return lock;
-    }
-    if (exists && !options.force) fail("{}: output exists (use --force to overwrite, --resume to continue)", path);
-    if (exists)
-        if (const auto reason = not_a_run_file(path))
-            fail("{}: --force replaces only an lskd run file, and this is not one ({}); move it away first", path,
-                 *reason);
-    return lock;
+    io::OutputFile output;
+    output.path = config.output;
+    output.purpose = "training";
+    output.inputs = inputs;
+    output.inputs.push_back(config.teacher);
+    output.force = options.force;
+    output.resume = options.resume;
+    output.replaces = "an lskd run file";
+    output.replaceable = not_a_run_file;
+    output.exists_advice = "use --force to overwrite, --resume to continue";
+    return io::claim_output_file(output);
 }
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,

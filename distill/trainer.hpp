@@ -59,11 +59,11 @@ data::AugmentSpec augment_spec(const RunConfig& config, const data::Dataset& dat
 // The default output name: <model>_a<alpha>_s<seed>.h5.
 std::string default_output(const RunConfig& config);
 
-// Checks that a run may be written at `config.output` and locks it for this process, failing at once (and
-// creating nothing) when another process writes it. Refused: an output that exists and is not a regular file
-// (a device, a directory, a symbolic link), one that is the same file as the teacher or any of `inputs`, an
-// existing one without options.force or options.resume, and with --force one that is not an lskd run file.
-// Creates the output's directory if missing.
+// Checks that a run may be written at `config.output` and locks it for this process by lskd's output policy
+// (framework/io/output_policy.hpp), failing at once (and creating nothing) when another process writes it. Refused:
+// an output that exists and is not a regular file (a device, a directory, a symbolic link), one that is the same
+// file as the teacher or any of `inputs`, an existing one without options.force or options.resume, and with
+// --force one that is not an lskd run file. Creates the output's missing directories.
 io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
                           const std::vector<std::string>& inputs = {});
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/output_policy.hpp"
 #include "framework/runtime/install_paths.hpp"
 #include "study/child_process.hpp"
 #include "study/result_layout.hpp"
@@ -27,10 +28,10 @@ int run_plot_tool(const std::string& script, const std::vector<std::string>& arg
 std::vector<std::string> render_plots(const std::string& dir, const std::string& given_script) {
     const fs::path plots = fs::path(dir) / "plots";
     const fs::path log = fs::path(layout::logs_dir(dir)) / "plots.log";
-    fs::create_directories(log.parent_path());
     std::string script = given_script;
     int code = 0;
     try {
+        io::make_output_directory(log.parent_path().string());
         if (script.empty()) script = default_plot_script();
         code = run_plot_tool(script, {"study", dir, "--out", plots.string()}, log.string());
     } catch (const Error& e) {

@@ -10,6 +10,7 @@
 #include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_text.hpp"
+#include "framework/io/output_policy.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/claims.hpp"
@@ -90,9 +91,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     const bool root = options.world == nullptr || options.world->root();
     std::optional<io::FileLock> lock;
     if (!dir.empty() && root) {
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec) fail("{}: cannot create the study directory: {}", dir, ec.message());
+        io::make_output_directory(dir);
         lock.emplace(io::FileLock::try_lock_directory(dir, "study"));
     }
     study::SweepOptions sweep_options;

@@ -20,6 +20,7 @@
 #include "framework/core/error.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/distributed/work_queue.hpp"
+#include "framework/io/output_policy.hpp"
 #include "study/child_process.hpp"
 #include "study/result_layout.hpp"
 #include "study/sweep_calibration.hpp"
@@ -277,7 +278,7 @@ struct Sweep {
     }
 
     void run_parallel(SweepProgress& progress, int jobs) {
-        fs::create_directories(layout::logs_dir(dir));
+        io::make_output_directory(layout::logs_dir(dir));
         std::deque<std::size_t> pending;
         for (std::size_t i = 0; i < plan.size(); ++i)
             if (states[i].state != FileState::complete) pending.push_back(i);
@@ -328,9 +329,7 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     // Everything that can be checked is checked before the first run trains: the config, every existing
     // run file, and the data sets.
     s.plan = plan_sweep(config, s.dir);
-    std::error_code ec;
-    fs::create_directories(s.dir, ec);
-    if (ec) fail("{}: cannot create the sweep directory: {}", s.dir, ec.message());
+    io::make_output_directory(s.dir);
     const bool on_ranks = options.world != nullptr && options.world->size() > 1;
     const bool root = !on_ranks || options.world->root();
     if (on_ranks && options.jobs > 1)

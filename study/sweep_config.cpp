@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/file_kind.hpp"
 
 namespace lskd::study {
 namespace {
@@ -258,6 +259,7 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
 }
 
 SweepConfig load_sweep_config(const std::string& path, const SweepOverrides& overrides) {
+    io::check_input_file(path, "a sweep file");
     std::ifstream in(path);
     if (!in) fail("{}: cannot open the sweep file", path);
     std::stringstream ss;

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/file_kind.hpp"
 
 namespace lskd::data {
 namespace {
@@ -16,7 +17,7 @@ std::vector<std::uint8_t> read_raw(const std::filesystem::path& file) {
     std::error_code ec;
     const auto status = std::filesystem::status(file, ec);
     if (!std::filesystem::exists(status)) fail("{}: no such file", file.string());
-    if (std::filesystem::is_directory(status)) fail("{}: is a directory, expected a file", file.string());
+    io::check_input_file(file.string(), "a data file");
     const std::uintmax_t size = std::filesystem::file_size(file, ec);
     if (ec) fail("{}: cannot read its size: {}", file.string(), ec.message());
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);

@@ -11,13 +11,11 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/output_policy.hpp"
 #include "framework/io/posix_files.hpp"
 
 namespace lskd::io {
 namespace {
-
-// In the target's directory, so the rename stays within one file system and is atomic.
-std::string temp_name(const std::string& path) { return fmt::format("{}.tmp.{}", path, ::getpid()); }
 
 // Temporary names held by live AtomicFiles of this process. Two writers of one target in one process
 // would share a temporary name and the loser's cleanup would delete the winner's file, so the second
@@ -47,7 +45,7 @@ private:
 // Claims the temporary name for `path`; releases it and deletes the file if the start fails.
 template <typename Start>
 AtomicFile start(const std::string& path, Start&& begin) {
-    const std::string temp = temp_name(path);
+    const std::string temp = temporary_name(path);
     TempNames::claim(path, temp);
     try {
         return begin(temp);
@@ -60,10 +58,20 @@ AtomicFile start(const std::string& path, Start&& begin) {
 
 }  // namespace
 
+std::string temporary_name(const std::string& path) { return fmt::format("{}.tmp.{}", path, ::getpid()); }
+
+void move_into_place(const std::string& temp, const std::string& path) {
+    posix::sync(temp, path);
+    if (std::rename(temp.c_str(), path.c_str()) != 0)
+        fail("{}: cannot move into place: {}", path, posix::errno_text(errno));
+    posix::sync(posix::directory_of(path));
+}
+
 AtomicFile::AtomicFile(std::string path, std::string temp, H5File file)
     : path_(std::move(path)), temp_(std::move(temp)), file_(std::move(file)) {}
 
 AtomicFile AtomicFile::create(const std::string& path) {
+    check_replaceable(path);
     posix::check_directory_of(path);
     return start(path, [&](const std::string& temp) { return AtomicFile(path, temp, H5File::create(temp, path)); });
 }
@@ -71,6 +79,7 @@ AtomicFile AtomicFile::create(const std::string& path) {
 AtomicFile AtomicFile::update(const std::string& path) {
     // Open the original first, so a missing or broken file is reported under its own name.
     H5File::open_read(path).close();
+    check_replaceable(path);
     return start(path, [&](const std::string& temp) {
         posix::copy_file(path, temp, path);
         return AtomicFile(path, temp, H5File::open_readwrite(temp, path));
@@ -99,12 +108,9 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
     if (!pending_) fail("{}: already committed", path_);
     file_.close();
-    posix::sync(temp_, path_);
-    if (std::rename(temp_.c_str(), path_.c_str()) != 0)
-        fail("{}: cannot move into place: {}", path_, posix::errno_text(errno));
+    move_into_place(temp_, path_);
     pending_ = false;
     TempNames::release(temp_);
-    posix::sync(posix::directory_of(path_));
 }
 
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill) {

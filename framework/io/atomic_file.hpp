@@ -1,5 +1,6 @@
 // lskd::io::AtomicFile: builds an HDF5 file under a temporary name beside its target and renames it over
-// the target only once it is complete and on disk, so readers see the old file or the new one, never half.
+// the target only once it is complete and on disk, so readers see the old file or the new one, never half. A
+// target that exists and is not a regular file (a device, a symbolic link) is refused (io::check_replaceable).
 #pragma once
 #include <functional>
 #include <string>
@@ -39,6 +40,13 @@ private:
     H5File file_;
     bool pending_ = true;  // the temporary file still exists and is ours to delete
 };
+
+// The temporary name under which this process builds `path`: "<path>.tmp.<pid>", beside it so that the rename stays
+// on one file system, and deleted by the next writer's lock (FileLock) if this process dies before the rename.
+std::string temporary_name(const std::string& path);
+// Puts the finished file `temp` (closed) in the place of `path`: fsyncs it, renames it over `path` and fsyncs the
+// directory so the rename itself survives a crash. Errors name `path`; `temp` is left for the caller to delete.
+void move_into_place(const std::string& temp, const std::string& path);
 
 // Writes a new file at `path` with `fill`; `path` keeps its old contents if anything throws.
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill);

@@ -7,16 +7,17 @@
 #include <cerrno>
 #include <cstdio>
 
-#include <fmt/format.h>
-
 #include "framework/core/error.hpp"
+#include "framework/io/atomic_file.hpp"
+#include "framework/io/output_policy.hpp"
 #include "framework/io/posix_files.hpp"
 
 namespace lskd::io {
 
 void write_text_atomic(const std::string& path, std::string_view text) {
+    check_replaceable(path);
     posix::check_directory_of(path);
-    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    const std::string temp = temporary_name(path);
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) fail("{}: cannot create: {}", path, posix::errno_text(errno));
     std::size_t written = 0;

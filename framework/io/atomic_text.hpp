@@ -6,7 +6,8 @@
 
 namespace lskd::io {
 
-// Replaces the file at `path` with `text`; `path` keeps its old contents if anything throws. Errors name
+// Replaces the file at `path` with `text` (refused if `path` exists and is not a regular file:
+// io::check_replaceable); `path` keeps its old contents if anything throws. Errors name
 // `path` (the output the user asked for), not the temporary file.
 void write_text_atomic(const std::string& path, std::string_view text);
 

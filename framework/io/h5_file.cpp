@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/file_kind.hpp"
 #include "framework/io/h5_detail.hpp"
 #include "framework/io/posix_files.hpp"
 
@@ -39,10 +40,11 @@ Handle file_access(const std::string& path) {
 
 // POSIX checks before HDF5 sees the path, whose own messages for these cases are hard to read.
 void check_openable(const std::string& path, bool write, const std::string& name) {
+    // First: opening a FIFO would block, and a device would be read as the file it is not.
+    check_input_file(path, "an HDF5 file");
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         fail("{}: cannot open: {}", name, errno == ENOENT ? std::string("no such file") : errno_text(errno));
-    if (S_ISDIR(st.st_mode)) fail("{}: is a directory, not an HDF5 file", name);
     const int fd = ::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) fail("{}: cannot open for {}: {}", name, write ? "writing" : "reading", errno_text(errno));
     ::close(fd);

@@ -2,6 +2,7 @@
 
 #include "fixtures.hpp"
 #include "framework/data/file_bytes.hpp"
+#include "tests/io/special_files.hpp"
 
 using namespace lskd::data;
 using namespace lskd::data::testing;
@@ -57,4 +58,18 @@ TEST_CASE("missing, directory and empty files are errors naming the path", "[dat
     CHECK_THAT(error_message([&] { read_file_bytes(dir.path()); }), Contains("is a directory"));
     write_file(dir / "empty", Bytes{});
     CHECK_THAT(error_message([&] { read_file_bytes(dir / "empty"); }), Contains("empty: empty file"));
+}
+
+TEST_CASE("a data file that is a FIFO or a device is named as such, never read", "[data][file_bytes]") {
+    TempDir dir;
+    const std::string pipe = (dir / "train-images-idx3-ubyte").string();
+    REQUIRE(lskd::io::testing::make_fifo(pipe));
+    CHECK_THAT(error_message([&] { read_file_bytes(pipe); }),
+               Contains(pipe + ": is a named pipe (FIFO), not a data file"));
+    const std::string device = (dir / "zero").string();
+    if (!lskd::io::testing::make_char_device(device)) {
+        WARN("SKIPPED: mknod is not permitted here (needs root); the device case is untested");
+        return;
+    }
+    CHECK_THAT(error_message([&] { read_file_bytes(device); }), Contains(device + ": is a character device"));
 }

@@ -8,6 +8,8 @@
 
 #include "distill/run_config.hpp"
 #include "framework/core/error.hpp"
+#include "tests/io/io_test_support.hpp"
+#include "tests/io/special_files.hpp"
 
 using namespace lskd;
 using namespace lskd::distill;
@@ -34,6 +36,16 @@ TEST_CASE("bad config keys and values are errors naming the source", "[distill][
     CHECK_THROWS_WITH(apply_yaml_text(c, "- a\n- b\n", "my.yaml"), Catch::Contains("expected a mapping"));
     CHECK_THROWS_WITH(apply_yaml_text(c, "a: [\n", "my.yaml"), Catch::Contains("not valid YAML"));
     CHECK_THROWS_WITH(apply_yaml_file(c, "/nonexistent/x.yaml"), Catch::Contains("/nonexistent/x.yaml: cannot open"));
+}
+
+TEST_CASE("a config path that is a directory or a FIFO is named as such, not read", "[distill][config]") {
+    const io::testing::TempDir dir;
+    RunConfig c;
+    CHECK_THROWS_WITH(apply_yaml_file(c, dir.path()),
+                      Catch::Equals(dir.path() + ": is a directory, not a config file"));
+    REQUIRE(io::testing::make_fifo(dir / "config.yaml"));
+    CHECK_THROWS_WITH(apply_yaml_file(c, dir / "config.yaml"),
+                      Catch::Equals(dir / "config.yaml" + ": is a named pipe (FIFO), not a config file"));
 }
 
 TEST_CASE("validation rejects out-of-range settings", "[distill][config]") {

@@ -185,3 +185,15 @@ TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study
     CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0_s1.h5").string()).config.dropout == 0.5);
     CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0.1_s1.h5").string()).config.dropout == 0);
 }
+
+TEST_CASE("a study directory that exists and is not a directory is refused naming what it is", "[study][errors]") {
+    const fs::path path = fs::temp_directory_path() / lskd::testing::process_test_dir() / "study_is_a_file";
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << "notes";
+    study::StudyOptions options;
+    options.out = path.string();
+    options.quiet = true;
+    CHECK_THROWS_WITH(study::run_study(study::parse_sweep_config(kTinyStudy, "tiny"), "tiny", options),
+                      Catch::Equals(path.string() + ": exists and is a regular file, not a directory to write into"));
+    CHECK(fs::file_size(path) == 5);
+}

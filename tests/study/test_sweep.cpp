@@ -249,3 +249,14 @@ TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a s
     CHECK(read_text(fs::path(dir) / "logs" / "student_mlp_from-a0_T4_muller_s1.log").find("test accuracy") !=
           std::string::npos);
 }
+
+TEST_CASE("a sweep directory that exists and is not a directory is refused naming what it is",
+          "[distill][sweep][errors]") {
+    const std::string path = fresh_dir("sweep_is_a_file");
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream(path) << "notes";
+    CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(tiny_sweep(path), "tiny.yaml"), quiet_sweep()),
+                      Catch::Equals(path + ": exists and is a regular file, not a directory to write into"));
+    CHECK(read_text(path) == "notes");
+    CHECK_FALSE(fs::exists(path + ".lock"));
+}

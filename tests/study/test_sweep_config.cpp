@@ -5,6 +5,8 @@
 #include "framework/core/error.hpp"
 #include "study/sweep_config.hpp"
 #include "study/sweep_plan.hpp"
+#include "tests/io/io_test_support.hpp"
+#include "tests/io/special_files.hpp"
 
 using namespace lskd;
 using namespace lskd::distill;
@@ -141,4 +143,12 @@ TEST_CASE("the shipped sweep configs parse and expand to the documented grids", 
     CHECK(paper.seeds.size() == 5);
     // Per seed: 6 teachers, 7 students of the hard teacher + 5 of the smoothed ones, 6 baselines.
     CHECK(plan_sweep(paper, "p").size() == 5 * (6 + 7 + 5 + 6));
+}
+
+TEST_CASE("a sweep file that is a directory or a FIFO is named as such, not read", "[study][config]") {
+    const io::testing::TempDir dir;
+    CHECK_THROWS_WITH(load_sweep_config(dir.path()), Catch::Equals(dir.path() + ": is a directory, not a sweep file"));
+    REQUIRE(io::testing::make_fifo(dir / "sweep.yaml"));
+    CHECK_THROWS_WITH(load_sweep_config(dir / "sweep.yaml"),
+                      Catch::Equals(dir / "sweep.yaml" + ": is a named pipe (FIFO), not a sweep file"));
 }

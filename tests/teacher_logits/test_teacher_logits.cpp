@@ -12,6 +12,7 @@
 #include "distill/teacher_logits.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
+#include "tests/io/special_files.hpp"
 #include "tests/test_dir.hpp"
 
 using namespace lskd;
@@ -189,4 +190,19 @@ TEST_CASE("a variable-length string attribute, h5py's default for str, is refuse
                                            "fixed-length strings and reads no others (is this a file from another "
                                            "program, or from an older lskd?); from h5py, write it as numpy.bytes_ "
                                            "(docs/teacher-logits.md)"));
+}
+
+TEST_CASE("a teacher-logits path that leads to a device is named as a device, not as an empty file",
+          "[teacher_logits][errors]") {
+    const std::string device = temp_file("zero_device"), link = temp_file("device_logits.h5");
+    if (!io::testing::make_char_device(device)) {
+        WARN("SKIPPED: mknod is not permitted here (needs root); the device case is untested");
+        return;
+    }
+    fs::create_symlink(device, link);
+    CHECK_THROWS_WITH(
+        distill::TeacherLogits(link, student(), two_class_dataset()),
+        Catch::StartsWith(link + ": is a character device (the symbolic link leads to '" + device + "')"));
+    CHECK_THROWS_WITH(distill::TeacherLogits(device, student(), two_class_dataset()),
+                      Catch::Equals(device + ": is a character device, not an HDF5 file"));
 }

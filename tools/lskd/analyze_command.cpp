@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "framework/io/file_kind.hpp"
 #include "framework/io/file_lock.hpp"
+#include "framework/io/output_policy.hpp"
 #include "framework/runtime/threads.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
@@ -20,9 +22,12 @@ namespace {
 // Held from reading the run file to writing its /analysis group, so each analysis adds to the file it read
 // and none replaces another's result. Analyses of one file take turns; one that finds the file being
 // trained stops at once rather than wait for the training to end. A missing file has nothing to lock: the
-// analysis reports it.
+// analysis reports it. A path that is not a regular file is refused before its lock file is made beside it: the
+// results go in by rename, which would put a regular file in the place of a device or a symbolic link.
 std::optional<io::FileLock> lock_run_file(const std::string& path) {
     if (!std::filesystem::exists(path)) return std::nullopt;
+    io::check_input_file(path, "a run file");
+    io::check_replaceable(path);
     try {
         return io::FileLock::try_lock_file(path, "analysis");
     } catch (const io::LockBusy& busy) {

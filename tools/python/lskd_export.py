@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """lskd_export: a run file's model as a PyTorch state_dict or an ONNX graph (`lskd export` runs this).
 
-  lskd_export.py RUN.h5 --format torch --output MODEL.pt     state_dict of lskd_torch.twin(...), lskd's names
-  lskd_export.py RUN.h5 --format onnx --output MODEL.onnx    graph: input "input" [N, C, H, W] -> "logits" [N, K]
+  lskd_export.py RUN.h5 --format torch --output TMP --shown-as MODEL.pt    state_dict of lskd_torch.twin(...)
+  lskd_export.py RUN.h5 --format onnx --output TMP --shown-as MODEL.onnx   "input" [N, C, H, W] -> "logits" [N, K]
 
 Both take NCHW input normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the run file's
 /data/normalization_mean and _std (the ONNX graph also carries them, and the class names, as metadata).
+It writes --output and nothing else: `lskd export` checks and locks the file the user named (--shown-as, the name
+in messages), passes a temporary path beside it, and moves that into place after exit status 0.
 Needs Debian's python3-h5py and python3-torch, and python3-onnx for --format onnx. Exit status: 0 done,
-1 bad run file or output, 3 a Python package is missing."""
+1 bad run file or any other failure (one line on stderr, never a traceback), 3 a Python package is missing."""
 import argparse
 import os
 import re
@@ -102,26 +104,26 @@ def load_twin(run_path):
     return model.eval(), info
 
 
-def export_torch(model, tmp):
+def export_torch(model, path):
     import torch
-    torch.save(model.state_dict(), tmp)
+    torch.save(model.state_dict(), path)
 
 
-def export_onnx(model, info, tmp):
+def export_onnx(model, info, path):
     import torch
     onnx = need("onnx", "python3-onnx")
     h, w, c = info["input_hwc"]
     with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(1, c, h, w), tmp, input_names=["input"], output_names=["logits"],
+        torch.onnx.export(model, torch.zeros(1, c, h, w), path, input_names=["input"], output_names=["logits"],
                           dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
-    graph = onnx.load(tmp)
+    graph = onnx.load(path)
     meta = {"lskd_model": info["model"], "dataset": info["dataset"], "input_layout": "NCHW",
             "normalization_mean": ",".join(map(repr, info["mean"])),
             "normalization_std": ",".join(map(repr, info["std"])), "class_names": "\n".join(info["class_names"])}
     for k, v in meta.items():
         graph.metadata_props.add(key=k, value=v)
     onnx.checker.check_model(graph)
-    onnx.save(graph, tmp)
+    onnx.save(graph, path)
 
 
 def main(argv=None):
@@ -129,8 +131,10 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run")
     ap.add_argument("--format", required=True, choices=["torch", "onnx"])
-    ap.add_argument("--output", required=True)
+    ap.add_argument("--output", required=True, help="the file to write (lskd export's temporary)")
+    ap.add_argument("--shown-as", help="the output's name in messages (default: --output)")
     args = ap.parse_args(argv)
+    shown = args.shown_as or args.output
     try:
         model, info = load_twin(args.run)
     except ExportError as e:
@@ -139,21 +143,26 @@ def main(argv=None):
     except KeyError as e:
         print(f"lskd_export: {args.run}: missing {e}", file=sys.stderr)
         return 1
-    tmp = args.output + ".tmp"
     try:
-        export_torch(model, tmp) if args.format == "torch" else export_onnx(model, info, tmp)
-        os.replace(tmp, args.output)
+        export_torch(model, args.output) if args.format == "torch" else export_onnx(model, info, args.output)
     except OSError as e:
-        print(f"lskd_export: {args.output}: cannot write ({e})", file=sys.stderr)
+        print(f"lskd_export: {shown}: cannot write ({e.strerror or e})", file=sys.stderr)
         return 1
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    print(f"{args.output}: {info['model']} ({info['dataset']}, {info['classes']} classes) as {args.format}; "
+    print(f"{shown}: {info['model']} ({info['dataset']}, {info['classes']} classes) as {args.format}; "
           f"input NCHW {info['input_hwc'][2]}x{info['input_hwc'][0]}x{info['input_hwc'][1]} normalised with mean "
           f"{info['mean']} std {info['std']}")
     return 0
 
 
+def run(argv=None):
+    """main, with any failure it did not foresee (h5py's, torch's, onnx's) as one line on stderr and exit 1."""
+    try:
+        return main(argv)
+    except Exception as e:  # noqa: BLE001 - the one place that turns the unforeseen into lskd's one-line error
+        reason = " ".join(str(e).split()) or "no details"
+        print(f"lskd_export: {type(e).__name__}: {reason}", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
