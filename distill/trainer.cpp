@@ -160,8 +160,8 @@ private:
     LossWorkspace workspace_;
     Tensor targets_;
     std::unique_ptr<Progress> progress_;
-    // Data-parallel runs only: the gradients averaged over the ranks after each backward.
-    std::vector<nn::NamedParameter> params_;
+    std::vector<Variable> params_;  // the model's, listed once (clipping runs over them every step)
+    // Data-parallel runs only: the gradients averaged over the ranks, bucket by bucket during backward.
     std::vector<Tensor*> grads_;
     std::unique_ptr<distributed::GradientBuckets> buckets_;
     data::Batch shard_;
@@ -244,14 +244,18 @@ void Training::build() {
     }
     progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label,
                                            options_.quiet || !writes());
+    params_ = model_->parameters();
     if (parallel()) {
-        params_ = model_->named_parameters();
         std::vector<Shape> shapes;
-        for (auto& p : params_) {
-            shapes.push_back(p.var.value().shape());
-            grads_.push_back(&p.var.grad());
+        for (Variable& p : params_) {
+            shapes.push_back(p.shape());
+            grads_.push_back(&p.grad());
         }
         buckets_ = std::make_unique<distributed::GradientBuckets>(*options_.world, std::move(shapes));
+        // A gradient joins its bucket as soon as backward has finished it, so the sums overlap the rest of
+        // backward. The hooks do nothing outside train_step's begin_step/finish_step.
+        for (std::size_t i = 0; i < params_.size(); ++i)
+            params_[i].set_grad_final_hook([buckets = buckets_.get(), i] { buckets->gradient_ready(i); });
     }
     model_->train();
 }
@@ -269,6 +273,7 @@ void Training::measure_early(std::int64_t step) {
 void Training::train_step(const data::Batch& batch, std::int64_t global, std::int64_t epoch, std::int64_t step,
                           EpochTotals& t) {
     const auto n = static_cast<std::int64_t>(batch.size());
+    if (buckets_) buckets_->begin_step(grads_, n, global);
     if (n > 0) {  // a rank's shard of a last batch smaller than the ranks may be empty; it still joins the average
         ensure(targets_, {n, K_});
         smoothed_targets(batch.labels, config_.smoothing, targets_);
@@ -292,8 +297,8 @@ void Training::train_step(const data::Batch& batch, std::int64_t global, std::in
         t.correct += correct_predictions(logits.value(), batch.labels);
         t.seen += n;
     }
-    if (buckets_) buckets_->average(grads_, n, global);
-    if (config_.clip_norm > 0) optim::clip_grad_norm(model_->named_parameters(), config_.clip_norm);
+    if (buckets_) buckets_->finish_step();  // clipping needs the averaged gradients
+    if (config_.clip_norm > 0) optim::clip_grad_norm(params_, config_.clip_norm);
     sgd_->set_lr(schedule_->lr(epoch * steps_per_epoch_ + step));
     sgd_->step();
     model_->zero_grad();

@@ -24,6 +24,11 @@ void Variable::backward() {
     backward(Tensor::full(impl_->value.shape(), 1.0f));
 }
 
+void Variable::set_grad_final_hook(std::function<void()> hook) {
+    if (impl_->grad_fn) fail("a gradient hook on a variable computed by {}: hooks go on leaves", impl_->grad_fn->op);
+    impl_->grad_final_hook = std::move(hook);
+}
+
 void accumulate_grad(VarImpl& v, const Tensor& g) {
     if (!v.requires_grad) return;
     if (!(g.shape() == v.value.shape()))

@@ -3,6 +3,7 @@
 // reference cycles. backward() walks an iterative topological order and frees the graph as it goes.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,6 +22,9 @@ struct VarImpl {
     std::shared_ptr<Node> grad_fn;
     std::uint64_t id;  // unique for the process's life, unlike an address
     std::uint64_t visit_mark = 0;
+    // During backward(): the uses of this variable (edges from a node of the graph) whose node has not run yet.
+    std::uint32_t pending_uses = 0;
+    std::function<void()> grad_final_hook;  // see Variable::set_grad_final_hook
 
     VarImpl();
 };
@@ -46,6 +50,12 @@ public:
     // Backpropagates from this variable: a scalar seeds 1, otherwise pass the seed gradient.
     void backward();
     void backward(const Tensor& seed);
+    // Runs `hook` once in every backward() whose graph uses this leaf, as soon as its gradient is final: the
+    // node of each of its uses in that graph (a use per input slot: a weight shared by two ops has two) has run
+    // its backward, or been skipped for want of a gradient, so nothing will add to grad() in this pass. grad()
+    // then holds its value after the pass (undefined if no gradient reached the leaf along any use). A leaf the
+    // graph does not reach gets no call. Leaves only; an empty hook removes it. Running it allocates nothing.
+    void set_grad_final_hook(std::function<void()> hook);
     // The value detached from the graph (shares storage).
     Variable detach() const { return Variable(impl_->value, false); }
 

@@ -27,12 +27,28 @@ BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes) 
     return layout;
 }
 
+struct GradientBuckets::Requests {
+    std::vector<MPI_Request> of_bucket;
+};
+
 GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, std::size_t cap_bytes)
-    : world_(world), shapes_(std::move(shapes)), layout_(plan_buckets(shapes_, cap_bytes)), flat_(layout_.total) {
-    for (const Bucket& b : layout_.buckets)
-        if (b.count > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-            fail("a gradient of {} floats is too large for one MPI_Allreduce", b.count);
+    : world_(world),
+      shapes_(std::move(shapes)),
+      layout_(plan_buckets(shapes_, cap_bytes)),
+      flat_(layout_.total),
+      bucket_of_(shapes_.size(), kNoBucket),
+      unready_(layout_.buckets.size(), 0),
+      packed_(shapes_.size(), 0),
+      requests_(std::make_unique<Requests>()) {
+    for (std::size_t b = 0; b < layout_.buckets.size(); ++b) {
+        if (layout_.buckets[b].count > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+            fail("a gradient of {} floats is too large for one MPI_Allreduce", layout_.buckets[b].count);
+        for (std::size_t t : layout_.buckets[b].tensors) bucket_of_[t] = b;
+    }
+    requests_->of_bucket.assign(layout_.buckets.size(), MPI_REQUEST_NULL);
 }
+
+GradientBuckets::~GradientBuckets() = default;
 
 void GradientBuckets::average(std::span<Tensor* const> grads) {
     reduce(grads, 1.0f, static_cast<float>(world_.size()));
@@ -40,44 +56,114 @@ void GradientBuckets::average(std::span<Tensor* const> grads) {
 
 void GradientBuckets::average(std::span<Tensor* const> grads, std::int64_t local_examples,
                               std::int64_t global_examples) {
-    LSKD_CHECK(local_examples >= 0 && global_examples > 0 && local_examples <= global_examples, "{} of {} examples",
-               local_examples, global_examples);
-    reduce(grads, static_cast<float>(static_cast<double>(local_examples) / static_cast<double>(global_examples)), 1.0f);
+    reduce(grads, share(local_examples, global_examples), 1.0f);
 }
 
-void GradientBuckets::reduce(std::span<Tensor* const> grads, float weight, float divisor) {
+void GradientBuckets::check(std::span<Tensor* const> grads) const {
     LSKD_CHECK(grads.size() == shapes_.size(), "{} gradients for {} parameters", grads.size(), shapes_.size());
     for (std::size_t i = 0; i < grads.size(); ++i)
         LSKD_CHECK(!grads[i]->defined() || grads[i]->numel() == shapes_[i].numel(),
                    "gradient {} has {} values, its parameter {}", i, grads[i]->numel(), shapes_[i].str());
-    if (!world_.launched()) {
-        LSKD_CHECK(weight == 1.0f, "a single rank holds the whole batch, not a share {} of it", weight);
-        return;  // its gradient is already the mean over the global batch
+}
+
+float GradientBuckets::share(std::int64_t local_examples, std::int64_t global_examples) const {
+    LSKD_CHECK(local_examples >= 0 && global_examples > 0 && local_examples <= global_examples, "{} of {} examples",
+               local_examples, global_examples);
+    const auto weight = static_cast<float>(static_cast<double>(local_examples) / static_cast<double>(global_examples));
+    LSKD_CHECK(world_.launched() || weight == 1.0f, "a single rank holds the whole batch, not a share {} of it",
+               weight);
+    return weight;
+}
+
+void GradientBuckets::pack(std::span<Tensor* const> grads, std::size_t t, float weight) {
+    float* out = flat_.data() + layout_.offsets[t];
+    const Tensor& g = *grads[t];
+    if (!g.defined())
+        std::fill_n(out, shapes_[t].numel(), 0.0f);
+    else if (weight == 1.0f)
+        std::copy_n(g.data(), g.numel(), out);
+    else
+        std::transform(g.data(), g.data() + g.numel(), out, [weight](float v) { return v * weight; });
+}
+
+void GradientBuckets::unpack(std::span<Tensor* const> grads, const Bucket& b, float divisor) {
+    for (std::size_t t : b.tensors) {
+        Tensor& g = *grads[t];
+        // A gradient handle may share storage with another one (an op's backward can pass one tensor to
+        // several inputs); writing into it would change a gradient of a later bucket before it is packed.
+        if (!g.defined() || !g.unique()) g = Tensor::empty(shapes_[t]);
+        const float* in = flat_.data() + layout_.offsets[t];
+        if (divisor == 1.0f)
+            std::copy_n(in, g.numel(), g.data());
+        else
+            std::transform(in, in + g.numel(), g.data(), [divisor](float v) { return v / divisor; });
     }
+}
+
+void GradientBuckets::reduce(std::span<Tensor* const> grads, float weight, float divisor) {
+    check(grads);
+    if (!world_.launched()) return;  // a single process's gradient is already the mean over the global batch
     for (const Bucket& b : layout_.buckets) {
-        for (std::size_t t : b.tensors) {
-            float* out = flat_.data() + layout_.offsets[t];
-            const Tensor& g = *grads[t];
-            if (!g.defined())
-                std::fill_n(out, shapes_[t].numel(), 0.0f);
-            else if (weight == 1.0f)
-                std::copy_n(g.data(), g.numel(), out);
-            else
-                std::transform(g.data(), g.data() + g.numel(), out, [weight](float v) { return v * weight; });
-        }
+        for (std::size_t t : b.tensors) pack(grads, t, weight);
         MPI_Allreduce(MPI_IN_PLACE, flat_.data() + b.begin, static_cast<int>(b.count), MPI_FLOAT, MPI_SUM,
                       MPI_COMM_WORLD);
-        for (std::size_t t : b.tensors) {
-            Tensor& g = *grads[t];
-            // A gradient handle may share storage with another one (an op's backward can pass one tensor to
-            // several inputs); writing into it would change a gradient of a later bucket before it is packed.
-            if (!g.defined() || !g.unique()) g = Tensor::empty(shapes_[t]);
-            const float* in = flat_.data() + layout_.offsets[t];
-            if (divisor == 1.0f)
-                std::copy_n(in, g.numel(), g.data());
-            else
-                std::transform(in, in + g.numel(), g.data(), [divisor](float v) { return v / divisor; });
-        }
+        unpack(grads, b, divisor);
+    }
+}
+
+void GradientBuckets::begin_step(std::span<Tensor* const> grads, std::int64_t local_examples,
+                                 std::int64_t global_examples) {
+    LSKD_CHECK(!stepping_, "begin_step before the previous step's finish_step");
+    check(grads);
+    const float weight = share(local_examples, global_examples);
+    if (!world_.launched()) return;  // nothing to sum; gradient_ready and finish_step do nothing
+    step_grads_ = grads;
+    step_weight_ = weight;
+    std::fill(packed_.begin(), packed_.end(), 0);
+    for (std::size_t b = 0; b < layout_.buckets.size(); ++b) unready_[b] = layout_.buckets[b].tensors.size();
+    next_start_ = next_done_ = 0;
+    stepping_ = true;
+}
+
+void GradientBuckets::mark_packed(std::size_t t) {
+    pack(step_grads_, t, step_weight_);
+    packed_[t] = 1;
+    if (bucket_of_[t] != kNoBucket) --unready_[bucket_of_[t]];
+}
+
+void GradientBuckets::start_complete_buckets() {
+    auto& requests = requests_->of_bucket;
+    for (; next_start_ < layout_.buckets.size() && unready_[next_start_] == 0; ++next_start_) {
+        const Bucket& b = layout_.buckets[next_start_];
+        MPI_Iallreduce(MPI_IN_PLACE, flat_.data() + b.begin, static_cast<int>(b.count), MPI_FLOAT, MPI_SUM,
+                       MPI_COMM_WORLD, &requests[next_start_]);
+    }
+    // Open MPI moves a started sum forward only inside an MPI call; testing the oldest one in flight is that call.
+    while (next_done_ < next_start_) {
+        int done = 0;
+        MPI_Test(&requests[next_done_], &done, MPI_STATUS_IGNORE);
+        if (done == 0) break;
+        ++next_done_;
+    }
+}
+
+void GradientBuckets::gradient_ready(std::size_t param) {
+    if (!stepping_) return;
+    LSKD_CHECK(param < packed_.size(), "gradient {} of {} parameters", param, packed_.size());
+    if (packed_[param]) fail("gradient {} became final twice in one step (two backward passes?)", param);
+    mark_packed(param);
+    start_complete_buckets();
+}
+
+void GradientBuckets::finish_step() {
+    if (!stepping_) return;
+    stepping_ = false;
+    for (std::size_t t = 0; t < packed_.size(); ++t)
+        if (!packed_[t]) mark_packed(t);
+    start_complete_buckets();
+    for (std::size_t b = 0; b < layout_.buckets.size(); ++b) {
+        MPI_Wait(&requests_->of_bucket[b], MPI_STATUS_IGNORE);
+        unpack(step_grads_, layout_.buckets[b], 1.0f);
     }
 }
 

@@ -1,9 +1,11 @@
 // Data-parallel gradient averaging: the gradients are fused, in reverse parameter order (the order backward
 // produces them, as PyTorch DDP does), into buckets of at most a byte cap, and each bucket is summed over the
-// ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call per tensor.
+// ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call per tensor. A step may
+// instead overlap the sums with backward: each bucket starts its sum (MPI_Iallreduce) once its gradients are final.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -44,15 +46,55 @@ public:
     // shards differ in size (batch_split.hpp). Every rank must pass the same global_examples.
     void average(std::span<Tensor* const> grads, std::int64_t local_examples, std::int64_t global_examples);
 
+    ~GradientBuckets();
+
+    // The weighted average() overlapped with backward, as PyTorch DDP does: begin_step before backward, then
+    // gradient_ready(i) when parameter i's gradient is final (its autograd hook), then finish_step before
+    // anything reads the gradients. The gradients end exactly as average(grads, local, global) leaves them.
+    // A bucket starts its sum once all its gradients are ready and every bucket before it has started, so all
+    // ranks start the same collectives in the same order whatever order their gradients became final in.
+    // `grads` must stay valid until finish_step. Allocates nothing.
+    void begin_step(std::span<Tensor* const> grads, std::int64_t local_examples, std::int64_t global_examples);
+    // Packs the gradient and starts every bucket now complete. Open MPI moves a started sum forward only inside
+    // an MPI call, so this also tests the oldest sum in flight. Outside a step (another backward through the
+    // same parameters, or a single process) it does nothing.
+    void gradient_ready(std::size_t param);
+    // Packs the gradients that never became ready (a parameter this step did not use, or every one on a rank
+    // whose shard is empty, which still joins the sums), starts the remaining buckets, waits for all and unpacks.
+    void finish_step();
+
 private:
-    // Packs each gradient times `weight` (an undefined gradient, of a parameter unused on this rank, as zeros),
-    // sums bucket by bucket, and unpacks each sum divided by `divisor`.
+    struct Requests;  // the MPI requests of a step's buckets, kept out of this header
+
+    void check(std::span<Tensor* const> grads) const;
+    // This rank's share local / global of the batch, checked (a single process must hold all of it).
+    float share(std::int64_t local_examples, std::int64_t global_examples) const;
+    // Writes gradient t times `weight` into the flat buffer (an undefined gradient, of a parameter unused on
+    // this rank, as zeros).
+    void pack(std::span<Tensor* const> grads, std::size_t t, float weight);
+    // Replaces each gradient of bucket b with its sum in the flat buffer divided by `divisor`.
+    void unpack(std::span<Tensor* const> grads, const Bucket& b, float divisor);
+    // Packs each gradient times `weight`, sums bucket by bucket, and unpacks each sum divided by `divisor`.
     void reduce(std::span<Tensor* const> grads, float weight, float divisor);
+    void mark_packed(std::size_t t);
+    void start_complete_buckets();
 
     const World& world_;
     std::vector<Shape> shapes_;
     BucketLayout layout_;
     std::vector<float> flat_;
+
+    // The overlapped step's state.
+    static constexpr std::size_t kNoBucket = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> bucket_of_;  // by parameter position; kNoBucket for an empty tensor
+    std::vector<std::size_t> unready_;    // by bucket: its gradients not packed yet
+    std::vector<char> packed_;            // by parameter position
+    std::unique_ptr<Requests> requests_;
+    std::span<Tensor* const> step_grads_;
+    float step_weight_ = 1.0f;
+    bool stepping_ = false;
+    std::size_t next_start_ = 0;  // the first bucket not started
+    std::size_t next_done_ = 0;   // the first started bucket not known to be complete
 };
 
 }  // namespace lskd::distributed

@@ -144,3 +144,73 @@ TEST_CASE("every rank ends with the same bits, which are the float mean of the t
     }
     CHECK(wrong == 0);
 }
+
+TEST_CASE("on one rank an overlapped step leaves the gradients as they are", "[buckets]") {
+    const World world(Launch{});
+    GradientBuckets buckets(world, {{2}, {3}});
+    std::vector<Tensor> grads{Tensor::from({2}, std::vector<float>{1.5f, -2}), Tensor()};
+    buckets.gradient_ready(0);  // outside a step: nothing to do
+    buckets.begin_step(pointers(grads), 8, 8);
+    buckets.gradient_ready(0);
+    buckets.finish_step();
+    CHECK(grads[0].at(0) == 1.5f);
+    CHECK(grads[0].at(1) == -2.0f);
+    CHECK_FALSE(grads[1].defined());
+    CHECK_THROWS_AS(buckets.begin_step(pointers(grads), 4, 8), Error);
+}
+
+TEST_CASE("the overlapped average leaves the blocking one's bits, whatever order the gradients become final in",
+          "[mpi][buckets]") {
+    const World& world = testing::test_world();
+    REQUIRE(world.size() == 2);
+    const int r = world.rank();
+    // Under a cap of 1024 floats: [50] [50·20] [1000 7] [300·7], the last larger than the cap.
+    const std::vector<Shape> shapes{{300, 7}, {7}, {0}, {1000}, {50, 20}, {50}};
+    GradientBuckets overlapped(world, shapes, 4096), blocking(world, shapes, 4096);
+    REQUIRE(overlapped.layout().buckets.size() == 4);
+    auto random_grads = [&](unsigned seed) {
+        std::mt19937 rng(seed);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        std::vector<Tensor> grads;
+        for (const Shape& s : shapes) {
+            Tensor g = Tensor::empty(s);
+            for (float& v : g.values()) v = normal(rng);
+            grads.push_back(g);
+        }
+        return grads;
+    };
+    auto same_bits = [](const Tensor& a, const Tensor& b) {
+        if (!a.defined() || !b.defined()) return a.defined() == b.defined();  // an empty parameter's
+        return a.numel() == b.numel() &&
+               std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.numel()) * sizeof(float)) == 0;
+    };
+    struct Case {
+        std::int64_t local, global;
+        std::vector<std::size_t> ready;  // the order this rank's gradients become final in; the rest never do
+    };
+    // Rank 0 leaves parameter 1 unused; rank 1 finishes the first bucket last. Then rank 1 has an empty shard
+    // and no backward at all.
+    const std::vector<Case> cases = r == 0 ? std::vector<Case>{{3, 4, {5, 4, 3, 2, 0}}, {3, 3, {0, 1, 2, 3, 4, 5}}}
+                                           : std::vector<Case>{{1, 4, {0, 1, 2, 3, 4, 5}}, {0, 3, {}}};
+    for (std::size_t c = 0; c < cases.size(); ++c) {
+        std::vector<Tensor> grads = random_grads(static_cast<unsigned>(10 * r + c)), expected;
+        if (r == 0 && c == 0) grads[1] = Tensor();
+        if (cases[c].local == 0) grads.assign(shapes.size(), Tensor());
+        for (const Tensor& g : grads) expected.push_back(g.defined() ? g.clone() : Tensor());
+        blocking.average(pointers(expected), cases[c].local, cases[c].global);
+        auto grad_pointers = pointers(grads);
+        overlapped.begin_step(grad_pointers, cases[c].local, cases[c].global);
+        for (std::size_t t : cases[c].ready) overlapped.gradient_ready(t);
+        overlapped.finish_step();
+        for (std::size_t t = 0; t < shapes.size(); ++t) {
+            INFO("case " << c << ", parameter " << t);
+            CHECK(same_bits(grads[t], expected[t]));
+        }
+    }
+    std::vector<Tensor> grads = random_grads(7);
+    auto grad_pointers = pointers(grads);
+    overlapped.begin_step(grad_pointers, 1, 2);
+    overlapped.gradient_ready(5);
+    CHECK_THROWS_AS(overlapped.gradient_ready(5), Error);
+    overlapped.finish_step();
+}

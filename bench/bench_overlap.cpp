@@ -1,0 +1,125 @@
+// A data-parallel training step with the gradient average after backward (blocking, GradientBuckets::average)
+// against the average overlapped with backward (begin_step / gradient hooks / finish_step), for docs/scale.md.
+// The two alternate in rounds of steps inside one process, so the drift of a busy machine hits both alike; it
+// prints each round and the median step time per mode (the slowest rank's, since a step waits for it).
+// Run by hand under an MPI launcher, one thread per rank:
+//   mpirun -n 2 build/bench/bench_overlap MODEL HxWxC [batch=128] [rounds=5] [steps=5] [cap_bytes=25 MiB]
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "distill/targets.hpp"
+#include "framework/core/random.hpp"
+#include "framework/distributed/gradient_buckets.hpp"
+#include "framework/ops/ops.hpp"
+#include "framework/optim/sgd.hpp"
+#include "framework/runtime/threads.hpp"
+#include "models/model_registry.hpp"
+
+using namespace lskd;
+using namespace lskd::distributed;
+
+namespace {
+
+double median(std::vector<double> xs) {
+    std::sort(xs.begin(), xs.end());
+    const std::size_t n = xs.size();
+    return n % 2 == 1 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    World world(detect_launch());
+    if (!world.launched() || argc < 3) {
+        fmt::print(stderr, "usage: mpirun -n 2 {} MODEL HxWxC [batch] [rounds] [steps] [cap_bytes]\n", argv[0]);
+        return 2;
+    }
+    const std::string model_name = argv[1];
+    models::InputShape shape;
+    if (std::sscanf(argv[2], "%ldx%ldx%ld", &shape.height, &shape.width, &shape.channels) != 3) {
+        fmt::print(stderr, "{}: '{}' is not HxWxC\n", argv[0], argv[2]);
+        return 2;
+    }
+    const std::int64_t batch = argc > 3 ? std::atol(argv[3]) : 128;
+    const int rounds = argc > 4 ? std::atoi(argv[4]) : 5;
+    const int steps = argc > 5 ? std::atoi(argv[5]) : 5;
+    const std::size_t cap = argc > 6 ? std::strtoull(argv[6], nullptr, 10) : GradientBuckets::kDefaultCapBytes;
+    const std::int64_t classes = 10, n = batch / world.size();
+
+    runtime::init_threads(1);
+    auto model = models::make_model(model_name, shape, classes, 1);
+    optim::SgdOptions o;
+    o.lr = 0.01;
+    o.momentum = 0.9;
+    optim::SGD sgd(model->named_parameters(), o);
+    std::vector<Variable> params = model->parameters();
+    std::vector<Shape> shapes;
+    std::vector<Tensor*> grads;
+    for (Variable& p : params) {
+        shapes.push_back(p.shape());
+        grads.push_back(&p.grad());
+    }
+    GradientBuckets buckets(world, shapes, cap);
+
+    Rng rng(3 + static_cast<std::uint64_t>(world.rank()));
+    Tensor images = Tensor::empty({n, shape.height, shape.width, shape.channels});
+    for (auto& v : images.values()) v = rng.normal();
+    std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
+    for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(classes)));
+    Tensor targets = Tensor::empty({n, classes});
+    distill::smoothed_targets(labels, 0.0, targets);
+    const Variable x(images);
+
+    auto step = [&](bool overlapped) {
+        if (overlapped) buckets.begin_step(grads, n, batch);
+        ops::soft_target_cross_entropy(model->forward(x), targets).backward();
+        if (overlapped)
+            buckets.finish_step();
+        else
+            buckets.average(grads, n, batch);
+        sgd.step();
+        model->zero_grad();
+    };
+    // Seconds per step of a round, the slowest rank's.
+    auto round = [&](bool overlapped) {
+        for (std::size_t i = 0; i < params.size(); ++i)
+            params[i].set_grad_final_hook(overlapped
+                                              ? std::function<void()>([&buckets, i] { buckets.gradient_ready(i); })
+                                              : std::function<void()>());
+        step(overlapped);  // warm-up
+        MPI_Barrier(MPI_COMM_WORLD);
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int s = 0; s < steps; ++s) step(overlapped);
+        double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / steps;
+        MPI_Allreduce(MPI_IN_PLACE, &sec, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+        return sec;
+    };
+
+    if (world.root())
+        fmt::print("{} on {} ranks x {} examples, 1 thread each: {} gradient floats in {} bucket(s) of at most {} "
+                   "bytes\n",
+                   model_name, world.size(), n, buckets.layout().total, buckets.layout().buckets.size(), cap);
+    std::vector<double> blocking, overlapped;
+    for (int r = 0; r < rounds; ++r) {
+        // Alternate which mode goes first, so neither always follows the other.
+        const bool first = r % 2 == 1;
+        const double a = round(first), b = round(!first);
+        blocking.push_back(first ? b : a);
+        overlapped.push_back(first ? a : b);
+        if (world.root())
+            fmt::print("round {}: blocking {:.2f} ms, overlapped {:.2f} ms\n", r + 1, blocking.back() * 1e3,
+                       overlapped.back() * 1e3);
+    }
+    if (world.root())
+        fmt::print("median step: blocking {:.2f} ms, overlapped {:.2f} ms ({:+.1f} %)\n", median(blocking) * 1e3,
+                   median(overlapped) * 1e3, 100 * (median(overlapped) / median(blocking) - 1));
+    return world.finish(0);
+}
