@@ -165,6 +165,7 @@ TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study
         r->epochs = 1;
         r->threads = 1;
         r->record_per_class = 5;
+        if (r == &c.student) continue;  // students estimate no MI: the keys would be refused
         r->mi_examples = 20;
         r->mi_views = 2;
     }
