@@ -43,6 +43,7 @@ MiSettings run_mi_settings(const RunConfig& config, const data::Dataset& dataset
     s.examples = config.mi_examples;
     s.views = config.mi_views;
     s.augment = config.mi_augment;
+    s.max_train = config.max_train;
     if (config.augment) s.training_augment = augment_spec(config, dataset);
     return s;
 }
@@ -74,10 +75,11 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) 
         const auto name = [&](int c) {
             return dataset.class_names[static_cast<std::size_t>(classes[static_cast<std::size_t>(c)])];
         };
-        fail("{} {} needs {} training examples of each of {} and {}, which have {} and {} in the training split: "
+        fail("{} {} needs {} training examples of each of {} and {}, which have {} and {} in the training split{}: "
              "lower {} to at most {}",
              settings.examples_key, settings.examples, half, name(0), name(1), available[0], available[1],
-             settings.examples_key, 2 * std::min(available[0], available[1]));
+             settings.max_train > 0 ? fmt::format(" (max-train {})", settings.max_train) : "", settings.examples_key,
+             2 * std::min(available[0], available[1]));
     }
 
     MiProbe probe;

@@ -38,6 +38,7 @@ struct MiSettings {
     std::string augment;
     std::optional<data::AugmentSpec> training_augment;  // the run's own; nullopt: it trains without
     std::string examples_key = "mi-examples";           // what sets `examples`, for the error that asks to lower it
+    std::int64_t max_train = 0;                         // the run's training subset, named by that error (0: all)
 };
 
 // Everything fixed before a model is probed: which examples of the training split, which augmentation.

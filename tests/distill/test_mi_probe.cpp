@@ -53,11 +53,12 @@ TEST_CASE("a too large mi-examples names the key, both classes' counts and the l
     c.mi_examples = 1000;
     const auto counts = data::class_counts(small_dataset().train.labels, small_dataset().num_classes);
     const std::size_t fits = 2 * std::min(counts[6], counts[0]);
-    CHECK_THROWS_WITH(check_mi_settings(c, small_dataset()),
-                      Catch::Contains(fmt::format("mi-examples 1000 needs 500 training examples of each of Shirt and "
-                                                  "T-shirt/top, which have {} and {} in the training split: lower "
-                                                  "mi-examples to at most {}",
-                                                  counts[6], counts[0], fits)));
+    CHECK_THROWS_WITH(
+        check_mi_settings(c, small_dataset()),
+        Catch::Contains(fmt::format("mi-examples 1000 needs 500 training examples of each of Shirt and "
+                                    "T-shirt/top, which have {} and {} in the training split (max-train 600): lower "
+                                    "mi-examples to at most {}",
+                                    counts[6], counts[0], fits)));
     c.mi_examples = static_cast<std::int64_t>(fits);
     CHECK_NOTHROW(check_mi_settings(c, small_dataset()));
 }
