@@ -150,6 +150,8 @@ TEST_CASE("the published numbers are printed beside a study of the same data set
                                 "value: 1}\n",
                                 "refs.yaml"),
         Catch::Contains("refs.yaml: references[0]: unknown quantity 'speed'"));
+    CHECK_THROWS_WITH(study::parse_references("references: " + std::string(100, '[') + "\n", "deep.yaml"),
+                      "deep.yaml: line 1: nested more than 64 levels deep");
 }
 
 TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study][slow]") {
