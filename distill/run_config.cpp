@@ -8,12 +8,14 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "distill/loss_forms.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/file_kind.hpp"
 #include "models/model_registry.hpp"
@@ -49,81 +51,165 @@ std::vector<std::int64_t> parse_int_list(const std::string& key, const std::stri
     std::stringstream ss(text);
     std::string item;
     while (std::getline(ss, item, ','))
-        if (!trim(item).empty()) out.push_back(parse_number<std::int64_t>(key, item));
+        if (!trim(item).empty()) {
+            if (out.size() == kMaxListItems) fail("config key '{}': more than {} items", key, kMaxListItems);
+            out.push_back(parse_number<std::int64_t>(key, item));
+        }
     return out;
 }
 
+// Values longer than any path or name are refused as they are read, before they are stored or trained with.
+std::string parse_text(const std::string& key, const std::string& text) {
+    if (text.size() > kMaxTextBytes)
+        fail("config key '{}': the value is {} bytes long; at most {} are allowed", key, text.size(), kMaxTextBytes);
+    return trim(text);
+}
+
 template <typename T>
-ConfigField number_field(std::string key, std::string help, T RunConfig::*member) {
-    return {key, std::move(help), std::is_integral_v<T> ? "INT" : "FLOAT",
+ConfigField number_field(std::string key, std::string help, T RunConfig::*member, InertRule inert) {
+    return {key,
+            std::move(help),
+            std::is_integral_v<T> ? "INT" : "FLOAT",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_number<T>(key, v); },
-            [member](const RunConfig& c) { return fmt::format("{}", c.*member); }};
+            [member](const RunConfig& c) { return fmt::format("{}", c.*member); },
+            std::move(inert)};
 }
 
-ConfigField string_field(std::string key, std::string help, std::string RunConfig::*member) {
-    return {key, std::move(help), "TEXT", [member](RunConfig& c, const std::string& v) { c.*member = trim(v); },
-            [member](const RunConfig& c) { return c.*member; }};
+ConfigField string_field(std::string key, std::string help, std::string RunConfig::*member, InertRule inert) {
+    return {key,
+            std::move(help),
+            "TEXT",
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_text(key, v); },
+            [member](const RunConfig& c) { return c.*member; },
+            std::move(inert)};
 }
 
-ConfigField bool_field(std::string key, std::string help, bool RunConfig::*member) {
-    return {key, std::move(help), "BOOL",
+ConfigField bool_field(std::string key, std::string help, bool RunConfig::*member, InertRule inert) {
+    return {key,
+            std::move(help),
+            "BOOL",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_bool(key, v); },
-            [member](const RunConfig& c) { return std::string(c.*member ? "true" : "false"); }};
+            [member](const RunConfig& c) { return std::string(c.*member ? "true" : "false"); },
+            std::move(inert)};
 }
 
-ConfigField list_field(std::string key, std::string help, std::vector<std::int64_t> RunConfig::*member) {
-    return {key, std::move(help), "INT,...",
+ConfigField list_field(std::string key, std::string help, std::vector<std::int64_t> RunConfig::*member,
+                       InertRule inert) {
+    return {key,
+            std::move(help),
+            "INT,...",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_int_list(key, v); },
-            [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); }};
+            [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); },
+            std::move(inert)};
+}
+
+// The inert rules. `used`: the field acts on every run.
+std::optional<std::string> used(const RunConfig&, bool) { return std::nullopt; }
+
+std::optional<std::string> unless(bool applies, const char* reason) {
+    return applies ? std::nullopt : std::optional<std::string>(reason);
+}
+
+const models::ModelEntry* model_entry(const std::string& name) {
+    for (const models::ModelEntry& e : models::model_table())
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
+// The β a run with a teacher trains with: the loss form's default for -1.
+double effective_beta(const RunConfig& c) { return c.beta < 0 ? default_beta(parse_loss_form(c.loss)) : c.beta; }
+
+std::optional<std::string> needs_teacher(const RunConfig&, bool teacher) {
+    return unless(teacher, "only a student's loss uses it, and this run has no teacher");
+}
+
+std::optional<std::string> hidden_rule(const RunConfig& c, bool) {
+    const models::ModelEntry* e = model_entry(c.model);
+    return unless(e == nullptr || e->takes_hidden, "the model's layer sizes are fixed (only model 'mlp' reads it)");
+}
+
+std::optional<std::string> dropout_rule(const RunConfig& c, bool) {
+    const models::ModelEntry* e = model_entry(c.model);
+    return unless(e == nullptr || e->takes_dropout, "the model has no dropout (only the mlp models have)");
+}
+
+std::optional<std::string> smoothing_rule(const RunConfig& c, bool teacher) {
+    return unless(!teacher || effective_beta(c) < 1.0,
+                  "with beta 1 the student's loss has no hard-label term, the only one smoothing changes");
+}
+
+std::optional<std::string> temperature_rule(const RunConfig& c, bool teacher) {
+    if (!teacher) return needs_teacher(c, teacher);
+    if (c.loss == "logit-mse") return "the logit-mse loss matches logits, without a temperature";
+    return unless(effective_beta(c) > 0.0, "with beta 0 the student's loss has no teacher term");
+}
+
+std::optional<std::string> multi_step_only(const RunConfig& c, bool) {
+    return unless(c.schedule == "multi_step", "only schedule multi_step reads it");
+}
+
+std::optional<std::string> augment_only(const RunConfig& c, bool) {
+    return unless(c.augment, "only augmentation reads it, and augment is false");
+}
+
+std::optional<std::string> mi_every_only(const RunConfig& c, bool) {
+    return unless(c.mi_every > 0, "only the MI estimate during training reads it, and mi-every is 0");
 }
 
 std::vector<ConfigField> make_fields() {
     using C = RunConfig;
     return {
-        string_field("model", "model name (" + models::model_name_list() + ")", &C::model),
-        list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden),
-        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset),
-        string_field("data-dir", "directory of the data set's files", &C::data_dir),
-        number_field("val-size", "validation examples carved from the training set", &C::val_size),
-        number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train),
-        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test),
-        number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing),
-        number_field("epochs", "training epochs", &C::epochs),
-        number_field("batch", "batch size", &C::batch),
-        number_field("lr", "base learning rate", &C::lr),
-        number_field("momentum", "SGD momentum", &C::momentum),
-        bool_field("nesterov", "Nesterov momentum", &C::nesterov),
-        number_field("weight-decay", "L2 weight decay", &C::weight_decay),
-        bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases),
-        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear)", &C::schedule),
-        list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones),
-        number_field("lr-gamma", "multi_step factor", &C::lr_gamma),
-        number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm),
-        number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout),
-        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment),
-        number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift),
-        number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip),
-        number_field("seed", "random seed", &C::seed),
-        number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads),
-        string_field("output", "run file to write", &C::output),
+        string_field("model", "model name (" + models::model_name_list() + ")", &C::model, used),
+        list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden, hidden_rule),
+        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset, used),
+        string_field("data-dir", "directory of the data set's files", &C::data_dir, used),
+        number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
+        number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
+                     used),
+        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test, used),
+        number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
+        number_field("epochs", "training epochs", &C::epochs, used),
+        number_field("batch", "batch size", &C::batch, used),
+        number_field("lr", "base learning rate", &C::lr, used),
+        number_field("momentum", "SGD momentum", &C::momentum, used),
+        bool_field("nesterov", "Nesterov momentum", &C::nesterov,
+                   [](const C& c, bool) { return unless(c.momentum > 0, "Nesterov's step needs momentum > 0"); }),
+        number_field("weight-decay", "L2 weight decay", &C::weight_decay, used),
+        bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases,
+                   [](const C& c, bool) { return unless(c.weight_decay > 0, "there is no weight decay to apply"); }),
+        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear)", &C::schedule, used),
+        list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones,
+                   multi_step_only),
+        number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
+        number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
+        number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
+        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, used),
+        number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
+        number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
+        number_field("seed", "random seed", &C::seed, used),
+        number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads, used),
+        string_field("output", "run file to write", &C::output, used),
         number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
-                     &C::eval_every),
-        number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every),
-        number_field("record-per-class", "recorded examples per class and split", &C::record_per_class),
-        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every),
+                     &C::eval_every, used),
+        number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every, used),
+        number_field("record-per-class", "recorded examples per class and split", &C::record_per_class, used),
+        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every, used),
         number_field("mi-early",
                      "also estimate MI at this many steps spaced evenly through the first epoch (with mi-every)",
-                     &C::mi_early),
-        string_field("mi-classes", "the two classes of the MI estimate, 'a,b' (empty: default pair)", &C::mi_classes),
-        number_field("mi-examples", "examples of the MI estimate (half from each class)", &C::mi_examples),
-        number_field("mi-views", "augmented views per example for the MI mean", &C::mi_views),
+                     &C::mi_early, mi_every_only),
+        // lskd analyze mi (and a study's analyses) read the run's mi-classes and mi-augment, whatever mi-every.
+        string_field("mi-classes", "the two classes of the MI estimate, 'a,b' (empty: default pair)", &C::mi_classes,
+                     used),
+        number_field("mi-examples", "examples of the MI estimate (half from each class)", &C::mi_examples,
+                     mi_every_only),
+        number_field("mi-views", "augmented views per example for the MI mean", &C::mi_views, mi_every_only),
         string_field("mi-augment",
                      "augmentation of the MI views: training (the run's own), shift, shift-flip (shift + flip)",
-                     &C::mi_augment),
-        string_field("teacher", "teacher run file (students only)", &C::teacher),
-        number_field("temperature", "distillation temperature T", &C::temperature),
-        number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta),
-        string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss),
+                     &C::mi_augment, used),
+        string_field("teacher", "teacher run file (students only)", &C::teacher, used),
+        number_field("temperature", "distillation temperature T", &C::temperature, temperature_rule),
+        number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
+        string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
     };
 }
 
@@ -160,6 +246,7 @@ const ConfigField* find_config_field(const std::string& key) {
 }
 
 void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source) {
+    check_yaml_depth(text, source);
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -181,13 +268,62 @@ void apply_yaml_text(RunConfig& config, const std::string& text, const std::stri
     }
 }
 
+std::string read_config_text(const std::string& path, const char* what) {
+    io::check_input_file(path, fmt::format("a {}", what));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail("{}: cannot open the {}", path, what);
+    std::string text(kMaxConfigFileBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxConfigFileBytes)
+        fail("{}: the {} is larger than {} bytes; a config is a few lines of keys", path, what, kMaxConfigFileBytes);
+    return text;
+}
+
 void apply_yaml_file(RunConfig& config, const std::string& path) {
-    io::check_input_file(path, "a config file");
-    std::ifstream in(path);
-    if (!in) fail("{}: cannot open config file", path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    apply_yaml_text(config, ss.str(), path);
+    apply_yaml_text(config, read_config_text(path, "config file"), path);
+}
+
+// Counted on the text, as yaml-cpp's parser recurses once per level: the indentation levels open on a line, the
+// "- " items that begin it, and the flow brackets open, which may span lines. Brackets inside a quoted scalar
+// (one whose quote opens a value) and after a comment's '#' are not counted.
+void check_yaml_depth(const std::string& text, const std::string& source) {
+    std::vector<std::size_t> indents;
+    int flow = 0, line_number = 0;
+    std::stringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        ++line_number;
+        const std::size_t indent = line.find_first_not_of(' ');
+        if (indent == std::string::npos || line[indent] == '#') continue;
+        int depth = 0;
+        if (flow == 0) {
+            while (!indents.empty() && indents.back() >= indent) indents.pop_back();
+            indents.push_back(indent);
+            for (std::size_t i = indent; i + 1 < line.size() && line[i] == '-' && line[i + 1] == ' ';
+                 i = line.find_first_not_of(' ', i + 1))
+                ++depth;
+        }
+        int line_flow = flow;
+        char quote = 0, before = ' ';
+        for (char ch : line) {
+            if (quote != 0) {
+                if (ch == quote) quote = 0;
+            } else if ((ch == '"' || ch == '\'') &&
+                       std::string_view(" \t[{,:-").find(before) != std::string_view::npos) {
+                quote = ch;
+            } else if (ch == '#' && (before == ' ' || before == '\t')) {
+                break;
+            } else if (ch == '[' || ch == '{') {
+                line_flow = std::max(line_flow, ++flow);
+            } else if ((ch == ']' || ch == '}') && flow > 0) {
+                --flow;
+            }
+            before = ch == '\t' ? ' ' : ch;
+        }
+        depth += static_cast<int>(indents.size()) + line_flow;
+        if (depth > kMaxYamlDepth)
+            fail("{}: line {}: nested more than {} levels deep", source, line_number, kMaxYamlDepth);
+    }
 }
 
 void check_unique_keys(const YAML::Node& node, const std::string& source) {
@@ -218,10 +354,15 @@ std::string to_yaml(const RunConfig& config) {
     return out.c_str();
 }
 
+// mi-early and mi-views: far beyond what an estimate needs, short of a run that never ends.
+constexpr std::int64_t kMaxMiPoints = 1000;
+
 int max_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
+void validate(const RunConfig& c) { validate(c, !c.teacher.empty()); }
+
 // Comparisons are written so that NaN fails them.
-void validate(const RunConfig& c) {
+void validate(const RunConfig& c, bool teacher) {
     if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
     if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
     if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
@@ -261,6 +402,17 @@ void validate(const RunConfig& c) {
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
     if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")
         fail("unknown schedule '{}' (expected constant, multi_step, cosine or linear)", c.schedule);
+    if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");
+    for (std::int64_t h : c.hidden)
+        if (h <= 0) fail("hidden sizes must be positive, got {}", h);
+    // Each point and view is a pass over the probe's examples: beyond these the run would never end.
+    if (c.mi_early > kMaxMiPoints) fail("mi-early must be at most {}, got {}", kMaxMiPoints, c.mi_early);
+    if (c.mi_views > kMaxMiPoints) fail("mi-views must be at most {}, got {}", kMaxMiPoints, c.mi_views);
+    const RunConfig defaults;
+    for (const ConfigField& f : config_fields())
+        if (f.print(c) != f.print(defaults))
+            if (const std::optional<std::string> reason = f.inert(c, teacher))
+                fail("{} is set to {}, but it has no effect on this run: {}", f.key, f.print(c), *reason);
 }
 
 }  // namespace lskd::distill

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,13 +63,26 @@ struct RunConfig {
     std::string loss = "muller";  // muller | hinton | logit-mse
 };
 
+// Why a field that is set has no effect on a run of this config, with a teacher (a run file or a table of logits,
+// which the config does not name) or without; nothing when it has one.
+using InertRule = std::function<std::optional<std::string>(const RunConfig& config, bool teacher)>;
+
 struct ConfigField {
     std::string key;
     std::string help;
     std::string type;  // the value's kind in --help: INT, FLOAT, BOOL, TEXT or INT,... (a comma-separated list)
     std::function<void(RunConfig&, const std::string&)> parse;  // throws lskd::Error naming key and value
     std::function<std::string(const RunConfig&)> print;
+    // Every field decides: a run records every field, so one that is set (printed unlike RunConfig{}'s) where it
+    // has no effect would be a recorded but ignored setting. validate refuses it with this reason.
+    InertRule inert;
 };
+
+// The limits of what a config may hold, checked as it is parsed.
+inline constexpr std::size_t kMaxTextBytes = 4096;           // a path, a name, a list of classes
+inline constexpr std::size_t kMaxListItems = 1000;           // hidden, milestones, a sweep's lists
+inline constexpr std::size_t kMaxConfigFileBytes = 1 << 20;  // a config or sweep file
+inline constexpr int kMaxYamlDepth = 64;                     // nesting of mappings and lists
 
 const std::vector<ConfigField>& config_fields();
 const ConfigField* find_config_field(const std::string& key);
@@ -76,6 +90,11 @@ const ConfigField* find_config_field(const std::string& key);
 // Applies a YAML mapping of field keys; an unknown key or a bad value is an Error naming `source`.
 void apply_yaml_file(RunConfig& config, const std::string& path);
 void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source);
+// The text of a config or sweep file at `path`, refused when larger than kMaxConfigFileBytes.
+std::string read_config_text(const std::string& path, const char* what);
+// Refuses YAML text nested more than kMaxYamlDepth levels deep (block indentation, "- " items and flow brackets),
+// before yaml-cpp, which recurses, parses it. The Error names `source` and the line.
+void check_yaml_depth(const std::string& text, const std::string& source);
 // yaml-cpp keeps every duplicate key of a mapping and lookups see only one of them; this makes any duplicate,
 // at any depth, an Error naming `source`, the key and the lines of both.
 void check_unique_keys(const YAML::Node& node, const std::string& source);
@@ -83,7 +102,10 @@ void check_unique_keys(const YAML::Node& node, const std::string& source);
 std::string to_yaml(const RunConfig& config);
 // The checks that need no data, run as soon as a config is resolved: every number finite and in its range
 // (α in [0, 1), lr > 0, T > 0, β in [0, 1], shift -1 or >= 0, hflip in {-1, 0, 1}, threads in [0, hardware
-// threads], a seed that fits the run file's int64), known names. Each Error names the key and the value.
+// threads], a seed that fits the run file's int64), known names, and no field set where it has no effect (the
+// table's inert rules; `teacher`: the run has a teacher). Each Error names the key and the value.
+void validate(const RunConfig& config, bool teacher);
+// validate(config, teacher named by config.teacher).
 void validate(const RunConfig& config);
 // The largest --threads: the hardware thread count (1 where the platform does not tell).
 int max_threads();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
+#include "models/model_registry.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -19,8 +21,8 @@ void require_every_class(const data::Dataset& dataset, const data::ImageSet& set
 
 }  // namespace
 
-void validate_before_training(const RunConfig& config, const data::Dataset& dataset) {
-    validate(config);
+void validate_before_training(const RunConfig& config, const data::Dataset& dataset, bool teacher) {
+    validate(config, teacher);
     require_every_class(dataset, dataset.train, "training", "max-train");
     require_every_class(dataset, dataset.test, "test", "max-test");
     // A shift beyond half the side can move the whole object out of view: a run of blank images, not an error.
@@ -28,6 +30,11 @@ void validate_before_training(const RunConfig& config, const data::Dataset& data
     if (config.shift > side / 2)
         fail("shift must be at most half the image side ({} pixels for {}x{} images of {}), got {}", side / 2,
              dataset.train.height, dataset.train.width, dataset.name, config.shift);
+    if (config.batch > static_cast<std::int64_t>(dataset.train.size()))
+        fail("batch {} is larger than the {} examples of the training split", config.batch, dataset.train.size());
+    check_mi_settings(config, dataset);
+    models::check_model_fits(config.model, {dataset.train.height, dataset.train.width, dataset.train.channels},
+                             dataset.num_classes, {config.hidden, config.dropout});
 }
 
 }  // namespace lskd::distill

@@ -6,9 +6,10 @@
 
 namespace lskd::distill {
 
-// validate(config), then the checks that need the data: every class in the training and test splits (whose
-// records and per-class results cover every class) and an augmentation shift of at most half the image side.
-// Each Error names the data set, the split or the key, and the value.
-void validate_before_training(const RunConfig& config, const data::Dataset& dataset);
+// validate(config, teacher), then the checks that need the data: every class in the training and test splits
+// (whose records and per-class results cover every class), an augmentation shift of at most half the image side,
+// a batch no larger than the training split, the MI settings (mi_probe.hpp) and a model whose parameters fit in
+// memory. Each Error names the data set, the split or the key, and the value.
+void validate_before_training(const RunConfig& config, const data::Dataset& dataset, bool teacher);
 
 }  // namespace lskd::distill

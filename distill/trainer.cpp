@@ -11,6 +11,7 @@
 
 #include "distill/loss_forms.hpp"
 #include "distill/metrics_csv.hpp"
+#include "distill/mi_probe.hpp"
 #include "distill/progress.hpp"
 #include "distill/run_file.hpp"
 #include "distill/run_validation.hpp"
@@ -146,6 +147,7 @@ private:
     const data::Dataset& dataset_;
     const TrainOptions& options_;
     const TrainHooks& hooks_;
+    std::map<std::string, EpochMetric> epoch_metrics_;  // mi-every's and the hooks'
     std::string path_;
     RunConfig config_;
     RunContents run_;
@@ -183,9 +185,16 @@ void Training::resolve(RunConfig config) {
 
 // Every check of the config, alone and against the data set, belongs here: it runs before any model is built.
 void Training::check_inputs() {
-    validate(config_);
+    validate(config_, hooks_.teacher != nullptr);
     if (hooks_.teacher == nullptr && !config_.teacher.empty())
         fail("{}: a teacher is configured but none was loaded", config_.teacher);
+    // The trainer honours mi-every itself, whoever runs it (lskd train, distill, sweep, study): Î appended to
+    // /metrics/mi (and mi_2, ... for further pairs) every mi-every epochs and at the last (M's Figure 6).
+    check_mi_settings(config_, dataset_);
+    epoch_metrics_ = mi_epoch_metrics(config_, dataset_);
+    for (const auto& [name, metric] : hooks_.epoch_metrics)
+        if (!epoch_metrics_.emplace(name, metric).second)
+            fail("the epoch metric '{}' is given twice (mi-every measures it)", name);
 }
 
 void Training::build() {
@@ -265,7 +274,7 @@ void Training::measure_early(std::int64_t step) {
     auto& m = run_.early_metrics;
     m["epoch"].push_back(static_cast<double>(step) / static_cast<double>(steps_per_epoch_));
     model_->eval();
-    for (const auto& [name, metric] : hooks_.epoch_metrics)
+    for (const auto& [name, metric] : epoch_metrics_)
         m[name].push_back(metric(*model_, dataset_, 0).value_or(std::nan("")));
     model_->train();
 }
@@ -307,7 +316,7 @@ void Training::train_step(const data::Batch& batch, std::int64_t global, std::in
 EpochTotals Training::train_epoch(std::int64_t epoch) {
     EpochTotals t;
     // Early measurements go to the run file, which rank 0 alone writes.
-    const bool early = epoch == 0 && !hooks_.epoch_metrics.empty() && writes();
+    const bool early = epoch == 0 && !epoch_metrics_.empty() && writes();
     const std::vector<std::int64_t> early_at = early ? early_steps(steps_per_epoch_, config_.mi_early)
                                                      : std::vector<std::int64_t>{};
     auto next_early = early_at.begin();
@@ -382,7 +391,7 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
     const auto evaluated = std::chrono::steady_clock::now();
     e.eval_seconds = std::chrono::duration<double>(evaluated - start).count();
     if (!writes()) return e;  // the hooks' measurements go to the run file, which rank 0 writes
-    for (const auto& [name, metric] : hooks_.epoch_metrics) {
+    for (const auto& [name, metric] : epoch_metrics_) {
         model_->eval();
         const std::optional<double> value = metric(*model_, dataset_, epoch + 1);
         model_->train();
@@ -491,7 +500,7 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks) {
-    validate_before_training(config, dataset);
+    validate_before_training(config, dataset, hooks.teacher != nullptr);
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     std::optional<io::FileLock> own_lock;

@@ -40,7 +40,8 @@ struct TrainSummary {
     std::string output;
 };
 
-// Extra per-epoch measurements (e.g. mutual information), stored as /metrics/<name>. Called after an epoch
+// Per-epoch measurements, stored as /metrics/<name>: the trainer's own mutual information when config.mi_every > 0
+// (distill/mi_probe.hpp, as "mi", "mi_2", ...) and any a caller adds in TrainHooks. Called after an epoch
 // with the model in evaluation mode; returning nothing skips the epoch. A fresh run also calls them with epoch 0
 // before its first step and at config.mi_early steps spread evenly through the first epoch, stored in
 // /early_metrics/<name> beside the fractional epoch of each call.
@@ -48,7 +49,7 @@ using EpochMetric = std::function<std::optional<double>(models::Classifier&, con
 
 struct TrainHooks {
     TeacherSource* teacher = nullptr;
-    std::map<std::string, EpochMetric> epoch_metrics;
+    std::map<std::string, EpochMetric> epoch_metrics;  // beside mi-every's; one of its names is an Error
 };
 
 // The data a config asks for (validation split and subsets included).

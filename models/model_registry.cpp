@@ -1,6 +1,9 @@
 #include "models/model_registry.hpp"
 
 #include <algorithm>
+#include <cstdint>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -45,6 +48,78 @@ std::shared_ptr<Classifier> resnet(Rng& rng, const InputShape& input, std::int64
     return std::make_shared<ResNetCifar>(rng, input, BlocksPerStage, k);
 }
 
+// Saturating arithmetic for the parameter counts: absurd sizes must compare as too large, never wrap to small.
+std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t out = 0;
+    return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+std::uint64_t add(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t out = 0;
+    return __builtin_add_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+std::uint64_t u(std::int64_t v) { return v > 0 ? static_cast<std::uint64_t>(v) : 0; }
+
+// A fully connected layer with bias; a convolution with bias (without: conv_weights).
+std::uint64_t linear(std::uint64_t in, std::uint64_t out) { return add(mul(in, out), out); }
+std::uint64_t conv_weights(std::uint64_t in, std::uint64_t out, std::uint64_t k) { return mul(mul(in, out), k * k); }
+
+std::uint64_t mlp_parameters(std::uint64_t inputs, const std::vector<std::int64_t>& hidden, std::int64_t k) {
+    std::uint64_t total = 0, width = inputs;
+    for (std::int64_t h : hidden) {
+        total = add(total, linear(width, u(h)));
+        width = u(h);
+    }
+    return add(total, linear(width, u(k)));
+}
+
+template <std::int64_t H1, std::int64_t H2>
+std::uint64_t fixed_mlp_parameters(const InputShape& input, std::int64_t k, const ModelOptions&) {
+    return mlp_parameters(u(pixels(input)), {H1, H2}, k);
+}
+
+std::uint64_t any_mlp_parameters(const InputShape& input, std::int64_t k, const ModelOptions& o) {
+    return mlp_parameters(u(pixels(input)), o.hidden, k);
+}
+
+std::uint64_t lenet_parameters(const InputShape& input, std::int64_t k, const ModelOptions&) {
+    const std::uint64_t flat = u((input.height / 4) * (input.width / 4) * 64);
+    return add(
+        add(add(add(conv_weights(u(input.channels), 32, 5), 32), add(conv_weights(32, 64, 5), 64)), linear(flat, 1024)),
+        linear(1024, u(k)));
+}
+
+std::uint64_t alexnet_parameters(const InputShape& input, std::int64_t k, const ModelOptions&) {
+    const auto pooled = [](std::int64_t n) { return (n + 2 - 3) / 2 + 1; };
+    const std::uint64_t flat = u(pooled(pooled(input.height)) * pooled(pooled(input.width)) * 64);
+    return add(add(add(add(conv_weights(u(input.channels), 64, 5), 64), add(conv_weights(64, 64, 5), 64)),
+                   add(linear(flat, 384), linear(384, 192))),
+               linear(192, u(k)));
+}
+
+// Convolutions without bias, each followed by a batch norm's scale and shift.
+template <std::int64_t BlocksPerStage>
+std::uint64_t resnet_parameters(const InputShape& input, std::int64_t k, const ModelOptions&) {
+    std::uint64_t total = conv_weights(u(input.channels), 16, 3) + 2 * 16;
+    std::uint64_t channels = 16;
+    for (int stage = 0; stage < 3; ++stage) {
+        const std::uint64_t width = 16u << stage;
+        for (std::int64_t b = 0; b < BlocksPerStage; ++b) {
+            const bool downsample = (stage > 0 && b == 0) || channels != width;
+            total += conv_weights(channels, width, 3) + conv_weights(width, width, 3) + 4 * width;
+            if (downsample) total += conv_weights(channels, width, 1) + 2 * width;
+            channels = width;
+        }
+    }
+    return add(total, linear(64, u(k)));
+}
+
+std::uint64_t physical_memory_bytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : UINT64_MAX;
+}
+
+std::string gigabytes(std::uint64_t bytes) { return fmt::format("{:.1f} GB", static_cast<double>(bytes) / 1e9); }
+
 const ModelEntry* find_entry(const std::string& name) {
     for (const ModelEntry& e : model_table())
         if (e.name == name) return &e;
@@ -57,15 +132,21 @@ std::string InputShape::str() const { return fmt::format("{}x{}x{}", height, wid
 
 const std::vector<ModelEntry>& model_table() {
     static const std::vector<ModelEntry> table = {
-        {"mlp-1200", "MLP in-1200-1200-K, ReLU (the paper's MNIST teacher)", kImageShapes, 1, fixed_mlp<1200, 1200>},
-        {"mlp-800", "MLP in-800-800-K, ReLU (the paper's MNIST student)", kImageShapes, 1, fixed_mlp<800, 800>},
-        {"mlp", "MLP with the hidden sizes given by `hidden`", kImageShapes, 1, mlp},
-        {"lenet", "LeNet-style CNN: conv5x5-32, pool, conv5x5-64, pool, fc-1024", kImageShapes, 4, lenet},
+        {"mlp-1200", "MLP in-1200-1200-K, ReLU (the paper's MNIST teacher)", kImageShapes, 1, fixed_mlp<1200, 1200>,
+         fixed_mlp_parameters<1200, 1200>, false, true},
+        {"mlp-800", "MLP in-800-800-K, ReLU (the paper's MNIST student)", kImageShapes, 1, fixed_mlp<800, 800>,
+         fixed_mlp_parameters<800, 800>, false, true},
+        {"mlp", "MLP with the hidden sizes given by `hidden`", kImageShapes, 1, mlp, any_mlp_parameters, true, true},
+        {"lenet", "LeNet-style CNN: conv5x5-32, pool, conv5x5-64, pool, fc-1024", kImageShapes, 4, lenet,
+         lenet_parameters},
         {"alexnet-cifar", "TensorFlow's CIFAR-10 AlexNet: two conv5x5-64 with pools, fc-384, fc-192", kImageShapes, 1,
-         alexnet},
-        {"resnet-20", "CIFAR ResNet, depth 20 (3 basic blocks per stage)", kImageShapes, 1, resnet<3>},
-        {"resnet-32", "CIFAR ResNet, depth 32 (5 basic blocks per stage)", kImageShapes, 1, resnet<5>},
-        {"resnet-56", "CIFAR ResNet, depth 56 (9 basic blocks per stage)", kImageShapes, 1, resnet<9>},
+         alexnet, alexnet_parameters},
+        {"resnet-20", "CIFAR ResNet, depth 20 (3 basic blocks per stage)", kImageShapes, 1, resnet<3>,
+         resnet_parameters<3>},
+        {"resnet-32", "CIFAR ResNet, depth 32 (5 basic blocks per stage)", kImageShapes, 1, resnet<5>,
+         resnet_parameters<5>},
+        {"resnet-56", "CIFAR ResNet, depth 56 (9 basic blocks per stage)", kImageShapes, 1, resnet<9>,
+         resnet_parameters<9>},
     };
     return table;
 }
@@ -99,14 +180,41 @@ std::string model_listing() {
     return out;
 }
 
-std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape& input, std::int64_t num_classes,
-                                       std::uint64_t seed, const ModelOptions& options) {
+namespace {
+
+const ModelEntry& entry_of(const std::string& name) {
     const ModelEntry* entry = find_entry(name);
     if (entry == nullptr) fail("unknown model '{}' (expected one of {})", name, model_name_list());
+    return *entry;
+}
+
+}  // namespace
+
+std::uint64_t parameter_count(const std::string& name, const InputShape& input, std::int64_t num_classes,
+                              const ModelOptions& options) {
+    return entry_of(name).parameters(input, num_classes, options);
+}
+
+void check_model_fits(const std::string& name, const InputShape& input, std::int64_t num_classes,
+                      const ModelOptions& options) {
+    const std::uint64_t parameters = parameter_count(name, input, num_classes, options);
+    const std::uint64_t needed = mul(parameters, 12), memory = physical_memory_bytes();
+    if (needed > memory / 2)
+        fail("model {}{} on {} inputs: {} parameters would need {} for parameters, gradients and momentum (12 bytes "
+             "each), more than half of this machine's {} of memory",
+             name, options.hidden.empty() ? "" : fmt::format(" (hidden {})", fmt::join(options.hidden, ",")),
+             input.str(), parameters == UINT64_MAX ? std::string("over 2^64") : fmt::format("{}", parameters),
+             needed == UINT64_MAX ? std::string("over 18 EB") : gigabytes(needed), gigabytes(memory));
+}
+
+std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape& input, std::int64_t num_classes,
+                                       std::uint64_t seed, const ModelOptions& options) {
+    const ModelEntry* entry = &entry_of(name);
     if (num_classes < 2) fail("model {}: needs at least 2 classes, got {}", name, num_classes);
     if (input.channels < 1 || input.height < entry->min_side || input.width < entry->min_side)
         fail("model {}: input {} is too small (needs height and width >= {} and at least one channel)", name,
              input.str(), entry->min_side);
+    check_model_fits(name, input, num_classes, options);
     Rng rng(seed, 0x6d6f64656cULL);
     return entry->build(rng, input, num_classes, seed, options);
 }

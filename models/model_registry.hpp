@@ -27,6 +27,10 @@ struct ModelOptions {
 
 using ModelBuilder = std::shared_ptr<Classifier> (*)(Rng& rng, const InputShape& input, std::int64_t num_classes,
                                                      std::uint64_t seed, const ModelOptions& options);
+// The number of trainable parameters the builder would make, computed without building (saturating at the
+// largest uint64 rather than wrapping).
+using ParameterCounter = std::uint64_t (*)(const InputShape& input, std::int64_t num_classes,
+                                           const ModelOptions& options);
 
 struct ModelEntry {
     std::string name;
@@ -36,6 +40,9 @@ struct ModelEntry {
     std::vector<InputShape> inputs;
     std::int64_t min_side = 1;  // below it the model's downsampling leaves no pixel
     ModelBuilder build = nullptr;
+    ParameterCounter parameters = nullptr;
+    bool takes_hidden = false;   // reads ModelOptions::hidden
+    bool takes_dropout = false;  // reads ModelOptions::dropout
 };
 
 const std::vector<ModelEntry>& model_table();
@@ -44,8 +51,18 @@ std::string model_name_list();                  // "mlp-1200, mlp-800, ..."
 // One line per model, "  name  inputs  description", for --help texts and listings.
 std::string model_listing();
 
+// The trainable parameters of a model by its table name, without building it. Unknown names are an Error.
+std::uint64_t parameter_count(const std::string& name, const InputShape& input, std::int64_t num_classes,
+                              const ModelOptions& options = {});
+// Refuses, before anything is allocated, a model whose training state (parameters, gradients and SGD momentum:
+// 12 bytes per parameter) would need more than half of this machine's physical memory, the other half left for
+// activations, data and the rest; the Error names the model, its parameter count and the bytes it would need.
+void check_model_fits(const std::string& name, const InputShape& input, std::int64_t num_classes,
+                      const ModelOptions& options = {});
+
 // Builds a model by its table name, with weights drawn from the seed. Errors name the model and what is
-// wrong: an unknown name (listing every known one), fewer than 2 classes, a too small input.
+// wrong: an unknown name (listing every known one), fewer than 2 classes, a too small input, a model that does not
+// fit in memory (check_model_fits).
 std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape& input, std::int64_t num_classes,
                                        std::uint64_t seed, const ModelOptions& options = {});
 

@@ -1,99 +1,30 @@
-// lskd analyze mi and lskd train --mi-every: M's estimate of the mutual information between the index X of a
-// training example and Y = z_a − z_b under random augmentation (docs/method.md §8, §9.3). The model is run in
-// evaluation mode on regenerated augmented views, never on the stored records.
+// lskd analyze mi: M's estimate of the mutual information between the index X of a training example and
+// Y = z_a − z_b under random augmentation (docs/method.md §8, §9.3) for a finished run, stored in its file. The
+// probe itself (also run during training, mi-every) is distill/mi_probe.
 #pragma once
-#include <array>
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include <Eigen/Core>
-
-#include "analysis/mutual_information.hpp"
-#include "distill/run_config.hpp"
-#include "distill/trainer.hpp"
-#include "framework/data/augment.hpp"
-#include "framework/data/dataset.hpp"
-#include "models/classifier.hpp"
+#include "distill/mi_probe.hpp"
 #include "study/analysis_output.hpp"
 
 namespace lskd::study {
-
-// The views are the same for every model: examples and augmentations follow this seed, not the run's.
-inline constexpr std::uint64_t kMiSeed = 0;
-// ViewId epoch of the MI views, far beyond any training epoch, so no model has trained on these exact views.
-inline constexpr std::uint64_t kMiViewEpoch = std::uint64_t{1} << 40;
-
-struct MiSettings {
-    // "a,b" by name or index, or several pairs "a,b;c,d" (analyze_mi and the hooks only); empty:
-    // default_mi_classes(dataset)
-    std::string classes;
-    std::int64_t examples = 600;  // N, half from each class
-    std::int64_t views = 5;       // L, for the per-example mean; one more view gives y
-    std::uint64_t seed = kMiSeed;
-    std::int64_t batch = 256;  // images per forward pass
-    // The views' augmentation: "training" (training_augment), "shift" (the data set's shift, no flip) or
-    // "shift-flip" (the data set's shift with a horizontal flip, docs/method.md §9.3); empty: "shift-flip".
-    std::string augment;
-    std::optional<data::AugmentSpec> training_augment;  // the run's own; nullopt: it trains without
-};
-
-// Everything fixed before a model is probed: which examples of the training split, which augmentation.
-struct MiProbe {
-    std::array<int, 2> classes{};
-    std::int64_t views = 0;
-    std::uint64_t seed = 0;
-    std::int64_t batch = 0;
-    data::AugmentSpec augment;           // as MiSettings::augment asks
-    std::vector<std::size_t> positions;  // N positions in the training split, N/2 of each class
-};
-
-// Resolves and checks the settings against the data set: two distinct existing classes, N even and ≥ 2 with N/2
-// training examples in each class, L ≥ 2, a known augmentation ("training" only with a training_augment). Throws
-// lskd::Error otherwise.
-MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings);
-
-struct MiEstimate {
-    analysis::MutualInformation mi;
-    std::vector<int> labels;            // of the N examples
-    std::vector<std::int64_t> indices;  // their original indices
-    Eigen::VectorXd means;              // µ_x over the L views
-    Eigen::VectorXd extra;              // y_x, the further view
-};
-
-// Runs `model` in evaluation mode, without a graph, on the L + 1 views of each example of `probe` (positions in
-// `train`, which must be the split the probe was made on) and estimates Î. Restores the training flag.
-MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, const data::Normalization& norm,
-                       const MiProbe& probe);
-
-// "a,b;c,d" → {"a,b", "c,d"} (each trimmed); "" → {""}, the default pair. An empty pair among others is an Error.
-std::vector<std::string> split_mi_pairs(const std::string& classes);
-// Where the estimate of the i-th pair (from 0) is kept: "mi" for the first (/metrics/mi, /analysis/mi), then
-// "mi_2", "mi_3", ...
-std::string mi_name(std::size_t pair);
-
-// The --mi-every hooks, one per pair of config.mi_classes, by mi_name: Î on epochs divisible by config.mi_every,
-// on the last and on the trainer's early points (epoch 0), nothing on the others. The probes are made (and
-// checked) now, from config.mi_classes, mi_examples, mi_views and mi_augment.
-std::map<std::string, distill::EpochMetric> mi_epoch_metrics(const distill::RunConfig& config,
-                                                             const data::Dataset& dataset);
 
 struct MiResult {
     std::string path, model, dataset;
     double smoothing = 0;
     std::int64_t epoch = 0;                // the epoch of the stored parameters
     std::vector<std::string> class_names;  // the two classes
-    MiProbe probe;
-    MiEstimate estimate;
+    distill::MiProbe probe;
+    distill::MiEstimate estimate;
 };
 
 // Rebuilds the run's model and, for each pair of the classes, estimates Î and writes /analysis/<mi_name(pair)>.
 // `data_dir` empty: the run's own. Settings with empty classes use the run's mi-classes if set, else the data
 // set's default; an empty augment the run's mi-augment. Every pair is checked before anything is written: on
 // Error the file is unchanged.
-std::vector<MiResult> analyze_mi(const std::string& path, const MiSettings& settings = {},
+std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSettings& settings = {},
                                  const std::string& data_dir = {});
 
 std::string format_table(const MiResult& r);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "distill/class_selection.hpp"
 #include "framework/core/error.hpp"
 #include "study/class_selection.hpp"
 #include "study/run_records.hpp"
@@ -123,8 +124,8 @@ ProjectionResult analyze_projection(const std::string& path, const ProjectionOpt
     p.dataset = run.dataset;
     p.smoothing = run.smoothing;
     p.epoch = run.epoch;
-    p.classes = resolve_classes(options.classes.empty() ? default_projection_classes(run.dataset) : options.classes,
-                                run.class_names, 3);
+    p.classes = distill::resolve_classes(
+        options.classes.empty() ? default_projection_classes(run.dataset) : options.classes, run.class_names, 3);
     for (int c : p.classes) p.class_names.push_back(run.class_names[static_cast<std::size_t>(c)]);
     p.variant = options.variant;
     if (p.variant == ProjectionVariant::affine) {

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analysis/statistics.hpp"
+#include "distill/run_config.hpp"
 #include "framework/core/error.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/claims_groups.hpp"
@@ -52,6 +53,7 @@ std::string mean_std(const std::vector<double>& v, int digits) {
 }  // namespace
 
 std::vector<Reference> parse_references(const std::string& text, const std::string& source) {
+    distill::check_yaml_depth(text, source);
     YAML::Node root;
     try {
         root = YAML::Load(text);

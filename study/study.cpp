@@ -50,7 +50,7 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
             projections.push_back(analyze_projection(
                 path, {triple, ProjectionVariant::affine,
                        projections.empty() ? "projection" : fmt::format("projection_{}", projections.size() + 1)}));
-        MiSettings mi_settings;
+        distill::MiSettings mi_settings;
         mi_settings.classes = config.mi_classes;
         mi_settings.examples = config.mi_examples;
         mi_settings.views = config.mi_views;
@@ -102,9 +102,6 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     sweep_options.quiet = options.quiet;
     sweep_options.report = (fs::path(dir) / "report.md").string();
     sweep_options.world = options.world;
-    sweep_options.epoch_metrics = [](const distill::RunConfig& c, const data::Dataset& d) {
-        return c.mi_every > 0 ? mi_epoch_metrics(c, d) : std::map<std::string, distill::EpochMetric>{};
-    };
     const study::SweepResult sweep = study::run_sweep(config, sweep_options);
 
     std::vector<study::SummaryRow> teachers;

@@ -35,8 +35,8 @@ struct SweepOptions {
     bool verbose = false;  // also each run's own training progress (one job at a time only)
     // Called after each run the sweep trained, once the summary includes it (tests interrupt here).
     std::function<void(const PlannedRun&)> after_run;
-    // Extra per-epoch measurements of a run (e.g. mutual information), stored as /metrics/<name>. Only runs
-    // trained in this process get them: a parallel sweep's jobs record what their lskd command records.
+    // Per-epoch measurements of a run beside mi-every's (which the trainer takes itself), stored as
+    // /metrics/<name>. Only runs trained in this process get them: a parallel sweep's jobs run lskd commands.
     std::function<std::map<std::string, distill::EpochMetric>(const distill::RunConfig&, const data::Dataset&)>
         epoch_metrics;
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <set>
@@ -12,7 +11,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include "framework/core/error.hpp"
-#include "framework/io/file_kind.hpp"
 
 namespace lskd::study {
 namespace {
@@ -39,6 +37,10 @@ public:
     template <typename T>
     T value(const YAML::Node& node, const std::string& where) const {
         if (!node.IsScalar()) fail("{}: '{}' must be a single value", source_, where);
+        if constexpr (std::is_same_v<T, std::string>)
+            if (node.Scalar().size() > distill::kMaxTextBytes)
+                fail("{}: '{}' is {} bytes long; at most {} are allowed", source_, where, node.Scalar().size(),
+                     distill::kMaxTextBytes);
         try {
             return node.as<T>();
         } catch (const YAML::Exception&) {
@@ -58,6 +60,8 @@ public:
             out.push_back(value<T>(node, where));
         }
         if (out.empty()) fail("{}: '{}' must not be empty", source_, where);
+        if (out.size() > distill::kMaxListItems)
+            fail("{}: '{}' has {} entries; at most {} are allowed", source_, where, out.size(), distill::kMaxListItems);
         return out;
     }
 
@@ -99,6 +103,7 @@ void set_path(YAML::Node root, const std::string& path, const YAML::Node& value)
         const std::string& key = keys[i];
         const bool last = i + 1 == keys.size();
         if (node.IsSequence()) {
+            if (!key.empty() && key[0] == '-') fail("'{}' is a list; list index {} is negative", where, key);
             std::size_t pos = 0;
             try {
                 std::size_t used = 0;
@@ -130,6 +135,7 @@ void apply_set(YAML::Node& root, const std::string& text) {
     const auto eq = text.find('=');
     if (eq == std::string::npos) fail("expected key.path=value");
     YAML::Node value;
+    distill::check_yaml_depth(text.substr(eq + 1), "the value");
     try {
         value = YAML::Load(text.substr(eq + 1));
     } catch (const YAML::Exception& e) {
@@ -223,6 +229,7 @@ SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
 }
 
 SweepConfig parse_sweep_config(const std::string& text, const std::string& source, const SweepOverrides& overrides) {
+    distill::check_yaml_depth(text, source);
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -259,12 +266,7 @@ SweepConfig parse_sweep_config(const std::string& text, const std::string& sourc
 }
 
 SweepConfig load_sweep_config(const std::string& path, const SweepOverrides& overrides) {
-    io::check_input_file(path, "a sweep file");
-    std::ifstream in(path);
-    if (!in) fail("{}: cannot open the sweep file", path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_sweep_config(ss.str(), path, overrides);
+    return parse_sweep_config(distill::read_config_text(path, "sweep file"), path, overrides);
 }
 
 }  // namespace lskd::study

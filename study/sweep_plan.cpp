@@ -88,6 +88,11 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             distill::RunConfig b = c.student;
             b.smoothing = alpha;
             b.seed = seed;
+            // A baseline shares the students' model and recipe, not their teacher's loss.
+            const distill::RunConfig defaults;
+            b.temperature = defaults.temperature;
+            b.beta = defaults.beta;
+            b.loss = defaults.loss;
             plan.push_back(
                 make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}.h5", b.model, alpha, seed), b, dir));
         }
@@ -96,7 +101,7 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
     for (const PlannedRun& run : plan) {
         if (!names.insert(run.name).second) fail("{}: the run {} is listed twice", c.source, run.name);
         try {
-            distill::validate(run.config);
+            distill::validate(run.config, run.role == RunRole::student);
         } catch (const Error& e) {
             fail("{}: run {}: {}", c.source, run.name, e.what());
         }

@@ -23,7 +23,8 @@ struct PlannedRun {
     std::string teacher_logits;          // or its external teacher's logits file (config.teacher stays empty)
 };
 
-// Every run, validated (config ranges, known models, each student's teacher α among the teachers', an external
+// Every run, validated (config ranges, known models, no recipe key set where it has no effect on that run, each
+// student's teacher α among the teachers', an external
 // teacher's logits file present, no run listed twice) before anything is trained; problems are Errors naming the
 // sweep file. The logits file's contents are checked against the data by the sweep, once the data are loaded.
 std::vector<PlannedRun> plan_sweep(const SweepConfig& config, const std::string& output_dir);

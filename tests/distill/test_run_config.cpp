@@ -1,4 +1,6 @@
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include <catch2/catch.hpp>
@@ -101,10 +103,10 @@ TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, 
     CHECK(error([&](RunConfig& c) { c.smoothing = nan; }) == "smoothing must be in [0, 1), got nan");
 
     CHECK(error([](RunConfig& c) { c.shift = -1; }).empty());  // the data set's default
-    CHECK(error([](RunConfig& c) { c.shift = 0; }).empty());
+    CHECK(error([](RunConfig& c) { c.augment = true, c.shift = 0; }).empty());
     CHECK(error([](RunConfig& c) { c.shift = -5; }) ==
           "shift must be >= 0 pixels (or -1: the data set's default), got -5");
-    for (int hflip : {-1, 0, 1}) CHECK(error([&](RunConfig& c) { c.hflip = hflip; }).empty());
+    for (int hflip : {-1, 0, 1}) CHECK(error([&](RunConfig& c) { c.augment = true, c.hflip = hflip; }).empty());
     CHECK(error([](RunConfig& c) { c.hflip = 7; }) ==
           "hflip must be 1 (on), 0 (off) or -1 (the data set's default), got 7");
 
@@ -164,4 +166,33 @@ TEST_CASE("mi-augment is one of training, shift, shift-flip, and training needs 
     CHECK_THROWS_WITH(validate(c), Catch::Contains("the run trains without"));
     c.augment = true;
     CHECK_NOTHROW(validate(c));
+}
+
+TEST_CASE("configs are checked for size as they are read: long values and lists, large files, deep nesting",
+          "[distill][config]") {
+    RunConfig c;
+    CHECK_THROWS_WITH(apply_yaml_text(c, "output: " + std::string(5000, 'a') + "\n", "big.yaml"),
+                      Catch::Contains("big.yaml: config key 'output': the value is 5000 bytes long; at most 4096"));
+    std::string hidden = "hidden: [1";
+    for (int i = 0; i < 1000; ++i) hidden += ", 1";
+    CHECK_THROWS_WITH(apply_yaml_text(c, hidden + "]\n", "list.yaml"),
+                      Catch::Contains("config key 'hidden': more than 1000 items"));
+
+    const std::string flow = "model: " + std::string(65, '[') + std::string(65, ']') + "\n";
+    CHECK_THROWS_WITH(apply_yaml_text(c, flow, "flow.yaml"), "flow.yaml: line 1: nested more than 64 levels deep");
+    std::string block;
+    for (int depth = 0; depth < 70; ++depth) block += std::string(static_cast<std::size_t>(depth), ' ') + "k:\n";
+    CHECK_THROWS_WITH(apply_yaml_text(c, block, "block.yaml"), "block.yaml: line 65: nested more than 64 levels deep");
+    std::string items;
+    for (int depth = 0; depth < 70; ++depth) items += "- ";
+    CHECK_THROWS_WITH(check_yaml_depth(items + "x\n", "items.yaml"), Catch::Contains("nested more than 64"));
+    // Brackets in a quoted value and in a comment are not nesting; 64 levels are allowed.
+    CHECK_NOTHROW(check_yaml_depth("mi-classes: \"" + std::string(100, '[') + "\"  # " + std::string(100, '{') + "\n",
+                                   "quoted.yaml"));
+    CHECK_NOTHROW(check_yaml_depth("a: " + std::string(63, '[') + std::string(63, ']') + "\n", "ok.yaml"));
+
+    const std::string path = (std::filesystem::temp_directory_path() / "lskd_big_config.yaml").string();
+    std::ofstream(path) << "# " << std::string(kMaxConfigFileBytes, '#') << "\n";
+    CHECK_THROWS_WITH(apply_yaml_file(c, path), Catch::Contains("the config file is larger than 1048576 bytes"));
+    std::filesystem::remove(path);
 }

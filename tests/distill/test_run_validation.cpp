@@ -39,7 +39,7 @@ data::Dataset three_classes() {
 
 std::string message(const distill::RunConfig& c, const data::Dataset& d) {
     try {
-        distill::validate_before_training(c, d);
+        distill::validate_before_training(c, d, false);
     } catch (const Error& e) {
         return e.what();
     }
@@ -50,6 +50,7 @@ std::string message(const distill::RunConfig& c, const data::Dataset& d) {
 
 TEST_CASE("every class must be in the training and test splits", "[distill][validation]") {
     distill::RunConfig c;
+    c.batch = 2;
     data::Dataset d = three_classes();
     CHECK(message(c, d).empty());
 
@@ -66,6 +67,8 @@ TEST_CASE("every class must be in the training and test splits", "[distill][vali
 
 TEST_CASE("the shift is at most half the image side", "[distill][validation]") {
     distill::RunConfig c;
+    c.batch = 2;
+    c.augment = true;
     const data::Dataset d = three_classes();
     c.shift = 14;  // 28 / 2
     CHECK(message(c, d).empty());
@@ -96,4 +99,18 @@ TEST_CASE("a non-finite lr or beta fails before the first step, naming the key",
     config.beta = std::nan("");
     CHECK_THROWS_WITH(distill::train(config, small_dataset(), quiet()), Catch::Contains("beta must be in [0, 1]"));
     CHECK_FALSE(std::filesystem::exists(config.output));
+}
+
+TEST_CASE("a batch larger than the training split and a model too large for memory fail before the first step",
+          "[distill][validation]") {
+    distill::RunConfig c;
+    const data::Dataset d = three_classes();
+    c.batch = 5;
+    CHECK_THAT(message(c, d), Catch::Contains("batch 5 is larger than the 4 examples of the training split"));
+    c.batch = 4;
+    CHECK(message(c, d).empty());
+    c.model = "mlp";
+    c.hidden = {100000000};
+    CHECK_THAT(message(c, d), Catch::Contains("model mlp (hidden 100000000) on 28x28x1 inputs:") &&
+                                  Catch::Contains("parameters would need") && Catch::Contains("GB"));
 }

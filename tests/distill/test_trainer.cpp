@@ -85,6 +85,8 @@ TEST_CASE("a fresh run measures its epoch metrics before the first step and at m
     REQUIRE(small_dataset().train.size() == 600);  // 10 steps of batch 64
 
     config.output = temp_path("early.h5");
+    config.mi_every = 1;  // mi-early is the MI estimate's: without mi-every it is refused
+    config.mi_examples = 100;
     config.mi_early = 3;
     std::vector<std::int64_t> calls;
     distill::TrainHooks hooks;

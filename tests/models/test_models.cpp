@@ -93,3 +93,30 @@ TEST_CASE("the listing has one line per table entry with its shapes and descript
     CHECK_THAT(listing, Catch::Contains("  lenet          28x28x1, 32x32x3  LeNet-style CNN"));
     CHECK(models::model_name_list().rfind("mlp-1200, mlp-800, mlp, lenet, ", 0) == 0);
 }
+
+TEST_CASE("the table's parameter counts are the built models' parameters, computed without building", "[models]") {
+    for (const models::ModelEntry& e : models::model_table())
+        for (const models::InputShape& shape : e.inputs) {
+            DYNAMIC_SECTION(e.name << " on " << shape.str()) {
+                const models::ModelOptions options{{16, 8}, 0.0};
+                std::uint64_t built = 0;
+                for (const nn::NamedParameter& p : models::make_model(e.name, shape, 7, 1, options)->named_parameters())
+                    built += static_cast<std::uint64_t>(p.var.value().numel());
+                CHECK(models::parameter_count(e.name, shape, 7, options) == built);
+            }
+        }
+}
+
+TEST_CASE("a model too large for this machine's memory is refused with its size, before anything is allocated",
+          "[models]") {
+    const models::ModelOptions huge{{100000000}, 0.0};
+    CHECK(models::parameter_count("mlp", {28, 28, 1}, 10, huge) == 785ull * 100000000 + 1000000000 + 10);
+    CHECK_THROWS_WITH(models::make_model("mlp", {28, 28, 1}, 10, 1, huge),
+                      Catch::Contains("model mlp (hidden 100000000) on 28x28x1 inputs: 79500000010 parameters would "
+                                      "need 954.0 GB"));
+    // Sizes whose product overflows 64 bits saturate rather than wrap to a small count.
+    const models::ModelOptions absurd{{std::int64_t{1} << 62, std::int64_t{1} << 62}, 0.0};
+    CHECK(models::parameter_count("mlp", {28, 28, 1}, 10, absurd) == UINT64_MAX);
+    CHECK_THROWS_WITH(models::check_model_fits("mlp", {28, 28, 1}, 10, absurd), Catch::Contains("over 2^64"));
+    CHECK_NOTHROW(models::check_model_fits("resnet-56", {32, 32, 3}, 100));
+}

@@ -8,7 +8,6 @@
 
 #include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"
-#include "study/mi_analysis.hpp"
 #include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/sweep_summary.hpp"
@@ -85,9 +84,7 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     c.mi_early = 2;                                  // the figure starts from the early points
     c.mi_classes = "Trouser,Bag;T-shirt/top,Shirt";  // two panels
     c.smoothing = 0.2;
-    distill::TrainHooks hooks;
-    hooks.epoch_metrics = mi_epoch_metrics(c, small_dataset());
-    distill::train(c, small_dataset(), quiet(), hooks);
+    distill::train(c, small_dataset(), quiet());
     write_small_summary(dir.string());
 
     const fs::path out = temp_dir("plots");

@@ -154,6 +154,8 @@ TEST_CASE("the published numbers are printed beside a study of the same data set
                                 "value: 1}\n",
                                 "refs.yaml"),
         Catch::Contains("refs.yaml: references[0]: unknown quantity 'speed'"));
+    CHECK_THROWS_WITH(study::parse_references("references: " + std::string(100, '[') + "\n", "deep.yaml"),
+                      "deep.yaml: line 1: nested more than 64 levels deep");
 }
 
 TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study][slow]") {
@@ -169,6 +171,7 @@ TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study
         r->epochs = 1;
         r->threads = 1;
         r->record_per_class = 5;
+        if (r == &c.student) continue;  // students estimate no MI: the keys would be refused
         r->mi_examples = 20;
         r->mi_views = 2;
     }

@@ -17,7 +17,7 @@ namespace {
 const char* kSweep = R"(
 output: out
 seeds: [1, 2]
-teacher: {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 2, max-train: 1000, hidden: [8]}}
+teacher: {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 2, max-train: 1000, clip-norm: 1}}
 student: {model: mlp-800, loss: hinton, recipe: {epochs: 1, lr: 0.1}}
 distill:
   - {teacher-alpha: 0, temperatures: [1, 4]}

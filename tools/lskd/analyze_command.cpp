@@ -69,11 +69,12 @@ Runner add_analyze_command(CLI::App& app) {
         Common calibration_common, projection_common, mi_common, erasure_common;
         study::CalibrationOptions calibration;
         std::string projection_classes, projection_variant = "affine";
-        study::MiSettings mi;
+        distill::MiSettings mi;
         std::string mi_data_dir;
         std::int64_t erasure_epoch = 0;
     };
     auto s = std::make_shared<State>();
+    s->mi.examples_key = "--examples";
 
     auto* calibration = cmd->add_subcommand(
         "calibration", "ECE, reliability diagram and NLL on test; temperature scaling fitted on validation");

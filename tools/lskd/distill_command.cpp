@@ -50,7 +50,7 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
     if (!config.teacher.empty())
         fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
     default_output_to(config, default_student_output(config, logits), flags);
-    distill::validate(config);
+    distill::validate(config, /*teacher=*/true);  // the logits are the teacher, which config.teacher does not name
     std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
     if (process_world().root()) lock.emplace(distill::claim_output(config, options, {config_file, logits}));
     options.output_lock = lock ? &*lock : nullptr;

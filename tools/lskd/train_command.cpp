@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "distill/trainer.hpp"
-#include "study/mi_analysis.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace lskd::cli {
@@ -27,11 +26,7 @@ Runner add_train_command(CLI::App& app) {
         if (process_world().root()) lock.emplace(distill::claim_output(config, options, {s->flags.config_file}));
         options.output_lock = lock ? &*lock : nullptr;
         const data::Dataset dataset = distill::load_run_dataset(config);
-        distill::TrainHooks hooks;
-        // --mi-every E: Î appended to /metrics/mi (and mi_2, ... for further pairs) every E epochs and at the last
-        // (M's Figure 6).
-        if (config.mi_every > 0) hooks.epoch_metrics = study::mi_epoch_metrics(config, dataset);
-        const distill::TrainSummary r = distill::train(config, dataset, options, hooks);
+        const distill::TrainSummary r = distill::train(config, dataset, options);
         if (!process_world().root()) return 0;  // rank 0 reports the run
         if (s->run.json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
