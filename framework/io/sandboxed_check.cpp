@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -19,7 +20,8 @@
 #include "framework/io/child_status.hpp"
 #include "framework/io/posix_files.hpp"
 
-// Set under a sanitizer only: libFuzzer's death callback would record the parent's input as a crash of its own.
+// Weak, so null outside a sanitizer build. A sanitizer's report in the checking child would run libFuzzer's death
+// callback there, which saves the current input as a crash although the check has contained it.
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
 
 namespace lskd::io {
@@ -101,8 +103,8 @@ bool read_until_exit(int fd, double seconds, std::string& message) {
         pollfd p{fd, POLLIN, 0};
         const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000 * 1000)));
         if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) return false;  // cannot happen with one valid descriptor; the wait below still ends it
-        if (ready == 0) continue;     // the deadline is checked at the top
+        if (ready < 0) return true;  // poll could not wait (no kernel memory): the child is ended as if late
+        if (ready == 0) continue;    // the deadline is checked at the top
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return false;  // end of file: the child has exited, closing its end

@@ -1,5 +1,7 @@
 // Runs a check of untrusted input in a forked child process under a wall-clock, CPU-time and memory limit, so that
 // a crash, an endless loop or a runaway allocation inside a library reading the input ends the child, not lskd.
+// A fork without exec, rather than lskd run again with a hidden command: it works in every program that links this
+// library (lskd, the tests, the fuzz harnesses), and the check is a function, not a command line.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -8,8 +10,10 @@
 namespace lskd::io {
 
 struct SandboxLimits {
-    double seconds = 60;                              // of wall-clock time, and of CPU time
-    std::size_t memory_bytes = std::size_t{1} << 30;  // of address space beyond what this process has mapped
+    double seconds = 60;  // of wall-clock time, and of CPU time
+    // Of address space beyond what this process has mapped at the fork (so memory that malloc holds free then
+    // comes on top).
+    std::size_t memory_bytes = std::size_t{1} << 30;
 };
 
 struct SandboxResult {
