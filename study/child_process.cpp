@@ -2,12 +2,11 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/wait.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include "framework/core/error.hpp"
+#include "framework/io/child_status.hpp"
 
 extern char** environ;
 
@@ -15,13 +14,8 @@ namespace lskd::study {
 namespace {
 
 ChildExit wait_for(pid_t which, const std::string& what) {
-    int status = 0;
-    pid_t pid;
-    do {
-        pid = ::waitpid(which, &status, 0);
-    } while (pid < 0 && errno == EINTR);
-    if (pid < 0) fail("waiting for {}: {}", what, std::strerror(errno));
-    return {pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)};
+    const io::ChildStatus s = io::wait_for_child(which, what);
+    return {s.pid, s.code()};
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -138,5 +139,18 @@ FixedStrings fixed_strings(const std::vector<std::string>& values, std::string_v
 std::vector<std::string> read_string_values(hid_t stored, std::int64_t count, std::size_t max_bytes,
                                             std::string_view file_path, std::string_view what,
                                             const std::function<herr_t(hid_t, void*)>& read);
+
+// The version of the superblock libhdf5 would find in `path` (at byte 0, 512, 1024, 2048, ...), read without
+// libhdf5; nullopt when there is none. Below 2 is the pre-1.8 format.
+std::optional<unsigned> superblock_version(const std::string& path);
+
+// Reads every object of the pre-1.8 file `path` in a sandboxed child (h5_old_format.hpp), opening it with `fapl`;
+// throws an Error naming `shown_as` unless all of it read. The caller holds a Session.
+void check_old_format_file(const std::string& path, hid_t fapl, const std::string& shown_as);
+
+// The check's reading, run in the child: opens `path` with `fapl` and reads every group's links, every object's
+// attributes and every dataset's values that lskd's readers could read. Throws an Error naming `shown_as` when
+// libhdf5 fails, std::bad_alloc when it runs out of memory.
+void read_every_object(const std::string& path, hid_t fapl, std::string_view shown_as);
 
 }  // namespace lskd::io::detail

@@ -39,8 +39,10 @@ class H5File {
 public:
     static constexpr int kAnyRank = -1;
 
+    // A file in HDF5's pre-1.8 format (h5py's default) is first read whole by a sandboxed child process, whose
+    // crash on a damaged file becomes an Error (h5_old_format.hpp).
     static H5File open_read(const std::string& path);
-    // Errors name `shown_as` when given, as for create().
+    // Errors name `shown_as` when given, as for create(). Files in the pre-1.8 format are refused.
     static H5File open_readwrite(const std::string& path, const std::string& shown_as = {});
     // Creates `path`, truncating an existing file. Files are written in the HDF5 1.10 format, whose
     // metadata is checksummed; HDF5 1.10 or later (and h5py built on it) reads them. Errors name `shown_as`

@@ -3,12 +3,14 @@
 of each reader (the fuzzer mutates them into invalid ones). Run from anywhere; Debian's python3 with h5py."""
 import gzip
 import pathlib
+import shutil
 import struct
 
 import h5py
 import numpy as np
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
+FINDINGS = pathlib.Path(__file__).resolve().parent / "findings"
 
 
 def write(harness, name, data):
@@ -42,8 +44,8 @@ def cifar_corpus():
     write("fuzz_cifar", "cifar10_two_gzip", b"\x00" + gzip.compress((bytes([1]) + pixels) * 2, mtime=0))
 
 
-def run_file(path, distill):
-    with h5py.File(path, "w", libver="latest") as f:
+def run_file(path, distill, libver):
+    with h5py.File(path, "w", libver=libver) as f:
         f.attrs["format"] = np.bytes_("lskd-run/2")  # fixed-length strings, as lskd writes them
         f.attrs["config"] = np.bytes_("model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n")
         f.attrs["num_classes"] = np.int64(3)
@@ -69,8 +71,13 @@ def run_file(path, distill):
 def run_file_corpus():
     folder = CORPUS / "fuzz_run_file"
     folder.mkdir(parents=True, exist_ok=True)
-    run_file(folder / "teacher.h5", False)
-    run_file(folder / "student.h5", True)
+    run_file(folder / "teacher.h5", False, "latest")
+    run_file(folder / "student.h5", True, "latest")
+    # h5py's default, HDF5's pre-1.8 format, which lskd reads after a check in a child process: these seeds and the
+    # local-heap crash the fuzzer found in that format are fuzzed through the check.
+    run_file(folder / "teacher_earliest.h5", False, None)
+    run_file(folder / "student_earliest.h5", True, None)
+    shutil.copy(FINDINGS / "run_file_hdf5_local_heap_null_read.h5", folder)
 
 
 def yaml_corpus():

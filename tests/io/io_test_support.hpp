@@ -136,8 +136,8 @@ inline ChildResult with_file_size_limit(rlim_t limit, const std::function<void()
         true);
 }
 
-// A new file made with raw HDF5 calls, as another program would, in the 1.8+ format lskd reads (h5py's
-// libver="latest"); the caller closes it.
+// A new file made with raw HDF5 calls, as another program would, in the 1.8+ format that lskd opens without a
+// check (h5py's libver="latest"); the caller closes it.
 inline hid_t create_raw_file(const std::string& path) {
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST);

@@ -1,7 +1,9 @@
 // Teacher logits from a file: looked up by original index in the batch's order, γ and the teacher's test accuracy
 // as worked out by hand, and every malformed file rejected with a message naming it and the fault.
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 
@@ -119,6 +121,44 @@ TEST_CASE("γ and the teacher's test accuracy come from the file's logits", "[te
     // At T = 2: example 3 softmax(ln3/2, 0) = (√3, 1)/(√3 + 1): wrong mass 1/(√3 + 1); example 0 stays 1/2.
     CHECK(distill::TeacherLogits(LogitsFile().write("gamma2.h5"), hot, two_class_dataset()).info().gamma ==
           Approx((1.0 / (std::sqrt(3.0) + 1.0) + 0.5) / 2.0 * 2.0).epsilon(1e-6));
+}
+
+TEST_CASE("a file written with h5py's defaults (HDF5's pre-1.8 format) teaches with the same logits",
+          "[teacher_logits]") {
+    // LogitsFile's values, written the way docs/teacher-logits.md's reader would write them without libver.
+    const std::string script = temp_file("write_h5py_defaults.py");
+    std::ofstream(script) << "import sys\nimport h5py\nimport numpy as np\n"
+                             "with h5py.File(sys.argv[1], 'w') as f:\n"
+                             "    f.attrs['format'] = np.bytes_('lskd-teacher-logits/1')\n"
+                             "    f.attrs['dataset'] = np.bytes_('idx')\n"
+                             "    f.attrs['num_classes'] = 2\n"
+                             "    f['train/logits'] = np.array([[np.log(3.0), 0], [0, 0], [5, 5]], dtype=np.float32)\n"
+                             "    f['train/indices'] = np.array([3, 0, 1], dtype=np.int64)\n"
+                             "    f['test/logits'] = np.array([[0, 1], [0, 2]], dtype=np.float32)\n"
+                             "    f['test/indices'] = np.array([0, 1], dtype=np.int64)\n";
+    const std::string path = temp_file("h5py_defaults.h5");
+    REQUIRE(std::system(("/usr/bin/python3 " + script + " " + path).c_str()) == 0);
+    {
+        const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        H5F_info2_t info{};
+        H5Fget_info2(file, &info);
+        H5Fclose(file);
+        REQUIRE(info.super.version == 0);
+    }
+
+    distill::TeacherLogits h5py_file(path, student(), two_class_dataset());
+    distill::TeacherLogits lskd_file(LogitsFile().write("lskd_format.h5"), student(), two_class_dataset());
+    data::Batch batch;
+    batch.labels = {1, 0, 1};
+    batch.indices = {0, 3, 0};
+    const Tensor& a = h5py_file.logits(batch);
+    const Tensor& b = lskd_file.logits(batch);
+    REQUIRE(a.numel() == 6);
+    REQUIRE(b.numel() == 6);
+    for (std::int64_t i = 0; i < a.numel(); ++i) CHECK(a.data()[i] == b.data()[i]);
+    CHECK(h5py_file.info().gamma == lskd_file.info().gamma);
+    CHECK(h5py_file.info().test_acc == Approx(0.5));
+    CHECK(h5py_file.info().hash == lskd_file.info().hash);
 }
 
 TEST_CASE("a malformed teacher-logits file is rejected naming the fault", "[teacher_logits][errors]") {
