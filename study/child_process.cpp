@@ -5,23 +5,36 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
+#include <thread>
 
 #include "framework/core/error.hpp"
+#include "framework/runtime/interrupt.hpp"
 
 extern char** environ;
 
 namespace lskd::study {
 namespace {
 
-ChildExit wait_for(pid_t which, const std::string& what) {
-    int status = 0;
-    pid_t pid;
-    do {
-        pid = ::waitpid(which, &status, 0);
-    } while (pid < 0 && errno == EINTR);
-    if (pid < 0) fail("waiting for {}: {}", what, std::strerror(errno));
+// How often an interruptible wait looks for an interrupt: the handlers restart a blocking waitpid (SA_RESTART),
+// so such a wait polls instead.
+constexpr std::chrono::milliseconds kInterruptPoll{20};
+
+ChildExit exit_of(pid_t pid, int status) {
     return {pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)};
+}
+
+ChildExit wait_for(pid_t which, const std::string& what, bool interruptible) {
+    for (;;) {
+        if (interruptible) runtime::throw_if_interrupted();
+        int status = 0;
+        const pid_t pid = ::waitpid(which, &status, interruptible ? WNOHANG : 0);
+        if (pid > 0) return exit_of(pid, status);
+        if (pid < 0 && errno != EINTR) fail("waiting for {}: {}", what, std::strerror(errno));
+        if (pid == 0) std::this_thread::sleep_for(kInterruptPoll);
+    }
 }
 
 }  // namespace
@@ -50,9 +63,21 @@ int spawn_logged(const std::vector<std::string>& argv, const std::string& log_pa
     return spawn_child(argv, log_path, log_path);
 }
 
-ChildExit wait_any_child() { return wait_for(-1, "a sweep job"); }
+ChildExit wait_any_child() { return wait_for(-1, "a sweep job", true); }
 
-int wait_child(int pid) { return wait_for(pid, "child process " + std::to_string(pid)).code; }
+int wait_child(int pid) {
+    try {
+        return wait_for(pid, "child process " + std::to_string(pid), true).code;
+    } catch (const runtime::Interrupted&) {
+        stop_children({pid});
+        throw;
+    }
+}
+
+void stop_children(const std::vector<int>& pids) {
+    for (int pid : pids) ::kill(pid, SIGTERM);
+    for (int pid : pids) wait_for(pid, "child process " + std::to_string(pid), false);
+}
 
 int run_child(const std::vector<std::string>& argv, const std::string& log_path) {
     return wait_child(spawn_logged(argv, log_path));
