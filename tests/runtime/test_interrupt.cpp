@@ -57,7 +57,7 @@ TEST_CASE("a handled signal only records itself until throw_if_interrupted throw
     }
 }
 
-TEST_CASE("the first interrupt is the one kept; a later signal of another kind does not replace it",
+TEST_CASE("the first interrupt is the one kept, a later signal of another kind does not replace it",
           "[runtime][interrupt]") {
     CHECK(exit_status_of_forked([] {
               std::raise(SIGHUP);
