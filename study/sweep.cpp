@@ -399,17 +399,17 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     result.total = s.plan.size();
     result.skipped = static_cast<std::size_t>(std::count_if(
         s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
-    if (!options.quiet && root) {
-        std::vector<bool> complete;
-        for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
-        const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
-            const auto it = s.datasets.find(data_key(c));
-            return it == s.datasets.end() ? nullptr : &it->second;
-        };
-        print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
-    }
     std::size_t trained_here = 0;
-    try {
+    try {  // the plan's estimate trains a little too: an interrupt there is the sweep's as well
+        if (!options.quiet && root) {
+            std::vector<bool> complete;
+            for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
+            const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
+                const auto it = s.datasets.find(data_key(c));
+                return it == s.datasets.end() ? nullptr : &it->second;
+            };
+            print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
+        }
         if (on_ranks)
             trained_here = s.run_on_ranks(progress);
         else if (jobs == 1)

@@ -78,7 +78,7 @@ TEST_CASE("a failing sweep or study keeps the directory of earlier runs, their f
           "[cli][sweep]") {
     const fs::path dir = cli_temp_dir("sweep_failures_earlier");
     const fs::path file = one_teacher_sweep(dir);
-    const fs::path out = dir / "runs";
+    const fs::path out = dir / "earlier";
     REQUIRE(run_with("sweep", file, out, {}).code == 0);
     const std::string summary = read_text(out / "summary.csv");
     REQUIRE(lines_of(summary).size() == 2);
@@ -88,7 +88,7 @@ TEST_CASE("a failing sweep or study keeps the directory of earlier runs, their f
         const ProgramOutput r = run_with(command, file, out, {"seeds=[1,2]", "data-dir=/nonexistent"});
         INFO(r.err);
         CHECK(r.code == 1);
-        CHECK(fs::exists(out / "teacher_mlp_a0_s1.h5"));
+        CHECK(fs::exists(out / "runs" / "teacher_mlp_a0_s1.h5"));
         CHECK(read_text(out / "summary.csv") == summary);
     }
 }
