@@ -30,6 +30,9 @@ void install_interrupt_handlers() {
     sigemptyset(&action.sa_mask);
     for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, s);
     for (int s : {SIGINT, SIGTERM, SIGHUP}) {
+        // A signal ignored by whoever started lskd stays ignored: nohup's SIGHUP, a background job's SIGINT.
+        struct sigaction inherited;
+        if (sigaction(s, nullptr, &inherited) == 0 && inherited.sa_handler == SIG_IGN) continue;
         // SA_RESETHAND on SIGINT alone: an impatient second Ctrl-C kills at once, as in most command-line tools.
         action.sa_flags = SA_RESTART | (s == SIGINT ? SA_RESETHAND : 0);
         sigaction(s, &action, nullptr);

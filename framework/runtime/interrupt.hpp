@@ -23,7 +23,8 @@ private:
     int signal_;
 };
 
-// Installs the handlers (SA_RESTART, so that blocking calls carry on). Call it once, from main().
+// Installs the handlers (SA_RESTART, so that blocking calls carry on), leaving a signal that the parent process
+// ignored (nohup's SIGHUP, a background job's SIGINT) ignored. Call it once, from main().
 void install_interrupt_handlers();
 // The first signal received since the handlers were installed, or 0.
 int interrupt_signal();

@@ -91,6 +91,20 @@ TEST_CASE("a second SIGINT ends the process at once, repeated SIGTERMs and SIGHU
     CHECK(WIFSIGNALED(term_then_int));
 }
 
+TEST_CASE("a signal ignored by the parent, as nohup ignores SIGHUP, stays ignored", "[runtime][interrupt]") {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        std::signal(SIGHUP, SIG_IGN);
+        install_interrupt_handlers();
+        std::raise(SIGHUP);
+        ::_exit(interrupt_requested() ? 1 : 0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
+
 TEST_CASE("the handlers restart interrupted system calls", "[runtime][interrupt]") {
     CHECK(exit_status_of_forked([] {
               for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
