@@ -20,7 +20,7 @@ namespace {
 
 // Creates `dir` as a sweep would, runs `work` inside, and lets its exception out.
 void fill(const std::string& dir, const std::function<void()>& work) {
-    const CreatedDirectory created(dir, "the test directory");
+    const CreatedDirectory created(dir);
     work();
 }
 
@@ -63,9 +63,11 @@ TEST_CASE("a call that succeeds keeps the directory it created, even empty", "[i
     CHECK(fs::is_directory(tmp / "out"));
 }
 
-TEST_CASE("a directory that cannot be created is an error naming it and its role", "[io]") {
+TEST_CASE("a directory that cannot be made is the output policy's error, naming it", "[io]") {
     TempDir tmp;
     std::ofstream(tmp / "file") << "x";
-    CHECK_THROWS_WITH(CreatedDirectory(tmp / "file/sub", "the sweep directory"),
-                      Catch::Contains(tmp / "file/sub") && Catch::Contains("cannot create the sweep directory"));
+    CHECK_THROWS_WITH(CreatedDirectory(tmp / "file/sub"), Catch::Contains(tmp / "file/sub"));
+    CHECK_THROWS_WITH(CreatedDirectory(tmp / "file"),
+                      Catch::Contains("exists and is") && Catch::Contains("not a directory"));
+    CHECK(fs::is_regular_file(tmp / "file"));
 }
