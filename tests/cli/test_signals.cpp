@@ -90,7 +90,7 @@ void check_ending(const Ended& e, int sig, const fs::path& dir) {
     if (e.code == 128 + sig && !e.err.empty())
         CHECK_THAT(e.err,
                    Catch::Contains(fmt::format("lskd: interrupted by {}", sig == SIGINT ? "SIGINT" : "SIGTERM")));
-    if (fs::exists(dir)) CHECK(leftovers(dir).empty());
+    if (fs::exists(dir)) CHECK(leftovers(dir) == std::vector<std::string>{});
 }
 
 std::vector<std::string> train_args(const std::string& output) {
