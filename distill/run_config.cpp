@@ -374,6 +374,8 @@ void validate(const RunConfig& c, bool teacher) {
     if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0))
         fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
     if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
+    for (const std::int64_t h : c.hidden)
+        if (h <= 0) fail("hidden sizes must be positive, got {}", h);
     if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
     if (c.shift < -1) fail("shift must be >= 0 pixels (or -1: the data set's default), got {}", c.shift);
     if (c.hflip < -1 || c.hflip > 1)

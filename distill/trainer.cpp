@@ -28,6 +28,7 @@
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/lr_schedule.hpp"
 #include "framework/optim/sgd.hpp"
+#include "framework/runtime/interrupt.hpp"
 #include "framework/runtime/threads.hpp"
 #include "models/model_registry.hpp"
 
@@ -126,6 +127,7 @@ public:
 
     std::int64_t first_epoch() const { return run_.epochs_done; }
     std::int64_t epochs() const { return config_.epochs; }
+    std::string kept_after_interrupt() const;
 
     EpochTotals train_epoch(std::int64_t epoch);
     EpochEvaluation evaluate(std::int64_t epoch);
@@ -341,6 +343,7 @@ EpochTotals Training::train_epoch(std::int64_t epoch) {
             train_step(batch, n, epoch, step, t);
         }
         ++step;
+        runtime::throw_if_interrupted();  // the run file keeps the last whole epoch
         progress_->step(step, t.loss_sum / static_cast<double>(std::max<std::int64_t>(t.seen, 1)),
                         static_cast<double>(t.correct) / static_cast<double>(std::max<std::int64_t>(t.seen, 1)), n);
         if (next_early != early_at.end() && *next_early == step) {
@@ -451,6 +454,12 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
                                      totals.seconds));
 }
 
+std::string Training::kept_after_interrupt() const {
+    if (run_.epochs_done == 0) return fmt::format("{}: no epoch was finished, nothing was written", path_);
+    return fmt::format("{} holds epoch {} of {}; continue it with --resume {}", path_, run_.epochs_done, config_.epochs,
+                       path_);
+}
+
 TrainSummary Training::summary() const {
     TrainSummary summary;
     for (const auto& [name, values] : run_.metrics)
@@ -512,10 +521,16 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
 
     Training training(std::move(config), dataset, options, hooks);
     training.add_setup_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    for (std::int64_t epoch = training.first_epoch(); epoch < training.epochs(); ++epoch) {
-        const EpochTotals totals = training.train_epoch(epoch);
-        const EpochEvaluation evaluation = training.evaluate(epoch);
-        training.record(epoch, totals, evaluation);
+    // Interrupts are taken between steps and between epochs, never within a write of the run file.
+    try {
+        for (std::int64_t epoch = training.first_epoch(); epoch < training.epochs(); ++epoch) {
+            runtime::throw_if_interrupted();
+            const EpochTotals totals = training.train_epoch(epoch);
+            const EpochEvaluation evaluation = training.evaluate(epoch);
+            training.record(epoch, totals, evaluation);
+        }
+    } catch (const runtime::Interrupted& i) {
+        throw runtime::Interrupted(i.signal(), training.kept_after_interrupt());
     }
     TrainSummary summary = training.summary();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -3,19 +3,33 @@
 #include <fcntl.h>
 #include <spawn.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstring>
+#include <thread>
 
 #include "framework/core/error.hpp"
 #include "framework/io/child_status.hpp"
+#include "framework/runtime/interrupt.hpp"
 
 extern char** environ;
 
 namespace lskd::study {
 namespace {
 
-ChildExit wait_for(pid_t which, const std::string& what) {
-    const io::ChildStatus s = io::wait_for_child(which, what);
-    return {s.pid, s.code()};
+// How often an interruptible wait looks for an interrupt: the handlers restart a blocking waitpid (SA_RESTART),
+// so such a wait polls instead.
+constexpr std::chrono::milliseconds kInterruptPoll{20};
+
+ChildExit exit_of(const io::ChildStatus& s) { return {s.pid, s.code()}; }
+
+ChildExit wait_for(pid_t which, const std::string& what, bool interruptible) {
+    if (!interruptible) return exit_of(io::wait_for_child(which, what));
+    for (;;) {
+        runtime::throw_if_interrupted();
+        if (const auto s = io::poll_child(which, what)) return exit_of(*s);
+        std::this_thread::sleep_for(kInterruptPoll);
+    }
 }
 
 }  // namespace
@@ -44,9 +58,21 @@ int spawn_logged(const std::vector<std::string>& argv, const std::string& log_pa
     return spawn_child(argv, log_path, log_path);
 }
 
-ChildExit wait_any_child() { return wait_for(-1, "a sweep job"); }
+ChildExit wait_any_child() { return wait_for(-1, "a sweep job", true); }
 
-int wait_child(int pid) { return wait_for(pid, "child process " + std::to_string(pid)).code; }
+int wait_child(int pid) {
+    try {
+        return wait_for(pid, "child process " + std::to_string(pid), true).code;
+    } catch (const runtime::Interrupted&) {
+        stop_children({pid});
+        throw;
+    }
+}
+
+void stop_children(const std::vector<int>& pids) {
+    for (int pid : pids) ::kill(pid, SIGTERM);
+    for (int pid : pids) wait_for(pid, "child process " + std::to_string(pid), false);
+}
 
 int run_child(const std::vector<std::string>& argv, const std::string& log_path) {
     return wait_child(spawn_logged(argv, log_path));

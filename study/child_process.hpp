@@ -1,5 +1,6 @@
 // Child processes started from an argument vector (never through a shell): sweep jobs and the plotting tool
-// with their output in log files, and whichever child ends next or one given child.
+// with their output in log files, and whichever child ends next or one given child. The waits see an interrupt
+// of this process (framework/runtime/interrupt.hpp) and throw runtime::Interrupted.
 #pragma once
 #include <string>
 #include <vector>
@@ -19,11 +20,17 @@ struct ChildExit {
     int code = 0;  // the exit status, or 128 + the signal that ended it
 };
 
-// Blocks until one child of this process ends.
+// Blocks until one child of this process ends. Throws runtime::Interrupted if this process is interrupted first;
+// the children keep running (stop_children ends them).
 ChildExit wait_any_child();
 
-// Blocks until the child `pid` ends; returns its exit code as in ChildExit.
+// Blocks until the child `pid` ends; returns its exit code as in ChildExit. If this process is interrupted first,
+// stops the child (stop_children) and throws runtime::Interrupted.
 int wait_child(int pid);
+
+// Asks each child to stop with SIGTERM and waits until every one has ended, whatever signals come meanwhile:
+// each lskd child unwinds and removes its own lock and temporary files.
+void stop_children(const std::vector<int>& pids);
 
 // Starts argv as spawn_logged does and waits for it: the child's exit code.
 int run_child(const std::vector<std::string>& argv, const std::string& log_path);

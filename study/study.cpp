@@ -10,7 +10,8 @@
 #include "distill/run_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_text.hpp"
-#include "framework/io/output_policy.hpp"
+#include "framework/io/created_directory.hpp"
+#include "framework/runtime/interrupt.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/claims.hpp"
@@ -39,6 +40,7 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
                                          bool quiet) {
     std::vector<TeacherRow> table;
     for (const auto& t : teachers) {
+        runtime::throw_if_interrupted();
         const std::string path = (fs::path(dir) / t.file).string();
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
@@ -89,9 +91,11 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     // (Without a directory the sweep reports the missing output.)
     const std::string dir = options.out.empty() ? config.output : options.out;
     const bool root = options.world == nullptr || options.world->root();
+    // The directory before its lock, whose file goes first: a study failing before its first run leaves none.
+    std::optional<io::CreatedDirectory> created;
     std::optional<io::FileLock> lock;
     if (!dir.empty() && root) {
-        io::make_output_directory(dir);
+        created.emplace(dir);
         lock.emplace(io::FileLock::try_lock_directory(dir, "study"));
     }
     study::SweepOptions sweep_options;
@@ -120,6 +124,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
         result.analysed = true;
     }
 
+    runtime::throw_if_interrupted();
     const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
 
     StudySetup setup;

@@ -20,7 +20,9 @@
 #include "framework/core/error.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/distributed/work_queue.hpp"
+#include "framework/io/created_directory.hpp"
 #include "framework/io/output_policy.hpp"
+#include "framework/runtime/interrupt.hpp"
 #include "study/child_process.hpp"
 #include "study/result_layout.hpp"
 #include "study/sweep_calibration.hpp"
@@ -160,11 +162,20 @@ struct Sweep {
     std::vector<RunState> states;
     std::map<std::string, data::Dataset> datasets;  // by data_key
 
+    // A summary without a row would only say that nothing ran: none is written.
     void write_rows() const {
         std::vector<SummaryRow> rows;
         for (const RunState& s : states)
             if (s.row) rows.push_back(*s.row);
-        write_summary(dir, rows);
+        if (!rows.empty()) write_summary(dir, rows);
+    }
+
+    // What an interrupted sweep leaves for the next call.
+    std::string kept_after_interrupt() const {
+        const auto complete = std::count_if(states.begin(), states.end(),
+                                            [](const RunState& r) { return r.state == FileState::complete; });
+        return fmt::format("{} keeps {} of {} runs complete; the same command resumes the sweep", dir, complete,
+                           plan.size());
     }
 
     void record_complete(std::size_t i) {
@@ -214,6 +225,7 @@ struct Sweep {
 
     // Trains run i here and records it complete; `write` rewrites the summary with it.
     void run_one(std::size_t i, SweepProgress& progress, bool write) {
+        runtime::throw_if_interrupted();
         progress.started(plan[i], states[i].state);
         const auto t0 = Clock::now();
         std::string note;
@@ -277,6 +289,19 @@ struct Sweep {
         return args;
     }
 
+    // The next job to end. On an interrupt the running jobs are asked to stop too, and waited for, so that each
+    // removes its own lock and temporary files before this process goes on unwinding.
+    static ChildExit wait_for_job(const std::map<int, std::pair<std::size_t, Clock::time_point>>& running) {
+        try {
+            return wait_any_child();
+        } catch (const runtime::Interrupted&) {
+            std::vector<int> pids;
+            for (const auto& job : running) pids.push_back(job.first);
+            stop_children(pids);
+            throw;
+        }
+    }
+
     void run_parallel(SweepProgress& progress, int jobs) {
         io::make_output_directory(layout::logs_dir(dir));
         std::deque<std::size_t> pending;
@@ -302,7 +327,7 @@ struct Sweep {
                 }
             }
             if (running.empty()) break;
-            const ChildExit e = wait_any_child();
+            const ChildExit e = wait_for_job(running);
             const auto job = running.find(e.pid);
             if (job == running.end()) continue;
             const auto [i, start] = job->second;
@@ -329,7 +354,8 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     // Everything that can be checked is checked before the first run trains: the config, every existing
     // run file, and the data sets.
     s.plan = plan_sweep(config, s.dir);
-    io::make_output_directory(s.dir);
+    // Declared before the lock, whose file goes first: a sweep failing before its first run leaves no directory.
+    const io::CreatedDirectory created(s.dir);
     const bool on_ranks = options.world != nullptr && options.world->size() > 1;
     const bool root = !on_ranks || options.world->root();
     if (on_ranks && options.jobs > 1)
@@ -373,22 +399,26 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     result.total = s.plan.size();
     result.skipped = static_cast<std::size_t>(std::count_if(
         s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
-    if (!options.quiet && root) {
-        std::vector<bool> complete;
-        for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
-        const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
-            const auto it = s.datasets.find(data_key(c));
-            return it == s.datasets.end() ? nullptr : &it->second;
-        };
-        print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
-    }
     std::size_t trained_here = 0;
-    if (on_ranks)
-        trained_here = s.run_on_ranks(progress);
-    else if (jobs == 1)
-        s.run_sequential(progress);
-    else
-        s.run_parallel(progress, jobs);
+    try {  // the plan's estimate trains a little too: an interrupt there is the sweep's as well
+        if (!options.quiet && root) {
+            std::vector<bool> complete;
+            for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
+            const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
+                const auto it = s.datasets.find(data_key(c));
+                return it == s.datasets.end() ? nullptr : &it->second;
+            };
+            print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
+        }
+        if (on_ranks)
+            trained_here = s.run_on_ranks(progress);
+        else if (jobs == 1)
+            s.run_sequential(progress);
+        else
+            s.run_parallel(progress, jobs);
+    } catch (const runtime::Interrupted& i) {
+        throw runtime::Interrupted(i.signal(), s.kept_after_interrupt());
+    }
 
     for (const RunState& r : s.states)
         if (r.row) result.rows.push_back(*r.row);

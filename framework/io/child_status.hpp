@@ -1,6 +1,7 @@
 // How a child process ended, read with waitpid and its EINTR retries: shared by the sandboxed checks of this folder
 // and the sweep jobs and tools that study/ starts.
 #pragma once
+#include <optional>
 #include <string>
 
 namespace lskd::io {
@@ -16,5 +17,7 @@ struct ChildStatus {
 
 // Blocks until the child `pid` (any child when -1) ends; throws "waiting for <what>: <reason>" when there is none.
 ChildStatus wait_for_child(int pid, const std::string& what);
+// As wait_for_child, without blocking: nothing while the child (any child when -1) is still running.
+std::optional<ChildStatus> poll_child(int pid, const std::string& what);
 
 }  // namespace lskd::io

@@ -101,6 +101,7 @@ TEST_CASE("validation rejects non-finite numbers and out-of-range augmentation, 
     CHECK(error([&](RunConfig& c) { c.clip_norm = nan; }) == "clip-norm must be >= 0 and finite, got nan");
     CHECK(error([&](RunConfig& c) { c.dropout = nan; }) == "dropout must be in [0, 1), got nan");
     CHECK(error([&](RunConfig& c) { c.smoothing = nan; }) == "smoothing must be in [0, 1), got nan");
+    CHECK(error([](RunConfig& c) { c.hidden = {16, 0}; }) == "hidden sizes must be positive, got 0");
 
     CHECK(error([](RunConfig& c) { c.shift = -1; }).empty());  // the data set's default
     CHECK(error([](RunConfig& c) { c.augment = true, c.shift = 0; }).empty());

@@ -1,10 +1,16 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "framework/runtime/interrupt.hpp"
 #include "study/child_process.hpp"
 #include "tests/study/study_fixture.hpp"
 
@@ -17,6 +23,26 @@ namespace {
 std::string text_of(const fs::path& path) {
     const std::vector<char> bytes = file_bytes(path.string());
     return {bytes.begin(), bytes.end()};
+}
+
+// A child that ends with status 5 once asked to stop with SIGTERM, and runs on otherwise.
+int spawn_stoppable(const fs::path& log) {
+    return spawn_logged({"/bin/sh", "-c", "trap 'exit 5' TERM; while :; do sleep 0.02; done"}, log.string());
+}
+
+bool alive(int pid) { return ::kill(pid, 0) == 0; }
+
+// Runs `body` in a forked copy of this process with the interrupt handlers installed (they cannot be taken back):
+// its exit status, 0 when every check in it passed.
+int exit_status_of_forked(const std::function<int()>& body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        lskd::runtime::install_interrupt_handlers();
+        ::_exit(body());
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
 }
 
 }  // namespace
@@ -72,4 +98,36 @@ TEST_CASE("wait_any_child reports each spawned child once, with its own exit sta
         ended.insert({e.pid, e.code});
     }
     CHECK(ended == std::set<std::pair<int, int>>{{first, 3}, {second, 4}});
+}
+
+TEST_CASE("an interrupt during wait_child stops the child, waits for it and throws Interrupted", "[study][child]") {
+    const fs::path dir = temp_dir("child_interrupted");
+    CHECK(exit_status_of_forked([&] {
+              const int pid = spawn_stoppable(dir / "log");
+              std::raise(SIGTERM);
+              try {
+                  wait_child(pid);
+              } catch (const lskd::runtime::Interrupted& e) {
+                  if (e.signal() != SIGTERM) return 1;
+                  return alive(pid) ? 2 : 0;  // waited for: not even a zombie is left
+              }
+              return 3;
+          }) == 0);
+}
+
+TEST_CASE("an interrupt during wait_any_child throws and leaves the children to stop_children", "[study][child]") {
+    const fs::path dir = temp_dir("child_any_interrupted");
+    CHECK(exit_status_of_forked([&] {
+              const std::vector<int> pids{spawn_stoppable(dir / "a"), spawn_stoppable(dir / "b")};
+              std::raise(SIGINT);
+              try {
+                  wait_any_child();
+                  return 1;
+              } catch (const lskd::runtime::Interrupted& e) {
+                  if (e.signal() != SIGINT) return 2;
+              }
+              if (!alive(pids[0]) || !alive(pids[1])) return 3;
+              stop_children(pids);
+              return alive(pids[0]) || alive(pids[1]) ? 4 : 0;
+          }) == 0);
 }

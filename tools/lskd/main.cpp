@@ -1,11 +1,13 @@
 // lskd: label smoothing and knowledge distillation, from the command line.
 #include <cstdio>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
 #include "framework/distributed/launcher.hpp"
+#include "framework/runtime/interrupt.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace {
@@ -38,10 +40,19 @@ int run_command(int argc, char** argv) {
     add(lskd::cli::add_analyze_command(app));
     add(lskd::cli::add_study_command(app));
     add(lskd::cli::add_export_command(app));
+    // The commands that train take an interrupt at their next consistent point (interrupt.hpp); the others,
+    // which write their output in one atomic step, keep the default actions and end at once.
+    const std::set<std::string> interruptible{"train", "distill", "sweep", "study"};
     try {
         app.parse(argc, argv);
-        for (auto& [cmd, run] : runners)
-            if (cmd->parsed()) return run();
+        for (auto& [cmd, run] : runners) {
+            if (!cmd->parsed()) continue;
+            if (interruptible.contains(cmd->get_name())) lskd::runtime::install_interrupt_handlers();
+            return run();
+        }
+    } catch (const lskd::runtime::Interrupted& e) {
+        fmt::print(stderr, "lskd: {}\n", e.what());
+        return e.exit_code();
     } catch (const CLI::ParseError& e) {
         // Exit status 0 ok (--help and --version included), 1 error, 2 usage: CLI11's own codes are all usage.
         if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && report_unknown_subcommand(app)) return 2;

@@ -1,0 +1,60 @@
+#include "framework/runtime/interrupt.hpp"
+
+#include <csignal>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace lskd::runtime {
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+// Async-signal-safe: a store, nothing else. The other interrupt signals are blocked while it runs (sa_mask), so
+// the first signal is the one kept.
+void record_signal(int signal) {
+    if (g_signal == 0) g_signal = signal;
+}
+
+}  // namespace
+
+Interrupted::Interrupted(int signal, const std::string& kept)
+    : std::runtime_error(kept.empty() ? "interrupted by " + signal_name(signal)
+                                      : fmt::format("interrupted by {}; {}", signal_name(signal), kept)),
+      signal_(signal) {}
+
+void install_interrupt_handlers() {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_handler = record_signal;
+    sigemptyset(&action.sa_mask);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, s);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) {
+        // A signal ignored by whoever started lskd stays ignored: nohup's SIGHUP, a background job's SIGINT.
+        struct sigaction inherited;
+        if (sigaction(s, nullptr, &inherited) == 0 && inherited.sa_handler == SIG_IGN) continue;
+        // SA_RESETHAND on SIGINT alone: an impatient second Ctrl-C kills at once, as in most command-line tools.
+        action.sa_flags = SA_RESTART | (s == SIGINT ? SA_RESETHAND : 0);
+        sigaction(s, &action, nullptr);
+    }
+}
+
+int interrupt_signal() { return g_signal; }
+
+bool interrupt_requested() { return g_signal != 0; }
+
+void throw_if_interrupted() {
+    if (const int s = g_signal; s != 0) throw Interrupted(s);
+}
+
+std::string signal_name(int signal) {
+    switch (signal) {
+        case SIGINT: return "SIGINT";
+        case SIGTERM: return "SIGTERM";
+        case SIGHUP: return "SIGHUP";
+        case SIGKILL: return "SIGKILL";
+        default: return fmt::format("signal {}", signal);
+    }
+}
+
+}  // namespace lskd::runtime
