@@ -79,6 +79,10 @@ distill::RunConfig cost_kind(distill::RunConfig c, int threads) {
     c.record_every = 0;
     c.record_per_class = 1;  // so that the write timed is an epoch's, not the last epoch's with its records
     c.eval_every = 1;
+    // Settings the changes above left without effect (mi-examples once mi-every is 0, lr-gamma without its
+    // schedule) go back to their defaults, or the calibration run would be refused as recording them.
+    for (const distill::ConfigField& f : distill::config_fields())
+        if (f.print(c) != f.print(defaults) && f.inert(c, false)) f.parse(c, f.print(defaults));
     return c;
 }
 

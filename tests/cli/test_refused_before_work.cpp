@@ -26,7 +26,7 @@ teacher: {{model: mlp, alphas: [0, 0.1], recipe: {{hidden: [16], epochs: 1, batc
                                                  record-per-class: 4}}}}
 student: {{model: mlp}}
 )",
-                                       (dir / "runs").string());
+                                       (dir / "sweep").string());
     return file;
 }
 
@@ -40,14 +40,14 @@ TEST_CASE("lskd sweep honours mi-every in its parallel jobs and refuses a bad mi
                   "teacher.recipe.mi-classes=Nope,Shirt", "--set", "teacher.recipe.mi-examples=20", "--quiet"});
     CHECK(nope.code == 1);
     CHECK_THAT(nope.err, Catch::Contains("mi-classes 'Nope,Shirt': unknown class 'Nope'"));
-    CHECK_FALSE(fs::exists(dir / "runs" / "teacher_mlp_a0_s1.h5"));
+    CHECK_FALSE(fs::exists(dir / "sweep"));  // refused before its first run, the sweep leaves nothing
 
     const ProgramOutput r =
         run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "parallel=2", "--set",
                   "teacher.recipe.mi-every=1", "--set", "teacher.recipe.mi-examples=20", "--quiet"});
     REQUIRE(r.code == 0);
     for (const char* name : {"teacher_mlp_a0_s1.h5", "teacher_mlp_a0.1_s1.h5"}) {
-        const lskd::distill::RunContents run = lskd::distill::load_run((dir / "runs" / name).string());
+        const lskd::distill::RunContents run = lskd::distill::load_run((dir / "sweep" / "runs" / name).string());
         CHECK(run.config.mi_every == 1);
         REQUIRE(run.metrics.contains("mi"));
         CHECK(run.metrics.at("mi").size() == 1);

@@ -86,8 +86,8 @@ TEST_CASE("the plan names each role's runs and grid, the seeds, what is complete
     const SweepConfig config = parse_sweep_config(R"(
 output: unused
 seeds: [1, 2]
-teacher: {model: mlp, alphas: [0, 0.3]}
-student: {model: mlp}
+teacher: {model: mlp, alphas: [0, 0.3], recipe: {hidden: [16]}}
+student: {model: mlp, recipe: {hidden: [16]}}
 distill:
   - {teacher-alpha: 0, temperatures: [1, 4]}
   - {teacher-alpha: 0.3, temperatures: 1}

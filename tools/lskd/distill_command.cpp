@@ -51,7 +51,7 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
         fail("give the teacher once: --teacher {} or --teacher-logits {}", config.teacher, logits);
     default_output_to(config, default_student_output(config, logits), flags);
     distill::validate(config, /*teacher=*/true);  // the logits are the teacher, which config.teacher does not name
-    std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
+    std::optional<io::FileLock> lock;             // of a data-parallel run only rank 0 writes, and so locks
     if (process_world().root()) lock.emplace(distill::claim_output(config, options, {config_file, logits}));
     options.output_lock = lock ? &*lock : nullptr;
     const data::Dataset dataset = distill::load_run_dataset(config);
