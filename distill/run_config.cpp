@@ -299,7 +299,9 @@ void check_yaml_depth(const std::string& text, const std::string& source) {
         if (flow == 0) {
             while (!indents.empty() && indents.back() >= indent) indents.pop_back();
             indents.push_back(indent);
-            for (std::size_t i = indent; i + 1 < line.size() && line[i] == '-' && line[i + 1] == ' ';
+            // A line of "- " items may end in spaces, where the search for the next item finds none (npos).
+            for (std::size_t i = indent;
+                 i != std::string::npos && i + 1 < line.size() && line[i] == '-' && line[i + 1] == ' ';
                  i = line.find_first_not_of(' ', i + 1))
                 ++depth;
         }

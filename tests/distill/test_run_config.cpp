@@ -187,6 +187,9 @@ TEST_CASE("configs are checked for size as they are read: long values and lists,
     std::string items;
     for (int depth = 0; depth < 70; ++depth) items += "- ";
     CHECK_THROWS_WITH(check_yaml_depth(items + "x\n", "items.yaml"), Catch::Contains("nested more than 64"));
+    // Items ending in spaces (the fuzzer's find: the count once read past the line's end) count as items.
+    CHECK_NOTHROW(check_yaml_depth("distill:\n  - \n  - - -   \n", "trailing.yaml"));
+    CHECK_THROWS_WITH(check_yaml_depth(items + "   \n", "trailing.yaml"), Catch::Contains("nested more than 64"));
     // Brackets in a quoted value and in a comment are not nesting; 64 levels are allowed.
     CHECK_NOTHROW(check_yaml_depth("mi-classes: \"" + std::string(100, '[') + "\"  # " + std::string(100, '{') + "\n",
                                    "quoted.yaml"));

@@ -88,6 +88,7 @@ def yaml_corpus():
           b"student: {model: mlp-800, loss: hinton, beta: 0.5, recipe: {epochs: 1, lr: 0.1}}\n"
           b"distill:\n  - {teacher-alpha: 0, temperatures: [1, 4]}\nbaselines: {alphas: [0]}\nparallel: 2\n")
     write("fuzz_yaml_config", "duplicate.yaml", b"lr: 0.1\nlr: 0.2\n")
+    shutil.copy(FINDINGS / "yaml_depth_item_line_ending_in_spaces.yaml", CORPUS / "fuzz_yaml_config")
 
 
 if __name__ == "__main__":
