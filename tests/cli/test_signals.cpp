@@ -154,7 +154,7 @@ void interrupt_sweeps(const std::string& name, int jobs, std::uint32_t seed) {
 
 TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leaves no lock or temporary file and "
           "resumes to the uninterrupted run's curves",
-          "[cli][signals][slow]") {
+          "[cli][signals][slow][serial]") {
     const fs::path dir = cli_temp_dir("signals_train");
     const std::string reference = (dir / "reference.h5").string();
     const auto lifetime = timed_lskd(train_args(reference));
@@ -190,12 +190,12 @@ TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leav
 
 TEST_CASE("lskd sweep stopped by a signal at any moment leaves no lock or temporary file and resumes to the "
           "uninterrupted summary",
-          "[cli][signals][slow]") {
+          "[cli][signals][slow][serial]") {
     interrupt_sweeps("signals_sweep", 1, 7);
 }
 
 TEST_CASE("a parallel sweep stopped by a signal stops its jobs, waits for them and resumes to the uninterrupted "
           "summary",
-          "[cli][signals][slow]") {
+          "[cli][signals][slow][serial]") {
     interrupt_sweeps("signals_parallel_sweep", 2, 11);
 }
