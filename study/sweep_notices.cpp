@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
 #include "study/result_layout.hpp"
 
@@ -28,7 +29,12 @@ void print_plan(const PlanNotice& n) {
     in.plan = n.plan;
     in.complete = n.complete;
     in.dataset = n.dataset;
-    in.metrics = n.options.epoch_metrics;
+    // Every run with mi-every measures MI (the trainer adds the probe itself), beside the sweep's own metrics.
+    in.metrics = [extra = n.options.epoch_metrics](const distill::RunConfig& c, const data::Dataset& d) {
+        std::map<std::string, distill::EpochMetric> metrics = distill::mi_epoch_metrics(c, d);
+        if (extra) metrics.merge(extra(c, d));
+        return metrics;
+    };
     in.parallel = n.parallel;
     in.child_jobs = n.child_jobs;
     in.teacher_analyses = !n.options.report.empty();
