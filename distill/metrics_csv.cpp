@@ -6,11 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "distill/run_directory.hpp"
 #include "framework/io/atomic_text.hpp"
 
 namespace lskd::distill {
 
-std::string metrics_csv_path(const std::string& run_path) { return run_path + ".metrics.csv"; }
+std::string metrics_csv_path(const std::string& run_path) { return RunDirectory(run_path).metrics_csv(); }
 
 void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics) {
     std::vector<std::string> names;

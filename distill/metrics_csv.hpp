@@ -1,4 +1,4 @@
-// <run file>.metrics.csv beside a run file: its /metrics as a table, one row per epoch, for watching a run's curves
+// metrics.csv in a run directory: its checkpoint's /metrics as a table, one row per epoch, for watching a run's curves
 // while it trains (docs/run-file.md). Rewritten whole after every epoch from the run's metrics, so a resumed run's
 // table is the file's epochs, never a duplicate row.
 #pragma once
@@ -8,8 +8,7 @@
 
 namespace lskd::distill {
 
-// The table's path for the run file at `run_path`: the run file's name with ".metrics.csv" appended, which no other
-// file of a sweep directory can have.
+// The table's path for the run at `run_path`.
 std::string metrics_csv_path(const std::string& run_path);
 
 // Writes the table atomically: a header of the metric names ("epoch" first, the rest in name order), then one row

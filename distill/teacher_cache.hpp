@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
+#include "distill/evaluation.hpp"
 #include "framework/data/dataset.hpp"
 
 namespace lskd::distill {

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "analysis/equivalent_smoothing.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
 

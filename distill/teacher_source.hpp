@@ -1,7 +1,7 @@
 // Where a student's teacher logits come from: a teacher run evaluated in inference mode, either once per
 // training example and cached (no augmentation) or on the very batch the student sees (augmentation).
 #pragma once
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/data/batch_loader.hpp"
 #include "framework/tensor/tensor.hpp"
 

@@ -3,18 +3,20 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "distill/checkpoint.hpp"
 #include "distill/loss_forms.hpp"
 #include "distill/metrics_csv.hpp"
 #include "distill/mi_probe.hpp"
 #include "distill/progress.hpp"
-#include "distill/run_file.hpp"
 #include "distill/run_validation.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "distill/targets.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/batch_loader.hpp"
@@ -73,16 +75,29 @@ void take_rows(const data::Batch& batch, distributed::Shard shard, data::Batch& 
     out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);
 }
 
-// Why the file at `path` is not an lskd run file (HDF5 with lskd's format attribute), or nothing when it is
-// one: --force replaces nothing else.
-std::optional<std::string> not_a_run_file(const std::string& path) {
-    try {
-        const io::H5File f = io::H5File::open_read(path);
-        if (f.has_attr("/", "format") && f.attr_string("/", "format") == kRunFormat) return std::nullopt;
-        return fmt::format("it has no '{}' format attribute", kRunFormat);
-    } catch (const Error& e) {
-        return std::string(e.what());
-    }
+// Why `path` is not an lskd run: --force replaces nothing else.
+std::optional<std::string> not_a_run(const std::string& path) {
+    if (is_run_directory(path)) return std::nullopt;
+    return std::string("it holds no checkpoint.h5");
+}
+
+// The files of the run at `run` that describe no model of its checkpoint at `epochs_done`: outputs and analyses of a
+// finished run that a resume trains further, and the records of an epoch a kill stopped before its checkpoint.
+void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done) {
+    std::error_code ec;
+    for (const std::string& dir : {run.outputs_dir(), run.analyses_dir()}) std::filesystem::remove_all(dir, ec);
+    for (const char* split : {"train", "val", "test"})
+        for (const std::int64_t epoch : run.recorded_epochs(split))
+            if (epoch > epochs_done) std::filesystem::remove(run.record(split, epoch), ec);
+}
+
+// Starts the run directory afresh: --force replaces an earlier run's files, and only those.
+void start_run_directory(const RunDirectory& run) {
+    std::error_code ec;
+    remove_stale_parts(run, 0);
+    std::filesystem::remove_all(run.records_dir(), ec);
+    for (const std::string& file : {run.checkpoint(), run.metrics_csv()}) std::filesystem::remove(file, ec);
+    io::make_output_directory(run.dir());
 }
 
 // Per epoch: what training measured on the way.
@@ -108,7 +123,7 @@ std::vector<std::int64_t> early_steps(std::int64_t steps, std::int64_t points) {
 // run other than rank 0, which get no outputs). The full test set is run once, for the metrics and, at the last
 // epoch, for /outputs/test.
 struct EpochEvaluation {
-    SplitOutputs test;
+    SplitOutputs test, val;  // val: empty without a validation split
     SplitMetrics test_metrics;
     double val_acc = 0;
     std::map<std::string, double> extra;  // the hooks' epoch metrics
@@ -140,6 +155,7 @@ private:
     void check_inputs();
     void build();
     void measure_early(std::int64_t step);
+    void write_epoch_files(std::int64_t epoch, bool last, const EpochEvaluation& e);
     bool parallel() const { return options_.world != nullptr && options_.world->size() > 1; }
     bool writes() const { return options_.world == nullptr || options_.world->root(); }
     // One SGD step on this rank's examples of a global batch of `global` examples.
@@ -180,6 +196,7 @@ void Training::resolve(RunConfig config) {
         const std::int64_t epochs = config.epochs;
         config = run_.config;
         config.output = path_;
+        if (writes()) remove_stale_parts(RunDirectory(path_), run_.epochs_done);
         config.epochs = std::max(epochs, config.epochs);
     }
     config_ = std::move(config);
@@ -387,8 +404,8 @@ EpochEvaluation Training::evaluate(std::int64_t epoch) {
         e.test = run_split(dataset_.test);
         if (writes()) e.test_metrics = score(e.test);
         if (dataset_.val.size() > 0) {
-            const SplitOutputs val = run_split(dataset_.val);
-            if (writes()) e.val_acc = score(val).accuracy;
+            e.val = run_split(dataset_.val);
+            if (writes()) e.val_acc = score(e.val).accuracy;
         }
     }
     const auto evaluated = std::chrono::steady_clock::now();
@@ -427,31 +444,41 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
 
     const bool last = epoch + 1 == config_.epochs;
     const auto write_started = std::chrono::steady_clock::now();
-    std::vector<RecordSet> records;
-    if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
-        records.push_back(
-            {"train", epoch + 1, run_model(*model_, train_records_, dataset_.normalization, kEvalBatch, true)});
-        if (val_records_.size() > 0)
-            records.push_back(
-                {"val", epoch + 1, run_model(*model_, val_records_, dataset_.normalization, kEvalBatch, true)});
-        records.push_back(
-            {"test", epoch + 1, run_model(*model_, test_records_, dataset_.normalization, kEvalBatch, true)});
-    }
-    const bool first_write = epoch == 0 && !options_.resume;
-    run_.epochs_done = epoch + 1;
-    run_.complete = last;
-    run_.params = model_->state();
-    run_.optimizer = sgd_->state();
-    run_.counters = model_->named_counters();
-    save_run(path_, run_, *model_, records, last ? &e.test : nullptr, first_write);
-    write_metrics_csv(path_, run_.metrics);
+    write_epoch_files(epoch, last, e);
     run_.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started).count();
-    if (last) record_write_seconds(path_, run_.write_seconds);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | val acc {:.4f} | test acc {:.4f} "
                                      "nll {:.4f} ece {:.4f} | {:.1f}s",
                                      epoch + 1, config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
                                      e.val_acc, e.test_metrics.accuracy, e.test_metrics.nll, e.test_metrics.ece,
                                      totals.seconds));
+}
+
+// The epoch's records (every record-every epochs and at the last), the last epoch's whole-split outputs, then the
+// checkpoint that makes them part of the run: a kill before its rename leaves the previous epoch's checkpoint, and
+// the resumed epoch writes the same files again.
+void Training::write_epoch_files(std::int64_t epoch, bool last, const EpochEvaluation& e) {
+    const RunDirectory run(path_);
+    if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
+        const auto record = [&](const char* split, const data::ImageSet& set) {
+            if (set.size() == 0) return;
+            write_split_outputs(run.record(split, epoch + 1), split, epoch + 1,
+                                run_model(*model_, set, dataset_.normalization, kEvalBatch, true));
+        };
+        record("train", train_records_);
+        record("val", val_records_);
+        record("test", test_records_);
+    }
+    if (last) {
+        write_split_outputs(run.outputs("test"), "test", epoch + 1, e.test);
+        if (e.val.labels.size() > 0) write_split_outputs(run.outputs("val"), "val", epoch + 1, e.val);
+    }
+    run_.epochs_done = epoch + 1;
+    run_.complete = last;
+    run_.params = model_->state();
+    run_.optimizer = sgd_->state();
+    run_.counters = model_->named_counters();
+    write_checkpoint(run, run_, *model_);
+    write_metrics_csv(path_, run_.metrics);
 }
 
 std::string Training::kept_after_interrupt() const {
@@ -490,7 +517,7 @@ data::Dataset load_run_dataset(const RunConfig& c) {
     return data::load_dataset(spec);
 }
 
-std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}.h5", c.model, c.smoothing, c.seed); }
+std::string default_output(const RunConfig& c) { return fmt::format("{}_a{}_s{}", c.model, c.smoothing, c.seed); }
 
 io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
                           const std::vector<std::string>& inputs) {
@@ -501,8 +528,9 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
     output.inputs.push_back(config.teacher);
     output.force = options.force;
     output.resume = options.resume;
-    output.replaces = "an lskd run file";
-    output.replaceable = not_a_run_file;
+    output.directory = true;
+    output.replaces = "an lskd run directory";
+    output.replaceable = not_a_run;
     output.exists_advice = "use --force to overwrite, --resume to continue";
     return io::claim_output_file(output);
 }
@@ -512,6 +540,7 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
     validate_before_training(config, dataset, hooks.teacher != nullptr);
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
+    config.output = RunDirectory(config.output).dir();
     std::optional<io::FileLock> own_lock;
     const bool writes = options.world == nullptr || options.world->root();  // the other ranks of a run write nothing
     if (options.output_lock == nullptr && writes)
@@ -519,6 +548,7 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
     else if (options.output_lock != nullptr && options.output_lock->output() != config.output)
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
+    if (writes && !options.resume) start_run_directory(RunDirectory(config.output));
     Training training(std::move(config), dataset, options, hooks);
     training.add_setup_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // Interrupts are taken between steps and between epochs, never within a write of the run file.

@@ -57,7 +57,7 @@ data::Dataset load_run_dataset(const RunConfig& config);
 // The augmentation the run trains with: none without config.augment, else the data set's default with the
 // config's shift and hflip overrides.
 data::AugmentSpec augment_spec(const RunConfig& config, const data::Dataset& dataset);
-// The default output name: <model>_a<alpha>_s<seed>.h5.
+// The default output, a run directory: <model>_a<alpha>_s<seed>.
 std::string default_output(const RunConfig& config);
 
 // Checks that a run may be written at `config.output` and locks it for this process by lskd's output policy

@@ -21,6 +21,17 @@ void check_replaceable(const std::string& path) {
     fail("{}: the output exists and is {}; lskd replaces only regular files", path, file_kind(status.type()));
 }
 
+void check_replaceable_directory(const std::string& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::symlink_status(path, ec);
+    if (!fs::exists(status) || fs::is_directory(status)) return;
+    if (fs::is_symlink(status))
+        fail("{}: the output exists and is a symbolic link; lskd writes a run only into a directory of that name "
+             "(name '{}' instead)",
+             path, fs::read_symlink(path, ec).string());
+    fail("{}: the output exists and is {}, not a run directory", path, file_kind(status.type()));
+}
+
 void make_output_directory(const std::string& dir) {
     if (dir.empty()) return;
     std::error_code ec;
@@ -34,7 +45,10 @@ void make_output_directory(const std::string& dir) {
 FileLock claim_output_file(const OutputFile& output) {
     const std::string& path = output.path;
     if (path.empty()) fail("no output path given");
-    check_replaceable(path);
+    if (output.directory)
+        check_replaceable_directory(path);
+    else
+        check_replaceable(path);
     make_output_directory(fs::path(path).parent_path().string());
     FileLock lock = FileLock::try_lock_file(path, output.purpose);
     std::error_code ec;

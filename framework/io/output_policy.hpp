@@ -15,6 +15,9 @@
 //    every command (after the checks above that need none, before the lock); a path in their place that exists
 //    and is not a directory is refused, naming what it is. A symbolic link to a directory is followed: the files
 //    go inside it and nothing replaces the link.
+//  - An output that is a directory (a run's, OutputFile::directory) follows the same rules with "a directory"
+//    for "a regular file": a symbolic link or any other kind in its place is refused; its lock is "<dir>.lock"
+//    beside it, so that replacing the directory never touches the lock.
 //  - Every failure of the file system is one line naming the path and the errno text.
 #pragma once
 #include <functional>
@@ -31,6 +34,7 @@ using ReplaceCheck = std::function<std::optional<std::string>(const std::string&
 
 struct OutputFile {
     std::string path;
+    bool directory = false;           // the output is a directory the command fills (a run), not a file
     std::string purpose;              // shown to a second writer: "training", "export"
     std::vector<std::string> inputs;  // the files the command reads, never its output (empty entries skipped)
     bool force = false;               // replace an existing file that `replaceable` accepts
@@ -47,6 +51,10 @@ FileLock claim_output_file(const OutputFile& output);
 // Refuses `path` if it exists and is not a regular file, by lstat: "<path>: the output exists and is a named pipe
 // (FIFO); ...". For a path lskd writes in place by rename (a run file an analysis adds to).
 void check_replaceable(const std::string& path);
+
+// As check_replaceable, for an output that is a directory: refused if it exists and is not one (a symbolic link
+// to one included).
+void check_replaceable_directory(const std::string& path);
 
 // The directory rule for an output directory (a sweep's, a study's) or an output file's parent ("" is the working
 // directory): made with its parents if missing, refused if it exists and is not a directory.

@@ -1,8 +1,7 @@
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 
 #include <cstring>
 #include <filesystem>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -13,21 +12,9 @@
 namespace lskd::distill {
 namespace {
 
-// Every dataset is checksummed per chunk; deflate is kept only where it removes at least a third of the bytes.
-// Measured on a quick.yaml teacher (mlp-1200, 15 epochs; docs/run-file.md): parameters and optimizer state
-// (9.6 MB each, rewritten every epoch) deflate to 92 % at 30 ms/MB (85 % at 26 ms/MB shuffled at level 4, lskd's
-// earlier setting), logits to 92 %, so they are stored plain; the records' post-ReLU activations (9.6 MB, written
-// once per recorded epoch and then copied as stored) deflate to 54 % at 16 ms/MB, labels and indices to 22-24 %,
-// so they stay compressed. Metrics are a few hundred bytes.
+// Every dataset is checksummed per chunk; the checkpoint's parameters and optimizer state barely deflate, so they are
+// stored plain (docs/run-file.md).
 constexpr io::Storage kPlain = io::Storage::uncompressed;
-constexpr io::Storage kDeflated = io::Storage::compressed;
-
-void write_outputs(io::H5File& f, const std::string& group, const SplitOutputs& o, bool penultimate) {
-    if (penultimate) f.write(group + "/penultimate", o.penultimate, kDeflated);
-    f.write(group + "/logits", o.logits, kPlain);
-    f.write(group + "/labels", o.labels, kDeflated);
-    f.write(group + "/indices", o.indices, kDeflated);
-}
 
 void write_state(io::H5File& f, const std::string& group, const nn::StateDict& state) {
     f.create_group(group);
@@ -94,21 +81,6 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
     }
 }
 
-std::string record_group(const std::string& split, std::int64_t epoch) {
-    return fmt::format("/records/{}/epoch_{}", split, epoch);
-}
-
-// The record groups /records/<split>/epoch_<E> of an earlier version of a run file.
-std::vector<std::string> kept_record_groups(const io::H5File& f) {
-    std::vector<std::string> groups;
-    if (!f.is_group("/records")) return groups;
-    for (const std::string& split : f.children("/records"))
-        if (f.is_group("/records/" + split))
-            for (const std::string& epoch : f.children("/records/" + split))
-                groups.push_back("/records/" + split + "/" + epoch);
-    return groups;
-}
-
 models::InputShape parse_shape(const std::string& path, const std::string& text) {
     models::InputShape s;
     if (std::sscanf(text.c_str(), "%ld,%ld,%ld", &s.height, &s.width, &s.channels) != 3)
@@ -118,60 +90,33 @@ models::InputShape parse_shape(const std::string& path, const std::string& text)
 
 }  // namespace
 
-void save_run(const std::string& path, const RunContents& contents, const models::Classifier& classifier,
-              std::span<const RecordSet> records, const SplitOutputs* final_test, bool fresh) {
-    // A new file every time, rather than a patched copy of the last one: HDF5 never gives back the space of
-    // what it replaces, so a patched file would grow by the parameters and metrics with every epoch.
-    std::set<std::string> fresh_records;
-    for (const RecordSet& r : records) fresh_records.insert(record_group(r.split, r.epoch));
-    io::AtomicFile file = io::AtomicFile::create(path);
-    io::H5File& f = file.file();
-    write_contents(f, contents, classifier);
-    if (!fresh && std::filesystem::exists(path)) {
-        const io::H5File previous = io::H5File::open_read(path);
-        for (const std::string& group : kept_record_groups(previous))
-            if (!fresh_records.contains(group)) f.copy_from(previous, group);
-    }
-    for (const RecordSet& r : records) write_outputs(f, record_group(r.split, r.epoch), r.outputs, true);
-    if (final_test != nullptr) write_outputs(f, "/outputs/test", *final_test, false);
-    file.commit();
+void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier) {
+    io::atomic_write(run.checkpoint(), [&](io::H5File& f) { write_contents(f, contents, classifier); });
 }
 
-void record_write_seconds(const std::string& path, double total) {
-    io::update_atomic(path, [total](io::H5File& f) { f.set_attr("/", "write_seconds", total); });
-}
+namespace {
 
-RunContents load_run(const std::string& path) {
-    if (!std::filesystem::exists(path)) fail("{}: no such run file", path);
-    io::H5File f = io::H5File::open_read(path);
+void read_header(const io::H5File& f, const std::string& path, RunHeader& c) {
     if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kRunFormat)
-        fail("{}: not an lskd run file (no '{}' format attribute)", path, kRunFormat);
-    RunContents c;
+        fail("{}: not an lskd checkpoint (no '{}' format attribute)", path, kRunFormat);
     apply_yaml_text(c.config, f.attr_string("/", "config"), path + " (config attribute)");
     c.num_classes = f.attr_int64("/", "num_classes");
     c.class_names = f.attr_strings("/", "class_names");
     c.input = parse_shape(path, f.attr_string("/", "input_shape_hwc"));
     c.epochs_done = f.attr_int64("/", "epochs_done");
     c.complete = f.attr_int64("/", "complete") != 0;
-    c.world_size = f.has_attr("/", "world_size") ? f.attr_int64("/", "world_size") : 1;  // files of lskd before MPI
-    // Files of an lskd that did not time its setup and writes: their resumes count from zero.
-    c.setup_seconds = f.has_attr("/", "setup_seconds") ? f.attr_double("/", "setup_seconds") : 0;
-    c.write_seconds = f.has_attr("/", "write_seconds") ? f.attr_double("/", "write_seconds") : 0;
+    c.world_size = f.attr_int64("/", "world_size");
+    c.setup_seconds = f.attr_double("/", "setup_seconds");
+    c.write_seconds = f.attr_double("/", "write_seconds");
     for (double v : f.read<double>("/data/normalization_mean").values)
         c.normalization.mean.push_back(static_cast<float>(v));
     for (double v : f.read<double>("/data/normalization_std").values)
         c.normalization.std.push_back(static_cast<float>(v));
-    c.params = read_state(f, "/params");
-    if (c.params.empty()) fail("{}: no parameters under /params", path);
-    c.optimizer = read_state(f, "/optimizer");
     if (f.has("/metrics"))
         for (const auto& name : f.children("/metrics")) c.metrics[name] = f.read<double>("/metrics/" + name, 1).values;
     if (f.has("/early_metrics"))
         for (const auto& name : f.children("/early_metrics"))
             c.early_metrics[name] = f.read<double>("/early_metrics/" + name, 1).values;
-    if (f.has("/counters"))
-        for (const auto& name : f.attr_names("/counters"))
-            c.counters[name] = static_cast<std::uint64_t>(f.attr_int64("/counters", name));
     if (f.has("/distill")) {
         TeacherInfo t;
         t.file = f.attr_string("/distill", "teacher_file");
@@ -181,6 +126,30 @@ RunContents load_run(const std::string& path) {
         t.gamma = f.attr_double("/distill", "gamma");
         c.teacher = t;
     }
+}
+
+}  // namespace
+
+RunHeader read_run_header(const std::string& path) {
+    check_run_directory(path);
+    const std::string file = RunDirectory(path).checkpoint();
+    RunHeader h;
+    read_header(io::H5File::open_read(file), file, h);
+    return h;
+}
+
+RunContents load_run(const std::string& path) {
+    check_run_directory(path);
+    const std::string file = RunDirectory(path).checkpoint();
+    const io::H5File f = io::H5File::open_read(file);
+    RunContents c;
+    read_header(f, file, c);
+    c.params = read_state(f, "/params");
+    if (c.params.empty()) fail("{}: no parameters under /params", file);
+    c.optimizer = read_state(f, "/optimizer");
+    if (f.has("/counters"))
+        for (const auto& name : f.attr_names("/counters"))
+            c.counters[name] = static_cast<std::uint64_t>(f.attr_int64("/counters", name));
     return c;
 }
 

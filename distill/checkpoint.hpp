@@ -1,0 +1,72 @@
+// A run's checkpoint (checkpoint.h5 in its directory, distill/run_directory.hpp): the header (config, classes,
+// progress, metrics, teacher) and the state it resumes from, rewritten whole and atomically after every epoch, so
+// its cost depends on the model and never on the epoch. The header reads without the state. docs/run-file.md.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "distill/run_config.hpp"
+#include "distill/run_directory.hpp"
+#include "framework/data/normalization.hpp"
+#include "framework/layers/module.hpp"
+#include "models/classifier.hpp"
+#include "models/model_registry.hpp"
+
+namespace lskd::distill {
+
+struct TeacherInfo {
+    std::string file;
+    std::string hash;  // of the teacher's parameters, so analyses added to its file do not change it
+    double alpha = 0;
+    double test_acc = 0;
+    double gamma = 0;  // the student's equivalent smoothing
+};
+
+// Everything of the checkpoint but the state: what planning, tables and checks read.
+struct RunHeader {
+    RunConfig config;
+    std::int64_t num_classes = 0;
+    std::vector<std::string> class_names;
+    models::InputShape input;
+    data::Normalization normalization;
+    std::int64_t epochs_done = 0;
+    bool complete = false;
+    std::int64_t world_size = 1;                         // MPI ranks of a data-parallel run (docs/scale.md)
+    std::map<std::string, std::vector<double>> metrics;  // one value per completed epoch
+    // The epoch metrics measured before and within the first epoch, and `epoch`: when (0 before the first step,
+    // fractions of the first epoch after).
+    std::map<std::string, std::vector<double>> early_metrics;
+    std::optional<TeacherInfo> teacher;
+    // Seconds outside the epochs' phases, summed over the fresh run and its resumes (docs/run-file.md).
+    double setup_seconds = 0;  // train() up to the first epoch: output lock, resume read, model and record subsets
+    double write_seconds = 0;  // taking records and writing the run's files: every write before this checkpoint's own
+};
+
+// The header and the state a run resumes from.
+struct RunContents : RunHeader {
+    nn::StateDict params;  // parameters and buffers by dotted name
+    nn::StateDict optimizer;
+    nn::CounterDict counters;
+};
+
+// Writes the checkpoint of the run at `run` atomically: `contents`, and `classifier`'s /classifier/{weight,bias}.
+void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier);
+
+// Reads the header of the run at `path` (a run directory) without its state; every problem is an Error naming the
+// file, and a run file of an earlier lskd names the command that converts it.
+RunHeader read_run_header(const std::string& path);
+
+// Reads the header and the state of the run at `path`, as read_run_header does.
+RunContents load_run(const std::string& path);
+
+// Rebuilds the run's model with its stored parameters.
+std::shared_ptr<models::Classifier> load_model(const RunContents& run);
+
+// A hash of the parameter values (FNV-1a over names and bytes), hex.
+std::string parameter_hash(const nn::StateDict& params);
+
+}  // namespace lskd::distill
