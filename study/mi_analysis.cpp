@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd::study {

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd::study {

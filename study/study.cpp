@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "framework/io/created_directory.hpp"

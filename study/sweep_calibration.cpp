@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "study/sweep_plan.hpp"
 
 namespace lskd::study {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
 using namespace lskd::testing;

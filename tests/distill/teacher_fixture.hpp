@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 namespace lskd::testing {

@@ -3,7 +3,7 @@
 // after 1 epoch and 86.7 % after 3 with mlp-1200, and 88.9 % after 3 with lenet; lskd must land within a point.
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;

@@ -11,7 +11,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/io/file_lock.hpp"
 #include "framework/io/h5_file.hpp"
 #include "tests/distill/run_fixture.hpp"

@@ -12,7 +12,7 @@
 #include <fmt/ranges.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/teacher.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"

@@ -11,7 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/metrics_csv.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/mi_probe.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "tests/distill/run_fixture.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/file_lock.hpp"
 #include "framework/io/h5_file.hpp"

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
 #include "tests/distill/run_fixture.hpp"

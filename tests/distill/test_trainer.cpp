@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/evaluation.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/eigen_view.hpp"

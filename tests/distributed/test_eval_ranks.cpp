@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "distill/evaluation.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/trainer.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/io/h5_file.hpp"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/trainer.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "tests/distill/run_fixture.hpp"

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_old_format.hpp"
 

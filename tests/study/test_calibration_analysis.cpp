@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "study/mi_analysis.hpp"
 #include "tests/study/study_fixture.hpp"

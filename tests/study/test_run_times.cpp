@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "study/report.hpp"
 #include "study/run_times.hpp"
 #include "tests/study/study_fixture.hpp"

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/data/image_set.hpp"
 #include "framework/io/h5_file.hpp"
 #include "study/builtin_configs.hpp"

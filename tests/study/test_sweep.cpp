@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/teacher.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/teacher_logits.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "study/sweep.hpp"
 #include "study/sweep_plan.hpp"

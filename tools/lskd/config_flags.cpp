@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "tools/lskd/command.hpp"
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "distill/evaluation.hpp"
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"

@@ -15,7 +15,7 @@
 
 #include <fmt/format.h>
 
-#include "distill/run_file.hpp"
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/output_policy.hpp"
