@@ -142,7 +142,8 @@ public:
 
     std::int64_t first_epoch() const { return run_.epochs_done; }
     std::int64_t epochs() const { return config_.epochs; }
-    std::string kept_after_interrupt() const;
+    // Waits for the files in flight, then says which epoch the run keeps.
+    std::string kept_after_interrupt();
 
     EpochTotals train_epoch(std::int64_t epoch);
     EpochEvaluation evaluate(std::int64_t epoch);
@@ -185,6 +186,7 @@ private:
     std::vector<Tensor*> grads_;
     std::unique_ptr<distributed::GradientBuckets> buckets_;
     data::Batch shard_;
+    io::BackgroundCommits commits_;  // the epoch's files, moved into place while the next epoch trains
 };
 
 // The config to train: the stored one when resuming (with a larger epoch count if asked for).
@@ -458,30 +460,34 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
 // the resumed epoch writes the same files again.
 void Training::write_epoch_files(std::int64_t epoch, bool last, const EpochEvaluation& e) {
     const RunDirectory run(path_);
+    // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
+    commits_.wait();
     if (last || (config_.record_every > 0 && (epoch + 1) % config_.record_every == 0)) {
         const auto record = [&](const char* split, const data::ImageSet& set) {
             if (set.size() == 0) return;
             write_split_outputs(run.record(split, epoch + 1), split, epoch + 1,
-                                run_model(*model_, set, dataset_.normalization, kEvalBatch, true));
+                                run_model(*model_, set, dataset_.normalization, kEvalBatch, true), &commits_);
         };
         record("train", train_records_);
         record("val", val_records_);
         record("test", test_records_);
     }
     if (last) {
-        write_split_outputs(run.outputs("test"), "test", epoch + 1, e.test);
-        if (e.val.labels.size() > 0) write_split_outputs(run.outputs("val"), "val", epoch + 1, e.val);
+        write_split_outputs(run.outputs("test"), "test", epoch + 1, e.test, &commits_);
+        if (e.val.labels.size() > 0) write_split_outputs(run.outputs("val"), "val", epoch + 1, e.val, &commits_);
     }
     run_.epochs_done = epoch + 1;
     run_.complete = last;
     run_.params = model_->state();
     run_.optimizer = sgd_->state();
     run_.counters = model_->named_counters();
-    write_checkpoint(run, run_, *model_);
+    write_checkpoint(run, run_, *model_, &commits_);
     write_metrics_csv(path_, run_.metrics);
+    if (last) commits_.wait();
 }
 
-std::string Training::kept_after_interrupt() const {
+std::string Training::kept_after_interrupt() {
+    commits_.wait();
     if (run_.epochs_done == 0) return fmt::format("{}: no epoch was finished, nothing was written", path_);
     return fmt::format("{} holds epoch {} of {}; continue it with --resume {}", path_, run_.epochs_done, config_.epochs,
                        path_);
