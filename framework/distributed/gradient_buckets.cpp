@@ -9,15 +9,16 @@
 
 namespace lskd::distributed {
 
-BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes) {
-    LSKD_CHECK(cap_bytes >= sizeof(float), "a bucket cap of {} bytes holds no float", cap_bytes);
-    const std::size_t cap = cap_bytes / sizeof(float);
+BucketLayout plan_buckets(std::span<const Shape> shapes, BucketPlan plan) {
+    LSKD_CHECK(plan.first_bytes >= sizeof(float) && plan.cap_bytes >= sizeof(float),
+               "bucket caps of {} and {} bytes: each must hold a float", plan.first_bytes, plan.cap_bytes);
     BucketLayout layout;
     layout.offsets.assign(shapes.size(), 0);
     for (std::size_t i = shapes.size(); i-- > 0;) {
         const auto n = static_cast<std::size_t>(shapes[i].numel());
         layout.offsets[i] = layout.total;
         if (n == 0) continue;
+        const std::size_t cap = (layout.buckets.size() <= 1 ? plan.first_bytes : plan.cap_bytes) / sizeof(float);
         if (layout.buckets.empty() || layout.buckets.back().count + n > cap)
             layout.buckets.push_back({layout.total, 0, {}});
         layout.buckets.back().count += n;
@@ -29,12 +30,13 @@ BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes) 
 
 struct GradientBuckets::Requests {
     std::vector<MPI_Request> of_bucket;
+    std::vector<int> done;  // MPI_Testsome's indices, allocated once
 };
 
-GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, std::size_t cap_bytes)
+GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, BucketPlan plan)
     : world_(world),
       shapes_(std::move(shapes)),
-      layout_(plan_buckets(shapes_, cap_bytes)),
+      layout_(plan_buckets(shapes_, plan)),
       flat_(layout_.total),
       bucket_of_(shapes_.size(), kNoBucket),
       unready_(layout_.buckets.size(), 0),
@@ -46,6 +48,7 @@ GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, 
         for (std::size_t t : layout_.buckets[b].tensors) bucket_of_[t] = b;
     }
     requests_->of_bucket.assign(layout_.buckets.size(), MPI_REQUEST_NULL);
+    requests_->done.resize(layout_.buckets.size());
 }
 
 GradientBuckets::~GradientBuckets() = default;
@@ -138,13 +141,13 @@ void GradientBuckets::start_complete_buckets() {
         MPI_Iallreduce(MPI_IN_PLACE, flat_.data() + b.begin, static_cast<int>(b.count), MPI_FLOAT, MPI_SUM,
                        MPI_COMM_WORLD, &requests[next_start_]);
     }
-    // Open MPI moves a started sum forward only inside an MPI call; testing the oldest one in flight is that call.
-    while (next_done_ < next_start_) {
-        int done = 0;
-        MPI_Test(&requests[next_done_], &done, MPI_STATUS_IGNORE);
-        if (done == 0) break;
-        ++next_done_;
-    }
+    // Open MPI moves a started sum forward only inside an MPI call. Testing every sum in flight, not only the
+    // oldest, lets each take its next round at every hook.
+    if (next_done_ == next_start_) return;
+    int completed = 0;
+    MPI_Testsome(static_cast<int>(next_start_ - next_done_), requests.data() + next_done_, &completed,
+                 requests_->done.data(), MPI_STATUSES_IGNORE);
+    while (next_done_ < next_start_ && requests[next_done_] == MPI_REQUEST_NULL) ++next_done_;
 }
 
 void GradientBuckets::gradient_ready(std::size_t param) {

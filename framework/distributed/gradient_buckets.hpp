@@ -1,7 +1,8 @@
 // Data-parallel gradient averaging: the gradients are fused, in reverse parameter order (the order backward
-// produces them, as PyTorch DDP does), into buckets of at most a byte cap, and each bucket is summed over the
-// ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call per tensor. A step may
-// instead overlap the sums with backward: each bucket starts its sum (MPI_Iallreduce) once its gradients are final.
+// produces them, as PyTorch DDP does), into buckets of at most a byte cap (a smaller one for the first bucket), and
+// each bucket is summed over the ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call
+// per tensor. A step may instead overlap the sums with backward: each bucket starts its sum (MPI_Iallreduce) once
+// its gradients are final.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,16 +26,27 @@ struct BucketLayout {
     std::size_t total = 0;             // floats
 };
 
-// Lays the gradients out last parameter first and closes a bucket before a tensor that would take it past
-// cap_bytes; a tensor larger than the cap gets a bucket of its own. Empty tensors take no room.
-BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes);
+// The byte caps of the buckets. The first bucket holds the gradients backward finishes first; a small one starts
+// its sum early, while backward still has most of the model to go (PyTorch DDP's first bucket of 1 MiB).
+struct BucketPlan {
+    std::size_t first_bytes = 0;  // the first bucket's cap
+    std::size_t cap_bytes = 0;    // every later bucket's
+
+    static BucketPlan uniform(std::size_t cap_bytes) { return {cap_bytes, cap_bytes}; }
+};
+
+// Lays the gradients out last parameter first and closes a bucket before a tensor that would take it past its cap;
+// a tensor larger than the cap gets a bucket of its own. Empty tensors take no room.
+BucketLayout plan_buckets(std::span<const Shape> shapes, BucketPlan plan);
 
 class GradientBuckets {
 public:
     static constexpr std::size_t kDefaultCapBytes = 25u << 20;  // DDP's bucket_cap_mb = 25
+    // The overlapped step's plan; bench/bench_overlap.cpp and docs/scale.md give the measurements behind it.
+    static constexpr BucketPlan kDefaultPlan{1u << 20, kDefaultCapBytes};
 
     // `shapes` are the parameters' shapes in parameter order; every call passes their gradients in that order.
-    GradientBuckets(const World& world, std::vector<Shape> shapes, std::size_t cap_bytes = kDefaultCapBytes);
+    GradientBuckets(const World& world, std::vector<Shape> shapes, BucketPlan plan = kDefaultPlan);
 
     const BucketLayout& layout() const { return layout_; }
 
@@ -56,8 +68,8 @@ public:
     // `grads` must stay valid until finish_step. Allocates nothing.
     void begin_step(std::span<Tensor* const> grads, std::int64_t local_examples, std::int64_t global_examples);
     // Packs the gradient and starts every bucket now complete. Open MPI moves a started sum forward only inside
-    // an MPI call, so this also tests the oldest sum in flight. Outside a step (another backward through the
-    // same parameters, or a single process) it does nothing.
+    // an MPI call, so this also tests every sum in flight. Outside a step (another backward through the same
+    // parameters, or a single process) it does nothing.
     void gradient_ready(std::size_t param);
     // Packs the gradients that never became ready (a parameter this step did not use, or every one on a rank
     // whose shard is empty, which still joins the sums), starts the remaining buckets, waits for all and unpacks.
