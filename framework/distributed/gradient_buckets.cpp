@@ -158,8 +158,8 @@ void GradientBuckets::start_complete_buckets() {
         MPI_Iallreduce(MPI_IN_PLACE, sum_buffer(next_start_), static_cast<int>(layout_.buckets[next_start_].count),
                        MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &requests[next_start_]);
     }
-    // Open MPI moves a started sum forward only inside an MPI call. Testing every sum in flight, not only the
-    // oldest, lets each take its next round at every hook.
+    // Open MPI moves a started sum forward only inside an MPI call: each hook tests every sum in flight, and one
+    // that completed is released even when an older one has not.
     if (next_done_ == next_start_) return;
     int completed = 0;
     MPI_Testsome(static_cast<int>(next_start_ - next_done_), requests.data() + next_done_, &completed,
