@@ -169,13 +169,9 @@ TEST_CASE("batch_norm with the fused ReLU equals relu(batch_norm) in values, gra
             auto run = [&](bool fused) {
                 Variable x(x0.clone(), graph), gamma(g0.clone(), graph), beta(b0.clone(), graph);
                 Tensor mean = Tensor::full({6}, 0.2f), var = Tensor::full({6}, 1.5f);
-                const ops::BatchNormState state{.running_mean = &mean,
-                                                .running_var = &var,
-                                                .momentum = 0.1f,
-                                                .eps = 1e-5f,
-                                                .training = training,
-                                                .relu = fused};
-                Variable y = fused ? ops::batch_norm(x, gamma, beta, state)
+                const ops::BatchNormState state{
+                    .running_mean = &mean, .running_var = &var, .momentum = 0.1f, .eps = 1e-5f, .training = training};
+                Variable y = fused ? ops::batch_norm(x, gamma, beta, state, {.relu = true})
                                    : ops::relu(ops::batch_norm(x, gamma, beta, state));
                 Run r{y.value().clone(), {}, {}, {}, mean, var};
                 if (graph) {
