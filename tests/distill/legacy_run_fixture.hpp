@@ -4,6 +4,7 @@
 #include <string>
 
 #include "distill/checkpoint.hpp"
+#include "distill/evaluation.hpp"
 #include "framework/io/h5_file.hpp"
 #include "tests/distill/run_fixture.hpp"
 

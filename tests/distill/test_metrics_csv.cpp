@@ -1,5 +1,5 @@
-// RUN/metrics.csv: the checkpoint's /metrics as a table, one row per epoch, equal to the checkpoint after a run and after
-// an interrupted run is resumed.
+// RUN/metrics.csv: the checkpoint's /metrics as a table, one row per epoch, equal to the checkpoint after a run and
+// after an interrupted run is resumed.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -10,8 +10,8 @@
 #include <fmt/ranges.h>
 #include <catch2/catch.hpp>
 
-#include "distill/metrics_csv.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/metrics_csv.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;

@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/mi_probe.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
 #include "tests/distill/run_fixture.hpp"
 

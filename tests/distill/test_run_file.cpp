@@ -34,7 +34,8 @@ TEST_CASE("a run with a validation split records the same validation examples at
     distill::train(config, small_dataset(), quiet());
 
     const distill::RunDirectory run(first);
-    for (const char* split : {"train", "val", "test"}) CHECK(run.recorded_epochs(split) == std::vector<std::int64_t>{1, 2});
+    for (const char* split : {"train", "val", "test"})
+        CHECK(run.recorded_epochs(split) == std::vector<std::int64_t>{1, 2});
 
     // The fixture's 200 validation images hold at least 5 of each class: 5 per class, 50 in all, each with the
     // label the data set gives its original index.
@@ -84,14 +85,14 @@ TEST_CASE("a run without a validation split records train and test only", "[dist
 
 TEST_CASE("setup and write seconds add up over a run and its resume", "[distill][run_file]") {
     distill::RunConfig config = small_run_config(temp_path("io_seconds"));
-    config.epochs = 1;
+    config.epochs = 2;
     distill::train(config, small_dataset(), quiet());
     const distill::RunContents first = distill::load_run(config.output);
-    // One epoch: its records and outputs were written before the checkpoint, which counts them (not itself).
+    // A checkpoint counts the writes of the epochs before its own (docs/run-file.md): here the first epoch's.
     CHECK(first.setup_seconds > 0);
     CHECK(first.write_seconds > 0);
 
-    config.epochs = 2;
+    config.epochs = 3;
     distill::TrainOptions resume = quiet();
     resume.resume = true;
     distill::train(config, small_dataset(), resume);
@@ -116,7 +117,8 @@ TEST_CASE("a run stores parameters, optimizer state and logits uncompressed, rec
     {
         const io::H5File f = io::H5File::open_read(run.checkpoint());
         for (const std::string group : {"/params", "/optimizer"})
-            for (const std::string& name : f.children(group)) uncompressed.emplace_back(run.checkpoint(), group + "/" + name);
+            for (const std::string& name : f.children(group))
+                uncompressed.emplace_back(run.checkpoint(), group + "/" + name);
     }  // closed: HDF5 refuses a second open of a file with other access properties
     REQUIRE(uncompressed.size() == 5 + 4 + 4);  // the MLP's two weights and two biases, each with its momentum
     for (const auto& [file, dataset] : uncompressed) {

@@ -129,8 +129,7 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
         io::H5File f = io::H5File::open_readwrite(first.cache.path);
         f.set_attr("/", "teacher_hash", "0000000000000000");
     }
-    const auto third =
-        distill::open_teacher(small_student_config(temp_path("cache_s3"), teacher), d, cache_in(cache));
+    const auto third = distill::open_teacher(small_student_config(temp_path("cache_s3"), teacher), d, cache_in(cache));
     CHECK_FALSE(third->cache().hit);
     CHECK(third->forward_passes() > 0);
 }
