@@ -57,7 +57,7 @@ struct RunConfig {
     std::int64_t mi_views = 5;
     std::string mi_augment = "shift-flip";  // the MI probe's views: training | shift | shift-flip
     // distillation (students only)
-    std::string teacher;  // teacher run file; empty: no teacher
+    std::string teacher;  // teacher run directory; empty: no teacher
     double temperature = 1.0;
     double beta = -1.0;           // -1: the loss form's default
     std::string loss = "muller";  // muller | hinton | logit-mse

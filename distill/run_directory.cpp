@@ -73,4 +73,10 @@ bool is_run_directory(const std::string& path) {
     return fs::is_directory(path, ec) && fs::is_regular_file(RunDirectory(path).checkpoint(), ec);
 }
 
+void remove_run_files(const RunDirectory& run) {
+    std::error_code ec;
+    for (const std::string& dir : {run.records_dir(), run.outputs_dir(), run.analyses_dir()}) fs::remove_all(dir, ec);
+    for (const std::string& file : {run.checkpoint(), run.metrics_csv()}) fs::remove(file, ec);
+}
+
 }  // namespace lskd::distill

@@ -46,4 +46,8 @@ void check_run_directory(const std::string& path);
 // Whether `path` is a directory holding lskd's checkpoint (any damage to it aside): what --force may replace.
 bool is_run_directory(const std::string& path);
 
+// Removes lskd's files from the run directory `run` (checkpoint, metrics table, records, outputs, analyses) and
+// nothing else: what --force replaces.
+void remove_run_files(const RunDirectory& run);
+
 }  // namespace lskd::distill

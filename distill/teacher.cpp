@@ -22,18 +22,20 @@ void normalization_map(const data::Normalization& student, const data::Normaliza
     }
 }
 
-}  // namespace
-
-RunContents load_teacher_run(const std::string& path, const RunConfig& student) {
-    if (path.empty()) fail("no teacher: give the teacher's run file (--teacher TEACHER.h5)");
-    RunContents run;
+// Reads the teacher's run with `read` (its header alone, or header and state), its errors named as the teacher's.
+template <typename Read>
+auto read_teacher(const std::string& path, Read read) {
+    if (path.empty()) fail("no teacher: give the teacher's run directory (--teacher TEACHER)");
     try {
-        run = load_run(path);
+        return read(path);
     } catch (const Error& e) {
         const std::string what = e.what();
-        if (what.starts_with(path)) fail("teacher {}", what);  // the message names the file already
+        if (what.starts_with(path)) fail("teacher {}", what);  // the message names the run already
         fail("teacher {}: {}", path, what);
     }
+}
+
+void check_teacher(const std::string& path, const RunHeader& run, const RunConfig& student) {
     if (!run.complete)
         fail("teacher {}: the run is not complete ({} of {} epochs); finish it with lskd train --resume {}", path,
              run.epochs_done, run.config.epochs, path);
@@ -42,13 +44,21 @@ RunContents load_teacher_run(const std::string& path, const RunConfig& student) 
              student.dataset);
     if (!run.metrics.contains("test_acc") || run.metrics.at("test_acc").empty())
         fail("teacher {}: no test_acc metric", path);
+}
+
+}  // namespace
+
+RunHeader check_teacher_run(const std::string& path, const RunConfig& student) {
+    RunHeader run = read_teacher(path, [](const std::string& p) { return read_run_header(p); });
+    check_teacher(path, run, student);
     return run;
 }
 
 std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Dataset& dataset,
                                       const TeacherOptions& options) {
     const std::string& path = student.teacher;
-    RunContents run = load_teacher_run(path, student);
+    const RunContents run = read_teacher(path, [](const std::string& p) { return load_run(p); });
+    check_teacher(path, run, student);
     if (run.num_classes != dataset.num_classes)
         fail("teacher {}: has {} classes, but the student's data set {} has {}", path, run.num_classes, dataset.name,
              dataset.num_classes);

@@ -1,4 +1,4 @@
-// A distillation teacher: a complete lskd run file checked against the student's data and only ever run in
+// A distillation teacher: a complete lskd run (a run directory) checked against the student's data and only ever run in
 // inference mode. Without augmentation its logits are looked up per example from the cached training-split
 // logits; with augmentation it is run on the student's own augmented batch. γ comes from the un-augmented
 // training logits either way. distill_student is lskd distill: teacher checks, then training.
@@ -20,9 +20,9 @@ struct TeacherOptions {
     std::int64_t batch = kEvalBatch;  // inference batch for the training-split logits
 };
 
-// Fails fast, before any data is loaded: the file is a whole, complete lskd run of the student's data set.
-// Every problem is an Error naming the teacher file.
-RunContents load_teacher_run(const std::string& path, const RunConfig& student);
+// Fails fast, before any data is loaded, from the teacher's header alone (its state is read once, by open_teacher):
+// `path` is a whole, complete lskd run of the student's data set. Every problem is an Error naming the teacher.
+RunHeader check_teacher_run(const std::string& path, const RunConfig& student);
 
 class Teacher final : public TeacherSource {
 public:
@@ -53,8 +53,8 @@ private:
     Tensor out_, input_;  // reused across steps
 };
 
-// Loads `student.teacher` (load_teacher_run), checks its class count and input shape against `dataset`,
-// gets its training-split logits (cache or compute), and computes the student's γ at student.temperature.
+// Loads `student.teacher` once, checks it as check_teacher_run does and its class count and input shape against
+// `dataset`, gets its training-split logits (cache or compute), and computes the student's γ at student.temperature.
 std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Dataset& dataset,
                                       const TeacherOptions& options);
 

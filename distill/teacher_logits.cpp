@@ -9,6 +9,7 @@
 
 #include "analysis/equivalent_smoothing.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/run_directory.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
 
@@ -58,14 +59,8 @@ std::string root_string(const io::H5File& file, const char* name) {
     }
 }
 
-}  // namespace
-
-TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, const data::Dataset& dataset) {
-    if (student.augment)
-        fail("{}: teacher logits are fixed per example, so they cannot follow augmented inputs; train the student "
-             "with --augment 0, or give a teacher run file (--teacher) that runs on each augmented batch",
-             path);
-    const io::H5File file = io::H5File::open_read(path);
+// The root attributes: the format (when given), the data set and K, which must be the student's. Returns K.
+std::int64_t check_root(const io::H5File& file, const std::string& path, const data::Dataset& dataset) {
     if (file.has_attr("/", "format")) {
         const std::string format = root_string(file, "format");
         if (format != kTeacherLogitsFormat)
@@ -78,6 +73,65 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
     const std::int64_t K = file.attr_int64("/", "num_classes");
     if (K != dataset.num_classes)
         fail("{}: num_classes is {}, but data set {} has {} classes", path, K, dataset.name, dataset.num_classes);
+    return K;
+}
+
+// The teacher's accuracy on the student's test examples that `test` covers; NaN when it covers none.
+double test_accuracy(const SplitLogits& test, const data::ImageSet& test_set) {
+    std::unordered_map<std::int64_t, std::int32_t> label;
+    for (std::size_t i = 0; i < test_set.size(); ++i) label.emplace(test_set.original_index[i], test_set.labels[i]);
+    const std::int64_t K = test.logits.dim(1);
+    std::int64_t scored = 0, correct = 0;
+    for (std::size_t r = 0; r < test.indices.size(); ++r) {
+        const auto it = label.find(test.indices[r]);
+        if (it == label.end()) continue;
+        const float* z = test.logits.data() + static_cast<std::int64_t>(r) * K;
+        correct += std::max_element(z, z + K) - z == it->second;
+        ++scored;
+    }
+    return scored > 0 ? static_cast<double>(correct) / static_cast<double>(scored)
+                      : std::numeric_limits<double>::quiet_NaN();
+}
+
+// The table the student looks up: row i is the file's row of the student's training example i, and every example
+// must have one. `row` maps each original index to its row.
+TrainLogits train_table(const std::string& path, const SplitLogits& train, const data::ImageSet& set,
+                        std::unordered_map<std::int64_t, std::int64_t>& row) {
+    std::unordered_map<std::int64_t, std::int64_t> file_row;
+    for (std::size_t r = 0; r < train.indices.size(); ++r)
+        file_row.emplace(train.indices[r], static_cast<std::int64_t>(r));
+    const std::int64_t n = static_cast<std::int64_t>(set.size()), K = train.logits.dim(1);
+    TrainLogits table{Tensor::empty({n, K}), set.labels, set.original_index};
+    std::int64_t missing = 0, first_missing = -1;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t idx = set.original_index[static_cast<std::size_t>(i)];
+        const auto it = file_row.find(idx);
+        if (it == file_row.end()) {
+            if (missing++ == 0) first_missing = idx;
+            continue;
+        }
+        std::memcpy(table.logits.data() + i * K, train.logits.data() + it->second * K,
+                    static_cast<std::size_t>(K) * sizeof(float));
+        row.emplace(idx, i);
+    }
+    if (missing != 0)
+        fail("{} /train/indices: {} of the student's {} training examples have no logits (the first: example {})", path,
+             missing, n, first_missing);
+    return table;
+}
+
+}  // namespace
+
+TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, const data::Dataset& dataset) {
+    if (student.augment)
+        fail("{}: teacher logits are fixed per example, so they cannot follow augmented inputs; train the student "
+             "with --augment 0, or give a teacher run (--teacher) that runs on each augmented batch",
+             path);
+    if (is_run_directory(path))
+        fail("{}: a run directory, not a file of teacher logits; give it as the teacher run with --teacher {}", path,
+             path);
+    const io::H5File file = io::H5File::open_read(path);
+    const std::int64_t K = check_root(file, path, dataset);
 
     // Without subsampling, the training and validation splits together are the whole training file.
     const std::int64_t train_file =
@@ -85,51 +139,14 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
     const std::int64_t test_file = student.max_test == 0 ? static_cast<std::int64_t>(dataset.test.size()) : 0;
     const SplitLogits train = read_split(file, path, "train", K, train_file);
     if (file.has("/val")) read_split(file, path, "val", K, train_file);
-    std::optional<SplitLogits> test;
-    if (file.has("/test")) test = read_split(file, path, "test", K, test_file);
-
-    std::unordered_map<std::int64_t, std::int64_t> file_row;
-    for (std::size_t r = 0; r < train.indices.size(); ++r)
-        file_row.emplace(train.indices[r], static_cast<std::int64_t>(r));
-    const std::int64_t n = static_cast<std::int64_t>(dataset.train.size());
-    train_.logits = Tensor::empty({n, K});
-    train_.labels = dataset.train.labels;
-    train_.indices = dataset.train.original_index;
-    std::int64_t missing = 0, first_missing = -1;
-    for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t idx = dataset.train.original_index[static_cast<std::size_t>(i)];
-        const auto it = file_row.find(idx);
-        if (it == file_row.end()) {
-            if (missing++ == 0) first_missing = idx;
-            continue;
-        }
-        std::memcpy(train_.logits.data() + i * K, train.logits.data() + it->second * K,
-                    static_cast<std::size_t>(K) * sizeof(float));
-        row_.emplace(idx, i);
-    }
-    if (missing != 0)
-        fail("{} /train/indices: {} of the student's {} training examples have no logits (the first: example {})", path,
-             missing, n, first_missing);
+    train_ = train_table(path, train, dataset.train, row_);
 
     info_.file = path;
     info_.hash = parameter_hash({{"train/logits", train.logits}});
     info_.alpha = file.has_attr("/", "smoothing") ? file.attr_double("/", "smoothing")
                                                   : std::numeric_limits<double>::quiet_NaN();
-    info_.test_acc = std::numeric_limits<double>::quiet_NaN();
-    if (test) {
-        std::unordered_map<std::int64_t, std::int32_t> label;
-        for (std::size_t i = 0; i < dataset.test.size(); ++i)
-            label.emplace(dataset.test.original_index[i], dataset.test.labels[i]);
-        std::int64_t scored = 0, correct = 0;
-        for (std::size_t r = 0; r < test->indices.size(); ++r) {
-            const auto it = label.find(test->indices[r]);
-            if (it == label.end()) continue;
-            const float* z = test->logits.data() + static_cast<std::int64_t>(r) * K;
-            correct += std::max_element(z, z + K) - z == it->second;
-            ++scored;
-        }
-        if (scored > 0) info_.test_acc = static_cast<double>(correct) / static_cast<double>(scored);
-    }
+    info_.test_acc = file.has("/test") ? test_accuracy(read_split(file, path, "test", K, test_file), dataset.test)
+                                       : std::numeric_limits<double>::quiet_NaN();
     info_.gamma = analysis::equivalent_smoothing(as_matrix(train_.logits), train_.labels, student.temperature);
 }
 

@@ -157,4 +157,12 @@ void remove_dead_temporaries(const std::string& output) {
     remove_dead_temporaries_in(posix::directory_of(output), fs::path(output).filename().string());
 }
 
+void remove_dead_temporaries_within(const std::string& dir) {
+    namespace fs = std::filesystem;
+    remove_dead_temporaries_in(dir, "");
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec))
+        if (entry.is_directory(ec) && !entry.is_symlink(ec)) remove_dead_temporaries_in(entry.path().string(), "");
+}
+
 }  // namespace lskd::io

@@ -57,5 +57,8 @@ private:
 // Deletes "<output>.tmp.<pid>" files beside `output` whose process no longer exists. Call it only while
 // holding the output's lock, so no live writer's temporary file can be mistaken for a leftover.
 void remove_dead_temporaries(const std::string& output);
+// The same for every "<name>.tmp.<pid>" in the directory `dir` and the directories below it (a run's, whose files a
+// killed writer may have left half-written under their temporary names). Only while holding `dir`'s lock.
+void remove_dead_temporaries_within(const std::string& dir);
 
 }  // namespace lskd::io

@@ -104,6 +104,31 @@ std::vector<std::string> H5File::attr_names(std::string_view object) const {
     return names;
 }
 
+void H5File::copy_attrs_from(const H5File& source, std::string_view from, std::string_view to) {
+    detail::Session session;
+    const std::string src = detail::normalize(from), dst = detail::normalize(to);
+    require_writable("copy attributes to", dst);
+    for (const std::string& name : source.attr_names(src)) {
+        const std::string what = fmt::format("cannot copy {} from '{}'", label(src, name), source.path_);
+        const Attribute a = open_attribute(source.id_, source.path_, src, name);
+        if (H5Tdetect_class(a.type.get(), H5T_VLEN) != 0 || H5Tis_variable_str(a.type.get()) != 0)
+            fail("{}: {} is of a variable-length type, which lskd does not copy", source.path_, label(src, name));
+        const std::size_t bytes = H5Tget_size(a.type.get()) * static_cast<std::size_t>(a.count);
+        if (bytes > detail::kMaxAttributeBytes) fail("{}: {} holds {} bytes", source.path_, label(src, name), bytes);
+        std::vector<unsigned char> buffer(bytes);
+        if (bytes > 0 && H5Aread(a.id.get(), a.type.get(), buffer.data()) < 0) fail_h5(source.path_, what);
+        Handle space = checked(H5Aget_space(a.id.get()), H5Sclose, source.path_, what);
+        Handle object = open_object(id_, path_, dst);
+        if (attribute_exists(object.get(), path_, dst, name) && H5Adelete(object.get(), name.c_str()) < 0)
+            fail_h5(path_, what);
+        Handle out =
+            checked(H5Acreate2(object.get(), name.c_str(), a.type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose, path_, what);
+        if (bytes > 0 && H5Awrite(out.get(), a.type.get(), buffer.data()) < 0) fail_h5(path_, what);
+        if (out.close() < 0) fail_h5(path_, what);
+    }
+}
+
 void H5File::remove_attr(std::string_view object, std::string_view name) {
     detail::Session session;
     const std::string path = detail::normalize(object);

@@ -211,20 +211,22 @@ void H5File::create_group(std::string_view group) {
     checked(H5Gcreate2(id_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose, path_, what);
 }
 
-void H5File::copy_from(const H5File& source, std::string_view object) {
+void H5File::copy_from(const H5File& source, std::string_view object) { copy_from(source, object, object); }
+
+void H5File::copy_from(const H5File& source, std::string_view object, std::string_view destination) {
     detail::Session session;
-    const std::string path = detail::normalize(object);
-    require_writable("copy into", path);
+    const std::string path = detail::normalize(object), target = detail::normalize(destination);
+    require_writable("copy into", target);
     source.require_open();
-    if (path == "/") fail("{}: cannot copy the root group of '{}'", path_, source.path_);
+    if (path == "/" || target == "/") fail("{}: cannot copy the root group of '{}'", path_, source.path_);
     const ObjectKind kind = detail::object_kind(source.id_, source.path_, path);
     if (kind == ObjectKind::missing) fail("{}: no object '{}'", source.path_, path);
-    if (detail::object_kind(id_, path_, path) != ObjectKind::missing)
-        fail("{}: cannot copy '{}' from '{}': an object is there", path_, path, source.path_);
-    const std::string what = fmt::format("cannot copy '{}' from '{}'", path, source.path_);
+    if (detail::object_kind(id_, path_, target) != ObjectKind::missing)
+        fail("{}: cannot copy '{}' from '{}': an object is there", path_, target, source.path_);
+    const std::string what = fmt::format("cannot copy '{}' from '{}' to '{}'", path, source.path_, target);
     Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path_, what);
     if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(path_, what);
-    if (H5Ocopy(source.id_, path.c_str(), id_, path.c_str(), H5P_DEFAULT, lcpl.get()) < 0) fail_h5(path_, what);
+    if (H5Ocopy(source.id_, path.c_str(), id_, target.c_str(), H5P_DEFAULT, lcpl.get()) < 0) fail_h5(path_, what);
 }
 
 void H5File::remove(std::string_view object) {

@@ -79,6 +79,8 @@ public:
     // Copies the group or dataset `object` of `source`, with everything below it, to the same path here
     // (creating missing parent groups). Chunks are copied as stored, without recompressing them.
     void copy_from(const H5File& source, std::string_view object);
+    // As copy_from, to the path `destination` here instead.
+    void copy_from(const H5File& source, std::string_view object, std::string_view destination);
     ValueKind value_kind(std::string_view dataset) const;
 
     // --- Datasets. A write replaces a dataset already at `path` (but never a group) and stores the data
@@ -109,6 +111,9 @@ public:
     // --- Attributes, on any group or dataset ("/" is the root). Setting replaces an attribute.
     bool has_attr(std::string_view object, std::string_view name) const;
     std::vector<std::string> attr_names(std::string_view object) const;
+    // Copies every attribute of `from` in `source` onto `to` here, bytes and stored type as they are (replacing
+    // attributes of the same names); variable-length ones are refused.
+    void copy_attrs_from(const H5File& source, std::string_view from, std::string_view to);
     void remove_attr(std::string_view object, std::string_view name);
 
     void set_attr(std::string_view object, std::string_view name, const std::vector<std::string>& values);

@@ -58,7 +58,8 @@ FileLock claim_output_file(const OutputFile& output) {
             if (!input.empty() && fs::equivalent(path, input, ec))
                 fail("{}: the output is the same file as the input '{}'; choose another output", path, input);
     if (output.resume) {
-        if (!exists) fail("{}: cannot resume: no such file", path);
+        if (!exists) fail("{}: cannot resume: no such {}", path, output.directory ? "run" : "file");
+        if (output.directory) remove_dead_temporaries_within(path);
         return lock;
     }
     if (!exists) return lock;
@@ -67,6 +68,7 @@ FileLock claim_output_file(const OutputFile& output) {
     if (const auto reason = output.replaceable(path))
         fail("{}: --force replaces only {}, and this is not one ({}); move it away first", path, output.replaces,
              *reason);
+    if (output.directory) remove_dead_temporaries_within(path);  // a run's, judged by `replaceable`
     return lock;
 }
 

@@ -10,14 +10,15 @@
 //  - An output that is one of the command's inputs under any name (the same inode: a hard link, "./a/../a") is
 //    refused.
 //  - An existing file is replaced only with --force, and then only if the command's ReplaceCheck accepts it
-//    (train and distill: an lskd run file; export: a previous export of the same format).
+//    (train and distill: an lskd run directory; export: a previous export of the same format).
 //  - Directories: the missing directories of an output are created, with their parents, at the same point for
 //    every command (after the checks above that need none, before the lock); a path in their place that exists
 //    and is not a directory is refused, naming what it is. A symbolic link to a directory is followed: the files
 //    go inside it and nothing replaces the link.
 //  - An output that is a directory (a run's, OutputFile::directory) follows the same rules with "a directory"
 //    for "a regular file": a symbolic link or any other kind in its place is refused; its lock is "<dir>.lock"
-//    beside it, so that replacing the directory never touches the lock.
+//    beside it, so that replacing the directory never touches the lock. Once it is accepted (to resume, or to
+//    replace with --force), the temporary files that killed writers left anywhere inside it are deleted.
 //  - Every failure of the file system is one line naming the path and the errno text.
 #pragma once
 #include <functional>
@@ -39,7 +40,7 @@ struct OutputFile {
     std::vector<std::string> inputs;  // the files the command reads, never its output (empty entries skipped)
     bool force = false;               // replace an existing file that `replaceable` accepts
     bool resume = false;              // continue the existing file: it must exist, and it is not judged for --force
-    std::string replaces;             // what --force replaces, for the message: "an lskd run file"
+    std::string replaces;             // what --force replaces, for the message: "an lskd run directory"
     ReplaceCheck replaceable;         // needed when `force` can be set
     std::string exists_advice = "use --force to replace it";  // said when the output exists without --force
 };
@@ -49,7 +50,7 @@ struct OutputFile {
 FileLock claim_output_file(const OutputFile& output);
 
 // Refuses `path` if it exists and is not a regular file, by lstat: "<path>: the output exists and is a named pipe
-// (FIFO); ...". For a path lskd writes in place by rename (a run file an analysis adds to).
+// (FIFO); ...". For a path lskd writes in place by rename (an analysis's file in a run directory).
 void check_replaceable(const std::string& path);
 
 // As check_replaceable, for an output that is a directory: refused if it exists and is not one (a symbolic link

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 TEST_CASE("lskd analyze names a run-file path that is a FIFO, a device or a symbolic link, and leaves it",
           "[cli][analyze]") {
     const fs::path dir = cli_temp_dir("analyze_special");
-    const std::string run = (dir / "run.h5").string();
+    const std::string run = (dir / "run").string();
     REQUIRE(run_lskd(tiny_run_args("train", {"--output", run, "--quiet"})).code == 0);
     const std::string fifo = (dir / "pipe.h5").string(), link = (dir / "link.h5").string();
     REQUIRE(lskd::io::testing::make_fifo(fifo));

@@ -1,5 +1,5 @@
 // The lskd command line's config flags: typed --help, --resume refusing a changed setting, and the analyze
-// options checked at parse time, before any run file is read.
+// options checked at parse time, before any run is read.
 #include <vector>
 
 #include <fmt/format.h>
@@ -55,7 +55,7 @@ TEST_CASE("numeric config flags show their type in --help", "[cli][config]") {
 }
 
 TEST_CASE("resuming refuses a flag that differs from the run's config, naming it and both values", "[cli][config]") {
-    distill::RunConfig config = small_run_config(temp_path("resume_flags.h5"));
+    distill::RunConfig config = small_run_config(temp_path("resume_flags"));
     config.epochs = 1;
     distill::train(config, small_dataset(), quiet());
     const std::string path = config.output;
@@ -78,7 +78,7 @@ TEST_CASE("resuming refuses a flag that differs from the run's config, naming it
     CHECK(resumed.output == path);
 }
 
-TEST_CASE("analyze, eval and bench options are checked before the run file is read", "[cli][analyze]") {
+TEST_CASE("analyze, eval and bench options are checked before the run is read", "[cli][analyze]") {
     // The file does not exist: a parse that gets past the options would fail later, on the file.
     CHECK_THAT(parse_error("analyze mi /nonexistent.h5 --seed -1"), Catch::Contains("--seed") && Catch::Contains("-1"));
     CHECK_THAT(parse_error("analyze mi /nonexistent.h5 --views 1"), Catch::Contains("--views"));

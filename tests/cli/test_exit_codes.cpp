@@ -27,7 +27,7 @@ TEST_CASE("lskd exits 0 when it succeeds", "[cli]") {
 }
 
 TEST_CASE("lskd exits 1 on an error while running, with one line naming what is wrong", "[cli]") {
-    const std::string missing = (cli_temp_dir("exit_codes") / "no_such_run.h5").string();
+    const std::string missing = (cli_temp_dir("exit_codes") / "no_such_run").string();
     for (const std::vector<std::string>& args :
          std::vector<std::vector<std::string>>{{"eval", missing},
                                                {"analyze", "calibration", missing},
@@ -43,7 +43,7 @@ TEST_CASE("lskd exits 1 on an error while running, with one line naming what is 
 }
 
 TEST_CASE("lskd exits 2 on a usage error: unknown flag or subcommand, missing argument or value", "[cli]") {
-    const std::string run = (cli_temp_dir("exit_codes") / "run.h5").string();
+    const std::string run = (cli_temp_dir("exit_codes") / "run").string();
     for (const std::vector<std::string>& args :
          std::vector<std::vector<std::string>>{{},                                   // no subcommand
                                                {"frobnicate"},                       // unknown subcommand

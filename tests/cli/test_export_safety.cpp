@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "distill/run_directory.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/h5_file.hpp"
 #include "tests/cli/tiny_runs.hpp"
@@ -23,10 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A one-epoch run file, trained once per test process.
+// A one-epoch run, trained once per test process.
 const std::string& tiny_run() {
     static const std::string path = [] {
-        const std::string out = (cli_temp_dir("export_run") / "run.h5").string();
+        const std::string out = (cli_temp_dir("export_run") / "run").string();
         const ProgramOutput r = run_lskd(tiny_run_args("train", {"--output", out, "--quiet"}));
         REQUIRE(r.code == 0);
         return out;
@@ -77,23 +78,27 @@ const std::string kTorchLike = std::string("PK\x03\x04", 4) + "....archive/data.
 
 TEST_CASE("lskd export refuses to write onto the run it exports, under any name", "[cli][export]") {
     const std::string run = tiny_run();
+    const std::string checkpoint = lskd::distill::RunDirectory(run).checkpoint();
     const fs::path dir = fs::path(run).parent_path();
-    const std::string bytes = read_bytes(run);
+    const std::string bytes = read_bytes(checkpoint);
     fs::create_directories(dir / "sub");
-    for (const std::string& output : {run, (dir / "sub/../run.h5").string()})
-        for (const bool force : {false, true}) {
-            check_refused(
-                export_to(run, output, force ? std::vector<std::string>{"--force"} : std::vector<std::string>{}),
-                output + ": the output is the same file as the input '" + run + "'");
-        }
-    CHECK(read_bytes(run) == bytes);
+    const auto with = [](bool force) {
+        return force ? std::vector<std::string>{"--force"} : std::vector<std::string>{};
+    };
+    for (const std::string& output : {checkpoint, (dir / "sub/../run/checkpoint.h5").string()})
+        for (const bool force : {false, true})
+            check_refused(export_to(run, output, with(force)),
+                          output + ": the output is the same file as the input '" + checkpoint + "'");
+    for (const bool force : {false, true})
+        check_refused(export_to(run, run, with(force)), run + ": the output exists and is a directory");
+    CHECK(read_bytes(checkpoint) == bytes);
     CHECK(leftovers(dir).empty());
 }
 
-TEST_CASE("lskd export replaces another run file neither without --force nor with it", "[cli][export]") {
+TEST_CASE("lskd export replaces another run's checkpoint neither without --force nor with it", "[cli][export]") {
     const fs::path dir = cli_temp_dir("export_other");
     const std::string other = (dir / "other.h5").string();
-    fs::copy_file(tiny_run(), other);
+    fs::copy_file(lskd::distill::RunDirectory(tiny_run()).checkpoint(), other);
     const std::string bytes = read_bytes(other);
     check_refused(export_to(tiny_run(), other),
                   other + ": output exists (use --force to replace a previous export of the same format)");
@@ -132,10 +137,10 @@ TEST_CASE("lskd export refuses a device node, a FIFO and a symbolic link, creati
 
 TEST_CASE("lskd export of an incomplete run needs --allow-incomplete and then says so", "[cli][export]") {
     const fs::path dir = cli_temp_dir("export_incomplete");
-    const std::string run = (dir / "stopped.h5").string(), out = (dir / "stopped.pt").string();
-    fs::copy_file(tiny_run(), run);
-    // As a run of 10 epochs killed after its first: the config asks for 10, the file holds 1.
-    lskd::io::update_atomic(run, [](lskd::io::H5File& f) {
+    const std::string run = (dir / "stopped").string(), out = (dir / "stopped.pt").string();
+    fs::copy(tiny_run(), run, fs::copy_options::recursive);
+    // As a run of 10 epochs killed after its first: the config asks for 10, the checkpoint holds 1.
+    lskd::io::update_atomic(lskd::distill::RunDirectory(run).checkpoint(), [](lskd::io::H5File& f) {
         std::string config = f.attr_string("/", "config");
         const auto at = config.find("epochs: 1\n");
         REQUIRE(at != std::string::npos);

@@ -46,7 +46,7 @@ baselines: {alphas: [0.1]}
     REQUIRE(r.code == 0);
     const std::size_t plan = r.err.find("plan for " + out.string());
     REQUIRE(plan != std::string::npos);
-    CHECK(plan < r.err.find("training teacher_mlp_a0_s1.h5"));
+    CHECK(plan < r.err.find("training teacher_mlp_a0_s1"));
     CHECK_THAT(r.err, Catch::Contains("teachers:  2 runs, mlp at α ∈ {0}\n") &&
                           Catch::Contains("students:  2 runs, mlp, from the α ∈ {0} teachers at T ∈ {2}") &&
                           Catch::Contains("baselines: 2 runs, mlp at α ∈ {0.1}, no teacher\n") &&
@@ -67,29 +67,29 @@ baselines: {alphas: [0.1]}
                               Catch::Contains("time:      nothing left to train\n"));
 }
 
-TEST_CASE("lskd train and lskd distill without --output name the file they write", "[cli]") {
+TEST_CASE("lskd train and lskd distill without --output name the run directory they write", "[cli]") {
     const fs::path dir = cli_temp_dir("first_train");
     const ProgramOutput train = run_lskd_in(dir, tiny_run_args("train", {}));
     INFO(train.err);
     REQUIRE(train.code == 0);
-    CHECK_THAT(train.err, Catch::Contains("lskd: no --output given; writing mlp_a0_s1.h5\n"));
-    CHECK(fs::exists(dir / "mlp_a0_s1.h5"));
+    CHECK_THAT(train.err, Catch::Contains("lskd: no --output given; writing mlp_a0_s1\n"));
+    CHECK(fs::exists(dir / "mlp_a0_s1" / "checkpoint.h5"));
 
     const ProgramOutput student =
-        run_lskd_in(dir, tiny_run_args("distill", {"--teacher", "mlp_a0_s1.h5", "--temperature", "2"}));
+        run_lskd_in(dir, tiny_run_args("distill", {"--teacher", "mlp_a0_s1", "--temperature", "2"}));
     INFO(student.err);
     REQUIRE(student.code == 0);
-    CHECK_THAT(student.err, Catch::Contains("lskd: no --output given; writing mlp_from-mlp_a0_s1_T2_muller_s1.h5\n"));
-    CHECK(fs::exists(dir / "mlp_from-mlp_a0_s1_T2_muller_s1.h5"));
-    CHECK_THAT(student.out, Catch::Contains("teacher mlp_a0_s1.h5: training-split logits computed in ") &&
+    CHECK_THAT(student.err, Catch::Contains("lskd: no --output given; writing mlp_from-mlp_a0_s1_T2_muller_s1\n"));
+    CHECK(fs::exists(dir / "mlp_from-mlp_a0_s1_T2_muller_s1" / "checkpoint.h5"));
+    CHECK_THAT(student.out, Catch::Contains("teacher mlp_a0_s1: training-split logits computed in ") &&
                                 Catch::Contains(" s, written to the cache in "));
 
     // Named outputs, or --quiet: no such line.
-    const ProgramOutput named = run_lskd_in(dir, tiny_run_args("train", {"--output", "named.h5", "--seed", "2"}));
+    const ProgramOutput named = run_lskd_in(dir, tiny_run_args("train", {"--output", "named", "--seed", "2"}));
     REQUIRE(named.code == 0);
     CHECK_THAT(named.err, !Catch::Contains("no --output given"));
     const ProgramOutput quiet = run_lskd_in(dir, tiny_run_args("train", {"--seed", "3", "--quiet"}));
     REQUIRE(quiet.code == 0);
     CHECK_THAT(quiet.err, !Catch::Contains("no --output given"));
-    CHECK(fs::exists(dir / "mlp_a0_s3.h5"));
+    CHECK(fs::exists(dir / "mlp_a0_s3" / "checkpoint.h5"));
 }

@@ -78,11 +78,11 @@ TEST_CASE("the JSON checker accepts one strict JSON object and rejects anything 
 
 TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON with their keys", "[cli][json]") {
     const auto dir = cli_temp_dir("json");
-    const std::string teacher = (dir / "teacher.h5").string();
+    const std::string teacher = (dir / "teacher").string();
     const std::set<std::string> run_keys{"test_acc",   "test_nll", "test_ece", "val_acc",
                                          "train_loss", "epochs",   "seconds",  "output"};
 
-    SECTION("train, eval and the four analyses of its run file, distill from it") {
+    SECTION("train, eval and the four analyses of its run, distill from it") {
         // Without --quiet: progress must stay off stdout.
         const auto train = json_of(tiny_run_args("train", {"--output", teacher}), run_keys);
         CHECK(train.at("epochs") == "1");
@@ -126,7 +126,7 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
             for (const std::string& k : split_erasure) erasure_keys.insert(split + k);
         json_of({"analyze", "erasure", teacher}, with(erasure_keys));
 
-        const std::string student = (dir / "student.h5").string();
+        const std::string student = (dir / "student").string();
         std::set<std::string> keys = run_keys;
         keys.insert({"gamma", "teacher_alpha", "teacher_test_acc", "teacher_forward_passes", "teacher_cache_hit",
                      "teacher_cache_seconds", "teacher_compute_seconds", "teacher", "teacher_hash"});

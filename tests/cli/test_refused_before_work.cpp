@@ -46,7 +46,7 @@ TEST_CASE("lskd sweep honours mi-every in its parallel jobs and refuses a bad mi
         run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "parallel=2", "--set",
                   "teacher.recipe.mi-every=1", "--set", "teacher.recipe.mi-examples=20", "--quiet"});
     REQUIRE(r.code == 0);
-    for (const char* name : {"teacher_mlp_a0_s1.h5", "teacher_mlp_a0.1_s1.h5"}) {
+    for (const char* name : {"teacher_mlp_a0_s1", "teacher_mlp_a0.1_s1"}) {
         const lskd::distill::RunContents run = lskd::distill::load_run((dir / "sweep" / "runs" / name).string());
         CHECK(run.config.mi_every == 1);
         REQUIRE(run.metrics.contains("mi"));
@@ -56,7 +56,7 @@ TEST_CASE("lskd sweep honours mi-every in its parallel jobs and refuses a bad mi
 
 TEST_CASE("lskd train refuses an inert setting and a model too large for memory before loading anything", "[cli]") {
     const fs::path dir = cli_temp_dir("train_refused");
-    const std::string out = (dir / "run.h5").string();
+    const std::string out = (dir / "run").string();
     const ProgramOutput inert = run_lskd(tiny_run_args("train", {"--temperature", "4", "--output", out}));
     CHECK(inert.code == 1);
     CHECK_THAT(inert.err, Catch::Contains("temperature is set to 4, but it has no effect on this run"));

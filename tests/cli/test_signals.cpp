@@ -1,8 +1,11 @@
 // SIGINT and SIGTERM at random moments: sent after seeded random delays over the lifetime of a running `lskd train`,
 // `lskd sweep` and a parallel sweep. Each ends with 128 + the signal (or 0 when it finished first), leaves no lock
 // and no temporary file anywhere in its output, and what it kept resumes to the metrics of an uninterrupted run.
+// SIGKILL, which no handler sees, at random moments and within a write: the run resumes to the uninterrupted run's
+// parameters, metrics, records and outputs, bit for bit.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +19,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/checkpoint.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
 using namespace lskd::testing;
@@ -75,12 +79,71 @@ std::vector<std::chrono::microseconds> delays(std::chrono::microseconds lifetime
     return out;
 }
 
-// The learning curves of a run file, without its timings.
+// The learning curves of a run, without its timings.
 std::map<std::string, std::vector<double>> curves(const std::string& run) {
     std::map<std::string, std::vector<double>> out;
     for (const auto& [name, values] : lskd::distill::load_run(run).metrics)
         if (!name.ends_with("_seconds")) out[name] = values;
     return out;
+}
+
+// Record and output files of a run, by name relative to it.
+std::vector<std::string> written_parts(const std::string& run) {
+    std::vector<std::string> names;
+    for (const std::string sub : {"records", "outputs"})
+        if (fs::exists(fs::path(run) / sub))
+            for (const auto& e : fs::directory_iterator(fs::path(run) / sub))
+                names.push_back(sub + "/" + e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool same_bits(const lskd::Tensor& a, const lskd::Tensor& b) {
+    return a.defined() == b.defined() &&
+           (!a.defined() ||
+            (a.shape() == b.shape() && std::equal(a.values().begin(), a.values().end(), b.values().begin())));
+}
+
+// The run at `run` equals `reference` bit for bit: parameters, optimizer state, counters, metrics and early metrics
+// (timings aside), and every record and output file's contents.
+void check_same_run(const std::string& run, const std::string& reference) {
+    const lskd::distill::RunContents a = lskd::distill::load_run(run), b = lskd::distill::load_run(reference);
+    CHECK(a.complete);
+    CHECK(a.epochs_done == b.epochs_done);
+    CHECK(curves(run) == curves(reference));
+    CHECK(a.early_metrics == b.early_metrics);
+    CHECK(a.counters == b.counters);
+    for (const auto& [x, y] : {std::pair{&a.params, &b.params}, std::pair{&a.optimizer, &b.optimizer}}) {
+        REQUIRE(x->size() == y->size());
+        for (const auto& [name, t] : *y) CHECK(same_bits(x->at(name), t));
+    }
+    REQUIRE(written_parts(run) == written_parts(reference));
+    for (const std::string& part : written_parts(reference)) {
+        INFO(part);
+        const auto x = lskd::distill::read_split_outputs((fs::path(run) / part).string(), b.num_classes, false);
+        const auto y = lskd::distill::read_split_outputs((fs::path(reference) / part).string(), b.num_classes, false);
+        CHECK(x.split == y.split);
+        CHECK(x.epoch == y.epoch);
+        CHECK(same_bits(x.outputs.logits, y.outputs.logits));
+        CHECK(same_bits(x.outputs.penultimate, y.outputs.penultimate));
+        CHECK(x.outputs.labels == y.outputs.labels);
+        CHECK(x.outputs.indices == y.outputs.indices);
+    }
+}
+
+// Starts `lskd train`, waits for its temporary checkpoint "<run>/checkpoint.h5.tmp.<pid>" (polling without pause, a
+// write lasts a few milliseconds) and kills it at once with SIGKILL. Whether it was caught within the write.
+bool killed_within_write(const std::vector<std::string>& args, const std::string& run, const fs::path& logs) {
+    std::vector<std::string> argv = args;
+    argv.insert(argv.begin(), kLskd);
+    const int pid = lskd::study::spawn_child(argv, (logs / "stdout").string(), (logs / "stderr").string());
+    const std::string temp = lskd::distill::RunDirectory(run).checkpoint() + ".tmp." + std::to_string(pid);
+    const auto give_up = Clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(temp) && Clock::now() < give_up) {
+    }
+    ::kill(pid, SIGKILL);
+    lskd::study::wait_child(pid);
+    return fs::exists(temp);
 }
 
 void check_ending(const Ended& e, int sig, const fs::path& dir) {
@@ -137,8 +200,9 @@ void interrupt_sweeps(const std::string& name, int jobs, std::uint32_t seed) {
             const bool after_first_write = attempt == static_cast<int>(moments.size()) - 1;
             const fs::path out = dir / fmt::format("sig{}_{}", sig, attempt++);
             CAPTURE(sig, delay.count(), out.string(), after_first_write);
-            const Ended e = interrupted_lskd(sweep_args(file, out, jobs), sig, delay, dir,
-                                             after_first_write ? out / "runs" / "teacher_mlp_a0_s1.h5" : fs::path());
+            const Ended e =
+                interrupted_lskd(sweep_args(file, out, jobs), sig, delay, dir,
+                                 after_first_write ? out / "runs" / "teacher_mlp_a0_s1" / "checkpoint.h5" : fs::path());
             check_ending(e, sig, out);
             interrupted += e.code == 128 + sig ? 1 : 0;
             const ProgramOutput again = run_lskd(sweep_args(file, out, jobs));
@@ -156,7 +220,7 @@ TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leav
           "resumes to the uninterrupted run's curves",
           "[cli][signals][slow][serial]") {
     const fs::path dir = cli_temp_dir("signals_train");
-    const std::string reference = (dir / "reference.h5").string();
+    const std::string reference = (dir / "reference").string();
     const auto lifetime = timed_lskd(train_args(reference));
     const auto expected = curves(reference);
     for (const int sig : {SIGINT, SIGTERM}) {
@@ -168,14 +232,15 @@ TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leav
             const bool after_first_write = attempt == static_cast<int>(moments.size()) - 1;
             const fs::path out_dir = dir / fmt::format("sig{}_{}", sig, attempt++);
             fs::create_directories(out_dir);
-            const std::string run = (out_dir / "run.h5").string();
+            const std::string run = (out_dir / "run").string();
+            const std::string checkpoint = lskd::distill::RunDirectory(run).checkpoint();
             CAPTURE(sig, delay.count(), after_first_write);
-            const Ended e =
-                interrupted_lskd(train_args(run), sig, delay, out_dir, after_first_write ? fs::path(run) : fs::path());
+            const Ended e = interrupted_lskd(train_args(run), sig, delay, out_dir,
+                                             after_first_write ? fs::path(checkpoint) : fs::path());
             check_ending(e, sig, out_dir);
             if (e.code == 0) {
                 CHECK(curves(run) == expected);
-            } else if (fs::exists(run)) {
+            } else if (fs::exists(checkpoint)) {
                 CHECK_THAT(e.err, Catch::Contains(run + " holds epoch") && Catch::Contains("--resume " + run));
                 const ProgramOutput r = run_lskd({"train", "--resume", run, "--quiet"});
                 INFO(r.err);
@@ -186,6 +251,51 @@ TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leav
         }
         CHECK(resumed > 0);
     }
+}
+
+TEST_CASE("lskd train killed with SIGKILL at any moment, within a write included, resumes to the uninterrupted run "
+          "bit for bit: parameters, metrics but timings, records and outputs",
+          "[cli][signals][slow][serial]") {
+    const fs::path dir = cli_temp_dir("sigkill_train");
+    std::vector<std::string> extra{"--record-every", "1"};  // a write of records after every epoch too
+    const auto args = [&](const std::string& output) {
+        std::vector<std::string> a = train_args(output);
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    const std::string reference = (dir / "reference").string();
+    const auto lifetime = timed_lskd(args(reference));
+    int attempt = 0, resumed = 0, within_write = 0;
+    const auto resume_and_compare = [&](const std::string& run) {
+        if (!fs::exists(lskd::distill::RunDirectory(run).checkpoint())) return;  // killed before its first epoch
+        const ProgramOutput r = run_lskd({"train", "--resume", run, "--quiet"});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        check_same_run(run, reference);
+        CHECK(leftovers(fs::path(run).parent_path()) == std::vector<std::string>{});
+        ++resumed;
+    };
+    for (const auto delay : delays(lifetime, 6, 97u)) {
+        const fs::path out_dir = dir / fmt::format("moment_{}", attempt++);
+        fs::create_directories(out_dir);
+        const std::string run = (out_dir / "run").string();
+        CAPTURE(delay.count());
+        const Ended e = interrupted_lskd(args(run), SIGKILL, delay, out_dir);
+        if (e.code == 0)
+            check_same_run(run, reference);
+        else
+            resume_and_compare(run);
+    }
+    // Then within the write of a checkpoint, the epoch's records already written: at most 5 tries to catch one.
+    for (int tries = 0; tries < 5 && within_write == 0; ++tries) {
+        const fs::path out_dir = dir / fmt::format("within_write_{}", tries);
+        fs::create_directories(out_dir);
+        const std::string run = (out_dir / "run").string();
+        within_write += killed_within_write(args(run), run, out_dir) ? 1 : 0;
+        resume_and_compare(run);
+    }
+    CHECK(within_write > 0);
+    CHECK(resumed > 0);
 }
 
 TEST_CASE("lskd sweep stopped by a signal at any moment leaves no lock or temporary file and resumes to the "

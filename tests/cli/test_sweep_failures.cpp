@@ -88,7 +88,7 @@ TEST_CASE("a failing sweep or study keeps the directory of earlier runs, their f
         const ProgramOutput r = run_with(command, file, out, {"seeds=[1,2]", "data-dir=/nonexistent"});
         INFO(r.err);
         CHECK(r.code == 1);
-        CHECK(fs::exists(out / "runs" / "teacher_mlp_a0_s1.h5"));
+        CHECK(fs::exists(out / "runs" / "teacher_mlp_a0_s1" / "checkpoint.h5"));
         CHECK(read_text(out / "summary.csv") == summary);
     }
 }

@@ -39,12 +39,12 @@ TEST_CASE("lskd sweep --data-dir DIR --set key=value trains the changed config o
     const std::string file = tiny_sweep_file(dir).string();
     const ProgramOutput r = run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "seeds=[2]", "--quiet"});
     REQUIRE(r.code == 0);
-    const fs::path run = dir / "sweep" / "runs" / "teacher_mlp_a0_s2.h5";
+    const fs::path run = dir / "sweep" / "runs" / "teacher_mlp_a0_s2";
     CHECK(fs::exists(run));
-    // The live curves beside the run file: a header and one epoch.
-    CHECK(lines_of(read_text(run.string() + ".metrics.csv")).size() == 2);
+    // The live curves in the run directory: a header and one epoch.
+    CHECK(lines_of(read_text(run / "metrics.csv")).size() == 2);
 
-    // The same directory with another setting is refused, naming the run file and the setting.
+    // The same directory with another setting is refused, naming the run and the setting.
     const ProgramOutput changed = run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "seeds=[2]", "--set",
                                             "teacher.recipe.epochs=2", "--quiet"});
     CHECK(changed.code == 1);
@@ -97,7 +97,7 @@ distill: [{{temperatures: [1, 2]}}]
     REQUIRE(r.code == 0);
     const std::vector<std::string> csv = lines_of(read_text(dir / "runs" / "summary.csv"));
     REQUIRE(csv.size() == 3);
-    for (const char* name : {"student_mlp_from-uniform_T1_muller_s1.h5", "student_mlp_from-uniform_T2_muller_s1.h5"}) {
+    for (const char* name : {"student_mlp_from-uniform_T1_muller_s1", "student_mlp_from-uniform_T2_muller_s1"}) {
         const auto row = std::find_if(csv.begin(), csv.end(), [&](const std::string& l) { return l.ends_with(name); });
         REQUIRE(row != csv.end());
         std::vector<std::string> cells;

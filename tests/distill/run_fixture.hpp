@@ -34,7 +34,7 @@ inline std::string temp_path(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() / lskd::testing::process_test_dir();
     std::filesystem::create_directories(dir);
     const auto path = dir / name;
-    std::filesystem::remove(path);
+    std::filesystem::remove_all(path);  // a run directory of an earlier test
     return path.string();
 }
 

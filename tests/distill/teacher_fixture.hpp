@@ -14,7 +14,7 @@ namespace lskd::testing {
 inline std::string small_teacher(double alpha) {
     static std::map<double, std::string> trained;
     if (const auto it = trained.find(alpha); it != trained.end()) return it->second;
-    distill::RunConfig c = small_run_config(temp_path(fmt::format("teacher_a{}.h5", alpha)));
+    distill::RunConfig c = small_run_config(temp_path(fmt::format("teacher_a{}", alpha)));
     c.smoothing = alpha;
     c.epochs = 2;
     distill::train(c, small_dataset(), quiet());

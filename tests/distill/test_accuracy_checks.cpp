@@ -22,7 +22,7 @@ std::vector<double> test_accuracy_per_epoch(const std::string& model) {
     c.seed = 1;
     // One thread: ctest runs two tests at once on a 2-core machine, and two OpenMP teams per test collapse.
     c.threads = 1;
-    c.output = temp_path("accuracy_" + model + ".h5");
+    c.output = temp_path("accuracy_" + model);
     const data::Dataset dataset = distill::load_run_dataset(c);
     REQUIRE(dataset.train.size() == 60000);
     distill::train(c, dataset, quiet());

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -71,7 +72,7 @@ TEST_CASE("lskd train: a second run on the same output exits 1 at once and the f
         WARN("not built: " << kLskd);
         return;
     }
-    const std::string path = temp_path("same.h5");
+    const std::string path = temp_path("same");
     // Long enough (seconds) that the second run starts while the first one still holds its output.
     std::vector<std::string> first_args = small_train(path, "40");
     first_args.insert(first_args.end(), {"--record-every", "0"});
@@ -91,15 +92,15 @@ TEST_CASE("lskd train: a second run on the same output exits 1 at once and the f
     CHECK(run.complete);
     CHECK(run.epochs_done == 40);
     CHECK(run.config.smoothing == 0.0);
-    CHECK(io::H5File::open_read(path).children("/records/train") == std::vector<std::string>{"epoch_40"});
+    CHECK(distill::RunDirectory(path).recorded_epochs("train") == std::vector<std::int64_t>{40});
 }
 
-TEST_CASE("lskd analyze: analyses started together on one file all keep their results", "[distill][output][cli]") {
+TEST_CASE("lskd analyze: analyses started together on one run all keep their results", "[distill][output][cli]") {
     if (!fs::exists(kLskd)) {
         WARN("not built: " << kLskd);
         return;
     }
-    const std::string path = temp_path("analysed.h5");
+    const std::string path = temp_path("analysed");
     distill::RunConfig c = small_run_config(path);
     c.epochs = 1;
     distill::train(c, small_dataset(), quiet());
@@ -107,25 +108,30 @@ TEST_CASE("lskd analyze: analyses started together on one file all keep their re
     for (const char* analysis : {"calibration", "erasure", "projection"})
         pids.push_back(start_lskd({"analyze", analysis, path, "--threads", "1"}, path + "." + analysis + ".log"));
     for (const pid_t pid : pids) CHECK(wait_exit(pid) == 0);
-    CHECK(io::H5File::open_read(path).children("/analysis") ==
-          std::vector<std::string>{"calibration", "erasure", "projection"});
+    std::vector<std::string> analyses;
+    for (const auto& e : fs::directory_iterator(distill::RunDirectory(path).analyses_dir()))
+        analyses.push_back(e.path().filename().string());
+    std::sort(analyses.begin(), analyses.end());
+    CHECK(analyses == std::vector<std::string>{"calibration.h5", "erasure.h5", "projection_val.h5"});
 }
 
-TEST_CASE("lskd analyze: a run file being trained is not analysed", "[distill][output][cli]") {
+TEST_CASE("lskd analyze: a run being trained is not analysed", "[distill][output][cli]") {
     if (!fs::exists(kLskd)) {
         WARN("not built: " << kLskd);
         return;
     }
-    const std::string path = temp_path("training_now.h5");
+    const std::string path = temp_path("training_now");
     distill::RunConfig c = small_run_config(path);
     c.epochs = 1;
     distill::train(c, small_dataset(), quiet());
-    const std::string before = io::testing::read_bytes(path);
+    const std::string checkpoint = distill::RunDirectory(path).checkpoint();
+    const std::string before = io::testing::read_bytes(checkpoint);
     const io::FileLock training = io::FileLock::try_lock_file(path, "training");
     CHECK(run_lskd({"analyze", "erasure", path}, path + ".log") == 1);
     CHECK_THAT(io::testing::read_bytes(path + ".log"),
                Catch::Contains(path + " is being written by process " + std::to_string(::getpid()) + " (training)"));
-    CHECK(io::testing::read_bytes(path) == before);
+    CHECK(io::testing::read_bytes(checkpoint) == before);
+    CHECK_FALSE(fs::exists(distill::RunDirectory(path).analyses_dir()));
 }
 
 TEST_CASE("lskd sweep: a second sweep of one directory exits 1 before reading or writing anything",

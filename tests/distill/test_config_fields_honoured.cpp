@@ -88,7 +88,7 @@ const std::map<std::string, Probe>& probes() {
         {"hflip", {[](RunConfig& c) { c.augment = true; }, [](RunConfig& c) { c.hflip = 1; }}},
         {"seed", {nothing, [](RunConfig& c) { c.seed = 7; }}},
         {"threads", {nothing, [](RunConfig& c) { c.threads = distill::max_threads(); }, Seen::threads}},
-        {"output", {nothing, [](RunConfig& c) { c.output += ".elsewhere.h5"; }, Seen::file}},
+        {"output", {nothing, [](RunConfig& c) { c.output += "_elsewhere"; }, Seen::file}},
         {"eval-every", {with_two_epochs, [](RunConfig& c) { c.eval_every = 2; }}},
         {"record-every", {with_two_epochs, [](RunConfig& c) { c.record_every = 1; }}},
         {"record-per-class", {nothing, [](RunConfig& c) { c.record_per_class = 3; }}},
@@ -144,11 +144,11 @@ std::string fingerprint(const std::string& path) {
             "{} {} {}\n", name, v.size(),
             std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(v.data()), v.size_bytes())));
     }
-    const io::H5File f = io::H5File::open_read(path);
-    for (const std::string& split : f.children("/records"))
-        for (const std::string& epoch : f.children("/records/" + split))
-            out +=
-                fmt::format("records {} {} {}\n", split, epoch, f.shape("/records/" + split + "/" + epoch + "/labels"));
+    const distill::RunDirectory run(path);
+    for (const char* split : {"train", "val", "test"})
+        for (const std::int64_t epoch : run.recorded_epochs(split))
+            out += fmt::format("records {} {} {}\n", split, epoch,
+                               io::H5File::open_read(run.record(split, epoch)).shape("/labels"));
     return out;
 }
 
@@ -172,10 +172,10 @@ void walk(Kind kind) {
         REQUIRE(probes().count(field.key) == 1);  // a new field needs its observation here
         const Probe& probe = probes().at(field.key);
         const std::string stem = fmt::format("honoured_{}_{}", kind_name(kind), counter++);
-        RunConfig reference = base_config(kind, temp_path(stem + "_ref.h5"));
+        RunConfig reference = base_config(kind, temp_path(stem + "_ref"));
         probe.with(reference);
         RunConfig changed = reference;
-        changed.output = temp_path(stem + ".h5");
+        changed.output = temp_path(stem);
         probe.set(changed);
         REQUIRE(field.print(changed) != field.print(reference));  // the probe sets the field
         REQUIRE(field.print(changed) != field.print(RunConfig{}));
@@ -241,7 +241,7 @@ TEST_CASE("the observation table covers exactly the config table's keys", "[dist
 
 TEST_CASE("a field set where it has no effect is refused with its key and the reason", "[distill][honoured]") {
     const auto refusal = [](const std::function<void(RunConfig&)>& change, bool teacher = false) {
-        RunConfig c = small_run_config("x.h5");
+        RunConfig c = small_run_config("x");
         change(c);
         try {
             distill::validate(c, teacher);

@@ -1,5 +1,5 @@
-// <run>.metrics.csv: the run file's /metrics as a table, one row per epoch, equal to the file after a run and after
-// an interrupted run is resumed.
+// RUN/metrics.csv: the checkpoint's /metrics as a table, one row per epoch, equal to the checkpoint after a run and
+// after an interrupted run is resumed.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -10,8 +10,8 @@
 #include <fmt/ranges.h>
 #include <catch2/catch.hpp>
 
-#include "distill/metrics_csv.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/metrics_csv.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;
@@ -52,16 +52,17 @@ std::size_t rows(const std::string& csv) {
 
 TEST_CASE("the metrics table has the epoch first, one row per epoch and empty cells for NaN",
           "[distill][metrics_csv]") {
-    const std::string run = temp_path("table.h5");
-    CHECK(distill::metrics_csv_path(run) == run + ".metrics.csv");
+    const std::string run = temp_path("table");
+    std::filesystem::create_directories(run);
+    CHECK(distill::metrics_csv_path(run) == run + "/metrics.csv");
     distill::write_metrics_csv(run, {{"lr", {0.1, 0.05}}, {"epoch", {1, 2}}, {"test_acc", {std::nan(""), 0.5}}});
-    CHECK(read_text(run + ".metrics.csv") == "epoch,lr,test_acc\n1,0.1,\n2,0.05,0.5\n");
+    CHECK(read_text(run + "/metrics.csv") == "epoch,lr,test_acc\n1,0.1,\n2,0.05,0.5\n");
     distill::write_metrics_csv(run, {{"epoch", {1}}, {"lr", {0.1}}});  // rewritten whole, never appended to
-    CHECK(read_text(run + ".metrics.csv") == "epoch,lr\n1,0.1\n");
+    CHECK(read_text(run + "/metrics.csv") == "epoch,lr\n1,0.1\n");
 }
 
-TEST_CASE("metrics.csv holds the run file's /metrics after a run and after a resumed one", "[distill][metrics_csv]") {
-    distill::RunConfig config = small_run_config(temp_path("curves.h5"));
+TEST_CASE("metrics.csv holds the checkpoint's /metrics after a run and after a resumed one", "[distill][metrics_csv]") {
+    distill::RunConfig config = small_run_config(temp_path("curves"));
     config.epochs = 2;
     config.eval_every = 2;  // NaN test metrics on the first epoch
     distill::train(config, small_dataset(), quiet());
@@ -71,7 +72,7 @@ TEST_CASE("metrics.csv holds the run file's /metrics after a run and after a res
     CHECK(csv.find("\n1,") != std::string::npos);
 
     // Killed in its third epoch, after two were written; resumed to the end: three rows, none twice.
-    config.output = temp_path("curves_resumed.h5");
+    config.output = temp_path("curves_resumed");
     config.epochs = 3;
     config.eval_every = 1;
     distill::TrainHooks crash;

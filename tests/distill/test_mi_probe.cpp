@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/mi_probe.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
 #include "tests/distill/run_fixture.hpp"
 
@@ -64,7 +64,7 @@ TEST_CASE("a too large mi-examples names the key, both classes' counts and the l
 }
 
 TEST_CASE("a bad mi-classes is refused before the first step, with or without mi-every", "[distill][mi]") {
-    RunConfig c = small_run_config(temp_path("mi_nope.h5"));
+    RunConfig c = small_run_config(temp_path("mi_nope"));
     c.mi_classes = "Nope,Shirt";
     CHECK_THROWS_WITH(check_mi_settings(c, small_dataset()),
                       Catch::Contains("mi-classes 'Nope,Shirt': unknown class 'Nope'"));
@@ -74,7 +74,7 @@ TEST_CASE("a bad mi-classes is refused before the first step, with or without mi
 }
 
 TEST_CASE("the trainer honours mi-every without any hook: /metrics/mi and the early points", "[distill][mi]") {
-    RunConfig c = small_run_config(temp_path("mi_own.h5"));
+    RunConfig c = small_run_config(temp_path("mi_own"));
     c.epochs = 2;
     c.mi_every = 1;
     c.mi_examples = 100;

@@ -82,7 +82,7 @@ TEST_CASE("the shift is at most half the image side", "[distill][validation]") {
 }
 
 TEST_CASE("a test split missing a class fails before the first epoch and writes nothing", "[distill][validation]") {
-    distill::RunConfig config = small_run_config(temp_path("max_test_5.h5"));
+    distill::RunConfig config = small_run_config(temp_path("max_test_5"));
     config.max_test = 5;  // five of ten classes
     const data::Dataset dataset = distill::load_run_dataset(config);
     CHECK_THROWS_WITH(distill::train(config, dataset, quiet()),
@@ -91,11 +91,11 @@ TEST_CASE("a test split missing a class fails before the first epoch and writes 
 }
 
 TEST_CASE("a non-finite lr or beta fails before the first step, naming the key", "[distill][validation]") {
-    distill::RunConfig config = small_run_config(temp_path("lr_inf.h5"));
+    distill::RunConfig config = small_run_config(temp_path("lr_inf"));
     config.lr = std::numeric_limits<double>::infinity();
     CHECK_THROWS_WITH(distill::train(config, small_dataset(), quiet()), "lr must be > 0 and finite, got inf");
     CHECK_FALSE(std::filesystem::exists(config.output));
-    config = small_run_config(temp_path("beta_nan.h5"));
+    config = small_run_config(temp_path("beta_nan"));
     config.beta = std::nan("");
     CHECK_THROWS_WITH(distill::train(config, small_dataset(), quiet()), Catch::Contains("beta must be in [0, 1]"));
     CHECK_FALSE(std::filesystem::exists(config.output));

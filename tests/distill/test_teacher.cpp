@@ -34,7 +34,7 @@ distill::TeacherOptions cache_in(const std::string& dir) {
     return o;
 }
 
-// The teacher's own logits on these images, straight from its run file.
+// The teacher's own logits on these images, straight from its run.
 Tensor direct_logits(const std::string& teacher, const Tensor& images) {
     const auto model = distill::load_model(distill::load_run(teacher));
     model->eval();
@@ -82,7 +82,7 @@ TEST_CASE("the stored γ is the teacher's mean wrong-class mass at T on the un-a
           "[distill][teacher][gamma]") {
     const std::string teacher = small_teacher(0.1);
     for (double T : {1.0, 4.0}) {
-        distill::RunConfig student = small_student_config(temp_path(fmt::format("gamma_T{}.h5", T)), teacher);
+        distill::RunConfig student = small_student_config(temp_path(fmt::format("gamma_T{}", T)), teacher);
         student.temperature = T;
         student.augment = true;  // γ still comes from un-augmented images
         const auto t = distill::open_teacher(student, small_dataset(), {});
@@ -105,7 +105,7 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
 
     distill::TrainOptions o = quiet();
     const auto first =
-        distill::distill_student(small_student_config(temp_path("cache_s1.h5"), teacher), d, o, cache_in(cache));
+        distill::distill_student(small_student_config(temp_path("cache_s1"), teacher), d, o, cache_in(cache));
     CHECK_FALSE(first.cache.hit);
     CHECK(first.teacher_forward_passes == (static_cast<std::int64_t>(d.train.size()) + 255) / 256);
     CHECK(fs::exists(first.cache.path));
@@ -116,7 +116,7 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
     CHECK_FALSE(logits.compressed());
     CHECK(io::testing::stored_layout(first.cache.path, "/labels").compressed());
 
-    distill::RunConfig second_config = small_student_config(temp_path("cache_s2.h5"), teacher);
+    distill::RunConfig second_config = small_student_config(temp_path("cache_s2"), teacher);
     second_config.temperature = 4;
     const auto second = distill::distill_student(second_config, d, o, cache_in(cache));
     CHECK(second.cache.hit);
@@ -129,15 +129,14 @@ TEST_CASE("the teacher cache: computed once, then a second student makes no teac
         io::H5File f = io::H5File::open_readwrite(first.cache.path);
         f.set_attr("/", "teacher_hash", "0000000000000000");
     }
-    const auto third =
-        distill::open_teacher(small_student_config(temp_path("cache_s3.h5"), teacher), d, cache_in(cache));
+    const auto third = distill::open_teacher(small_student_config(temp_path("cache_s3"), teacher), d, cache_in(cache));
     CHECK_FALSE(third->cache().hit);
     CHECK(third->forward_passes() > 0);
 }
 
 TEST_CASE("cached teacher logits are the teacher's own logits of each batch example", "[distill][teacher][cache]") {
     const std::string teacher = small_teacher(0.0);
-    const auto t = distill::open_teacher(small_student_config(temp_path("lookup.h5"), teacher), small_dataset(),
+    const auto t = distill::open_teacher(small_student_config(temp_path("lookup"), teacher), small_dataset(),
                                          cache_in(fresh_dir("cache_lookup")));
     REQUIRE_FALSE(t->live());
     const data::Batch b = first_batch(small_dataset(), false);  // shuffled: rows follow the batch's indices
@@ -148,7 +147,7 @@ TEST_CASE("with augmentation the teacher runs on every augmented batch the stude
     const std::string teacher = small_teacher(0.0);
     const auto& d = small_dataset();
     const std::string cache = fresh_dir("cache_live");
-    distill::RunConfig student = small_student_config(temp_path("live.h5"), teacher);
+    distill::RunConfig student = small_student_config(temp_path("live"), teacher);
     student.augment = true;
 
     const auto t = distill::open_teacher(student, d, cache_in(cache));
@@ -166,7 +165,7 @@ TEST_CASE("with augmentation the teacher runs on every augmented batch the stude
 TEST_CASE("a live teacher sees its own input normalisation when the student's split differs",
           "[distill][teacher][live]") {
     const std::string teacher = small_teacher(0.0);
-    distill::RunConfig student = small_student_config(temp_path("live_norm.h5"), teacher);
+    distill::RunConfig student = small_student_config(temp_path("live_norm"), teacher);
     student.max_train = 300;
     student.augment = true;
     const data::Dataset d = distill::load_run_dataset(student);
@@ -188,15 +187,15 @@ TEST_CASE("a live teacher sees its own input normalisation when the student's sp
     CHECK(max_abs_diff(t->logits(b), expected.logits) < 1e-4);
 }
 
-TEST_CASE("a distilled student's run file records its teacher, T, β, the loss form and γ", "[distill][teacher]") {
+TEST_CASE("a distilled student's run records its teacher, T, β, the loss form and γ", "[distill][teacher]") {
     const std::string teacher = small_teacher(0.1);
-    distill::RunConfig student = small_student_config(temp_path("student_attrs.h5"), teacher);
+    distill::RunConfig student = small_student_config(temp_path("student_attrs"), teacher);
     student.temperature = 2;
     student.loss = "hinton";
     const auto r = distill::distill_student(student, small_dataset(), quiet(), cache_in(fresh_dir("cache_attrs")));
     CHECK(r.summary.last.at("test_acc") > 0.5);
 
-    const io::H5File f = io::H5File::open_read(student.output);
+    const io::H5File f = io::H5File::open_read(distill::RunDirectory(student.output).checkpoint());
     CHECK(f.attr_string("/", "role") == "student");
     CHECK(f.attr_string("/distill", "teacher_file") == teacher);
     CHECK(f.attr_string("/distill", "teacher_hash") == distill::parameter_hash(distill::load_run(teacher).params));

@@ -3,8 +3,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "distill/evaluation.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/evaluation.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
@@ -14,8 +15,8 @@ using namespace lskd;
 using namespace lskd::testing;
 
 TEST_CASE("training is deterministic given seed and threads, and learns", "[distill][trainer]") {
-    const auto a = distill::train(small_run_config(temp_path("det_a.h5")), small_dataset(), quiet());
-    const auto b = distill::train(small_run_config(temp_path("det_b.h5")), small_dataset(), quiet());
+    const auto a = distill::train(small_run_config(temp_path("det_a")), small_dataset(), quiet());
+    const auto b = distill::train(small_run_config(temp_path("det_b")), small_dataset(), quiet());
     for (const auto& [name, value] : a.last)
         if (!name.ends_with("_seconds")) CHECK(b.last.at(name) == value);
     CHECK(a.last.at("test_acc") > 0.6);
@@ -23,12 +24,12 @@ TEST_CASE("training is deterministic given seed and threads, and learns", "[dist
 }
 
 TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[distill][trainer]") {
-    distill::RunConfig config = small_run_config(temp_path("straight.h5"));
+    distill::RunConfig config = small_run_config(temp_path("straight"));
     config.schedule = "linear";
     config.smoothing = 0.1;
     const auto straight = distill::train(config, small_dataset(), quiet());
 
-    config.output = temp_path("interrupted.h5");
+    config.output = temp_path("interrupted");
     distill::TrainHooks crash;
     crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
                                       std::int64_t epoch) -> std::optional<double> {
@@ -55,10 +56,10 @@ TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[dist
 
 TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN between, same training",
           "[distill][trainer]") {
-    distill::RunConfig config = small_run_config(temp_path("every_1.h5"));
+    distill::RunConfig config = small_run_config(temp_path("every_1"));
     config.epochs = 4;
     const auto every_1 = distill::train(config, small_dataset(), quiet());
-    config.output = temp_path("every_3.h5");
+    config.output = temp_path("every_3");
     config.eval_every = 3;
     const auto every_3 = distill::train(config, small_dataset(), quiet());
     const auto m1 = distill::load_run(every_1.output).metrics, m3 = distill::load_run(every_3.output).metrics;
@@ -79,12 +80,12 @@ TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN
 
 TEST_CASE("a fresh run measures its epoch metrics before the first step and at mi-early steps of the first epoch",
           "[distill][trainer]") {
-    distill::RunConfig config = small_run_config(temp_path("early_none.h5"));
+    distill::RunConfig config = small_run_config(temp_path("early_none"));
     config.epochs = 2;
     const auto plain = distill::train(config, small_dataset(), quiet());
     REQUIRE(small_dataset().train.size() == 600);  // 10 steps of batch 64
 
-    config.output = temp_path("early.h5");
+    config.output = temp_path("early");
     config.mi_every = 1;  // mi-early is the MI estimate's: without mi-every it is refused
     config.mi_examples = 100;
     config.mi_early = 3;
@@ -111,25 +112,37 @@ TEST_CASE("a fresh run measures its epoch metrics before the first step and at m
     CHECK(distill::load_run(plain.output).early_metrics.empty());
 }
 
-TEST_CASE("the run file follows the schema and its records are consistent", "[distill][trainer][schema]") {
-    distill::RunConfig config = small_run_config(temp_path("schema.h5"));
+TEST_CASE("the run directory follows the schema and its records are consistent", "[distill][trainer][schema]") {
+    distill::RunConfig config = small_run_config(temp_path("schema"));
     config.record_every = 2;
     distill::train(config, small_dataset(), quiet());
-    const io::H5File f = io::H5File::open_read(config.output);
-    CHECK(f.attr_string("/", "format") == "lskd-run/2");
+    const distill::RunDirectory run(config.output);
+    const io::H5File f = io::H5File::open_read(run.checkpoint());
+    CHECK(f.attr_string("/", "format") == "lskd-run/3");
     CHECK(f.attr_string("/", "model") == "mlp");
     CHECK(f.attr_int64("/", "num_classes") == 10);
     CHECK(f.attr_strings("/", "class_names").at(0) == "T-shirt/top");
     CHECK(f.attr_string("/", "config").find("smoothing: 0") != std::string::npos);
-    CHECK(f.children("/records/train") == std::vector<std::string>{"epoch_2", "epoch_3"});
+    for (const std::string group : {"/params", "/optimizer", "/counters", "/classifier", "/metrics", "/data"})
+        CHECK(f.is_group(group));
+    CHECK_FALSE(f.has("/records"));  // each in a file of its own
+    CHECK_FALSE(f.has("/outputs"));
+    CHECK(run.recorded_epochs("train") == std::vector<std::int64_t>{2, 3});
     for (const char* m : {"epoch", "train_loss", "train_acc", "val_acc", "test_acc", "test_nll", "test_ece"})
         CHECK(f.shape(std::string("/metrics/") + m) == io::Dims{3});
-    CHECK(f.shape("/outputs/test/logits") == io::Dims{300, 10});
+    const distill::StoredOutputs test = distill::read_split_outputs(run.outputs("test"), 10, false);
+    CHECK(test.outputs.logits.shape() == Shape{300, 10});
+    CHECK(test.epoch == 3);
+    CHECK_FALSE(test.outputs.penultimate.defined());
+    CHECK(distill::read_split_outputs(run.outputs("val"), 10, false).outputs.logits.shape() == Shape{200, 10});
 
     const Tensor W = f.read_tensor("/classifier/weight", 2), b = f.read_tensor("/classifier/bias", 1);
     for (const char* split : {"train", "test"}) {
-        const std::string g = std::string("/records/") + split + "/epoch_3";
-        const Tensor x = f.read_tensor(g + "/penultimate", 2), z = f.read_tensor(g + "/logits", 2);
+        const distill::StoredOutputs r = distill::read_split_outputs(run.record(split, 3), 10, true);
+        CHECK(r.split == split);
+        CHECK(r.epoch == 3);
+        const Tensor& x = r.outputs.penultimate;
+        const Tensor& z = r.outputs.logits;
         CHECK(x.dim(0) == 50);
         const RowMatrixF expected = (as_matrix(x) * as_matrix(W).transpose()).rowwise() + as_vector(b).transpose();
         CHECK((expected - as_matrix(z)).cwiseAbs().maxCoeff() < 1e-4f);
@@ -137,7 +150,7 @@ TEST_CASE("the run file follows the schema and its records are consistent", "[di
 }
 
 TEST_CASE("evaluating a stored model reproduces the stored last-epoch metrics", "[distill][trainer]") {
-    const auto r = distill::train(small_run_config(temp_path("eval.h5")), small_dataset(), quiet());
+    const auto r = distill::train(small_run_config(temp_path("eval")), small_dataset(), quiet());
     const distill::RunContents run = distill::load_run(r.output);
     auto model = distill::load_model(run);
     const auto m = distill::score(distill::run_model(*model, small_dataset().test, run.normalization, 64, false));
@@ -148,7 +161,7 @@ TEST_CASE("evaluating a stored model reproduces the stored last-epoch metrics", 
 
 TEST_CASE("a diverging run stops with an error naming epoch and step, keeping the last good epoch",
           "[distill][trainer]") {
-    distill::RunConfig config = small_run_config(temp_path("nan.h5"));
+    distill::RunConfig config = small_run_config(temp_path("nan"));
     config.schedule = "multi_step";
     config.milestones = {1};
     config.lr_gamma = 1e30;
@@ -158,22 +171,27 @@ TEST_CASE("a diverging run stops with an error naming epoch and step, keeping th
     CHECK_FALSE(kept.complete);
 }
 
-TEST_CASE("bad outputs and run files are clear errors", "[distill][trainer]") {
-    const std::string existing = temp_path("exists.h5");
-    std::ofstream(existing) << "not hdf5";
+TEST_CASE("bad outputs and runs are clear errors", "[distill][trainer]") {
+    const std::string existing = temp_path("exists");
+    std::filesystem::create_directories(existing);
     CHECK_THROWS_WITH(distill::train(small_run_config(existing), small_dataset(), quiet()),
                       Catch::Contains("output exists"));
-    CHECK_THROWS_WITH(distill::load_run(existing), Catch::Contains(existing));
-    CHECK_THROWS_WITH(distill::load_run(temp_path("missing.h5")), Catch::Contains("no such run file"));
-    CHECK_THROWS_AS(distill::train(small_run_config("/proc/lskd/run.h5"), small_dataset(), quiet()), Error);
+    CHECK_THROWS_WITH(distill::load_run(existing), Catch::Contains(existing + ": not an lskd run"));
+    CHECK_THROWS_WITH(distill::load_run(temp_path("missing")), Catch::Contains("no such run"));
+    CHECK_THROWS_AS(distill::train(small_run_config("/proc/lskd/run"), small_dataset(), quiet()), Error);
 
-    // An HDF5 file that is not a run file.
+    // A file, HDF5 or not, is not a run.
+    const std::string text = temp_path("text.h5");
+    std::ofstream(text) << "not hdf5";
+    CHECK_THROWS_WITH(distill::load_run(text), Catch::Contains(text));
     const std::string other = temp_path("other.h5");
     { io::H5File::create(other).close(); }
-    CHECK_THROWS_WITH(distill::load_run(other), Catch::Contains("not an lskd run file"));
+    CHECK_THROWS_WITH(distill::load_run(other), Catch::Contains("not an lskd run"));
 
-    // A damaged run file: the first 4 KiB of a real one.
-    const auto r = distill::train(small_run_config(temp_path("whole.h5")), small_dataset(), quiet());
-    std::filesystem::resize_file(r.output, 4096);
-    CHECK_THROWS_WITH(distill::load_run(r.output), Catch::Contains(r.output));
+    // A damaged checkpoint: the first 4 KiB of a real one.
+    const auto r = distill::train(small_run_config(temp_path("whole")), small_dataset(), quiet());
+    const std::string checkpoint = distill::RunDirectory(r.output).checkpoint();
+    std::filesystem::resize_file(checkpoint, 4096);
+    CHECK_THROWS_WITH(distill::load_run(r.output), Catch::Contains(checkpoint));
+    CHECK_THROWS_WITH(distill::read_run_header(r.output), Catch::Contains(checkpoint));
 }

@@ -1,12 +1,12 @@
 #!/bin/sh
 # lskd under mpirun with 2 ranks: `lskd eval` prints exactly what one process prints (the split shared among the
 # ranks, docs/scale.md), and analyze, export and bench, which run in one process, refuse with the usage status 2
-# and leave the run file as it was. Usage: MPIEXEC LSKD WORK_DIR
+# and leave the run as it was. Usage: MPIEXEC LSKD WORK_DIR
 set -eu
 mpiexec=$1 lskd=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work"
-run="$work/run.h5"
+run="$work/run"
 "$lskd" train --model mlp --hidden 32 --max-train 600 --max-test 300 --val-size 200 --epochs 1 --batch 64 \
     --threads 1 --output "$run" --quiet
 
@@ -20,7 +20,7 @@ for split in test val; do
     cmp "$alone" "$ranks" || { echo "eval of $split on 2 ranks differs:"; cat "$alone" "$ranks"; exit 1; }
 done
 
-before=$(md5sum < "$run")
+before=$(md5sum < "$run/checkpoint.h5")
 refused() {  # $1: the command's name; the rest: its arguments
     name=$1
     shift
@@ -37,7 +37,8 @@ refused() {  # $1: the command's name; the rest: its arguments
 refused analyze analyze calibration "$run" --threads 1
 refused export export "$run" --format onnx --output "$work/model.onnx"
 refused bench bench --model mlp --threads 1 --steps 2
-[ "$(md5sum < "$run")" = "$before" ] || { echo "a refused command changed the run file"; exit 1; }
+[ "$(md5sum < "$run/checkpoint.h5")" = "$before" ] || { echo "a refused command changed the checkpoint"; exit 1; }
+[ ! -e "$run/analyses" ] || { echo "a refused analysis wrote into the run"; exit 1; }
 [ ! -e "$work/model.onnx" ] || { echo "a refused export wrote its output"; exit 1; }
 # One rank is no job to refuse: it runs as without a launcher.
 "$mpiexec" -n 1 "$lskd" analyze calibration "$run" --threads 1 --json > /dev/null \

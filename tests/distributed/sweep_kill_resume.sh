@@ -24,12 +24,12 @@ YAML
 
 "$mpiexec" --oversubscribe -n 2 "$lskd" sweep "$work/sweep.yaml" --out "$work/ranks" --quiet > "$work/first.log" 2>&1 &
 job=$!
-# Kill a rank as soon as the first run file (an epoch of the teacher or the baseline) is on disk.
+# Kill a rank as soon as the first checkpoint (an epoch of the teacher or the baseline) is on disk.
 waited=0
-until ls "$work/ranks"/runs/teacher_*.h5 "$work/ranks"/runs/baseline_*.h5 > /dev/null 2>&1; do
+until ls "$work/ranks"/runs/teacher_*/checkpoint.h5 "$work/ranks"/runs/baseline_*/checkpoint.h5 > /dev/null 2>&1; do
     sleep 0.05
     waited=$((waited + 1))
-    if [ "$waited" -gt 1200 ]; then echo "no run file after 60 s"; cat "$work/first.log"; kill "$job"; exit 1; fi
+    if [ "$waited" -gt 1200 ]; then echo "no checkpoint after 60 s"; cat "$work/first.log"; kill "$job"; exit 1; fi
 done
 ranks=$(ps -o pid= --ppid "$job")
 victim=$(echo "$ranks" | tail -n 1)

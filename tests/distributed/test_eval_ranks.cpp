@@ -7,8 +7,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "distill/evaluation.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/evaluation.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "distill/trainer.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/io/h5_file.hpp"
@@ -63,7 +64,7 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
     const distributed::World& world = testing::test_world();
     REQUIRE(world.size() == 2);
     const fs::path dir = testing::shared_dir(world, "eval-ranks");
-    distill::RunConfig config = testing::small_run_config((dir / "shared.h5").string());
+    distill::RunConfig config = testing::small_run_config((dir / "shared").string());
     config.epochs = 1;
     // Evaluation runs at distill::kEvalBatch (256), whatever the training batch: test: 2 batches (one on each rank,
     // the short last one on rank 1); validation: 1 (on rank 0).
@@ -80,10 +81,11 @@ TEST_CASE("a data-parallel run stores the test logits and metrics of its model e
         auto model = distill::load_model(run);
         const distill::SplitOutputs alone =
             distill::run_model(*model, dataset.test, dataset.normalization, distill::kEvalBatch, false);
-        const io::H5File f = io::H5File::open_read(config.output);
-        CHECK(same_bits(f.read_tensor("/outputs/test/logits", 2), alone.logits));
-        CHECK(f.read<std::int32_t>("/outputs/test/labels", 1).values == alone.labels);
-        CHECK(f.read<std::int64_t>("/outputs/test/indices", 1).values == alone.indices);
+        const distill::SplitOutputs stored =
+            distill::read_split_outputs(distill::RunDirectory(config.output).outputs("test"), 10, false).outputs;
+        CHECK(same_bits(stored.logits, alone.logits));
+        CHECK(stored.labels == alone.labels);
+        CHECK(stored.indices == alone.indices);
         const distill::SplitMetrics m = distill::score(alone);
         CHECK(run.metrics.at("test_acc")[0] == m.accuracy);
         CHECK(run.metrics.at("test_nll")[0] == m.nll);
@@ -100,7 +102,7 @@ TEST_CASE("each rank of a data-parallel run evaluates its own batches of the tes
     const distributed::World& world = testing::test_world();
     REQUIRE(world.size() == 2);
     const fs::path dir = testing::shared_dir(world, "eval-shares");
-    distill::RunConfig config = testing::small_run_config((dir / "shared.h5").string());
+    distill::RunConfig config = testing::small_run_config((dir / "shared").string());
     config.epochs = 1;
     config.batch = 128;  // evaluation at distill::kEvalBatch (256): rows 0-255 on rank 0, 256-299 on rank 1
     // A probe, not a use: rank 1 is given blank test images, so the stored logits of rows 256-299 show that rank 1
@@ -120,7 +122,8 @@ TEST_CASE("each rank of a data-parallel run evaluates its own batches of the tes
             return distill::run_model(*model, d.test, d.normalization, distill::kEvalBatch, false).logits;
         };
         const Tensor real = on(probed), zeros = on(blank);
-        const Tensor stored = io::H5File::open_read(config.output).read_tensor("/outputs/test/logits", 2);
+        const Tensor stored =
+            distill::read_split_outputs(distill::RunDirectory(config.output).outputs("test"), 10, false).outputs.logits;
         REQUIRE(stored.shape() == real.shape());
         const std::int64_t k = real.dim(1);
         const auto rows_equal = [&](const Tensor& expected, std::int64_t begin, std::int64_t end) {

@@ -16,7 +16,7 @@ TEST_CASE("two ranks racing for one teacher's logits compute them once", "[mpi][
     const distributed::World& world = testing::test_world();
     REQUIRE(world.size() == 2);
     const fs::path dir = testing::shared_dir(world, "cache-ranks");
-    distill::RunConfig teacher = testing::small_run_config((dir / "teacher.h5").string());
+    distill::RunConfig teacher = testing::small_run_config((dir / "teacher").string());
     teacher.epochs = 1;
     if (world.root()) distill::train(teacher, testing::small_dataset(), testing::quiet());
     distributed::sum_over_ranks(world, std::int64_t{0});  // the teacher's file is complete before either asks

@@ -29,12 +29,12 @@ TEST_CASE("a run on 2 ranks x 64 examples matches 1 rank x batch 128", "[mpi][tr
     REQUIRE(dataset.train.size() == 2560);
 
     distill::RunConfig alone = config;
-    alone.output = (dir / "alone.h5").string();
+    alone.output = (dir / "alone").string();
     if (world.root()) distill::train(alone, dataset, testing::quiet());
     distributed::sum_over_ranks(world, std::int64_t{0});
 
     distill::RunConfig shared = config;
-    shared.output = (dir / "shared.h5").string();
+    shared.output = (dir / "shared").string();
     distill::TrainOptions options = testing::quiet();
     options.world = &world;
     distill::train(shared, dataset, options);

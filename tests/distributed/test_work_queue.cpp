@@ -92,7 +92,7 @@ TEST_CASE("two ranks run every task exactly once, each after its prerequisites",
     REQUIRE(world.multiple_threads());
     const TaskGraph graph = sweep_like_graph();
     const fs::path dir = lskd::testing::shared_dir(world, "queue");
-    // Each task checks, as a student would look for its teacher's run file, that its prerequisites' files exist,
+    // Each task checks, as a student would look for its teacher's run, that its prerequisites' files exist,
     // then works a while and leaves its own file. The teachers take longest, so the other rank must wait for them.
     int early = 0;
     const auto ran = run_work_queue(world, graph, [&](std::size_t t) {
@@ -121,7 +121,7 @@ TEST_CASE("a dispatching-only rank 0 leaves every task, in order, to the other r
     REQUIRE(world.size() == 2);
     TaskGraph graph = sweep_like_graph();
     graph.done.assign(8, false);
-    graph.done[0] = true;  // a teacher whose run file is complete already
+    graph.done[0] = true;  // a teacher whose run is complete already
     QueueOptions options;
     options.root_works = false;
     options.poll = std::chrono::milliseconds(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """`lskd export` end to end: trains an mlp (with dropout), a lenet and a resnet-20 for one epoch on a tiny IDX data
-set, exports each, and checks that the export's logits on the run file's stored test records equal the stored
+set, exports each, and checks that the export's logits on the run's stored test records equal the stored
 logits within 1e-4: the state_dict through lskd_torch's twin (loaded strictly, so every name matches), the ONNX
 graph through a NumPy interpreter of its operators. Exits 77 (CTest: skipped) when the Python package the format
 needs is not installed, naming it.
@@ -48,10 +48,11 @@ def stored_records(run):
     """The normalised NCHW inputs of the run's last test records, their stored logits, labels and indices."""
     import h5py
     import numpy as np
-    with h5py.File(run, "r") as f:
-        epoch = f"records/test/epoch_{f.attrs['epochs_done']}"
-        return (f[f"{epoch}/indices"][()], f[f"{epoch}/labels"][()], f[f"{epoch}/logits"][()],
-                f["data/normalization_mean"][()], f["data/normalization_std"][()])
+    with h5py.File(os.path.join(run, "checkpoint.h5"), "r") as f:
+        epoch = int(f.attrs["epochs_done"])
+        mean, std = f["data/normalization_mean"][()], f["data/normalization_std"][()]
+    with h5py.File(os.path.join(run, "records", f"test_epoch_{epoch}.h5"), "r") as r:
+        return r["indices"][()], r["labels"][()], r["logits"][()], mean, std
 
 
 def exported_logits(fmt, model_name, twin_args, path, x, run):
@@ -91,7 +92,7 @@ def main():
                         "--train", "400", "--test", "100"], check=True)
         images, labels = test_images(data)
         for model_name, extra, twin_args in RUNS:
-            run = os.path.join(tmp, f"{model_name}.h5")
+            run = os.path.join(tmp, model_name)
             out = os.path.join(tmp, f"{model_name}.{'pt' if args.format == 'torch' else 'onnx'}")
             trained = lskd(args.lskd, "train", "--model", model_name, *extra, "--dataset", "idx", "--data-dir", data,
                            "--max-train", "300", "--val-size", "100", "--epochs", "1", "--batch", "50",

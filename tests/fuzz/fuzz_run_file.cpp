@@ -1,8 +1,10 @@
-// libFuzzer harness of the run-file reader's checks (distill::load_run): the input is an HDF5 file, written to
-// a temporary file of this process, since HDF5 reads files; every input must end in a RunContents or
-// lskd::Error, never a crash, a leak or undefined behaviour. Inputs in HDF5's pre-1.8 format (the *_earliest.h5
-// seeds and the local-heap crash of tests/fuzz/findings) go through the check that reads them in a child process
-// first (framework/io/h5_old_format.hpp), so a crash of libhdf5 on one must come back as that check's Error.
+// libFuzzer harness of the run readers' checks: the input is an HDF5 file, written once as the checkpoint of a
+// temporary run directory of this process (distill::load_run, which reads the header and the state) and once as a
+// split-outputs file (distill::read_split_outputs, as a record with penultimate features and as outputs without),
+// since HDF5 reads files; every input must end in what was read or lskd::Error, never a crash, a leak or undefined
+// behaviour. Inputs in HDF5's pre-1.8 format (the *_earliest.h5 seeds and the local-heap crash of tests/fuzz/findings)
+// go through the check that reads them in a child process first (framework/io/h5_old_format.hpp), so a crash of
+// libhdf5 on one must come back as that check's Error.
 #include <unistd.h>
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "distill/checkpoint.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_old_format.hpp"
 
@@ -24,17 +27,35 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     return 0;
 }
 
+namespace {
+
+void write_input(const std::string& path, const std::uint8_t* data, std::size_t size) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::string path =
-        (std::filesystem::temp_directory_path() / ("lskd-fuzz-run-" + std::to_string(::getpid()) + ".h5")).string();
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    }
+    namespace fs = std::filesystem;
+    static const lskd::distill::RunDirectory run(
+        (fs::temp_directory_path() / ("lskd-fuzz-run-" + std::to_string(::getpid()))).string());
+    fs::create_directories(run.dir());
+    write_input(run.checkpoint(), data, size);
     try {
-        lskd::distill::load_run(path);
+        lskd::distill::load_run(run.dir());
     } catch (const lskd::Error&) {
     }
-    std::filesystem::remove(path);
+    fs::remove(run.checkpoint());
+    const std::string outputs = run.outputs("test");
+    fs::create_directories(run.outputs_dir());
+    write_input(outputs, data, size);
+    for (const bool penultimate : {true, false}) {
+        try {
+            lskd::distill::read_split_outputs(outputs, 3, penultimate);
+        } catch (const lskd::Error&) {
+        }
+    }
+    fs::remove(outputs);
     return 0;
 }

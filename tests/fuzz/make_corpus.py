@@ -44,15 +44,18 @@ def cifar_corpus():
     write("fuzz_cifar", "cifar10_two_gzip", b"\x00" + gzip.compress((bytes([1]) + pixels) * 2, mtime=0))
 
 
-def run_file(path, distill, libver):
+def checkpoint(path, distill, libver):
     with h5py.File(path, "w", libver=libver) as f:
-        f.attrs["format"] = np.bytes_("lskd-run/2")  # fixed-length strings, as lskd writes them
+        f.attrs["format"] = np.bytes_("lskd-run/3")  # fixed-length strings, as lskd writes them
         f.attrs["config"] = np.bytes_("model: mlp\nhidden: 4\nepochs: 1\nsmoothing: 0.1\n")
         f.attrs["num_classes"] = np.int64(3)
         f.attrs["class_names"] = np.array([b"a", b"b", b"c"])
         f.attrs["input_shape_hwc"] = np.bytes_("2,2,1")
         f.attrs["epochs_done"] = np.int64(1)
         f.attrs["complete"] = np.int64(1)
+        f.attrs["world_size"] = np.int64(1)
+        f.attrs["setup_seconds"] = 0.5
+        f.attrs["write_seconds"] = 0.25
         f["data/normalization_mean"] = np.array([0.5])
         f["data/normalization_std"] = np.array([0.25])
         f["params/classifier.weight"] = np.arange(12, dtype=np.float32).reshape(3, 4)
@@ -62,21 +65,37 @@ def run_file(path, distill, libver):
         f.create_group("counters").attrs["dropout.calls"] = np.int64(2)
         if distill:
             d = f.create_group("distill")
-            d.attrs["teacher_file"] = np.bytes_("teacher.h5")
+            d.attrs["teacher_file"] = np.bytes_("teacher")
             d.attrs["teacher_hash"] = np.bytes_("0123456789abcdef")
             for name, value in [("teacher_alpha", 0.1), ("teacher_test_acc", 0.8), ("gamma", 0.05)]:
                 d.attrs[name] = value
 
 
+def split_outputs(path, penultimate, libver):
+    """A record (with penultimate features) or a split's outputs, of 2 examples of the checkpoint seeds' 3 classes."""
+    with h5py.File(path, "w", libver=libver) as f:
+        f.attrs["split"] = np.bytes_("test")
+        f.attrs["epoch"] = np.int64(1)
+        if penultimate:
+            f["penultimate"] = np.arange(8, dtype=np.float32).reshape(2, 4)
+        f["logits"] = np.arange(6, dtype=np.float32).reshape(2, 3)
+        f["labels"] = np.array([0, 2], dtype=np.int32)
+        f["indices"] = np.array([5, 9], dtype=np.int64)
+
+
 def run_file_corpus():
     folder = CORPUS / "fuzz_run_file"
-    folder.mkdir(parents=True, exist_ok=True)
-    run_file(folder / "teacher.h5", False, "latest")
-    run_file(folder / "student.h5", True, "latest")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    checkpoint(folder / "teacher.h5", False, "latest")
+    checkpoint(folder / "student.h5", True, "latest")
+    split_outputs(folder / "record.h5", True, "latest")
+    split_outputs(folder / "outputs.h5", False, "latest")
     # h5py's default, HDF5's pre-1.8 format, which lskd reads after a check in a child process: these seeds and the
     # local-heap crash the fuzzer found in that format are fuzzed through the check.
-    run_file(folder / "teacher_earliest.h5", False, None)
-    run_file(folder / "student_earliest.h5", True, None)
+    checkpoint(folder / "teacher_earliest.h5", False, None)
+    checkpoint(folder / "student_earliest.h5", True, None)
+    split_outputs(folder / "record_earliest.h5", True, None)
     shutil.copy(FINDINGS / "run_file_hdf5_local_heap_null_read.h5", folder)
 
 

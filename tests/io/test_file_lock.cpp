@@ -131,3 +131,20 @@ TEST_CASE("a lock in a missing directory is an error naming the output", "[io][l
     CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"),
                       Catch::StartsWith(path + ": cannot create the lock file"));
 }
+
+TEST_CASE("clearing a run directory's dead temporaries reaches every directory below it, and nothing else",
+          "[io][lock]") {
+    TempDir dir;
+    const std::string dead = std::to_string(dead_pid());
+    std::filesystem::create_directories(dir / "run/records");
+    for (const std::string& name :
+         {"run/checkpoint.h5.tmp." + dead, "run/records/train_epoch_2.h5.tmp." + dead,
+          std::string("run/records/train_epoch_1.h5"), std::string("run/records/x.tmp.1"), "beside.tmp." + dead})
+        write_bytes(dir / name, "x");
+    remove_dead_temporaries_within(dir / "run");
+    CHECK_FALSE(std::filesystem::exists(dir / ("run/checkpoint.h5.tmp." + dead)));
+    CHECK_FALSE(std::filesystem::exists(dir / ("run/records/train_epoch_2.h5.tmp." + dead)));
+    CHECK(std::filesystem::exists(dir / "run/records/train_epoch_1.h5"));
+    CHECK(std::filesystem::exists(dir / "run/records/x.tmp.1"));   // pid 1 is alive
+    CHECK(std::filesystem::exists(dir / ("beside.tmp." + dead)));  // outside the directory
+}

@@ -108,3 +108,32 @@ TEST_CASE("a long string list fits in an attribute", "[io]") {
     }
     CHECK(H5File::open_read(path).attr_strings("/", "names") == names);
 }
+
+TEST_CASE("attributes and objects are copied from another file onto other paths, as they are stored", "[io]") {
+    TempDir dir;
+    const std::vector<std::string> classes = {"T-shirt/top", "Ärmel"};
+    {
+        H5File f = H5File::create(dir / "source.h5");
+        f.create_group("analysis/cka");
+        f.set_attr("analysis/cka", "name", std::string("run α"));
+        f.set_attr("analysis/cka", "classes", classes);
+        f.set_attr("analysis/cka", "lr", 0.05);
+        f.set_attr("analysis/cka", "seed", std::int64_t{-1234567890123});
+        f.write("analysis/cka/bins/edges", std::vector<double>{0, 0.5, 1});
+    }
+    const H5File source = H5File::open_read(dir / "source.h5");
+    {
+        H5File f = H5File::create(dir / "copy.h5");
+        f.set_attr("/", "lr", std::string("replaced"));
+        f.copy_attrs_from(source, "analysis/cka", "/");
+        f.copy_from(source, "analysis/cka/bins", "/bins");
+        CHECK_THROWS_WITH(f.copy_from(source, "analysis/cka/bins", "/bins"), Catch::Contains("an object is there"));
+    }
+    const H5File copy = H5File::open_read(dir / "copy.h5");
+    CHECK(copy.attr_names("/") == std::vector<std::string>{"classes", "lr", "name", "seed"});
+    CHECK(copy.attr_string("/", "name") == "run α");
+    CHECK(copy.attr_strings("/", "classes") == classes);
+    CHECK(copy.attr_double("/", "lr") == 0.05);
+    CHECK(copy.attr_int64("/", "seed") == -1234567890123);
+    CHECK(copy.read<double>("/bins/edges", 1).values == std::vector<double>{0, 0.5, 1});
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """docs/teacher-logits.md's PyTorch + h5py example, run as written on a tiny Fashion-MNIST-shaped data set: its file
 must teach an lskd student, whose γ must equal γ worked out here from the file (docs/method.md §7: the mean
-wrong-class softmax mass times K/(K − 1)), and whose run file must name the logits file as its teacher. A file
+wrong-class softmax mass times K/(K − 1)), and whose run must name the logits file as its teacher. A file
 the example did not cover (one training example dropped) must be refused. Exits 77 (CTest: skipped) without
 python3-torch or python3-h5py.
 
@@ -44,7 +44,7 @@ def main():
                         "--train", "300", "--test", "100"], check=True)
         subprocess.run([sys.executable, example, data, logits, "50"], check=True)
 
-        student = os.path.join(tmp, "student.h5")
+        student = os.path.join(tmp, "student")
         common = ["distill", "--model", "mlp", "--hidden", "16", "--data-dir", data, "--val-size", "0",
                   "--epochs", "1", "--batch", "50", "--threads", "1", "--record-per-class", "3", "--temperature", "2",
                   "--quiet", "--json"]
@@ -64,10 +64,10 @@ def main():
         ok = abs(gamma - expected) < 1e-5
         failures += not ok
         print(f"{'ok' if ok else 'FAILED'} γ at T = 2: lskd {gamma:.6f}, worked out from the file {expected:.6f}")
-        with h5py.File(student, "r") as f:
+        with h5py.File(os.path.join(student, "checkpoint.h5"), "r") as f:
             named = f.attrs["role"].decode() == "student" and f["distill"].attrs["teacher_file"].decode() == logits
         failures += not named
-        print(f"{'ok' if named else 'FAILED'} the student's run file is a student of {logits}")
+        print(f"{'ok' if named else 'FAILED'} the student's run is a student of {logits}")
 
         with h5py.File(logits, "a") as f:  # drop training example 7
             keep = f["train/indices"][()] != 7

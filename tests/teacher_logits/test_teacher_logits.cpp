@@ -246,3 +246,15 @@ TEST_CASE("a teacher-logits path that leads to a device is named as a device, no
     CHECK_THROWS_WITH(distill::TeacherLogits(device, student(), two_class_dataset()),
                       Catch::Equals(device + ": is a character device, not an HDF5 file"));
 }
+
+TEST_CASE("a run directory given as teacher logits is named as a run, with the flag that takes it",
+          "[teacher_logits][errors]") {
+    const std::string run = temp_file("teacher_run");
+    fs::create_directories(run);
+    io::H5File::create(run + "/checkpoint.h5").close();
+    CHECK_THROWS_WITH(distill::TeacherLogits(run, student(), two_class_dataset()),
+                      Catch::Equals(run +
+                                    ": a run directory, not a file of teacher logits; give it as the teacher "
+                                    "run with --teacher " +
+                                    run));
+}

@@ -33,6 +33,7 @@ Runner add_sweep_command(CLI::App& app);
 Runner add_analyze_command(CLI::App& app);
 Runner add_study_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
+Runner add_convert_run_command(CLI::App& app);
 
 // Adds one --<key> flag per config field; apply_config_flags copies the given ones over the config.
 struct ConfigFlags {
@@ -40,12 +41,12 @@ struct ConfigFlags {
     std::string config_file;
 };
 void add_config_flags(CLI::App& cmd, ConfigFlags& flags);
-// Defaults, then the YAML file (if any), then the flags; or, with a resume path, the run file's own config
+// Defaults, then the YAML file (if any), then the flags; or, with a resume path, the run's own config (its header)
 // with that output, where --epochs may extend it and any other flag or config key that differs is an Error
 // naming it and both values.
 distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& resume_path);
 
-// The flags lskd train and lskd distill share besides the config's (--resume RUN.h5, --force, --json, --quiet),
+// The flags lskd train and lskd distill share besides the config's (--resume RUN, --force, --json, --quiet),
 // and the TrainOptions they give, on this process's MPI world.
 struct RunFlags {
     std::string resume_path;

@@ -39,7 +39,7 @@ void apply_config_flags(distill::RunConfig& config, const ConfigFlags& flags) {
 
 // A resumed run continues as it was trained: only --epochs may differ from the stored config (to extend it).
 distill::RunConfig resume_config(const ConfigFlags& flags, const std::string& resume_path) {
-    distill::RunConfig config = distill::load_run(resume_path).config;
+    distill::RunConfig config = distill::read_run_header(resume_path).config;  // the state is the trainer's to read
     config.output = resume_path;
     distill::RunConfig asked = config;
     apply_config_flags(asked, flags);
@@ -63,7 +63,8 @@ distill::RunConfig resolve_config(const ConfigFlags& flags, const std::string& r
 
 void add_run_flags(CLI::App& cmd, RunFlags& flags, const std::string& resume_help) {
     cmd.add_option("--resume", flags.resume_path, resume_help);
-    cmd.add_flag("--force", flags.force, "replace an existing run file at the output (nothing else)");
+    cmd.add_flag("--force", flags.force,
+                 "replace an existing run at the output (an lskd run directory, and only lskd's files in it)");
     cmd.add_flag("--json", flags.json, "print one final JSON summary line on stdout");
     cmd.add_flag("--quiet", flags.quiet, "no progress output");
 }

@@ -1,10 +1,11 @@
-// lskd distill: trains a student from a teacher run file (--teacher) with the flags and config of lskd train,
-// writing a student run file with the teacher's identity, T, β, the loss form and the student's γ.
+// lskd distill: trains a student from a teacher run (--teacher, a run directory) with the flags and config of lskd
+// train, writing a student run with the teacher's identity, T, β, the loss form and the student's γ.
 #include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
 
+#include "distill/run_directory.hpp"
 #include "distill/teacher.hpp"
 #include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
@@ -15,10 +16,12 @@
 namespace lskd::cli {
 namespace {
 
-// <model>_from-<teacher file stem>_T<T>_<loss>_s<seed>.h5 in the working directory, as lskd train names its runs.
-std::string default_student_output(const distill::RunConfig& c, const std::string& teacher_file) {
-    return fmt::format("{}_from-{}_T{}_{}_s{}.h5", c.model, std::filesystem::path(teacher_file).stem().string(),
-                       c.temperature, c.loss, c.seed);
+// <model>_from-<teacher>_T<T>_<loss>_s<seed> in the working directory, as lskd train names its runs; <teacher> is
+// the teacher run's directory name ("." kept: mlp_a0.1_s1), or a teacher-logits file's name without ".h5".
+std::string default_student_output(const distill::RunConfig& c, const std::string& teacher) {
+    const std::filesystem::path path(distill::RunDirectory(teacher).dir());
+    const std::string name = (path.extension() == ".h5" ? path.stem() : path.filename()).string();
+    return fmt::format("{}_from-{}_T{}_{}_s{}", c.model, name, c.temperature, c.loss, c.seed);
 }
 
 // The student's closing line: its test numbers and γ, as text or as one JSON line with `numbers` and `strings`
@@ -68,7 +71,8 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
 }  // namespace
 
 Runner add_distill_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("distill", "train a student from a teacher run file (--teacher TEACHER.h5)");
+    auto* cmd =
+        app.add_subcommand("distill", "train a student from a teacher run (--teacher TEACHER, a run directory)");
     struct State {
         ConfigFlags flags;
         RunFlags run;
@@ -76,7 +80,7 @@ Runner add_distill_command(CLI::App& app) {
     };
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
-    add_run_flags(*cmd, s->run, "continue STUDENT.h5 from its last completed epoch");
+    add_run_flags(*cmd, s->run, "continue the student run STUDENT (a run directory) from its last completed epoch");
     cmd->add_option("--teacher-cache", s->cache_dir,
                     "directory of teacher-logit caches (default: teacher_cache/ beside the output)");
     cmd->add_option("--teacher-logits", s->teacher_logits,
@@ -87,7 +91,8 @@ Runner add_distill_command(CLI::App& app) {
             return distill_from_logits(config, s->teacher_logits, s->run, s->flags.config_file);
         distill::TrainOptions options = train_options(s->run);
         if (config.teacher.empty())
-            fail("lskd distill needs --teacher TEACHER.h5 (a student without a teacher is lskd train)");
+            fail("lskd distill needs --teacher TEACHER, a teacher's run directory (a student without a teacher is "
+                 "lskd train)");
         default_output_to(config, default_student_output(config, config.teacher), s->run);
         // Every bad input is reported before the data are loaded or anything is trained.
         distill::validate(config);
@@ -95,7 +100,8 @@ Runner add_distill_command(CLI::App& app) {
         std::optional<io::FileLock> lock;  // of a data-parallel run only rank 0 writes, and so locks
         if (process_world().root()) lock.emplace(distill::claim_output(config, options, {s->flags.config_file}));
         options.output_lock = lock ? &*lock : nullptr;
-        distill::load_teacher_run(config.teacher, config);
+        // Its header only: open_teacher reads the state, once, after the data.
+        distill::check_teacher_run(config.teacher, config);
 
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TeacherOptions teacher_options;

@@ -1,9 +1,10 @@
-// lskd eval RUN.h5: rebuilds the model from its run file and scores a split (accuracy, NLL, ECE). Under an MPI
-// launcher the split is shared among the ranks and rank 0 scores and prints what one process would (docs/scale.md).
+// lskd eval RUN: rebuilds the model from its run directory's checkpoint and scores a split (accuracy, NLL, ECE). Under
+// an MPI launcher the split is shared among the ranks and rank 0 scores and prints what one process would
+// (docs/scale.md).
 #include <fmt/format.h>
 
-#include "distill/evaluation.hpp"
 #include "distill/checkpoint.hpp"
+#include "distill/evaluation.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"
@@ -12,14 +13,14 @@
 namespace lskd::cli {
 
 Runner add_eval_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("eval", "evaluate a run file's model on a split");
+    auto* cmd = app.add_subcommand("eval", "evaluate a run's model on a split");
     struct State {
         std::string path, split = "test", data_dir;
         int threads = 0;
         bool json = false;
     };
     auto s = std::make_shared<State>();
-    cmd->add_option("run", s->path, "run file")->required();
+    cmd->add_option("run", s->path, "run directory (written by lskd train or lskd distill)")->required();
     cmd->add_option("--split", s->split, "train, val or test")->check(CLI::IsMember({"train", "val", "test"}));
     cmd->add_option("--data-dir", s->data_dir, "the data set's directory, if not the one the run used");
     cmd->add_option("--threads", s->threads, "threads (0: all)")->check(CLI::Range(0, distill::max_threads()));

@@ -1,6 +1,6 @@
-// lskd export RUN.h5 --format torch|onnx --output FILE: the run's model for PyTorch (a state_dict of its twin in
-// tools/python/lskd_torch) or as an ONNX graph. lskd checks the run file, rebuilds its model, and checks and locks
-// the output by the output policy (framework/io/output_policy.hpp) first, so a bad file fails here with lskd's
+// lskd export RUN --format torch|onnx --output FILE: the run's model for PyTorch (a state_dict of its twin in
+// tools/python/lskd_torch) or as an ONNX graph. lskd checks the run's checkpoint, rebuilds its model, and checks and
+// locks the output by the output policy (framework/io/output_policy.hpp) first, so a bad file fails here with lskd's
 // message; tools/python/lskd_export.py, run by Debian's python3, writes a temporary file beside the output, which
 // lskd moves into place once the exporter succeeded.
 #include <unistd.h>
@@ -69,7 +69,8 @@ std::optional<std::string> not_an_export(const std::string& path, const std::str
     };
     if (format == "torch" && ends.head.starts_with("PK\x03\x04") && holds("data.pkl")) return std::nullopt;
     if (format == "onnx" && ends.head.starts_with("\x08") && holds("lskd_model")) return std::nullopt;
-    if (ends.head.starts_with("\x89HDF\r\n\x1a\n")) return std::string("it is an HDF5 file, such as a run file");
+    if (ends.head.starts_with("\x89HDF\r\n\x1a\n"))
+        return std::string("it is an HDF5 file, such as a run's checkpoint");
     if (ends.head.empty()) return std::string("it is empty");
     return fmt::format("it does not hold what lskd export writes for {}", format);
 }
@@ -113,7 +114,7 @@ int export_run(const ExportFlags& f) {
     io::OutputFile output;
     output.path = f.output;
     output.purpose = "export";
-    output.inputs = {f.path};
+    output.inputs = {f.path, distill::RunDirectory(f.path).checkpoint()};
     output.force = f.force;
     output.replaces = fmt::format("a previous {} export", f.format);
     output.exists_advice = "use --force to replace a previous export of the same format";
@@ -134,9 +135,9 @@ int export_run(const ExportFlags& f) {
 }  // namespace
 
 Runner add_export_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("export", "write a run file's model as a PyTorch state_dict or an ONNX graph");
+    auto* cmd = app.add_subcommand("export", "write a run's model as a PyTorch state_dict or an ONNX graph");
     auto s = std::make_shared<ExportFlags>();
-    cmd->add_option("run", s->path, "run file")->required();
+    cmd->add_option("run", s->path, "run directory (written by lskd train or lskd distill)")->required();
     cmd->add_option("--format", s->format, "torch (a state_dict of lskd_torch's twin) or onnx")
         ->required()
         ->check(CLI::IsMember({"torch", "onnx"}));

@@ -7,14 +7,14 @@
 namespace lskd::cli {
 
 Runner add_train_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("train", "train a model with label smoothing alpha and write its run file");
+    auto* cmd = app.add_subcommand("train", "train a model with label smoothing alpha and write its run (a directory)");
     struct State {
         ConfigFlags flags;
         RunFlags run;
     };
     auto s = std::make_shared<State>();
     add_config_flags(*cmd, s->flags);
-    add_run_flags(*cmd, s->run, "continue RUN.h5 from its last completed epoch");
+    add_run_flags(*cmd, s->run, "continue the run RUN (a run directory) from its last completed epoch");
     return [s] {
         distill::RunConfig config = resolve_config(s->flags, s->run.resume_path);
         distill::TrainOptions options = train_options(s->run);

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""lskd_export: a run file's model as a PyTorch state_dict or an ONNX graph (`lskd export` runs this).
+"""lskd_export: a run's model as a PyTorch state_dict or an ONNX graph (`lskd export` runs this).
 
-  lskd_export.py RUN.h5 --format torch --output TMP --shown-as MODEL.pt    state_dict of lskd_torch.twin(...)
-  lskd_export.py RUN.h5 --format onnx --output TMP --shown-as MODEL.onnx   "input" [N, C, H, W] -> "logits" [N, K]
+  lskd_export.py RUN --format torch --output TMP --shown-as MODEL.pt    state_dict of lskd_torch.twin(...)
+  lskd_export.py RUN --format onnx --output TMP --shown-as MODEL.onnx   "input" [N, C, H, W] -> "logits" [N, K]
 
-Both take NCHW input normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the run file's
+RUN is a run directory; its model is read from RUN/checkpoint.h5 (docs/run-file.md). Both take NCHW input
+normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the checkpoint's
 /data/normalization_mean and _std (the ONNX graph also carries them, and the class names, as metadata).
 It writes --output and nothing else: `lskd export` checks and locks the file the user named (--shown-as, the name
 in messages), passes a temporary path beside it, and moves that into place after exit status 0.
 Needs Debian's python3-h5py and python3-torch, and python3-onnx for --format onnx. Exit status: 0 done,
-1 bad run file or any other failure (one line on stderr, never a traceback), 3 a Python package is missing."""
+1 bad run or any other failure (one line on stderr, never a traceback), 3 a Python package is missing."""
 import argparse
 import os
 import re
@@ -51,13 +52,15 @@ def load_twin(run_path):
     h5py, np, torch = need("h5py", "python3-h5py"), need("numpy", "python3-numpy"), need("torch", "python3-torch")
     from lskd_torch import flattened_input, twin
 
+    if not os.path.isdir(run_path):
+        raise ExportError("not a run directory (convert a run file of an earlier lskd with `lskd convert-run`)")
     try:
-        f = h5py.File(run_path, "r")
+        f = h5py.File(os.path.join(run_path, "checkpoint.h5"), "r")
     except OSError as e:
-        raise ExportError(f"cannot open it as HDF5 ({e})")
+        raise ExportError(f"cannot open its checkpoint.h5 as HDF5 ({e})")
     with f:
-        if text(f.attrs.get("format", "")) != "lskd-run/2":
-            raise ExportError("not an lskd run file (no format attribute 'lskd-run/2')")
+        if text(f.attrs.get("format", "")) != "lskd-run/3":
+            raise ExportError("checkpoint.h5 is not an lskd checkpoint (no format attribute 'lskd-run/3')")
         if "params" not in f:
             raise ExportError("no /params group")
         params = {}

@@ -1,9 +1,9 @@
 """lskd_torch: the PyTorch twins of lskd's models, with lskd's parameter names.
 
 Each twin has a `features` module (everything up to the penultimate activations) and a `classifier` Linear, and
-its state_dict names are those of the run file's /params (docs/run-file.md), so `lskd export --format torch` writes
+its state_dict names are those of a run's checkpoint.h5 /params (docs/run-file.md), so `lskd export --format torch` writes
 a state_dict that `twin(...).load_state_dict` takes strictly. The twins take NCHW input normalised as lskd does,
-(pixel / 255 - mean[c]) / std[c] with the run file's /data/normalization_*; lskd flattens NHWC maps, so the export
+(pixel / 255 - mean[c]) / std[c] with the checkpoint's /data/normalization_*; lskd flattens NHWC maps, so the export
 reorders the columns of the first fully connected layer after a flatten from H, W, C to PyTorch's C, H, W.
 
     from lskd_torch import twin
