@@ -104,8 +104,9 @@ TEST_CASE("lskd analyze killed during an analysis and run again gives the uninte
     }
     const auto log = (fs::path(temp_dir("analysis_kill_logs")) / "analyze.log").string();
     const auto analyze = [&](const std::string& run) {
+        // All 120 training examples of the two classes, and enough views that the probe takes a while.
         return std::vector<std::string>{lskd,  "analyze", "mi", run,         "--examples",
-                                        "200", "--views", "5",  "--threads", "1"};
+                                        "120", "--views", "30", "--threads", "1"};
     };
     const std::string reference = run_copy("kill_reference");
     const auto started = std::chrono::steady_clock::now();
@@ -114,7 +115,8 @@ TEST_CASE("lskd analyze killed during an analysis and run again gives the uninte
     const auto expected = h5_contents(distill::RunDirectory(reference).analysis("mi"));
 
     // Moments spread over the uninterrupted analysis: reading the run, probing, and writing the result.
-    for (const double fraction : {0.2, 0.5, 0.8, 0.95}) {
+    int killed = 0;  // the runs the kill stopped before they finished (a busy machine can shift the moments)
+    for (const double fraction : {0.1, 0.3, 0.5, 0.7, 0.9}) {
         INFO("killed at " << fraction << " of the analysis");
         const std::string run = run_copy("kill_victim");
         const auto before = tree_state(run);
@@ -123,9 +125,11 @@ TEST_CASE("lskd analyze killed during an analysis and run again gives the uninte
         ::kill(pid, SIGKILL);
         int status = 0;
         ::waitpid(pid, &status, 0);
+        killed += WIFSIGNALED(status) ? 1 : 0;
 
         REQUIRE(run_child(analyze(run), log) == 0);
         CHECK(h5_contents(distill::RunDirectory(run).analysis("mi")) == expected);
         CHECK(all_but(run, "analyses/mi.h5") == before);  // no temporary left, nothing else touched
     }
+    CHECK(killed >= 3);
 }
