@@ -109,7 +109,7 @@ std::string time_section(const StudySetup& setup) {
     s +=
         fmt::format("  - run overheads, likewise over the {} of {} runs that record them: {:.0f} s writing files "
                     "(taking the activation records and writing each epoch's checkpoint and records), {:.0f} s setting "
-                    "runs up (output lock, model, record subsets; a resume's reading of its file)\n",
+                    "runs up (output lock, model, record subsets; a resume's reading of its checkpoint)\n",
                     t.io_runs, setup.runs, t.write_seconds, t.setup_seconds);
     s += fmt::format("  - analysing: {:.0f} s analysing teachers and drawing figures (wall, this invocation)\n",
                      setup.analysis_seconds);

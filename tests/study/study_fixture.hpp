@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "distill/mi_probe.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 namespace lskd::testing {
@@ -25,6 +26,14 @@ inline const std::string& trained_run(double alpha = 0.0) {
         it = runs.emplace(alpha, c.output).first;
     }
     return it->second;
+}
+
+// MI settings the small runs allow: their training split holds 60 examples per class.
+inline distill::MiSettings small_mi_settings() {
+    distill::MiSettings s;
+    s.examples = 100;
+    s.views = 5;
+    return s;
 }
 
 // A fresh copy of the trained run directory of α at a temporary path named `name`.

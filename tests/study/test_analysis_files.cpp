@@ -29,13 +29,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-distill::MiSettings small_mi() {
-    distill::MiSettings s;
-    s.examples = 40;
-    s.views = 3;
-    return s;
-}
-
 // The run's files but the analysis file `own`, with their bytes and times.
 std::map<std::string, FileState> all_but(const std::string& run, const std::string& own) {
     auto files = tree_state(run);
@@ -52,7 +45,7 @@ TEST_CASE("an analysis writes only its own file: the checkpoint, records, output
     const std::vector<std::pair<std::string, std::function<void()>>> analyses = {
         {"analyses/calibration.h5", [&] { analyze_calibration(path); }},
         {"analyses/projection.h5", [&] { analyze_projection(path); }},
-        {"analyses/mi.h5", [&] { analyze_mi(path, small_mi()); }},
+        {"analyses/mi.h5", [&] { analyze_mi(path, small_mi_settings()); }},
         {"analyses/erasure.h5", [&] { analyze_erasure(path); }},
     };
     // Twice over: the second round replaces each result among the others'.

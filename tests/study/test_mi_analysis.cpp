@@ -12,21 +12,9 @@ using namespace lskd;
 using namespace lskd::testing;
 using namespace lskd::study;
 
-namespace {
-
-// The small training split holds 60 examples per class.
-distill::MiSettings small_settings() {
-    distill::MiSettings s;
-    s.examples = 100;
-    s.views = 5;
-    return s;
-}
-
-}  // namespace
-
 TEST_CASE("MI of a trained run lies in its bounds and is stored with its parameters", "[study][mi]") {
     const std::string path = run_copy("mi");
-    const MiResult r = analyze_mi(path, small_settings()).at(0);
+    const MiResult r = analyze_mi(path, small_mi_settings()).at(0);
     const double log_n = std::log(100.0);
     CHECK(r.estimate.mi.nats >= -0.05);
     CHECK(r.estimate.mi.nats <= log_n + 1e-9);
@@ -36,7 +24,7 @@ TEST_CASE("MI of a trained run lies in its bounds and is stored with its paramet
     // 50 of each class, and the same views give the same estimate.
     CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 1) == 50);
     CHECK(std::count(r.estimate.labels.begin(), r.estimate.labels.end(), 8) == 50);
-    CHECK(analyze_mi(path, small_settings()).at(0).estimate.mi.nats == r.estimate.mi.nats);
+    CHECK(analyze_mi(path, small_mi_settings()).at(0).estimate.mi.nats == r.estimate.mi.nats);
 
     const io::H5File f = io::H5File::open_read(distill::RunDirectory(path).analysis("mi"));
     const std::string g = "/";
@@ -57,16 +45,16 @@ TEST_CASE("MI of a trained run lies in its bounds and is stored with its paramet
 TEST_CASE("MI: N too large or odd, L < 2, bad classes are errors and leave the run unchanged", "[study][mi]") {
     const std::string path = run_copy("mi_bad");
     const auto before = tree_state(path);
-    distill::MiSettings s = small_settings();
+    distill::MiSettings s = small_mi_settings();
     s.examples = 200;
     CHECK_THROWS_WITH(analyze_mi(path, s),
                       Catch::Contains("mi-examples 200 needs 100 training examples of each of Trouser and Bag"));
     s.examples = 99;
     CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("must be even"));
-    s = small_settings();
+    s = small_mi_settings();
     s.views = 1;
     CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("L >= 2"));
-    s = small_settings();
+    s = small_mi_settings();
     s.classes = "Trouser,Trouser";
     CHECK_THROWS_WITH(analyze_mi(path, s), Catch::Contains("given twice"));
     s.classes = "Trouser,Bag,Sneaker";
@@ -97,7 +85,7 @@ TEST_CASE("a run with mi-every appends MI on every E-th and the last epoch, NaN 
 TEST_CASE("MI views: shift-flip by default, shift without the flip, training the run's own augmentation",
           "[study][mi]") {
     const std::string path = run_copy("mi_augment");
-    distill::MiSettings s = small_settings();
+    distill::MiSettings s = small_mi_settings();
     s.augment = "shift";
     const MiResult shift = analyze_mi(path, s).at(0);
     CHECK(shift.probe.augment.pad == 2);
@@ -118,13 +106,13 @@ TEST_CASE("MI views: shift-flip by default, shift without the flip, training the
 TEST_CASE("several MI pairs: one estimate, analysis file and epoch metric per pair, the first keeping 'mi'",
           "[study][mi]") {
     const std::string path = run_copy("mi_pairs");
-    distill::MiSettings s = small_settings();
+    distill::MiSettings s = small_mi_settings();
     s.classes = "Trouser,Bag;T-shirt/top,Shirt";
     const std::vector<MiResult> r = analyze_mi(path, s);
     REQUIRE(r.size() == 2);
     CHECK(r[1].class_names == std::vector<std::string>{"T-shirt/top", "Shirt"});
     // The first pair's estimate is the single-pair analysis's.
-    CHECK(r[0].estimate.mi.nats == analyze_mi(path, small_settings()).at(0).estimate.mi.nats);
+    CHECK(r[0].estimate.mi.nats == analyze_mi(path, small_mi_settings()).at(0).estimate.mi.nats);
     const io::H5File f = io::H5File::open_read(distill::RunDirectory(path).analysis("mi_2"));
     CHECK(f.attr_strings("/", "class_names") == std::vector<std::string>{"T-shirt/top", "Shirt"});
     CHECK(f.attr_double("/", "nats") == r[1].estimate.mi.nats);
