@@ -69,6 +69,8 @@ RecordedRun read_recorded_run(const std::string& path, std::int64_t epoch) {
     run.num_classes = header.num_classes;
     run.class_names = header.class_names;
     run.epochs_done = header.epochs_done;
+    if (static_cast<std::int64_t>(run.class_names.size()) != run.num_classes)
+        fail("{}: {} class names for {} classes", dir.checkpoint(), run.class_names.size(), run.num_classes);
     run.epoch = chosen_epoch(dir, header.epochs_done, epoch);
     read_classifier(dir.checkpoint(), run);
     run.train = read_records(dir, "train", run);
