@@ -183,9 +183,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += "\n## Figures\n\n";
     if (plots.empty()) s += "No figures were rendered (see the study's log).\n";
     for (const auto& p : plots) s += fmt::format("![{}]({})\n\n", p, p);
-    s +=
-        "\nAll numbers above are read from `summary.h5` (runs) and `teachers.h5` (teacher analyses) in this "
-        "directory; every run directory under `runs/` holds its own records (`records/`) and analyses (`analyses/`).\n";
+    s += "\nAll numbers above are read from `summary.h5` (runs) and `teachers.h5` (teacher analyses) in this "
+         "directory; every run in `runs/` holds its own records and analyses (`records/`, `analyses/`).\n";
     return s;
 }
 
