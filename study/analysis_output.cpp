@@ -1,18 +1,21 @@
 #include "study/analysis_output.hpp"
 
+#include "distill/run_directory.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/io/file_lock.hpp"
+#include "framework/io/output_policy.hpp"
 
 namespace lskd::study {
 
-void write_analysis(const std::string& path, const std::string& name,
-                    const std::function<void(io::H5File&, const std::string& group)>& fill) {
-    const std::string group = "/analysis/" + name;
-    io::update_atomic(path, [&](io::H5File& f) {
-        // A rerun with other parameters must not leave datasets of the previous one behind.
-        if (f.has(group)) f.remove(group);
-        f.create_group(group);
-        f.set_attr(group, "lskd_version", LSKD_VERSION);
-        fill(f, group);
+void write_analysis(const std::string& run, const std::string& name, const std::function<void(io::H5File&)>& fill) {
+    const distill::RunDirectory dir(run);
+    const std::string path = dir.analysis(name);
+    io::make_output_directory(dir.analyses_dir());
+    io::remove_dead_temporaries(path);
+    io::atomic_write(path, [&](io::H5File& f) {
+        f.set_attr("/", "lskd_version", LSKD_VERSION);
+        f.set_attr("/", "analysis", name);
+        fill(f);
     });
 }
 

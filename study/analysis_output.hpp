@@ -1,5 +1,6 @@
-// What every run-file analysis shares on its way out: /analysis/<name> replaced atomically in the run file,
-// Eigen matrices stored row-major, and a summary of the headline numbers for a table or one JSON line.
+// What every run analysis shares on its way out: its own file RUN/analyses/<name>.h5, written atomically and by
+// that analysis alone, Eigen matrices stored row-major, and a summary of the headline numbers for a table or one
+// JSON line.
 #pragma once
 #include <functional>
 #include <map>
@@ -12,10 +13,11 @@
 
 namespace lskd::study {
 
-// Replaces the group /analysis/<name> of the run file at `path` with what `fill` writes into it (given the
-// group's path). The file is rewritten under a temporary name: it keeps its old contents if anything throws.
-void write_analysis(const std::string& path, const std::string& name,
-                    const std::function<void(io::H5File&, const std::string& group)>& fill);
+// Writes RUN/analyses/<name>.h5 (distill::RunDirectory::analysis) for the run directory `run` with what `fill`
+// writes at the file's root, replacing an earlier result of that analysis by rename: the checkpoint, records,
+// outputs and other analyses are not touched, and the old result stays whole if anything throws. The caller holds
+// the run's lock (lskd analyze, the study); a temporary of a killed earlier attempt is removed first.
+void write_analysis(const std::string& run, const std::string& name, const std::function<void(io::H5File&)>& fill);
 
 // A double matrix as an [rows, cols] dataset in row-major order (h5py reads it as the same matrix).
 void write_matrix(io::H5File& file, std::string_view path, const Eigen::Ref<const Eigen::MatrixXd>& m);

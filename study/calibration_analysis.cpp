@@ -2,35 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "distill/evaluation.hpp"
 #include "distill/checkpoint.hpp"
-#include "distill/trainer.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
-#include "study/run_records.hpp"
+#include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::study {
 namespace {
-
-struct Outputs {
-    RowMatrixF logits;
-    std::vector<int> labels;
-};
-
-// The whole-test-set logits written at the run's last epoch.
-Outputs stored_test_outputs(const std::string& path, std::int64_t num_classes) {
-    const io::H5File f = open_run_file(path);
-    for (const char* name : {"/outputs/test/logits", "/outputs/test/labels"})
-        if (!f.is_dataset(name)) fail("{}: no dataset {} (is the run complete?)", path, name);
-    Outputs o;
-    const Tensor logits = f.read_tensor("/outputs/test/logits", 2);
-    o.logits = as_matrix(logits);
-    const auto labels = f.read<std::int32_t>("/outputs/test/labels", 1).values;
-    o.labels.assign(labels.begin(), labels.end());
-    if (o.logits.cols() != num_classes || static_cast<Eigen::Index>(o.labels.size()) != o.logits.rows())
-        fail("{}: /outputs/test has {}x{} logits and {} labels for {} classes", path, o.logits.rows(), o.logits.cols(),
-             o.labels.size(), num_classes);
-    return o;
-}
 
 void write_diagram(io::H5File& f, const std::string& group, const analysis::CalibrationReport& c) {
     std::vector<double> lower, upper, accuracy, confidence;
@@ -58,52 +36,43 @@ void write_diagram(io::H5File& f, const std::string& group, const analysis::Cali
 
 CalibrationResult analyze_calibration(const std::string& path, const CalibrationOptions& options) {
     if (options.bins < 1) fail("calibration: need at least 1 bin, got {}", options.bins);
-    const distill::RunContents run = distill::load_run(path);
-    const Outputs test = stored_test_outputs(path, run.num_classes);
-    distill::RunConfig config = run.config;
-    if (!options.data_dir.empty()) config.data_dir = options.data_dir;
-    const data::Dataset dataset = distill::load_run_dataset(config);
-    if (dataset.num_classes != run.num_classes)
-        fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name,
-             dataset.num_classes);
-    if (dataset.val.size() == 0)
+    const distill::RunHeader run = distill::read_run_header(path);
+    const distill::RunDirectory dir(path);
+    const distill::StoredOutputs test = distill::read_split_outputs(dir.outputs("test"), run.num_classes, false);
+    if (run.config.val_size == 0)
         fail("{}: the run has no validation split (val-size 0); temperature scaling is fitted on held-out data", path);
-
-    auto model = distill::load_model(run);
-    const distill::SplitOutputs val =
-        distill::run_model(*model, dataset.val, run.normalization, distill::kEvalBatch, false);
-    const std::vector<int> val_labels(val.labels.begin(), val.labels.end());
+    const distill::StoredOutputs val = distill::read_split_outputs(dir.outputs("val"), run.num_classes, false);
 
     CalibrationResult r;
     r.path = path;
-    r.model = config.model;
-    r.dataset = config.dataset;
-    r.smoothing = config.smoothing;
+    r.model = run.config.model;
+    r.dataset = run.config.dataset;
+    r.smoothing = run.config.smoothing;
     r.bins = options.bins;
-    r.fit_examples = static_cast<std::int64_t>(val_labels.size());
-    r.report_examples = test.logits.rows();
-    r.scaling =
-        analysis::temperature_scaling(as_matrix(val.logits), val_labels, test.logits, test.labels, options.bins);
+    r.fit_examples = static_cast<std::int64_t>(val.outputs.labels.size());
+    r.report_examples = static_cast<std::int64_t>(test.outputs.labels.size());
+    r.scaling = analysis::temperature_scaling(as_matrix(val.outputs.logits), val.outputs.labels,
+                                              as_matrix(test.outputs.logits), test.outputs.labels, options.bins);
 
-    write_analysis(path, "calibration", [&](io::H5File& f, const std::string& g) {
-        f.set_attr(g, "bins", static_cast<std::int64_t>(r.bins));
-        f.set_attr(g, "fit_split", r.fit_split);
-        f.set_attr(g, "report_split", r.report_split);
-        f.set_attr(g, "fit_examples", r.fit_examples);
-        f.set_attr(g, "report_examples", r.report_examples);
-        f.set_attr(g, "method", "T minimising NLL of softmax(z/T) on fit_split (safeguarded Newton on 1/T)");
-        f.set_attr(g, "temperature", r.scaling.fit.temperature);
-        f.set_attr(g, "temperature_at_bound", static_cast<std::int64_t>(r.scaling.fit.at_bound));
-        f.set_attr(g, "fit_iterations", static_cast<std::int64_t>(r.scaling.fit.iterations));
-        f.set_attr(g, "fit_nll_before", r.scaling.fit.nll_before);
-        f.set_attr(g, "fit_nll_after", r.scaling.fit.nll_after);
-        f.set_attr(g, "ece_before", r.scaling.before.ece);
-        f.set_attr(g, "ece_after", r.scaling.after.ece);
-        f.set_attr(g, "nll_before", r.scaling.before.nll);
-        f.set_attr(g, "nll_after", r.scaling.after.nll);
-        f.set_attr(g, "accuracy", r.scaling.before.accuracy);
-        write_diagram(f, g + "/before", r.scaling.before);
-        write_diagram(f, g + "/after", r.scaling.after);
+    write_analysis(path, "calibration", [&](io::H5File& f) {
+        f.set_attr("/", "bins", static_cast<std::int64_t>(r.bins));
+        f.set_attr("/", "fit_split", r.fit_split);
+        f.set_attr("/", "report_split", r.report_split);
+        f.set_attr("/", "fit_examples", r.fit_examples);
+        f.set_attr("/", "report_examples", r.report_examples);
+        f.set_attr("/", "method", "T minimising NLL of softmax(z/T) on fit_split (safeguarded Newton on 1/T)");
+        f.set_attr("/", "temperature", r.scaling.fit.temperature);
+        f.set_attr("/", "temperature_at_bound", static_cast<std::int64_t>(r.scaling.fit.at_bound));
+        f.set_attr("/", "fit_iterations", static_cast<std::int64_t>(r.scaling.fit.iterations));
+        f.set_attr("/", "fit_nll_before", r.scaling.fit.nll_before);
+        f.set_attr("/", "fit_nll_after", r.scaling.fit.nll_after);
+        f.set_attr("/", "ece_before", r.scaling.before.ece);
+        f.set_attr("/", "ece_after", r.scaling.after.ece);
+        f.set_attr("/", "nll_before", r.scaling.before.nll);
+        f.set_attr("/", "nll_after", r.scaling.after.nll);
+        f.set_attr("/", "accuracy", r.scaling.before.accuracy);
+        write_diagram(f, "/before", r.scaling.before);
+        write_diagram(f, "/after", r.scaling.after);
     });
     return r;
 }

@@ -1,6 +1,7 @@
 // lskd analyze calibration: ECE and the reliability diagram of the run's test logits, NLL, and temperature
-// scaling fitted on the validation split (docs/method.md §7). Validation logits come from the rebuilt model; the
-// test logits are the stored /outputs/test ones, so ECE at T = 1 is the run's own test_ece.
+// scaling fitted on the validation split (docs/method.md §7). Both splits' logits are the ones the run stored at
+// its last epoch (outputs/val.h5, outputs/test.h5): no model is rebuilt and no data set read, and ECE at T = 1 is
+// the run's own test_ece.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,7 +14,6 @@ namespace lskd::study {
 
 struct CalibrationOptions {
     int bins = analysis::kDefaultCalibrationBins;
-    std::string data_dir;  // empty: the directory the run used
 };
 
 struct CalibrationResult {
@@ -27,8 +27,8 @@ struct CalibrationResult {
     analysis::TemperatureScaling scaling;  // fit on fit_split, before/after on report_split
 };
 
-// Checks everything first (file, stored test outputs, validation split, bins), then computes and writes
-// /analysis/calibration; on any Error the run file is unchanged.
+// Checks everything first (run, stored test and validation outputs, bins), then computes and writes
+// analyses/calibration.h5; on any Error the run directory is unchanged.
 CalibrationResult analyze_calibration(const std::string& path, const CalibrationOptions& options = {});
 
 std::string format_table(const CalibrationResult& r);

@@ -9,15 +9,17 @@
 namespace lskd::study {
 namespace {
 
-SplitErasure split_erasure(const SplitRecords& r, int num_classes) {
+SplitErasure split_erasure(const distill::StoredOutputs& r, int num_classes) {
+    const distill::SplitOutputs& o = r.outputs;
+    const auto logits = as_matrix(o.logits), penultimate = as_matrix(o.penultimate);
     SplitErasure e;
     e.split = r.split;
-    e.softmax = analysis::softmax_intra_class_variance(r.logits, r.labels);
-    e.penultimate = analysis::intra_class_variance(r.penultimate, r.labels, num_classes);
+    e.softmax = analysis::softmax_intra_class_variance(logits, o.labels);
+    e.penultimate = analysis::intra_class_variance(penultimate, o.labels, num_classes);
     // One class holding every example: its variance is the total variance.
     e.penultimate_total_variance =
-        analysis::intra_class_variance(r.penultimate, std::vector<int>(r.labels.size(), 0), 1).value;
-    e.gaps = analysis::logit_gap_stats(r.logits, r.labels);
+        analysis::intra_class_variance(penultimate, std::vector<int>(o.labels.size(), 0), 1).value;
+    e.gaps = analysis::logit_gap_stats(logits, o.labels);
     return e;
 }
 
@@ -68,15 +70,15 @@ ErasureResult analyze_erasure(const std::string& path, std::int64_t epoch) {
     r.train = split_erasure(run.train, k);
     r.test = split_erasure(run.test, k);
 
-    write_analysis(path, "erasure", [&](io::H5File& f, const std::string& g) {
-        f.set_attr(g, "epoch", r.epoch);
-        f.set_attr(g, "alpha", r.smoothing);
-        f.set_attr(g, "optimal_logit_gap", r.optimal_gap);
-        f.set_attr(g, "smoothing_form", "muller");
-        f.set_attr(g, "softmax_temperature", 1.0);
-        f.set_attr(g, "source", fmt::format("/records/{{train,test}}/epoch_{}", r.epoch));
-        write_split(f, g + "/train", r.train);
-        write_split(f, g + "/test", r.test);
+    write_analysis(path, "erasure", [&](io::H5File& f) {
+        f.set_attr("/", "epoch", r.epoch);
+        f.set_attr("/", "alpha", r.smoothing);
+        f.set_attr("/", "optimal_logit_gap", r.optimal_gap);
+        f.set_attr("/", "smoothing_form", "muller");
+        f.set_attr("/", "softmax_temperature", 1.0);
+        f.set_attr("/", "source", fmt::format("records/{{train,test}}_epoch_{}.h5", r.epoch));
+        write_split(f, "/train", r.train);
+        write_split(f, "/test", r.test);
     });
     return r;
 }

@@ -29,7 +29,7 @@ struct ErasureResult {
     SplitErasure train, test;
 };
 
-// epoch 0: the last recorded epoch. Reads the records, computes, and writes /analysis/erasure.
+// epoch 0: the last recorded epoch. Reads the records, computes, and writes analyses/erasure.h5.
 ErasureResult analyze_erasure(const std::string& path, std::int64_t epoch = 0);
 
 std::string format_table(const ErasureResult& r);

@@ -40,31 +40,31 @@ std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSetti
     for (std::size_t i = 0; i < results.size(); ++i) {
         MiResult& r = results[i];
         r.estimate = distill::estimate_mi(*model, dataset.train, run.normalization, r.probe);
-        write_analysis(path, distill::mi_name(i), [&](io::H5File& f, const std::string& g) {
+        write_analysis(path, distill::mi_name(i), [&](io::H5File& f) {
             const analysis::MutualInformation& mi = r.estimate.mi;
-            f.set_attr(g, "nats", mi.nats);
-            f.set_attr(g, "log_n", mi.log_n);
-            f.set_attr(g, "log_2", mi.log_2);
-            f.set_attr(g, "sigma2", mi.sigma2);
-            f.set_attr(g, "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
-            f.set_attr(g, "examples", mi.examples);
-            f.set_attr(g, "views", static_cast<std::int64_t>(mi.views));
-            f.set_attr(g, "seed", r.probe.seed);
-            f.set_attr(g, "epoch", r.epoch);
-            f.set_attr(g, "alpha", r.smoothing);
-            f.set_attr(g, "split", "train");
-            f.set_attr(g, "class_names", r.class_names);
-            f.set_attr(g, "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
-            f.set_attr(g, "augment", s.augment);
-            f.set_attr(g, "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
-            f.set_attr(g, "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
-            f.set_attr(g, "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
-            f.set_attr(g, "view_epoch", distill::kMiViewEpoch);
-            f.write(g + "/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
-            f.write(g + "/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
-            f.write(g + "/indices", r.estimate.indices);
-            write_vector(f, g + "/means", r.estimate.means);
-            write_vector(f, g + "/extra", r.estimate.extra);
+            f.set_attr("/", "nats", mi.nats);
+            f.set_attr("/", "log_n", mi.log_n);
+            f.set_attr("/", "log_2", mi.log_2);
+            f.set_attr("/", "sigma2", mi.sigma2);
+            f.set_attr("/", "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
+            f.set_attr("/", "examples", mi.examples);
+            f.set_attr("/", "views", static_cast<std::int64_t>(mi.views));
+            f.set_attr("/", "seed", r.probe.seed);
+            f.set_attr("/", "epoch", r.epoch);
+            f.set_attr("/", "alpha", r.smoothing);
+            f.set_attr("/", "split", "train");
+            f.set_attr("/", "class_names", r.class_names);
+            f.set_attr("/", "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
+            f.set_attr("/", "augment", s.augment);
+            f.set_attr("/", "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
+            f.set_attr("/", "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
+            f.set_attr("/", "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
+            f.set_attr("/", "view_epoch", distill::kMiViewEpoch);
+            f.write("/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
+            f.write("/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
+            f.write("/indices", r.estimate.indices);
+            write_vector(f, "/means", r.estimate.means);
+            write_vector(f, "/extra", r.estimate.extra);
         });
     }
     return results;

@@ -27,23 +27,25 @@ struct Selection {
 };
 
 // The records of the three classes, each of which must be present.
-Selection select(const SplitRecords& r, const std::vector<int>& classes, const std::vector<std::string>& names,
-                 const std::string& path) {
+Selection select(const distill::StoredOutputs& r, const std::vector<int>& classes,
+                 const std::vector<std::string>& names, const std::string& path) {
+    const std::vector<std::int32_t>& labels = r.outputs.labels;
+    const auto penultimate = as_matrix(r.outputs.penultimate);
     std::vector<Eigen::Index> rows;
     for (int c : classes) {
-        const auto n = std::count(r.labels.begin(), r.labels.end(), c);
+        const auto n = std::count(labels.begin(), labels.end(), c);
         if (n == 0)
             fail("{}: the {} records hold no example of class '{}'", path, r.split, names[static_cast<std::size_t>(c)]);
     }
-    for (std::size_t i = 0; i < r.labels.size(); ++i)
-        if (std::find(classes.begin(), classes.end(), r.labels[i]) != classes.end())
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (std::find(classes.begin(), classes.end(), labels[i]) != classes.end())
             rows.push_back(static_cast<Eigen::Index>(i));
     Selection s;
-    s.penultimate.resize(static_cast<Eigen::Index>(rows.size()), r.penultimate.cols());
+    s.penultimate.resize(static_cast<Eigen::Index>(rows.size()), penultimate.cols());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        s.penultimate.row(static_cast<Eigen::Index>(i)) = r.penultimate.row(rows[i]);
-        s.labels.push_back(r.labels[static_cast<std::size_t>(rows[i])]);
-        s.indices.push_back(r.indices[static_cast<std::size_t>(rows[i])]);
+        s.penultimate.row(static_cast<Eigen::Index>(i)) = penultimate.row(rows[i]);
+        s.labels.push_back(labels[static_cast<std::size_t>(rows[i])]);
+        s.indices.push_back(r.outputs.indices[static_cast<std::size_t>(rows[i])]);
     }
     return s;
 }
@@ -54,15 +56,18 @@ void check_templates_match(const RecordedRun& run) {
     if (run.epoch != run.epochs_done)
         fail("{}: the templates are those of epoch {} but the last records are of epoch {}", run.path, run.epochs_done,
              run.epoch);
-    for (const SplitRecords* r : {&run.train, &*run.val, &run.test}) {
-        const RowMatrixF z = (r->penultimate * run.weight.transpose()).rowwise() + run.bias.transpose();
-        const float scale = 1.0f + r->logits.cwiseAbs().maxCoeff();
-        if ((z - r->logits).cwiseAbs().maxCoeff() > 1e-3f * scale)
+    for (const distill::StoredOutputs* r : {&run.train, &*run.val, &run.test}) {
+        const auto logits = as_matrix(r->outputs.logits);
+        const RowMatrixF z =
+            (as_matrix(r->outputs.penultimate) * run.weight.transpose()).rowwise() + run.bias.transpose();
+        const float scale = 1.0f + logits.cwiseAbs().maxCoeff();
+        if ((z - logits).cwiseAbs().maxCoeff() > 1e-3f * scale)
             fail("{}: the {} records of epoch {} do not match the stored classifier", run.path, r->split, run.epoch);
     }
 }
 
-SplitProjection project_split(const ProjectionResult& p, const RecordedRun& run, const SplitRecords& records) {
+SplitProjection project_split(const ProjectionResult& p, const RecordedRun& run,
+                              const distill::StoredOutputs& records) {
     const Selection s = select(records, p.classes, run.class_names, run.path);
     SplitProjection out;
     out.split = records.split;
@@ -116,7 +121,7 @@ const char* variant_name(ProjectionVariant v) { return v == ProjectionVariant::a
 
 ProjectionResult analyze_projection(const std::string& path, const ProjectionOptions& options) {
     const RecordedRun run = read_recorded_run(path);
-    const SplitRecords& val = validation_records(run);
+    const distill::StoredOutputs& val = validation_records(run);
     check_templates_match(run);
     ProjectionResult p;
     p.path = path;
@@ -140,28 +145,28 @@ ProjectionResult analyze_projection(const std::string& path, const ProjectionOpt
     p.val = project_split(p, run, val);
     p.test = project_split(p, run, run.test);
 
-    write_analysis(path, options.group, [&](io::H5File& f, const std::string& g) {
-        f.set_attr(g, "variant", variant_name(p.variant));
-        f.set_attr(g, "construction", p.affine ? kAffineConstruction : kSpanConstruction);
-        f.set_attr(g, "epoch", p.epoch);
-        f.set_attr(g, "alpha", p.smoothing);
-        f.set_attr(g, "class_names", p.class_names);
-        f.set_attr(g, "distances", "Euclidean, in the full space between [x, 1] and w_k");
-        f.set_attr(g, "scatter_ratio", "tr(S_W) / tr(S_B) of the 2-D coordinates");
-        f.write(g + "/classes", std::vector<std::int32_t>(p.classes.begin(), p.classes.end()));
-        write_matrix(f, g + "/vertices", p.vertices);
+    write_analysis(path, options.group, [&](io::H5File& f) {
+        f.set_attr("/", "variant", variant_name(p.variant));
+        f.set_attr("/", "construction", p.affine ? kAffineConstruction : kSpanConstruction);
+        f.set_attr("/", "epoch", p.epoch);
+        f.set_attr("/", "alpha", p.smoothing);
+        f.set_attr("/", "class_names", p.class_names);
+        f.set_attr("/", "distances", "Euclidean, in the full space between [x, 1] and w_k");
+        f.set_attr("/", "scatter_ratio", "tr(S_W) / tr(S_B) of the 2-D coordinates");
+        f.write("/classes", std::vector<std::int32_t>(p.classes.begin(), p.classes.end()));
+        write_matrix(f, "/vertices", p.vertices);
         if (p.affine) {
-            write_matrix(f, g + "/basis", p.affine->basis);
-            write_vector(f, g + "/origin", p.affine->origin);
+            write_matrix(f, "/basis", p.affine->basis);
+            write_vector(f, "/origin", p.affine->origin);
         } else {
-            write_matrix(f, g + "/basis", p.span->basis);
-            write_vector(f, g + "/pca_mean", p.span->mean);
-            write_matrix(f, g + "/pca_axes", p.span->axes);
-            write_vector(f, g + "/explained_variance", p.span->explained_variance);
+            write_matrix(f, "/basis", p.span->basis);
+            write_vector(f, "/pca_mean", p.span->mean);
+            write_matrix(f, "/pca_axes", p.span->axes);
+            write_vector(f, "/explained_variance", p.span->explained_variance);
         }
-        write_split(f, g + "/train", p.train);
-        write_split(f, g + "/val", p.val);
-        write_split(f, g + "/test", p.test);
+        write_split(f, "/train", p.train);
+        write_split(f, "/val", p.val);
+        write_split(f, "/test", p.test);
     });
     return p;
 }

@@ -1,6 +1,6 @@
 // lskd analyze projection: the recorded penultimate activations of three classes projected onto the plane of
 // their class templates (docs/method.md §6), with the geometry behind M's "equidistant templates" claim and a
-// within/between scatter ratio of the projected points, stored for plotting under /analysis/projection.
+// within/between scatter ratio of the projected points, stored for plotting in analyses/projection.h5.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -25,7 +25,7 @@ const char* variant_name(ProjectionVariant v);
 struct ProjectionOptions {
     std::string classes;  // "a,b,c" by name or index; empty: default_projection_classes(dataset)
     ProjectionVariant variant = ProjectionVariant::affine;
-    std::string group = "projection";  // written to /analysis/<group> (the study's second triple: projection_2)
+    std::string group = "projection";  // written to analyses/<group>.h5 (the study's second triple: projection_2)
 };
 
 struct SplitProjection {
@@ -53,7 +53,7 @@ struct ProjectionResult {
 
 // Uses the records of the last epoch, whose templates are the stored classifier; the run must have validation
 // records (an Error naming the file otherwise). Checks the classes and the records before writing; on any Error
-// the run file is unchanged.
+// the run directory is unchanged.
 ProjectionResult analyze_projection(const std::string& path, const ProjectionOptions& options = {});
 
 std::string format_table(const ProjectionResult& r);

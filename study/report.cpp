@@ -102,14 +102,15 @@ std::string time_section(const StudySetup& setup) {
     std::string s = fmt::format("- time: this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, itself and its "
                                 "worker processes); where the CPU time went:\n",
                                 setup.seconds, setup.cpu_seconds);
-    s += fmt::format("  - run phases, each the wall seconds a run measured, summed over the {} of {} run files that "
+    s += fmt::format("  - run phases, each the wall seconds a run measured, summed over the {} of {} runs that "
                      "record them (whenever they were trained): {:.0f} s training, {:.0f} s evaluating validation and "
                      "test, {:.0f} s estimating MI\n",
                      t.runs, setup.runs, t.train_seconds, t.eval_seconds, t.metric_seconds);
-    s += fmt::format("  - run overheads, likewise over the {} of {} run files that record them: {:.0f} s writing files "
-                     "(taking the activation records and writing the run file after each epoch), {:.0f} s setting "
-                     "runs up (output lock, model, record subsets; a resume's reading of its file)\n",
-                     t.io_runs, setup.runs, t.write_seconds, t.setup_seconds);
+    s +=
+        fmt::format("  - run overheads, likewise over the {} of {} runs that record them: {:.0f} s writing files "
+                    "(taking the activation records and writing each epoch's checkpoint and records), {:.0f} s setting "
+                    "runs up (output lock, model, record subsets; a resume's reading of its checkpoint)\n",
+                    t.io_runs, setup.runs, t.write_seconds, t.setup_seconds);
     s += fmt::format("  - analysing: {:.0f} s analysing teachers and drawing figures (wall, this invocation)\n",
                      setup.analysis_seconds);
     const double named = t.train_seconds + t.eval_seconds + t.metric_seconds + t.write_seconds + t.setup_seconds +
@@ -183,7 +184,7 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     if (plots.empty()) s += "No figures were rendered (see the study's log).\n";
     for (const auto& p : plots) s += fmt::format("![{}]({})\n\n", p, p);
     s += "\nAll numbers above are read from `summary.h5` (runs) and `teachers.h5` (teacher analyses) in this "
-         "directory; every run file holds its own records and analyses under `/analysis`.\n";
+         "directory; every run in `runs/` holds its own records and analyses (`records/`, `analyses/`).\n";
     return s;
 }
 

@@ -25,7 +25,7 @@ struct StudySetup {
     double seconds = 0;           // of this invocation
     double cpu_seconds = 0;       // of this invocation, its sweep's worker processes included
     double analysis_seconds = 0;  // of this invocation's teacher analyses and figures
-    RunTimes run_times;           // summed over the run files
+    RunTimes run_times;           // summed over the runs
     std::size_t runs = 0;
 };
 

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "distill/metrics_csv.hpp"
+#include "distill/run_directory.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd::study::layout {
@@ -15,8 +15,6 @@ constexpr const char* kCache = "cache";
 constexpr const char* kLogs = "logs";
 constexpr const char* kOldCache = "teacher_cache";  // the flat layout's
 
-std::string stem(const std::string& run_name) { return fs::path(run_name).stem().string(); }
-
 void move(const fs::path& from, const fs::path& to) {
     std::error_code ec;
     fs::create_directories(to.parent_path(), ec);
@@ -24,7 +22,8 @@ void move(const fs::path& from, const fs::path& to) {
     if (ec) fail("{}: cannot move it to {}: {}", from.string(), to.string(), ec.message());
 }
 
-// Moves `from` to `to` unless it is not there; both there is an Error (the newer layout's copy would win silently).
+// Moves `from` (a run directory, or any entry) to `to` unless it is not there; both there is an Error (the newer
+// layout's copy would win silently).
 std::size_t move_if_present(const fs::path& from, const fs::path& to) {
     if (!fs::exists(fs::symlink_status(from))) return 0;
     if (fs::exists(fs::symlink_status(to)))
@@ -61,19 +60,26 @@ std::string run_path(const std::string& dir, const std::string& name) {
 std::string cache_dir(const std::string& dir) { return (fs::path(dir) / kCache).string(); }
 std::string logs_dir(const std::string& dir) { return (fs::path(dir) / kLogs).string(); }
 std::string job_log(const std::string& dir, const std::string& run_name) {
-    return (fs::path(logs_dir(dir)) / (stem(run_name) + ".log")).string();
+    return (fs::path(logs_dir(dir)) / (run_name + ".log")).string();
 }
 std::string job_config(const std::string& dir, const std::string& run_name) {
-    return (fs::path(logs_dir(dir)) / (stem(run_name) + ".yaml")).string();
+    return (fs::path(logs_dir(dir)) / (run_name + ".yaml")).string();
+}
+
+void refuse_run_files(const std::string& dir, const std::vector<std::string>& run_names) {
+    for (const std::string& name : run_names)
+        for (const fs::path& old : {fs::path(dir) / (name + ".h5"), fs::path(run_path(dir, name + ".h5"))})
+            if (fs::exists(fs::symlink_status(old)))
+                fail("{}: a run file of an earlier lskd ({}); convert it to a run directory with `lskd convert-run {} "
+                     "{}`, then run again",
+                     old.string(), distill::kLegacyRunFormat, old.string(), run_path(dir, name));
 }
 
 std::size_t adopt_flat_layout(const std::string& dir, const std::vector<std::string>& run_names) {
+    refuse_run_files(dir, run_names);
     std::size_t moved = 0;
-    for (const std::string& name : run_names) {
-        const std::string from = (fs::path(dir) / name).string(), to = run_path(dir, name);
-        moved += move_if_present(from, to);
-        moved += move_if_present(distill::metrics_csv_path(from), distill::metrics_csv_path(to));
-    }
+    for (const std::string& name : run_names)
+        moved += move_if_present((fs::path(dir) / name).string(), run_path(dir, name));
     return moved + adopt_cache(dir);
 }
 

@@ -2,18 +2,21 @@
 
 #include <filesystem>
 #include <numeric>
+#include <optional>
 
 #include <sys/resource.h>
 
+#include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
-#include "framework/io/h5_file.hpp"
 
 namespace lskd::study {
 namespace {
 
-double total(const io::H5File& f, const std::string& metric) {
-    const std::vector<double> v = f.read<double>("/metrics/" + metric, 1).values;
-    return std::accumulate(v.begin(), v.end(), 0.0);
+// The sum of a metric over the epochs; nullopt when the run does not record it.
+std::optional<double> total(const distill::RunHeader& run, const char* metric) {
+    const auto it = run.metrics.find(metric);
+    if (it == run.metrics.end()) return std::nullopt;
+    return std::accumulate(it->second.begin(), it->second.end(), 0.0);
 }
 
 double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
@@ -23,25 +26,24 @@ double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static
 RunTimes sum_run_times(const std::string& dir, const std::vector<SummaryRow>& rows) {
     RunTimes t;
     for (const SummaryRow& r : rows) {
+        distill::RunHeader run;
         try {
-            const io::H5File f = io::H5File::open_read((std::filesystem::path(dir) / r.file).string());
-            // Each file adds all it records or nothing, so that the counts say what the sums cover.
-            const bool io = f.has_attr("/", "setup_seconds") && f.has_attr("/", "write_seconds");
-            const double setup = io ? f.attr_double("/", "setup_seconds") : 0;
-            const double write = io ? f.attr_double("/", "write_seconds") : 0;
-            const bool phases = f.has("/metrics/eval_seconds") && f.has("/metrics/metric_seconds");
-            const double train = phases ? total(f, "train_seconds") : 0, eval = phases ? total(f, "eval_seconds") : 0,
-                         metric = phases ? total(f, "metric_seconds") : 0;
-            t.setup_seconds += setup;
-            t.write_seconds += write;
-            t.io_runs += io ? 1 : 0;
-            t.train_seconds += train;
-            t.eval_seconds += eval;
-            t.metric_seconds += metric;
-            t.runs += phases ? 1 : 0;
+            run = distill::read_run_header((std::filesystem::path(dir) / r.file).string());
         } catch (const Error&) {
             continue;  // the report still renders; the counts say how many runs the sums cover
         }
+        // The checkpoint's attributes: every run of this lskd records them.
+        t.setup_seconds += run.setup_seconds;
+        t.write_seconds += run.write_seconds;
+        ++t.io_runs;
+        // Each run adds all three phases or none, so that the count says what the sums cover.
+        const auto train = total(run, "train_seconds"), eval = total(run, "eval_seconds"),
+                   metric = total(run, "metric_seconds");
+        if (!train || !eval || !metric) continue;
+        t.train_seconds += *train;
+        t.eval_seconds += *eval;
+        t.metric_seconds += *metric;
+        ++t.runs;
     }
     return t;
 }

@@ -44,7 +44,7 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
         const std::string path = (fs::path(dir) / t.file).string();
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
-        const distill::RunContents run = distill::load_run(path);
+        const distill::RunHeader run = distill::read_run_header(path);
         const distill::RunConfig& config = run.config;
         // Both triples of M's Figure 1; the table's scatter ratio is the first's.
         std::vector<ProjectionResult> projections;
@@ -64,6 +64,68 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
     return table;
 }
 
+// A study measures its teachers' MI during training (every epoch unless the recipe says otherwise) and trains
+// them itself: an external teacher is refused.
+void prepare_teachers(study::SweepConfig& config) {
+    if (!config.teacher_logits.empty())
+        fail("{}: the teacher is external (teacher.logits {}); lskd study analyses the teachers it trains, so run "
+             "this config with lskd sweep",
+             config.source, config.teacher_logits);
+    if (config.teacher.mi_every == 0) config.teacher.mi_every = 1;
+    for (auto& [alpha, teacher] : config.teacher_by_alpha)
+        if (teacher.mi_every == 0) teacher.mi_every = 1;
+}
+
+study::SweepOptions sweep_options(const StudyOptions& options, const std::string& dir, io::FileLock* lock) {
+    study::SweepOptions s;
+    s.directory_lock = lock;
+    s.output = options.out;
+    s.jobs = options.jobs;
+    s.executable = options.executable;
+    s.quiet = options.quiet;
+    s.report = (fs::path(dir) / "report.md").string();
+    s.world = options.world;
+    return s;
+}
+
+// The teacher table of the sweep's teachers: read back from teachers.h5 when nothing was trained and it lists the
+// same teachers, else analysed again (`analysed` says which).
+std::vector<TeacherRow> teacher_table(const study::SweepResult& sweep, bool quiet, bool& analysed) {
+    std::vector<study::SummaryRow> teachers;
+    for (const auto& r : sweep.rows)
+        if (r.role == "teacher") teachers.push_back(r);
+    std::vector<TeacherRow> table;
+    if (sweep.trained == 0 && fs::exists(fs::path(sweep.directory) / "teachers.h5"))
+        table = read_teacher_table(sweep.directory);
+    if (same_teachers(table, teachers)) return table;
+    analysed = true;
+    return analyse_teachers(sweep.directory, teachers, quiet);
+}
+
+// What the report says of the study's setup, its run times summed over the sweep's runs.
+StudySetup study_setup(const study::SweepConfig& config, const std::string& config_label,
+                       const study::SweepResult& sweep) {
+    StudySetup setup;
+    setup.run_times = sum_run_times(sweep.directory, sweep.rows);
+    setup.config = config_label;
+    setup.overrides = config.overrides;
+    setup.data_dir = config.teacher.data_dir;
+    setup.dataset = config.teacher.dataset;
+    setup.teacher_model = config.teacher.model;
+    setup.student_model = config.student.model;
+    setup.teacher_recipe = distill::to_yaml(config.teacher);
+    setup.student_recipe = distill::to_yaml(config.student);
+    setup.seeds = config.seeds;
+    setup.threads = static_cast<int>(std::thread::hardware_concurrency());
+    setup.lskd_version = LSKD_VERSION;
+    setup.runs = sweep.rows.size();
+    return setup;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 }  // namespace
 
 study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides) {
@@ -79,14 +141,7 @@ study::SweepConfig study_config(const std::string& name_or_path, const study::Sw
 
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
     const auto started = std::chrono::steady_clock::now();
-    if (!config.teacher_logits.empty())
-        fail("{}: the teacher is external (teacher.logits {}); lskd study analyses the teachers it trains, so run "
-             "this config with lskd sweep",
-             config.source, config.teacher_logits);
-    if (config.teacher.mi_every == 0) config.teacher.mi_every = 1;
-    for (auto& [alpha, teacher] : config.teacher_by_alpha)
-        if (teacher.mi_every == 0) teacher.mi_every = 1;
-
+    prepare_teachers(config);
     // The whole study, analyses and report included, holds its directory: a second study of it stops at once.
     // (Without a directory the sweep reports the missing output.)
     const std::string dir = options.out.empty() ? config.output : options.out;
@@ -98,51 +153,19 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
         created.emplace(dir);
         lock.emplace(io::FileLock::try_lock_directory(dir, "study"));
     }
-    study::SweepOptions sweep_options;
-    if (lock) sweep_options.directory_lock = &*lock;
-    sweep_options.output = options.out;
-    sweep_options.jobs = options.jobs;
-    sweep_options.executable = options.executable;
-    sweep_options.quiet = options.quiet;
-    sweep_options.report = (fs::path(dir) / "report.md").string();
-    sweep_options.world = options.world;
-    const study::SweepResult sweep = study::run_sweep(config, sweep_options);
-
-    std::vector<study::SummaryRow> teachers;
-    for (const auto& r : sweep.rows)
-        if (r.role == "teacher") teachers.push_back(r);
+    const study::SweepResult sweep = study::run_sweep(config, sweep_options(options, dir, lock ? &*lock : nullptr));
     StudyResult result;
     result.directory = sweep.directory;
     result.trained = sweep.trained;
     if (!root) return result;
     const auto analysis_started = std::chrono::steady_clock::now();
-    std::vector<TeacherRow> table;
-    if (sweep.trained == 0 && fs::exists(fs::path(sweep.directory) / "teachers.h5"))
-        table = read_teacher_table(sweep.directory);
-    if (!same_teachers(table, teachers)) {
-        table = analyse_teachers(sweep.directory, teachers, options.quiet);
-        result.analysed = true;
-    }
-
+    const std::vector<TeacherRow> table = teacher_table(sweep, options.quiet, result.analysed);
     runtime::throw_if_interrupted();
     const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
 
-    StudySetup setup;
-    setup.analysis_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_started).count();
-    setup.run_times = sum_run_times(sweep.directory, sweep.rows);
-    setup.config = config_label;
-    setup.overrides = config.overrides;
-    setup.data_dir = config.teacher.data_dir;
-    setup.dataset = config.teacher.dataset;
-    setup.teacher_model = config.teacher.model;
-    setup.student_model = config.student.model;
-    setup.teacher_recipe = distill::to_yaml(config.teacher);
-    setup.student_recipe = distill::to_yaml(config.student);
-    setup.seeds = config.seeds;
-    setup.threads = static_cast<int>(std::thread::hardware_concurrency());
-    setup.lskd_version = LSKD_VERSION;
-    setup.runs = sweep.rows.size();
-    setup.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    StudySetup setup = study_setup(config, config_label, sweep);
+    setup.analysis_seconds = seconds_since(analysis_started);
+    setup.seconds = seconds_since(started);
     setup.cpu_seconds = cpu_seconds();
     result.report = (fs::path(sweep.directory) / "report.md").string();
     io::write_text_atomic(result.report,

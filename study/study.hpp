@@ -1,7 +1,7 @@
 // lskd study: the whole protocol in one call. Runs the sweep (resumable, MI recorded during teacher
 // training), the four analyses on every teacher, the plots, and writes report.md beside summary.{h5,csv},
-// teachers.{h5,csv} and plots/, the run files being in runs/ (result_layout.hpp). A finished study only re-renders
-// its report.
+// teachers.{h5,csv} and plots/, the run directories being in runs/ (result_layout.hpp). A finished study only
+// re-renders its report.
 #pragma once
 #include <string>
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "distill/checkpoint.hpp"
 #include "distill/loss_forms.hpp"
 #include "distill/teacher.hpp"
 #include "distill/teacher_cache.hpp"
@@ -62,12 +63,13 @@ std::vector<std::string> differing_keys(distill::RunConfig planned, distill::Run
 
 RunState inspect(const PlannedRun& run) {
     const std::string& path = run.config.output;
-    if (!fs::exists(path)) return {};
-    distill::RunContents c;
+    if (!fs::exists(fs::symlink_status(path))) return {};
+    distill::RunHeader c;
     try {
-        c = distill::load_run(path);
+        c = distill::read_run_header(path);
     } catch (const Error&) {
-        return {FileState::damaged, std::nullopt};  // never finished: a run file is only ever replaced whole
+        // Killed before its first checkpoint, or not a run: a checkpoint is only ever replaced whole.
+        return {FileState::damaged, std::nullopt};
     }
     const auto diff = differing_keys(run.config, c.config, run.role == RunRole::student);
     if (!diff.empty())
@@ -172,14 +174,12 @@ struct Sweep {
 
     // What an interrupted sweep leaves for the next call.
     std::string kept_after_interrupt() const {
-        const auto complete = std::count_if(states.begin(), states.end(),
-                                            [](const RunState& r) { return r.state == FileState::complete; });
-        return fmt::format("{} keeps {} of {} runs complete; the same command resumes the sweep", dir, complete,
+        return fmt::format("{} keeps {} of {} runs complete; the same command resumes the sweep", dir, complete_count(),
                            plan.size());
     }
 
     void record_complete(std::size_t i) {
-        states[i] = {FileState::complete, summary_row(plan[i], distill::load_run(plan[i].config.output))};
+        states[i] = {FileState::complete, summary_row(plan[i], distill::read_run_header(plan[i].config.output))};
     }
 
     void mark_complete(std::size_t i) {
@@ -187,13 +187,13 @@ struct Sweep {
         write_rows();
     }
 
-    // A damaged file of the sweep's own plan, in its locked directory, is the sweep's to replace; --force
-    // would refuse it, not being a run file any more.
+    // A damaged run of the sweep's own plan, in its locked directory, is the sweep's to replace; --force
+    // would refuse it, having no readable checkpoint.
     void remove_if_damaged(std::size_t i) const {
         if (states[i].state != FileState::damaged) return;
         std::error_code ec;
-        fs::remove(plan[i].config.output, ec);
-        if (ec) fail("{}: cannot remove the damaged run file: {}", plan[i].config.output, ec.message());
+        fs::remove_all(plan[i].config.output, ec);
+        if (ec) fail("{}: cannot remove the damaged run: {}", plan[i].config.output, ec.message());
     }
 
     // Trains run i here; returns a note on the teacher's logits for students.
@@ -344,6 +344,56 @@ struct Sweep {
         }
         if (!failures.empty()) fail("{} sweep run(s) failed: {}", failures.size(), fmt::join(failures, ", "));
     }
+
+    // The state of every planned run, the data sets of those left to train, and an external teacher's logits
+    // against each data set its students use (teacher_logits.hpp).
+    void inspect_runs() {
+        for (const PlannedRun& run : plan) states.push_back(inspect(run));
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            const std::string key = data_key(plan[i].config);
+            if (states[i].state != FileState::complete && !datasets.contains(key))
+                datasets.emplace(key, distill::load_run_dataset(plan[i].config));
+        }
+        std::set<std::string> checked_logits;
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            const PlannedRun& run = plan[i];
+            const std::string key = data_key(run.config);
+            if (run.teacher_logits.empty() || states[i].state == FileState::complete ||
+                !checked_logits.insert(run.teacher_logits + "|" + key).second)
+                continue;
+            distill::TeacherLogits(run.teacher_logits, run.config, datasets.at(key));
+        }
+    }
+
+    // Prints the plan (root, unless quiet) and trains what is left; returns the runs this process trained or
+    // handed out. The plan's estimate trains a little too: an interrupt there is the sweep's as well.
+    std::size_t train_remaining(const SweepConfig& config, int jobs, bool on_ranks, bool root) {
+        SweepProgress progress(plan, states, jobs, options.quiet || !root, on_ranks);
+        try {
+            if (!options.quiet && root) {
+                std::vector<bool> complete;
+                for (const RunState& r : states) complete.push_back(r.state == FileState::complete);
+                const auto loaded = [this](const distill::RunConfig& c) -> const data::Dataset* {
+                    const auto it = datasets.find(data_key(c));
+                    return it == datasets.end() ? nullptr : &it->second;
+                };
+                print_plan({&config, &plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
+            }
+            if (on_ranks) return run_on_ranks(progress);
+            if (jobs == 1)
+                run_sequential(progress);
+            else
+                run_parallel(progress, jobs);
+            return 0;
+        } catch (const runtime::Interrupted& i) {
+            throw runtime::Interrupted(i.signal(), kept_after_interrupt());
+        }
+    }
+
+    std::size_t complete_count() const {
+        return static_cast<std::size_t>(std::count_if(
+            states.begin(), states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
+    }
 };
 
 }  // namespace
@@ -352,7 +402,7 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     const auto start = Clock::now();
     Sweep s{options, options.output.empty() ? config.output : options.output, "", {}, {}, {}};
     // Everything that can be checked is checked before the first run trains: the config, every existing
-    // run file, and the data sets.
+    // run, and the data sets.
     s.plan = plan_sweep(config, s.dir);
     // Declared before the lock, whose file goes first: a sweep failing before its first run leaves no directory.
     const io::CreatedDirectory created(s.dir);
@@ -361,13 +411,13 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     if (on_ranks && options.jobs > 1)
         fail("--jobs {} under an MPI launcher: the {} ranks already train runs side by side; leave --jobs out",
              options.jobs, options.world->size());
-    // Before the run files are read: a second sweep of this directory would train the same runs again, or
+    // Before the runs are read: a second sweep of this directory would train the same runs again, or
     // pair its students with the other sweep's teachers. On several ranks rank 0 holds it for the whole job (a
-    // directory lock is exclusive, so only one rank can), and each run file is still locked by the rank that
+    // directory lock is exclusive, so only one rank can), and each run is still locked by the rank that
     // trains it, as train() does; a teacher's logit cache is built under a waiting lock, once.
     std::optional<io::FileLock> own_lock;
     if (options.directory_lock == nullptr && root) own_lock.emplace(io::FileLock::try_lock_directory(s.dir, "sweep"));
-    // A directory of the older flat layout is moved into place under its lock, before its run files are read; the
+    // A directory of the older flat layout is moved into place under its lock, before its runs are read; the
     // other ranks of an MPI job wait for that.
     if (root) adopt_flat_layout(s.dir, s.plan, options.quiet);
     if (on_ranks) distributed::sum_over_ranks(*options.world, std::int64_t{0});
@@ -375,51 +425,13 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     const int jobs = on_ranks ? options.world->size() : options.jobs > 0 ? options.jobs : config.parallel;
     if (!on_ranks && jobs > 1 && options.executable.empty())
         fail("a parallel sweep needs the lskd executable to run its jobs");
-    for (const PlannedRun& run : s.plan) s.states.push_back(inspect(run));
-    for (std::size_t i = 0; i < s.plan.size(); ++i) {
-        const std::string key = data_key(s.plan[i].config);
-        if (s.states[i].state != FileState::complete && !s.datasets.contains(key))
-            s.datasets.emplace(key, distill::load_run_dataset(s.plan[i].config));
-    }
-    // An external teacher's logits are checked against each data set its students use (teacher_logits.hpp).
-    std::set<std::string> checked_logits;
-    for (std::size_t i = 0; i < s.plan.size(); ++i) {
-        const PlannedRun& run = s.plan[i];
-        const std::string key = data_key(run.config);
-        if (run.teacher_logits.empty() || s.states[i].state == FileState::complete ||
-            !checked_logits.insert(run.teacher_logits + "|" + key).second)
-            continue;
-        distill::TeacherLogits(run.teacher_logits, run.config, s.datasets.at(key));
-    }
+    s.inspect_runs();
     if (root) s.write_rows();
-
-    SweepProgress progress(s.plan, s.states, jobs, options.quiet || !root, on_ranks);
     SweepResult result;
     result.directory = s.dir;
     result.total = s.plan.size();
-    result.skipped = static_cast<std::size_t>(std::count_if(
-        s.states.begin(), s.states.end(), [](const RunState& r) { return r.state == FileState::complete; }));
-    std::size_t trained_here = 0;
-    try {  // the plan's estimate trains a little too: an interrupt there is the sweep's as well
-        if (!options.quiet && root) {
-            std::vector<bool> complete;
-            for (const RunState& r : s.states) complete.push_back(r.state == FileState::complete);
-            const auto loaded = [&s](const distill::RunConfig& c) -> const data::Dataset* {
-                const auto it = s.datasets.find(data_key(c));
-                return it == s.datasets.end() ? nullptr : &it->second;
-            };
-            print_plan({&config, &s.plan, complete, loaded, options, jobs, !on_ranks && jobs > 1});
-        }
-        if (on_ranks)
-            trained_here = s.run_on_ranks(progress);
-        else if (jobs == 1)
-            s.run_sequential(progress);
-        else
-            s.run_parallel(progress, jobs);
-    } catch (const runtime::Interrupted& i) {
-        throw runtime::Interrupted(i.signal(), s.kept_after_interrupt());
-    }
-
+    result.skipped = s.complete_count();
+    const std::size_t trained_here = s.train_remaining(config, jobs, on_ranks, root);
     for (const RunState& r : s.states)
         if (r.row) result.rows.push_back(*r.row);
     result.trained = root ? result.total - result.skipped : trained_here;

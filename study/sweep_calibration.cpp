@@ -100,7 +100,7 @@ RunCost calibrate_run(const distill::RunConfig& config, const data::Dataset& dat
     const ThreadsKept kept;
     const ScratchDir scratch;
     distill::RunConfig c = cost_kind(config, config.threads);
-    c.output = (scratch.path / "calibration.h5").string();
+    c.output = (scratch.path / "calibration").string();
     data::Dataset slice = dataset;
     slice.train = balanced_slice(dataset.train, kSteps * static_cast<std::size_t>(c.batch), dataset.num_classes);
     slice.val = balanced_slice(dataset.val, kEvalExamples, dataset.num_classes);
@@ -109,7 +109,7 @@ RunCost calibrate_run(const distill::RunConfig& config, const data::Dataset& dat
     quiet.quiet = true;
     distill::train(c, slice, quiet);
 
-    const distill::RunContents run = distill::load_run(c.output);
+    const distill::RunHeader run = distill::read_run_header(c.output);
     RunCost cost;
     const auto steps = (static_cast<std::int64_t>(slice.train.size()) + c.batch - 1) / c.batch;
     cost.step_seconds = sum(run.metrics.at("train_seconds")) / static_cast<double>(steps);
@@ -123,8 +123,9 @@ RunCost calibrate_run(const distill::RunConfig& config, const data::Dataset& dat
         cost.load_seconds = seconds_since(loading);
     }
     if (metrics) {
-        // The probes index the whole data set, so they are timed on it, with the calibrated model.
-        auto model = distill::load_model(run);
+        // The probes index the whole data set, so they are timed on it, with the calibrated model (the only reason
+        // to read the run's state).
+        auto model = distill::load_model(distill::load_run(c.output));
         model->eval();
         for (const auto& [name, metric] : metrics(config, dataset)) {
             const auto start = Clock::now();
@@ -156,7 +157,7 @@ SweepEstimate estimate_sweep(const EstimateInputs& in) {
             costs[kind] = calibrate_run(c, *d, in.metrics, in.teacher_analyses && plan[i].role == RunRole::teacher);
         }
         const RunCost& cost = costs.at(kind);
-        if (analysed) add_teacher_analyses(e, static_cast<std::size_t>(c.val_size), cost);
+        if (analysed) add_teacher_analyses(e, cost);
         if (in.complete[i]) continue;
         const data::Dataset& d = *in.dataset(c);
         const bool metrics = in.metrics && c.mi_every > 0;

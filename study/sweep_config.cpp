@@ -145,6 +145,75 @@ void apply_set(YAML::Node& root, const std::string& text) {
     set_path(root, text.substr(0, eq), value);
 }
 
+namespace {
+
+// teacher: {model, alphas, recipe} of a trained teacher, or {logits} of an external one.
+YAML::Node read_teacher(const Reader& r, const YAML::Node& root, SweepConfig& c) {
+    const YAML::Node teacher = r.map(r.required(root, "teacher", "the sweep file"), "teacher",
+                                     {"model", "alphas", "recipe", "alpha-recipes", "logits"});
+    if (teacher["logits"]) {
+        c.teacher_logits = r.value<std::string>(teacher["logits"], "teacher.logits");
+        for (const char* key : {"model", "alphas", "recipe", "alpha-recipes"})
+            if (teacher[key])
+                fail("{}: 'teacher' names an external teacher (logits), which has no '{}': nothing trains it", c.source,
+                     key);
+    } else {
+        c.teacher.model = r.value<std::string>(r.required(teacher, "model", "teacher"), "teacher.model");
+        c.teacher_alphas = r.list<double>(r.required(teacher, "alphas", "teacher"), "teacher.alphas");
+        r.recipe(teacher["recipe"], c.teacher, "teacher.recipe");
+    }
+    return teacher;
+}
+
+void read_student(const Reader& r, const YAML::Node& root, SweepConfig& c) {
+    const YAML::Node student =
+        r.map(r.required(root, "student", "the sweep file"), "student", {"model", "loss", "beta", "recipe"});
+    r.recipe(student["recipe"], c.student, "student.recipe");
+    c.student.model = r.value<std::string>(r.required(student, "model", "student"), "student.model");
+    if (student["loss"]) c.student.loss = r.value<std::string>(student["loss"], "student.loss");
+    if (student["beta"]) c.student.beta = r.value<double>(student["beta"], "student.beta");
+}
+
+// teacher.alpha-recipes: a recipe of its own for some of the teachers' α, over the teachers' recipe.
+void read_alpha_recipes(const Reader& r, const YAML::Node& by_alpha, SweepConfig& c) {
+    if (!by_alpha.IsSequence() || by_alpha.size() == 0)
+        fail("{}: 'teacher.alpha-recipes' must be a non-empty list of {{alpha, recipe}}", c.source);
+    for (std::size_t i = 0; i < by_alpha.size(); ++i) {
+        const std::string where = fmt::format("teacher.alpha-recipes[{}]", i);
+        const YAML::Node entry = r.map(by_alpha[i], where, {"alpha", "recipe"});
+        const double alpha = r.value<double>(r.required(entry, "alpha", where), where + ".alpha");
+        bool listed = false;
+        for (double a : c.teacher_alphas) listed = listed || a == alpha;
+        if (!listed) fail("{}: '{}' names α = {}, which is not among teacher.alphas", c.source, where, alpha);
+        if (c.teacher_by_alpha.contains(alpha)) fail("{}: '{}' repeats α = {}", c.source, where, alpha);
+        distill::RunConfig t = c.teacher;
+        r.recipe(r.required(entry, "recipe", where), t, where + ".recipe");
+        c.teacher_by_alpha.emplace(alpha, t);
+    }
+}
+
+void read_distill(const Reader& r, const YAML::Node& distill, SweepConfig& c) {
+    if (!distill.IsSequence() || distill.size() == 0)
+        fail("{}: 'distill' must be a non-empty list of {{teacher-alpha, temperatures}}", c.source);
+    for (std::size_t i = 0; i < distill.size(); ++i) {
+        const std::string where = fmt::format("distill[{}]", i);
+        const YAML::Node d = r.map(distill[i], where, {"teacher-alpha", "temperatures"});
+        const std::vector<double> temperatures =
+            r.list<double>(r.required(d, "temperatures", where), where + ".temperatures");
+        if (!c.teacher_logits.empty()) {
+            if (d["teacher-alpha"])
+                fail("{}: '{}' gives a teacher-alpha, but the teacher is external (teacher.logits); leave it out",
+                     c.source, where);
+            c.distill.push_back(DistillPairs{{}, temperatures});
+        } else {
+            c.distill.push_back(DistillPairs{
+                r.list<double>(r.required(d, "teacher-alpha", where), where + ".teacher-alpha"), temperatures});
+        }
+    }
+}
+
+}  // namespace
+
 SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     const Reader r(source);
     r.map(root, "the sweep file",
@@ -159,68 +228,14 @@ SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
     if (c.parallel < 1) fail("{}: 'parallel' must be at least 1, got {}", source, c.parallel);
 
-    const YAML::Node teacher = r.map(r.required(root, "teacher", "the sweep file"), "teacher",
-                                     {"model", "alphas", "recipe", "alpha-recipes", "logits"});
-    if (teacher["logits"]) {
-        c.teacher_logits = r.value<std::string>(teacher["logits"], "teacher.logits");
-        for (const char* key : {"model", "alphas", "recipe", "alpha-recipes"})
-            if (teacher[key])
-                fail("{}: 'teacher' names an external teacher (logits), which has no '{}': nothing trains it", source,
-                     key);
-    } else {
-        c.teacher.model = r.value<std::string>(r.required(teacher, "model", "teacher"), "teacher.model");
-        c.teacher_alphas = r.list<double>(r.required(teacher, "alphas", "teacher"), "teacher.alphas");
-        r.recipe(teacher["recipe"], c.teacher, "teacher.recipe");
-    }
-
-    const YAML::Node student =
-        r.map(r.required(root, "student", "the sweep file"), "student", {"model", "loss", "beta", "recipe"});
-    r.recipe(student["recipe"], c.student, "student.recipe");
-    c.student.model = r.value<std::string>(r.required(student, "model", "student"), "student.model");
-    if (student["loss"]) c.student.loss = r.value<std::string>(student["loss"], "student.loss");
-    if (student["beta"]) c.student.beta = r.value<double>(student["beta"], "student.beta");
-
+    const YAML::Node teacher = read_teacher(r, root, c);
+    read_student(r, root, c);
     for (distill::RunConfig* run : {&c.teacher, &c.student}) {
         run->dataset = dataset;
         run->data_dir = data_dir;
     }
-
-    if (const YAML::Node by_alpha = teacher["alpha-recipes"]) {
-        if (!by_alpha.IsSequence() || by_alpha.size() == 0)
-            fail("{}: 'teacher.alpha-recipes' must be a non-empty list of {{alpha, recipe}}", source);
-        for (std::size_t i = 0; i < by_alpha.size(); ++i) {
-            const std::string where = fmt::format("teacher.alpha-recipes[{}]", i);
-            const YAML::Node entry = r.map(by_alpha[i], where, {"alpha", "recipe"});
-            const double alpha = r.value<double>(r.required(entry, "alpha", where), where + ".alpha");
-            bool listed = false;
-            for (double a : c.teacher_alphas) listed = listed || a == alpha;
-            if (!listed) fail("{}: '{}' names α = {}, which is not among teacher.alphas", source, where, alpha);
-            if (c.teacher_by_alpha.contains(alpha)) fail("{}: '{}' repeats α = {}", source, where, alpha);
-            distill::RunConfig t = c.teacher;
-            r.recipe(r.required(entry, "recipe", where), t, where + ".recipe");
-            c.teacher_by_alpha.emplace(alpha, t);
-        }
-    }
-
-    if (const YAML::Node distill = root["distill"]) {
-        if (!distill.IsSequence() || distill.size() == 0)
-            fail("{}: 'distill' must be a non-empty list of {{teacher-alpha, temperatures}}", source);
-        for (std::size_t i = 0; i < distill.size(); ++i) {
-            const std::string where = fmt::format("distill[{}]", i);
-            const YAML::Node d = r.map(distill[i], where, {"teacher-alpha", "temperatures"});
-            const std::vector<double> temperatures =
-                r.list<double>(r.required(d, "temperatures", where), where + ".temperatures");
-            if (!c.teacher_logits.empty()) {
-                if (d["teacher-alpha"])
-                    fail("{}: '{}' gives a teacher-alpha, but the teacher is external (teacher.logits); leave it out",
-                         source, where);
-                c.distill.push_back(DistillPairs{{}, temperatures});
-            } else {
-                c.distill.push_back(DistillPairs{
-                    r.list<double>(r.required(d, "teacher-alpha", where), where + ".teacher-alpha"), temperatures});
-            }
-        }
-    }
+    if (const YAML::Node by_alpha = teacher["alpha-recipes"]) read_alpha_recipes(r, by_alpha, c);
+    if (const YAML::Node distill = root["distill"]) read_distill(r, distill, c);
     if (const YAML::Node baselines = root["baselines"]) {
         r.map(baselines, "baselines", {"alphas"});
         c.baseline_alphas = r.list<double>(r.required(baselines, "alphas", "baselines"), "baselines.alphas");

@@ -2,7 +2,7 @@
 // to. Every key is checked: an unknown or duplicate key, an empty list or a bad value is an Error naming the file
 // and key.
 // Format (configs/README.md):
-//   output: runs/quick            # directory of the run files and summary.{h5,csv}
+//   output: runs/quick            # directory of the runs and summary.{h5,csv}
 //   dataset: fashion-mnist        # data-dir: optional
 //   seeds: [1]
 //   teacher:  {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 3, ...}}   # recipe: lskd train config keys

@@ -73,9 +73,8 @@ void add_run(SweepEstimate& e, const RunWork& w, const RunCost& c) {
     e.file_seconds += c.setup_seconds + static_cast<double>(w.epochs) * c.write_seconds;
 }
 
-void add_teacher_analyses(SweepEstimate& e, std::size_t val, const RunCost& c) {
-    e.analysis_seconds +=
-        2 * c.load_seconds + static_cast<double>(val) * c.eval_example_seconds + c.metric_call_seconds;
+void add_teacher_analyses(SweepEstimate& e, const RunCost& c) {
+    e.analysis_seconds += c.load_seconds + c.metric_call_seconds;
 }
 
 std::string duration_text(double s) {

@@ -50,9 +50,9 @@ struct SweepEstimate {
     double wall_seconds() const;  // (train + eval + metric + file) / parallel + analysis
 };
 void add_run(SweepEstimate& estimate, const RunWork& work, const RunCost& cost);
-// A teacher's analyses in lskd study: the calibration and MI analyses each read the data set again, the first
-// evaluates the validation split, the second runs the MI probe once.
-void add_teacher_analyses(SweepEstimate& estimate, std::size_t val, const RunCost& cost);
+// A teacher's analyses in lskd study: the MI analysis reads the data set again and runs the MI probe once; the
+// others read what the run stored (outputs and records), which costs little beside it.
+void add_teacher_analyses(SweepEstimate& estimate, const RunCost& cost);
 
 // "4m05s", "1h02m".
 std::string duration_text(double seconds);

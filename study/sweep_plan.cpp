@@ -26,6 +26,35 @@ PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, c
     return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 
+// A baseline shares the students' model and recipe, not their teacher's loss.
+void add_baselines(const SweepConfig& c, const std::string& dir, std::vector<PlannedRun>& plan) {
+    const distill::RunConfig defaults;
+    for (std::uint64_t seed : c.seeds)
+        for (double alpha : c.baseline_alphas) {
+            distill::RunConfig b = c.student;
+            b.smoothing = alpha;
+            b.seed = seed;
+            b.temperature = defaults.temperature;
+            b.beta = defaults.beta;
+            b.loss = defaults.loss;
+            plan.push_back(
+                make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}", b.model, alpha, seed), b, dir));
+        }
+}
+
+// Every run named once and valid as configured.
+void check_plan(const SweepConfig& c, const std::vector<PlannedRun>& plan) {
+    std::set<std::string> names;
+    for (const PlannedRun& run : plan) {
+        if (!names.insert(run.name).second) fail("{}: the run {} is listed twice", c.source, run.name);
+        try {
+            distill::validate(run.config, run.role == RunRole::student);
+        } catch (const Error& e) {
+            fail("{}: run {}: {}", c.source, run.name, e.what());
+        }
+    }
+}
+
 }  // namespace
 
 const char* role_name(RunRole role) {
@@ -54,15 +83,14 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             t.smoothing = alpha;
             t.seed = seed;
             teacher_of[{alpha, seed}] = plan.size();
-            plan.push_back(
-                make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}.h5", t.model, alpha, seed), t, dir));
+            plan.push_back(make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}", t.model, alpha, seed), t, dir));
         }
-    // student_<model>_from-<teacher>_T<T>_<loss>_s<seed>.h5, <teacher> naming its α or its logits file.
+    // student_<model>_from-<teacher>_T<T>_<loss>_s<seed>, <teacher> naming its α or its logits file.
     const auto add_student = [&](std::uint64_t seed, double T, const std::string& from) -> PlannedRun& {
         distill::RunConfig s = c.student;
         s.seed = seed;
         s.temperature = T;
-        const std::string name = fmt::format("student_{}_from-{}_T{}_{}_s{}.h5", s.model, from, T, s.loss, seed);
+        const std::string name = fmt::format("student_{}_from-{}_T{}_{}_s{}", s.model, from, T, s.loss, seed);
         plan.push_back(make_run(RunRole::student, name, s, dir));
         return plan.back();
     };
@@ -83,29 +111,8 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
                 }
             }
         }
-    for (std::uint64_t seed : c.seeds)
-        for (double alpha : c.baseline_alphas) {
-            distill::RunConfig b = c.student;
-            b.smoothing = alpha;
-            b.seed = seed;
-            // A baseline shares the students' model and recipe, not their teacher's loss.
-            const distill::RunConfig defaults;
-            b.temperature = defaults.temperature;
-            b.beta = defaults.beta;
-            b.loss = defaults.loss;
-            plan.push_back(
-                make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}.h5", b.model, alpha, seed), b, dir));
-        }
-
-    std::set<std::string> names;
-    for (const PlannedRun& run : plan) {
-        if (!names.insert(run.name).second) fail("{}: the run {} is listed twice", c.source, run.name);
-        try {
-            distill::validate(run.config, run.role == RunRole::student);
-        } catch (const Error& e) {
-            fail("{}: run {}: {}", c.source, run.name, e.what());
-        }
-    }
+    add_baselines(c, dir, plan);
+    check_plan(c, plan);
     return plan;
 }
 

@@ -1,5 +1,5 @@
 // Expands a sweep config into its runs, in training order (teachers, students, baselines), each with a
-// deterministic file name in the output directory and the full RunConfig it is trained with.
+// deterministic run directory name in the output directory and the full RunConfig it is trained with.
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -15,9 +15,9 @@ const char* role_name(RunRole role);
 
 struct PlannedRun {
     RunRole role = RunRole::teacher;
-    std::string name;                    // file name: teacher_mlp-1200_a0.1_s1.h5, baseline_mlp-800_a0.3_s1.h5,
-                                         // student_mlp-800_from-a0_T4_muller_s1.h5, from an external teacher
-                                         // student_mlp-800_from-<logits file stem>_T4_muller_s1.h5
+    std::string name;                    // run directory: teacher_mlp-1200_a0.1_s1, baseline_mlp-800_a0.3_s1,
+                                         // student_mlp-800_from-a0_T4_muller_s1, from an external teacher
+                                         // student_mlp-800_from-<logits file stem>_T4_muller_s1
     distill::RunConfig config;           // output = <dir>/runs/<name>; a student's teacher = its teacher's output
     std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
     std::string teacher_logits;          // or its external teacher's logits file (config.teacher stays empty)

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "distill/run_directory.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/atomic_text.hpp"
@@ -58,21 +59,21 @@ std::string csv_cell(const Column& col, const SummaryRow& r) {
     return quoted + "\"";
 }
 
-// The rows of the final full test evaluation; NaN for a file without one.
-double test_examples(const std::string& path) {
-    const io::H5File f = io::H5File::open_read(path);
-    const char* labels = "/outputs/test/labels";
-    return f.has(labels) ? static_cast<double>(f.shape(labels).at(0)) : kNaN;
+// The rows of the final full test evaluation (outputs/test.h5, its labels' length alone); NaN for a run without one.
+double test_examples(const std::string& run) {
+    const std::string path = distill::RunDirectory(run).outputs("test");
+    if (!std::filesystem::exists(path)) return kNaN;
+    return static_cast<double>(io::H5File::open_read(path).shape("/labels").at(0));
 }
 
-double last(const distill::RunContents& c, const char* metric) {
+double last(const distill::RunHeader& c, const char* metric) {
     const auto it = c.metrics.find(metric);
     return it == c.metrics.end() || it->second.empty() ? kNaN : it->second.back();
 }
 
 }  // namespace
 
-SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& c) {
+SummaryRow summary_row(const PlannedRun& run, const distill::RunHeader& c) {
     SummaryRow r;
     r.role = role_name(run.role);
     r.model = c.config.model;

@@ -26,7 +26,7 @@ struct SummaryRow {
     std::string file;          // path relative to the sweep directory: runs/<name>
 };
 
-SummaryRow summary_row(const PlannedRun& run, const distill::RunContents& contents);
+SummaryRow summary_row(const PlannedRun& run, const distill::RunHeader& header);
 
 // Writes <dir>/summary.h5 and <dir>/summary.csv.
 void write_summary(const std::string& dir, const std::vector<SummaryRow>& rows);

@@ -49,14 +49,14 @@ std::string table_path(const std::string& dir) { return (std::filesystem::path(d
 
 const double kNaN = std::nan("");
 
-double last(const distill::RunContents& run, const char* metric) {
+double last(const distill::RunHeader& run, const char* metric) {
     const auto it = run.metrics.find(metric);
     return it == run.metrics.end() || it->second.empty() ? kNaN : it->second.back();
 }
 
 // The estimates in training order: the early points (before and within the first epoch), then the epochs that
 // have one (the `mi` metric is NaN on the others).
-std::vector<double> mi_trajectory(const distill::RunContents& run) {
+std::vector<double> mi_trajectory(const distill::RunHeader& run) {
     std::vector<double> out;
     if (const auto it = run.early_metrics.find("mi"); it != run.early_metrics.end())
         for (double v : it->second)
@@ -69,7 +69,7 @@ std::vector<double> mi_trajectory(const distill::RunContents& run) {
 
 }  // namespace
 
-TeacherRow teacher_row(const std::string& file, const distill::RunContents& run, const CalibrationResult& calibration,
+TeacherRow teacher_row(const std::string& file, const distill::RunHeader& run, const CalibrationResult& calibration,
                        const ProjectionResult& projection, const std::vector<MiResult>& mi,
                        const ErasureResult& erasure) {
     TeacherRow r;

@@ -36,7 +36,7 @@ struct TeacherRow {
     double mi_first = 0, mi_peak = 0, mi_last = 0;
 };
 
-TeacherRow teacher_row(const std::string& file, const distill::RunContents& run, const CalibrationResult& calibration,
+TeacherRow teacher_row(const std::string& file, const distill::RunHeader& run, const CalibrationResult& calibration,
                        const ProjectionResult& projection, const std::vector<MiResult>& mi,
                        const ErasureResult& erasure);
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "distill/run_directory.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/plots.hpp"
@@ -52,7 +53,7 @@ void write_small_summary(const std::string& dir) {
         r.test_acc = acc;
         r.test_nll = 0.4;
         r.test_ece = ece;
-        r.file = fmt::format("{}_{}.h5", role, alpha);
+        r.file = fmt::format("{}_{}", role, alpha);
         return r;
     };
     study::write_summary(dir, {row("teacher", "mlp-1200", 0, nan, nan, 1, 0, 0.88, 0.05),
@@ -67,18 +68,18 @@ void write_small_summary(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("the plotting tool writes every figure from small run files and a summary", "[study][plot]") {
+TEST_CASE("the plotting tool writes every figure from small run directories and a summary", "[study][plot]") {
     const fs::path dir = temp_dir("plot_study");
     std::vector<std::string> runs;
     for (double alpha : {0.0, 0.1}) {
-        const std::string path = (dir / fmt::format("teacher_a{}.h5", alpha)).string();
-        fs::copy_file(trained_run(alpha), path);
+        const std::string path = (dir / fmt::format("teacher_a{}", alpha)).string();
+        fs::copy(trained_run(alpha), path, fs::copy_options::recursive);
         analyze_calibration(path);
         analyze_projection(path);
         analyze_projection(path, {"Trouser,Bag,Sneaker", ProjectionVariant::affine, "projection_2"});
         runs.push_back(path);
     }
-    distill::RunConfig c = small_run_config((dir / "teacher_mi.h5").string());
+    distill::RunConfig c = small_run_config((dir / "teacher_mi").string());
     c.mi_every = 1;
     c.mi_examples = 100;
     c.mi_early = 2;                                  // the figure starts from the early points
@@ -114,18 +115,26 @@ TEST_CASE("the plotting tool writes every figure from small run files and a summ
     }
 
     // A run without the analysis a figure needs is an error, not an empty figure.
-    const std::string bare = run_copy("plot_bare.h5");
+    const std::string bare = run_copy("plot_bare");
     CHECK(plot({"reliability", bare, "--out", out.string()}) != 0);
 
     // A projection made before validation was projected cannot give the train and validation rows.
-    const std::string old = run_copy("plot_old_projection.h5");
+    const std::string old = run_copy("plot_old_projection");
     analyze_projection(old);
-    io::update_atomic(old, [](io::H5File& f) { f.remove("/analysis/projection/val"); });
+    io::update_atomic(distill::RunDirectory(old).analysis("projection"), [](io::H5File& f) { f.remove("/val"); });
     const std::string log = temp_path("plot_old_projection.log");
     CHECK(run_plot_tool(default_plot_script(), {"projection", old, runs[1], "--out", out.string()}, log) != 0);
     const auto said = file_bytes(log);
-    CHECK(std::string(said.begin(), said.end()).find(old + ": /analysis/projection has no validation projection") !=
+    CHECK(std::string(said.begin(), said.end()).find(old + ": analyses/projection.h5 has no validation projection") !=
           std::string::npos);
+
+    // A run file of an earlier lskd is named with the command that converts it.
+    const std::string legacy = temp_path("plot_legacy.h5");
+    io::H5File::create(legacy).set_attr("/", "format", "lskd-run/2");
+    const std::string legacy_log = temp_path("plot_legacy.log");
+    CHECK(run_plot_tool(default_plot_script(), {"reliability", legacy, "--out", out.string()}, legacy_log) != 0);
+    const auto legacy_said = file_bytes(legacy_log);
+    CHECK(std::string(legacy_said.begin(), legacy_said.end()).find("lskd convert-run " + legacy) != std::string::npos);
 }
 
 TEST_CASE("a missing or failing plotting tool leaves a study without figures and names the script", "[study][plot]") {

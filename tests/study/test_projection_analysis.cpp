@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "distill/run_directory.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/tensor/eigen_view.hpp"
@@ -19,8 +20,9 @@ Eigen::MatrixXd read_matrix(const io::H5File& f, const std::string& path) {
         a.values.data(), a.shape[0], a.shape[1]);
 }
 
-// The three templates [W_k, b_k] of `classes` as rows, from the run file's classifier.
-Eigen::MatrixXd stored_templates(const io::H5File& f, const std::vector<int>& classes) {
+// The three templates [W_k, b_k] of `classes` as rows, from the run's checkpoint.
+Eigen::MatrixXd stored_templates(const std::string& run, const std::vector<int>& classes) {
+    const io::H5File f = io::H5File::open_read(distill::RunDirectory(run).checkpoint());
     const Tensor w = f.read_tensor("/classifier/weight", 2), b = f.read_tensor("/classifier/bias", 1);
     Eigen::MatrixXd t(3, w.dim(1) + 1);
     for (int i = 0; i < 3; ++i) {
@@ -34,24 +36,25 @@ Eigen::MatrixXd stored_templates(const io::H5File& f, const std::vector<int>& cl
 
 TEST_CASE("affine projection: orthonormal basis, templates on their vertices, stored for plotting",
           "[study][projection]") {
-    const std::string path = run_copy("projection.h5");
+    const std::string path = run_copy("projection");
     const ProjectionResult r = analyze_projection(path);
     CHECK(r.classes == std::vector<int>{0, 6, 2});  // T-shirt/top, Shirt, Pullover
     CHECK(r.train.coords.rows() == 15);             // 5 records per class
     CHECK(r.val.coords.rows() == 15);
     CHECK(r.test.coords.rows() == 15);
 
-    const io::H5File f = io::H5File::open_read(path);
-    const std::string g = "/analysis/projection";
-    CHECK(f.attr_string(g, "variant") == "affine");
-    CHECK(f.attr_strings(g, "class_names") == std::vector<std::string>{"T-shirt/top", "Shirt", "Pullover"});
-    CHECK(f.attr_int64(g, "epoch") == 3);
-    CHECK(f.attr_string(g, "construction").find("Gram-Schmidt") != std::string::npos);
+    const distill::RunDirectory run(path);
+    const io::H5File f = io::H5File::open_read(run.analysis("projection"));
+    const std::string g;  // the analysis is at the file's root
+    CHECK(f.attr_string("/", "variant") == "affine");
+    CHECK(f.attr_strings("/", "class_names") == std::vector<std::string>{"T-shirt/top", "Shirt", "Pullover"});
+    CHECK(f.attr_int64("/", "epoch") == 3);
+    CHECK(f.attr_string("/", "construction").find("Gram-Schmidt") != std::string::npos);
     const Eigen::MatrixXd u = read_matrix(f, g + "/basis"), vertices = read_matrix(f, g + "/vertices");
     CHECK((u.transpose() * u - Eigen::Matrix2d::Identity()).cwiseAbs().maxCoeff() < 1e-12);
     const auto origin = f.read<double>(g + "/origin", 1).values;
     const Eigen::Map<const Eigen::VectorXd> w_a(origin.data(), static_cast<Eigen::Index>(origin.size()));
-    const Eigen::MatrixXd t = stored_templates(f, r.classes);
+    const Eigen::MatrixXd t = stored_templates(path, r.classes);
     CHECK((t.row(0).transpose() - w_a).cwiseAbs().maxCoeff() < 1e-6);
     for (int k = 0; k < 3; ++k) {
         const Eigen::Vector2d v = u.transpose() * (t.row(k).transpose() - w_a);
@@ -69,14 +72,15 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
         CHECK(coords.cols() == 2);
         for (int y : labels) CHECK((y == 0 || y == 6 || y == 2));
         CHECK(f.read<std::int64_t>(g + "/" + split + "/count").values == std::vector<std::int64_t>{5, 5, 5});
-        CHECK(f.attr_double(g + "/" + split, "scatter_ratio") > 0);
+        CHECK(f.attr_double("/" + std::string(split), "scatter_ratio") > 0);
         CHECK(f.shape(g + "/" + split + "/distance_mean") == io::Dims{3, 3});
     }
     // A point's coordinates are Uᵀ([x, 1] − w_a), validation points on the plane of the train fit: the first
     // stored row against its record.
     for (const std::string split : {"train", "val"}) {
-        const Tensor x = f.read_tensor("/records/" + split + "/epoch_3/penultimate", 2);
-        const auto labels = f.read<std::int32_t>("/records/" + split + "/epoch_3/labels").values;
+        const io::H5File rec = io::H5File::open_read(run.record(split, 3));
+        const Tensor x = rec.read_tensor("/penultimate", 2);
+        const auto labels = rec.read<std::int32_t>("/labels").values;
         const auto first = static_cast<Eigen::Index>(
             std::find_if(labels.begin(), labels.end(), [](int y) { return y == 0 || y == 6 || y == 2; }) -
             labels.begin());
@@ -92,19 +96,19 @@ TEST_CASE("affine projection: orthonormal basis, templates on their vertices, st
 }
 
 TEST_CASE("span projection: orthonormal Q and PCA axes, classes by index and name", "[study][projection]") {
-    const std::string path = run_copy("projection_span.h5");
+    const std::string path = run_copy("projection_span");
     const ProjectionResult r = analyze_projection(path, {"trouser,8,Sneaker", ProjectionVariant::span});
     CHECK(r.classes == std::vector<int>{1, 8, 7});
-    const io::H5File f = io::H5File::open_read(path);
-    const std::string g = "/analysis/projection";
-    CHECK(f.attr_string(g, "variant") == "span");
+    const io::H5File f = io::H5File::open_read(distill::RunDirectory(path).analysis("projection"));
+    const std::string g;  // the analysis is at the file's root
+    CHECK(f.attr_string("/", "variant") == "span");
     CHECK(f.read<std::int32_t>(g + "/classes").values == std::vector<std::int32_t>{1, 8, 7});
     const Eigen::MatrixXd q = read_matrix(f, g + "/basis"), axes = read_matrix(f, g + "/pca_axes");
     CHECK(q.cols() == 3);
     CHECK((q.transpose() * q - Eigen::Matrix3d::Identity()).cwiseAbs().maxCoeff() < 1e-12);
     CHECK((axes.transpose() * axes - Eigen::Matrix2d::Identity()).cwiseAbs().maxCoeff() < 1e-12);
     // The vertices are the templates through the same map as the points.
-    const Eigen::MatrixXd t = stored_templates(f, r.classes);
+    const Eigen::MatrixXd t = stored_templates(path, r.classes);
     const auto mean = f.read<double>(g + "/pca_mean", 1).values;
     const Eigen::Vector3d centre(mean[0], mean[1], mean[2]);
     const Eigen::MatrixXd vertices = read_matrix(f, g + "/vertices");
@@ -114,37 +118,38 @@ TEST_CASE("span projection: orthonormal Q and PCA axes, classes by index and nam
     }
 }
 
-TEST_CASE("projection: bad classes or missing records are errors and leave the file unchanged", "[study][projection]") {
-    const std::string path = run_copy("projection_bad.h5");
-    const auto before = file_bytes(path);
+TEST_CASE("projection: bad classes or missing records are errors and leave the run unchanged", "[study][projection]") {
+    const std::string path = run_copy("projection_bad");
+    const auto before = tree_state(path);
     CHECK_THROWS_WITH(analyze_projection(path, {"Trouser,Bag,Jacket"}), Catch::Contains("unknown class 'Jacket'"));
     CHECK_THROWS_WITH(analyze_projection(path, {"Trouser,Bag"}), Catch::Contains("need exactly 3 classes"));
     CHECK_THROWS_WITH(analyze_projection(path, {"Trouser,Bag,bag"}), Catch::Contains("given twice"));
     CHECK_THROWS_WITH(analyze_projection(path, {"0,1,12"}), Catch::Contains("outside [0, 10)"));
-    CHECK(file_bytes(path) == before);
+    CHECK(tree_state(path) == before);
 
-    io::update_atomic(path, [](io::H5File& f) { f.remove("/records"); });
-    const auto without_records = file_bytes(path);
+    std::filesystem::remove_all(distill::RunDirectory(path).records_dir());
+    const auto without_records = tree_state(path);
     CHECK_THROWS_WITH(analyze_projection(path), Catch::Contains("no activation records"));
-    CHECK(file_bytes(path) == without_records);
+    CHECK(tree_state(path) == without_records);
 
-    const std::string no_classifier = run_copy("projection_no_classifier.h5");
-    io::update_atomic(no_classifier, [](io::H5File& f) { f.remove("/classifier"); });
+    const std::string no_classifier = run_copy("projection_no_classifier");
+    io::update_atomic(distill::RunDirectory(no_classifier).checkpoint(),
+                      [](io::H5File& f) { f.remove("/classifier"); });
     CHECK_THROWS_WITH(analyze_projection(no_classifier), Catch::Contains("/classifier/weight"));
 }
 
 TEST_CASE("each Figure-1 triple of a study projects train and validation", "[study][projection]") {
-    const std::string path = run_copy("projection_figure1.h5");
+    const std::string path = run_copy("projection_figure1");
     const std::vector<std::string> triples = figure1_triples("fashion-mnist");
     REQUIRE(triples.size() == 2);
     const std::vector<std::vector<std::int32_t>> classes{{1, 8, 7}, {6, 0, 1}};  // by their names' indices
     for (std::size_t i = 0; i < triples.size(); ++i) {
         const std::string group = i == 0 ? "projection" : "projection_2";
         analyze_projection(path, {triples[i], ProjectionVariant::affine, group});
-        const io::H5File f = io::H5File::open_read(path);
-        CHECK(f.read<std::int32_t>("/analysis/" + group + "/classes").values == classes[i]);
+        const io::H5File f = io::H5File::open_read(distill::RunDirectory(path).analysis(group));
+        CHECK(f.read<std::int32_t>("/classes").values == classes[i]);
         for (const std::string split : {"train", "val"}) {
-            const std::string g = "/analysis/" + group + "/" + split;
+            const std::string g = "/" + split;
             CHECK(f.shape(g + "/coords") == io::Dims{15, 2});
             const auto labels = f.read<std::int32_t>(g + "/labels").values;
             for (std::int32_t c : classes[i]) CHECK(std::count(labels.begin(), labels.end(), c) == 5);
@@ -153,23 +158,24 @@ TEST_CASE("each Figure-1 triple of a study projects train and validation", "[stu
 }
 
 TEST_CASE("projection needs validation records and names the file that has none", "[study][projection]") {
-    const std::string path = run_copy("projection_no_val.h5");
-    io::update_atomic(path, [](io::H5File& f) { f.remove("/records/val"); });
-    const auto before = file_bytes(path);
+    const std::string path = run_copy("projection_no_val");
+    for (std::int64_t epoch : distill::RunDirectory(path).recorded_epochs("val"))
+        std::filesystem::remove(distill::RunDirectory(path).record("val", epoch));
+    const auto before = tree_state(path);
     CHECK_THROWS_WITH(analyze_projection(path),
                       Catch::Contains(path) && Catch::Contains("no validation records of epoch 3"));
-    CHECK(file_bytes(path) == before);
+    CHECK(tree_state(path) == before);
 }
 
-TEST_CASE("a second triple goes to its own group beside the first", "[study][projection]") {
-    const std::string path = run_copy("projection_two.h5");
+TEST_CASE("a second triple goes to its own file beside the first", "[study][projection]") {
+    const std::string path = run_copy("projection_two");
     analyze_projection(path);
     const ProjectionResult second =
         analyze_projection(path, {"Shirt,T-shirt/top,Trouser", ProjectionVariant::affine, "projection_2"});
     CHECK(second.classes == std::vector<int>{6, 0, 1});
-    const io::H5File f = io::H5File::open_read(path);
-    CHECK(f.attr_strings("/analysis/projection", "class_names") ==
+    const distill::RunDirectory run(path);
+    CHECK(io::H5File::open_read(run.analysis("projection")).attr_strings("/", "class_names") ==
           std::vector<std::string>{"T-shirt/top", "Shirt", "Pullover"});
-    CHECK(f.attr_strings("/analysis/projection_2", "class_names") ==
+    CHECK(io::H5File::open_read(run.analysis("projection_2")).attr_strings("/", "class_names") ==
           std::vector<std::string>{"Shirt", "T-shirt/top", "Trouser"});
 }

@@ -12,14 +12,14 @@ using namespace lskd;
 using namespace lskd::testing;
 using namespace lskd::study;
 
-TEST_CASE("the run files' phase seconds are summed over the runs, and unreadable files add nothing",
+TEST_CASE("the runs' phase seconds are summed from their checkpoints, and unreadable runs add nothing",
           "[study][report]") {
     const std::string path = trained_run();
     const auto m = distill::load_run(path).metrics;
     const auto sum = [&](const char* name) { return std::accumulate(m.at(name).begin(), m.at(name).end(), 0.0); };
     SummaryRow row, missing;
     row.file = std::filesystem::path(path).filename().string();
-    missing.file = "no_such_run.h5";
+    missing.file = "no_such_run";
     const RunTimes t = sum_run_times(std::filesystem::path(path).parent_path().string(), {row, row, missing});
     CHECK(t.runs == 2);
     CHECK(t.train_seconds == Approx(2 * sum("train_seconds")));
@@ -44,9 +44,9 @@ TEST_CASE("the report's time section names each phase and what remains of the CP
     setup.run_times = {90.0, 40.0, 25.0, 3, 2.0, 6.0, 4};
     const std::string report = render_report(setup, {}, {}, {}, {});
     CHECK(report.find("this invocation took 100 s wall, 181 s CPU") != std::string::npos);
-    CHECK(report.find("summed over the 3 of 4 run files that record them (whenever they were trained): 90 s "
+    CHECK(report.find("summed over the 3 of 4 runs that record them (whenever they were trained): 90 s "
                       "training, 40 s evaluating validation and test, 25 s estimating MI") != std::string::npos);
-    CHECK(report.find("likewise over the 4 of 4 run files that record them: 6 s writing files") != std::string::npos);
+    CHECK(report.find("likewise over the 4 of 4 runs that record them: 6 s writing files") != std::string::npos);
     CHECK(report.find("2 s setting runs up") != std::string::npos);
     CHECK(report.find("12 s analysing teachers and drawing figures") != std::string::npos);
     // 90 + 40 + 25 + 6 + 2 + 12.2 = 175.2 of 180.6 CPU seconds.

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/checkpoint.hpp"
+#include "distill/run_directory.hpp"
 #include "framework/data/image_set.hpp"
 #include "framework/io/h5_file.hpp"
 #include "study/builtin_configs.hpp"
@@ -62,7 +63,7 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
     CHECK(first.trained == 7);
     CHECK(first.analysed);
 
-    // The top of the directory holds what a reader opens; the run files, the cache and the logs are in folders.
+    // The top of the directory holds what a reader opens; the runs, the cache and the logs are in folders.
     std::set<std::string> top;
     for (const auto& e : fs::directory_iterator(dir)) top.insert(e.path().filename().string());
     CHECK(top == std::set<std::string>{"report.md", "summary.h5", "summary.csv", "teachers.h5", "teachers.csv", "plots",
@@ -98,6 +99,16 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
     // The summary keeps the validation accuracy that selections use, and the test-set size behind each accuracy.
     for (double v : summary.read<double>("/val_acc", 1).values) CHECK((v >= 0 && v <= 1));
     for (double n : summary.read<double>("/test_examples", 1).values) CHECK(n == 200);
+    // Each teacher analysis is a file of its own in its run; the checkpoint holds none.
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (role[i] != "teacher") continue;
+        const distill::RunDirectory run((dir / files[i]).string());
+        for (const char* name : {"calibration", "projection", "projection_2", "mi", "erasure"}) {
+            INFO(files[i] << " " << name);
+            CHECK(fs::is_regular_file(run.analysis(name)));
+        }
+        CHECK_FALSE(io::H5File::open_read(run.checkpoint()).has("/analysis"));
+    }
 
     // A second call with everything finished trains nothing and reuses the analyses.
     const auto second = study::run_study(study::parse_sweep_config(kTinyStudy, "tiny"), "tiny", options);
@@ -185,8 +196,8 @@ TEST_CASE("the mnist-paper protocol runs end to end on small IDX files", "[study
     const std::string report = read_text(dir / "report.md");
     CHECK(report.find("| M8 | With logit matching") != std::string::npos);
     CHECK(report.find("| M §4, App. A.5 | mnist | mlp-1200 | teacher-error | α = 0 | 0.67 |") != std::string::npos);
-    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0_s1.h5").string()).config.dropout == 0.5);
-    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0.1_s1.h5").string()).config.dropout == 0);
+    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0_s1").string()).config.dropout == 0.5);
+    CHECK(distill::load_run((dir / "runs" / "teacher_mlp-1200_a0.1_s1").string()).config.dropout == 0);
 }
 
 TEST_CASE("a study directory that exists and is not a directory is refused naming what it is", "[study][errors]") {

@@ -100,7 +100,7 @@ TEST_CASE("a sweep trains teachers, students and baselines and summarises them",
     CHECK(std::isnan(teacher.temperature));
     const study::SummaryRow& student = r.rows[3];  // from the α = 0 teacher at T = 4
     CHECK(student.role == "student");
-    CHECK(student.file == "runs/student_mlp_from-a0_T4_muller_s1.h5");
+    CHECK(student.file == "runs/student_mlp_from-a0_T4_muller_s1");
     CHECK(student.temperature == 4);
     CHECK(student.beta == 1);
     CHECK(student.loss == "muller");
@@ -149,13 +149,13 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     };
     CHECK_THROWS_WITH(study::run_sweep(config, killing), "killed");
     CHECK(csv_rows(dir) == 2);
-    CHECK(h5_files_column(dir) == std::vector<std::string>{"runs/teacher_mlp_a0_s1.h5", "runs/teacher_mlp_a0.3_s1.h5"});
-    const std::string teacher_bytes = read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1.h5");
+    CHECK(h5_files_column(dir) == std::vector<std::string>{"runs/teacher_mlp_a0_s1", "runs/teacher_mlp_a0.3_s1"});
+    const std::string teacher_bytes = read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1" / "checkpoint.h5");
 
-    // One baseline killed in the middle of its second epoch, the other file damaged by a crash of the disk.
+    // One baseline killed in the middle of its second epoch, the other's checkpoint damaged by a crash of the disk.
     const auto plan = study::plan_sweep(config, dir);
     const study::PlannedRun& partial = plan[5];
-    REQUIRE(partial.name == "baseline_mlp_a0_s1.h5");
+    REQUIRE(partial.name == "baseline_mlp_a0_s1");
     distill::TrainHooks crash;
     crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
                                       std::int64_t e) -> std::optional<double> {
@@ -164,17 +164,19 @@ TEST_CASE("an interrupted sweep resumes where it stopped", "[distill][sweep]") {
     };
     CHECK_THROWS(distill::train(partial.config, small_dataset(), quiet(), crash));
     REQUIRE_FALSE(distill::load_run(partial.config.output).complete);
-    std::ofstream(plan[6].config.output) << "half a file";
+    fs::create_directories(plan[6].config.output);
+    std::ofstream(fs::path(plan[6].config.output) / "checkpoint.h5") << "half a file";
 
     std::vector<std::string> trained;
     study::SweepOptions resuming = quiet_sweep();
     resuming.after_run = [&trained](const study::PlannedRun& run) { trained.push_back(run.name); };
     const auto r = study::run_sweep(config, resuming);
     CHECK(r.skipped == 2);
-    CHECK(trained == std::vector<std::string>{
-                         "student_mlp_from-a0_T1_muller_s1.h5", "student_mlp_from-a0_T4_muller_s1.h5",
-                         "student_mlp_from-a0.3_T1_muller_s1.h5", "baseline_mlp_a0_s1.h5", "baseline_mlp_a0.3_s1.h5"});
-    CHECK(read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1.h5") == teacher_bytes);  // skipped, untouched
+    CHECK(trained == std::vector<std::string>{"student_mlp_from-a0_T1_muller_s1", "student_mlp_from-a0_T4_muller_s1",
+                                              "student_mlp_from-a0.3_T1_muller_s1", "baseline_mlp_a0_s1",
+                                              "baseline_mlp_a0.3_s1"});
+    CHECK(read_text(fs::path(dir) / "runs" / "teacher_mlp_a0_s1" / "checkpoint.h5") ==
+          teacher_bytes);  // skipped, untouched
     const distill::RunContents resumed = distill::load_run(partial.config.output);
     CHECK(resumed.complete);
     CHECK(resumed.metrics.at("epoch").size() == 2);
@@ -207,7 +209,7 @@ TEST_CASE("a bad sweep config or a conflicting run file stops the sweep before t
         Catch::Contains("temperature must be > 0"));
     // The same file names with another recipe: the finished runs are not overwritten.
     CHECK_THROWS_WITH(study::run_sweep(study::parse_sweep_config(tiny_sweep(dir, 3), "more.yaml"), quiet_sweep()),
-                      Catch::Contains("teacher_mlp_a0_s1.h5: trained with other settings") &&
+                      Catch::Contains("teacher_mlp_a0_s1: trained with other settings") &&
                           Catch::Contains("epochs 3 here, 2 in the file"));
     CHECK(snapshot(dir) == before);
 }
@@ -232,7 +234,7 @@ TEST_CASE("a parallel sweep runs its jobs as lskd processes and resumes like a s
     // A student killed in its second epoch is resumed by its job, the rest skipped.
     const auto plan = study::plan_sweep(config, dir);
     const std::string student = plan[3].config.output;
-    fs::remove(student);
+    fs::remove_all(student);
     const auto teacher = distill::open_teacher(plan[3].config, small_dataset(), {});
     distill::TrainHooks crash;
     crash.teacher = teacher.get();

@@ -58,20 +58,19 @@ TEST_CASE("a sweep config sets every run's model, recipe, data and distillation 
     const auto plan = plan_sweep(c, "dir");
     // Per seed: 2 teachers, 2 + 1 students, 2 baselines.
     REQUIRE(plan.size() == 14);
-    CHECK(names(plan) == std::vector<std::string>{
-                             "teacher_mlp-1200_a0_s1.h5", "teacher_mlp-1200_a0.1_s1.h5", "teacher_mlp-1200_a0_s2.h5",
-                             "teacher_mlp-1200_a0.1_s2.h5", "student_mlp-800_from-a0_T1_hinton_s1.h5",
-                             "student_mlp-800_from-a0_T4_hinton_s1.h5", "student_mlp-800_from-a0.1_T1_hinton_s1.h5",
-                             "student_mlp-800_from-a0_T1_hinton_s2.h5", "student_mlp-800_from-a0_T4_hinton_s2.h5",
-                             "student_mlp-800_from-a0.1_T1_hinton_s2.h5", "baseline_mlp-800_a0_s1.h5",
-                             "baseline_mlp-800_a0.1_s1.h5", "baseline_mlp-800_a0_s2.h5",
-                             "baseline_mlp-800_a0.1_s2.h5"});
+    CHECK(names(plan) ==
+          std::vector<std::string>{"teacher_mlp-1200_a0_s1", "teacher_mlp-1200_a0.1_s1", "teacher_mlp-1200_a0_s2",
+                                   "teacher_mlp-1200_a0.1_s2", "student_mlp-800_from-a0_T1_hinton_s1",
+                                   "student_mlp-800_from-a0_T4_hinton_s1", "student_mlp-800_from-a0.1_T1_hinton_s1",
+                                   "student_mlp-800_from-a0_T1_hinton_s2", "student_mlp-800_from-a0_T4_hinton_s2",
+                                   "student_mlp-800_from-a0.1_T1_hinton_s2", "baseline_mlp-800_a0_s1",
+                                   "baseline_mlp-800_a0.1_s1", "baseline_mlp-800_a0_s2", "baseline_mlp-800_a0.1_s2"});
     const PlannedRun& student = plan[8];  // from-a0, T = 4, seed 2
     CHECK(student.role == RunRole::student);
     REQUIRE(student.teacher);
-    CHECK(plan[*student.teacher].name == "teacher_mlp-1200_a0_s2.h5");
-    CHECK(student.config.teacher == "dir/runs/teacher_mlp-1200_a0_s2.h5");
-    CHECK(student.config.output == "dir/runs/student_mlp-800_from-a0_T4_hinton_s2.h5");
+    CHECK(plan[*student.teacher].name == "teacher_mlp-1200_a0_s2");
+    CHECK(student.config.teacher == "dir/runs/teacher_mlp-1200_a0_s2");
+    CHECK(student.config.output == "dir/runs/student_mlp-800_from-a0_T4_hinton_s2");
     CHECK(student.config.temperature == 4);
     CHECK(student.config.seed == 2);
     CHECK(student.config.smoothing == 0);
@@ -134,8 +133,8 @@ TEST_CASE("the shipped sweep configs parse and expand to the documented grids", 
     // Per seed: 3 teachers, 3 students of each at T = 1, 2, 4, 5 baselines.
     CHECK(quick.size() == 3 * (3 + 9 + 5));
     const auto quick_names = names(quick);
-    for (const char* n : {"teacher_mlp-1200_a0.2_s3.h5", "student_mlp-800_from-a0_T4_muller_s2.h5",
-                          "student_mlp-800_from-a0.05_T1_muller_s1.h5", "baseline_mlp-800_a0.8_s3.h5"})
+    for (const char* n : {"teacher_mlp-1200_a0.2_s3", "student_mlp-800_from-a0_T4_muller_s2",
+                          "student_mlp-800_from-a0.05_T1_muller_s1", "baseline_mlp-800_a0.8_s3"})
         CHECK(std::count(quick_names.begin(), quick_names.end(), n) == 1);
 
     const SweepConfig paper = load_sweep_config(LSKD_SOURCE_DIR "/configs/paper.yaml");

@@ -70,9 +70,9 @@ TEST_CASE("the estimate adds the runs' costs, shares them among the parallel slo
     CHECK(e.metric_seconds == Approx(6.0));   // 2 × 6 calls × 0.5 s
     CHECK(e.file_seconds == Approx(1.0));     // 2 × (0.2 s setup + 3 writes × 0.1 s)
     CHECK(e.wall_seconds() == Approx(4.86));  // 9.72 s over 2 slots
-    add_teacher_analyses(e, 200, hand_cost());
-    CHECK(e.analysis_seconds == Approx(1.2));  // 2 loads × 0.25 s + 200 × 0.001 s + one MI probe 0.5 s
-    CHECK(e.wall_seconds() == Approx(6.06));   // the analyses follow the runs, alone
+    add_teacher_analyses(e, hand_cost());
+    CHECK(e.analysis_seconds == Approx(0.75));  // one load 0.25 s (the MI analysis) + one MI probe 0.5 s
+    CHECK(e.wall_seconds() == Approx(5.61));    // the analyses follow the runs, alone
 }
 
 TEST_CASE("durations read as minutes and seconds, or hours and minutes", "[study][estimate]") {

@@ -117,7 +117,7 @@ TEST_CASE("the issue's override: mi-every and a bad mi-classes are refused befor
     const auto config = study::parse_sweep_config(
         tiny_sweep(dir), "tiny.yaml", {{}, {"teacher.recipe.mi-every=1", "teacher.recipe.mi-classes=Nope,Shirt"}});
     CHECK_THROWS_WITH(study::run_sweep(config, quiet), Catch::Contains("unknown class 'Nope'"));
-    CHECK_FALSE(fs::exists(fs::path(dir) / "teacher_mlp_a0_s1.h5"));
+    CHECK_FALSE(fs::exists(fs::path(dir) / "teacher_mlp_a0_s1"));
     CHECK_THROWS_WITH(study::parse_sweep_config(tiny_sweep(dir), "tiny.yaml", {{}, {"distill.-1.temperatures=[1]"}}),
                       Catch::Contains("list index -1 is negative"));
 }

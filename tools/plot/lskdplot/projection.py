@@ -1,23 +1,22 @@
-"""Template-plane panels from /analysis/projection (lskd analyze projection): rows train and validation, one
+"""Template-plane panels from RUN/analyses/projection.h5 (lskd analyze projection): rows train and validation, one
 column per run (M Fig. 1: α = 0 and α > 0), each panel on its own scale, the templates drawn as vertices."""
 import numpy as np
 
-from .runfile import PlotError, alpha, open_run, plt, require, run_label, save, text
+from .runfile import PlotError, alpha, open_analysis, open_run, plt, run_label, save, text
 
 HINT = "run `lskd analyze projection` on it first"
 COLORS = ("tab:blue", "tab:orange", "tab:green")
-SPLITS = {"train": "train", "val": "validation"}  # the rows of M Fig. 1, by analysis group
+SPLITS = {"train": "train", "val": "validation"}  # the rows of M Fig. 1, by the analysis file's group
 
 
 def _read(path, group):
     with open_run(path) as f:
-        g = require(f, f"analysis/{group}", HINT)
+        run = {"alpha": alpha(f), "label": run_label(f)}
+    with open_analysis(path, group, HINT) as g:
         if "val" not in g:
-            raise PlotError(f"{path}: /analysis/{group} has no validation projection (made by an older lskd); "
+            raise PlotError(f"{path}: analyses/{group}.h5 has no validation projection; "
                             f"run `lskd analyze projection` on it again")
-        return {
-            "alpha": alpha(f),
-            "label": run_label(f),
+        return run | {
             "variant": text(g.attrs["variant"]),
             "names": [text(n) for n in g.attrs["class_names"]],
             "classes": g["classes"][:],
@@ -51,7 +50,7 @@ def _panel(ax, run, split):
 
 
 def plot(paths, out_dir, suffix="", group="projection"):
-    """`group`: the /analysis group to draw (a study's second triple is in projection_2)."""
+    """`group`: the analysis to draw, analyses/<group>.h5 (a study's second triple is in projection_2)."""
     runs = sorted((_read(p, group) for p in paths), key=lambda r: r["alpha"])
     names = runs[0]["names"]
     if any(r["names"] != names for r in runs):

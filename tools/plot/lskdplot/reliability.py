@@ -1,14 +1,14 @@
-"""Reliability diagrams from /analysis/calibration (lskd analyze calibration): per run before and after
+"""Reliability diagrams from RUN/analyses/calibration.h5 (lskd analyze calibration): per run before and after
 temperature scaling, and all runs together before scaling (with and without label smoothing)."""
 import numpy as np
 
-from .runfile import alpha, open_run, plt, require, run_label, save, stem, text
+from .runfile import alpha, open_analysis, open_run, plt, require, run_label, save, stem, text
 
 HINT = "run `lskd analyze calibration` on it first"
 
 
 def _diagram(f, part):
-    g = require(f, f"analysis/calibration/{part}", HINT)
+    g = require(f, part, HINT)
     return {k: g[k][:] for k in ("lower", "upper", "count", "accuracy", "confidence")} | {
         "ece": float(g.attrs["ece"]), "temperature": float(g.attrs["temperature"])}
 
@@ -34,10 +34,10 @@ def _axes(ax, title):
 def plot_run(path, out_dir):
     """Two panels: the test split at T = 1 and at the T fitted on validation."""
     with open_run(path) as f:
-        before, after = _diagram(f, "before"), _diagram(f, "after")
-        g = f["analysis/calibration"]
-        split, fit = text(g.attrs["report_split"]), text(g.attrs["fit_split"])
         label = run_label(f)
+    with open_analysis(path, "calibration", HINT) as g:
+        before, after = _diagram(g, "before"), _diagram(g, "after")
+        split, fit = text(g.attrs["report_split"]), text(g.attrs["fit_split"])
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
     _bars(axes[0], before, f"T = 1, ECE {before['ece']:.3f}", "tab:blue")
     _axes(axes[0], f"{label}\n{split}, before temperature scaling")
@@ -50,8 +50,8 @@ def plot_comparison(paths, out_dir):
     """All runs' accuracy-vs-confidence curves at T = 1, one line per α."""
     runs = []
     for p in paths:
-        with open_run(p) as f:
-            runs.append((alpha(f), _diagram(f, "before"), text(f.attrs["model"]), text(f.attrs["dataset"])))
+        with open_run(p) as f, open_analysis(p, "calibration", HINT) as g:
+            runs.append((alpha(f), _diagram(g, "before"), text(f.attrs["model"]), text(f.attrs["dataset"])))
     runs.sort(key=lambda r: r[0])
     fig, ax = plt.subplots(figsize=(5, 4.5))
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(runs)))

@@ -1,4 +1,4 @@
-"""Reading lskd run files (docs/run-file.md) and writing figures: names, titles, attributes as Python values."""
+"""Reading lskd run directories (docs/run-file.md) and writing figures: names, titles, attributes as Python values."""
 import os
 import re
 
@@ -22,16 +22,52 @@ def text(value):
     return str(value)
 
 
-def open_run(path):
-    """Opens an lskd run file for reading, refusing other files with a clear message."""
+RUN_FORMAT = "lskd-run/3"
+LEGACY_FORMAT = "lskd-run/2"
+
+
+def checkpoint_path(run):
+    """The checkpoint of a run directory (docs/run-file.md): its header, metrics and state."""
+    return os.path.join(run, "checkpoint.h5")
+
+
+def analysis_path(run, name):
+    """The file of one analysis of a run directory: RUN/analyses/<name>.h5."""
+    return os.path.join(run, "analyses", name + ".h5")
+
+
+def _open(path):
     try:
-        f = h5py.File(path, "r")
+        return h5py.File(path, "r")
     except OSError as e:
         raise PlotError(f"{path}: cannot open as HDF5: {e}") from None
-    if text(f.attrs.get("format", b"")) != "lskd-run/2":
+
+
+def open_run(path):
+    """Opens the checkpoint of the run directory `path` for reading (its attributes and metrics), refusing other
+    paths with a clear message; a run file of an earlier lskd is named with the command that converts it."""
+    if os.path.isfile(path):
+        with _open(path) as f:
+            legacy = text(f.attrs.get("format", b"")) == LEGACY_FORMAT
+        if legacy:
+            raise PlotError(f"{path}: a run file of an earlier lskd ({LEGACY_FORMAT}); convert it to a run directory "
+                            f"with `lskd convert-run {path} <new run directory>`")
+        raise PlotError(f"{path}: not an lskd run (a run is a directory holding checkpoint.h5)")
+    if not os.path.isfile(checkpoint_path(path)):
+        raise PlotError(f"{path}: not an lskd run (no checkpoint.h5)")
+    f = _open(checkpoint_path(path))
+    if text(f.attrs.get("format", b"")) != RUN_FORMAT:
         f.close()
-        raise PlotError(f"{path}: not an lskd run file (no 'lskd-run/2' format attribute)")
+        raise PlotError(f"{path}: not an lskd run (no '{RUN_FORMAT}' format attribute in checkpoint.h5)")
     return f
+
+
+def open_analysis(run, name, hint):
+    """Opens RUN/analyses/<name>.h5 for reading; its results are at the file's root."""
+    path = analysis_path(run, name)
+    if not os.path.isfile(path):
+        raise PlotError(f"{run}: no analyses/{name}.h5 ({hint})")
+    return _open(path)
 
 
 def require(f, path, hint):
@@ -56,7 +92,8 @@ def config_value(f, key):
 
 
 def stem(path):
-    return os.path.splitext(os.path.basename(path))[0]
+    """A run's name: its directory's."""
+    return os.path.basename(os.path.normpath(path))
 
 
 def save(fig, out_dir, name):

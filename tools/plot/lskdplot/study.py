@@ -1,5 +1,5 @@
-"""Every figure a sweep directory allows: its run files are found recursively and grouped by model and data
-set; each figure is made from the runs that carry what it needs (an analysis group or /metrics/mi)."""
+"""Every figure a sweep directory allows: its run directories are found recursively and grouped by model and data
+set; each figure is made from the runs that carry what it needs (an analysis file or /metrics/mi)."""
 import os
 from collections import defaultdict
 
@@ -7,35 +7,42 @@ import h5py
 import numpy as np
 
 from . import mi, projection, reliability, summary
-from .runfile import text
+from .runfile import RUN_FORMAT, analysis_path, checkpoint_path, text
+
+
+def _projections(run):
+    """(class names, variant, analysis name) of each projection analysis of the run directory."""
+    found = []
+    analyses = os.path.join(run, "analyses")
+    names = sorted(n[:-3] for n in os.listdir(analyses) if n.endswith(".h5")) if os.path.isdir(analyses) else []
+    for name in names:
+        if name.startswith("projection"):
+            with h5py.File(analysis_path(run, name), "r") as g:
+                found.append((tuple(text(n) for n in g.attrs["class_names"]), text(g.attrs["variant"]), name))
+    return found
 
 
 def _runs(directory):
-    """(path, facts) of every lskd run file below directory, in path order."""
+    """(path, facts) of every lskd run directory below directory, in path order."""
     found = []
-    for root, _, files in os.walk(directory):
-        for name in sorted(files):
-            if not name.endswith(".h5") or name == "summary.h5":
-                continue
-            path = os.path.join(root, name)
-            try:
-                with h5py.File(path, "r") as f:
-                    if text(f.attrs.get("format", b"")) != "lskd-run/2":
-                        continue
-                    analyses = f["analysis"] if "analysis" in f else {}
-                    projections = [(tuple(text(n) for n in analyses[g].attrs["class_names"]),
-                                    text(analyses[g].attrs["variant"]), g)
-                                   for g in sorted(analyses) if g.startswith("projection")]
-                    found.append((path, {
-                        "group": (text(f.attrs["model"]), text(f.attrs["dataset"]), text(f.attrs["role"])),
-                        "alpha": float(f.attrs["smoothing"]),
-                        "seed": int(f.attrs["seed"]),
-                        "calibration": "analysis/calibration" in f,
-                        "mi": "metrics/mi" in f and np.isfinite(f["metrics/mi"][:]).any(),
-                        "projections": projections,
-                    }))
-            except OSError:
-                continue  # a file being written by a running sweep
+    for root, dirs, files in os.walk(directory):
+        if "checkpoint.h5" not in files:
+            continue
+        dirs.clear()  # a run's own folders (records, outputs, analyses) hold no runs
+        try:
+            with h5py.File(checkpoint_path(root), "r") as f:
+                if text(f.attrs.get("format", b"")) != RUN_FORMAT:
+                    continue
+                found.append((root, {
+                    "group": (text(f.attrs["model"]), text(f.attrs["dataset"]), text(f.attrs["role"])),
+                    "alpha": float(f.attrs["smoothing"]),
+                    "seed": int(f.attrs["seed"]),
+                    "calibration": os.path.isfile(analysis_path(root, "calibration")),
+                    "mi": "metrics/mi" in f and np.isfinite(f["metrics/mi"][:]).any(),
+                    "projections": _projections(root),
+                }))
+        except OSError:
+            continue  # a file being written by a running sweep
     return sorted(found)
 
 

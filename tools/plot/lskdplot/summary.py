@@ -9,7 +9,7 @@ import os
 import h5py
 import numpy as np
 
-from .runfile import PlotError, plt, save, text
+from .runfile import PlotError, checkpoint_path, plt, save, text
 
 COLUMNS = ("role", "model", "seed", "alpha", "teacher_alpha", "temperature", "gamma", "test_acc", "test_ece", "file")
 
@@ -34,10 +34,10 @@ def read_table(path):
 
 
 def _dataset(path, table):
-    """The data set, from the first run file the summary names that can be read ('' if none)."""
+    """The data set, from the first run the summary names whose checkpoint can be read ('' if none)."""
     for name in table["file"]:
         try:
-            with h5py.File(os.path.join(os.path.dirname(path), name), "r") as f:
+            with h5py.File(checkpoint_path(os.path.join(os.path.dirname(path), name)), "r") as f:
                 return text(f.attrs["dataset"])
         except (OSError, KeyError):
             continue
