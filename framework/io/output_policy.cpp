@@ -52,7 +52,9 @@ FileLock claim_output_file(const OutputFile& output) {
     make_output_directory(fs::path(path).parent_path().string());
     FileLock lock = FileLock::try_lock_file(path, output.purpose);
     std::error_code ec;
-    const bool exists = fs::exists(path, ec);
+    // An empty directory in a run's place holds nothing to lose: one made by hand, or left by a run stopped before
+    // its first checkpoint. It is written into as if absent.
+    const bool exists = fs::exists(path, ec) && !(output.directory && fs::is_empty(path, ec));
     if (exists)
         for (const std::string& input : output.inputs)
             if (!input.empty() && fs::equivalent(path, input, ec))

@@ -17,7 +17,8 @@
 //    go inside it and nothing replaces the link.
 //  - An output that is a directory (a run's, OutputFile::directory) follows the same rules with "a directory"
 //    for "a regular file": a symbolic link or any other kind in its place is refused; its lock is "<dir>.lock"
-//    beside it, so that replacing the directory never touches the lock. Once it is accepted (to resume, or to
+//    beside it, so that replacing the directory never touches the lock. An empty directory in its place counts as
+//    absent: there is nothing in it to lose. Once it is accepted (to resume, or to
 //    replace with --force), the temporary files that killed writers left anywhere inside it are deleted.
 //  - Every failure of the file system is one line naming the path and the errno text.
 #pragma once

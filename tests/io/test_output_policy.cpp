@@ -260,3 +260,27 @@ TEST_CASE("a finished temporary file is moved into place, replacing the old file
     CHECK_THROWS_WITH(move_into_place(dir / "gone", path), StartsWith(path + ": cannot open to sync: No such file"));
     CHECK(read_bytes(path) == "new");
 }
+
+TEST_CASE("an empty directory in a run's place is written into as if absent; a full one needs force", "[io][output]") {
+    TempDir dir;
+    const std::string run = dir / "run";
+    fs::create_directory(run);
+    OutputFile o;
+    o.path = run;
+    o.directory = true;
+    o.purpose = "test";
+    o.replaces = "a run";
+    o.replaceable = [](const std::string& p) -> std::optional<std::string> {
+        if (fs::exists(p + "/checkpoint")) return std::nullopt;
+        return std::string("it holds no checkpoint");
+    };
+    CHECK(claim_output_file(o).output() == run);
+    o.resume = true;
+    CHECK_THROWS_WITH(claim_output_file(o), Equals(run + ": cannot resume: no such run"));
+    o.resume = false;
+    write_bytes(run + "/mine.txt", "a user's file");
+    CHECK_THROWS_WITH(claim_output_file(o), Contains("output exists"));
+    o.force = true;
+    CHECK_THROWS_WITH(claim_output_file(o), Contains("--force replaces only a run") && Contains("no checkpoint"));
+    CHECK(read_bytes(run + "/mine.txt") == "a user's file");
+}
