@@ -9,6 +9,11 @@ thread_local bool t_draining = false;
 thread_local std::vector<std::shared_ptr<VarImpl>> t_pending;
 }  // namespace
 
+void NodeInputs::push_back(std::shared_ptr<VarImpl> v) {
+    LSKD_CHECK(size_ < kMax, "a node with more than {} inputs", kMax);
+    items_[size_++] = std::move(v);
+}
+
 Node::~Node() {
     // Releasing an input may destroy its node, whose destructor would release its inputs, and so on down
     // the chain: queue them instead and let the outermost destructor release them one at a time.
@@ -54,7 +59,6 @@ bool needs_graph(std::initializer_list<const Variable*> inputs) {
 Variable make_output(Tensor value, std::shared_ptr<Node> node, std::initializer_list<const Variable*> inputs) {
     Variable out(std::move(value), node != nullptr);
     if (node) {
-        node->inputs.reserve(inputs.size());
         for (const Variable* v : inputs) node->inputs.push_back(v != nullptr && v->defined() ? v->impl() : nullptr);
         out.impl()->grad_fn = std::move(node);
     }

@@ -1,15 +1,17 @@
 // A graph node: the backward function of one op. It keeps strong references to its inputs (so a graph
 // lives as long as its outputs) and tears chains down iteratively, so a 100k-op chain neither overflows
-// the stack on backward nor on destruction. The tensors its backward reads are saved with their versions,
-// and backward refuses to run on one that was written in place since (PyTorch's "modified by an inplace
-// operation"), instead of computing a silently wrong gradient.
+// the stack on backward nor on destruction. Nodes come from make_node, whose blocks are recycled per thread,
+// and keep their inputs inline, so recording a graph allocates nothing once a step has run. The tensors its backward
+// reads are saved with their versions, and backward refuses to run on one that was written in place since (PyTorch's
+// "modified by an inplace operation"), instead of computing a silently wrong gradient.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
-#include <vector>
 
 #include "framework/autograd/variable.hpp"
+#include "framework/tensor/block_pool.hpp"
 
 namespace lskd {
 
@@ -20,11 +22,32 @@ struct SavedTensor {
     const char* role = "";  // how the op uses it ("input", "weight", "output"), for the error message
 };
 
+// A node's inputs, in the op's order (an absent optional input is null), kept inline.
+class NodeInputs {
+public:
+    // The most inputs one op takes (linear, conv2d: input, weight, bias; batch_norm: input, gamma, beta).
+    static constexpr std::size_t kMax = 3;
+
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::shared_ptr<VarImpl>& operator[](std::size_t i) { return items_[i]; }
+    const std::shared_ptr<VarImpl>& operator[](std::size_t i) const { return items_[i]; }
+    std::shared_ptr<VarImpl>* begin() { return items_.data(); }
+    std::shared_ptr<VarImpl>* end() { return items_.data() + size_; }
+    const std::shared_ptr<VarImpl>* begin() const { return items_.data(); }
+    const std::shared_ptr<VarImpl>* end() const { return items_.data() + size_; }
+    void push_back(std::shared_ptr<VarImpl> v);
+
+private:
+    std::array<std::shared_ptr<VarImpl>, kMax> items_;
+    std::size_t size_ = 0;
+};
+
 struct Node {
     // The most tensors one op saves (batch_norm: input, gamma, beta); kept inline, so saving allocates nothing.
     static constexpr std::size_t kMaxSaved = 3;
 
-    std::vector<std::shared_ptr<VarImpl>> inputs;
+    NodeInputs inputs;
     const char* op = "";  // the op's name, for messages
 
     Node() = default;
@@ -48,6 +71,12 @@ private:
     std::array<SavedTensor, kMaxSaved> saved_;
     std::size_t saved_count_ = 0;
 };
+
+// A new node of type N (derived from Node), in a recycled block.
+template <typename N>
+std::shared_ptr<N> make_node() {
+    return make_pooled<N>();
+}
 
 // Whether ops record graphs (off under NoGradGuard).
 bool grad_mode_enabled();

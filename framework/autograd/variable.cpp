@@ -5,6 +5,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/parallel_for.hpp"
+#include "framework/tensor/block_pool.hpp"
 
 namespace lskd {
 namespace {
@@ -13,7 +14,7 @@ std::atomic<std::uint64_t> g_next_id{1};
 
 VarImpl::VarImpl() : id(g_next_id++) {}
 
-Variable::Variable(Tensor value, bool requires_grad) : impl_(std::make_shared<VarImpl>()) {
+Variable::Variable(Tensor value, bool requires_grad) : impl_(make_pooled<VarImpl>()) {
     impl_->value = std::move(value);
     impl_->requires_grad = requires_grad;
 }

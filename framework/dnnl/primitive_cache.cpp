@@ -48,6 +48,8 @@ BoundPrimitive::BoundPrimitive(dnnl::primitive prim, std::initializer_list<std::
         if (!desc.is_zero()) args_.emplace(arg, dnnl::memory(desc, engine(), DNNL_MEMORY_NONE));
     if (scratch_bytes_ > 0)
         args_.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(scratchpad_desc, engine(), DNNL_MEMORY_NONE));
+    exec_args_.reserve(args_.size());
+    for (const auto& [arg, mem] : args_) exec_args_.push_back({arg, mem.get()});
 }
 
 BoundPrimitive& BoundPrimitive::set(int arg, const void* data) {
@@ -57,17 +59,22 @@ BoundPrimitive& BoundPrimitive::set(int arg, const void* data) {
     return *this;
 }
 
+void BoundPrimitive::execute() {
+    dnnl::error::wrap_c_api(
+        dnnl_primitive_execute(prim_.get(), stream().get(), static_cast<int>(exec_args_.size()), exec_args_.data()),
+        "could not execute a primitive");
+    stream().wait();
+}
+
 void BoundPrimitive::run() {
     if (scratch_bytes_ > 0) args_.at(DNNL_ARG_SCRATCHPAD).set_data_handle(scratchpad(scratch_bytes_));
     PrimitiveProfile* profile = PrimitiveProfile::active();
     if (profile == nullptr) {
-        prim_.execute(stream(), args_);
-        stream().wait();
+        execute();
         return;
     }
     const Stopwatch watch;
-    prim_.execute(stream(), args_);
-    stream().wait();
+    execute();
     profile->add(this, watch.elapsed());
 }
 

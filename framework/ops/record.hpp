@@ -16,7 +16,7 @@ namespace lskd::ops {
 template <typename N, typename Setup>
 Variable record(OpKind kind, Tensor output, bool graph, std::initializer_list<const Variable*> inputs, Setup&& setup) {
     if (!graph) return Variable(std::move(output));
-    auto node = std::make_shared<N>();
+    auto node = make_node<N>();
     node->op = op_name(kind);
     setup(*node);
     return make_output(std::move(output), std::move(node), inputs);

@@ -6,6 +6,8 @@
 #include <new>
 #include <vector>
 
+#include "framework/tensor/block_pool.hpp"
+
 namespace lskd {
 namespace {
 
@@ -62,7 +64,7 @@ std::shared_ptr<Buffer> acquire_buffer(std::size_t count) {
         ++p.stats.fresh_allocations;
     }
     try {
-        return std::make_shared<Buffer>(ptr, bytes);
+        return make_pooled<Buffer>(ptr, bytes);
     } catch (...) {
         Buffer give_back(ptr, bytes);
         throw;

@@ -113,3 +113,17 @@ TEST_CASE("a 100,000-op chain runs backward and is destroyed without recursion",
         CHECK(pool_stats_live() == live_before);
     }
 }
+
+TEST_CASE("a backward pass started from a gradient hook runs whole, and the pass that called it goes on",
+          "[autograd][hook]") {
+    // The inner pass must not reuse the work lists the outer pass is still walking.
+    Variable a = scalar_param(1.0f), b = scalar_param(2.0f), c = scalar_param(3.0f);
+    Variable inner = ops::add(ops::add(c, c), c);  // dc = 3
+    a.set_grad_final_hook([&inner] { inner.backward(); });
+    Variable outer = ops::add(ops::add(a, b), ops::add(b, b));  // da = 1, db = 3
+    outer.backward();
+    CHECK(c.grad().at(0) == Approx(3.0f));
+    CHECK(a.grad().at(0) == Approx(1.0f));
+    CHECK(b.grad().at(0) == Approx(3.0f));
+    a.set_grad_final_hook({});
+}
