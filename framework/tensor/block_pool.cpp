@@ -56,11 +56,19 @@ bool lists_active() {
     return t_lists.state == ThreadState::active;
 }
 
+// Under AddressSanitizer every block goes to the heap and back, so a use after free of a node, a variable or a
+// tensor handle is reported instead of reading a recycled block.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRecycle = false;
+#else
+constexpr bool kRecycle = true;
+#endif
+
 }  // namespace
 
 void* pooled_allocate(std::size_t bytes) {
     const std::size_t c = size_class(bytes);
-    if (c >= kClasses) return ::operator new(bytes);
+    if (!kRecycle || c >= kClasses) return ::operator new(bytes);
     if (FreeBlock* b = t_lists.head[c]) {
         t_lists.head[c] = b->next;
         --t_lists.count[c];
@@ -73,7 +81,7 @@ void* pooled_allocate(std::size_t bytes) {
 void pooled_free(void* block, std::size_t bytes) noexcept {
     if (block == nullptr) return;
     const std::size_t c = size_class(bytes);
-    if (c >= kClasses || !lists_active() || t_lists.count[c] >= kMaxCached) {
+    if (!kRecycle || c >= kClasses || !lists_active() || t_lists.count[c] >= kMaxCached) {
         ::operator delete(block);
         return;
     }
