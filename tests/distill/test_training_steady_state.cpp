@@ -1,8 +1,8 @@
 // The training step as the trainer runs it (targets, forward, loss, backward, SGD update, zero_grad;
-// distill/trainer.cpp) on an MLP, a convolutional net and a residual net. After warm-up no phase creates a
-// primitive or draws a new buffer from the pool; targets, update and zero_grad allocate nothing on the heap;
-// forward, loss and backward allocate only the graph's bookkeeping (nodes, variables, tensor handles), as much every
-// step, and the step frees all of it before it ends.
+// distill/classification_task.cpp and distill/training_loop.cpp) on an MLP, a convolutional net and a residual net.
+// After warm-up no phase creates a primitive or draws a new buffer from the pool; targets, update and zero_grad
+// allocate nothing on the heap; forward, loss and backward allocate only the graph's bookkeeping (nodes, variables,
+// tensor handles), as much every step, and the step frees all of it before it ends.
 #include <array>
 #include <cstdint>
 #include <string>
