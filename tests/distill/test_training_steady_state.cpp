@@ -2,7 +2,8 @@
 // distill/classification_task.cpp and distill/training_loop.cpp) on an MLP, a convolutional net and a residual net.
 // After warm-up no phase creates a primitive or draws a new buffer from the pool; targets, update and zero_grad
 // allocate nothing on the heap; forward, loss and backward allocate only the graph's bookkeeping (nodes, variables,
-// tensor handles), as much every step, and the step frees all of it before it ends.
+// tensor handles), as much every step, and the step frees all of it before it ends. The same holds of the
+// classification task's step (distill/task.hpp) on the training split's batches.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "distill/classification_task.hpp"
 #include "distill/targets.hpp"
 #include "framework/core/random.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
@@ -17,6 +19,7 @@
 #include "framework/optim/sgd.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 #include "models/model_registry.hpp"
+#include "tests/distill/run_fixture.hpp"
 #include "tests/heap_counter.hpp"
 #include "tests/random_tensor.hpp"
 
@@ -140,4 +143,45 @@ TEST_CASE("steady-state training steps draw no buffer or primitive, and targets,
             CHECK(pool_stats().live_buffers == live_buffers);
         }
     }
+}
+
+TEST_CASE("the classification task's steady-state steps draw no buffer or primitive and free what they allocate",
+          "[distill][steady]") {
+    distill::RunConfig config = testing::small_run_config("");
+    config.batch = 60;  // 10 whole batches of the 600 examples: every step has the same shapes
+    config.smoothing = 0.1;
+    const data::Dataset& dataset = testing::small_dataset();
+    auto model = models::make_model("mlp", {28, 28, 1}, 10, 1, {{32}, 0.0});
+    optim::SgdOptions o;
+    o.lr = 0.01;
+    o.momentum = 0.9;
+    optim::SGD sgd(model->named_parameters(), o);
+    distill::ClassificationTask task(config, dataset, *model, nullptr, nullptr);
+    model->train();
+    const auto step = [&] {
+        task.next_batch();
+        distill::StepLoss loss = task.loss();
+        loss.objective.backward();
+        sgd.step();
+        model->zero_grad();
+    };
+    task.begin_epoch(0);
+    step();
+    step();
+    const std::int64_t live_heap = live_heap_blocks();
+    const std::size_t live_buffers = pool_stats().live_buffers;
+    std::array<Draws, 4> draws;
+    for (Draws& d : draws) {
+        const Counters before;
+        step();
+        d = Counters().since(before);
+    }
+    const std::int64_t live_heap_after = live_heap_blocks();
+    for (const Draws& d : draws) {
+        CHECK(d.buffers == 0);
+        CHECK(d.primitives == 0);
+        CHECK(d == draws[0]);
+    }
+    CHECK(live_heap_after == live_heap);
+    CHECK(pool_stats().live_buffers == live_buffers);
 }
