@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     }
     // mlp-1200 on 28x28x1 inputs and 10 classes: linear weights [out, in] and biases, in parameter order.
     const std::vector<Shape> shapes{{1200, 784}, {1200}, {1200, 1200}, {1200}, {10, 1200}, {10}};
-    GradientBuckets buckets(world, shapes);
+    GradientBuckets buckets(world, shapes, BucketPlan::uniform(GradientBuckets::kDefaultCapBytes));
     std::vector<Tensor> grads;
     std::vector<Tensor*> pointers;
     for (const Shape& s : shapes) grads.push_back(Tensor::full(s, 0.5f));

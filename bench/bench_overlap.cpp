@@ -1,9 +1,11 @@
-// A data-parallel training step with the gradient average after backward (blocking, GradientBuckets::average)
-// against the average overlapped with backward (begin_step / gradient hooks / finish_step), for docs/scale.md.
-// The two alternate in rounds of steps inside one process, so the drift of a busy machine hits both alike; it
-// prints each round and the median step time per mode (the slowest rank's, since a step waits for it).
+// A data-parallel training step before and after the overlap, for docs/scale.md: before, the gradient average
+// after backward (GradientBuckets::average in buckets of the 25 MiB cap); after, the trainer's step, the average
+// overlapped with backward (begin_step / gradient hooks / finish_step) in buckets of the default plan, or of the
+// plan given. The two alternate in rounds of steps inside one process, so the drift of a busy machine hits both
+// alike; it prints each round, the median step time per mode (the slowest rank's, since a step waits for it) and
+// the median of the rounds' paired changes.
 // Run by hand under an MPI launcher, one thread per rank:
-//   mpirun -n 2 build/bench/bench_overlap MODEL HxWxC [batch=128] [rounds=5] [steps=5] [cap_bytes=25 MiB]
+//   mpirun -n 2 build/bench/bench_overlap MODEL HxWxC [batch=128] [rounds=5] [steps=5] [first_bytes cap_bytes]
 #include <mpi.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "distill/targets.hpp"
 #include "framework/core/random.hpp"
@@ -39,7 +42,8 @@ double median(std::vector<double> xs) {
 int main(int argc, char** argv) {
     World world(detect_launch());
     if (!world.launched() || argc < 3) {
-        fmt::print(stderr, "usage: mpirun -n 2 {} MODEL HxWxC [batch] [rounds] [steps] [cap_bytes]\n", argv[0]);
+        fmt::print(stderr, "usage: mpirun -n 2 {} MODEL HxWxC [batch] [rounds] [steps] [first_bytes cap_bytes]\n",
+                   argv[0]);
         return 2;
     }
     const std::string model_name = argv[1];
@@ -51,7 +55,9 @@ int main(int argc, char** argv) {
     const std::int64_t batch = argc > 3 ? std::atol(argv[3]) : 128;
     const int rounds = argc > 4 ? std::atoi(argv[4]) : 5;
     const int steps = argc > 5 ? std::atoi(argv[5]) : 5;
-    const std::size_t cap = argc > 6 ? std::strtoull(argv[6], nullptr, 10) : GradientBuckets::kDefaultCapBytes;
+    const BucketPlan plan = argc > 7
+                                ? BucketPlan{std::strtoull(argv[6], nullptr, 10), std::strtoull(argv[7], nullptr, 10)}
+                                : GradientBuckets::kDefaultPlan;
     const std::int64_t classes = 10, n = batch / world.size();
 
     runtime::init_threads(1);
@@ -67,7 +73,8 @@ int main(int argc, char** argv) {
         shapes.push_back(p.shape());
         grads.push_back(&p.grad());
     }
-    GradientBuckets buckets(world, shapes, cap);
+    GradientBuckets before(world, shapes, BucketPlan::uniform(GradientBuckets::kDefaultCapBytes));
+    GradientBuckets after(world, shapes, plan);
 
     Rng rng(3 + static_cast<std::uint64_t>(world.rank()));
     Tensor images = Tensor::empty({n, shape.height, shape.width, shape.channels});
@@ -79,21 +86,20 @@ int main(int argc, char** argv) {
     const Variable x(images);
 
     auto step = [&](bool overlapped) {
-        if (overlapped) buckets.begin_step(grads, n, batch);
+        if (overlapped) after.begin_step(grads, n, batch);
         ops::soft_target_cross_entropy(model->forward(x), targets).backward();
         if (overlapped)
-            buckets.finish_step();
+            after.finish_step();
         else
-            buckets.average(grads, n, batch);
+            before.average(grads, n, batch);
         sgd.step();
         model->zero_grad();
     };
     // Seconds per step of a round, the slowest rank's.
     auto round = [&](bool overlapped) {
         for (std::size_t i = 0; i < params.size(); ++i)
-            params[i].set_grad_final_hook(overlapped
-                                              ? std::function<void()>([&buckets, i] { buckets.gradient_ready(i); })
-                                              : std::function<void()>());
+            params[i].set_grad_final_hook(overlapped ? std::function<void()>([&after, i] { after.gradient_ready(i); })
+                                                     : std::function<void()>());
         step(overlapped);  // warm-up
         MPI_Barrier(MPI_COMM_WORLD);
         const auto t0 = std::chrono::steady_clock::now();
@@ -103,10 +109,17 @@ int main(int argc, char** argv) {
         return sec;
     };
 
+    auto floats = [](const BucketLayout& l) {
+        std::vector<std::size_t> counts;
+        for (const Bucket& b : l.buckets) counts.push_back(b.count);
+        return fmt::format("{}", fmt::join(counts, " + "));
+    };
     if (world.root())
-        fmt::print("{} on {} ranks x {} examples, 1 thread each: {} gradient floats in {} bucket(s) of at most {} "
-                   "bytes\n",
-                   model_name, world.size(), n, buckets.layout().total, buckets.layout().buckets.size(), cap);
+        fmt::print("{} on {} ranks x {} examples, 1 thread each: {} gradient floats; blocking in {} bucket(s) ({}), "
+                   "overlapped in {} ({}; first cap {} bytes, then {})\n",
+                   model_name, world.size(), n, before.layout().total, before.layout().buckets.size(),
+                   floats(before.layout()), after.layout().buckets.size(), floats(after.layout()), plan.first_bytes,
+                   plan.cap_bytes);
     std::vector<double> blocking, overlapped;
     for (int r = 0; r < rounds; ++r) {
         // Alternate which mode goes first, so neither always follows the other.
@@ -118,8 +131,15 @@ int main(int argc, char** argv) {
             fmt::print("round {}: blocking {:.2f} ms, overlapped {:.2f} ms\n", r + 1, blocking.back() * 1e3,
                        overlapped.back() * 1e3);
     }
+    // Each round's change against the blocking round beside it: the paired figure, which the machine's drift
+    // between rounds moves less than the ratio of the two medians.
+    std::vector<double> changes;
+    for (int r = 0; r < rounds; ++r) changes.push_back(overlapped[r] / blocking[r] - 1);
+    const auto faster = std::count_if(changes.begin(), changes.end(), [](double c) { return c < 0; });
     if (world.root())
-        fmt::print("median step: blocking {:.2f} ms, overlapped {:.2f} ms ({:+.1f} %)\n", median(blocking) * 1e3,
-                   median(overlapped) * 1e3, 100 * (median(overlapped) / median(blocking) - 1));
+        fmt::print("median step: blocking {:.2f} ms, overlapped {:.2f} ms ({:+.1f} %); median of the rounds' changes "
+                   "{:+.1f} %, overlapped faster in {} of {} rounds\n",
+                   median(blocking) * 1e3, median(overlapped) * 1e3, 100 * (median(overlapped) / median(blocking) - 1),
+                   100 * median(changes), faster, rounds);
     return world.finish(0);
 }

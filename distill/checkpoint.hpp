@@ -12,6 +12,7 @@
 #include "distill/run_config.hpp"
 #include "distill/run_directory.hpp"
 #include "framework/data/normalization.hpp"
+#include "framework/io/background_commits.hpp"
 #include "framework/layers/module.hpp"
 #include "models/classifier.hpp"
 #include "models/model_registry.hpp"
@@ -54,7 +55,9 @@ struct RunContents : RunHeader {
 };
 
 // Writes the checkpoint of the run at `run` atomically: `contents`, and `classifier`'s /classifier/{weight,bias}.
-void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier);
+// With `commits`, the file's move into place (fsync, rename) finishes in the background.
+void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier,
+                      io::BackgroundCommits* commits = nullptr);
 
 // Reads the header of the run at `path` (a run directory) without its state; every problem is an Error naming the
 // file, and a run file of an earlier lskd names the command that converts it.

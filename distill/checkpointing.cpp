@@ -39,16 +39,20 @@ RunConfig resumed_config(const RunContents& run, const RunConfig& asked, const s
 }
 
 void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
-                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd) {
-    if (files.records) files.records();
-    if (files.outputs) files.outputs();
+                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
+                       io::BackgroundCommits* commits) {
+    // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
+    if (commits != nullptr) commits->wait();
+    if (files.records) files.records(commits);
+    if (files.outputs) files.outputs(commits);
     contents.epochs_done = epochs_done;
     contents.complete = last;
     contents.params = model.state();
     contents.optimizer = sgd.state();
     contents.counters = model.named_counters();
-    write_checkpoint(run, contents, model);
+    write_checkpoint(run, contents, model, commits);
     write_metrics_csv(run.dir(), contents.metrics);
+    if (last && commits != nullptr) commits->wait();
 }
 
 }  // namespace lskd::distill

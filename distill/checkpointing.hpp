@@ -8,6 +8,7 @@
 
 #include "distill/checkpoint.hpp"
 #include "distill/run_directory.hpp"
+#include "framework/io/background_commits.hpp"
 #include "framework/optim/sgd.hpp"
 #include "models/classifier.hpp"
 
@@ -26,15 +27,18 @@ RunContents read_resumable_run(const std::string& path, std::int64_t epochs);
 // The config a resumed run trains with: the stored one, at `path`, with `asked`'s epoch count if larger.
 RunConfig resumed_config(const RunContents& run, const RunConfig& asked, const std::string& path);
 
-// What an epoch writes beside its checkpoint, each file once.
+// What an epoch writes beside its checkpoint, each file once, handing its moves into place to the commits given.
 struct EpochFiles {
-    std::function<void()> records;  // the epoch's records; empty on epochs without
-    std::function<void()> outputs;  // the last epoch's outputs; empty on the others
+    std::function<void(io::BackgroundCommits*)> records;  // the epoch's records; empty on epochs without
+    std::function<void(io::BackgroundCommits*)> outputs;  // the last epoch's outputs; empty on the others
 };
 
 // Writes the files of the epochs_done-th epoch in order: records, outputs, the checkpoint (`contents` with the state
-// of `model` and `sgd`, epochs_done and complete = `last`), metrics.csv.
+// of `model` and `sgd`, epochs_done and complete = `last`), metrics.csv. With `commits`, the previous epoch's files
+// are in place first, this epoch's (metrics.csv aside) move into place in the background while the next epoch
+// trains, and the last epoch's are in place on return.
 void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
-                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd);
+                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
+                       io::BackgroundCommits* commits = nullptr);
 
 }  // namespace lskd::distill

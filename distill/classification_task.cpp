@@ -99,13 +99,14 @@ std::string ClassificationTask::describe(const EpochScores& s) const {
                        s.at("test_nll"), s.at("test_ece"));
 }
 
-void ClassificationTask::write_records(const RunDirectory& run, std::int64_t epoch) {
-    records_.write(run, model_, epoch);
+void ClassificationTask::write_records(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) {
+    records_.write(run, model_, epoch, commits);
 }
 
-void ClassificationTask::write_outputs(const RunDirectory& run, std::int64_t epoch) {
-    write_split_outputs(run.outputs("test"), "test", epoch, evaluation_.test());
-    if (!evaluation_.val().labels.empty()) write_split_outputs(run.outputs("val"), "val", epoch, evaluation_.val());
+void ClassificationTask::write_outputs(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) {
+    write_split_outputs(run.outputs("test"), "test", epoch, evaluation_.test(), commits);
+    if (!evaluation_.val().labels.empty())
+        write_split_outputs(run.outputs("val"), "val", epoch, evaluation_.val(), commits);
 }
 
 }  // namespace lskd::distill

@@ -39,8 +39,8 @@ public:
     EpochScores evaluate(bool scored, bool last) override;
     std::string describe(const EpochScores& scores) const override;
 
-    void write_records(const RunDirectory& run, std::int64_t epoch) override;
-    void write_outputs(const RunDirectory& run, std::int64_t epoch) override;
+    void write_records(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) override;
+    void write_outputs(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) override;
 
 private:
     models::Classifier& model_;

@@ -36,12 +36,13 @@ const data::ImageSet& EpochRecords::subset(const char* split) const {
     fail("no records of a split '{}'", s);
 }
 
-void EpochRecords::write(const RunDirectory& run, models::Classifier& model, std::int64_t epochs_done) const {
+void EpochRecords::write(const RunDirectory& run, models::Classifier& model, std::int64_t epochs_done,
+                         io::BackgroundCommits* commits) const {
     for (const char* split : {"train", "val", "test"}) {
         const data::ImageSet& set = subset(split);
         if (set.size() == 0) continue;
         write_split_outputs(run.record(split, epochs_done), split, epochs_done,
-                            run_model(model, set, dataset_.normalization, kEvalBatch, true));
+                            run_model(model, set, dataset_.normalization, kEvalBatch, true), commits);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "distill/run_directory.hpp"
 #include "framework/data/dataset.hpp"
+#include "framework/io/background_commits.hpp"
 #include "models/classifier.hpp"
 
 namespace lskd::distill {
@@ -26,8 +27,9 @@ public:
     EpochRecords(const data::Dataset& dataset, std::int64_t per_class);
 
     // records/<split>_epoch_<epochs_done>.h5 for every split with recorded examples, from the model in evaluation
-    // mode.
-    void write(const RunDirectory& run, models::Classifier& model, std::int64_t epochs_done) const;
+    // mode; with `commits`, their moves into place finish in the background.
+    void write(const RunDirectory& run, models::Classifier& model, std::int64_t epochs_done,
+               io::BackgroundCommits* commits = nullptr) const;
 
     const data::ImageSet& subset(const char* split) const;
 

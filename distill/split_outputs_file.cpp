@@ -10,10 +10,10 @@
 namespace lskd::distill {
 namespace {
 
-// Deflate is kept where it removes at least a third of the bytes (docs/run-file.md): post-ReLU features, labels
-// and indices; logits barely deflate.
-constexpr io::Storage kPlain = io::Storage::uncompressed;
-constexpr io::Storage kDeflated = io::Storage::compressed;
+// Written once and read by every analysis: each dataset in one block with a CRC-32, which costs a copy to write and
+// nothing to decode. Post-ReLU features would deflate to about half, at a cost that was most of a run's writing
+// (docs/run-file.md).
+constexpr io::Storage kStored = io::Storage::contiguous;
 
 void check_shapes(const std::string& path, const StoredOutputs& s, std::int64_t num_classes, bool need_penultimate) {
     const SplitOutputs& o = s.outputs;
@@ -32,16 +32,21 @@ void check_shapes(const std::string& path, const StoredOutputs& s, std::int64_t 
 
 }  // namespace
 
-void write_split_outputs(const std::string& path, const std::string& split, std::int64_t epoch, const SplitOutputs& o) {
+void write_split_outputs(const std::string& path, const std::string& split, std::int64_t epoch, const SplitOutputs& o,
+                         io::BackgroundCommits* commits) {
     io::make_output_directory(std::filesystem::path(path).parent_path().string());
-    io::atomic_write(path, [&](io::H5File& f) {
+    const auto fill = [&](io::H5File& f) {
         f.set_attr("/", "split", split);
         f.set_attr("/", "epoch", epoch);
-        if (o.penultimate.defined()) f.write("/penultimate", o.penultimate, kDeflated);
-        f.write("/logits", o.logits, kPlain);
-        f.write("/labels", o.labels, kDeflated);
-        f.write("/indices", o.indices, kDeflated);
-    });
+        if (o.penultimate.defined()) f.write("/penultimate", o.penultimate, kStored);
+        f.write("/logits", o.logits, kStored);
+        f.write("/labels", o.labels, kStored);
+        f.write("/indices", o.indices, kStored);
+    };
+    if (commits != nullptr)
+        io::atomic_write(path, fill, *commits);
+    else
+        io::atomic_write(path, fill);
 }
 
 StoredOutputs read_split_outputs(const std::string& path, std::int64_t num_classes, bool need_penultimate) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "distill/evaluation.hpp"
+#include "framework/io/background_commits.hpp"
 
 namespace lskd::distill {
 
@@ -16,9 +17,9 @@ struct StoredOutputs {
 };
 
 // Writes `outputs` (with its penultimate features when defined) to a new file at `path`, replacing one of an
-// earlier attempt at the same epoch atomically.
+// earlier attempt at the same epoch atomically; with `commits`, the move into place finishes in the background.
 void write_split_outputs(const std::string& path, const std::string& split, std::int64_t epoch,
-                         const SplitOutputs& outputs);
+                         const SplitOutputs& outputs, io::BackgroundCommits* commits = nullptr);
 
 // Reads and checks a file of write_split_outputs: an Error naming it unless logits are [N, num_classes], labels
 // and indices have N entries, labels lie in [0, num_classes) and, when `need_penultimate`, penultimate is [N, D].

@@ -16,6 +16,7 @@
 #include "distill/run_directory.hpp"
 #include "framework/autograd/variable.hpp"
 #include "framework/distributed/batch_split.hpp"
+#include "framework/io/background_commits.hpp"
 
 namespace lskd::distill {
 
@@ -58,9 +59,9 @@ public:
     virtual std::string describe(const EpochScores& scores) const = 0;
 
     // Files of the run directory, each written once: the activation records after `epoch` epochs, and the outputs
-    // kept by evaluate at the last epoch.
-    virtual void write_records(const RunDirectory& run, std::int64_t epoch) = 0;
-    virtual void write_outputs(const RunDirectory& run, std::int64_t epoch) = 0;
+    // kept by evaluate at the last epoch; with `commits`, their moves into place finish in the background.
+    virtual void write_records(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) = 0;
+    virtual void write_outputs(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) = 0;
 };
 
 }  // namespace lskd::distill

@@ -84,7 +84,8 @@ public:
 
     std::int64_t first_epoch() const { return run_.epochs_done; }
     std::int64_t epochs() const { return config_.epochs; }
-    std::string kept_after_interrupt() const;
+    // Waits for the files in flight, then says which epoch the run keeps.
+    std::string kept_after_interrupt();
     void run_epoch(std::int64_t epoch);
     TrainSummary summary() const;
     void add_setup_seconds(double seconds) { run_.setup_seconds += seconds; }
@@ -117,6 +118,7 @@ private:
     std::unique_ptr<RankSharding> sharding_;  // data-parallel runs only
     std::unique_ptr<EpochMetrics> metrics_;
     std::unique_ptr<TrainingLoop> loop_;
+    io::BackgroundCommits commits_;  // the epoch's files, moved into place while the next epoch trains
 };
 
 // The config to train: the stored one when resuming (with a larger epoch count if asked for).
@@ -222,8 +224,9 @@ EpochResult Training::evaluate(std::int64_t epoch) {
 EpochFiles Training::epoch_files(const RunDirectory& run, std::int64_t epoch, bool last) {
     EpochFiles files;
     if (is_record_epoch(config_.record_every, epoch + 1, last))
-        files.records = [this, &run, epoch] { task_->write_records(run, epoch + 1); };
-    if (last) files.outputs = [this, &run, epoch] { task_->write_outputs(run, epoch + 1); };
+        files.records = [this, &run, epoch](io::BackgroundCommits* c) { task_->write_records(run, epoch + 1, c); };
+    if (last)
+        files.outputs = [this, &run, epoch](io::BackgroundCommits* c) { task_->write_outputs(run, epoch + 1, c); };
     return files;
 }
 
@@ -238,14 +241,15 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     const bool last = epoch + 1 == config_.epochs;
     const RunDirectory run(path_);
     const auto write_started = std::chrono::steady_clock::now();
-    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, *sgd_);
+    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, *sgd_, &commits_);
     run_.write_seconds += seconds_since(write_started);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | {} | {:.1f}s", epoch + 1,
                                      config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
                                      task_->describe(result.scores), totals.seconds));
 }
 
-std::string Training::kept_after_interrupt() const {
+std::string Training::kept_after_interrupt() {
+    commits_.wait();
     if (run_.epochs_done == 0) return fmt::format("{}: no epoch was finished, nothing was written", path_);
     return fmt::format("{} holds epoch {} of {}; continue it with --resume {}", path_, run_.epochs_done, config_.epochs,
                        path_);

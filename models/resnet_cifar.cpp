@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "framework/core/error.hpp"
 #include "framework/layers/init.hpp"
 #include "framework/layers/nn.hpp"
 #include "framework/layers/pooling.hpp"
@@ -29,22 +30,32 @@ BasicBlock::BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_chan
         shortcut_->append(conv(rng, in_channels, out_channels, 1, stride));
         shortcut_->append(std::make_shared<nn::BatchNorm2d>(out_channels));
     }
+    // Registered last, so the parameters keep their order; it has none.
+    relu_ = register_module("relu", std::make_shared<nn::ReLU>());
+}
+
+std::array<nn::Module*, 5> BasicBlock::main_path() const {
+    return {conv1_.get(), bn1_.get(), relu_.get(), conv2_.get(), bn2_.get()};
 }
 
 Variable BasicBlock::forward(const Variable& x) {
-    Variable out = bn1_->forward_relu(conv1_->forward(x));
-    out = bn2_->forward(conv2_->forward(out));
-    return ops::add(out, shortcut_ ? shortcut_->forward(x) : x, /*relu=*/true);
+    if (plan_.main.empty() || planned_fused_ != nn::fusions_enabled()) {
+        plan_ = nn::plan_residual(main_path(), nn::FusionMode::graph);
+        planned_fused_ = nn::fusions_enabled();
+    }
+    const Variable sum = ops::add(nn::run_steps(plan_.main, x), shortcut_ ? shortcut_->forward(x) : x, plan_.add);
+    return plan_.relu_after_add ? relu_->forward(sum) : sum;
 }
 
 Tensor BasicBlock::infer(Tensor x) {
-    if (!folded1_) {
-        folded1_ = std::make_unique<nn::FoldedConv>(*conv1_, bn1_.get(), ops::ConvFusion{.relu = true});
-        folded2_ = std::make_unique<nn::FoldedConv>(*conv2_, bn2_.get(), ops::ConvFusion{.sum = true, .relu = true});
+    if (!main_inference_) {
+        const nn::ResidualPlan plan = nn::plan_residual(main_path(), nn::FusionMode::inference);
+        LSKD_CHECK(plan.sum_in_main, "the block's inference plan adds the shortcut in its last convolution");
+        main_inference_ = std::make_unique<nn::InferenceSteps>(plan.main);
     }
-    const Tensor h = folded1_->run(x);
+    const Tensor h = main_inference_->run(x, main_inference_->size() - 1);
     Tensor out = shortcut_ ? shortcut_inference_.run(*shortcut_, x) : x.unique() ? std::move(x) : x.clone();
-    folded2_->run_into(h, out);
+    main_inference_->run_last_into(h, out);
     return out;
 }
 

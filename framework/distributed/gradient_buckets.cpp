@@ -9,15 +9,16 @@
 
 namespace lskd::distributed {
 
-BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes) {
-    LSKD_CHECK(cap_bytes >= sizeof(float), "a bucket cap of {} bytes holds no float", cap_bytes);
-    const std::size_t cap = cap_bytes / sizeof(float);
+BucketLayout plan_buckets(std::span<const Shape> shapes, BucketPlan plan) {
+    LSKD_CHECK(plan.first_bytes >= sizeof(float) && plan.cap_bytes >= sizeof(float),
+               "bucket caps of {} and {} bytes: each must hold a float", plan.first_bytes, plan.cap_bytes);
     BucketLayout layout;
     layout.offsets.assign(shapes.size(), 0);
     for (std::size_t i = shapes.size(); i-- > 0;) {
         const auto n = static_cast<std::size_t>(shapes[i].numel());
         layout.offsets[i] = layout.total;
         if (n == 0) continue;
+        const std::size_t cap = (layout.buckets.size() <= 1 ? plan.first_bytes : plan.cap_bytes) / sizeof(float);
         if (layout.buckets.empty() || layout.buckets.back().count + n > cap)
             layout.buckets.push_back({layout.total, 0, {}});
         layout.buckets.back().count += n;
@@ -29,15 +30,17 @@ BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes) 
 
 struct GradientBuckets::Requests {
     std::vector<MPI_Request> of_bucket;
+    std::vector<int> done;  // MPI_Testsome's indices, allocated once
 };
 
-GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, std::size_t cap_bytes)
+GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, BucketPlan plan)
     : world_(world),
       shapes_(std::move(shapes)),
-      layout_(plan_buckets(shapes_, cap_bytes)),
+      layout_(plan_buckets(shapes_, plan)),
       flat_(layout_.total),
       bucket_of_(shapes_.size(), kNoBucket),
       unready_(layout_.buckets.size(), 0),
+      in_place_(layout_.buckets.size(), 0),
       packed_(shapes_.size(), 0),
       requests_(std::make_unique<Requests>()) {
     for (std::size_t b = 0; b < layout_.buckets.size(); ++b) {
@@ -46,6 +49,7 @@ GradientBuckets::GradientBuckets(const World& world, std::vector<Shape> shapes, 
         for (std::size_t t : layout_.buckets[b].tensors) bucket_of_[t] = b;
     }
     requests_->of_bucket.assign(layout_.buckets.size(), MPI_REQUEST_NULL);
+    requests_->done.resize(layout_.buckets.size());
 }
 
 GradientBuckets::~GradientBuckets() = default;
@@ -120,31 +124,47 @@ void GradientBuckets::begin_step(std::span<Tensor* const> grads, std::int64_t lo
     step_grads_ = grads;
     step_weight_ = weight;
     std::fill(packed_.begin(), packed_.end(), 0);
+    std::fill(in_place_.begin(), in_place_.end(), 0);
     for (std::size_t b = 0; b < layout_.buckets.size(); ++b) unready_[b] = layout_.buckets[b].tensors.size();
     next_start_ = next_done_ = 0;
     stepping_ = true;
 }
 
 void GradientBuckets::mark_packed(std::size_t t) {
-    pack(step_grads_, t, step_weight_);
+    const std::size_t b = bucket_of_[t];
+    Tensor& g = *step_grads_[t];
+    // A gradient alone in its bucket, held by no other handle, is summed where it is: no copy into the flat
+    // buffer and back. The same product as pack's, so the same bits; the choice is this rank's alone, as the
+    // collective depends only on the bucket's size.
+    if (b != kNoBucket && layout_.buckets[b].tensors.size() == 1 && g.defined() && g.unique()) {
+        if (step_weight_ != 1.0f)
+            for (float& v : g.values()) v *= step_weight_;
+        in_place_[b] = 1;
+    } else {
+        pack(step_grads_, t, step_weight_);
+    }
     packed_[t] = 1;
-    if (bucket_of_[t] != kNoBucket) --unready_[bucket_of_[t]];
+    if (b != kNoBucket) --unready_[b];
+}
+
+float* GradientBuckets::sum_buffer(std::size_t b) {
+    const Bucket& bucket = layout_.buckets[b];
+    return in_place_[b] ? step_grads_[bucket.tensors.front()]->data() : flat_.data() + bucket.begin;
 }
 
 void GradientBuckets::start_complete_buckets() {
     auto& requests = requests_->of_bucket;
     for (; next_start_ < layout_.buckets.size() && unready_[next_start_] == 0; ++next_start_) {
-        const Bucket& b = layout_.buckets[next_start_];
-        MPI_Iallreduce(MPI_IN_PLACE, flat_.data() + b.begin, static_cast<int>(b.count), MPI_FLOAT, MPI_SUM,
-                       MPI_COMM_WORLD, &requests[next_start_]);
+        MPI_Iallreduce(MPI_IN_PLACE, sum_buffer(next_start_), static_cast<int>(layout_.buckets[next_start_].count),
+                       MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &requests[next_start_]);
     }
-    // Open MPI moves a started sum forward only inside an MPI call; testing the oldest one in flight is that call.
-    while (next_done_ < next_start_) {
-        int done = 0;
-        MPI_Test(&requests[next_done_], &done, MPI_STATUS_IGNORE);
-        if (done == 0) break;
-        ++next_done_;
-    }
+    // Open MPI moves a started sum forward only inside an MPI call: each hook tests every sum in flight, and one
+    // that completed is released even when an older one has not.
+    if (next_done_ == next_start_) return;
+    int completed = 0;
+    MPI_Testsome(static_cast<int>(next_start_ - next_done_), requests.data() + next_done_, &completed,
+                 requests_->done.data(), MPI_STATUSES_IGNORE);
+    while (next_done_ < next_start_ && requests[next_done_] == MPI_REQUEST_NULL) ++next_done_;
 }
 
 void GradientBuckets::gradient_ready(std::size_t param) {
@@ -163,7 +183,7 @@ void GradientBuckets::finish_step() {
     start_complete_buckets();
     for (std::size_t b = 0; b < layout_.buckets.size(); ++b) {
         MPI_Wait(&requests_->of_bucket[b], MPI_STATUS_IGNORE);
-        unpack(step_grads_, layout_.buckets[b], 1.0f);
+        if (!in_place_[b]) unpack(step_grads_, layout_.buckets[b], 1.0f);
     }
 }
 

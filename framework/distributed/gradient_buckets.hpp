@@ -1,7 +1,8 @@
 // Data-parallel gradient averaging: the gradients are fused, in reverse parameter order (the order backward
-// produces them, as PyTorch DDP does), into buckets of at most a byte cap, and each bucket is summed over the
-// ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call per tensor. A step may
-// instead overlap the sums with backward: each bucket starts its sum (MPI_Iallreduce) once its gradients are final.
+// produces them, as PyTorch DDP does), into buckets of at most a byte cap (a smaller one for the first bucket), and
+// each bucket is summed over the ranks with one MPI_Allreduce on a flat buffer allocated once, instead of one call
+// per tensor. A step may instead overlap the sums with backward: each bucket starts its sum (MPI_Iallreduce) once
+// its gradients are final.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,16 +26,30 @@ struct BucketLayout {
     std::size_t total = 0;             // floats
 };
 
-// Lays the gradients out last parameter first and closes a bucket before a tensor that would take it past
-// cap_bytes; a tensor larger than the cap gets a bucket of its own. Empty tensors take no room.
-BucketLayout plan_buckets(std::span<const Shape> shapes, std::size_t cap_bytes);
+// The byte caps of the buckets. The first bucket holds the gradients backward finishes first; a small one starts
+// its sum early, while backward still has most of the model to go (PyTorch DDP's first bucket of 1 MiB).
+// A gradient larger than the cap is alone in its bucket, and the overlapped step sums it where it is.
+struct BucketPlan {
+    std::size_t first_bytes = 0;  // the first bucket's cap
+    std::size_t cap_bytes = 0;    // every later bucket's
+
+    static BucketPlan uniform(std::size_t cap_bytes) { return {cap_bytes, cap_bytes}; }
+};
+
+// Lays the gradients out last parameter first and closes a bucket before a tensor that would take it past its cap;
+// a tensor larger than the cap gets a bucket of its own. Empty tensors take no room.
+BucketLayout plan_buckets(std::span<const Shape> shapes, BucketPlan plan);
 
 class GradientBuckets {
 public:
     static constexpr std::size_t kDefaultCapBytes = 25u << 20;  // DDP's bucket_cap_mb = 25
+    // The overlapped step's plan, smaller than DDP's for models of a few MB: a first bucket that starts while most
+    // of backward remains, and a cap that leaves each large weight alone, summed in place (docs/scale.md gives the
+    // measurements behind it, from bench/bench_overlap.cpp).
+    static constexpr BucketPlan kDefaultPlan{256u << 10, 1u << 20};
 
     // `shapes` are the parameters' shapes in parameter order; every call passes their gradients in that order.
-    GradientBuckets(const World& world, std::vector<Shape> shapes, std::size_t cap_bytes = kDefaultCapBytes);
+    GradientBuckets(const World& world, std::vector<Shape> shapes, BucketPlan plan = kDefaultPlan);
 
     const BucketLayout& layout() const { return layout_; }
 
@@ -56,11 +71,12 @@ public:
     // `grads` must stay valid until finish_step. Allocates nothing.
     void begin_step(std::span<Tensor* const> grads, std::int64_t local_examples, std::int64_t global_examples);
     // Packs the gradient and starts every bucket now complete. Open MPI moves a started sum forward only inside
-    // an MPI call, so this also tests the oldest sum in flight. Outside a step (another backward through the
-    // same parameters, or a single process) it does nothing.
+    // an MPI call, so this also tests every sum in flight. Outside a step (another backward through the same
+    // parameters, or a single process) it does nothing.
     void gradient_ready(std::size_t param);
     // Packs the gradients that never became ready (a parameter this step did not use, or every one on a rank
-    // whose shard is empty, which still joins the sums), starts the remaining buckets, waits for all and unpacks.
+    // whose shard is empty, which still joins the sums), starts the remaining buckets, waits for all and unpacks
+    // those summed in the flat buffer.
     void finish_step();
 
 private:
@@ -77,6 +93,7 @@ private:
     // Packs each gradient times `weight`, sums bucket by bucket, and unpacks each sum divided by `divisor`.
     void reduce(std::span<Tensor* const> grads, float weight, float divisor);
     void mark_packed(std::size_t t);
+    float* sum_buffer(std::size_t b);  // where bucket b is summed this step
     void start_complete_buckets();
 
     const World& world_;
@@ -88,6 +105,7 @@ private:
     static constexpr std::size_t kNoBucket = static_cast<std::size_t>(-1);
     std::vector<std::size_t> bucket_of_;  // by parameter position; kNoBucket for an empty tensor
     std::vector<std::size_t> unready_;    // by bucket: its gradients not packed yet
+    std::vector<char> in_place_;          // by bucket: summed in its one gradient's storage, not the flat buffer
     std::vector<char> packed_;            // by parameter position
     std::unique_ptr<Requests> requests_;
     std::span<Tensor* const> step_grads_;

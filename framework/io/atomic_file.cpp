@@ -113,6 +113,14 @@ void AtomicFile::commit() {
     TempNames::release(temp_);
 }
 
+void AtomicFile::hand_over() {
+    if (!pending_) fail("{}: already committed", path_);
+    file_.close();
+    pending_ = false;
+}
+
+void release_temporary_name(const std::string& temp) { TempNames::release(temp); }
+
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill) {
     AtomicFile out = AtomicFile::create(path);
     fill(out.file());

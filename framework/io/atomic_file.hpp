@@ -31,6 +31,9 @@ public:
     // the target and fsyncs the directory so the rename itself survives a crash. If it throws before the
     // rename, the temporary file is deleted and the target is untouched.
     void commit();
+    // Closes the file (checking the close) and gives up its temporary file without moving it: the caller (a
+    // BackgroundCommits) now moves it into place and then calls release_temporary_name.
+    void hand_over();
 
 private:
     AtomicFile(std::string path, std::string temp, H5File file);
@@ -47,6 +50,9 @@ std::string temporary_name(const std::string& path);
 // Puts the finished file `temp` (closed) in the place of `path`: fsyncs it, renames it over `path` and fsyncs the
 // directory so the rename itself survives a crash. Errors name `path`; `temp` is left for the caller to delete.
 void move_into_place(const std::string& temp, const std::string& path);
+
+// Lets this process start another temporary file of the same name (one handed over has been moved or deleted).
+void release_temporary_name(const std::string& temp);
 
 // Writes a new file at `path` with `fill`; `path` keeps its old contents if anything throws.
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill);

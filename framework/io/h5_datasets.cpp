@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <zlib.h>
+
 #include "framework/core/error.hpp"
 #include "framework/io/h5_detail.hpp"
 
@@ -37,6 +39,12 @@ H5T_class_t stored_class(hid_t dataset, const std::string& file_path, const std:
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls == H5T_NO_CLASS) fail_h5(file_path, fmt::format("cannot read the type of dataset '{}'", path));
     return cls;
+}
+
+std::size_t stored_size(hid_t dataset, const std::string& file_path, const std::string& path) {
+    Handle type =
+        checked(H5Dget_type(dataset), H5Tclose, file_path, fmt::format("cannot read the type of dataset '{}'", path));
+    return H5Tget_size(type.get());
 }
 
 // HDF5 would otherwise clamp a value that does not fit the type it is read into.
@@ -102,7 +110,23 @@ void write_dataset(hid_t file, const std::string& file_path, const std::string& 
     if (dataset.close() < 0) fail_h5(file_path, what);
 }
 
+// zlib's CRC-32 of `bytes` bytes, fed in pieces that fit its length type.
+std::int64_t crc32_of(const void* data, std::size_t bytes) {
+    uLong crc = crc32_z(0, Z_NULL, 0);
+    crc = crc32_z(crc, static_cast<const Bytef*>(data), bytes);
+    return static_cast<std::int64_t>(crc);
+}
+
+constexpr const char* kCrcAttribute = "crc32";
+
 }  // namespace
+
+// A value read in its stored representation (same class and size) is checked against the CRC-32 written with it.
+void H5File::verify_crc(const std::string& object, const void* data, std::size_t bytes) const {
+    if (!has_attr(object, kCrcAttribute)) return;
+    if (attr_int64(object, kCrcAttribute) != crc32_of(data, bytes))
+        fail("{}: dataset '{}' fails its CRC-32 check: the file is damaged", path_, object);
+}
 
 template <Element T>
 void H5File::write(std::string_view path, const T* data, const Dims& dims, Storage storage) {
@@ -110,6 +134,10 @@ void H5File::write(std::string_view path, const T* data, const Dims& dims, Stora
     const std::string object = detail::normalize(path);
     require_writable("write dataset", object);
     write_dataset(id_, path_, object, detail::file_type<T>(), detail::memory_type<T>(), data, dims, storage);
+    if (storage == Storage::contiguous) {
+        const std::int64_t count = detail::element_count(dims, path_, fmt::format("dataset '{}'", object));
+        set_attr(object, kCrcAttribute, crc32_of(data, static_cast<std::size_t>(count) * sizeof(T)));
+    }
 }
 
 template <Element T>
@@ -149,6 +177,10 @@ Array<T> H5File::read(std::string_view path, int rank) const {
     out.values = detail::allocating(path_, fmt::format("dataset '{}'", object), extent.count,
                                     [&] { return std::vector<T>(static_cast<std::size_t>(extent.count)); });
     read_numbers(dataset.get(), out.values.data(), extent.count, path_, object);
+    const H5T_class_t own_class = std::floating_point<T> ? H5T_FLOAT : H5T_INTEGER;
+    if (stored_class(dataset.get(), path_, object) == own_class &&
+        stored_size(dataset.get(), path_, object) == sizeof(T))
+        verify_crc(object, out.values.data(), out.values.size() * sizeof(T));
     return out;
 }
 
@@ -165,6 +197,8 @@ Tensor H5File::read_tensor(std::string_view path, int rank) const {
     Tensor out = detail::allocating(path_, fmt::format("dataset '{}'", object), extent.count,
                                     [&] { return Tensor::empty(Shape(extent.dims)); });
     read_numbers(dataset.get(), out.data(), extent.count, path_, object);
+    if (stored_class(dataset.get(), path_, object) == H5T_FLOAT && stored_size(dataset.get(), path_, object) == 4)
+        verify_crc(object, out.data(), static_cast<std::size_t>(out.numel()) * sizeof(float));
     return out;
 }
 

@@ -28,12 +28,13 @@ struct Array {
 // What a dataset's elements are, so a reader of a table can tell string columns from numbers.
 enum class ValueKind { integer, floating, string, other };
 
-// How a dataset's chunks are stored. Both check each chunk on reading with a Fletcher-32 and zlib's Adler-32,
-// so damage fails the read either way; `compressed` deflates the chunks (16-30 ms/MB), `uncompressed` stores them
-// as they are (0.5 ms/MB). Deflating pays only for data with runs of equal bytes (integers, ReLU activations),
-// not for trained floats (92 % of their size): docs/run-file.md has the measurements. Reading does not depend on
-// it.
-enum class Storage { compressed, uncompressed };
+// How a dataset is stored. `compressed` and `uncompressed` are chunked, and each chunk is checked on reading with
+// a Fletcher-32 and zlib's Adler-32, so damage fails the read; `compressed` deflates the chunks (16-30 ms/MB),
+// `uncompressed` stores them as they are. Deflating pays only for data with runs of equal bytes (integers, ReLU
+// activations), not for trained floats: docs/run-file.md has the measurements. `contiguous` stores the values in
+// one block without filters, with a CRC-32 (zlib's) of their bytes in the dataset's attribute `crc32`, which every
+// read verifies: the cheapest to write, for state rewritten often (a checkpoint). Reading does not depend on it.
+enum class Storage { compressed, uncompressed, contiguous };
 
 class H5File {
 public:
@@ -140,6 +141,8 @@ private:
     H5File(std::string path, std::int64_t id, bool writable);
     static H5File open_existing(const std::string& path, bool write, const std::string& name);
     void require_open() const;
+    // Fails if `object` has a `crc32` attribute that is not the CRC-32 of the `bytes` read into `data`.
+    void verify_crc(const std::string& object, const void* data, std::size_t bytes) const;
     void require_writable(std::string_view what, const std::string& object) const;
     void set_string_attr(std::string_view object, std::string_view name, std::string_view value);
     void check_int64_range(std::string_view object, std::string_view name, std::uint64_t value) const;

@@ -84,7 +84,7 @@ Dims chunk_shape(const Dims& dims, std::size_t element_bytes) {
 Handle dataset_properties(const Dims& dims, hid_t type, Storage storage, std::string_view file_path,
                           std::string_view what) {
     Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, file_path, what);
-    if (dims.empty() || std::count(dims.begin(), dims.end(), 0) > 0) return dcpl;
+    if (storage == Storage::contiguous || dims.empty() || std::count(dims.begin(), dims.end(), 0) > 0) return dcpl;
     const std::size_t element_bytes = H5Tget_size(type);
     if (element_bytes == 0) fail_h5(file_path, what);
     const Dims chunk = chunk_shape(dims, element_bytes);

@@ -15,17 +15,15 @@ BatchNorm2d::BatchNorm2d(std::int64_t channels, float eps, float momentum) : eps
     running_var_ = &register_buffer("running_var", Tensor::full({channels}, 1.0f));
 }
 
-Variable BatchNorm2d::run(const Variable& x, bool relu) {
+Variable BatchNorm2d::forward(const Variable& x) { return forward_with(x, {}); }
+
+Variable BatchNorm2d::forward_with(const Variable& x, const ops::PostOps& post) {
     const ops::BatchNormState state{.running_mean = running_mean_,
                                     .running_var = running_var_,
                                     .momentum = momentum_,
                                     .eps = eps_,
-                                    .training = is_training(),
-                                    .relu = relu};
-    return ops::batch_norm(x, weight_, bias_, state);
+                                    .training = is_training()};
+    return ops::batch_norm(x, weight_, bias_, state, post);
 }
-
-Variable BatchNorm2d::forward(const Variable& x) { return run(x, false); }
-Variable BatchNorm2d::forward_relu(const Variable& x) { return run(x, true); }
 
 }  // namespace lskd::nn

@@ -15,8 +15,8 @@ public:
     // Training mode normalises with batch statistics and updates the running buffers; evaluation mode
     // uses the buffers.
     Variable forward(const Variable& x) override;
-    // relu(forward(x)) in one pass (the ReLU fused into the batch-norm primitives).
-    Variable forward_relu(const Variable& x) override;
+    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }  // inside the batch-norm primitives
+    Variable forward_with(const Variable& x, const ops::PostOps& post) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }
@@ -25,8 +25,6 @@ public:
     float eps() const { return eps_; }
 
 private:
-    Variable run(const Variable& x, bool relu);
-
     Variable weight_;
     Variable bias_;
     Tensor* running_mean_;  // the registered buffers, which the op updates in place

@@ -22,12 +22,10 @@ Conv2d::Conv2d(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, st
     }
 }
 
-Variable Conv2d::forward(const Variable& x) {
-    return ops::conv2d(x, weight_, bias_, {.stride = stride_, .padding = padding_});
-}
+Variable Conv2d::forward(const Variable& x) { return forward_with(x, {}); }
 
-Variable Conv2d::forward_relu(const Variable& x) {
-    return ops::conv2d(x, weight_, bias_, {.stride = stride_, .padding = padding_, .relu = true});
+Variable Conv2d::forward_with(const Variable& x, const ops::PostOps& post) {
+    return ops::conv2d(x, weight_, bias_, options(), post);
 }
 
 }  // namespace lskd::nn

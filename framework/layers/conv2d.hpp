@@ -5,6 +5,7 @@
 
 #include "framework/core/random.hpp"
 #include "framework/layers/module.hpp"
+#include "framework/ops/ops.hpp"
 
 namespace lskd::nn {
 
@@ -15,12 +16,14 @@ public:
 
     // x NHWC [N, H, W, in] → NHWC [N, H', W', out].
     Variable forward(const Variable& x) override;
-    Variable forward_relu(const Variable& x) override;  // the ReLU fused into the convolution
+    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }  // inside the convolution
+    Variable forward_with(const Variable& x, const ops::PostOps& post) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }      // undefined without a bias
     std::int64_t stride() const { return stride_; }
     std::int64_t padding() const { return padding_; }
+    ops::Conv2dOptions options() const { return {.stride = stride_, .padding = padding_}; }
 
 private:
     Variable weight_;

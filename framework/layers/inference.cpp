@@ -5,17 +5,12 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/layers/dropout.hpp"
-#include "framework/layers/relu.hpp"
 
 namespace lskd::nn {
-bool inference_mode(const Module& m) { return !m.is_training() && !grad_mode_enabled(); }
+bool inference_mode(const Module& m) { return !m.is_training() && !grad_mode_enabled() && fusions_enabled(); }
 
-FoldedConv::FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::ConvFusion post_ops)
-    : conv_(conv), bn_(bn), op_(conv.weight().shape(), [&] {
-          post_ops.stride = conv.stride();
-          post_ops.padding = conv.padding();
-          return post_ops;
-      }()) {
+FoldedConv::FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::PostOps post)
+    : conv_(conv), bn_(bn), op_(conv.weight().shape(), conv.options(), post) {
     if (bn != nullptr && bn->running_mean().numel() != conv.weight().dim(0))
         fail("FoldedConv: batch norm over {} channels after a convolution with {} outputs", bn->running_mean().numel(),
              conv.weight().dim(0));
@@ -65,50 +60,56 @@ void FoldedConv::run_into(const Tensor& x, Tensor& dst) {
     op_.run_into(x, dst);
 }
 
-void SequentialInference::plan(Sequential& seq) {
-    steps_.clear();
-    const auto& children = seq.named_children();
-    for (std::size_t i = 0; i < children.size(); ++i) {
-        Module* m = children[i].second.get();
+InferenceSteps::InferenceSteps(const std::vector<FusedStep>& steps) {
+    for (const FusedStep& s : steps) {
         Step step;
-        if (auto* conv = dynamic_cast<Conv2d*>(m)) {
-            BatchNorm2d* bn = seq.child_as<BatchNorm2d>(i + 1);
-            if (bn != nullptr) ++i;
-            const bool relu = seq.child_as<ReLU>(i + 1) != nullptr;
-            if (relu) ++i;
-            step.conv = std::make_unique<FoldedConv>(*conv, bn, ops::ConvFusion{.relu = relu});
-        } else if (auto* linear = dynamic_cast<Linear*>(m)) {
+        step.post = s.post;
+        if (auto* conv = dynamic_cast<Conv2d*>(s.module)) {
+            step.conv = std::make_unique<FoldedConv>(*conv, s.folded_bn, s.post);
+        } else if (auto* linear = dynamic_cast<Linear*>(s.module)) {
             step.weight = linear->weight();
             step.bias = linear->bias();
-            step.relu = seq.child_as<ReLU>(i + 1) != nullptr;
-            if (step.relu) ++i;
-        } else if (dynamic_cast<Dropout*>(m) != nullptr) {
+        } else if (dynamic_cast<Dropout*>(s.module) != nullptr && s.post.none()) {
             continue;
-        } else if (auto* custom = dynamic_cast<InferenceModule*>(m)) {
+        } else if (auto* custom = dynamic_cast<InferenceModule*>(s.module); custom != nullptr && s.post.none()) {
             step.custom = custom;
         } else {
-            step.other = m;
+            step.other = s.module;
         }
         steps_.push_back(std::move(step));
     }
-    planned_ = &seq;
+}
+
+Tensor InferenceSteps::run(Tensor x, std::size_t end) {
+    for (std::size_t i = 0; i < end; ++i) {
+        Step& s = steps_[i];
+        if (s.conv) {
+            x = s.conv->run(x);
+        } else if (s.weight.defined()) {
+            x = ops::linear_inference(x, s.weight.value(), s.bias.defined() ? s.bias.value() : Tensor(), s.post);
+        } else if (s.custom != nullptr) {
+            x = s.custom->infer(std::move(x));
+        } else {
+            x = s.other->forward_with(Variable(std::move(x)), s.post).value();
+        }
+    }
+    return x;
+}
+
+void InferenceSteps::run_last_into(const Tensor& x, Tensor& dst) {
+    LSKD_CHECK(!steps_.empty() && steps_.back().conv && steps_.back().post.sum,
+               "the last inference step must be a convolution with a sum post-op");
+    steps_.back().conv->run_into(x, dst);
 }
 
 Tensor SequentialInference::run(Sequential& seq, Tensor x) {
     LSKD_CHECK(inference_mode(seq), "the fused inference pass needs eval mode without a graph");
-    if (planned_ != &seq) plan(seq);
-    for (Step& s : steps_) {
-        if (s.conv) {
-            x = s.conv->run(x);
-        } else if (s.weight.defined()) {
-            x = ops::linear_inference(x, s.weight.value(), s.bias.defined() ? s.bias.value() : Tensor(), s.relu);
-        } else if (s.custom != nullptr) {
-            x = s.custom->infer(std::move(x));
-        } else {
-            x = s.other->forward(Variable(std::move(x))).value();
-        }
+    if (planned_ != &seq || planned_size_ != seq.size()) {
+        steps_ = std::make_unique<InferenceSteps>(plan_chain(seq.chain(), FusionMode::inference));
+        planned_ = &seq;
+        planned_size_ = seq.size();
     }
-    return x;
+    return steps_->run(std::move(x));
 }
 
 }  // namespace lskd::nn

@@ -20,7 +20,9 @@ Linear::Linear(Rng& rng, std::int64_t in_features, std::int64_t out_features, bo
     }
 }
 
-Variable Linear::forward(const Variable& x) { return ops::linear(x, weight_, bias_); }
-Variable Linear::forward_relu(const Variable& x) { return ops::linear(x, weight_, bias_, true); }
+Variable Linear::forward(const Variable& x) { return forward_with(x, {}); }
+Variable Linear::forward_with(const Variable& x, const ops::PostOps& post) {
+    return ops::linear(x, weight_, bias_, post);
+}
 
 }  // namespace lskd::nn

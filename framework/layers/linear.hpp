@@ -13,7 +13,8 @@ public:
     Linear(Rng& rng, std::int64_t in_features, std::int64_t out_features, bool bias = true);
 
     Variable forward(const Variable& x) override;
-    Variable forward_relu(const Variable& x) override;  // the ReLU fused into the inner product
+    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }  // inside the inner product
+    Variable forward_with(const Variable& x, const ops::PostOps& post) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself
     Variable bias() const { return bias_; }      // undefined without a bias

@@ -4,7 +4,6 @@
 #include <unordered_set>
 
 #include "framework/core/error.hpp"
-#include "framework/ops/ops.hpp"
 
 namespace lskd::nn {
 namespace {
@@ -113,7 +112,10 @@ void Module::train(bool on) {
     for (auto& [prefix, m] : named_modules()) m->training_ = on;
 }
 
-Variable Module::forward_relu(const Variable& x) { return ops::relu(forward(x)); }
+Variable Module::forward_with(const Variable& x, const ops::PostOps& post) {
+    ops::check_post_ops("module", post, fusable_post_ops());
+    return forward(x);
+}
 
 // A walk of its own, not named_parameters(): it builds no names and no set, so the training step's zero_grad
 // allocates nothing. A module registered twice is visited twice, which clearing a gradient does not mind.

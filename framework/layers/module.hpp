@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "framework/autograd/variable.hpp"
+#include "framework/ops/post_ops.hpp"
 
 namespace lskd::nn {
 
@@ -40,9 +41,11 @@ public:
     virtual ~Module() = default;
 
     virtual Variable forward(const Variable& x) = 0;
-    // relu(forward(x)). Layers whose op can apply the ReLU inside its own kernel (linear, conv2d,
-    // batch_norm, max-pool) override this, and Sequential calls it for a layer followed by an nn::ReLU.
-    virtual Variable forward_relu(const Variable& x);
+    // The epilogues this module's op can run inside its own primitive (none unless a layer overrides it), and
+    // forward(x) with one of them: the fusion plan's single entry point (fusion_plan.hpp), which alone picks `post`.
+    // With post none it is forward(x).
+    virtual ops::PostOps fusable_post_ops() const { return {}; }
+    virtual Variable forward_with(const Variable& x, const ops::PostOps& post);
     Variable operator()(const Variable& x) { return forward(x); }
 
     std::vector<NamedParameter> named_parameters() const;

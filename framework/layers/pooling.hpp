@@ -9,11 +9,10 @@ class MaxPool2d : public Module {
 public:
     MaxPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding = 0) : options_{kernel, stride, padding} {}
     Variable forward(const Variable& x) override { return ops::max_pool2d(x, options_); }
-    // max_pool2d(x) then ReLU, fused; Sequential also calls it for layer → ReLU → MaxPool2d (the orders agree).
-    Variable forward_relu(const Variable& x) override {
-        ops::Pool2dOptions o = options_;
-        o.relu = true;
-        return ops::max_pool2d(x, o);
+    // A ReLU after the pooling, or before it (the orders agree), runs inside the pooling.
+    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }
+    Variable forward_with(const Variable& x, const ops::PostOps& post) override {
+        return ops::max_pool2d(x, options_, post);
     }
 
 private:

@@ -1,14 +1,15 @@
 // nn::Sequential: submodules applied in order, named "0", "1", ... by position unless given a name, so
-// their parameters read `0.weight`, `features.3.bias`, ... A module followed by an nn::ReLU runs as one
-// forward_relu call (the ReLU fused into the module's primitive where it can be); the ReLU stays a child.
-// Module → ReLU → MaxPool2d runs as module, then the pooling with the ReLU fused: max pooling and ReLU
-// commute, and the ReLU then costs no pass at all (nor runs on the larger map).
+// their parameters read `0.weight`, `features.3.bias`, ... Its forward runs the children as the fusion plan
+// (fusion_plan.hpp) groups them: a layer and the nn::ReLU after it as one op with a relu post-op, a ReLU before a
+// max-pool inside the pooling. The ReLUs stay children.
 #pragma once
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "framework/layers/fusion_plan.hpp"
 #include "framework/layers/module.hpp"
 
 namespace lskd::nn {
@@ -31,11 +32,14 @@ public:
 
     std::size_t size() const { return named_children().size(); }
     Module& operator[](std::size_t i) const { return *named_children().at(i).second; }
-    // The i-th child if it is an M, else null (also past the end): how fusions look at their neighbours.
-    template <typename M>
-    M* child_as(std::size_t i) const {
-        return i < size() ? dynamic_cast<M*>(named_children()[i].second.get()) : nullptr;
-    }
+    // The children in order, as a chain for the fusion plan.
+    std::vector<Module*> chain() const;
+
+private:
+    // The graph-mode plan, made at the first forward and again when a child was appended or fusions were switched.
+    std::vector<FusedStep> plan_;
+    std::size_t planned_size_ = 0;
+    bool planned_fused_ = false;
 };
 
 }  // namespace lskd::nn

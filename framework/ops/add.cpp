@@ -1,4 +1,4 @@
-// add: oneDNN binary add on the flat buffers; the gradient flows unchanged to both inputs. With relu,
+// add: oneDNN binary add on the flat buffers; the gradient flows unchanged to both inputs. With the relu post-op,
 // max(0, ·) runs as the binary primitive's post-op (a residual block's add and ReLU in one pass), and the
 // gradient both inputs receive is dy·[y > 0] from the saved output, as the relu op would compute it.
 #include "framework/core/error.hpp"
@@ -32,7 +32,9 @@ struct AddNode : Node {
 
 }  // namespace
 
-Variable add(const Variable& a, const Variable& b, bool relu) {
+Variable add(const Variable& a, const Variable& b, const PostOps& post) {
+    check_post_ops("add", post, {.relu = true});
+    const bool relu = post.relu;
     if (!(a.shape() == b.shape())) fail("add: shapes {} and {} differ", a.shape().str(), b.shape().str());
     Tensor y = Tensor::empty(a.shape());
     forward(y.numel(), relu)

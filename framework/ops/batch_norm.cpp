@@ -8,7 +8,7 @@
 // Evaluation: use_global_stats with the running averages (forward_inference without a graph; with one,
 // forward_training + use_global_stats and a backward of the same flags, so eval-mode gradients exist).
 // gamma and beta enter as the separate scale and shift arguments of oneDNN 2.6 (use_scale | use_shift).
-// With state.relu the ReLU that follows runs inside the same primitives (fuse_norm_relu): forward_training
+// With the relu post-op the ReLU that follows runs inside the same primitives (fuse_norm_relu): forward_training
 // then writes a workspace (which outputs were positive) that backward reads.
 #include <bit>
 
@@ -118,7 +118,9 @@ void check_channel_vector(const char* what, const Tensor* t, std::int64_t c, con
 
 }  // namespace
 
-Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state) {
+Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state,
+                    const PostOps& post) {
+    check_post_ops("batch_norm", post, {.relu = true});
     const int rank = x.value().rank();
     if (rank != 2 && rank != 4) fail("batch_norm: input must be [N, C] or NHWC [N, H, W, C], got {}", x.shape().str());
     if (x.value().numel() == 0) fail("batch_norm: empty input {}", x.shape().str());
@@ -147,7 +149,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
     cfg.global_stats = !state.training;
     cfg.graph = needs_graph({&x, &gamma, &beta});
     cfg.eps = state.eps;
-    cfg.relu = state.relu;
+    cfg.relu = post.relu;
     BnEntry& prims = entry(cfg);
 
     Tensor y = Tensor::empty(x.shape());

@@ -9,7 +9,7 @@
 // gradients come out of backward-weights in its own format and are reordered back to OIHW. All
 // primitives, reorders included, are created together in one cache entry per shape.
 //
-// With options.relu, max(0, ·) runs as the forward primitive's post-op, and backward first masks the
+// With the relu post-op, max(0, ·) runs inside the forward primitive, and backward first masks the
 // incoming gradient by the saved output, dy·[y > 0], as the relu op would. conv2d_inference (the fused
 // inference pass's convolution) runs the same cached forward_inference primitives, with a sum post-op besides.
 #include <memory>
@@ -237,20 +237,23 @@ Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride,
     return {g.n, g.ho, g.wo, g.o};
 }
 
-void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const ConvFusion& fusion, Tensor& dst) {
-    ConvGeometry g = geometry(x, w.value(), &b, fusion.stride, fusion.padding);
-    g.relu = fusion.relu;
-    g.sum = fusion.sum;
+void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const Conv2dOptions& options,
+                      const PostOps& post, Tensor& dst) {
+    check_post_ops("conv2d", post, {.sum = true, .relu = true});
+    ConvGeometry g = geometry(x, w.value(), &b, options.stride, options.padding);
+    g.relu = post.relu;
+    g.sum = post.sum;
     if (!(dst.shape() == Shape{g.n, g.ho, g.wo, g.o}))
         fail("conv2d: the output {} does not match the convolution's [{}, {}, {}, {}]", dst.shape().str(), g.n, g.ho,
              g.wo, g.o);
     run_forward(entry(g, false), x, w.impl(), g.bias ? &b : nullptr, dst);
 }
 
-Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options) {
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options, const PostOps& post) {
+    check_post_ops("conv2d", post, {.relu = true});
     ConvGeometry g =
         geometry(x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
-    g.relu = options.relu;
+    g.relu = post.relu;
     const bool bias = g.bias;
     const bool graph = needs_graph({&x, &w, &b});
     ConvEntry& prims = entry(g, graph);
@@ -259,10 +262,10 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
     return record<ConvNode>(OpKind::conv2d, y, graph, {&x, &w, &b}, [&](ConvNode& node) {
         node.prims = &prims;
         node.has_bias = bias;
-        node.relu = options.relu;
+        node.relu = post.relu;
         node.save(x.value(), "input");
         node.save(w.value(), "weight");
-        if (options.relu) node.save(y, "output");
+        if (post.relu) node.save(y, "output");
     });
 }
 

@@ -8,28 +8,30 @@
 
 namespace lskd::ops {
 
-InferenceConv::InferenceConv(const Shape& weight_shape, ConvFusion fusion) : fusion_(fusion) {
+InferenceConv::InferenceConv(const Shape& weight_shape, Conv2dOptions options, PostOps post)
+    : options_(options), post_(post) {
     if (weight_shape.rank() != 4 || weight_shape.numel() == 0)
         fail("fused conv: weight must be a non-empty OIHW [O, C, kh, kw], got {}", weight_shape.str());
-    if (fusion.stride < 1 || fusion.padding < 0)
-        fail("fused conv: need stride >= 1 and padding >= 0, got stride {} padding {}", fusion.stride, fusion.padding);
+    if (options.stride < 1 || options.padding < 0)
+        fail("fused conv: need stride >= 1 and padding >= 0, got stride {} padding {}", options.stride,
+             options.padding);
     weight_ = Variable(Tensor::zeros(weight_shape), false);
     bias_ = Tensor::zeros({weight_shape[0]});
 }
 
 Tensor InferenceConv::run(const Tensor& x) {
-    LSKD_CHECK(!fusion_.sum, "fused conv with a sum post-op needs run_into");
-    Tensor y = Tensor::empty(conv2d_output_shape(x, weight_.value(), fusion_.stride, fusion_.padding));
-    conv2d_inference(x, weight_, bias_, fusion_, y);
+    LSKD_CHECK(!post_.sum, "fused conv with a sum post-op needs run_into");
+    Tensor y = Tensor::empty(conv2d_output_shape(x, weight_.value(), options_.stride, options_.padding));
+    conv2d_inference(x, weight_, bias_, options_, post_, y);
     return y;
 }
 
 void InferenceConv::run_into(const Tensor& x, Tensor& dst) {
-    LSKD_CHECK(fusion_.sum, "fused conv without a sum post-op writes a new output: use run");
-    const Shape out = conv2d_output_shape(x, weight_.value(), fusion_.stride, fusion_.padding);
+    LSKD_CHECK(post_.sum, "fused conv without a sum post-op writes a new output: use run");
+    const Shape out = conv2d_output_shape(x, weight_.value(), options_.stride, options_.padding);
     if (!(dst.shape() == out))
         fail("fused conv: the residual {} does not match the convolution's output {}", dst.shape().str(), out.str());
-    conv2d_inference(x, weight_, bias_, fusion_, dst);
+    conv2d_inference(x, weight_, bias_, options_, post_, dst);
 }
 
 }  // namespace lskd::ops

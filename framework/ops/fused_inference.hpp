@@ -1,21 +1,17 @@
 // Inference-only fused kernels (forward_inference primitives, no graph): a convolution whose bias, residual sum
 // and ReLU run inside one oneDNN primitive as post-ops, and an inner product with a ReLU post-op. They take and
-// return plain Tensors (NHWC / [N, C]), so evaluation pays for no autograd bookkeeping.
+// return plain Tensors (NHWC / [N, C]), so evaluation pays for no autograd bookkeeping. Which post-ops run is the
+// fusion plan's decision (framework/layers/fusion_plan.hpp).
 #pragma once
 #include <cstdint>
 #include <span>
 
 #include "framework/autograd/variable.hpp"
+#include "framework/ops/ops.hpp"
+#include "framework/ops/post_ops.hpp"
 #include "framework/tensor/tensor.hpp"
 
 namespace lskd::ops {
-
-struct ConvFusion {
-    std::int64_t stride = 1;
-    std::int64_t padding = 0;
-    bool sum = false;   // adds the destination's previous contents (a residual connection), before the ReLU
-    bool relu = false;  // max(·, 0), last
-};
 
 // A convolution for inference over weights it owns: the caller writes plain OIHW weights [O, C, kh, kw] through
 // weights_for_writing() (which bumps their version) and a bias [O] (folded batch norm, say). Each primitive's
@@ -24,30 +20,32 @@ struct ConvFusion {
 // warm-up a run creates no primitive and draws only pooled buffers.
 class InferenceConv {
 public:
-    InferenceConv(const Shape& weight_shape, ConvFusion fusion);
+    InferenceConv(const Shape& weight_shape, Conv2dOptions options, PostOps post);
 
     std::span<float> weights_for_writing() { return weight_.value().values_in_place(); }
     Tensor& bias() { return bias_; }
 
-    // x NHWC [N, H, W, C] → a new NHWC [N, H', W', O]; only without fusion.sum.
+    // x NHWC [N, H, W, C] → a new NHWC [N, H', W', O]; only without post.sum.
     Tensor run(const Tensor& x);
-    // dst ← relu?(conv(x) + bias + dst), in place; only with fusion.sum. dst must be NHWC [N, H', W', O].
+    // dst ← relu?(conv(x) + bias + dst), in place; only with post.sum. dst must be NHWC [N, H', W', O].
     void run_into(const Tensor& x, Tensor& dst);
 
 private:
-    ConvFusion fusion_;
+    Conv2dOptions options_;
+    PostOps post_;
     Variable weight_;  // a Variable for conv2d's per-version weight reorders; never requires grad
     Tensor bias_;
 };
 
 // x NHWC convolved with w OIHW at that stride and padding: the output shape, every shape checked (as conv2d).
 Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding);
-// dst ← relu?(conv(x, w) + b (+ dst with fusion.sum)) on conv2d's cached forward_inference primitive, without a
+// dst ← relu?(conv(x, w) + b (+ dst with post.sum)) on conv2d's cached forward_inference primitive, without a
 // graph; b [O] or undefined, dst NHWC of conv2d_output_shape. Defined in conv2d.cpp.
-void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const ConvFusion& fusion, Tensor& dst);
+void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const Conv2dOptions& options,
+                      const PostOps& post, Tensor& dst);
 
-// relu?(x [N, in] · wᵀ + b) as one inner product (ReLU as an eltwise post-op) → a new [N, out]. w [out, in] plain,
+// relu?(x [N, in] · wᵀ + b) as one inner product (post-op relu: eltwise) → a new [N, out]. w [out, in] plain,
 // b [out] or undefined. Defined in linear.cpp: it runs linear's cached inference primitive, without a graph.
-Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, bool relu);
+Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const PostOps& post);
 
 }  // namespace lskd::ops

@@ -1,5 +1,5 @@
 // linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder).
-// With relu, max(0, ·) runs as the forward primitive's post-op (no separate pass over the output), and
+// With the relu post-op, max(0, ·) runs inside the forward primitive (no separate pass over the output), and
 // backward first masks the incoming gradient by the saved output, dy·[y > 0], as the relu op would.
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
@@ -83,7 +83,9 @@ Tensor run_forward(LinearEntry& prims, const Tensor& x, const Tensor& w, const T
 
 }  // namespace
 
-Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu) {
+Variable linear(const Variable& x, const Variable& w, const Variable& b, const PostOps& post) {
+    check_post_ops("linear", post, {.relu = true});
+    const bool relu = post.relu;
     const bool bias = b.defined();
     check_shapes(x.value(), w.value(), bias ? b.value() : Tensor());
     const bool graph = needs_graph({&x, &w, &b});
@@ -99,10 +101,11 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b, bool re
     });
 }
 
-Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) {
+Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const PostOps& post) {
+    check_post_ops("linear", post, {.relu = true});
     check_shapes(x, w, b);
     if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
-    return run_forward(entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), relu, false), x, w, b);
+    return run_forward(entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x, w, b);
 }
 
 // dx = dy · w, dw = dyᵀ · x, db = Σ_n dy (dy masked by [y > 0] first with a fused relu).

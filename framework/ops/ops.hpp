@@ -1,34 +1,35 @@
 // The engine's differentiable ops. Activations are [N, C] or NHWC [N, H, W, C]; weights are [out, in] or
 // OIHW. Each op runs oneDNN primitives (cached per shape) forward and backward, records a graph node when
-// an input requires grad and grad mode is on, and uses inference primitives otherwise.
+// an input requires grad and grad mode is on, and uses inference primitives otherwise. Ops that can run an
+// epilogue inside their primitive take it as ops::PostOps (post_ops.hpp), filled by the fusion plan alone.
 #pragma once
 #include <cstdint>
 
 #include "framework/autograd/variable.hpp"
+#include "framework/ops/post_ops.hpp"
 
 namespace lskd::ops {
 
-// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined. With relu, max(0, ·) of that, fused into the
-// same primitive: equal to relu(linear(x, w, b)), forward and backward, without the separate pass.
-Variable linear(const Variable& x, const Variable& w, const Variable& b, bool relu = false);
+// x [N, in] · wᵀ [in, out] + b [out]; b may be undefined. Post-op relu: an eltwise post-op of the inner product.
+Variable linear(const Variable& x, const Variable& w, const Variable& b, const PostOps& post = {});
 
 struct Conv2dOptions {
     std::int64_t stride = 1;
     std::int64_t padding = 0;
-    bool relu = false;  // max(0, ·) of the output, fused into the convolution as linear's relu is
 };
-// x NHWC [N, H, W, C], w OIHW [O, C, kh, kw], b [O] or undefined → NHWC [N, H', W', O].
-Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options = {});
+// x NHWC [N, H, W, C], w OIHW [O, C, kh, kw], b [O] or undefined → NHWC [N, H', W', O]. Post-op relu: an eltwise
+// post-op of the convolution.
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options = {},
+                const PostOps& post = {});
 
 struct Pool2dOptions {
     std::int64_t kernel = 2;
     std::int64_t stride = 2;
     std::int64_t padding = 0;
-    bool relu = false;  // max pooling only: max(0, ·) of the result, fused into the pooling in training
 };
-// With options.relu, relu(max_pool2d(x)), which equals max_pool2d(relu(x)) in values and gradients (max and
-// ReLU are both monotone, so they commute), at no extra pass in training.
-Variable max_pool2d(const Variable& x, Pool2dOptions options);
+// Post-op relu: relu(max_pool2d(x)), which equals max_pool2d(relu(x)) in values and gradients (max and ReLU are
+// both monotone, so they commute), inside the training kernel at no extra pass.
+Variable max_pool2d(const Variable& x, Pool2dOptions options, const PostOps& post = {});
 // Padding counts towards the divisor, as PyTorch's default (count_include_pad=True).
 Variable avg_pool2d(const Variable& x, Pool2dOptions options);
 // NHWC [N, H, W, C] → [N, C].
@@ -40,17 +41,16 @@ struct BatchNormState {
     float momentum = 0.1f;
     float eps = 1e-5f;
     bool training = true;
-    // relu(batch_norm(x)) in one primitive (oneDNN's fuse_norm_relu; a bit mask of the positive outputs is
-    // kept for backward), instead of a separate ReLU pass forward and backward.
-    bool relu = false;
 };
 // x [N, C] or NHWC, gamma and beta [C]. Training normalises with batch statistics and updates the
-// running averages; evaluation uses the running averages.
-Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state);
+// running averages; evaluation uses the running averages. Post-op relu: oneDNN's fuse_norm_relu (a bit mask of
+// the positive outputs is kept for backward), instead of a separate ReLU pass forward and backward.
+Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state,
+                    const PostOps& post = {});
 
 Variable relu(const Variable& x);
-// Elementwise a + b of equal shapes (residual connections); with relu, max(0, a + b) in the same primitive.
-Variable add(const Variable& a, const Variable& b, bool relu = false);
+// Elementwise a + b of equal shapes (residual connections). Post-op relu: an eltwise post-op of the binary add.
+Variable add(const Variable& a, const Variable& b, const PostOps& post = {});
 // Same data, another shape of equal element count (flatten an NHWC map to [N, H·W·C]).
 Variable reshape(const Variable& x, const Shape& shape);
 // Log-softmax over the last dimension of [N, K].

@@ -102,7 +102,8 @@ void check_pool_options(const char* op, const Variable& x, std::int64_t kernel, 
              x.dim(1) + 2 * padding, x.dim(2) + 2 * padding, x.shape().str(), padding);
 }
 
-Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win, bool relu) {
+Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win, const PostOps& post) {
+    const bool relu = post.relu;
     LSKD_CHECK(!relu || algorithm == PoolAlgorithm::max, "pool2d: a fused relu needs max pooling");
     const Shape& in = x.shape();
     const Shape out{in[0], pooled_size(in[1], win.kh, win.stride_h, win.pad_h),

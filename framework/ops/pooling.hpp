@@ -6,6 +6,7 @@
 
 #include "framework/autograd/variable.hpp"
 #include "framework/ops/op_kind.hpp"
+#include "framework/ops/post_ops.hpp"
 
 namespace lskd::ops::detail {
 
@@ -22,9 +23,10 @@ inline std::int64_t pooled_size(std::int64_t size, std::int64_t kernel, std::int
     return (size + 2 * pad - kernel) / stride + 1;
 }
 
-// Pools x NHWC [N, H, W, C] into NHWC [N, H', W', C]; the caller has validated the window. With relu (max
-// pooling only), max(0, ·) of the result: fused into the training kernel, a separate relu op otherwise.
-Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& window, bool relu = false);
+// Pools x NHWC [N, H, W, C] into NHWC [N, H', W', C]; the caller has validated the window. With the relu post-op
+// (max pooling only), max(0, ·) of the result: fused into the training kernel, a separate relu op otherwise.
+Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& window,
+                const PostOps& post = {});
 
 // The checks shared by max_pool2d and avg_pool2d (rank, kernel/stride/padding ranges, kernel inside the
 // padded input), with messages naming `op`.

@@ -38,8 +38,8 @@ TEST_CASE("steady-state training steps create no primitive and leak no buffer", 
 
     auto step = [&] {
         // The unfused ReLU and the fused ones (linear's post-op, add's post-op) alike.
-        Variable h =
-            ops::add(ops::relu(ops::linear(x, params[0], params[1])), ops::linear(x, params[0], params[1], true), true);
+        Variable h = ops::add(ops::relu(ops::linear(x, params[0], params[1])),
+                              ops::linear(x, params[0], params[1], {.relu = true}), {.relu = true});
         Variable loss = ops::soft_target_cross_entropy(ops::linear(h, params[2], params[3]), targets);
         loss.backward();
         sgd_step(params, 0.1f);

@@ -52,7 +52,7 @@ TEST_CASE("an epoch's records and outputs are written before its checkpoint, met
 
     std::vector<std::string> order;
     const auto seen_by = [&](const char* part) {
-        return [&order, &run, part] {
+        return [&order, &run, part](io::BackgroundCommits*) {
             // The checkpoint still holds the previous epoch: a kill here leaves a run that resumes from it.
             CHECK(distill::read_run_header(run.dir()).epochs_done == 2);
             order.push_back(part);

@@ -96,11 +96,11 @@ TEST_CASE("the classification task scores test and validation by name and writes
     CHECK(task.describe(scores).starts_with("val acc "));
     const distill::RunDirectory run(testing::temp_path("task_run"));
     std::filesystem::create_directories(run.dir());
-    task.write_outputs(run, 3);
+    task.write_outputs(run, 3, nullptr);
     const distill::StoredOutputs test = distill::read_split_outputs(run.outputs("test"), 10, false);
     CHECK(test.epoch == 3);
     CHECK(test.outputs.labels == d.test.labels);
     CHECK(distill::read_split_outputs(run.outputs("val"), 10, false).outputs.labels.size() == 200);
-    task.write_records(run, 3);
+    task.write_records(run, 3, nullptr);
     CHECK(run.recorded_epochs("test") == std::vector<std::int64_t>{3});
 }

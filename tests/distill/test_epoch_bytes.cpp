@@ -4,16 +4,19 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "distill/checkpoint.hpp"
+#include "framework/core/error.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;
@@ -59,12 +62,27 @@ std::vector<std::string> lines_of(const std::string& path) {
     return out;
 }
 
+// Waits until the checkpoint of the run at `dir` holds `epochs`: an epoch's files move into place in the background
+// while the next epoch trains, the checkpoint last.
+void wait_for_checkpoint(const std::string& dir, std::int64_t epochs) {
+    for (int i = 0; i < 10'000; ++i) {
+        try {
+            if (distill::read_run_header(dir).epochs_done >= epochs) return;
+        } catch (const Error&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("the checkpoint of epoch " << epochs << " never came");
+}
+
 // Trains `config` and returns the files each epoch created or replaced, with their sizes: [e - 1] for epoch e. The
-// directory is read as each epoch begins its evaluation, from an epoch metric, and after the last.
+// directory is read as each epoch begins its evaluation, from an epoch metric, once the epoch before is in place,
+// and after the last.
 std::vector<std::map<std::string, std::uintmax_t>> written_per_epoch(const distill::RunConfig& config) {
     std::map<std::int64_t, DirState> states;
     distill::TrainHooks hooks;
     hooks.epoch_metrics["snapshot"] = [&](models::Classifier&, const data::Dataset&, std::int64_t epoch) {
+        if (epoch > 1) wait_for_checkpoint(config.output, epoch - 1);
         if (epoch > 0) states[epoch] = state_of(config.output);
         return std::optional<double>(0.0);
     };

@@ -53,8 +53,8 @@ public:
     }
     distill::EpochScores evaluate(bool, bool) override { return {}; }
     std::string describe(const distill::EpochScores&) const override { return {}; }
-    void write_records(const distill::RunDirectory&, std::int64_t) override {}
-    void write_outputs(const distill::RunDirectory&, std::int64_t) override {}
+    void write_records(const distill::RunDirectory&, std::int64_t, io::BackgroundCommits*) override {}
+    void write_outputs(const distill::RunDirectory&, std::int64_t, io::BackgroundCommits*) override {}
 
     std::vector<std::int64_t> epochs_begun;
     std::int64_t units_per_example = 7;

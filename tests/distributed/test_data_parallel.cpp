@@ -75,7 +75,7 @@ TEST_CASE("an MLP on 2 ranks x batch 64 follows 1 rank x batch 128 for 20 steps"
         shapes.push_back(p.var.value().shape());
         grads.push_back(&p.var.grad());
     }
-    GradientBuckets buckets(world, shapes, 4096);  // several buckets, to exercise the layout
+    GradientBuckets buckets(world, shapes, BucketPlan::uniform(4096));  // several buckets, to exercise the layout
     const Shard mine = shard_of(kBatch, world.rank(), world.size());
 
     double worst = 0;

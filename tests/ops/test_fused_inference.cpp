@@ -102,14 +102,15 @@ TEST_CASE("linear inference applies the bias, then the ReLU post-op", "[ops][inf
     const Tensor w = Tensor::from({2, 2}, std::vector<float>{1.0f, -1.0f, 2.0f, 0.0f});
     const Tensor b = Tensor::from({2}, std::vector<float>{0.5f, -3.0f});
     const Tensor x = Tensor::from({2, 2}, std::vector<float>{3.0f, 1.0f, 1.0f, 3.0f});
-    const Tensor plain = ops::linear_inference(x, w, b, false);
+    const Tensor plain = ops::linear_inference(x, w, b, {});
     CHECK(plain.at(0) == Approx(2.5f));  // 3 − 1 + 0.5
     CHECK(plain.at(1) == Approx(3.0f));  // 6 − 3
     CHECK(plain.at(2) == Approx(-1.5f));
     CHECK(plain.at(3) == Approx(-1.0f));
-    const Tensor relu = ops::linear_inference(x, w, b, true);
+    const Tensor relu = ops::linear_inference(x, w, b, {.relu = true});
     CHECK(relu.at(0) == Approx(2.5f));
     CHECK(relu.at(2) == 0.0f);
     CHECK(relu.at(3) == 0.0f);
-    CHECK_THROWS_WITH(ops::linear_inference(Tensor::zeros({2, 3}), w, b, true), Catch::Contains("does not match"));
+    CHECK_THROWS_WITH(ops::linear_inference(Tensor::zeros({2, 3}), w, b, {.relu = true}),
+                      Catch::Contains("does not match"));
 }

@@ -1,4 +1,4 @@
-// Ops with a fused ReLU (linear, conv2d and add with relu) compute what relu(op(...)) computes: the output
+// Ops with the relu post-op (linear, conv2d, add, max_pool2d) compute what relu(op(...)) computes: the output
 // and every input gradient are compared with tolerance 0 (the same primitives accumulate in the same order,
 // max(0, ·) is exact, and backward masks with the relu op's own eltwise primitive), and each fused op's
 // backward matches central finite differences.
@@ -14,6 +14,8 @@ using namespace lskd;
 using namespace lskd::testing;
 
 namespace {
+
+constexpr ops::PostOps kRelu{.relu = true};
 
 // Fresh leaves holding the same values, so the two paths accumulate into separate gradients.
 std::vector<Variable> leaves(const std::vector<Tensor>& values) {
@@ -65,11 +67,13 @@ void check_gradients(const OpFn& fused, const OpFn& unfused, const std::vector<T
 
 TEST_CASE("linear with a fused relu equals relu(linear), forward and backward", "[ops][linear][fused]") {
     Rng rng(31);
-    const OpFn fused = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], v[2], true); };
+    const OpFn fused = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], v[2], kRelu); };
     const OpFn plain = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], v[2]); };
     check_fused_equals_unfused(
         fused, plain, {random_tensor({64, 96}, rng), random_tensor({80, 96}, rng), random_tensor({80}, rng)}, rng);
-    const OpFn fused_no_bias = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], Variable(), true); };
+    const OpFn fused_no_bias = [](const std::vector<Variable>& v) {
+        return ops::linear(v[0], v[1], Variable(), kRelu);
+    };
     const OpFn plain_no_bias = [](const std::vector<Variable>& v) { return ops::linear(v[0], v[1], Variable()); };
     check_fused_equals_unfused(fused_no_bias, plain_no_bias, {random_tensor({8, 5}, rng), random_tensor({6, 5}, rng)},
                                rng);
@@ -82,7 +86,7 @@ TEST_CASE("linear with a fused relu equals relu(linear), forward and backward", 
 TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", "[ops][conv2d][fused]") {
     Rng rng(32);
     const OpFn fused = [](const std::vector<Variable>& v) {
-        return ops::conv2d(v[0], v[1], v[2], {.stride = 1, .padding = 2, .relu = true});
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 1, .padding = 2}, kRelu);
     };
     const OpFn plain = [](const std::vector<Variable>& v) {
         return ops::conv2d(v[0], v[1], v[2], {.stride = 1, .padding = 2});
@@ -91,7 +95,7 @@ TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", 
         fused, plain, {random_tensor({4, 12, 12, 8}, rng), random_tensor({16, 8, 5, 5}, rng), random_tensor({16}, rng)},
         rng);
     const OpFn fused_strided = [](const std::vector<Variable>& v) {
-        return ops::conv2d(v[0], v[1], Variable(), {.stride = 2, .padding = 1, .relu = true});
+        return ops::conv2d(v[0], v[1], Variable(), {.stride = 2, .padding = 1}, kRelu);
     };
     const OpFn plain_strided = [](const std::vector<Variable>& v) {
         return ops::conv2d(v[0], v[1], Variable(), {.stride = 2, .padding = 1});
@@ -102,7 +106,7 @@ TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", 
     bias.at(1) = -bias.at(1);
     bias.at(2) = -bias.at(2);
     const OpFn small = [](const std::vector<Variable>& v) {
-        return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1, .relu = true});
+        return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1}, kRelu);
     };
     const OpFn small_plain = [](const std::vector<Variable>& v) {
         return ops::conv2d(v[0], v[1], v[2], {.stride = 2, .padding = 1});
@@ -114,7 +118,7 @@ TEST_CASE("conv2d with a fused relu equals relu(conv2d), forward and backward", 
 
 TEST_CASE("add with a fused relu equals relu(add), forward and backward", "[ops][add][fused]") {
     Rng rng(33);
-    const OpFn fused = [](const std::vector<Variable>& v) { return ops::add(v[0], v[1], true); };
+    const OpFn fused = [](const std::vector<Variable>& v) { return ops::add(v[0], v[1], kRelu); };
     const OpFn plain = [](const std::vector<Variable>& v) { return ops::add(v[0], v[1]); };
     check_fused_equals_unfused(fused, plain, {random_tensor({4, 6, 6, 16}, rng), random_tensor({4, 6, 6, 16}, rng)},
                                rng);
@@ -131,11 +135,7 @@ TEST_CASE("max_pool2d with a fused relu equals pooling before or after relu, for
                                         ops::Pool2dOptions{.kernel = 3, .stride = 2, .padding = 1},
                                         ops::Pool2dOptions{.kernel = 2, .stride = 2, .padding = 1}}) {
         INFO("kernel " << o.kernel << " stride " << o.stride << " padding " << o.padding);
-        ops::Pool2dOptions fused_options = o;
-        fused_options.relu = true;
-        const OpFn fused = [fused_options](const std::vector<Variable>& v) {
-            return ops::max_pool2d(v[0], fused_options);
-        };
+        const OpFn fused = [o](const std::vector<Variable>& v) { return ops::max_pool2d(v[0], o, kRelu); };
         const OpFn plain = [o](const std::vector<Variable>& v) { return ops::max_pool2d(v[0], o); };
         const std::vector<Tensor> values{random_tensor({3, 8, 8, 24}, rng)};
         check_fused_equals_unfused(fused, plain, values, rng);

@@ -35,8 +35,8 @@ struct SmallCnn {
         Variable h = ops::conv2d(x, conv1_w, conv1_b, {1, 1});
         h = ops::batch_norm(h, bn_gamma, bn_beta, {&running_mean, &running_var, 0.1f, 1e-5f, true});
         h = ops::relu(h);
-        h = ops::max_pool2d(h, {2, 2, 0, true});  // 6×6, the fused ReLU a no-op after relu
-        Variable r = ops::conv2d(h, conv2_w, Variable(), {1, 1, true});
+        h = ops::max_pool2d(h, {2, 2, 0}, {.relu = true});  // 6×6, the fused ReLU a no-op after relu
+        Variable r = ops::conv2d(h, conv2_w, Variable(), {1, 1}, {.relu = true});
         h = ops::add(h, r);
         h = ops::avg_pool2d(h, {3, 1, 1});
         h = ops::global_avg_pool(h);

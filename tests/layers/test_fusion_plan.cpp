@@ -1,0 +1,129 @@
+// The fusion plan on small chains: which module runs with which epilogue, and which modules each step absorbs, in
+// graph and inference mode, for a residual block, and with fusions switched off.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "framework/layers/fusion_plan.hpp"
+#include "framework/layers/nn.hpp"
+#include "tests/random_tensor.hpp"
+
+using namespace lskd;
+using namespace lskd::nn;
+
+namespace {
+
+// conv bn relu conv relu pool flatten fc relu relu dropout fc, indexed 0 to 11.
+struct Chain {
+    Rng rng{5};
+    std::vector<std::shared_ptr<Module>> owned{std::make_shared<Conv2d>(rng, 2, 4, 3, 1, 1),
+                                               std::make_shared<BatchNorm2d>(4),
+                                               std::make_shared<ReLU>(),
+                                               std::make_shared<Conv2d>(rng, 4, 4, 3, 1, 1),
+                                               std::make_shared<ReLU>(),
+                                               std::make_shared<MaxPool2d>(2, 2),
+                                               std::make_shared<Flatten>(),
+                                               std::make_shared<Linear>(rng, 16, 8),
+                                               std::make_shared<ReLU>(),
+                                               std::make_shared<ReLU>(),
+                                               std::make_shared<Dropout>(0.5f),
+                                               std::make_shared<Linear>(rng, 8, 3)};
+    std::vector<Module*> modules() const {
+        std::vector<Module*> out;
+        for (const auto& m : owned) out.push_back(m.get());
+        return out;
+    }
+};
+
+// Each step as "<module's index>[+bn <index>] <post-ops> covers <first>..<last>".
+std::vector<std::string> describe(const std::vector<FusedStep>& steps, const std::vector<Module*>& chain) {
+    const auto index = [&](const Module* m) { return std::find(chain.begin(), chain.end(), m) - chain.begin(); };
+    std::vector<std::string> out;
+    for (const FusedStep& s : steps)
+        out.push_back(fmt::format("{}{}{}{} covers {}..{}", index(s.module),
+                                  s.folded_bn != nullptr ? fmt::format("+bn {}", index(s.folded_bn)) : "",
+                                  s.post.sum ? " sum" : "", s.post.relu ? " relu" : "", s.first,
+                                  s.first + s.count - 1));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the graph plan fuses each ReLU into the op before it, or into the max-pool after it", "[layers][fusion]") {
+    const Chain c;
+    const auto chain = c.modules();
+    CHECK(describe(plan_chain(chain, FusionMode::graph), chain) ==
+          std::vector<std::string>{"0 covers 0..0", "1 relu covers 1..2", "3 covers 3..3", "5 relu covers 4..5",
+                                   "6 covers 6..6", "7 relu covers 7..8", "9 covers 9..9", "10 covers 10..10",
+                                   "11 covers 11..11"});
+}
+
+TEST_CASE("the inference plan folds batch norm into the convolution before it, with the ReLU", "[layers][fusion]") {
+    const Chain c;
+    const auto chain = c.modules();
+    CHECK(describe(plan_chain(chain, FusionMode::inference), chain) ==
+          std::vector<std::string>{"0+bn 1 relu covers 0..2", "3 relu covers 3..4", "5 covers 5..5", "6 covers 6..6",
+                                   "7 relu covers 7..8", "9 covers 9..9", "10 covers 10..10", "11 covers 11..11"});
+}
+
+TEST_CASE("a residual block's sum and ReLU go to the add in training and into the last convolution in inference",
+          "[layers][fusion]") {
+    Rng rng(6);
+    Conv2d conv1(rng, 4, 4, 3, 1, 1), conv2(rng, 4, 4, 3, 1, 1);
+    BatchNorm2d bn1(4), bn2(4);
+    ReLU relu;
+    const std::vector<Module*> main{&conv1, &bn1, &relu, &conv2, &bn2};
+
+    const ResidualPlan graph = plan_residual(main, FusionMode::graph);
+    CHECK(describe(graph.main, main) ==
+          std::vector<std::string>{"0 covers 0..0", "1 relu covers 1..2", "3 covers 3..3", "4 covers 4..4"});
+    CHECK_FALSE(graph.sum_in_main);
+    CHECK(graph.add == ops::PostOps{.relu = true});
+    CHECK_FALSE(graph.relu_after_add);
+
+    const ResidualPlan inference = plan_residual(main, FusionMode::inference);
+    CHECK(describe(inference.main, main) ==
+          std::vector<std::string>{"0+bn 1 relu covers 0..2", "3+bn 4 sum relu covers 3..4"});
+    CHECK(inference.sum_in_main);
+    CHECK(inference.add.none());
+}
+
+TEST_CASE("under UnfusedGuard every module runs alone and the ReLU after a residual sum separately",
+          "[layers][fusion]") {
+    const Chain c;
+    const auto chain = c.modules();
+    CHECK(fusions_enabled());
+    {
+        UnfusedGuard guard;
+        CHECK_FALSE(fusions_enabled());
+        for (const FusionMode mode : {FusionMode::graph, FusionMode::inference}) {
+            const std::vector<FusedStep> steps = plan_chain(chain, mode);
+            REQUIRE(steps.size() == chain.size());
+            for (std::size_t i = 0; i < steps.size(); ++i) {
+                CHECK(steps[i].module == chain[i]);
+                CHECK(steps[i].folded_bn == nullptr);
+                CHECK(steps[i].post.none());
+            }
+        }
+        const ResidualPlan residual =
+            plan_residual(std::vector<Module*>(chain.begin(), chain.begin() + 2), FusionMode::inference);
+        CHECK_FALSE(residual.sum_in_main);
+        CHECK(residual.add.none());
+        CHECK(residual.relu_after_add);
+    }
+    CHECK(fusions_enabled());
+}
+
+TEST_CASE("a module refuses an epilogue its op cannot run", "[layers][fusion]") {
+    Flatten flatten;
+    const Variable x(lskd::testing::random_tensor({2, 3}, 1));
+    CHECK(flatten.fusable_post_ops().none());
+    CHECK_THROWS_WITH(flatten.forward_with(x, {.relu = true}), Catch::Contains("unsupported post-op relu"));
+    Rng rng(2);
+    Linear linear(rng, 3, 2);
+    CHECK_THROWS_WITH(linear.forward_with(x, {.sum = true}), Catch::Contains("linear: unsupported post-op sum"));
+}
