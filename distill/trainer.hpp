@@ -1,7 +1,11 @@
 // Trains one run (teacher, student or baseline) from a RunConfig: label-smoothed targets or a teacher's
-// logits, SGD with the configured schedule, per-epoch evaluation, records and the run file written
-// atomically after every epoch, and resumption from that file. The output is checked and locked first.
+// logits, SGD with the configured schedule, per-epoch evaluation, records and the run directory written
+// after every epoch, and resumption from its checkpoint. The output is checked and locked first.
 // Under an MPI launcher (TrainOptions::world) the run is data-parallel: docs/scale.md.
+// train() composes the run's parts, each a unit of its own: the task (distill/task.hpp; classification_task.hpp),
+// the loop over epochs and steps (training_loop.hpp), the ranks' share (rank_sharding.hpp), evaluation
+// (epoch_evaluation.hpp), records (epoch_records.hpp), the epoch metrics (early_metrics.hpp) and the run
+// directory's files per epoch (checkpointing.hpp).
 #pragma once
 #include <functional>
 #include <map>

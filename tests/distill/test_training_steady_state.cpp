@@ -3,7 +3,8 @@
 // cross-entropy and with each distillation loss on a teacher's logits. After warm-up no phase allocates on the
 // heap, draws a new buffer from the pool or creates a primitive. oneDNN 2.6 allocates a few blocks inside each
 // execution of a primitive, for itself: those are told apart by their call stack and only required to be as many
-// every step.
+// every step. The classification task's own step (distill/classification_task.hpp: its batches, targets and loss)
+// keeps the same steady state on the training split's batches.
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -13,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "distill/classification_task.hpp"
 #include "distill/loss_forms.hpp"
 #include "distill/targets.hpp"
 #include "framework/core/random.hpp"
@@ -22,6 +24,7 @@
 #include "framework/optim/sgd.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 #include "models/model_registry.hpp"
+#include "tests/distill/run_fixture.hpp"
 #include "tests/heap_counter.hpp"
 #include "tests/random_tensor.hpp"
 
@@ -174,4 +177,49 @@ TEST_CASE("steady-state training steps allocate nothing on the heap, draw no buf
             CHECK(pool_stats().live_buffers == live_buffers);
         }
     }
+}
+
+TEST_CASE("the classification task's steady-state steps allocate nothing, draw no buffer and create no primitive",
+          "[distill][steady]") {
+    REQUIRE(testing::attribute_library("libdnnl"));
+    distill::RunConfig config = testing::small_run_config("");
+    config.batch = 60;  // 10 whole batches of the 600 examples: every step has the same shapes
+    config.smoothing = 0.1;
+    const data::Dataset& dataset = testing::small_dataset();
+    auto model = models::make_model("mlp", {28, 28, 1}, 10, 1, {{32}, 0.0});
+    optim::SgdOptions o;
+    o.lr = 0.01;
+    o.momentum = 0.9;
+    optim::SGD sgd(model->named_parameters(), o);
+    distill::ClassificationTask task(config, dataset, *model, nullptr, nullptr);
+    model->train();
+    const auto step = [&] {
+        task.next_batch();
+        distill::StepLoss loss = task.loss();
+        loss.objective.backward();
+        sgd.step();
+        model->zero_grad();
+    };
+    task.begin_epoch(0);
+    step();
+    step();
+    const std::int64_t live_heap = live_heap_blocks();
+    const std::size_t live_buffers = pool_stats().live_buffers;
+    std::array<Draws, 4> draws;
+    for (Draws& d : draws) {
+        const Counters before;
+        step();
+        d = Counters().since(before);
+    }
+    const std::int64_t live_heap_after = live_heap_blocks();
+    for (const Draws& d : draws) {
+        INFO(d.heap << " heap blocks (and " << d.library_heap << " of oneDNN's own), " << d.buffers
+                    << " fresh buffers, " << d.primitives << " new primitives");
+        CHECK(d.heap == 0);
+        CHECK(d.buffers == 0);
+        CHECK(d.primitives == 0);
+        CHECK(d.library_heap == draws[0].library_heap);
+    }
+    CHECK(live_heap_after == live_heap);
+    CHECK(pool_stats().live_buffers == live_buffers);
 }

@@ -1,0 +1,58 @@
+#include "distill/checkpointing.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "distill/metrics_csv.hpp"
+#include "framework/core/error.hpp"
+#include "framework/io/output_policy.hpp"
+
+namespace lskd::distill {
+
+void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done) {
+    std::error_code ec;
+    for (const std::string& dir : {run.outputs_dir(), run.analyses_dir()}) std::filesystem::remove_all(dir, ec);
+    for (const char* split : {"train", "val", "test"})
+        for (const std::int64_t epoch : run.recorded_epochs(split))
+            if (epoch > epochs_done) std::filesystem::remove(run.record(split, epoch), ec);
+}
+
+void start_run_directory(const RunDirectory& run) {
+    std::error_code ec;
+    remove_stale_parts(run, 0);
+    std::filesystem::remove_all(run.records_dir(), ec);
+    for (const std::string& file : {run.checkpoint(), run.metrics_csv()}) std::filesystem::remove(file, ec);
+    io::make_output_directory(run.dir());
+}
+
+RunContents read_resumable_run(const std::string& path, std::int64_t epochs) {
+    RunContents run = load_run(path);
+    if (run.complete && run.epochs_done >= epochs) fail("{}: the run is already complete", path);
+    return run;
+}
+
+RunConfig resumed_config(const RunContents& run, const RunConfig& asked, const std::string& path) {
+    RunConfig config = run.config;
+    config.output = path;
+    config.epochs = std::max(asked.epochs, config.epochs);
+    return config;
+}
+
+void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
+                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
+                       io::BackgroundCommits* commits) {
+    // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
+    if (commits != nullptr) commits->wait();
+    if (files.records) files.records(commits);
+    if (files.outputs) files.outputs(commits);
+    contents.epochs_done = epochs_done;
+    contents.complete = last;
+    contents.params = model.state();
+    contents.optimizer = sgd.state();
+    contents.counters = model.named_counters();
+    write_checkpoint(run, contents, model, commits);
+    write_metrics_csv(run.dir(), contents.metrics);
+    if (last && commits != nullptr) commits->wait();
+}
+
+}  // namespace lskd::distill
