@@ -1,6 +1,7 @@
 #include "distill/checkpointing.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "distill/metrics_csv.hpp"
@@ -18,10 +19,7 @@ void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done) {
 }
 
 void start_run_directory(const RunDirectory& run) {
-    std::error_code ec;
-    remove_stale_parts(run, 0);
-    std::filesystem::remove_all(run.records_dir(), ec);
-    for (const std::string& file : {run.checkpoint(), run.metrics_csv()}) std::filesystem::remove(file, ec);
+    remove_run_files(run);
     io::make_output_directory(run.dir());
 }
 
@@ -41,18 +39,24 @@ RunConfig resumed_config(const RunContents& run, const RunConfig& asked, const s
 void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
                        RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
                        io::BackgroundCommits* commits) {
+    const auto started = std::chrono::steady_clock::now();
     // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
     if (commits != nullptr) commits->wait();
     if (files.records) files.records(commits);
     if (files.outputs) files.outputs(commits);
+    const auto checkpoint_started = std::chrono::steady_clock::now();
+    contents.write_seconds += std::chrono::duration<double>(checkpoint_started - started).count();
     contents.epochs_done = epochs_done;
     contents.complete = last;
-    contents.params = model.state();
-    contents.optimizer = sgd.state();
+    // Views, not copies: the checkpoint is written before the next step changes them.
+    contents.params = model.state_view();
+    contents.optimizer = sgd.state_view();
     contents.counters = model.named_counters();
     write_checkpoint(run, contents, model, commits);
-    write_metrics_csv(run.dir(), contents.metrics);
+    write_metrics_csv(run.dir(), contents.metrics, commits);
     if (last && commits != nullptr) commits->wait();
+    contents.write_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - checkpoint_started).count();
 }
 
 }  // namespace lskd::distill

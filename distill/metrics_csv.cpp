@@ -13,7 +13,8 @@ namespace lskd::distill {
 
 std::string metrics_csv_path(const std::string& run_path) { return RunDirectory(run_path).metrics_csv(); }
 
-void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics) {
+void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics,
+                       io::BackgroundCommits* commits) {
     std::vector<std::string> names;
     if (metrics.contains("epoch")) names.emplace_back("epoch");
     std::size_t rows = 0;
@@ -30,7 +31,10 @@ void write_metrics_csv(const std::string& run_path, const std::map<std::string, 
         }
         csv += fmt::format("{}\n", fmt::join(cells, ","));
     }
-    io::write_text_atomic(metrics_csv_path(run_path), csv);
+    if (commits != nullptr)
+        commits->commit_text(metrics_csv_path(run_path), csv);
+    else
+        io::write_text_atomic(metrics_csv_path(run_path), csv);
 }
 
 }  // namespace lskd::distill

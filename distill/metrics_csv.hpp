@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "framework/io/background_commits.hpp"
+
 namespace lskd::distill {
 
 // The table's path for the run at `run_path`.
@@ -13,6 +15,8 @@ std::string metrics_csv_path(const std::string& run_path);
 
 // Writes the table atomically: a header of the metric names ("epoch" first, the rest in name order), then one row
 // per epoch; NaN is an empty cell.
-void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics);
+// With `commits`, the move into place finishes in the background.
+void write_metrics_csv(const std::string& run_path, const std::map<std::string, std::vector<double>>& metrics,
+                       io::BackgroundCommits* commits = nullptr);
 
 }  // namespace lskd::distill

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/io/file_kind.hpp"
 #include "framework/io/h5_file.hpp"
 
 namespace lskd::distill {
@@ -63,7 +64,8 @@ void check_run_directory(const std::string& path) {
                  path, kLegacyRunFormat, path);
         fail("{}: not an lskd run (a run is a directory holding checkpoint.h5)", path);
     }
-    if (!fs::is_directory(status)) fail("{}: not an lskd run (a run is a directory holding checkpoint.h5)", path);
+    if (!fs::is_directory(status))
+        fail("{}: is {}, not a run (a run is a directory holding checkpoint.h5)", path, io::file_kind(status.type()));
     if (!fs::exists(RunDirectory(path).checkpoint(), ec))
         fail("{}: not an lskd run, or one that finished no epoch: no checkpoint.h5", path);
 }

@@ -240,9 +240,7 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     append_metrics(m, epoch, totals, result, sgd_->lr());
     const bool last = epoch + 1 == config_.epochs;
     const RunDirectory run(path_);
-    const auto write_started = std::chrono::steady_clock::now();
     write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, *sgd_, &commits_);
-    run_.write_seconds += seconds_since(write_started);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | {} | {:.1f}s", epoch + 1,
                                      config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
                                      task_->describe(result.scores), totals.seconds));

@@ -14,7 +14,7 @@
 
 namespace lskd::io {
 
-void write_text_atomic(const std::string& path, std::string_view text) {
+std::string write_text_temporary(const std::string& path, std::string_view text) {
     check_replaceable(path);
     posix::check_directory_of(path);
     const std::string temp = temporary_name(path);
@@ -32,17 +32,22 @@ void write_text_atomic(const std::string& path, std::string_view text) {
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if (::close(fd) != 0) {
         const int err = errno;
         ::unlink(temp.c_str());
         fail("{}: cannot write: {}", path, posix::errno_text(err));
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
+    return temp;
+}
+
+void write_text_atomic(const std::string& path, std::string_view text) {
+    const std::string temp = write_text_temporary(path, text);
+    try {
+        move_into_place(temp, path);
+    } catch (const Error&) {
         ::unlink(temp.c_str());
-        fail("{}: cannot move into place: {}", path, posix::errno_text(err));
+        throw;
     }
-    posix::sync(posix::directory_of(path));
 }
 
 }  // namespace lskd::io

@@ -11,4 +11,8 @@ namespace lskd::io {
 // `path` (the output the user asked for), not the temporary file.
 void write_text_atomic(const std::string& path, std::string_view text);
 
+// The first half of write_text_atomic: `text` written to the temporary name of `path` and closed, not yet synced;
+// returns that name. The caller moves it into place (io::move_into_place) or deletes it.
+std::string write_text_temporary(const std::string& path, std::string_view text);
+
 }  // namespace lskd::io

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "framework/io/atomic_text.hpp"
+
 namespace lskd::io {
 
 BackgroundCommits::BackgroundCommits() : worker_([this] { work(); }) {}
@@ -23,6 +25,15 @@ void BackgroundCommits::commit(AtomicFile&& file) {
     {
         std::lock_guard lock(mutex_);
         queue_.push_back({std::move(temp), std::move(path)});
+    }
+    changed_.notify_all();
+}
+
+void BackgroundCommits::commit_text(const std::string& path, std::string_view text) {
+    std::string temp = write_text_temporary(path, text);
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back({std::move(temp), path});
     }
     changed_.notify_all();
 }

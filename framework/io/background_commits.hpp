@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "framework/io/atomic_file.hpp"
@@ -26,6 +27,8 @@ public:
 
     // Closes `file` (throwing its close error) and queues its move into place.
     void commit(AtomicFile&& file);
+    // Writes `text` to the temporary name of `path` (throwing a write error) and queues its move into place.
+    void commit_text(const std::string& path, std::string_view text);
     // Blocks until every file handed over is in place. Rethrows the first failure; the files queued after a failure
     // are deleted, not moved, so no later file lands without an earlier one.
     void wait();

@@ -131,6 +131,13 @@ StateDict Module::state() const {
     return out;
 }
 
+StateDict Module::state_view() const {
+    StateDict out;
+    for (const auto& p : named_parameters()) out[p.name] = p.var.value();
+    for (const auto& b : named_buffers()) out[b.name] = b.tensor;
+    return out;
+}
+
 void Module::load_state(const StateDict& state) {
     std::map<std::string, Tensor> targets;  // sharing storage with the parameters and buffers
     for (auto& p : named_parameters()) targets[p.name] = p.var.value();

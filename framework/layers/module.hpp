@@ -69,6 +69,9 @@ public:
 
     // Copies of all parameters and buffers, by dotted name: a snapshot that later training does not change.
     StateDict state() const;
+    // The parameters and buffers by dotted name, sharing their storage (no copy): for writing them out before the
+    // next step changes them, as a checkpoint does.
+    StateDict state_view() const;
     // Copies values into the existing parameters and buffers. Every entry must match a parameter or buffer
     // of the same shape and every parameter and buffer must be present; the Error names the first culprit.
     void load_state(const StateDict& state);

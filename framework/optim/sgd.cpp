@@ -121,6 +121,13 @@ nn::StateDict SGD::state() const {
     return out;
 }
 
+nn::StateDict SGD::state_view() const {
+    nn::StateDict out;
+    for (const Slot& s : slots_)
+        if (s.started) out[s.param.name] = s.momentum;
+    return out;
+}
+
 void SGD::load_state(const nn::StateDict& state) {
     if (options_.momentum == 0.0 && !state.empty())
         fail("SGD state: an optimizer without momentum keeps no state, got '{}'", state.begin()->first);

@@ -55,6 +55,8 @@ public:
     // Copies of the momentum buffers that have started, by parameter name. The learning rate is not part of
     // the state: it comes from the schedule at the resumed step.
     nn::StateDict state() const;
+    // The same buffers sharing their storage (no copy): for writing them out before the next step changes them.
+    nn::StateDict state_view() const;
     // Restores buffers exported by state(): listed parameters resume their momentum, the others start
     // afresh at their next step. Unknown names and shape mismatches are Errors (nothing is changed then).
     void load_state(const nn::StateDict& state);

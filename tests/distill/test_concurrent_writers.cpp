@@ -112,7 +112,7 @@ TEST_CASE("lskd analyze: analyses started together on one run all keep their res
     for (const auto& e : fs::directory_iterator(distill::RunDirectory(path).analyses_dir()))
         analyses.push_back(e.path().filename().string());
     std::sort(analyses.begin(), analyses.end());
-    CHECK(analyses == std::vector<std::string>{"calibration.h5", "erasure.h5", "projection_val.h5"});
+    CHECK(analyses == std::vector<std::string>{"calibration.h5", "erasure.h5", "projection.h5"});
 }
 
 TEST_CASE("lskd analyze: a run being trained is not analysed", "[distill][output][cli]") {

@@ -62,12 +62,14 @@ std::vector<std::string> lines_of(const std::string& path) {
     return out;
 }
 
-// Waits until the checkpoint of the run at `dir` holds `epochs`: an epoch's files move into place in the background
-// while the next epoch trains, the checkpoint last.
+// Waits until the checkpoint of the run at `dir` holds `epochs`, and metrics.csv its rows: an epoch's files move
+// into place in the background while the next epoch trains, the checkpoint and then metrics.csv last.
 void wait_for_checkpoint(const std::string& dir, std::int64_t epochs) {
     for (int i = 0; i < 10'000; ++i) {
         try {
-            if (distill::read_run_header(dir).epochs_done >= epochs) return;
+            if (distill::read_run_header(dir).epochs_done >= epochs &&
+                static_cast<std::int64_t>(lines_of(distill::RunDirectory(dir).metrics_csv()).size()) >= epochs + 1)
+                return;
         } catch (const Error&) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

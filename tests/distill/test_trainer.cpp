@@ -174,6 +174,7 @@ TEST_CASE("a diverging run stops with an error naming epoch and step, keeping th
 TEST_CASE("bad outputs and runs are clear errors", "[distill][trainer]") {
     const std::string existing = temp_path("exists");
     std::filesystem::create_directories(existing);
+    std::ofstream(existing + "/notes.txt") << "a user's file";  // an empty directory would be written into
     CHECK_THROWS_WITH(distill::train(small_run_config(existing), small_dataset(), quiet()),
                       Catch::Contains("output exists"));
     CHECK_THROWS_WITH(distill::load_run(existing), Catch::Contains(existing + ": not an lskd run"));

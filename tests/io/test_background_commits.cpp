@@ -89,3 +89,14 @@ TEST_CASE("destroying background commits finishes the files handed over", "[io]"
     }
     for (int i = 0; i < 5; ++i) CHECK(read_value((dir / ("f" + std::to_string(i) + ".h5"))) == i);
 }
+
+TEST_CASE("a text handed to background commits lands after the files handed over before it", "[io]") {
+    TempDir dir;
+    BackgroundCommits commits;
+    write_value(dir / "state.h5", 1.0, commits);
+    commits.commit_text(dir / "table.csv", "epoch\n1\n");
+    commits.wait();
+    CHECK(read_value(dir / "state.h5") == 1.0);
+    CHECK(testing::read_bytes(dir / "table.csv") == "epoch\n1\n");
+    CHECK(leftovers(dir.path()).empty());
+}
