@@ -18,11 +18,6 @@ void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done) {
             if (epoch > epochs_done) std::filesystem::remove(run.record(split, epoch), ec);
 }
 
-void start_run_directory(const RunDirectory& run) {
-    remove_run_files(run);
-    io::make_output_directory(run.dir());
-}
-
 RunContents read_resumable_run(const std::string& path, std::int64_t epochs) {
     RunContents run = load_run(path);
     if (run.complete && run.epochs_done >= epochs) fail("{}: the run is already complete", path);
@@ -40,6 +35,7 @@ void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::in
                        RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
                        io::BackgroundCommits* commits) {
     const auto started = std::chrono::steady_clock::now();
+    io::make_output_directory(run.dir());
     // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
     if (commits != nullptr) commits->wait();
     if (files.records) files.records(commits);

@@ -18,9 +18,6 @@ namespace lskd::distill {
 // finished run that a resume trains further, and the records of an epoch a kill stopped before its checkpoint.
 void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done);
 
-// Starts the run directory afresh: --force replaces an earlier run's files, and only those.
-void start_run_directory(const RunDirectory& run);
-
 // The run at `path` to resume towards `epochs` epochs: an Error when it is complete with as many.
 RunContents read_resumable_run(const std::string& path, std::int64_t epochs);
 
@@ -33,7 +30,8 @@ struct EpochFiles {
     std::function<void(io::BackgroundCommits*)> outputs;  // the last epoch's outputs; empty on the others
 };
 
-// Writes the files of the epochs_done-th epoch in order: records, outputs, the checkpoint (`contents` with the state
+// Writes the files of the epochs_done-th epoch in order (making the run's directory first, so that a run refused or
+// stopped before its first epoch leaves nothing): records, outputs, the checkpoint (`contents` with the state
 // of `model` and `sgd`, epochs_done and complete = `last`), metrics.csv. With `commits`, the previous epoch's files
 // are in place first, this epoch's (metrics.csv aside) move into place in the background while the next epoch
 // trains, and the last epoch's are in place on return. Adds the seconds spent to contents.write_seconds: the

@@ -314,7 +314,7 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
     else if (options.output_lock != nullptr && options.output_lock->output() != config.output)
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
-    if (writes && !options.resume) start_run_directory(RunDirectory(config.output));
+    if (writes && !options.resume) remove_run_files(RunDirectory(config.output));  // --force's, and only lskd's
     Training training(std::move(config), dataset, options, hooks);
     training.add_setup_seconds(seconds_since(started));
     run_epochs(

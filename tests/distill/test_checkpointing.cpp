@@ -90,7 +90,7 @@ TEST_CASE("a fresh start removes lskd's files of an earlier run and only those",
     for (const std::string& f : {run.record("val", 4), run.outputs("val"), run.analysis("mi"), run.checkpoint(),
                                  run.metrics_csv(), run.dir() + "/notes.txt"})
         touch(f);
-    distill::start_run_directory(run);
+    distill::remove_run_files(run);
     CHECK(files_in(run.dir()) == std::vector<std::string>{"notes.txt"});
 }
 

@@ -35,6 +35,7 @@ using DirState = std::map<std::string, FileState>;
 
 DirState state_of(const std::string& dir) {
     DirState out;
+    if (!fs::exists(dir)) return out;  // before the first epoch's files: the run's directory comes with them
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
         if (!e.is_regular_file()) continue;
         struct stat st {};
