@@ -16,6 +16,18 @@ void record_signal(int signal) {
     if (g_signal == 0) g_signal = signal;
 }
 
+// The handler runs on a stack of its own (SA_ONSTACK) on the thread that installs it, the one that trains: the kernel
+// otherwise pushes the signal frame just below the interrupted code's stack pointer, over anything a JIT kernel keeps
+// there beyond the ABI's red zone. Under load, a SIGTERM during a training step now and then ended in glibc's heap
+// corruption abort inside oneDNN's execution, and never without a signal; on this stack it has not been seen since.
+void use_alternate_stack() {
+    alignas(64) static char stack[1 << 16];
+    stack_t alternate{};
+    alternate.ss_sp = stack;
+    alternate.ss_size = sizeof stack;
+    sigaltstack(&alternate, nullptr);
+}
+
 }  // namespace
 
 Interrupted::Interrupted(int signal, const std::string& kept)
@@ -24,6 +36,7 @@ Interrupted::Interrupted(int signal, const std::string& kept)
       signal_(signal) {}
 
 void install_interrupt_handlers() {
+    use_alternate_stack();
     struct sigaction action;
     std::memset(&action, 0, sizeof action);
     action.sa_handler = record_signal;
@@ -34,7 +47,7 @@ void install_interrupt_handlers() {
         struct sigaction inherited;
         if (sigaction(s, nullptr, &inherited) == 0 && inherited.sa_handler == SIG_IGN) continue;
         // SA_RESETHAND on SIGINT alone: an impatient second Ctrl-C kills at once, as in most command-line tools.
-        action.sa_flags = SA_RESTART | (s == SIGINT ? SA_RESETHAND : 0);
+        action.sa_flags = SA_RESTART | SA_ONSTACK | (s == SIGINT ? SA_RESETHAND : 0);
         sigaction(s, &action, nullptr);
     }
 }
