@@ -253,8 +253,8 @@ TEST_CASE("lskd train stopped by a signal at any moment exits 128 + signal, leav
     }
 }
 
-TEST_CASE("lskd train killed with SIGKILL at any moment, within a write included, resumes to the uninterrupted run "
-          "bit for bit: parameters, metrics but timings, records and outputs",
+// Bit for bit: parameters, optimizer state, metrics but timings, records and outputs (check_same_run).
+TEST_CASE("lskd train killed with SIGKILL at any moment, a write included, resumes to the uninterrupted run",
           "[cli][signals][slow][serial]") {
     const fs::path dir = cli_temp_dir("sigkill_train");
     std::vector<std::string> extra{"--record-every", "1"};  // a write of records after every epoch too
