@@ -17,6 +17,13 @@ const char* op_name(OpKind kind) {
         case OpKind::soft_target_cross_entropy: return "soft_target_cross_entropy";
         case OpKind::squared_error: return "squared_error";
         case OpKind::dropout: return "dropout";
+        case OpKind::embedding: return "embedding";
+        case OpKind::batched_matmul: return "batched_matmul";
+        case OpKind::permute: return "permute";
+        case OpKind::layer_norm: return "layer_norm";
+        case OpKind::masked_softmax: return "masked_softmax";
+        case OpKind::gelu: return "gelu";
+        case OpKind::token_cross_entropy: return "token_cross_entropy";
         case OpKind::count: break;
     }
     return "?";

@@ -19,6 +19,13 @@ enum class OpKind : std::uint32_t {
     soft_target_cross_entropy,
     squared_error,
     dropout,
+    embedding,
+    batched_matmul,
+    permute,
+    layer_norm,
+    masked_softmax,
+    gelu,
+    token_cross_entropy,
     count
 };
 
