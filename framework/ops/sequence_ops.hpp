@@ -1,4 +1,4 @@
-// The engine's differentiable ops for sequence models (docs/method.md §14). Activations are row-major tensors whose
+// The engine's differentiable ops for sequence models (docs/method.md §15). Activations are row-major tensors whose
 // last dimension is the feature or vocabulary axis; token ids are int32 beside them. Like the ops of ops.hpp each
 // runs cached oneDNN primitives where oneDNN 2.6 has one, records a graph node when an input requires grad and grad
 // mode is on, and is checked against finite differences in tests/ops.
@@ -36,7 +36,7 @@ Variable gelu(const Variable& x);
 
 // Σ_i w_i · (−Σ_v q_iv log softmax(z_i / T)_v) / Σ_i w_i, for logits z [N, V] (N tokens), target distributions
 // q [N, V] and token weights w [N] (0 for padding, 1 otherwise). Returns a scalar [1]; a batch of padding alone is
-// an Error. Label smoothing and teacher outputs are both targets q; how padding and EOS count in K is §14's.
+// an Error. Label smoothing and teacher outputs are both targets q; how padding and EOS count in K is §15's.
 Variable token_cross_entropy(const Variable& logits, const Tensor& target_probs, std::span<const float> weights,
                              float temperature = 1.0f);
 
