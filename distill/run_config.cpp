@@ -17,6 +17,7 @@
 
 #include "distill/loss_forms.hpp"
 #include "framework/core/error.hpp"
+#include "framework/data/sequence_dataset.hpp"
 #include "framework/io/file_kind.hpp"
 #include "models/model_registry.hpp"
 
@@ -152,6 +153,14 @@ std::optional<std::string> augment_only(const RunConfig& c, bool) {
     return unless(c.augment, "only augmentation reads it, and augment is false");
 }
 
+std::optional<std::string> sequence_only(const RunConfig& c, bool) {
+    return unless(data::is_sequence_dataset(c.dataset), "only sequence data sets (cmudict, gettext-de, tsv) read it");
+}
+
+std::optional<std::string> images_only(const RunConfig& c, bool) {
+    return unless(!data::is_sequence_dataset(c.dataset), "sequence data sets have no images to augment or probe");
+}
+
 std::optional<std::string> mi_every_only(const RunConfig& c, bool) {
     return unless(c.mi_every > 0, "only the MI estimate during training reads it, and mi-every is 0");
 }
@@ -166,7 +175,8 @@ std::vector<ConfigField> make_fields() {
         number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
         number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
                      used),
-        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test, used),
+        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test,
+                     images_only),
         number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
         number_field("epochs", "training epochs", &C::epochs, used),
         number_field("batch", "batch size", &C::batch, used),
@@ -183,7 +193,7 @@ std::vector<ConfigField> make_fields() {
         number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
         number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
-        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, used),
+        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, images_only),
         number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
         number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
         number_field("seed", "random seed", &C::seed, used),
@@ -193,7 +203,7 @@ std::vector<ConfigField> make_fields() {
                      &C::eval_every, used),
         number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every, used),
         number_field("record-per-class", "recorded examples per class and split", &C::record_per_class, used),
-        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every, used),
+        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every, images_only),
         number_field("mi-early",
                      "also estimate MI at this many steps spaced evenly through the first epoch (with mi-every)",
                      &C::mi_early, mi_every_only),
@@ -210,6 +220,17 @@ std::vector<ConfigField> make_fields() {
         number_field("temperature", "distillation temperature T", &C::temperature, temperature_rule),
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
         string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
+        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
+                     sequence_only),
+        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::source_vocab, sequence_only),
+        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::target_vocab, sequence_only),
+        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
+        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
+        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
+                     sequence_only),
+        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
     };
 }
 
@@ -406,6 +427,15 @@ void validate(const RunConfig& c, bool teacher) {
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
     if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")
         fail("unknown schedule '{}' (expected constant, multi_step, cosine or linear)", c.schedule);
+    if (c.test_size < 0) fail("test-size must be >= 0, got {}", c.test_size);
+    if (c.beam <= 0) fail("beam must be positive, got {}", c.beam);
+    if (c.subwords <= 4) fail("subwords must be more than the 4 special tokens, got {}", c.subwords);
+    if (c.length_norm != "none" && c.length_norm != "fairseq" && c.length_norm != "gnmt")
+        fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
+    if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
+        fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
+    if (data::is_sequence_dataset(c.dataset) && c.loss == "logit-mse")
+        fail("loss logit-mse matches a classifier's logits; sequence students take muller or hinton");
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");
     for (std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);

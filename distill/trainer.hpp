@@ -78,4 +78,9 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks = {});
 
+class RunKind;
+// Trains a run of any kind (distill/run_kind.hpp) as train() does a classifier: the output claimed, the run fresh
+// or resumed, its epochs written one by one.
+TrainSummary train_run(RunConfig config, RunKind& kind, const TrainOptions& options);
+
 }  // namespace lskd::distill

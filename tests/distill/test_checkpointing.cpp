@@ -62,7 +62,7 @@ TEST_CASE("an epoch's records and outputs are written before its checkpoint, met
     fs::remove(run.metrics_csv());
     fs::create_directories(fs::path(run.metrics_csv()) / "blocked");
     CHECK_THROWS_AS(
-        distill::write_epoch_files(run, {seen_by("records"), seen_by("outputs")}, 3, true, contents, *model, sgd),
+        distill::write_epoch_files(run, {seen_by("records"), seen_by("outputs")}, 3, true, contents, *model, distill::head_templates(*model), sgd),
         std::exception);
     CHECK(order == std::vector<std::string>{"records", "outputs"});
     const distill::RunHeader header = distill::read_run_header(run.dir());
@@ -70,7 +70,7 @@ TEST_CASE("an epoch's records and outputs are written before its checkpoint, met
     CHECK(header.complete);
 
     fs::remove_all(run.metrics_csv());
-    distill::write_epoch_files(run, {}, 3, true, contents, *model, sgd);
+    distill::write_epoch_files(run, {}, 3, true, contents, *model, distill::head_templates(*model), sgd);
     CHECK(lines_of(run.metrics_csv()) == 1 + 3);
 }
 

@@ -62,6 +62,10 @@ void default_output_to(distill::RunConfig& config, const std::string& name, cons
 // (study/sweep_config.hpp).
 void add_sweep_override_flags(CLI::App& cmd, study::SweepOverrides& overrides);
 
+// A sequence run's decode scores for its summary line ("  wer 0.2310 per 0.0561", "  bleu 21.30 chrf 45.10"), or ""
+// for a classifier's metrics.
+std::string decode_scores_text(const std::map<std::string, double>& last);
+
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);
 
