@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "framework/ops/ops.hpp"
+#include "framework/ops/sequence_ops.hpp"
 
 namespace lskd::testing {
 
@@ -54,6 +55,10 @@ std::map<OpKind, OpCase> op_cases() {
         {param({2, 3, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true), param({4})}};
     cases[OpKind::dropout] = {[](const std::vector<Variable>& v) { return ops::dropout(v[0], 0.3f, true, 11, 5); },
                               {param({4, 5})}};
+
+    cases[OpKind::batched_matmul] = {
+        [](const std::vector<Variable>& v) { return ops::batched_matmul(v[0], v[1], true, 0.5f); },
+        {param({2, 3, 4}), param({2, 5, 4})}};
     return cases;
 }
 
