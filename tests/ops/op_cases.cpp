@@ -59,6 +59,10 @@ std::map<OpKind, OpCase> op_cases() {
     cases[OpKind::batched_matmul] = {
         [](const std::vector<Variable>& v) { return ops::batched_matmul(v[0], v[1], true, 0.5f); },
         {param({2, 3, 4}), param({2, 5, 4})}};
+    cases[OpKind::permute] = {[](const std::vector<Variable>& v) {
+                                  return ops::permute(v[0], {0, 2, 1, 3});
+                              },
+                              {param({2, 3, 2, 2})}};
     return cases;
 }
 
