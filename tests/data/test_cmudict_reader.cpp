@@ -88,7 +88,6 @@ TEST_CASE("cmudict missing file", "[data][cmudict]") {
                Contains("/nonexistent/cmudict.out") && Contains("no such file"));
 }
 
-// The whole file (5 MB) parses in about a tenth of a second, so this stays in the quick suite.
 TEST_CASE("cmudict real dictionary counts", "[data][cmudict]") {
     if (!std::filesystem::exists(kFestivalCmudictPath)) FAIL("festlex-cmu is not installed: " << kFestivalCmudictPath);
     const ParallelCorpus c = read_cmudict(kFestivalCmudictPath);
