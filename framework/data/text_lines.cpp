@@ -1,32 +1,37 @@
 #include "framework/data/text_lines.hpp"
 
-#include <string_view>
-
 #include "framework/core/error.hpp"
-#include "framework/core/utf8.hpp"
-#include "framework/data/file_bytes.hpp"
+#include "framework/data/utf8.hpp"
 
 namespace lskd::data {
+namespace {
 
-std::vector<std::string> utf8_lines(std::span<const std::uint8_t> bytes, const std::filesystem::path& file) {
-    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view line = text.substr(start, end - start);
-        if (const auto bad = first_invalid_utf8(line))
-            fail("{}: line {}: not UTF-8 (byte 0x{:02x} at column {})", file.string(), lines.size() + 1,
-                 static_cast<unsigned char>(line[*bad]), *bad + 1);
-        lines.emplace_back(line);
-        start = end + 1;
-    }
-    return lines;
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+void check_line(std::string_view text, const std::filesystem::path& file, std::size_t number) {
+    if (const std::size_t bad = invalid_utf8_offset(text); bad != std::string_view::npos)
+        fail("{}:{}: invalid UTF-8 at byte {} of the line", file.string(), number, bad + 1);
+    if (const std::size_t cr = text.find('\r'); cr != std::string_view::npos)
+        fail("{}:{}: a carriage return inside the line (byte {}); only CRLF line endings are accepted", file.string(),
+             number, cr + 1);
+    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+        fail("{}:{}: a NUL byte at byte {} of the line", file.string(), number, nul + 1);
 }
 
-std::vector<std::string> read_utf8_lines(const std::filesystem::path& file) {
-    return utf8_lines(read_file_bytes(file), file);
+}  // namespace
+
+void for_each_line(std::span<const std::uint8_t> bytes, const std::filesystem::path& file,
+                   const std::function<void(std::size_t number, std::string_view text)>& line) {
+    std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (rest.starts_with(kByteOrderMark)) rest.remove_prefix(kByteOrderMark.size());
+    for (std::size_t number = 1; !rest.empty(); ++number) {
+        const std::size_t end = rest.find('\n');
+        std::string_view text = rest.substr(0, end);
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+        if (end != std::string_view::npos && text.ends_with('\r')) text.remove_suffix(1);
+        check_line(text, file, number);
+        line(number, text);
+    }
 }
 
 }  // namespace lskd::data

@@ -1,57 +1,38 @@
-// Reading one-segment-per-line text files: line ends, a missing final newline, and bytes that are not UTF-8.
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
-
 #include <catch2/catch.hpp>
 
-#include "framework/core/error.hpp"
-#include "framework/data/text_lines.hpp"
-#include "tests/test_dir.hpp"
+#include <string>
+#include <utility>
+#include <vector>
 
-using lskd::data::read_utf8_lines;
-using lskd::data::utf8_lines;
+#include "fixtures.hpp"
+#include "framework/data/text_lines.hpp"
+
+using namespace lskd::data;
+using namespace lskd::data::testing;
+using Catch::Matchers::Contains;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
-    return utf8_lines(std::span<const std::uint8_t>(p, text.size()), "t.txt");
-}
+using Lines = std::vector<std::pair<std::size_t, std::string>>;
 
-std::string error_of(const std::string& text) {
-    try {
-        lines_of(text);
-    } catch (const lskd::Error& e) {
-        return e.what();
-    }
-    return "";
+Lines lines_of(std::string_view text) {
+    Lines lines;
+    for_each_line(text_bytes(text), "f.txt", [&](std::size_t n, std::string_view t) { lines.emplace_back(n, t); });
+    return lines;
 }
 
 }  // namespace
 
-TEST_CASE("text lines split at newlines only", "[data][text_lines]") {
-    CHECK(lines_of("a b\nc\n") == std::vector<std::string>{"a b", "c"});
-    CHECK(lines_of("a\n\nb") == std::vector<std::string>{"a", "", "b"});
-    CHECK(lines_of("a\r\nb\r\n") == std::vector<std::string>{"a\r", "b\r"});
-    CHECK(lines_of("\n") == std::vector<std::string>{""});
+TEST_CASE("text lines split at LF and CRLF", "[data][text_lines]") {
+    CHECK(lines_of("a\nbc\r\n\nd") == Lines{{1, "a"}, {2, "bc"}, {3, ""}, {4, "d"}});
+    CHECK(lines_of("a\n") == Lines{{1, "a"}});
     CHECK(lines_of("").empty());
-    CHECK(lines_of("caf\u00e9\n") == std::vector<std::string>{"caf\u00e9"});
+    CHECK(lines_of("\xEF\xBB\xBFx\n") == Lines{{1, "x"}});  // the byte order mark is skipped
 }
 
-TEST_CASE("text lines name the bad byte", "[data][text_lines]") {
-    CHECK(error_of("ok\nab\xff\n") == "t.txt: line 2: not UTF-8 (byte 0xff at column 3)");
-    CHECK(error_of("\xc3") == "t.txt: line 1: not UTF-8 (byte 0xc3 at column 1)");
-    CHECK(error_of("\xed\xa0\x80") != "");  // a surrogate
-    CHECK(error_of("\xc0\xaf") != "");      // an overlong '/'
-}
-
-TEST_CASE("text lines from a file", "[data][text_lines]") {
-    const auto dir = std::filesystem::temp_directory_path() / lskd::testing::process_test_dir() / "text_lines";
-    std::filesystem::create_directories(dir);
-    const auto path = dir / "hyp.txt";
-    std::ofstream(path, std::ios::binary) << "one\ntwo";
-    CHECK(read_utf8_lines(path) == std::vector<std::string>{"one", "two"});
-    CHECK_THROWS_AS(read_utf8_lines(dir / "missing.txt"), lskd::Error);
+TEST_CASE("text lines reject stray CR and bad bytes", "[data][text_lines]") {
+    CHECK_THAT(error_message([] { lines_of("ok\na\rb\n"); }), Contains("f.txt:2:") && Contains("carriage return"));
+    CHECK_THAT(error_message([] { lines_of("ok\r\r\n"); }), Contains("f.txt:1:") && Contains("carriage return"));
+    CHECK_THAT(error_message([] { lines_of("a\nb\nc\xC3\n"); }), Contains("f.txt:3:") && Contains("invalid UTF-8"));
+    CHECK_THAT(error_message([] { lines_of(std::string_view("a\0b", 3)); }), Contains("f.txt:1:") && Contains("NUL"));
 }
