@@ -32,12 +32,18 @@ bool is_accelerator(std::string_view text, std::size_t i) {
 std::string clean_message(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if (!is_accelerator(text, i)) out.push_back(text[i]);
-    const std::size_t first = out.find_first_not_of(" \t\n\r\v\f");
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (is_accelerator(text, i)) continue;
+        const bool blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\v' || text[i] == '\f';
+        if (!blank) {
+            out.push_back(text[i]);
+        } else if (!out.empty() && out.back() != ' ') {
+            out.push_back(' ');
+        }
+    }
+    const std::size_t first = out.find_first_not_of(" \n\r");
     if (first == std::string::npos) return {};
-    const std::size_t last = out.find_last_not_of(" \t\n\r\v\f");
-    return out.substr(first, last + 1 - first);
+    return out.substr(first, out.find_last_not_of(" \n\r") + 1 - first);
 }
 
 int count_words(std::string_view text) {

@@ -15,8 +15,9 @@ inline constexpr int kMinMessageWords = 4;
 inline constexpr int kMaxMessageWords = 30;
 
 // `text` without accelerator markers (an `_` or `&` before a letter or digit, not inside a word: "_Open",
-// "&Datei"; "snake_case", "&&" and entities such as "&amp;" stay) and without surrounding whitespace, so that a
-// message ending in a newline counts as one line.
+// "&Datei"; "snake_case", "&&" and entities such as "&amp;" stay), every run of spaces and tabs made one space
+// (column layout, which SentencePiece would not give back), and without surrounding whitespace, so that a message
+// ending in a newline counts as one line.
 std::string clean_message(std::string_view text);
 
 // Whitespace-separated words.

@@ -17,9 +17,11 @@ TEST_CASE("gettext accelerators are removed", "[data][gettext]") {
     CHECK(clean_message("%s_%d") == "%s_%d");
 }
 
-TEST_CASE("gettext messages are trimmed", "[data][gettext]") {
+TEST_CASE("gettext whitespace is trimmed and collapsed", "[data][gettext]") {
     CHECK(clean_message("  Try --help for more information.\n") == "Try --help for more information.");
     CHECK(clean_message(" \n\t ").empty());
+    CHECK(clean_message("Size\t\tUsed  _Priority") == "Size Used Priority");
+    CHECK(clean_message("first line \n  second") == "first line \n second");
 }
 
 TEST_CASE("gettext words are counted on whitespace", "[data][gettext]") {
