@@ -1,5 +1,5 @@
-// Strict UTF-8 (RFC 3629) for the text readers and the character vocabulary: no overlong forms, no surrogates,
-// nothing above U+10FFFF, so that every accepted text has exactly one sequence of code points.
+// Strict UTF-8 (framework/core/utf8.hpp: no overlong forms, no surrogates, nothing above U+10FFFF) as the text
+// readers and the character vocabulary use it: offsets, code points with errors naming the text, and encoding.
 #pragma once
 #include <cstddef>
 #include <string>
