@@ -434,14 +434,19 @@ TEST_CASE("min and max length", "[search]") {
     o.max_length_b = 4;
     RandomDecoder decoder(41, 0, 2, 7, 6, 6, 6.0f);
     const std::int64_t lengths[] = {2, 5};
+    const std::int64_t shortest = std::min<std::int64_t>(min_length, 4);
     const SearchResult beam = models::BeamSearch(o).run(decoder, lengths);
+    // A source stops once `beam` hypotheses have ended: after the step where EOS is first allowed, or the one
+    // after that when that step had a single row (min_length 0, step 0).
+    CHECK(decoder.rows_per_step.size() == static_cast<std::size_t>(min_length == 0 ? 2 : shortest + 1));
     const SearchResult greedy = models::GreedySearch(o).run(decoder, lengths);
+    CHECK(decoder.rows_per_step.size() == static_cast<std::size_t>(shortest + 1));
     for (std::int64_t s = 0; s < 2; ++s) {
-        CHECK(beam.best(s).tokens.size() == static_cast<std::size_t>(std::min<std::int64_t>(min_length, 4)));
-        CHECK(greedy.best(s).tokens.size() == static_cast<std::size_t>(std::min<std::int64_t>(min_length, 4)));
+        CHECK(beam.best(s).tokens.size() == static_cast<std::size_t>(shortest));
+        CHECK(greedy.best(s).tokens.size() == static_cast<std::size_t>(shortest));
         for (std::int64_t k = 0; k < beam.size(s); ++k) {
             const auto n = static_cast<std::int64_t>(beam.at(s, k).tokens.size());
-            CHECK((n >= std::min<std::int64_t>(min_length, 4) && n <= 4));
+            CHECK((n >= shortest && n <= 4));
             for (std::int32_t token : beam.at(s, k).tokens) CHECK(token > kEos);  // never PAD, BOS or EOS
         }
     }
