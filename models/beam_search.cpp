@@ -93,30 +93,45 @@ void BeamSearch::select(const Group& group, std::int64_t step) {
         const float normaliser = normalisers_[static_cast<std::size_t>(r)];
         const auto candidate = [&](std::int32_t v) {
             const float log_prob = z[v] / temperature - normaliser;
-            consider(score + log_prob, log_prob, v, static_cast<std::int32_t>(r));
+            return consider(score + log_prob, log_prob, v, static_cast<std::int32_t>(r));
         };
         if (eligible.eos_only) {
             candidate(data::kEosId);
             continue;
         }
+        float floor = entry_floor(score, normaliser);
         for (std::int32_t v = 0; v < vocab_; ++v)
-            if (eligible.allows(v)) candidate(v);
+            if (z[v] >= floor && eligible.allows(v) && candidate(v)) floor = entry_floor(score, normaliser);
     }
 }
 
-// Inserts the candidate into the sorted best 2·beam if it belongs there; a -inf one (a masked token) never does.
-void BeamSearch::consider(float value, float log_prob, std::int32_t token, std::int32_t row) {
-    if (!std::isfinite(value)) return;
+// A value grows with its logit (division by T, subtraction and addition are each monotone in float), so a logit
+// whose value is below the last candidate's leaves every smaller logit out too: the scan skips those with one
+// comparison. The floor is the logit that would tie the last candidate, lowered for rounding, and used only when
+// its value is indeed below.
+float BeamSearch::entry_floor(float score, float normaliser) const {
+    if (candidate_count_ < candidates_.size()) return -INFINITY;
+    const float last = candidates_.back().value, temperature = options_.temperature;
+    const float tie = (last - score + normaliser) * temperature;
+    const float floor = tie - (std::abs(tie) * 1e-4f + 1e-6f);
+    return score + (floor / temperature - normaliser) < last ? floor : -INFINITY;
+}
+
+// Inserts the candidate into the sorted best 2·beam if it belongs there (a -inf one, a masked token, never does);
+// true if it did.
+bool BeamSearch::consider(float value, float log_prob, std::int32_t token, std::int32_t row) {
+    if (!std::isfinite(value)) return false;
     const Candidate c{value, log_prob, token, row};
     std::size_t at = candidate_count_;
     if (at == candidates_.size()) {
-        if (!ranks_before(c, candidates_[at - 1])) return;
+        if (!ranks_before(c, candidates_[at - 1])) return false;
         --at;
     } else {
         ++candidate_count_;
     }
     for (; at > 0 && ranks_before(c, candidates_[at - 1]); --at) candidates_[at] = candidates_[at - 1];
     candidates_[at] = c;
+    return true;
 }
 
 // Finalises the EOS candidates among the first `beam`, then, unless the source is done, continues the first `beam`

@@ -50,7 +50,8 @@ private:
 
     void prepare(const StepDecoder& decoder, std::span<const std::int64_t> source_lengths);
     void select(const Group& group, std::int64_t step);
-    void consider(float value, float log_prob, std::int32_t token, std::int32_t row);
+    float entry_floor(float score, float normaliser) const;
+    bool consider(float value, float log_prob, std::int32_t token, std::int32_t row);
     void advance(const Group& group, std::int64_t step);
     void finalise(const Group& group, const Candidate& candidate, std::int64_t step);
 

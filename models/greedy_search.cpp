@@ -82,12 +82,15 @@ std::pair<std::int32_t, float> GreedySearch::best_token(std::int64_t row, std::i
     const float* z = logits_.data() + row * vocab_;
     const float score = score_[static_cast<std::size_t>(s)], normaliser = normalisers_[static_cast<std::size_t>(row)];
     std::int32_t best = -1;
-    float best_value = -INFINITY, best_log_prob = 0.0f;
+    float best_value = -INFINITY, best_log_prob = 0.0f, top = -INFINITY;
     for (std::int32_t v = eligible.eos_only ? data::kEosId : 0; v < vocab_; ++v) {
-        if (!eligible.allows(v)) continue;
-        const float log_prob = z[v] / options_.temperature - normaliser;
-        const float value = score + log_prob;
-        if (value > best_value) best = v, best_value = value, best_log_prob = log_prob;
+        // A value grows with its logit, so a logit no larger than one already seen cannot win.
+        if (z[v] > top && eligible.allows(v)) {
+            top = std::max(top, z[v]);
+            const float log_prob = z[v] / options_.temperature - normaliser;
+            const float value = score + log_prob;
+            if (value > best_value) best = v, best_value = value, best_log_prob = log_prob;
+        }
         if (eligible.eos_only) break;
     }
     return {best, best_log_prob};

@@ -1,8 +1,8 @@
 #include "models/tempered_log_softmax.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
+
+#include <Eigen/Core>
 
 #include "framework/core/error.hpp"
 #include "framework/runtime/parallel_for.hpp"
@@ -11,14 +11,12 @@ namespace lskd::models {
 
 namespace {
 
-float row_normaliser(const float* z, std::int64_t vocab, float temperature) {
-    float top = -std::numeric_limits<float>::infinity();
-    for (std::int64_t v = 0; v < vocab; ++v) top = std::max(top, z[v]);
-    const float shift = top / temperature;
+// Eigen's vectorised exp and sum: the summation order is fixed by the code, never by the thread count.
+float row_normaliser(const float* logits, std::int64_t vocab, float temperature) {
+    const Eigen::Map<const Eigen::ArrayXf> z(logits, vocab);
+    const float shift = z.maxCoeff() / temperature;
     // A NaN logit, a +inf one or a row without a finite one makes the sum NaN: the caller's check catches it.
-    double sum = 0.0;
-    for (std::int64_t v = 0; v < vocab; ++v) sum += std::exp(z[v] / temperature - shift);
-    return shift + static_cast<float>(std::log(sum));
+    return shift + std::log((z / temperature - shift).exp().sum());
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -323,6 +325,82 @@ TEST_CASE("beam as wide as the space is exhaustive", "[search]") {
         const models::Hypothesis h = r.at(0, k);
         CHECK(h.raw_score == Approx(all.at(tokens_of(h))).epsilon(1e-5));
         if (k > 0) CHECK(r.at(0, k - 1).score >= h.score);
+    }
+}
+
+namespace {
+
+struct Finished {
+    double score, raw;
+    Tokens tokens;
+};
+
+// The rules of beam_search.hpp written plainly, one source at a time: histories as vectors, every candidate of a
+// step scored in double and sorted.
+std::vector<Finished> reference_beam(const HistoryDecoder& d, std::int64_t source, std::int64_t source_length,
+                                     const SearchOptions& o) {
+    const std::int64_t max_length = models::max_target_length(source_length, o);
+    std::vector<std::pair<Tokens, double>> rows = {{{}, 0.0}};
+    std::vector<Finished> finished;
+    for (std::int64_t step = 0; !rows.empty(); ++step) {
+        std::vector<std::tuple<double, std::int32_t, std::size_t>> candidates;  // value, token, row
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const std::vector<double> lp = log_probs(d, source, rows[i].first, o.temperature);
+            for (std::int32_t v = kEos; v < d.vocab_size(); ++v)
+                if (v == kEos ? step >= std::min(o.min_length, max_length) : step < max_length)
+                    candidates.emplace_back(rows[i].second + lp[static_cast<std::size_t>(v)], v, i);
+        }
+        std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+            return std::make_tuple(-std::get<0>(a), std::get<1>(a), std::get<2>(a)) <
+                   std::make_tuple(-std::get<0>(b), std::get<1>(b), std::get<2>(b));
+        });
+        candidates.resize(std::min<std::size_t>(candidates.size(), 2 * static_cast<std::size_t>(o.beam)));
+        std::vector<std::pair<Tokens, double>> next;
+        for (std::size_t k = 0; k < candidates.size(); ++k) {
+            const auto [value, token, row] = candidates[k];
+            const Tokens& h = rows[row].first;
+            if (token == kEos && k < static_cast<std::size_t>(o.beam) &&
+                finished.size() < static_cast<std::size_t>(o.beam))
+                finished.push_back({normalised(value, h.size() + 1, o.length_norm, o.length_alpha), value, h});
+            if (token != kEos && next.size() < static_cast<std::size_t>(o.beam)) {
+                next.push_back({h, value});
+                next.back().first.push_back(token);
+            }
+        }
+        if (static_cast<std::int64_t>(finished.size()) == o.beam) break;
+        rows = std::move(next);
+    }
+    std::stable_sort(finished.begin(), finished.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+    return finished;
+}
+
+}  // namespace
+
+// Larger vocabularies than the exhaustive case, beams that cut: the search against the plain reference above.
+TEST_CASE("beam follows the plain reference", "[search]") {
+    const auto [vocab, beam, t, norm] = GENERATE(table<std::int32_t, std::int32_t, float, LengthNorm>({
+        {40, 4, 1.0f, LengthNorm::fairseq},
+        {40, 3, 0.6f, LengthNorm::none},
+        {300, 5, 1.4f, LengthNorm::gnmt},
+        {12, 6, 1.0f, LengthNorm::fairseq},
+    }));
+    const std::int64_t lengths[] = {5, 2, 8};
+    SearchOptions o;
+    o.beam = beam;
+    o.temperature = t;
+    o.length_norm = norm;
+    o.length_alpha = 0.8f;
+    o.max_length_a = 1.0;
+    o.max_length_b = 3;
+    RandomDecoder decoder(59 + static_cast<std::uint64_t>(vocab), 0, 3, vocab, 3 * beam, 13, 1.0f);
+    const SearchResult r = models::BeamSearch(o).run(decoder, lengths);
+    for (std::int64_t s = 0; s < 3; ++s) {
+        const std::vector<Finished> expected = reference_beam(decoder, s, lengths[s], o);
+        REQUIRE(r.size(s) == static_cast<std::int64_t>(expected.size()));
+        for (std::int64_t k = 0; k < r.size(s); ++k) {
+            CHECK(tokens_of(r.at(s, k)) == expected[static_cast<std::size_t>(k)].tokens);
+            CHECK(r.at(s, k).score == Approx(expected[static_cast<std::size_t>(k)].score).epsilon(1e-5));
+        }
     }
 }
 
