@@ -40,8 +40,8 @@ std::shared_ptr<nn::Embedding> scaled_embedding(Rng& rng, std::int64_t vocab, st
 
 }  // namespace
 
-Transformer::Transformer(Rng& rng, const TransformerSizes& sizes, std::int64_t source_vocab,
-                         std::int64_t target_vocab, float dropout, nn::Activation activation, std::uint64_t seed)
+Transformer::Transformer(Rng& rng, const TransformerSizes& sizes, std::int64_t source_vocab, std::int64_t target_vocab,
+                         float dropout, nn::Activation activation, std::uint64_t seed)
     : sizes_(sizes) {
     if (sizes.dim < 4 || sizes.dim % 2 != 0)
         fail("Transformer: the model dimension must be even and at least 4 (sinusoids), got {}", sizes.dim);
@@ -51,10 +51,10 @@ Transformer::Transformer(Rng& rng, const TransformerSizes& sizes, std::int64_t s
     const nn::TransformerLayerOptions layer{sizes.dim, sizes.heads, sizes.ffn, dropout, activation};
     src_embed_ = register_module("src_embed", scaled_embedding(rng, source_vocab, sizes.dim));
     tgt_embed_ = register_module("tgt_embed", scaled_embedding(rng, target_vocab, sizes.dim));
-    encoder_ = register_module("encoder", std::make_shared<nn::TransformerEncoder>(rng, sizes.encoder_layers, layer,
-                                                                                   hash_keys(seed, {0})));
-    decoder_ = register_module("decoder", std::make_shared<nn::TransformerDecoder>(rng, sizes.decoder_layers, layer,
-                                                                                   hash_keys(seed, {1})));
+    encoder_ = register_module(
+        "encoder", std::make_shared<nn::TransformerEncoder>(rng, sizes.encoder_layers, layer, hash_keys(seed, {0})));
+    decoder_ = register_module(
+        "decoder", std::make_shared<nn::TransformerDecoder>(rng, sizes.decoder_layers, layer, hash_keys(seed, {1})));
     dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(dropout, hash_keys(seed, {2})));
     xavier_matrices(*encoder_, rng);
     xavier_matrices(*decoder_, rng);
@@ -67,8 +67,8 @@ Variable Transformer::embed(nn::Embedding& table, const TokenBatch& tokens, std:
     const std::int64_t row = tokens.length * d;
     for (std::int64_t r = 0; r < tokens.rows; ++r)
         std::copy(positions_.data() + first_position * d, positions_.data() + last * d, pos.data() + r * row);
-    const Variable scaled = ops::scale(table.lookup(tokens.ids, {tokens.rows, tokens.length}),
-                                       std::sqrt(static_cast<float>(d)));
+    const Variable scaled =
+        ops::scale(table.lookup(tokens.ids, {tokens.rows, tokens.length}), std::sqrt(static_cast<float>(d)));
     return dropout_->forward(ops::add(scaled, Variable(pos)));
 }
 
@@ -101,8 +101,8 @@ SequenceOutput Transformer::forward_tokens(const TokenBatch& source, const Token
         fail("Transformer: {} sources but {} decoder input rows", source.rows, decoder_input.rows);
     const Variable memory = encode(source);
     const Variable x = embed_target(decoder_input, 0);
-    const Variable h = decoder_->decode(x, memory, nn::causal_mask(decoder_input.rows, decoder_input.length),
-                                        padding_mask(source));
+    const Variable h =
+        decoder_->decode(x, memory, nn::causal_mask(decoder_input.rows, decoder_input.length), padding_mask(source));
     const Variable penultimate = ops::reshape(h, {decoder_input.rows * decoder_input.length, sizes_.dim});
     return {penultimate, logits(penultimate)};
 }

@@ -12,7 +12,8 @@ std::vector<std::shared_ptr<Layer>> make_layers(Sequential& list, Rng& rng, std:
     if (count <= 0) fail("Transformer: a stack needs at least one layer, got {}", count);
     std::vector<std::shared_ptr<Layer>> layers;
     for (std::int64_t i = 0; i < count; ++i)
-        layers.push_back(list.append(std::make_shared<Layer>(rng, options, hash_keys(seed, {static_cast<std::uint64_t>(i)}))));
+        layers.push_back(
+            list.append(std::make_shared<Layer>(rng, options, hash_keys(seed, {static_cast<std::uint64_t>(i)}))));
     return layers;
 }
 
