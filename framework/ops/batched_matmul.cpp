@@ -74,6 +74,8 @@ void check_shapes(const Tensor& a, const Tensor& b, bool transpose_b) {
     if (a.rank() != 3 || b.rank() != 3 || a.dim(0) != b.dim(0) || a.dim(2) != b.dim(inner))
         fail("batched_matmul: a {} does not match b {}{} (expected a [B, M, K] and b {})", a.shape().str(),
              b.shape().str(), transpose_b ? " transposed" : "", transpose_b ? "[B, N, K]" : "[B, K, N]");
+    if (a.numel() == 0 || b.numel() == 0)
+        fail("batched_matmul: a {} and b {} must have no empty dimension", a.shape().str(), b.shape().str());
 }
 
 }  // namespace

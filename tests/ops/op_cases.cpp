@@ -80,6 +80,10 @@ std::map<OpKind, OpCase> op_cases() {
                                   return ops::permute(v[0], {0, 2, 1, 3});
                               },
                               {param({2, 3, 2, 2})}};
+    // No query of batch 1 sees key 2 (a hidden key, but no fully hidden row).
+    const Tensor mask = Tensor::from({2, 1, 3}, std::vector<float>{0, 0, 0, 0, 0, -1e9f});
+    cases[OpKind::masked_softmax] = {[mask](const std::vector<Variable>& v) { return ops::masked_softmax(v[0], mask); },
+                                     {param({2, 2, 2, 3})}};
     return cases;
 }
 

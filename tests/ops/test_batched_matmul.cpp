@@ -126,6 +126,9 @@ TEST_CASE("batched_matmul rejects mismatched shapes", "[ops][batched_matmul]") {
                       Catch::Contains("b [2, 3, 5] transposed"));
     CHECK_THROWS_AS(ops::batched_matmul(a, Variable(Tensor::zeros({3, 4, 2}))), Error);
     CHECK_THROWS_AS(ops::batched_matmul(Variable(Tensor::zeros({3, 4})), Variable(Tensor::zeros({4, 2}))), Error);
+    CHECK_THROWS_WITH(ops::batched_matmul(Variable(Tensor::zeros({2, 3, 0})), Variable(Tensor::zeros({2, 0, 4}))),
+                      Catch::Contains("a [2, 3, 0] and b [2, 0, 4] must have no empty dimension"));
+    CHECK_THROWS_AS(ops::batched_matmul(Variable(Tensor::zeros({0, 3, 4})), Variable(Tensor::zeros({0, 4, 2}))), Error);
     CHECK_NOTHROW(ops::batched_matmul(a, Variable(Tensor::zeros({2, 5, 4})), true));
 }
 
