@@ -23,6 +23,9 @@ std::map<OpKind, OpCase> op_cases() {
                                   return ops::reshape(v[0], {2, 12});
                               },
                               {param({2, 2, 3, 2})}};
+    cases[OpKind::narrow] = {[](const std::vector<Variable>& v) { return ops::narrow(v[0], 1, 3); },
+                             {param({4, 2, 3})}};
+    cases[OpKind::scale] = {[](const std::vector<Variable>& v) { return ops::scale(v[0], -1.5f); }, {param({3, 4})}};
     cases[OpKind::log_softmax] = {[](const std::vector<Variable>& v) { return ops::log_softmax(v[0]); },
                                   {param({3, 5})}};
     Tensor q = Tensor::from({2, 3}, std::vector<float>{0.7f, 0.2f, 0.1f, 0.05f, 0.05f, 0.9f});
