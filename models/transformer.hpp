@@ -55,6 +55,8 @@ public:
     std::int64_t heads() const { return sizes_.heads; }
     std::int64_t source_vocab() const { return src_embed_->num_embeddings(); }
     std::int64_t target_vocab() const { return tgt_embed_->num_embeddings(); }
+    // tgt_embed's weight [V, d], which is also the output projection: the token templates.
+    Variable target_embedding() const { return tgt_embed_->weight(); }
 
 private:
     Variable embed(nn::Embedding& table, const TokenBatch& tokens, std::int64_t first_position);

@@ -6,7 +6,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/data/file_bytes.hpp"
-#include "framework/data/utf8.hpp"
+#include "framework/core/utf8.hpp"
 
 namespace lskd::data {
 namespace {
@@ -90,9 +90,9 @@ MoEntry make_entry(std::string_view id, std::string_view str, const std::filesys
         fail("{}: entry {}: {} plural translations of an entry without msgid_plural", file.string(), index,
              e.translations.size());
     for (const std::string* s : {&e.context, &e.source, &e.source_plural})
-        if (!valid_utf8(*s)) fail("{}: entry {}: the msgid is not valid UTF-8", file.string(), index);
+        if (!lskd::valid_utf8(*s)) fail("{}: entry {}: the msgid is not valid UTF-8", file.string(), index);
     for (const std::string& s : e.translations)
-        if (!valid_utf8(s)) fail("{}: entry {}: the msgstr is not valid UTF-8", file.string(), index);
+        if (!lskd::valid_utf8(s)) fail("{}: entry {}: the msgstr is not valid UTF-8", file.string(), index);
     return e;
 }
 

@@ -1,4 +1,4 @@
-// Rebuilds a Vocabulary from what its serialize() wrote and its kind() ("char" or "symbol"), as a run stores them,
+// Rebuilds a Vocabulary from what its serialize() wrote and its kind() ("char", "symbol" or "sentencepiece"), as a run stores them,
 // so that a run decodes alone. An unknown kind or malformed bytes are an Error.
 #pragma once
 #include <memory>
