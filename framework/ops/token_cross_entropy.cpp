@@ -117,10 +117,11 @@ Variable token_cross_entropy(const Variable& logits, const Tensor& target_probs,
     const float inv_t = 1.0f / temperature;
     const float* z = logits.value().data();
     float* lp = log_probs.data();
-    runtime::parallel_for_chunks(n * v, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) lp[i] = z[i] * inv_t;
-    });
-    log_softmax_rows(lp, lp, n, v);
+    if (temperature != 1.0f)  // training's usual T = 1 reads the logits directly
+        runtime::parallel_for_chunks(n * v, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t i = begin; i < end; ++i) lp[i] = z[i] * inv_t;
+        });
+    log_softmax_rows(temperature != 1.0f ? lp : z, lp, n, v);
     const double sum = weighted_sum(log_probs, target_probs, weights);
     Tensor loss = Tensor::full({1}, static_cast<float>(sum / total));
     return record<TokenCrossEntropyNode>(OpKind::token_cross_entropy, std::move(loss), needs_graph({&logits}),
