@@ -102,7 +102,8 @@ std::vector<std::vector<analysis::Pronunciation>> word_references(const Segments
             if (!p.empty()) refs[i].push_back(std::move(p));
         }
         if (refs[i].empty())
-            fail("line {}: no reference file has a pronunciation for it ({})", i + 1, fmt::join(f.ref_paths, ", "));
+            fail("{}: line {}: every reference file has an empty line {} ({})", f.hyp_path, i + 1, i + 1,
+                 fmt::join(f.ref_paths, ", "));
     }
     return refs;
 }
