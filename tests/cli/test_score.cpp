@@ -96,3 +96,10 @@ TEST_CASE("score refuses a missing file and an unknown metric", "[cli][score]") 
     CHECK(score({"--metric", "ter", f.hyp, f.ref1}).code == 2);
     CHECK(score({f.hyp}).code == 2);
 }
+
+TEST_CASE("score lowercase", "[cli][score]") {
+    const std::string hyp = write_file("lc.hyp", "The DOG bit the MAN.\n");
+    const std::string ref = write_file("lc.ref", "the dog bit the man.\n");
+    CHECK(score({"--lowercase", hyp, ref}).out.rfind("BLEU = 100.00 ", 0) == 0);
+    CHECK(score({"--metric", "chrf", "--lc", hyp, ref}).out == "chrF2 = 100.00\n");
+}

@@ -1,6 +1,6 @@
 // libFuzzer harness of lskd score's path: the input is a text file read as one segment per line, then scored
-// against itself reversed with BLEU (13a), chrF and the G2P scores; every input must end in scores or lskd::Error,
-// never a crash, a leak or undefined behaviour.
+// against itself reversed with BLEU (13a), chrF (lowercased) and the G2P scores; every input must end in scores or
+// lskd::Error, never a crash, a leak or undefined behaviour.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -30,7 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::vector<std::string> hyps = lskd::data::utf8_lines(std::span(data, size), "fuzz.txt");
         const std::vector<std::string> refs(hyps.rbegin(), hyps.rend());
         lskd::analysis::corpus_bleu(hyps, {refs});
-        lskd::analysis::corpus_chrf(hyps, {refs, hyps});
+        lskd::analysis::ChrfOptions lowercase;
+        lowercase.lowercase = true;
+        lskd::analysis::corpus_chrf(hyps, {refs, hyps}, lowercase);
         std::vector<lskd::analysis::Pronunciation> words;
         std::vector<std::vector<lskd::analysis::Pronunciation>> prons;
         for (std::size_t i = 0; i < hyps.size(); ++i) {

@@ -26,7 +26,7 @@ namespace {
 struct ScoreFlags {
     std::string metric = "bleu", hyp_path, tokenize = "13a";
     std::vector<std::string> ref_paths;
-    bool json = false;
+    bool json = false, lowercase = false;
 };
 
 struct Segments {
@@ -50,6 +50,7 @@ Segments read_segments(const ScoreFlags& f) {
 int print_bleu(const Segments& s, const ScoreFlags& f) {
     analysis::BleuOptions options;
     options.tokenize = f.tokenize == "none" ? analysis::BleuTokenize::none : analysis::BleuTokenize::thirteen_a;
+    options.lowercase = f.lowercase;
     const analysis::BleuScore b = analysis::corpus_bleu(s.hyps, s.refs, options);
     std::string precisions;
     for (const double p : b.precisions) precisions += fmt::format("{}{:.1f}", precisions.empty() ? "" : "/", p);
@@ -69,19 +70,23 @@ int print_bleu(const Segments& s, const ScoreFlags& f) {
         numbers[fmt::format("counts_{}", n + 1)] = b.counts[n];
         numbers[fmt::format("totals_{}", n + 1)] = b.totals[n];
     }
-    fmt::print("{}\n", json_line(numbers, {{"name", "BLEU"}, {"tokenize", f.tokenize}, {"verbose_score", verbose}}));
+    fmt::print("{}\n", json_line(numbers, {{"name", "BLEU"},
+                                           {"tokenize", f.tokenize},
+                                           {"case", f.lowercase ? "lc" : "mixed"},
+                                           {"verbose_score", verbose}}));
     return 0;
 }
 
 int print_chrf(const Segments& s, const ScoreFlags& f) {
-    const analysis::ChrfOptions options;
+    analysis::ChrfOptions options;
+    options.lowercase = f.lowercase;
     const analysis::ChrfScore c = analysis::corpus_chrf(s.hyps, s.refs, options);
     const std::string name = fmt::format("chrF{}", options.beta);
     if (f.json)
         fmt::print("{}\n", json_line({{"score", c.score},
                                       {"beta", options.beta},
                                       {"char_order", static_cast<double>(options.char_order)}},
-                                     {{"name", name}}));
+                                     {{"name", name}, {"case", f.lowercase ? "lc" : "mixed"}}));
     else
         fmt::print("{} = {:.2f}\n", name, c.score);
     return 0;
@@ -140,6 +145,7 @@ Runner add_score_command(CLI::App& app) {
     cmd->add_option("--tokenize", f->tokenize, "BLEU's tokenizer")
         ->check(CLI::IsMember({"13a", "none"}))
         ->capture_default_str();
+    cmd->add_flag("--lowercase,--lc", f->lowercase, "BLEU and chrF: lowercase both sides first (uncased BLEU)");
     cmd->add_flag("--json", f->json, "print one JSON line");
     cmd->add_option("hyp", f->hyp_path, "hypotheses, one segment per line (UTF-8)")->required();
     cmd->add_option("refs", f->ref_paths, "reference files, each one reference per line, as many lines as HYP")
