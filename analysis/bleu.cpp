@@ -34,12 +34,13 @@ std::size_t order_of(const std::u32string& key) {
     return spaces;  // 0-based
 }
 
-// sacreBLEU rstrips each segment, then tokenizes.
-std::vector<std::u32string> tokens_of(const std::string& segment, BleuTokenize tokenize) {
-    const auto decoded = decode_utf8(segment);
+// sacreBLEU lowercases (if asked) and rstrips each segment, then tokenizes.
+std::vector<std::u32string> tokens_of(const std::string& segment, const BleuOptions& options) {
+    auto decoded = decode_utf8(segment);
     if (!decoded) fail("bleu: a segment is not valid UTF-8");
+    if (options.lowercase) decoded = python_lower(*decoded);
     const std::u32string_view text = strip_python_trailing(*decoded);
-    return tokenize == BleuTokenize::thirteen_a ? tokenize_13a(text) : split_python_words(text);
+    return options.tokenize == BleuTokenize::thirteen_a ? tokenize_13a(text) : split_python_words(text);
 }
 
 // The reference length closest to the hypothesis length; on a tie, the shorter.
@@ -133,14 +134,14 @@ BleuStatistics bleu_statistics(const std::string& hypothesis, const std::vector<
     NgramCounts ref_max;
     std::vector<std::int64_t> ref_lens;
     for (const auto& reference : references) {
-        const auto tokens = tokens_of(reference, options.tokenize);
+        const auto tokens = tokens_of(reference, options);
         ref_lens.push_back(static_cast<std::int64_t>(tokens.size()));
         for (const auto& [ngram, count] : ngrams_of(tokens, options.max_order)) {
             auto& best = ref_max[ngram];
             best = std::max(best, count);
         }
     }
-    const auto hyp_tokens = tokens_of(hypothesis, options.tokenize);
+    const auto hyp_tokens = tokens_of(hypothesis, options);
     BleuStatistics s;
     s.sys_len = static_cast<std::int64_t>(hyp_tokens.size());
     s.ref_len = closest_ref_len(s.sys_len, ref_lens);

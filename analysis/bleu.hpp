@@ -18,6 +18,7 @@ struct BleuOptions {
     double smooth_value = -1;  // < 0: sacreBLEU's default for the method (floor 0.1, add-k 1)
     int max_order = 4;
     bool effective_order = false;  // average only over the orders with n-grams (sentence-level use)
+    bool lowercase = false;        // sacreBLEU's -lc, Python's str.lower() (analysis/python_text.hpp)
 };
 
 // The sufficient statistics of a segment or, summed, of a corpus.

@@ -14,8 +14,9 @@ using CharNgrams = std::unordered_map<std::u32string, std::int64_t>;
 
 // Per order 1..max_order, the character n-grams of the segment (whitespace dropped unless kept).
 std::vector<CharNgrams> char_ngrams(const std::string& segment, const ChrfOptions& options) {
-    const auto decoded = decode_utf8(segment);
+    auto decoded = decode_utf8(segment);
     if (!decoded) fail("chrf: a segment is not valid UTF-8");
+    if (options.lowercase) decoded = python_lower(*decoded);
     std::u32string text;
     if (options.keep_whitespace) {
         text = *decoded;

@@ -13,6 +13,7 @@ struct ChrfOptions {
     int char_order = 6;
     double beta = 2;               // recall weighs beta times as much as precision
     bool keep_whitespace = false;  // sacreBLEU's `whitespace`
+    bool lowercase = false;        // Python's str.lower() first (analysis/python_text.hpp)
     // false (sacreBLEU's default): precision and recall are averaged over the orders with both hypothesis and
     // reference n-grams, then combined. true: per-order F scores with 1e-16 for empty terms, averaged over all
     // orders (chrF++.py, NLTK, Moses).

@@ -16,4 +16,8 @@ std::vector<std::u32string> split_python_words(std::u32string_view s);
 // str.rstrip(): s without its trailing spaces.
 std::u32string_view strip_python_trailing(std::u32string_view s);
 
+// str.lower() (sacreBLEU's -lc): the C library's Unicode lowercase mapping (C.UTF-8) and U+0130 → "i\u0307" as
+// Python maps it. Python's contextual final sigma is not applied: a word-final capital sigma becomes σ, not ς.
+std::u32string python_lower(std::u32string_view s);
+
 }  // namespace lskd::analysis

@@ -155,3 +155,11 @@ TEST_CASE("bleu refuses mismatched reference sets", "[analysis][bleu]") {
     CHECK_THROWS_AS(corpus_bleu(kHyps, {{"a", "b"}}), lskd::Error);
     CHECK_THROWS_AS(corpus_bleu(kHyps, {}), lskd::Error);
 }
+
+TEST_CASE("bleu lowercase", "[analysis][bleu]") {
+    BleuOptions lc;
+    lc.lowercase = true;
+    CHECK_THAT(corpus_bleu({"The DOG bit the \u00c4pfel."}, {{"the dog bit the \u00e4pfel."}}, lc).score,
+               WithinAbs(100.0, 1e-9));
+    CHECK(corpus_bleu({"The DOG bit the \u00c4pfel."}, {{"the dog bit the \u00e4pfel."}}).score < 50.0);
+}

@@ -137,3 +137,10 @@ TEST_CASE("chrf refuses bad input", "[analysis][chrf]") {
     CHECK_THROWS_AS(corpus_chrf({"a"}, {{"a", "b"}}), lskd::Error);
     CHECK_THROWS_AS(corpus_chrf({"a\xc3"}, {{"a"}}), lskd::Error);
 }
+
+TEST_CASE("chrf lowercase", "[analysis][chrf]") {
+    ChrfOptions lc;
+    lc.lowercase = true;
+    CHECK_THAT(corpus_chrf({"\u00c4BC"}, {{"\u00e4bc"}}, lc).score, WithinAbs(100.0, 1e-12));
+    CHECK(corpus_chrf({"\u00c4BC"}, {{"\u00e4bc"}}).score == 0.0);
+}

@@ -110,8 +110,16 @@ def yaml_corpus():
     shutil.copy(FINDINGS / "yaml_depth_item_line_ending_in_spaces.yaml", CORPUS / "fuzz_yaml_config")
 
 
+def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, numbers, phones
+    write("fuzz_text_metrics", "readme.txt",
+          b"The dog bit the man.\nIt wasn't surprising.\nThe man had just bitten him.\n")
+    write("fuzz_text_metrics", "tokens.txt", "3.14, 1-2 &amp;lt;x&gt; e.g. caf\u00e9.\n\u3000a\u00a0b\r\n".encode())
+    write("fuzz_text_metrics", "phones.txt", b"k ae t\nd ao g\n\nr eh d")
+
+
 if __name__ == "__main__":
     idx_corpus()
     cifar_corpus()
     run_file_corpus()
     yaml_corpus()
+    text_metrics_corpus()

@@ -34,6 +34,7 @@ Runner add_analyze_command(CLI::App& app);
 Runner add_study_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
 Runner add_convert_run_command(CLI::App& app);
+Runner add_score_command(CLI::App& app);
 
 // Adds one --<key> flag per config field; apply_config_flags copies the given ones over the config.
 struct ConfigFlags {
