@@ -17,7 +17,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev
   python3 python3-numpy python3-matplotlib python3-h5py help2man
-  dataset-fashion-mnist
+  dataset-fashion-mnist festlex-cmu
 )
 # Only the test suite needs PyTorch and ONNX: it checks lskd's exports against them.
 if [ "${1:-}" = test ]; then packages+=(python3-torch python3-onnx); fi
