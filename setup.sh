@@ -17,7 +17,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev
   python3 python3-numpy python3-matplotlib python3-h5py help2man
-  dataset-fashion-mnist
+  dataset-fashion-mnist festlex-cmu
   # The German catalogues of the built-in gettext-de corpus (configs/gettext-de.yaml pins the same list).
   git libgtk2.0-common krb5-locales libc-l10n libglib2.0-data dpkg util-linux-locales coreutils libdpkg-perl
   e2fsprogs-l10n gnupg-l10n gsettings-desktop-schemas tar gettext bash apt libapt-pkg6.0 binutils-common libgnutls30

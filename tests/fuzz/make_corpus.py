@@ -44,6 +44,21 @@ def cifar_corpus():
     write("fuzz_cifar", "cifar10_two_gzip", b"\x00" + gzip.compress((bytes([1]) + pixels) * 2, mtime=0))
 
 
+def cmudict_corpus():
+    entries = (b'("a" dt (((ax) 0)))\n("a" n (((ey) 1)))\n'
+               b'("aaa" nil (((t r ih) 1) ((p ax) 0) ((l ey) 1)))\n("lead" v_p (((l eh d) 1)))\n')
+    write("fuzz_cmudict", "four_words", b"MNCL\n" + entries)
+    write("fuzz_cmudict", "crlf", b"MNCL\r\n" + entries.replace(b"\n", b"\r\n"))
+    write("fuzz_cmudict", "gzip", gzip.compress(b"MNCL\n" + entries, mtime=0))
+
+
+def parallel_tsv_corpus():
+    rows = "Open file\tDatei \u00f6ffnen\nquit\tbeenden\tschlie\u00dfen\n\u20ac 5\t5 \u20ac\n".encode()
+    write("fuzz_parallel_tsv", "three_rows", rows)
+    write("fuzz_parallel_tsv", "crlf_bom", b"\xef\xbb\xbf" + rows.replace(b"\n", b"\r\n"))
+    write("fuzz_parallel_tsv", "gzip", gzip.compress(rows, mtime=0))
+
+
 def checkpoint(path, distill, libver):
     with h5py.File(path, "w", libver=libver) as f:
         f.attrs["format"] = np.bytes_("lskd-run/3")  # fixed-length strings, as lskd writes them
@@ -120,6 +135,8 @@ def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, n
 if __name__ == "__main__":
     idx_corpus()
     cifar_corpus()
+    cmudict_corpus()
+    parallel_tsv_corpus()
     run_file_corpus()
     yaml_corpus()
     text_metrics_corpus()
