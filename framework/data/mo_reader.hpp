@@ -18,7 +18,7 @@ struct MoEntry {
 };
 
 struct MoCatalogue {
-    std::string charset;  // from the header's Content-Type
+    std::string charset;  // from the header's Content-Type, lower-cased: "utf-8" or "utf8"
     std::vector<MoEntry> entries;
 };
 

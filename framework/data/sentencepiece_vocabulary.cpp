@@ -1,5 +1,7 @@
 #include "framework/data/sentencepiece_vocabulary.hpp"
 
+#include <algorithm>
+
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
@@ -9,6 +11,13 @@
 
 namespace lskd::data {
 namespace {
+
+// The trainer skips longer sentences; with none left, SentencePiece 0.1.97 aborts the process instead of failing.
+constexpr std::size_t kMaxSentenceBytes = 4192;
+
+bool trainable(const std::string& s) {
+    return s.size() <= kMaxSentenceBytes && s.find_first_not_of(" \t\n\r\v\f") != std::string::npos;
+}
 
 class SpanSentences : public sentencepiece::SentenceIterator {
 public:
@@ -30,8 +39,9 @@ std::string trainer_args(const SentencePieceOptions& options) {
     return fmt::format(
         "--model_type=unigram --vocab_size={} --num_threads=1 --character_coverage=1.0 "
         "--normalization_rule_name=identity --hard_vocab_limit=false --pad_id={} --bos_id={} --eos_id={} "
-        "--unk_id={} --pad_piece=<pad> --bos_piece=<s> --eos_piece=</s> --unk_piece=<unk> --minloglevel=2",
-        options.vocab_size, kPadId, kBosId, kEosId, kUnkId);
+        "--unk_id={} --pad_piece=<pad> --bos_piece=<s> --eos_piece=</s> --unk_piece=<unk> --max_sentence_length={} "
+        "--minloglevel=2",
+        options.vocab_size, kPadId, kBosId, kEosId, kUnkId, kMaxSentenceBytes);
 }
 
 }  // namespace
@@ -78,7 +88,8 @@ std::string SentencePieceVocabulary::token(std::int32_t id) const {
 
 std::unique_ptr<SentencePieceVocabulary> train_sentencepiece(std::span<const std::string> sentences,
                                                              const SentencePieceOptions& options) {
-    if (sentences.empty()) fail("sentencepiece vocabulary: no training sentences");
+    if (std::none_of(sentences.begin(), sentences.end(), trainable))
+        fail("sentencepiece vocabulary: no training sentence has text within {} bytes", kMaxSentenceBytes);
     if (options.vocab_size < 5) fail("sentencepiece vocabulary: vocab size {} is below 5", options.vocab_size);
     SpanSentences iterator(sentences);
     std::string model_proto;

@@ -121,3 +121,16 @@ TEST_CASE("mo files are read from disk", "[data][mo]") {
     CHECK(read_mo(dir / "x.mo").entries.size() == 3);
     CHECK_THAT(error_message([&] { read_mo(dir / "missing.mo"); }), Contains("missing.mo: no such file"));
 }
+
+TEST_CASE("mo truncations fail and bit flips never crash", "[data][mo]") {
+    const Bytes bytes = mo_bytes(sample_entries());
+    for (std::size_t len = 0; len < bytes.size(); ++len)
+        CHECK_FALSE(parse_error(Bytes(bytes.begin(), bytes.begin() + len)).empty());
+    std::size_t refused = 0;
+    for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
+        Bytes flipped = bytes;
+        flipped[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        refused += !parse_error(flipped).empty();
+    }
+    CHECK(refused > 0);
+}

@@ -87,7 +87,11 @@ TEST_CASE("sentencepiece training is deterministic", "[data][sentencepiece]") {
 
 TEST_CASE("sentencepiece faults", "[data][sentencepiece]") {
     CHECK_THAT(error_message([] { train_sentencepiece({}, vocab(100)); }),
-               Contains("sentencepiece vocabulary: no training sentences"));
+               Contains("sentencepiece vocabulary: no training sentence has text within 4192 bytes"));
+    CHECK_THAT(error_message([] {
+                   train_sentencepiece(std::vector<std::string>{"", " \t", std::string(4193, 'x')});
+               }),
+               Contains("sentencepiece vocabulary: no training sentence has text within 4192 bytes"));
     CHECK_THAT(error_message([] { train_sentencepiece(sentences(10, 1), vocab(4)); }),
                Contains("sentencepiece vocabulary: vocab size 4 is below 5"));
     CHECK_THAT(error_message([] { SentencePieceVocabulary("not a model"); }),

@@ -59,6 +59,30 @@ def parallel_tsv_corpus():
     write("fuzz_parallel_tsv", "gzip", gzip.compress(rows, mtime=0))
 
 
+def mo_file(entries, big_endian=False, revision=0):
+    """A .mo catalogue as msgfmt lays it out (header, msgid and msgstr descriptor tables, strings), no hash table."""
+    order = ">" if big_endian else "<"
+    n = len(entries)
+    ids, strs = 28, 28 + 8 * n
+    at = strs + 8 * n
+    head = struct.pack(order + "7I", 0x950412DE, revision, n, ids, strs, 0, at)
+    tables, data = b"", b""
+    for column in (0, 1):
+        for entry in entries:
+            tables += struct.pack(order + "2I", len(entry[column]), at + len(data))
+            data += entry[column] + b"\0"
+    return head + tables + data
+
+
+def mo_corpus():
+    header = (b"", b"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n")
+    entries = [header, (b"Open the selected file", "Die gewählte Datei öffnen".encode()),
+               (b"menu\x04_Quit", b"_Beenden"), (b"one file\0%d files", b"eine Datei\0%d Dateien")]
+    write("fuzz_mo", "little_endian", mo_file(entries))
+    write("fuzz_mo", "big_endian_revision_1", mo_file(entries, big_endian=True, revision=0x10001))
+    write("fuzz_mo", "latin1_header", mo_file([(b"", b"Content-Type: text/plain; charset=ISO-8859-1\n")]))
+
+
 def checkpoint(path, distill, libver):
     with h5py.File(path, "w", libver=libver) as f:
         f.attrs["format"] = np.bytes_("lskd-run/3")  # fixed-length strings, as lskd writes them
@@ -134,6 +158,7 @@ def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, n
 
 if __name__ == "__main__":
     idx_corpus()
+    mo_corpus()
     cifar_corpus()
     cmudict_corpus()
     parallel_tsv_corpus()
