@@ -37,9 +37,9 @@ void require(bool ok, const char* broken) {
 }
 
 // A StepDecoder that keeps every row's history (BOS first) and enforces the contract: step() after start(), one
-// token per row, BOS first and never again, nothing after EOS, parents in range. Its logits are row_logits() of
-// the source and the history. Storage is sized at construction and logits tensors are kept per row count, so
-// that a repeated run allocates nothing here.
+// token per row into logits the caller shaped [rows, V], BOS first and never again, nothing after EOS, parents in
+// range and never more rows than start() made. Its logits are row_logits() of the source and the history. Storage
+// is sized at construction, so that a repeated run allocates nothing here.
 class HistoryDecoder : public models::StepDecoder {
 public:
     HistoryDecoder(std::int64_t sources, std::int32_t vocab, std::int64_t max_rows, std::int64_t max_history)
@@ -51,8 +51,7 @@ public:
           length_(static_cast<std::size_t>(max_rows)),
           scratch_length_(length_.size()),
           source_(length_.size()),
-          scratch_source_(length_.size()),
-          logits_by_rows_(length_.size() + 1) {
+          scratch_source_(length_.size()) {
         rows_per_step.reserve(1024);
     }
 
@@ -68,8 +67,8 @@ public:
 
     void step(std::span<const std::int32_t> tokens, Tensor& logits) override {
         require(static_cast<std::int64_t>(tokens.size()) == rows_ && rows_ > 0, "step: not one token per row");
-        Tensor& out = logits_by_rows_[static_cast<std::size_t>(rows_)];
-        if (!out.defined()) out = Tensor::empty({rows_, vocab_});
+        require(logits.shape() == Shape{rows_, vocab_}, "step: logits not shaped [rows, V] by the caller");
+        const std::span<float> out = logits.values_in_place();
         for (std::int64_t r = 0; r < rows_; ++r) {
             std::int32_t* h = &history_[static_cast<std::size_t>(r * max_history_)];
             std::int64_t& n = length_[static_cast<std::size_t>(r)];
@@ -79,14 +78,13 @@ public:
             require(n == 0 || h[n - 1] != kEos, "step: a row continued after EOS");
             h[n++] = tokens[r];
             row_logits(source_[r], {h + 1, static_cast<std::size_t>(n - 1)},
-                       out.values().subspan(static_cast<std::size_t>(r * vocab_), static_cast<std::size_t>(vocab_)));
+                       out.subspan(static_cast<std::size_t>(r * vocab_), static_cast<std::size_t>(vocab_)));
         }
         rows_per_step.push_back(rows_);
-        logits = out;
     }
 
     void reorder(std::span<const std::int32_t> parents) override {
-        require(!parents.empty() && parents.size() <= length_.size(), "reorder: no rows or too many");
+        require(!parents.empty() && static_cast<std::int64_t>(parents.size()) <= rows_, "reorder: rows must not grow");
         for (std::size_t r = 0; r < parents.size(); ++r) {
             require(parents[r] >= 0 && parents[r] < rows_, "reorder: parent out of range");
             const auto p = static_cast<std::size_t>(parents[r]);
@@ -112,7 +110,6 @@ private:
     std::int64_t rows_ = 0;
     std::vector<std::int32_t> history_, scratch_;
     std::vector<std::int64_t> length_, scratch_length_, source_, scratch_source_;
-    std::vector<Tensor> logits_by_rows_;
 };
 
 // Logits drawn from a hash of (seed, source, history): a fixed random tree of distributions. PAD and BOS get a
@@ -453,8 +450,8 @@ TEST_CASE("reorder contract", "[search]") {
     o.max_length_b = 0;
     RandomDecoder decoder(23, 0, 3, 8, 6, 5, -12.0f);
     const SearchResult beam = models::BeamSearch(o).run(decoder, lengths);
-    // Step 0 has one row per source; then each source its beam until it ends, then none.
-    CHECK(decoder.rows_per_step == std::vector<std::int64_t>{3, 6, 4, 2});
+    // Each source has its beam of rows (at step 0 all BOS) until it ends, then none.
+    CHECK(decoder.rows_per_step == std::vector<std::int64_t>{6, 6, 4, 2});
     const SearchResult greedy = models::GreedySearch(o).run(decoder, lengths);
     CHECK(decoder.rows_per_step == std::vector<std::int64_t>{3, 3, 2, 1});
     for (const SearchResult* r : {&beam, &greedy})
@@ -582,7 +579,7 @@ TEST_CASE("bad input is an lskd error", "[search]") {
     CHECK_THROWS_WITH(models::BeamSearch(o).run(decoder, negative), Catch::Contains("source length is negative"));
     BrokenDecoder shape(false), nan(true);
     CHECK_THROWS_WITH(models::BeamSearch(o).run(shape, two),
-                      Catch::Contains("step 0: the decoder wrote logits [2, 4] where [2, 6]"));
+                      Catch::Contains("step 0: the decoder wrote logits [4, 4] where [4, 6]"));
     CHECK_THROWS_WITH(models::GreedySearch(o).run(nan, two), Catch::Contains("step 0: the decoder's logits of row 1"));
     CHECK_THROWS_WITH(models::BeamSearch(o).run(nan, two), Catch::Contains("NaN"));
 }
@@ -601,9 +598,11 @@ TEST_CASE("a repeated run allocates nothing", "[search]") {
     const Tokens first_greedy = tokens_of(greedy.run(decoder, lengths).best(2));
     const testing::HeapCounts before = testing::heap_counts();
     const SearchResult& again_beam = beam.run(decoder, lengths);
+    const testing::HeapCounts middle = testing::heap_counts();
     const SearchResult& again_greedy = greedy.run(decoder, lengths);
     const testing::HeapCounts after = testing::heap_counts();
-    CHECK(after.allocations == before.allocations);
+    CHECK(middle.allocations == before.allocations);
+    CHECK(after.allocations == middle.allocations);
     CHECK(tokens_of(again_beam.best(2)) == first_beam);
     CHECK(tokens_of(again_greedy.best(2)) == first_greedy);
 }
