@@ -19,6 +19,7 @@
 #include "framework/core/error.hpp"
 #include "framework/core/random.hpp"
 #include "framework/data/vocabulary.hpp"
+#include "framework/runtime/threads.hpp"
 #include "models/beam_search.hpp"
 #include "models/greedy_search.hpp"
 #include "models/transformer.hpp"
@@ -663,5 +664,28 @@ TEST_CASE("beam on a tiny Transformer is exhaustive", "[search]") {
         const std::span<const std::int32_t> source(ids + 3 * s, static_cast<std::size_t>(lengths[s]));
         check_exhaustive([&](const Tokens& h) { return transformer_log_probs(model, source, h, t); }, 6, max_length,
                          o.length_norm, r, s);
+    }
+}
+
+// The normalisers are split over threads by row, each row summed by one thread: the same bits at any count.
+TEST_CASE("same bits at 1 and 2 threads", "[search]") {
+    const std::int64_t lengths[] = {5, 2, 8};
+    SearchOptions o;
+    o.beam = 5;
+    o.temperature = 0.9f;
+    o.max_length_a = 1.0;
+    o.max_length_b = 3;
+    RandomDecoder decoder(71, 0, 3, 3000, 15, 13);
+    const int threads_before = runtime::thread_info().threads;
+    runtime::init_threads(1);
+    const SearchResult one = models::BeamSearch(o).run(decoder, lengths);
+    const SearchResult greedy_one = models::GreedySearch(o).run(decoder, lengths);
+    runtime::init_threads(2);
+    const SearchResult two = models::BeamSearch(o).run(decoder, lengths);
+    const SearchResult greedy_two = models::GreedySearch(o).run(decoder, lengths);
+    runtime::init_threads(threads_before);
+    for (std::int64_t s = 0; s < 3; ++s) {
+        check_same(one, s, two, s);
+        check_same(greedy_one, s, greedy_two, s);
     }
 }
