@@ -50,18 +50,21 @@ void BeamSearch::prepare(const StepDecoder& decoder, std::span<const std::int64_
     finalised_.assign(source_lengths.size(), 0);
     for (std::int64_t s = 0; s < sources; ++s) {
         nodes_.push_back({-1, data::kBosId, 0.0f});
-        row_node_.push_back(s);
-        row_score_.push_back(0.0f);
-        tokens_.push_back(data::kBosId);
-        groups_.push_back({s, s, s + 1});
+        groups_.push_back({s, s * beam, s * beam + 1});
+        for (std::int64_t k = 0; k < beam; ++k) {
+            row_node_.push_back(s);
+            row_score_.push_back(0.0f);
+            tokens_.push_back(data::kBosId);
+        }
     }
 }
 
 const SearchResult& BeamSearch::run(StepDecoder& decoder, std::span<const std::int64_t> source_lengths) {
     prepare(decoder, source_lengths);
-    decoder.start(1);
+    decoder.start(options_.beam);
     for (std::int64_t step = 0; !groups_.empty(); ++step) {
         const auto rows = static_cast<std::int64_t>(tokens_.size());
+        if (logits_.shape() != Shape{rows, vocab_}) logits_ = Tensor::empty({rows, vocab_});
         decoder.step(tokens_, logits_);
         tempered_log_normalisers(logits_, rows, vocab_, options_.temperature, normalisers_, step);
         next_row_node_.clear();
@@ -78,6 +81,7 @@ const SearchResult& BeamSearch::run(StepDecoder& decoder, std::span<const std::i
         std::swap(groups_, next_groups_);
         if (!groups_.empty()) decoder.reorder(parents_);
     }
+    logits_ = Tensor();  // back to the pool, as any step's buffers, for the next run to draw again
     result_.rank();
     return result_;
 }
@@ -154,7 +158,21 @@ void BeamSearch::advance(const Group& group, std::int64_t step) {
         tokens_.push_back(c.token);
         ++kept;
     }
-    if (kept > 0) next_groups_.push_back({group.source, begin, begin + kept});
+    if (kept == 0) return;
+    next_groups_.push_back({group.source, begin, begin + kept});
+    // Fewer than `beam` continue only when the step had fewer than 2·beam finite candidates (tiny vocabularies,
+    // masked tokens). The other rows of the source's block repeat its first and are never scored, as fairseq
+    // keeps them too: the decoder's rows never grow back.
+    const auto first = static_cast<std::size_t>(begin);
+    for (std::int64_t k = kept; k < beam; ++k) {
+        const std::int64_t node = next_row_node_[first];
+        const float score = next_row_score_[first];
+        const std::int32_t parent = parents_[first], token = tokens_[first];
+        next_row_node_.push_back(node);
+        next_row_score_.push_back(score);
+        parents_.push_back(parent);
+        tokens_.push_back(token);
+    }
 }
 
 // Writes the hypothesis ending in the EOS candidate into the result, walking its prefix back to the root.

@@ -1,7 +1,7 @@
 // Beam search over any StepDecoder, batched over its sources, with the finalisation and stopping rules of fairseq's
 // SequenceGenerator (sequence_generator.py, BeamSearch in search.py):
-// - All sources' hypotheses are one batch of rows, grouped by source. Step 0 decodes one row per source
-//   (start(1)); its candidates fan out to the beam through reorder().
+// - All sources' hypotheses are one batch of rows, a block of `beam` rows per source (start(beam)), never more. At
+//   step 0 they all hold BOS alone and only the first of each block is scored, as in fairseq.
 // - Every step scores each (row, token) as the row's score + log_softmax(z / T) of the token, over the tokens
 //   EligibleTokens allows (search_options.hpp), and keeps the source's best 2·beam candidates; ties go to the
 //   lower token id, then to the lower parent row.
@@ -12,8 +12,9 @@
 //   then leave the batch through reorder(), so later steps cost less. Its n-best is its finalised hypotheses,
 //   ranked by normalised score.
 // Unlike fairseq: a source's maximum length follows its own length (not the batch's padded one), so a source
-// decodes alike alone and in any batch; a source left with fewer than `beam` non-EOS candidates continues on
-// fewer rows (fairseq fills the beam with rows it then ignores); BOS is never chosen, like PAD.
+// decodes alike alone and in any batch; BOS is never chosen, like PAD. A source left with fewer than `beam` non-EOS
+// candidates fills its block with copies of its first row that are never scored (fairseq ignores the EOS
+// candidates it filled in with).
 #pragma once
 #include <cstdint>
 #include <span>
@@ -44,7 +45,7 @@ private:
         float value, log_prob;
         std::int32_t token, row;
     };
-    struct Group {  // a source's live rows [begin, end)
+    struct Group {  // a source's block of `beam` rows from begin; those before end are live
         std::int64_t source, begin, end;
     };
 

@@ -46,6 +46,7 @@ const SearchResult& GreedySearch::run(StepDecoder& decoder, std::span<const std:
     decoder.start(1);
     for (std::int64_t step = 0; !tokens_.empty(); ++step) {
         const auto rows = static_cast<std::int64_t>(tokens_.size());
+        if (logits_.shape() != Shape{rows, vocab_}) logits_ = Tensor::empty({rows, vocab_});
         decoder.step(tokens_, logits_);
         tempered_log_normalisers(logits_, rows, vocab_, options_.temperature, normalisers_, step);
         parents_.clear();
@@ -70,6 +71,7 @@ const SearchResult& GreedySearch::run(StepDecoder& decoder, std::span<const std:
         // Rows only ever drop out here, so the decoder needs telling only when some did.
         if (!tokens_.empty() && static_cast<std::int64_t>(tokens_.size()) < rows) decoder.reorder(parents_);
     }
+    logits_ = Tensor();  // back to the pool, as any step's buffers, for the next run to draw again
     result_.rank();
     return result_;
 }

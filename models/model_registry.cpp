@@ -282,7 +282,7 @@ std::shared_ptr<Transformer> make_sequence_model(const std::string& name, std::i
                                                  std::int64_t target_vocab, std::uint64_t seed,
                                                  const ModelOptions& options) {
     const ModelEntry& entry = entry_of(name, ModelKind::sequence);
-    if (source_vocab <= data::kUnkId || target_vocab <= data::kUnkId)
+    if (source_vocab <= data::kUnkId + 1 || target_vocab <= data::kUnkId + 1)
         fail("model {}: vocabularies of {} and {} tokens leave none beside the 4 special ones", name, source_vocab,
              target_vocab);
     check_fits(fmt::format("{} with vocabularies of {} and {}", name, source_vocab, target_vocab),

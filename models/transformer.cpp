@@ -45,7 +45,7 @@ Transformer::Transformer(Rng& rng, const TransformerSizes& sizes, std::int64_t s
     : sizes_(sizes) {
     if (sizes.dim < 4 || sizes.dim % 2 != 0)
         fail("Transformer: the model dimension must be even and at least 4 (sinusoids), got {}", sizes.dim);
-    if (source_vocab <= data::kUnkId || target_vocab <= data::kUnkId)
+    if (source_vocab <= data::kUnkId + 1 || target_vocab <= data::kUnkId + 1)
         fail("Transformer: vocabularies must hold more than the 4 special ids, got {} and {}", source_vocab,
              target_vocab);
     const nn::TransformerLayerOptions layer{sizes.dim, sizes.heads, sizes.ffn, dropout, activation};

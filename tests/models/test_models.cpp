@@ -91,7 +91,7 @@ TEST_CASE("unknown models, class counts and too small inputs are errors", "[mode
 TEST_CASE("the listing has one line per table entry with its shapes and description", "[models]") {
     const std::string listing = models::model_listing();
     CHECK(std::count(listing.begin(), listing.end(), '\n') == static_cast<long>(models::model_table().size()));
-    CHECK_THAT(listing, Catch::Contains("  lenet          28x28x1, 32x32x3  LeNet-style CNN"));
+    CHECK_THAT(listing, Catch::Contains("  lenet              28x28x1, 32x32x3  LeNet-style CNN"));
     CHECK(models::model_name_list().rfind("mlp-1200, mlp-800, mlp, lenet, ", 0) == 0);
 }
 

@@ -1,10 +1,11 @@
 // Greedy and beam search (models/greedy_search.hpp, models/beam_search.hpp) on toy decoders whose logits are a
 // function of each row's whole history, so that every hypothesis and score is known: hand-worked two-step
-// examples, exhaustive search, greedy against beam 1, batches against single sources, the reorder() contract,
-// the length rules, bad input and a second run that allocates nothing.
+// examples, exhaustive search (also on a tiny random Transformer's step decoder), greedy against beam 1, batches
+// against single sources, the reorder() contract, the length rules, bad input and a second run that allocates nothing.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -14,11 +15,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/random.hpp"
 #include "framework/data/vocabulary.hpp"
+#include "framework/runtime/threads.hpp"
 #include "models/beam_search.hpp"
 #include "models/greedy_search.hpp"
+#include "models/transformer.hpp"
+#include "models/transformer_step_decoder.hpp"
 #include "tests/heap_counter.hpp"
 
 using namespace lskd;
@@ -37,9 +42,9 @@ void require(bool ok, const char* broken) {
 }
 
 // A StepDecoder that keeps every row's history (BOS first) and enforces the contract: step() after start(), one
-// token per row, BOS first and never again, nothing after EOS, parents in range. Its logits are row_logits() of
-// the source and the history. Storage is sized at construction and logits tensors are kept per row count, so
-// that a repeated run allocates nothing here.
+// token per row into logits the caller shaped [rows, V], BOS first and never again, nothing after EOS, parents in
+// range and never more rows than start() made. Its logits are row_logits() of the source and the history. Storage
+// is sized at construction, so that a repeated run allocates nothing here.
 class HistoryDecoder : public models::StepDecoder {
 public:
     HistoryDecoder(std::int64_t sources, std::int32_t vocab, std::int64_t max_rows, std::int64_t max_history)
@@ -51,8 +56,7 @@ public:
           length_(static_cast<std::size_t>(max_rows)),
           scratch_length_(length_.size()),
           source_(length_.size()),
-          scratch_source_(length_.size()),
-          logits_by_rows_(length_.size() + 1) {
+          scratch_source_(length_.size()) {
         rows_per_step.reserve(1024);
     }
 
@@ -68,8 +72,8 @@ public:
 
     void step(std::span<const std::int32_t> tokens, Tensor& logits) override {
         require(static_cast<std::int64_t>(tokens.size()) == rows_ && rows_ > 0, "step: not one token per row");
-        Tensor& out = logits_by_rows_[static_cast<std::size_t>(rows_)];
-        if (!out.defined()) out = Tensor::empty({rows_, vocab_});
+        require(logits.shape() == Shape{rows_, vocab_}, "step: logits not shaped [rows, V] by the caller");
+        const std::span<float> out = logits.values_in_place();
         for (std::int64_t r = 0; r < rows_; ++r) {
             std::int32_t* h = &history_[static_cast<std::size_t>(r * max_history_)];
             std::int64_t& n = length_[static_cast<std::size_t>(r)];
@@ -79,14 +83,13 @@ public:
             require(n == 0 || h[n - 1] != kEos, "step: a row continued after EOS");
             h[n++] = tokens[r];
             row_logits(source_[r], {h + 1, static_cast<std::size_t>(n - 1)},
-                       out.values().subspan(static_cast<std::size_t>(r * vocab_), static_cast<std::size_t>(vocab_)));
+                       out.subspan(static_cast<std::size_t>(r * vocab_), static_cast<std::size_t>(vocab_)));
         }
         rows_per_step.push_back(rows_);
-        logits = out;
     }
 
     void reorder(std::span<const std::int32_t> parents) override {
-        require(!parents.empty() && parents.size() <= length_.size(), "reorder: no rows or too many");
+        require(!parents.empty() && static_cast<std::int64_t>(parents.size()) <= rows_, "reorder: rows must not grow");
         for (std::size_t r = 0; r < parents.size(); ++r) {
             require(parents[r] >= 0 && parents[r] < rows_, "reorder: parent out of range");
             const auto p = static_cast<std::size_t>(parents[r]);
@@ -112,7 +115,6 @@ private:
     std::int64_t rows_ = 0;
     std::vector<std::int32_t> history_, scratch_;
     std::vector<std::int64_t> length_, scratch_length_, source_, scratch_source_;
-    std::vector<Tensor> logits_by_rows_;
 };
 
 // Logits drawn from a hash of (seed, source, history): a fixed random tree of distributions. PAD and BOS get a
@@ -142,15 +144,19 @@ private:
 };
 
 // log_softmax(z / T) of every token after `history`, in double, written out independently of the search's code.
-std::vector<double> log_probs(const HistoryDecoder& d, std::int64_t source, const Tokens& history, double t) {
-    std::vector<float> z(static_cast<std::size_t>(d.vocab_size()));
-    d.row_logits(source, history, z);
+std::vector<double> log_softmax(std::span<const float> z, double t) {
     double top = -INFINITY, sum = 0.0;
     for (float v : z) top = std::max(top, v / t);
     for (float v : z) sum += std::exp(v / t - top);
     std::vector<double> out(z.size());
     for (std::size_t v = 0; v < z.size(); ++v) out[v] = z[v] / t - top - std::log(sum);
     return out;
+}
+
+std::vector<double> log_probs(const HistoryDecoder& d, std::int64_t source, const Tokens& history, double t) {
+    std::vector<float> z(static_cast<std::size_t>(d.vocab_size()));
+    d.row_logits(source, history, z);
+    return log_softmax(z, t);
 }
 
 double normalised(double raw, std::size_t tokens_with_eos, LengthNorm norm, double a) {
@@ -261,16 +267,43 @@ TEST_CASE("beam hand-worked temperature", "[search]") {
 
 namespace {
 
+// The log-probabilities of every token after a history (target tokens, BOS not included).
+using NextLogProbs = std::function<std::vector<double>(const Tokens&)>;
+
 // Every hypothesis a search may end with (tokens after BOS, EOS excluded) and its raw score, by enumeration.
-void enumerate(const HistoryDecoder& d, Tokens& prefix, double raw, std::int64_t max_length, double t,
+void enumerate(const NextLogProbs& next, Tokens& prefix, double raw, std::int64_t max_length,
                std::map<Tokens, double>& out) {
-    const std::vector<double> lp = log_probs(d, 0, prefix, t);
+    const std::vector<double> lp = next(prefix);
     if (!prefix.empty()) out[prefix] = raw + lp[kEos];  // min_length 1: no empty hypothesis
     if (static_cast<std::int64_t>(prefix.size()) == max_length) return;
-    for (std::int32_t v = kEos + 1; v < d.vocab_size(); ++v) {
+    for (std::int32_t v = kEos + 1; v < static_cast<std::int32_t>(lp.size()); ++v) {
         prefix.push_back(v);
-        enumerate(d, prefix, raw + lp[static_cast<std::size_t>(v)], max_length, t, out);
+        enumerate(next, prefix, raw + lp[static_cast<std::size_t>(v)], max_length, out);
         prefix.pop_back();
+    }
+}
+
+// Enumerates the hypotheses, checks their count and that the best is clear of the second, then checks that the
+// search (whose beam was as wide as the count) found each with its score, ranked, the exhaustive best first.
+void check_exhaustive(const NextLogProbs& next, std::int32_t vocab, std::int64_t max_length, LengthNorm norm,
+                      const SearchResult& r, std::int64_t source) {
+    std::map<Tokens, double> all;
+    Tokens prefix;
+    enumerate(next, prefix, 0.0, max_length, all);
+    std::int64_t count = 0, level = 1;  // sequences of 1..max_length tokens over the vocab - 3 besides EOS
+    for (std::int64_t k = 1; k <= max_length; ++k) count += level *= vocab - 3;
+    REQUIRE(static_cast<std::int64_t>(all.size()) == count);
+    std::vector<std::pair<double, Tokens>> ranked;
+    for (const auto& [tokens, raw] : all) ranked.push_back({normalised(raw, tokens.size() + 1, norm, 1.0), tokens});
+    std::sort(ranked.rbegin(), ranked.rend());
+    REQUIRE(ranked[0].first - ranked[1].first > 1e-4);  // a clear winner, so float rounding cannot swap them
+    REQUIRE(r.size(source) == count);
+    CHECK(tokens_of(r.best(source)) == ranked[0].second);
+    CHECK(r.best(source).score == Approx(ranked[0].first).epsilon(1e-5));
+    for (std::int64_t k = 0; k < r.size(source); ++k) {
+        const models::Hypothesis h = r.at(source, k);
+        CHECK(h.raw_score == Approx(all.at(tokens_of(h))).epsilon(1e-5));
+        if (k > 0) CHECK(r.at(source, k - 1).score >= h.score);
     }
 }
 
@@ -298,34 +331,16 @@ TEST_CASE("beam as wide as the space is exhaustive", "[search]") {
         {6, 0.7f, LengthNorm::gnmt},
         {6, 1.0f, LengthNorm::fairseq},
     }));
-    const std::int64_t max_length = 4;
-    RandomDecoder decoder(31 + static_cast<std::uint64_t>(vocab), 0, 1, vocab, 128, max_length + 1);
-    std::map<Tokens, double> all;
-    Tokens prefix;
-    enumerate(decoder, prefix, 0.0, max_length, t, all);
-    std::int64_t count = 0, level = 1;  // sequences of 1..max_length tokens over the vocab - 3 besides EOS
-    for (std::int64_t k = 1; k <= max_length; ++k) count += level *= vocab - 3;
-    REQUIRE(static_cast<std::int64_t>(all.size()) == count);
-    std::vector<std::pair<double, Tokens>> ranked;
-    for (const auto& [tokens, raw] : all) ranked.push_back({normalised(raw, tokens.size() + 1, norm, 1.0), tokens});
-    std::sort(ranked.rbegin(), ranked.rend());
-    REQUIRE(ranked[0].first - ranked[1].first > 1e-4);  // a clear winner, so float rounding cannot swap them
-
+    const std::int64_t max_length = 4, count = vocab == 5 ? 30 : 120;
+    RandomDecoder decoder(31 + static_cast<std::uint64_t>(vocab), 0, 1, vocab, count, max_length + 1);
     SearchOptions o;
-    o.beam = static_cast<std::int32_t>(all.size());
+    o.beam = count;
     o.max_length_b = max_length;
     o.temperature = t;
     o.length_norm = norm;
     const std::int64_t lengths[] = {3};
     const SearchResult r = models::BeamSearch(o).run(decoder, lengths);
-    REQUIRE(r.size(0) == static_cast<std::int64_t>(all.size()));
-    CHECK(tokens_of(r.best(0)) == ranked[0].second);
-    CHECK(r.best(0).score == Approx(ranked[0].first).epsilon(1e-5));
-    for (std::int64_t k = 0; k < r.size(0); ++k) {
-        const models::Hypothesis h = r.at(0, k);
-        CHECK(h.raw_score == Approx(all.at(tokens_of(h))).epsilon(1e-5));
-        if (k > 0) CHECK(r.at(0, k - 1).score >= h.score);
-    }
+    check_exhaustive([&](const Tokens& h) { return log_probs(decoder, 0, h, t); }, vocab, max_length, norm, r, 0);
 }
 
 namespace {
@@ -453,8 +468,8 @@ TEST_CASE("reorder contract", "[search]") {
     o.max_length_b = 0;
     RandomDecoder decoder(23, 0, 3, 8, 6, 5, -12.0f);
     const SearchResult beam = models::BeamSearch(o).run(decoder, lengths);
-    // Step 0 has one row per source; then each source its beam until it ends, then none.
-    CHECK(decoder.rows_per_step == std::vector<std::int64_t>{3, 6, 4, 2});
+    // Each source has its beam of rows (at step 0 all BOS) until it ends, then none.
+    CHECK(decoder.rows_per_step == std::vector<std::int64_t>{6, 6, 4, 2});
     const SearchResult greedy = models::GreedySearch(o).run(decoder, lengths);
     CHECK(decoder.rows_per_step == std::vector<std::int64_t>{3, 3, 2, 1});
     for (const SearchResult* r : {&beam, &greedy})
@@ -582,7 +597,7 @@ TEST_CASE("bad input is an lskd error", "[search]") {
     CHECK_THROWS_WITH(models::BeamSearch(o).run(decoder, negative), Catch::Contains("source length is negative"));
     BrokenDecoder shape(false), nan(true);
     CHECK_THROWS_WITH(models::BeamSearch(o).run(shape, two),
-                      Catch::Contains("step 0: the decoder wrote logits [2, 4] where [2, 6]"));
+                      Catch::Contains("step 0: the decoder wrote logits [4, 4] where [4, 6]"));
     CHECK_THROWS_WITH(models::GreedySearch(o).run(nan, two), Catch::Contains("step 0: the decoder's logits of row 1"));
     CHECK_THROWS_WITH(models::BeamSearch(o).run(nan, two), Catch::Contains("NaN"));
 }
@@ -601,9 +616,76 @@ TEST_CASE("a repeated run allocates nothing", "[search]") {
     const Tokens first_greedy = tokens_of(greedy.run(decoder, lengths).best(2));
     const testing::HeapCounts before = testing::heap_counts();
     const SearchResult& again_beam = beam.run(decoder, lengths);
+    const testing::HeapCounts middle = testing::heap_counts();
     const SearchResult& again_greedy = greedy.run(decoder, lengths);
     const testing::HeapCounts after = testing::heap_counts();
-    CHECK(after.allocations == before.allocations);
+    CHECK(middle.allocations == before.allocations);
+    CHECK(after.allocations == middle.allocations);
     CHECK(tokens_of(again_beam.best(2)) == first_beam);
     CHECK(tokens_of(again_greedy.best(2)) == first_greedy);
+}
+
+namespace {
+
+// The Transformer's full teacher-forced forward for one source and one history: the log-probabilities of the
+// next token, independent of the step decoder's caches.
+std::vector<double> transformer_log_probs(models::Transformer& model, std::span<const std::int32_t> source,
+                                          const Tokens& history, double t) {
+    NoGradGuard no_grad;
+    Tokens input = {data::kBosId};
+    input.insert(input.end(), history.begin(), history.end());
+    const auto length = static_cast<std::int64_t>(input.size());
+    const Tensor logits =
+        model.forward_tokens({source, 1, static_cast<std::int64_t>(source.size())}, {input, 1, length}).logits.value();
+    const std::int64_t vocab = logits.dim(1);
+    return log_softmax({logits.data() + (length - 1) * vocab, static_cast<std::size_t>(vocab)}, t);
+}
+
+}  // namespace
+
+// The step decoder of a tiny random Transformer (its key/value caches, its reorder) under a beam as wide as every
+// hypothesis, two sources in one batch (one padded): each source's search equals exhaustive search over the full
+// forward.
+TEST_CASE("beam on a tiny Transformer is exhaustive", "[search]") {
+    const float t = GENERATE(1.0f, 0.5f);
+    Rng rng(3);
+    models::Transformer model(rng, {1, 1, 16, 2, 32}, 8, 6, 0.0f, nn::Activation::relu, 5);
+    model.eval();
+    const std::int32_t ids[] = {4, 7, 5, 6, 4, data::kPadId};
+    const std::int64_t max_length = 3, count = 3 + 9 + 27;
+    models::TransformerStepDecoder decoder(model, {ids, 2, 3}, max_length + 1);
+    SearchOptions o;
+    o.beam = count;
+    o.max_length_b = max_length;
+    o.temperature = t;
+    const std::int64_t lengths[] = {3, 2};
+    const SearchResult r = models::BeamSearch(o).run(decoder, lengths);
+    for (std::int64_t s = 0; s < 2; ++s) {
+        const std::span<const std::int32_t> source(ids + 3 * s, static_cast<std::size_t>(lengths[s]));
+        check_exhaustive([&](const Tokens& h) { return transformer_log_probs(model, source, h, t); }, 6, max_length,
+                         o.length_norm, r, s);
+    }
+}
+
+// The normalisers are split over threads by row, each row summed by one thread: the same bits at any count.
+TEST_CASE("same bits at 1 and 2 threads", "[search]") {
+    const std::int64_t lengths[] = {5, 2, 8};
+    SearchOptions o;
+    o.beam = 5;
+    o.temperature = 0.9f;
+    o.max_length_a = 1.0;
+    o.max_length_b = 3;
+    RandomDecoder decoder(71, 0, 3, 3000, 15, 13);
+    const int threads_before = runtime::thread_info().threads;
+    runtime::init_threads(1);
+    const SearchResult one = models::BeamSearch(o).run(decoder, lengths);
+    const SearchResult greedy_one = models::GreedySearch(o).run(decoder, lengths);
+    runtime::init_threads(2);
+    const SearchResult two = models::BeamSearch(o).run(decoder, lengths);
+    const SearchResult greedy_two = models::GreedySearch(o).run(decoder, lengths);
+    runtime::init_threads(threads_before);
+    for (std::int64_t s = 0; s < 3; ++s) {
+        check_same(one, s, two, s);
+        check_same(greedy_one, s, greedy_two, s);
+    }
 }
