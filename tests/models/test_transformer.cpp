@@ -60,6 +60,11 @@ TEST_CASE("transformer shapes", "[transformer]") {
     CHECK(out.penultimate.shape() == Shape{12, 128});
     CHECK(out.logits.shape() == Shape{12, kTargetVocab});
     for (float v : out.logits.value().values()) REQUIRE(std::isfinite(v));
+    // Module's one-input forward is the encoder, on ids held as floats.
+    std::vector<float> as_floats(src.begin(), src.end());
+    const Tensor memory = model->forward(Variable(Tensor::from({3, 5}, as_floats))).value();
+    CHECK(memory.shape() == Shape{3, 5, 128});
+    CHECK(max_difference(memory.values(), model->encode({src, 3, 5}).value().values()) == 0.0f);
 }
 
 TEST_CASE("transformer parameter names and counts", "[transformer]") {
