@@ -7,6 +7,7 @@
 #include "framework/core/error.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/sequence_ops.hpp"
+#include "framework/runtime/threads.hpp"
 #include "tests/ops/gradcheck.hpp"
 
 using namespace lskd;
@@ -68,6 +69,29 @@ TEST_CASE("token cross-entropy with unit weights is the soft-target loss", "[ops
     la.backward();
     lb.backward();
     for (std::int64_t i = 0; i < 35; ++i) CHECK(a.grad().at(i) == Approx(b.grad().at(i)).margin(1e-7));
+}
+
+TEST_CASE("token cross-entropy is the same bits at 1 and 2 threads", "[ops][loss]") {
+    // 300 tokens span every part of the loss's fixed split of rows; every seventh is padding.
+    Rng rng(11);
+    const Tensor z = random_tensor({300, 50}, rng, -4.0f, 4.0f);
+    const Tensor q = random_tensor({300, 50}, rng, 0.0f, 0.05f);
+    std::vector<float> w(300, 1.0f);
+    for (std::size_t i = 0; i < w.size(); i += 7) w[i] = 0.0f;
+    const int threads_before = runtime::thread_info().threads;
+    std::vector<float> losses;
+    std::vector<std::vector<float>> grads;
+    for (const int threads : {1, 2}) {
+        runtime::init_threads(threads);
+        Variable logits(z, true);
+        Variable l = ops::token_cross_entropy(logits, q, w, 1.3f);
+        l.backward();
+        losses.push_back(l.value().at(0));
+        grads.emplace_back(logits.grad().values().begin(), logits.grad().values().end());
+    }
+    runtime::init_threads(threads_before);
+    CHECK(losses[0] == losses[1]);
+    CHECK(grads[0] == grads[1]);
 }
 
 TEST_CASE("token cross-entropy gradcheck", "[ops][loss]") {
