@@ -79,13 +79,7 @@ Variable Transformer::encode(const TokenBatch& source) {
 
 Variable Transformer::forward(const Variable& source_ids) {
     if (source_ids.shape().rank() != 2) fail("Transformer: source ids {} are not [n, L]", source_ids.shape().str());
-    std::vector<std::int32_t> ids(static_cast<std::size_t>(source_ids.value().numel()));
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        const float v = source_ids.value().at(static_cast<std::int64_t>(i));
-        if (!(v >= 0.0f && v < static_cast<float>(source_vocab()) && std::floor(v) == v))
-            fail("Transformer: source entry {} is {}, not an id in [0, {})", i, v, source_vocab());
-        ids[i] = static_cast<std::int32_t>(v);
-    }
+    const std::vector<std::int32_t> ids = nn::ids_from_values(source_ids.value(), source_vocab(), "Transformer");
     return encode({ids, source_ids.dim(0), source_ids.dim(1)});
 }
 

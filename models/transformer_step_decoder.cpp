@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"

@@ -22,14 +22,18 @@ Variable Embedding::lookup(std::span<const std::int32_t> ids, const Shape& ids_s
 }
 
 Variable Embedding::forward(const Variable& ids) {
-    std::vector<std::int32_t> whole(static_cast<std::size_t>(ids.value().numel()));
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-        const float v = ids.value().at(static_cast<std::int64_t>(i));
-        if (!(v >= 0.0f && v < static_cast<float>(num_embeddings()) && std::floor(v) == v))
-            fail("Embedding: entry {} of the ids is {}, not a whole number in [0, {})", i, v, num_embeddings());
-        whole[i] = static_cast<std::int32_t>(v);
+    return lookup(ids_from_values(ids.value(), num_embeddings(), "Embedding"), ids.shape());
+}
+
+std::vector<std::int32_t> ids_from_values(const Tensor& values, std::int64_t vocab, const char* who) {
+    std::vector<std::int32_t> ids(static_cast<std::size_t>(values.numel()));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const float v = values.at(static_cast<std::int64_t>(i));
+        if (!(v >= 0.0f && v < static_cast<float>(vocab) && std::floor(v) == v))
+            fail("{}: entry {} of the ids is {}, not a whole number in [0, {})", who, i, v, vocab);
+        ids[i] = static_cast<std::int32_t>(v);
     }
-    return lookup(whole, ids.shape());
+    return ids;
 }
 
 }  // namespace lskd::nn

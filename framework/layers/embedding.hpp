@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "framework/core/random.hpp"
 #include "framework/layers/module.hpp"
@@ -26,5 +27,9 @@ public:
 private:
     Variable weight_;
 };
+
+// The ids held as whole float values of `values` (integers below 2^24 are exact); one that is not a whole number in
+// [0, vocab) is an Error naming `who` and its entry.
+std::vector<std::int32_t> ids_from_values(const Tensor& values, std::int64_t vocab, const char* who);
 
 }  // namespace lskd::nn

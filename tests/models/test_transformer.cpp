@@ -9,6 +9,8 @@
 #include "framework/core/error.hpp"
 #include "framework/data/vocabulary.hpp"
 #include "framework/io/h5_file.hpp"
+#include "framework/ops/sequence_ops.hpp"
+#include "framework/optim/sgd.hpp"
 #include "models/model_registry.hpp"
 #include "models/transformer.hpp"
 #include "models/transformer_step_decoder.hpp"
@@ -58,6 +60,11 @@ TEST_CASE("transformer shapes", "[transformer]") {
     CHECK(out.penultimate.shape() == Shape{12, 128});
     CHECK(out.logits.shape() == Shape{12, kTargetVocab});
     for (float v : out.logits.value().values()) REQUIRE(std::isfinite(v));
+    // Module's one-input forward is the encoder, on ids held as floats.
+    std::vector<float> as_floats(src.begin(), src.end());
+    const Tensor memory = model->forward(Variable(Tensor::from({3, 5}, as_floats))).value();
+    CHECK(memory.shape() == Shape{3, 5, 128});
+    CHECK(max_difference(memory.values(), model->encode({src, 3, 5}).value().values()) == 0.0f);
 }
 
 TEST_CASE("transformer parameter names and counts", "[transformer]") {
@@ -188,4 +195,37 @@ TEST_CASE("transformer twin file", "[transformer]") {
     const Tensor again = other->forward_tokens({src, n, ls}, {tgt, n, lt}).logits.value();
     CHECK(max_difference(again.values(), file.read_tensor("/logits").values()) == 0.0f);
     if (env == nullptr) std::filesystem::remove_all(dir);
+}
+
+// Copying random strings: a one-layer model learns it within a few hundred SGD steps, so the loss must fall far.
+TEST_CASE("transformer learns to copy", "[transformer][slow]") {
+    Rng init(1);
+    models::Transformer model(init, {1, 1, 32, 4, 64}, 12, 12, 0.0f, nn::Activation::relu, 2);
+    optim::SGD sgd(model.named_parameters(), {.lr = 0.05, .momentum = 0.9});
+    const std::int64_t n = 16, l = 5;
+    Rng data(3);
+    float first = 0.0f, last = 0.0f;
+    for (int step = 0; step < 300; ++step) {
+        std::vector<std::int32_t> src(n * l), input(n * (l + 1));
+        Tensor target = Tensor::zeros({n * (l + 1), 12});
+        for (std::int64_t r = 0; r < n; ++r) {
+            input[static_cast<std::size_t>(r * (l + 1))] = data::kBosId;
+            for (std::int64_t j = 0; j <= l; ++j) {
+                const auto token = j < l ? static_cast<std::int32_t>(4 + data.below(8)) : data::kEosId;
+                if (j < l)
+                    src[static_cast<std::size_t>(r * l + j)] = input[static_cast<std::size_t>(r * (l + 1) + j + 1)] =
+                        token;
+                target.at((r * (l + 1) + j) * 12 + token) = 1.0f;
+            }
+        }
+        const std::vector<float> weights(static_cast<std::size_t>(n * (l + 1)), 1.0f);
+        model.zero_grad();
+        Variable loss =
+            ops::token_cross_entropy(model.forward_tokens({src, n, l}, {input, n, l + 1}).logits, target, weights);
+        loss.backward();
+        sgd.step();
+        (step == 0 ? first : last) = loss.value().at(0);
+    }
+    INFO("loss " << first << " → " << last);
+    CHECK(last < 0.2f * first);
 }
