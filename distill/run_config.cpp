@@ -58,6 +58,13 @@ std::vector<std::int64_t> parse_int_list(const std::string& key, const std::stri
     return out;
 }
 
+std::array<double, 2> parse_pair(const std::string& key, const std::string& text) {
+    const std::size_t comma = text.find(',');
+    if (comma == std::string::npos || text.find(',', comma + 1) != std::string::npos)
+        fail("config key '{}': '{}' is not two numbers 'a,b'", key, text);
+    return {parse_number<double>(key, text.substr(0, comma)), parse_number<double>(key, text.substr(comma + 1))};
+}
+
 // Values longer than any path or name are refused as they are read, before they are stored or trained with.
 std::string parse_text(const std::string& key, const std::string& text) {
     if (text.size() > kMaxTextBytes)
@@ -100,6 +107,15 @@ ConfigField list_field(std::string key, std::string help, std::vector<std::int64
             "INT,...",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_int_list(key, v); },
             [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); },
+            std::move(inert)};
+}
+
+ConfigField pair_field(std::string key, std::string help, std::array<double, 2> RunConfig::*member, InertRule inert) {
+    return {key,
+            std::move(help),
+            "FLOAT,FLOAT",
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_pair(key, v); },
+            [member](const RunConfig& c) { return fmt::format("{},{}", (c.*member)[0], (c.*member)[1]); },
             std::move(inert)};
 }
 
@@ -148,6 +164,18 @@ std::optional<std::string> multi_step_only(const RunConfig& c, bool) {
     return unless(c.schedule == "multi_step", "only schedule multi_step reads it");
 }
 
+std::optional<std::string> inverse_sqrt_only(const RunConfig& c, bool) {
+    return unless(c.schedule == "inverse-sqrt", "only schedule inverse-sqrt reads it");
+}
+
+std::optional<std::string> sgd_only(const RunConfig& c, bool) {
+    return unless(c.optimizer == "sgd", "only optimizer sgd reads it");
+}
+
+std::optional<std::string> adamw_only(const RunConfig& c, bool) {
+    return unless(c.optimizer == "adamw", "only optimizer adamw reads it");
+}
+
 std::optional<std::string> augment_only(const RunConfig& c, bool) {
     return unless(c.augment, "only augmentation reads it, and augment is false");
 }
@@ -171,16 +199,25 @@ std::vector<ConfigField> make_fields() {
         number_field("epochs", "training epochs", &C::epochs, used),
         number_field("batch", "batch size", &C::batch, used),
         number_field("lr", "base learning rate", &C::lr, used),
-        number_field("momentum", "SGD momentum", &C::momentum, used),
+        string_field("optimizer", "optimizer (sgd, adamw)", &C::optimizer, used),
+        number_field("momentum", "SGD momentum", &C::momentum, sgd_only),
         bool_field("nesterov", "Nesterov momentum", &C::nesterov,
-                   [](const C& c, bool) { return unless(c.momentum > 0, "Nesterov's step needs momentum > 0"); }),
-        number_field("weight-decay", "L2 weight decay", &C::weight_decay, used),
+                   [](const C& c, bool t) {
+                       if (auto reason = sgd_only(c, t)) return reason;
+                       return unless(c.momentum > 0, "Nesterov's step needs momentum > 0");
+                   }),
+        pair_field("adam-betas", "AdamW's beta1,beta2", &C::adam_betas, adamw_only),
+        number_field("adam-eps", "AdamW's eps, added to the root of the second moment", &C::adam_eps, adamw_only),
+        number_field("weight-decay", "weight decay (sgd: L2 added to the gradient; adamw: decoupled, p -= lr*wd*p)",
+                     &C::weight_decay, used),
         bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases,
                    [](const C& c, bool) { return unless(c.weight_decay > 0, "there is no weight decay to apply"); }),
-        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear)", &C::schedule, used),
+        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear, inverse-sqrt)",
+                     &C::schedule, used),
         list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones,
                    multi_step_only),
         number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
+        number_field("warmup", "inverse-sqrt's updates of linear warmup from 0 to lr", &C::warmup, inverse_sqrt_only),
         number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
         bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, used),
@@ -404,8 +441,17 @@ void validate(const RunConfig& c, bool teacher) {
         fail("beta must be in [0, 1] (or -1: the loss form's default), got {}", c.beta);
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
-    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")
-        fail("unknown schedule '{}' (expected constant, multi_step, cosine or linear)", c.schedule);
+    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear" &&
+        c.schedule != "inverse-sqrt")
+        fail("unknown schedule '{}' (expected constant, multi_step, cosine, linear or inverse-sqrt)", c.schedule);
+    if (c.warmup < 0) fail("warmup must be >= 0 updates, got {}", c.warmup);
+    if (c.schedule == "inverse-sqrt" && c.warmup == 0)
+        fail("schedule inverse-sqrt needs its warmup (warmup: updates > 0), got 0");
+    if (c.optimizer != "sgd" && c.optimizer != "adamw")
+        fail("unknown optimizer '{}' (expected sgd or adamw)", c.optimizer);
+    for (const double beta : c.adam_betas)
+        if (!(beta >= 0.0 && beta < 1.0)) fail("adam-betas must each be in [0, 1), got {}", beta);
+    if (!(std::isfinite(c.adam_eps) && c.adam_eps > 0.0)) fail("adam-eps must be > 0 and finite, got {}", c.adam_eps);
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");
     for (std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
