@@ -184,18 +184,10 @@ std::optional<std::string> mi_every_only(const RunConfig& c, bool) {
     return unless(c.mi_every > 0, "only the MI estimate during training reads it, and mi-every is 0");
 }
 
-std::vector<ConfigField> make_fields() {
+// The fields of the optimisation: epochs, batch, the optimizer and its settings, the schedule, clipping.
+std::vector<ConfigField> optimisation_fields() {
     using C = RunConfig;
     return {
-        string_field("model", "model name (" + models::model_name_list() + ")", &C::model, used),
-        list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden, hidden_rule),
-        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset, used),
-        string_field("data-dir", "directory of the data set's files", &C::data_dir, used),
-        number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
-        number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
-                     used),
-        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test, used),
-        number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
         number_field("epochs", "training epochs", &C::epochs, used),
         number_field("batch", "batch size", &C::batch, used),
         number_field("lr", "base learning rate", &C::lr, used),
@@ -219,6 +211,24 @@ std::vector<ConfigField> make_fields() {
         number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
         number_field("warmup", "inverse-sqrt's updates of linear warmup from 0 to lr", &C::warmup, inverse_sqrt_only),
         number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
+    };
+}
+
+std::vector<ConfigField> make_fields() {
+    using C = RunConfig;
+    std::vector<ConfigField> fields = {
+        string_field("model", "model name (" + models::model_name_list() + ")", &C::model, used),
+        list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden, hidden_rule),
+        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset, used),
+        string_field("data-dir", "directory of the data set's files", &C::data_dir, used),
+        number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
+        number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
+                     used),
+        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test, used),
+        number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
+    };
+    for (ConfigField& f : optimisation_fields()) fields.push_back(std::move(f));
+    std::vector<ConfigField> after = {
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
         bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, used),
         number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
@@ -248,6 +258,8 @@ std::vector<ConfigField> make_fields() {
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
         string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
     };
+    for (ConfigField& f : after) fields.push_back(std::move(f));
+    return fields;
 }
 
 std::string key_text(const YAML::Node& key, const std::string& source) {
@@ -400,11 +412,10 @@ int max_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_c
 
 void validate(const RunConfig& c) { validate(c, !c.teacher.empty()); }
 
-// Comparisons are written so that NaN fails them.
-void validate(const RunConfig& c, bool teacher) {
-    if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
-    if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
-    if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
+namespace {
+
+// The optimizer's and the schedule's settings; comparisons are written so that NaN fails them.
+void validate_optimisation(const RunConfig& c) {
     if (!(std::isfinite(c.lr) && c.lr > 0.0)) fail("lr must be > 0 and finite, got {}", c.lr);
     if (!(c.momentum >= 0.0 && c.momentum < 1.0)) fail("momentum must be in [0, 1), got {}", c.momentum);
     if (!(std::isfinite(c.weight_decay) && c.weight_decay >= 0.0))
@@ -412,6 +423,27 @@ void validate(const RunConfig& c, bool teacher) {
     if (!(std::isfinite(c.lr_gamma) && c.lr_gamma > 0.0)) fail("lr-gamma must be > 0 and finite, got {}", c.lr_gamma);
     if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0))
         fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
+    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear" &&
+        c.schedule != "inverse-sqrt")
+        fail("unknown schedule '{}' (expected constant, multi_step, cosine, linear or inverse-sqrt)", c.schedule);
+    if (c.warmup < 0) fail("warmup must be >= 0 updates, got {}", c.warmup);
+    if (c.schedule == "inverse-sqrt" && c.warmup == 0)
+        fail("schedule inverse-sqrt needs its warmup (warmup: updates > 0), got 0");
+    if (c.optimizer != "sgd" && c.optimizer != "adamw")
+        fail("unknown optimizer '{}' (expected sgd or adamw)", c.optimizer);
+    for (const double beta : c.adam_betas)
+        if (!(beta >= 0.0 && beta < 1.0)) fail("adam-betas must each be in [0, 1), got {}", beta);
+    if (!(std::isfinite(c.adam_eps) && c.adam_eps > 0.0)) fail("adam-eps must be > 0 and finite, got {}", c.adam_eps);
+}
+
+}  // namespace
+
+// Comparisons are written so that NaN fails them.
+void validate(const RunConfig& c, bool teacher) {
+    if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
+    if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
+    if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
+    validate_optimisation(c);
     if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
     for (const std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
@@ -441,17 +473,6 @@ void validate(const RunConfig& c, bool teacher) {
         fail("beta must be in [0, 1] (or -1: the loss form's default), got {}", c.beta);
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
-    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear" &&
-        c.schedule != "inverse-sqrt")
-        fail("unknown schedule '{}' (expected constant, multi_step, cosine, linear or inverse-sqrt)", c.schedule);
-    if (c.warmup < 0) fail("warmup must be >= 0 updates, got {}", c.warmup);
-    if (c.schedule == "inverse-sqrt" && c.warmup == 0)
-        fail("schedule inverse-sqrt needs its warmup (warmup: updates > 0), got 0");
-    if (c.optimizer != "sgd" && c.optimizer != "adamw")
-        fail("unknown optimizer '{}' (expected sgd or adamw)", c.optimizer);
-    for (const double beta : c.adam_betas)
-        if (!(beta >= 0.0 && beta < 1.0)) fail("adam-betas must each be in [0, 1), got {}", beta);
-    if (!(std::isfinite(c.adam_eps) && c.adam_eps > 0.0)) fail("adam-eps must be > 0 and finite, got {}", c.adam_eps);
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");
     for (std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
