@@ -16,12 +16,13 @@
 #include "distill/epoch_records.hpp"
 #include "distill/progress.hpp"
 #include "distill/rank_sharding.hpp"
+#include "distill/run_optimizer.hpp"
 #include "distill/run_validation.hpp"
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/output_policy.hpp"
 #include "framework/optim/lr_schedule.hpp"
-#include "framework/optim/sgd.hpp"
+#include "framework/optim/optimizer.hpp"
 #include "framework/runtime/threads.hpp"
 
 namespace lskd::distill {
@@ -35,16 +36,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 std::optional<std::string> not_a_run(const std::string& path) {
     if (is_run_directory(path)) return std::nullopt;
     return std::string("it holds no checkpoint.h5");
-}
-
-optim::SgdOptions sgd_options(const RunConfig& config) {
-    optim::SgdOptions o;
-    o.lr = config.lr;
-    o.momentum = config.momentum;
-    o.nesterov = config.nesterov;
-    o.weight_decay = config.weight_decay;
-    o.decay_biases_and_norm = config.decay_biases;
-    return o;
 }
 
 // What an epoch measured after its training: the task's scores and the epoch metrics.
@@ -106,7 +97,7 @@ private:
     RunConfig config_;
     RunContents run_;
     std::shared_ptr<nn::Module> model_;
-    std::unique_ptr<optim::SGD> sgd_;
+    std::unique_ptr<optim::Optimizer> optimizer_;
     std::unique_ptr<Task> task_;
     std::unique_ptr<optim::Schedule> schedule_;
     std::unique_ptr<Progress> progress_;
@@ -139,7 +130,7 @@ void Training::check_inputs() {
 void Training::build_model() {
     runtime::init_threads(config_.threads);
     model_ = kind_.make_model(config_);
-    sgd_ = std::make_unique<optim::SGD>(model_->named_parameters(), sgd_options(config_));
+    optimizer_ = make_run_optimizer(config_, model_->named_parameters());
 
     const std::int64_t ranks = options_.world != nullptr ? options_.world->size() : 1;
     if (options_.resume && run_.world_size != ranks)
@@ -149,7 +140,7 @@ void Training::build_model() {
     if (options_.resume) {
         model_->load_state(run_.params);
         model_->load_counters(run_.counters);
-        sgd_->load_state(run_.optimizer);
+        optimizer_->load_state(run_.optimizer);
     } else {
         kind_.describe(run_);
     }
@@ -162,16 +153,15 @@ void Training::build_parts() {
     task_ = kind_.make_task(config_, parallel() ? options_.world : nullptr);
     const std::int64_t steps = task_->steps_per_epoch();
     if (steps == 0) fail("{}: the training split is empty", config_.dataset);
-    schedule_ = std::make_unique<optim::Schedule>(
-        optim::make_schedule(config_.schedule, config_.lr, steps * config_.epochs,
-                             optim::epoch_milestones_to_steps(config_.milestones, steps), config_.lr_gamma));
+    schedule_ = std::make_unique<optim::Schedule>(make_run_schedule(config_, steps));
     progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label,
                                            options_.quiet || !writes());
     params_ = model_->parameters();
     if (parallel()) sharding_ = std::make_unique<RankSharding>(*options_.world, params_);
     metrics_ = kind_.epoch_metrics();
     loop_ = std::make_unique<TrainingLoop>(
-        LoopParts{*task_, *model_, *sgd_, *schedule_, params_, config_.clip_norm, sharding_.get(), *progress_}, path_);
+        LoopParts{*task_, *model_, *optimizer_, *schedule_, params_, config_.clip_norm, sharding_.get(), *progress_},
+        path_);
     model_->train();
 }
 
@@ -219,11 +209,11 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
         return;
     }
     auto& m = run_.metrics;
-    append_metrics(m, epoch, totals, result, sgd_->lr());
+    append_metrics(m, epoch, totals, result, optimizer_->lr());
     const bool last = epoch + 1 == config_.epochs;
     const RunDirectory run(path_);
-    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, kind_.templates(), *sgd_,
-                      &commits_);
+    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, kind_.templates(),
+                      *optimizer_, &commits_);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | {} | {:.1f}s", epoch + 1,
                                      config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
                                      task_->describe(result.scores), totals.seconds));

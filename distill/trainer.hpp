@@ -1,5 +1,5 @@
 // Trains one run (teacher, student or baseline) from a RunConfig: label-smoothed targets or a teacher's
-// logits, SGD with the configured schedule, per-epoch evaluation, records and the run directory written
+// logits, SGD or AdamW with the configured schedule, per-epoch evaluation, records and the run directory written
 // after every epoch, and resumption from its checkpoint. The output is checked and locked first.
 // Under an MPI launcher (TrainOptions::world) the run is data-parallel: docs/scale.md.
 // train() composes the run's parts, each a unit of its own: the task (distill/task.hpp; classification_task.hpp),

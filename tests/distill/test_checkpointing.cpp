@@ -8,6 +8,7 @@
 
 #include "distill/checkpointing.hpp"
 #include "framework/core/error.hpp"
+#include "framework/optim/sgd.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;

@@ -13,6 +13,7 @@
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/optim/sgd.hpp"
 #include "framework/runtime/interrupt.hpp"
 #include "models/model_registry.hpp"
 #include "tests/random_tensor.hpp"
