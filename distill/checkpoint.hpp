@@ -30,8 +30,8 @@ struct TeacherInfo {
 // What a sequence-to-sequence run trains on (docs/method.md §15): its corpus and both vocabularies, stored so that
 // the run decodes alone.
 struct SequenceHeader {
-    std::string corpus;       // a built-in set's name or a file
-    std::string corpus_hash;  // of the examples as read
+    std::string corpus;                           // a built-in set's name or a file
+    std::string corpus_hash;                      // of the examples as read
     std::string source_vocab_kind, source_vocab;  // data::Vocabulary::kind() and serialize()
     std::string target_vocab_kind, target_vocab;
 };

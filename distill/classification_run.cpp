@@ -24,7 +24,8 @@ void ClassificationRun::check(const RunConfig& config) {
 
 std::shared_ptr<nn::Module> ClassificationRun::make_model(const RunConfig& config) {
     const models::InputShape input{dataset_.train.height, dataset_.train.width, dataset_.train.channels};
-    model_ = models::make_model(config.model, input, dataset_.num_classes, config.seed, {config.hidden, config.dropout});
+    model_ =
+        models::make_model(config.model, input, dataset_.num_classes, config.seed, {config.hidden, config.dropout});
     metrics_ = std::make_unique<EpochMetrics>(std::move(metric_list_), *model_, dataset_);
     return model_;
 }

@@ -70,8 +70,8 @@ struct RunConfig {
     std::int64_t test_size = 2000;  // test examples carved by the seed (image sets come with their test files)
     std::string source_vocab;       // char | symbol | sentencepiece; empty: the data set's own
     std::string target_vocab;
-    std::int64_t subwords = 4000;  // sentencepiece vocabulary size per side
-    std::int64_t beam = 5;         // the test split's decodes at the last epoch (1: greedy)
+    std::int64_t subwords = 4000;         // sentencepiece vocabulary size per side
+    std::int64_t beam = 5;                // the test split's decodes at the last epoch (1: greedy)
     std::string length_norm = "fairseq";  // none | fairseq (score/|Y|^a) | gnmt (((5+|Y|)/6)^a)
     double length_alpha = 1.0;            // a
 };

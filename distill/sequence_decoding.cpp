@@ -30,7 +30,8 @@ std::vector<std::vector<std::string>> reference_sets(const data::ParallelCorpus&
     for (const auto& e : split.examples) most = std::max(most, e.references.size());
     std::vector<std::vector<std::string>> sets(most, std::vector<std::string>(split.examples.size()));
     for (std::size_t i = 0; i < split.examples.size(); ++i)
-        for (std::size_t r = 0; r < split.examples[i].references.size(); ++r) sets[r][i] = split.examples[i].references[r];
+        for (std::size_t r = 0; r < split.examples[i].references.size(); ++r)
+            sets[r][i] = split.examples[i].references[r];
     return sets;
 }
 

@@ -48,12 +48,9 @@ void SequenceRun::describe(RunHeader& header) const {
     header.num_classes = target.size();
     for (std::int32_t id = 0; id < target.size(); ++id) header.class_names.push_back(target.token(id));
     header.input = {0, 0, 0};
-    header.sequence = SequenceHeader{dataset_.origin,
-                                     dataset_.hash,
-                                     dataset_.source_vocab->kind(),
-                                     dataset_.source_vocab->serialize(),
-                                     target.kind(),
-                                     target.serialize()};
+    header.sequence = SequenceHeader{
+        dataset_.origin, dataset_.hash,     dataset_.source_vocab->kind(), dataset_.source_vocab->serialize(),
+        target.kind(),   target.serialize()};
     if (teacher_ != nullptr) header.teacher = teacher_->info();
 }
 

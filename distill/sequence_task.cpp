@@ -25,7 +25,8 @@ data::TokenBatchSpec train_batches(const RunConfig& config) {
 void copy_rows(const data::TokenBatch& from, distributed::Shard shard, data::TokenBatch& to) {
     const auto ls = static_cast<std::size_t>(from.source_length), lt = static_cast<std::size_t>(from.target_length);
     const auto slice = [](const auto& v, std::size_t begin, std::size_t count, auto& out) {
-        out.assign(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(begin + count));
+        out.assign(v.begin() + static_cast<std::ptrdiff_t>(begin),
+                   v.begin() + static_cast<std::ptrdiff_t>(begin + count));
     };
     to.rows = static_cast<std::int64_t>(shard.count);
     to.source_length = from.source_length;

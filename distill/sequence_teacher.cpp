@@ -8,8 +8,8 @@
 #include "distill/token_evaluation.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
-#include "framework/tensor/eigen_view.hpp"
 #include "framework/data/vocabulary_factory.hpp"
+#include "framework/tensor/eigen_view.hpp"
 #include "models/model_registry.hpp"
 
 namespace lskd::distill {

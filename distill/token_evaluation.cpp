@@ -65,8 +65,8 @@ SplitOutputs run_teacher_forced(models::Transformer& model, const std::vector<da
     SplitOutputs o;
     std::int64_t v = 0, d = 0;
     while (batcher.next(b)) {
-        const models::SequenceOutput out = model.forward_tokens({b.source, b.rows, b.source_length},
-                                                                {b.decoder_input, b.rows, b.target_length});
+        const models::SequenceOutput out =
+            model.forward_tokens({b.source, b.rows, b.source_length}, {b.decoder_input, b.rows, b.target_length});
         v = out.logits.dim(1);
         d = out.penultimate.dim(1);
         keep_tokens(b, out, with_penultimate, logits, penultimate, o);

@@ -22,9 +22,8 @@ struct Defaults {
     const char* source_vocab;
     const char* target_vocab;
 };
-constexpr std::array<Defaults, 3> kSets{{{"cmudict", "char", "symbol"},
-                                         {"gettext-de", "sentencepiece", "sentencepiece"},
-                                         {"tsv", "char", "char"}}};
+constexpr std::array<Defaults, 3> kSets{
+    {{"cmudict", "char", "symbol"}, {"gettext-de", "sentencepiece", "sentencepiece"}, {"tsv", "char", "char"}}};
 
 const Defaults& defaults_of(const std::string& name) {
     for (const Defaults& d : kSets)
