@@ -48,6 +48,7 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"model", {"lenet", "mlp-800"}},
         {"dataset", {"mnist", "fashion-mnist"}},
         {"data-dir", {"/nonexistent/lskd-data"}},
+        {"optimizer", {"adamw"}},
         {"schedule", {"cosine", "multi_step", "linear"}},
         {"output", {"elsewhere.h5"}},
         {"mi-classes", {"T-shirt/top,Shirt", "Nope,Shirt", "Trouser,Bag;Shirt,Coat"}},
