@@ -101,13 +101,11 @@ SequenceBenchmark run_sequence_benchmark(const SequenceBenchmarkSpec& spec, cons
 
 std::map<std::string, double> SequenceBenchmark::numbers() const {
     const double words = static_cast<double>(spec.batch);
-    std::map<std::string, double> n{{"peak_rss_mib", train.peak_rss_mib},
-                                    {"batch", words},
-                                    {"threads", static_cast<double>(threads)},
-                                    {"target_tokens", static_cast<double>(target_tokens)},
-                                    {"beam", static_cast<double>(spec.beam)},
-                                    {"greedy_words_per_s", words / greedy.wall_s},
-                                    {"greedy_words_per_cpu_s", words / greedy.cpu_s}};
+    std::map<std::string, double> n{
+        {"peak_rss_mib", train.peak_rss_mib},          {"batch", words},
+        {"threads", static_cast<double>(threads)},     {"target_tokens", static_cast<double>(target_tokens)},
+        {"beam", static_cast<double>(spec.beam)},      {"beam_words_per_cpu_s", words / beam.step.cpu_s},
+        {"greedy_words_per_s", words / greedy.wall_s}, {"greedy_words_per_cpu_s", words / greedy.cpu_s}};
     add_phase_numbers(n, "train", train, static_cast<double>(target_tokens), "tok");
     add_phase_numbers(n, "beam", beam, words, "words");
     return n;
