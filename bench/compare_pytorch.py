@@ -290,8 +290,8 @@ def main():
             print(f"{name:<10} {threads:>3}{train} | {'':>20} {ir:>6.0f} {it:>6.0f} {ir / it:>5.2f} {cpu_infer:>5.2f} | "
                   f"{'':>20} {eval_batch:>5} {er:>6.0f} {et:>6.0f} {er / et:>5.2f} {cpu_eval:>5.2f} {cpu_vs_batch:>12.2f} | "
                   f"{median(ours, 'peak_rss_mib'):>8.0f} {median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
-    print(f"load {os.getloadavg()[0]:.1f} at the end; ratios are lskd/PyTorch throughput (img/s, wall) and CPU: "
-          "PyTorch's process CPU time per image / lskd's (the steadier measure on a shared machine); overhead: share "
+    print(f"load {os.getloadavg()[0]:.1f} at the end; ratios are lskd/PyTorch throughput (img/s, tok/s or "
+          "words/s; wall) and CPU: PyTorch's process CPU time per image, token or word / lskd's (the steadier measure on a shared machine); overhead: share "
           "of lskd's training step (CPU time) outside its GEMM-like primitives timed alone; of bound: those "
           "primitives' time / the step's; vs torch@batch: lskd at its eval batch against PyTorch at --batch, CPU time")
 
