@@ -185,6 +185,11 @@ std::optional<std::string> sequence_only(const RunConfig& c, bool) {
     return unless(data::is_sequence_dataset(c.dataset), "only sequence data sets (cmudict, gettext-de, tsv) read it");
 }
 
+std::optional<std::string> sequence_student_only(const RunConfig& c, bool teacher) {
+    if (!teacher) return needs_teacher(c, teacher);
+    return sequence_only(c, teacher);
+}
+
 std::optional<std::string> images_only(const RunConfig& c, bool) {
     return unless(!data::is_sequence_dataset(c.dataset), "sequence data sets have no images to augment or probe");
 }
@@ -220,6 +225,27 @@ std::vector<ConfigField> optimisation_fields() {
         number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
         number_field("warmup", "inverse-sqrt's updates of linear warmup from 0 to lr", &C::warmup, inverse_sqrt_only),
         number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
+    };
+}
+
+// The settings of sequence runs (docs/method.md §15).
+std::vector<ConfigField> sequence_fields() {
+    using C = RunConfig;
+    return {
+        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
+                     sequence_only),
+        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::source_vocab, sequence_only),
+        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::target_vocab, sequence_only),
+        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
+        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
+        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
+                     sequence_only),
+        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
+        string_field("kd-level",
+                     "a sequence student's distillation: word (per token) or sequence (on the teacher's beam outputs)",
+                     &C::kd_level, sequence_student_only),
     };
 }
 
@@ -267,19 +293,9 @@ std::vector<ConfigField> make_fields() {
         number_field("temperature", "distillation temperature T", &C::temperature, temperature_rule),
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
         string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
-        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
-                     sequence_only),
-        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
-                     &C::source_vocab, sequence_only),
-        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
-                     &C::target_vocab, sequence_only),
-        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
-        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
-        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
-                     sequence_only),
-        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
     };
     for (ConfigField& f : after) fields.push_back(std::move(f));
+    for (ConfigField& f : sequence_fields()) fields.push_back(std::move(f));
     return fields;
 }
 
@@ -501,6 +517,11 @@ void validate(const RunConfig& c, bool teacher) {
         fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
     if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
         fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
+    if (c.kd_level != "word" && c.kd_level != "sequence")
+        fail("unknown kd-level '{}' (expected word or sequence)", c.kd_level);
+    if (c.kd_level == "sequence" && (c.temperature != 1.0 || c.beta != -1.0 || c.loss != "muller"))
+        fail("kd-level sequence trains on the teacher's beam outputs by cross-entropy: temperature, beta and loss have "
+             "no effect on it");
     if (data::is_sequence_dataset(c.dataset) && c.loss == "logit-mse")
         fail("loss logit-mse matches a classifier's logits; sequence students take muller or hinton");
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");

@@ -54,6 +54,10 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"mi-augment", {"shift", "training"}},
         {"teacher", {"teacher.h5"}},
         {"loss", {"hinton", "logit-mse"}},
+        {"source-vocab", {"char", "symbol"}},
+        {"target-vocab", {"symbol", "sentencepiece"}},
+        {"length-norm", {"gnmt", "none"}},
+        {"kd-level", {"sequence"}},
     };
     if (f.type == "TEXT") return text.at(f.key);
     if (f.type == "BOOL") return {"true", "false"};
