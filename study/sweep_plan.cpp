@@ -16,8 +16,10 @@
 namespace lskd::study {
 namespace {
 
+// A sequence data set trains the table's sequence models, any other its image classifiers.
 void check_model(const SweepConfig& c, const std::string& model, const char* role) {
-    const auto& names = models::model_names();
+    const auto& names = models::model_names(
+        data::is_sequence_dataset(c.student.dataset) ? models::ModelKind::sequence : models::ModelKind::classifier);
     if (std::find(names.begin(), names.end(), model) == names.end())
         fail("{}: unknown {} model '{}' (known: {})", c.source, role, model, fmt::join(names, ", "));
 }
