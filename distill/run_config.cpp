@@ -185,6 +185,11 @@ std::optional<std::string> sequence_only(const RunConfig& c, bool) {
     return unless(data::is_sequence_dataset(c.dataset), "only sequence data sets (cmudict, gettext-de, tsv) read it");
 }
 
+std::optional<std::string> sequence_student_only(const RunConfig& c, bool teacher) {
+    if (!teacher) return needs_teacher(c, teacher);
+    return sequence_only(c, teacher);
+}
+
 std::optional<std::string> images_only(const RunConfig& c, bool) {
     return unless(!data::is_sequence_dataset(c.dataset), "sequence data sets have no images to augment or probe");
 }
@@ -278,6 +283,9 @@ std::vector<ConfigField> make_fields() {
         string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
                      sequence_only),
         number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
+        string_field("kd-level",
+                     "a sequence student's distillation: word (per token) or sequence (on the teacher's beam outputs)",
+                     &C::kd_level, sequence_student_only),
     };
     for (ConfigField& f : after) fields.push_back(std::move(f));
     return fields;
@@ -501,6 +509,11 @@ void validate(const RunConfig& c, bool teacher) {
         fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
     if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
         fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
+    if (c.kd_level != "word" && c.kd_level != "sequence")
+        fail("unknown kd-level '{}' (expected word or sequence)", c.kd_level);
+    if (c.kd_level == "sequence" && (c.temperature != 1.0 || c.beta != -1.0 || c.loss != "muller"))
+        fail("kd-level sequence trains on the teacher's beam outputs by cross-entropy: temperature, beta and loss have "
+             "no effect on it");
     if (data::is_sequence_dataset(c.dataset) && c.loss == "logit-mse")
         fail("loss logit-mse matches a classifier's logits; sequence students take muller or hinton");
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");

@@ -74,6 +74,9 @@ struct RunConfig {
     std::int64_t beam = 5;                // the test split's decodes at the last epoch (1: greedy)
     std::string length_norm = "fairseq";  // none | fairseq (score/|Y|^a) | gnmt (((5+|Y|)/6)^a)
     double length_alpha = 1.0;            // a
+    // students of sequence runs: word (Hinton's or Müller's form per token, on gold prefixes) or sequence (Kim & Rush
+    // 2016: the training targets are the teacher's beam outputs, learnt by plain cross-entropy)
+    std::string kd_level = "word";
 };
 
 // Why a field that is set has no effect on a run of this config, with a teacher (a run file or a table of logits,

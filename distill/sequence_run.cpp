@@ -1,6 +1,7 @@
 #include "distill/sequence_run.hpp"
 
 #include "distill/epoch_records.hpp"
+#include "distill/sequence_level_targets.hpp"
 #include "distill/sequence_task.hpp"
 #include "framework/core/error.hpp"
 #include "models/model_registry.hpp"
@@ -21,8 +22,8 @@ data::SequenceDataset load_sequence_run_dataset(const RunConfig& c) {
     return data::load_sequence_dataset(spec);
 }
 
-SequenceRun::SequenceRun(const data::SequenceDataset& dataset, SequenceTeacher* teacher)
-    : dataset_(dataset), teacher_(teacher) {}
+SequenceRun::SequenceRun(const data::SequenceDataset& dataset, SequenceTeacher* teacher, bool word_level)
+    : dataset_(dataset), teacher_(teacher), word_level_(word_level) {}
 
 void SequenceRun::check(const RunConfig& config) {
     if (teacher_ == nullptr && !config.teacher.empty())
@@ -60,7 +61,7 @@ void SequenceRun::check_resumed(const RunHeader& header, const std::string& path
 }
 
 std::unique_ptr<Task> SequenceRun::make_task(const RunConfig& config, const distributed::World*) {
-    return std::make_unique<SequenceTask>(config, dataset_, *model_, teacher_);
+    return std::make_unique<SequenceTask>(config, dataset_, *model_, word_level_ ? teacher_ : nullptr);
 }
 
 Templates SequenceRun::templates() const { return {&model_->target_embedding().value(), &zero_bias_}; }
@@ -70,7 +71,12 @@ TrainSummary train_sequences(const RunConfig& config, const data::SequenceDatase
     validate(config, !config.teacher.empty());
     std::unique_ptr<SequenceTeacher> teacher;
     if (!config.teacher.empty()) teacher = std::make_unique<SequenceTeacher>(config, dataset);
-    SequenceRun kind(dataset, teacher.get());
+    if (teacher == nullptr || config.kd_level == "word") {
+        SequenceRun kind(dataset, teacher.get(), true);
+        return train_run(config, kind, options);
+    }
+    const data::SequenceDataset distilled = with_teacher_targets(dataset, teacher->model(), search_options(config));
+    SequenceRun kind(distilled, teacher.get(), false);
     return train_run(config, kind, options);
 }
 

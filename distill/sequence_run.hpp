@@ -20,8 +20,9 @@ data::SequenceDataset load_sequence_run_dataset(const RunConfig& config);
 
 class SequenceRun final : public RunKind {
 public:
-    // Keeps references to the data set and the teacher (nullptr without one).
-    SequenceRun(const data::SequenceDataset& dataset, SequenceTeacher* teacher);
+    // Keeps references to the data set and the teacher (nullptr without one). `word_level`: the teacher's logits
+    // enter the loss; otherwise (sequence-level distillation) its outputs are already the data set's targets.
+    SequenceRun(const data::SequenceDataset& dataset, SequenceTeacher* teacher, bool word_level);
 
     void check(const RunConfig& config) override;
     bool has_teacher() const override { return teacher_ != nullptr; }
@@ -35,12 +36,14 @@ public:
 private:
     const data::SequenceDataset& dataset_;
     SequenceTeacher* teacher_;
+    bool word_level_;
     std::shared_ptr<models::Transformer> model_;
     Tensor zero_bias_;  // the tied output projection has no bias; the templates' is zero
 };
 
 // Trains a sequence run of `config` on `dataset`; a student (config.teacher set) loads its teacher first, so that
-// every problem with it is reported before the output exists.
+// every problem with it is reported before the output exists, and with kd-level sequence learns from the teacher's
+// beam outputs on the training sources.
 TrainSummary train_sequences(const RunConfig& config, const data::SequenceDataset& dataset,
                              const TrainOptions& options);
 

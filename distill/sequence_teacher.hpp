@@ -24,6 +24,7 @@ public:
     // Next-token logits [rows·target_length, V] of the batch, reused across calls.
     const Tensor& logits(const data::TokenBatch& batch);
     const TeacherInfo& info() const { return info_; }
+    models::Transformer& model() { return *model_; }
 
 private:
     TeacherInfo info_;

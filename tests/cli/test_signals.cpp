@@ -131,14 +131,19 @@ void check_same_run(const std::string& run, const std::string& reference) {
     }
 }
 
-// Starts `lskd train`, waits for its temporary checkpoint "<run>/checkpoint.h5.tmp.<pid>" (polling without pause, a
-// write lasts a few milliseconds) and kills it at once with SIGKILL. Whether it was caught within the write.
+// Starts `lskd train`, waits for its first checkpoint, then for the temporary checkpoint of a later epoch
+// "<run>/checkpoint.h5.tmp.<pid>" (polling without pause, a write lasts a few milliseconds) and kills it at once with
+// SIGKILL. Whether it was caught within the write. Waiting for the first checkpoint makes every catch resumable: a
+// kill within the first checkpoint's write leaves a run that starts again, which the random moments cover.
 bool killed_within_write(const std::vector<std::string>& args, const std::string& run, const fs::path& logs) {
     std::vector<std::string> argv = args;
     argv.insert(argv.begin(), kLskd);
     const int pid = lskd::study::spawn_child(argv, (logs / "stdout").string(), (logs / "stderr").string());
     const std::string temp = lskd::distill::RunDirectory(run).checkpoint() + ".tmp." + std::to_string(pid);
+    const std::string first = lskd::distill::RunDirectory(run).checkpoint();
     const auto give_up = Clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(first) && Clock::now() < give_up) {
+    }
     while (!fs::exists(temp) && Clock::now() < give_up) {
     }
     ::kill(pid, SIGKILL);
@@ -275,12 +280,19 @@ TEST_CASE("lskd train killed with SIGKILL at any moment, a write included, resum
         CHECK(leftovers(fs::path(run).parent_path()) == std::vector<std::string>{});
         ++resumed;
     };
-    for (const auto delay : delays(lifetime, 6, 97u)) {
+    // The random moments, then one just after the first checkpoint: on a fast machine the random ones may all fall
+    // before it or after the end, and this one is resumed whatever the speed.
+    auto moments = delays(lifetime, 6, 97u);
+    moments.push_back(std::chrono::microseconds(0));
+    for (const auto delay : moments) {
+        const bool after_first_write = attempt == static_cast<int>(moments.size()) - 1;
         const fs::path out_dir = dir / fmt::format("moment_{}", attempt++);
         fs::create_directories(out_dir);
         const std::string run = (out_dir / "run").string();
-        CAPTURE(delay.count());
-        const Ended e = interrupted_lskd(args(run), SIGKILL, delay, out_dir);
+        CAPTURE(delay.count(), after_first_write);
+        const Ended e = interrupted_lskd(args(run), SIGKILL, delay, out_dir,
+                                         after_first_write ? fs::path(lskd::distill::RunDirectory(run).checkpoint())
+                                                           : fs::path());
         if (e.code == 0)
             check_same_run(run, reference);
         else
