@@ -81,6 +81,35 @@ double argbest(const DecodingAnalysis& a, const std::function<double(const Decod
     return best_t;
 }
 
+// Per seed, the mean of the values added for it.
+class SeedMeans {
+public:
+    void add(std::uint64_t seed, double value) {
+        auto& [sum, count] = sums_[seed];
+        sum += value;
+        count += 1;
+    }
+    BySeed means() const {
+        BySeed out;
+        for (const auto& [seed, s] : sums_) out[seed] = {s.first / s.second, std::nan("")};
+        return out;
+    }
+
+private:
+    std::map<std::uint64_t, std::pair<double, int>> sums_;
+};
+
+// The temperatures of the α = 0 teacher's KD students, sorted and distinct.
+std::vector<double> hard_student_temperatures(const std::vector<SequenceStudentRow>& s) {
+    std::vector<double> out;
+    for (const auto& r : s)
+        if (!r.baseline && same_value(r.teacher_alpha, 0) &&
+            std::none_of(out.begin(), out.end(), [&](double x) { return same_value(x, r.temperature); }))
+            out.push_back(r.temperature);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 Claim g1_nll(const Rows& t) {
     Claim c = make_claim("G1", "M", "Label smoothing worsens the teacher's test token NLL at T = 1.");
     const auto a = smallest_smoothed(t);
@@ -158,20 +187,17 @@ Claim g5_ece_predicts_t(const Rows& t) {
                          "The temperature minimising token ECE lies nearer the temperature of the best beam-search "
                          "score than the one minimising token NLL does.");
     const ScoreKind k = score_kind(t);
-    std::map<std::uint64_t, std::pair<double, int>> sums;
+    SeedMeans gains;
     for (const auto& r : t) {
         const DecodingAnalysis& d = r.decoding;
         if (d.sweep.size() < 2) continue;
         const double best = argbest(d, [&](const DecodingPoint& p) { return -k.sign * p.score; });
         const double by_ece = argbest(d, [](const DecodingPoint& p) { return p.ece; });
         const double by_nll = argbest(d, [](const DecodingPoint& p) { return p.nll; });
-        auto& s = sums[r.seed];
-        s.first += std::fabs(by_nll - best) - std::fabs(by_ece - best);
-        s.second += 1;
+        gains.add(r.seed, std::fabs(by_nll - best) - std::fabs(by_ece - best));
     }
-    if (sums.empty()) return needs(std::move(c), "needs teachers with a temperature sweep of two or more T");
-    BySeed gain;
-    for (const auto& [seed, s] : sums) gain[seed] = {s.first / s.second, std::nan("")};
+    const BySeed gain = gains.means();
+    if (gain.empty()) return needs(std::move(c), "needs teachers with a temperature sweep of two or more T");
     const Evidence e = one_sample(gain);
     c.verdict = decide(e.interval, Prediction::greater, kTemperature.min_effect);
     c.numbers = fmt::format("|T_NLL − T_best| − |T_ECE − T_best|, averaged over the teachers of a seed: {}",
@@ -189,6 +215,7 @@ Claim shen_sequence_students(const Rows& t, const std::vector<SequenceStudentRow
                                      "the α = 0 teacher's at the same T.",
                                      k.name));
     const auto a = smallest_smoothed(t);
+    if (!a) return needs(std::move(c), kNeedsTeachers);
     const auto group = [&](double teacher_alpha, double temperature) {
         BySeed out;
         for (const auto& r : s)
@@ -196,35 +223,27 @@ Claim shen_sequence_students(const Rows& t, const std::vector<SequenceStudentRow
                 out[r.seed] = {k.sign * r.score, std::nan("")};
         return out;
     };
-    std::map<std::uint64_t, std::pair<double, int>> sums;
-    std::vector<double> temps;
+    SeedMeans gain;
+    std::vector<double> used;
     std::string every;
-    for (const auto& r : s) {
-        if (r.baseline || !a || !same_value(r.teacher_alpha, 0) ||
-            std::find_if(temps.begin(), temps.end(), [&](double x) { return same_value(x, r.temperature); }) !=
-                temps.end())
-            continue;
-        const BySeed d = difference(group(*a, r.temperature), group(0, r.temperature));
+    for (double temperature : hard_student_temperatures(s)) {
+        const BySeed ls = group(*a, temperature), hard = group(0, temperature);
+        const BySeed d = difference(ls, hard);
         if (d.empty()) continue;
-        temps.push_back(r.temperature);
-        for (const auto& [seed, m] : d) {
-            sums[seed].first += m.value;
-            sums[seed].second += 1;
-        }
-        every += fmt::format("{}T = {}: {}", every.empty() ? "" : "; ", r.temperature,
-                             describe(compare(group(*a, r.temperature), group(0, r.temperature)), *k.quantity));
+        used.push_back(temperature);
+        for (const auto& [seed, m] : d) gain.add(seed, m.value);
+        every += fmt::format("{}T = {}: {}", every.empty() ? "" : "; ", temperature,
+                             describe(compare(ls, hard), *k.quantity));
     }
-    if (sums.empty())
+    if (used.empty())
         return needs(std::move(c), "needs KD students of the α = 0 and an α > 0 teacher at a common T and seed");
-    BySeed gain;
-    for (const auto& [seed, v] : sums) gain[seed] = {v.first / v.second, std::nan("")};
-    const Evidence e = one_sample(gain);
+    const Evidence e = one_sample(gain.means());
     c.verdict = decide(e.interval, Prediction::greater, k.quantity->min_effect);
-    std::sort(temps.begin(), temps.end());
     c.numbers = fmt::format("{} improvement of the students of α = {} over those of α = 0, averaged over T ∈ {}: {} "
                             "({})",
-                            k.name, *a, list_text(temps), describe(e, *k.quantity), every);
-    c.runs = fmt::format("students of teachers α ∈ {{0, {}}} at T ∈ {}, {}", *a, list_text(temps), seeds_text(gain));
+                            k.name, *a, list_text(used), describe(e, *k.quantity), every);
+    c.runs =
+        fmt::format("students of teachers α ∈ {{0, {}}} at T ∈ {}, {}", *a, list_text(used), seeds_text(gain.means()));
     return c;
 }
 

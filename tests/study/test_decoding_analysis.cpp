@@ -1,10 +1,9 @@
-// The decoding analysis on a tiny trained sequence run (a TSV of reversed letter strings, transformer-tiny, one
-// epoch): its T = 1 point is the run's own last-epoch scores, the other temperatures' token scores are the stored
-// logits / T, the fit is token temperature scaling's on the validation tokens, and the file is reused.
+// The decoding analysis on a tiny trained sequence run (the reversal corpus of tests/distill/sequence_fixture.hpp,
+// transformer-tiny, one epoch): its T = 1 point is the run's own last-epoch scores, the other temperatures' token
+// scores are the stored logits / T, the fit is token temperature scaling's on the validation tokens, and the file is
+// reused.
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <random>
 
 #include <catch2/catch.hpp>
 
@@ -17,6 +16,7 @@
 #include "framework/data/vocabulary.hpp"
 #include "framework/tensor/eigen_view.hpp"
 #include "study/decoding_analysis.hpp"
+#include "tests/distill/sequence_fixture.hpp"
 #include "tests/study/study_fixture.hpp"
 
 using namespace lskd;
@@ -25,37 +25,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// 520 strings of 3–6 letters from a–f, each with its reversal as the target.
-void write_reversal_tsv(const fs::path& dir) {
-    std::mt19937 rng(7);
-    std::uniform_int_distribution<int> length(3, 6), letter(0, 5);
-    std::ofstream out(dir / "train.tsv");
-    for (int i = 0; i < 520; ++i) {
-        std::string word;
-        for (int n = length(rng); n > 0; --n) word += static_cast<char>('a' + letter(rng));
-        out << word << '\t' << std::string(word.rbegin(), word.rend()) << '\n';
-    }
-}
-
+// One epoch of transformer-tiny at α = 0.1 on the distill tests' reversal corpus, beam 3.
 const std::string& trained_sequence_run() {
     static const std::string path = [] {
-        const fs::path data = temp_dir("decoding_data");
-        write_reversal_tsv(data);
-        distill::RunConfig c;
-        c.dataset = "tsv";
-        c.data_dir = data.string();
-        c.model = "transformer-tiny";
-        c.val_size = 60;
-        c.test_size = 60;
+        distill::RunConfig c = sequence_config(reversal_corpus("decoding_data", 400), temp_path("decoding_run"));
         c.epochs = 1;
-        c.batch = 32;
-        c.optimizer = "adamw";
-        c.lr = 1e-3;
         c.smoothing = 0.1;
         c.beam = 3;
-        c.threads = 1;
-        c.record_per_class = 2;
-        c.output = temp_path("decoding_run");
         distill::train_sequences(c, distill::load_sequence_run_dataset(c), quiet());
         return c.output;
     }();
