@@ -1,5 +1,6 @@
 #include "study/sequence_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -22,11 +23,22 @@ std::vector<SeedTableColumn> score_columns(const SequenceReport& r) {
 
 std::string teacher_table(const SequenceReport& r) {
     SeedTable t{{"α"}, score_columns(r), {}};
-    t.columns.insert(t.columns.end(), {{"token NLL", 4}, {"token ECE", 4}, {"token acc", 4}});
-    for (const SequenceRunScores& s : r.runs)
-        if (s.run.role == "teacher")
-            t.runs.push_back({{text(s.run.alpha)},
-                              {shown(r, s.score), shown(r, s.second), s.run.test_nll, s.run.test_ece, s.run.test_acc}});
+    t.columns.insert(t.columns.end(), {{"token NLL", 4},
+                                       {"NLL after TS", 4},
+                                       {"token ECE", 4},
+                                       {"ECE after TS", 4},
+                                       {"fitted T", 3},
+                                       {r.g2p ? "WER % at fitted T" : "BLEU at fitted T", 2}});
+    for (const SequenceTeacherRow& d : r.teachers) {
+        const auto run =
+            std::find_if(r.runs.begin(), r.runs.end(), [&](const SequenceRunScores& s) { return s.run.file == d.run; });
+        const double score = run == r.runs.end() ? std::nan("") : run->score;
+        const double second = run == r.runs.end() ? std::nan("") : run->second;
+        const DecodingAnalysis& a = d.decoding;
+        t.runs.push_back({{text(d.alpha)},
+                          {shown(r, score), shown(r, second), d.test_nll, a.nll_after, d.test_ece, a.ece_after,
+                           a.fitted_temperature, shown(r, a.score_at_fitted)}});
+    }
     return render_seed_table(t);
 }
 
@@ -52,16 +64,17 @@ std::string plane_table(const SequenceReport& r) {
     return s;
 }
 
-std::string time_lines(const StudySetup& setup) {
+std::string time_lines(const StudySetup& setup, double decoding_seconds) {
     const RunTimes& t = setup.run_times;
     return fmt::format(
         "- time: this invocation took {:.0f} s wall, {:.0f} s CPU (getrusage, itself and its worker processes)\n"
         "  - runs (wall seconds each run measured, summed over the {} of {} runs that record them): {:.0f} s "
         "training, {:.0f} s evaluating validation and test (the last epoch's beam decodes included), {:.0f} s "
         "writing files, {:.0f} s setting runs up\n"
-        "  - analyses and report (template planes, copy baseline; wall, this invocation): {:.0f} s\n",
+        "  - analyses and report (decoding analyses, template planes, copy baseline, figure; wall, this invocation): "
+        "{:.0f} s, of which decoding analyses {:.0f} s\n",
         setup.seconds, setup.cpu_seconds, t.runs, setup.runs, t.train_seconds, t.eval_seconds, t.write_seconds,
-        t.setup_seconds, setup.analysis_seconds);
+        t.setup_seconds, setup.analysis_seconds, decoding_seconds);
 }
 
 std::string setup_section(const SequenceReport& r) {
@@ -72,7 +85,7 @@ std::string setup_section(const SequenceReport& r) {
                      setup.student_model);
     if (!setup.overrides.empty()) s += fmt::format("- overrides of the config: {}\n", fmt::join(setup.overrides, ", "));
     s += fmt::format("- machine threads: {}; lskd {}\n", setup.threads, setup.lskd_version);
-    s += time_lines(setup) + "\n";
+    s += time_lines(setup, r.decoding_seconds) + "\n";
     s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +
          setup.teacher_recipe + "\n# student\n" + setup.student_recipe + "\n```\n</details>\n\n";
     return s;
@@ -85,12 +98,19 @@ std::string render_sequence_report(const SequenceReport& r) {
         fmt::format("# Label smoothing and distillation on sequences — lskd study on {}\n\n", r.setup.dataset);
     s += setup_section(r);
     s += "## Teachers\n\nTest split: beam decodes of the last epoch scored against every reference, and the "
-         "teacher-forced token NLL, ECE (15 bins) and accuracy. Each cell is the seed mean ± the half-width of its "
-         "95 % t interval.\n\n";
+         "teacher-forced token NLL and ECE (15 bins) at T = 1 and at the temperature fitted on the validation tokens "
+         "(TS), with the beam decode at that T. Each cell is the seed mean ± the half-width of its 95 % t "
+         "interval.\n\n";
     s += teacher_table(r) + "\n";
     s += "## Students and baselines\n\nStudents are distilled token by token from the teacher of the given α at "
          "temperature T; baselines train alone with label smoothing α.\n\n";
     s += student_table(r) + "\n";
+    s += "## Decoding temperature (Figure 4's analogue)\n\nEach teacher's test split with its logits divided by T "
+         "before the softmax: token NLL and ECE under teacher forcing, and the beam decode's score at each T "
+         "(`analyses/decoding.h5` of each run).\n\n";
+    s += r.figure.empty() ? std::string("No figure was rendered (see logs/plots.log).\n\n")
+                          : fmt::format("![Figure 4 analogue]({})\n\n", r.figure);
+    s += "## Claims\n\n" + claims_table(r.claims) + "\nRule: " + claims_rule_text() + "\n\n";
     if (r.copy_baseline)
         s += fmt::format("Copy baseline (each test source given as its translation): BLEU {:.2f}, chrF {:.2f}.\n\n",
                          r.copy_baseline->first, r.copy_baseline->second);

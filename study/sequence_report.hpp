@@ -1,11 +1,13 @@
 // report.md of a sequence study (docs/method.md §15): its setup and time, the teachers' beam scores and token
-// calibration per α, the students' and baselines' beam scores, the copy baseline of a translation corpus and the
-// teachers' template planes over a token triple. A pure function of the tables it is given.
+// calibration per α before and after temperature scaling, the Figure-4 analogue, the sequence claims, the students' and
+// baselines' beam scores, the copy baseline of a translation corpus and the teachers' template planes over a token
+// triple. A pure function of the tables it is given.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "study/claims_sequences.hpp"
 #include "study/report.hpp"
 #include "study/sweep_summary.hpp"
 
@@ -30,8 +32,12 @@ struct SequenceReport {
     StudySetup setup;
     bool g2p = true;  // scores are WER/PER, else BLEU/chrF
     std::vector<SequenceRunScores> runs;
+    std::vector<SequenceTeacherRow> teachers;  // with their decoding analyses
+    std::vector<Claim> claims;
+    std::string figure;  // Figure 4's analogue, relative to the study directory; empty: none
     std::string triple;  // the token triple of the planes
     std::vector<SequencePlane> planes;
+    double decoding_seconds = 0;  // of this invocation's decoding analyses (part of setup.analysis_seconds)
     std::optional<std::pair<double, double>> copy_baseline;  // translation: BLEU, chrF of the sources as output
 };
 

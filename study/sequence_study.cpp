@@ -1,6 +1,7 @@
 #include "study/sequence_study.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -11,6 +12,8 @@
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "framework/runtime/interrupt.hpp"
+#include "study/decoding_analysis.hpp"
+#include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/sequence_report.hpp"
 
@@ -69,6 +72,29 @@ std::pair<double, double> copy_baseline(const distill::RunConfig& config) {
     return {scores.at("bleu"), scores.at("chrf")};
 }
 
+// The decoding analysis of every teacher and student (reused where a run has it), the claims' rows and how long
+// the analyses took.
+void decoding_rows(const SweepResult& sweep, const std::vector<SequenceRunScores>& runs, bool quiet,
+                   SequenceReport& report, std::vector<SequenceStudentRow>& students) {
+    const auto started = Clock::now();
+    for (const SequenceRunScores& s : runs) {
+        runtime::throw_if_interrupted();
+        const SummaryRow& r = s.run;
+        if (r.role == "baseline") {
+            students.push_back({std::nan(""), std::nan(""), r.seed, r.file, s.score, s.second, true, r.alpha});
+            continue;
+        }
+        if (!quiet) fmt::print(stderr, "study: decoding analysis of {}\n", r.file);
+        const DecodingAnalysis a =
+            decoding_analysis((fs::path(sweep.directory) / r.file).string(), default_decoding_temperatures(), false);
+        if (r.role == "teacher")
+            report.teachers.push_back({r.alpha, r.seed, r.file, a, r.test_nll, r.test_ece});
+        else
+            students.push_back({r.teacher_alpha, r.temperature, r.seed, r.file, s.score, s.second, false, r.alpha});
+    }
+    report.decoding_seconds = seconds_since(started);
+}
+
 }  // namespace
 
 std::string sequence_plane_triple(const std::string& dataset) {
@@ -86,9 +112,13 @@ StudyResult run_sequence_study(const SweepConfig& config, const std::string& con
         SequenceReport report;
         report.g2p = distill::scored_as_g2p(config.teacher.dataset);
         report.runs = run_scores(sweep, report.g2p);
+        std::vector<SequenceStudentRow> students;
+        decoding_rows(sweep, report.runs, options.quiet, report, students);
+        report.claims = sequence_claims(report.teachers, students);
         report.triple = sequence_plane_triple(config.teacher.dataset);
         report.planes = teacher_planes(sweep, report.triple, options.quiet);
         if (!report.g2p) report.copy_baseline = copy_baseline(config.teacher);
+        report.figure = write_decoding_plot(sweep.directory, report.teachers, options.plot_script);
         result.analysed = true;
         report.setup = study_setup(config, config_label, sweep);
         report.setup.analysis_seconds = seconds_since(analysis_started);
