@@ -54,6 +54,11 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"mi-augment", {"shift", "training"}},
         {"teacher", {"teacher.h5"}},
         {"loss", {"hinton", "logit-mse"}},
+        {"optimizer", {"sgd", "adamw"}},
+        {"source-vocab", {"char"}},
+        {"target-vocab", {"symbol"}},
+        {"length-norm", {"gnmt"}},
+        {"kd-level", {"sequence"}},
     };
     if (f.type == "TEXT") return text.at(f.key);
     if (f.type == "BOOL") return {"true", "false"};
