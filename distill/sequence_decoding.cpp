@@ -77,6 +77,11 @@ std::map<std::string, double> score_decodes(const std::string& dataset,
                                             const data::ParallelCorpus& split, const data::Vocabulary& target) {
     std::vector<std::string> texts;
     for (const auto& h : hypotheses) texts.push_back(target.decode(h));
+    return score_texts(dataset, texts, split);
+}
+
+std::map<std::string, double> score_texts(const std::string& dataset, const std::vector<std::string>& texts,
+                                          const data::ParallelCorpus& split) {
     if (!scored_as_g2p(dataset)) {
         const auto refs = reference_sets(split);
         return {{"bleu", analysis::corpus_bleu(texts, refs).score}, {"chrf", analysis::corpus_chrf(texts, refs).score}};

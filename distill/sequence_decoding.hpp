@@ -28,5 +28,8 @@ bool scored_as_g2p(const std::string& dataset);
 std::map<std::string, double> score_decodes(const std::string& dataset,
                                             const std::vector<std::vector<std::int32_t>>& hypotheses,
                                             const data::ParallelCorpus& split, const data::Vocabulary& target);
+// The same scores of hypotheses given as text, one per example of `split` (the copy baseline's sources).
+std::map<std::string, double> score_texts(const std::string& dataset, const std::vector<std::string>& texts,
+                                          const data::ParallelCorpus& split);
 
 }  // namespace lskd::distill

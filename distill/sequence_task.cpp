@@ -139,9 +139,14 @@ std::string SequenceTask::describe(const EpochScores& s) const {
 }
 
 void SequenceTask::write_records(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) {
-    if (dataset_.val_encoded.empty()) return;
-    SplitOutputs all = run_teacher_forced(model_, dataset_.val_encoded, true);
-    write_split_outputs(run.record("val", epoch), "val", epoch, token_record(all, record_per_token_), commits);
+    // Train and test as well as validation: the template-plane analysis fits its plane on train tokens.
+    for (const auto& [split, examples] :
+         {std::pair{"train", &dataset_.train_encoded}, std::pair{"val", &dataset_.val_encoded},
+          std::pair{"test", &dataset_.test_encoded}}) {
+        if (examples->empty()) continue;
+        SplitOutputs all = run_teacher_forced(model_, *examples, true);
+        write_split_outputs(run.record(split, epoch), split, epoch, token_record(all, record_per_token_), commits);
+    }
 }
 
 void SequenceTask::write_outputs(const RunDirectory& run, std::int64_t epoch, io::BackgroundCommits* commits) {

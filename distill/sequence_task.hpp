@@ -2,7 +2,7 @@
 // (framework/data/token_batches.hpp), the token loss of distill/token_loss.hpp (label-smoothed targets, or word-level
 // distillation from a teacher on gold prefixes), scores per epoch under teacher forcing (token NLL, accuracy, ECE)
 // and, at the last epoch, of the test split's decodes (WER/PER or BLEU/chrF2); outputs are the test and validation
-// tokens' logits, records the decoder's penultimate activations at validation tokens.
+// tokens' logits, records the decoder's penultimate activations at train, validation and test tokens.
 #pragma once
 #include <cstdint>
 #include <map>

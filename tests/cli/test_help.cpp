@@ -58,6 +58,6 @@ TEST_CASE("lskd --help lists the subcommands and each one's --help prints a usag
 
 TEST_CASE("lskd analyze --help lists the analyses and each one's --help prints a usage line", "[cli]") {
     const std::vector<std::string> analyses = subcommands_in(run_lskd({"analyze", "--help"}).out);
-    CHECK(as_set(analyses) == std::set<std::string>{"calibration", "projection", "mi", "erasure"});
+    CHECK(as_set(analyses) == std::set<std::string>{"calibration", "projection", "mi", "erasure", "decoding"});
     for (const std::string& analysis : analyses) check_help({"analyze", analysis});
 }
