@@ -34,6 +34,7 @@ public:
     std::int64_t steps_per_epoch() const override { return steps_; }
     void begin_epoch(std::int64_t epoch) override;
     bool next_batch() override;
+    const char* example_unit() const override { return "sent"; }
     std::int64_t batch_examples() const override { return batch_.rows; }
     void keep_shard(distributed::Shard shard) override;
     std::int64_t step_examples() const override { return step_batch_->rows; }

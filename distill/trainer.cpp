@@ -155,7 +155,7 @@ void Training::build_parts() {
     if (steps == 0) fail("{}: the training split is empty", config_.dataset);
     schedule_ = std::make_unique<optim::Schedule>(make_run_schedule(config_, steps));
     progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label,
-                                           options_.quiet || !writes());
+                                           options_.quiet || !writes(), task_->example_unit());
     params_ = model_->parameters();
     if (parallel()) sharding_ = std::make_unique<RankSharding>(*options_.world, params_);
     metrics_ = kind_.epoch_metrics();

