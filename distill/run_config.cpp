@@ -228,6 +228,27 @@ std::vector<ConfigField> optimisation_fields() {
     };
 }
 
+// The settings of sequence runs (docs/method.md §15).
+std::vector<ConfigField> sequence_fields() {
+    using C = RunConfig;
+    return {
+        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
+                     sequence_only),
+        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::source_vocab, sequence_only),
+        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::target_vocab, sequence_only),
+        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
+        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
+        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
+                     sequence_only),
+        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
+        string_field("kd-level",
+                     "a sequence student's distillation: word (per token) or sequence (on the teacher's beam outputs)",
+                     &C::kd_level, sequence_student_only),
+    };
+}
+
 std::vector<ConfigField> make_fields() {
     using C = RunConfig;
     std::vector<ConfigField> fields = {
@@ -272,22 +293,9 @@ std::vector<ConfigField> make_fields() {
         number_field("temperature", "distillation temperature T", &C::temperature, temperature_rule),
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
         string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
-        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
-                     sequence_only),
-        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
-                     &C::source_vocab, sequence_only),
-        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
-                     &C::target_vocab, sequence_only),
-        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
-        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
-        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
-                     sequence_only),
-        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
-        string_field("kd-level",
-                     "a sequence student's distillation: word (per token) or sequence (on the teacher's beam outputs)",
-                     &C::kd_level, sequence_student_only),
     };
     for (ConfigField& f : after) fields.push_back(std::move(f));
+    for (ConfigField& f : sequence_fields()) fields.push_back(std::move(f));
     return fields;
 }
 

@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "framework/core/error.hpp"
-#include "framework/data/file_bytes.hpp"
 #include "framework/core/utf8.hpp"
+#include "framework/data/file_bytes.hpp"
 
 namespace lskd::data {
 namespace {

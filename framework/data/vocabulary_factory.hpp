@@ -1,5 +1,5 @@
-// Rebuilds a Vocabulary from what its serialize() wrote and its kind() ("char", "symbol" or "sentencepiece"), as a run stores them,
-// so that a run decodes alone. An unknown kind or malformed bytes are an Error.
+// Rebuilds a Vocabulary from what its serialize() wrote and its kind() ("char", "symbol" or "sentencepiece"), as a run
+// stores them, so that a run decodes alone. An unknown kind or malformed bytes are an Error.
 #pragma once
 #include <memory>
 #include <string>

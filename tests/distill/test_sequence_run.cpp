@@ -61,8 +61,8 @@ TEST_CASE("a sequence run resumes bit for bit", "[distill][sequence_run][slow]")
 }
 
 TEST_CASE("a sequence student learns from its teacher", "[distill][sequence_run][slow]") {
-    const auto teacher = distill::train_sequences(
-        sequence_config(reversal_data().origin, temp_path("seq_teacher")), reversal_data(), quiet());
+    const auto teacher = distill::train_sequences(sequence_config(reversal_data().origin, temp_path("seq_teacher")),
+                                                  reversal_data(), quiet());
     auto student = sequence_config(reversal_data().origin, temp_path("seq_student"));
     student.teacher = teacher.output;
     student.temperature = 2.0;

@@ -23,8 +23,8 @@ TEST_CASE("token targets smooth over V minus PAD and BOS", "[distill][targets]")
     std::vector<float> weights(3, -1.0f);
     const std::vector<std::int32_t> targets = {4, 2, 0};
     distill::smoothed_token_targets(targets, 0.2, out, weights);
-    const std::vector<float> expected = {0, 0, 0.05f, 0.05f, 0.85f, 0.05f, 0, 0, 0.85f, 0.05f, 0.05f, 0.05f,
-                                         0, 0, 0,     0,     0,     0};
+    const std::vector<float> expected = {0,     0,     0.05f, 0.05f, 0.85f, 0.05f, 0, 0, 0.85f,
+                                         0.05f, 0.05f, 0.05f, 0,     0,     0,     0, 0, 0};
     for (int i = 0; i < 18; ++i) CHECK(out.at(i) == Approx(expected[static_cast<std::size_t>(i)]));
     CHECK(weights == std::vector<float>{1, 1, 0});
     const std::vector<std::int32_t> bos = {1, 2, 0};

@@ -1,6 +1,7 @@
 // The token loss of sequence runs against values worked from its definitions (distill/token_loss.hpp): a batch of
 // two positions over V = 4 ids (PAD, BOS, EOS, one token), the second position padding, so only the first counts.
-// Student logits z = [0, 0, 0, ln 3] give softmax [1, 1, 1, 3]/6; teacher logits [0, 0, ln 3, ln 3] give [1, 1, 3, 3]/8.
+// Student logits z = [0, 0, 0, ln 3] give softmax [1, 1, 1, 3]/6; teacher logits [0, 0, ln 3, ln 3] give [1, 1, 3,
+// 3]/8.
 #include <cmath>
 
 #include <catch2/catch.hpp>

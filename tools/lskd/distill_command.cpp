@@ -69,6 +69,16 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
     return 0;
 }
 
+// A sequence student: word-level (or, with kd-level sequence, sequence-level) distillation from its teacher run.
+int distill_sequences(const distill::RunConfig& config, const distill::TrainOptions& options, bool json) {
+    const distill::TrainSummary r =
+        distill::train_sequences(config, distill::load_sequence_run_dataset(config), options);
+    if (!process_world().root()) return 0;  // rank 0 reports the run
+    const distill::RunHeader student = distill::read_run_header(r.output);
+    report_student(r, student.teacher->gamma, json, {}, {{"teacher", config.teacher}});
+    return 0;
+}
+
 }  // namespace
 
 Runner add_distill_command(CLI::App& app) {
@@ -103,14 +113,7 @@ Runner add_distill_command(CLI::App& app) {
         options.output_lock = lock ? &*lock : nullptr;
         // Its header only: open_teacher reads the state, once, after the data.
         distill::check_teacher_run(config.teacher, config);
-        if (data::is_sequence_dataset(config.dataset)) {
-            const distill::TrainSummary r =
-                distill::train_sequences(config, distill::load_sequence_run_dataset(config), options);
-            if (!process_world().root()) return 0;
-            const distill::RunHeader student = distill::read_run_header(r.output);
-            report_student(r, student.teacher->gamma, s->run.json, {}, {{"teacher", config.teacher}});
-            return 0;
-        }
+        if (data::is_sequence_dataset(config.dataset)) return distill_sequences(config, options, s->run.json);
 
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TeacherOptions teacher_options;
