@@ -13,11 +13,16 @@ packages=(
   build-essential cmake pkg-config clang-format
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
-  catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev
+  catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev libsentencepiece-dev
   libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev
   python3 python3-numpy python3-matplotlib python3-h5py help2man
-  dataset-fashion-mnist
+  dataset-fashion-mnist festlex-cmu
+  # The German catalogues of the built-in gettext-de corpus (configs/gettext-de.yaml pins the same list).
+  git libgtk2.0-common krb5-locales libc-l10n libglib2.0-data dpkg util-linux-locales coreutils libdpkg-perl
+  e2fsprogs-l10n gnupg-l10n gsettings-desktop-schemas tar gettext bash apt libapt-pkg6.0 binutils-common libgnutls30
+  libexif12 procps findutils make diffutils xz-utils sed grep login libpam-runtime libgdk-pixbuf2.0-common
+  libgstreamer1.0-0 libelf1 man-db help2man postgresql-client-15 libpq5
 )
 # Only the test suite needs PyTorch and ONNX: it checks lskd's exports against them.
 if [ "${1:-}" = test ]; then packages+=(python3-torch python3-onnx); fi
@@ -50,7 +55,7 @@ case "${1:-}" in
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
     cmake --build build-sanitize -j "$jobs" --target test_data test_io
     (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
-    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, CIFAR, run-file and YAML config readers.
+    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers.
     tests/fuzz/run_fuzzers.sh
     ;;
   *)

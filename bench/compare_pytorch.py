@@ -16,6 +16,13 @@ PyTorch's Linear layers go through libblas.so.3: install libopenblas0-openmp fir
 are about 40x too low; this script refuses to run on the reference BLAS. OpenBLAS gets OPENBLAS_CORETYPE from the
 CPU flags (SkylakeX only where avx512f is present, else Haswell: SkylakeX kernels crash on AVX2-only hosts).
 
+Sequence models (--models transformer-tiny,transformer-small) get a table of their own: training target tokens/s
+(forward, cross-entropy with label smoothing 0.1, backward, AdamW lr 1e-3) on synthetic batches shaped like CMU words
+(--batch rows of --source-length tokens + EOS and --target-length + EOS, vocabularies --source-vocab/--target-vocab),
+and beam search (--beam) and greedy decoding of --batch sources in words/s, every hypothesis run to exactly
+--target-length tokens + EOS on both sides. The twin is lskd_torch/transformer.py: nn.TransformerEncoderLayer/
+DecoderLayer (norm_first, batch_first) and a hand-written KV-cache beam search.
+
 Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 1,2] [--steps 30] [--rounds 3] [--infer-only]
 """
 import argparse
@@ -28,21 +35,86 @@ import sys
 import time
 
 MODELS = {"mlp-1200": (28, 28, 1), "lenet": (28, 28, 1), "resnet-20": (32, 32, 3)}
+SEQUENCE_MODELS = ("transformer-tiny", "transformer-small")
+SEQUENCE_FLAGS = ("source_length", "target_length", "source_vocab", "target_vocab", "beam", "decode_passes")
+
+
+def import_twins():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "python"))
+
+
+def require_openblas(torch):
+    torch.zeros(2, 2) @ torch.zeros(2, 2)  # loads the BLAS, so that /proc/self/maps shows it
+    if "openblas" not in open("/proc/self/maps").read():
+        sys.exit("PyTorch is using the reference BLAS (libblas.so.3 is not OpenBLAS): apt-get install "
+                 "libopenblas0-openmp first (or put OpenBLAS's libblas.so.3 on LD_LIBRARY_PATH), or its numbers "
+                 "are meaningless")
+
+
+def cpu_timed(step, steps, warmup):
+    """Wall and process CPU seconds per step."""
+    for _ in range(warmup):
+        step()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - t0) / steps, (time.process_time() - c0) / steps
+
+
+def synthetic_words(torch, rows, length, vocab):
+    """[rows, length + 1]: ids over the non-special ones, then EOS (lskd's synthetic_words draws its own)."""
+    ids = torch.randint(4, vocab, (rows, length + 1))
+    ids[:, -1] = 2
+    return ids
+
+
+def torch_sequence_worker(name, threads, args):
+    """The sequence model's training step and decoding at one thread count in this process; one JSON line."""
+    import torch
+    import torch.nn.functional as F
+    import_twins()
+    from lskd_torch.transformer import BOS, PAD, beam_search, transformer_twin
+
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    require_openblas(torch)
+    torch.manual_seed(0)
+    model = transformer_twin(name, args.source_vocab, args.target_vocab)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    source = synthetic_words(torch, args.batch, args.source_length, args.source_vocab)
+    target = synthetic_words(torch, args.batch, args.target_length, args.target_vocab)
+    decoder_input = torch.cat([torch.full((args.batch, 1), BOS), target[:, :-1]], dim=1)
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        logits = model(source, decoder_input)
+        F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=PAD,
+                        label_smoothing=0.1).backward()
+        opt.step()
+
+    out = {}
+    wall, cpu = cpu_timed(train_step, args.steps, args.warmup)
+    tokens = target.numel()
+    out["train_tok_per_s"], out["train_step_cpu_ms"] = tokens / wall, 1e3 * cpu
+    model.eval()
+    for key, beam in (("beam", args.beam), ("greedy", 1)):
+        wall, cpu = cpu_timed(lambda: beam_search(model, source, beam, args.target_length, args.target_length),
+                              args.decode_passes, 1)
+        out[key + "_words_per_s"], out[key + "_words_per_cpu_s"] = args.batch / wall, args.batch / cpu
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps(out))
 
 
 def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
     """Measures one model at one thread count in this process and prints one JSON line."""
     import torch
     import torch.nn as nn
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "python"))
+    import_twins()
     from lskd_torch import twin  # the PyTorch twins of lskd's models, with lskd's parameter names
 
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
-    torch.zeros(2, 2) @ torch.zeros(2, 2)  # loads the BLAS, so that /proc/self/maps shows it
-    if "openblas" not in open("/proc/self/maps").read():
-        sys.exit("PyTorch is using the reference BLAS (libblas.so.3 is not OpenBLAS): apt-get install "
-                 "libopenblas0-openmp first, or its MLP numbers are meaningless")
+    require_openblas(torch)
     shape = MODELS[name]
     torch.manual_seed(0)
     model = twin(name, shape, 10)
@@ -88,6 +160,53 @@ def torch_run(name, threads, args, eval_batch):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def sequence_flags(args):
+    return [a for f in SEQUENCE_FLAGS for a in ("--" + f.replace("_", "-"), str(getattr(args, f)))]
+
+
+def torch_sequence_run(name, threads, args):
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker", name, "--threads", str(threads),
+                          "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup)]
+                         + sequence_flags(args), check=True, capture_output=True, text=True,
+                         env=dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def lskd_sequence_run(name, threads, args):
+    out = subprocess.run([args.lskd, "bench", "--model", name, "--batch", str(args.batch), "--steps", str(args.steps),
+                          "--warmup", str(args.warmup), "--threads", str(threads), "--json"] + sequence_flags(args),
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def compare_sequence(name, threads, args):
+    """One line of the sequence table: medians over alternating rounds, ratios lskd / PyTorch."""
+    ours, theirs = [], []
+    for _ in range(args.rounds):
+        ours.append(lskd_sequence_run(name, threads, args))
+        theirs.append(torch_sequence_run(name, threads, args))
+    tr, tt = median(ours, "train_tok_per_s"), median(theirs, "train_tok_per_s")
+    cpu_train = median(theirs, "train_step_cpu_ms") / median(ours, "train_step_cpu_ms")
+    cols = f"{name:<17} {threads:>3} {tr:>10.0f} {tt:>7.0f} {tr / tt:>5.2f} {cpu_train:>5.2f}"
+    for key in ("beam", "greedy"):
+        r, t = median(ours, key + "_words_per_s"), median(theirs, key + "_words_per_s")
+        cpu = median(ours, key + "_words_per_cpu_s") / median(theirs, key + "_words_per_cpu_s")
+        cols += f" | {r:>7.0f} {t:>7.0f} {r / t:>5.2f} {cpu:>5.2f}"
+    print(f"{cols} | {median(ours, 'peak_rss_mib'):>8.0f} {median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
+
+
+def print_sequence_table(names, thread_counts, args):
+    print(f"sequence models: batch {args.batch}, source {args.source_length} + EOS, target {args.target_length} + EOS, "
+          f"vocabularies {args.source_vocab}/{args.target_vocab}, beam {args.beam}, {args.decode_passes} decoding "
+          f"passes")
+    print(f"{'model':<17} {'thr':>3} {'train tok/s':>10} {'torch':>7} {'ratio':>5} {'CPU':>5} | {'beam w/s':>7} "
+          f"{'torch':>7} {'ratio':>5} {'CPU':>5} | {'greedy':>7} {'torch':>7} {'ratio':>5} {'CPU':>5} | "
+          f"{'RSS lskd':>8} {'torch':>6}")
+    for name in names:
+        for threads in thread_counts:
+            compare_sequence(name, threads, args)
+
+
 def lskd_run(name, threads, args):
     shape = MODELS[name]
     out = subprocess.run([args.lskd, "bench", "--model", name, "--input", "x".join(map(str, shape)), "--batch",
@@ -117,9 +236,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--infer-only", action="store_true", help="inference columns only (no training steps)")
+    for flag, default in zip(SEQUENCE_FLAGS, (8, 7, 30, 45, 5, 5)):
+        ap.add_argument("--" + flag.replace("_", "-"), type=int, default=default, help="sequence models")
     ap.add_argument("--eval-batch", type=int, default=0, help=argparse.SUPPRESS)  # the worker's, from lskd bench
     ap.add_argument("--torch-worker", metavar="MODEL", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.torch_worker in SEQUENCE_MODELS:
+        torch_sequence_worker(args.torch_worker, int(args.threads), args)
+        return
     if args.torch_worker:
         torch_worker(args.torch_worker, int(args.threads), args.batch, args.steps, args.warmup, args.eval_batch,
                      args.infer_only)
@@ -128,14 +252,21 @@ def main():
     isa = "avx512f" if " avx512f" in open("/proc/cpuinfo").read() else "AVX2 only (no avx512f)"
     print(f"{isa}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
           f"{args.batch}, {args.steps} steps x {args.rounds} rounds (medians)")
-    train_header = (f" {'train lskd':>10} {'torch':>7} {'ratio':>5} {'CPU':>5} {'overhead':>8} {'of bound':>8}"
-                    if not args.infer_only else "")
-    print(f"{'model':<10} {'thr':>3}{train_header} | inference at batch {args.batch}: {'lskd':>6} {'torch':>6} "
-          f"{'ratio':>5} {'CPU':>5} | at lskd's eval batch: {'batch':>5} {'lskd':>6} {'torch':>6} {'ratio':>5} "
-          f"{'CPU':>5} {'vs torch@' + str(args.batch):>12} | {'RSS lskd':>8} {'torch':>6}")
-    for name in args.models.split(","):
-        if name not in MODELS:
-            sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(MODELS)}")
+    names = args.models.split(",")
+    for name in names:
+        if name not in MODELS and name not in SEQUENCE_MODELS:
+            sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(list(MODELS) + list(SEQUENCE_MODELS))}")
+    sequences = [n for n in names if n in SEQUENCE_MODELS]
+    if sequences:
+        print_sequence_table(sequences, thread_counts, args)
+    classifiers = [n for n in names if n in MODELS]
+    if classifiers:
+        train_header = (f" {'train lskd':>10} {'torch':>7} {'ratio':>5} {'CPU':>5} {'overhead':>8} {'of bound':>8}"
+                        if not args.infer_only else "")
+        print(f"{'model':<10} {'thr':>3}{train_header} | inference at batch {args.batch}: {'lskd':>6} {'torch':>6} "
+              f"{'ratio':>5} {'CPU':>5} | at lskd's eval batch: {'batch':>5} {'lskd':>6} {'torch':>6} {'ratio':>5} "
+              f"{'CPU':>5} {'vs torch@' + str(args.batch):>12} | {'RSS lskd':>8} {'torch':>6}")
+    for name in classifiers:
         for threads in thread_counts:
             ours, theirs = [], []
             for _ in range(args.rounds):
@@ -159,8 +290,8 @@ def main():
             print(f"{name:<10} {threads:>3}{train} | {'':>20} {ir:>6.0f} {it:>6.0f} {ir / it:>5.2f} {cpu_infer:>5.2f} | "
                   f"{'':>20} {eval_batch:>5} {er:>6.0f} {et:>6.0f} {er / et:>5.2f} {cpu_eval:>5.2f} {cpu_vs_batch:>12.2f} | "
                   f"{median(ours, 'peak_rss_mib'):>8.0f} {median(theirs, 'peak_rss_mib'):>6.0f}", flush=True)
-    print(f"load {os.getloadavg()[0]:.1f} at the end; ratios are lskd/PyTorch throughput (img/s, wall) and CPU: "
-          "PyTorch's process CPU time per image / lskd's (the steadier measure on a shared machine); overhead: share "
+    print(f"load {os.getloadavg()[0]:.1f} at the end; ratios are lskd/PyTorch throughput (img/s, tok/s or "
+          "words/s; wall) and CPU: PyTorch's process CPU time per image, token or word / lskd's (the steadier measure on a shared machine); overhead: share "
           "of lskd's training step (CPU time) outside its GEMM-like primitives timed alone; of bound: those "
           "primitives' time / the step's; vs torch@batch: lskd at its eval batch against PyTorch at --batch, CPU time")
 

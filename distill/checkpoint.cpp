@@ -30,7 +30,39 @@ nn::StateDict read_state(const io::H5File& f, const std::string& group) {
 
 std::vector<double> as_doubles(const std::vector<float>& v) { return {v.begin(), v.end()}; }
 
-void write_contents(io::H5File& f, const RunContents& c, const models::Classifier& classifier) {
+// Vocabularies are stored as bytes: a SentencePiece model is a binary proto, which a string attribute would cut at
+// its first zero byte.
+void write_bytes(io::H5File& f, const std::string& path, const std::string& bytes) {
+    f.write(path, std::vector<std::uint8_t>(bytes.begin(), bytes.end()), kPlain);
+}
+
+std::string read_bytes(const io::H5File& f, const std::string& path) {
+    const std::vector<std::uint8_t> v = f.read<std::uint8_t>(path, 1).values;
+    return {v.begin(), v.end()};
+}
+
+void write_sequence(io::H5File& f, const SequenceHeader& s) {
+    f.create_group("/sequence");
+    f.set_attr("/sequence", "corpus", s.corpus);
+    f.set_attr("/sequence", "corpus_hash", s.corpus_hash);
+    f.set_attr("/sequence", "source_vocab_kind", s.source_vocab_kind);
+    f.set_attr("/sequence", "target_vocab_kind", s.target_vocab_kind);
+    write_bytes(f, "/sequence/source_vocab", s.source_vocab);
+    write_bytes(f, "/sequence/target_vocab", s.target_vocab);
+}
+
+SequenceHeader read_sequence(const io::H5File& f) {
+    SequenceHeader s;
+    s.corpus = f.attr_string("/sequence", "corpus");
+    s.corpus_hash = f.attr_string("/sequence", "corpus_hash");
+    s.source_vocab_kind = f.attr_string("/sequence", "source_vocab_kind");
+    s.target_vocab_kind = f.attr_string("/sequence", "target_vocab_kind");
+    s.source_vocab = read_bytes(f, "/sequence/source_vocab");
+    s.target_vocab = read_bytes(f, "/sequence/target_vocab");
+    return s;
+}
+
+void write_contents(io::H5File& f, const RunContents& c, const Templates& templates) {
     f.set_attr("/", "format", kRunFormat);
     f.set_attr("/", "lskd_version", LSKD_VERSION);
     f.set_attr("/", "model", c.config.model);
@@ -53,8 +85,9 @@ void write_contents(io::H5File& f, const RunContents& c, const models::Classifie
 
     write_state(f, "/params", c.params);
     write_state(f, "/optimizer", c.optimizer);
-    f.write("/classifier/weight", classifier.head().weight().value(), kPlain);
-    f.write("/classifier/bias", classifier.head().bias().value(), kPlain);
+    f.write("/classifier/weight", *templates.weight, kPlain);
+    f.write("/classifier/bias", *templates.bias, kPlain);
+    if (c.sequence) write_sequence(f, *c.sequence);
     f.create_group("/metrics");
     for (const auto& [name, values] : c.metrics) f.write("/metrics/" + name, values, kPlain);
     if (!c.early_metrics.empty()) {
@@ -90,9 +123,13 @@ models::InputShape parse_shape(const std::string& path, const std::string& text)
 
 }  // namespace
 
-void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier,
+Templates head_templates(const models::Classifier& classifier) {
+    return {&classifier.head().weight().value(), &classifier.head().bias().value()};
+}
+
+void write_checkpoint(const RunDirectory& run, const RunContents& contents, const Templates& templates,
                       io::BackgroundCommits* commits) {
-    const auto fill = [&](io::H5File& f) { write_contents(f, contents, classifier); };
+    const auto fill = [&](io::H5File& f) { write_contents(f, contents, templates); };
     if (commits != nullptr)
         io::atomic_write(run.checkpoint(), fill, *commits);
     else
@@ -131,6 +168,7 @@ void read_header(const io::H5File& f, const std::string& path, RunHeader& c) {
         t.gamma = f.attr_double("/distill", "gamma");
         c.teacher = t;
     }
+    if (f.has("/sequence")) c.sequence = read_sequence(f);
 }
 
 }  // namespace

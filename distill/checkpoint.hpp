@@ -27,6 +27,15 @@ struct TeacherInfo {
     double gamma = 0;  // the student's equivalent smoothing
 };
 
+// What a sequence-to-sequence run trains on (docs/method.md §15): its corpus and both vocabularies, stored so that
+// the run decodes alone.
+struct SequenceHeader {
+    std::string corpus;                           // a built-in set's name or a file
+    std::string corpus_hash;                      // of the examples as read
+    std::string source_vocab_kind, source_vocab;  // data::Vocabulary::kind() and serialize()
+    std::string target_vocab_kind, target_vocab;
+};
+
 // Everything of the checkpoint but the state: what planning, tables and checks read.
 struct RunHeader {
     RunConfig config;
@@ -42,6 +51,7 @@ struct RunHeader {
     // fractions of the first epoch after).
     std::map<std::string, std::vector<double>> early_metrics;
     std::optional<TeacherInfo> teacher;
+    std::optional<SequenceHeader> sequence;  // sequence-to-sequence runs only
     // Seconds outside the epochs' phases, summed over the fresh run and its resumes (docs/run-file.md).
     double setup_seconds = 0;  // train() up to the first epoch: output lock, resume read, model and record subsets
     double write_seconds = 0;  // taking records and writing the run's files: every write before this checkpoint's own
@@ -54,9 +64,17 @@ struct RunContents : RunHeader {
     nn::CounterDict counters;
 };
 
-// Writes the checkpoint of the run at `run` atomically: `contents`, and `classifier`'s /classifier/{weight,bias}.
+// The rows of a model's output layer, its class (or token) templates: weight [K, D] and bias [K].
+struct Templates {
+    const Tensor* weight = nullptr;
+    const Tensor* bias = nullptr;
+};
+// A classifier's head.
+Templates head_templates(const models::Classifier& classifier);
+
+// Writes the checkpoint of the run at `run` atomically: `contents`, and the templates as /classifier/{weight,bias}.
 // With `commits`, the file's move into place (fsync, rename) finishes in the background.
-void write_checkpoint(const RunDirectory& run, const RunContents& contents, const models::Classifier& classifier,
+void write_checkpoint(const RunDirectory& run, const RunContents& contents, const Templates& templates,
                       io::BackgroundCommits* commits = nullptr);
 
 // Reads the header of the run at `path` (a run directory) without its state; every problem is an Error naming the

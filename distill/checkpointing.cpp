@@ -32,8 +32,8 @@ RunConfig resumed_config(const RunContents& run, const RunConfig& asked, const s
 }
 
 void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
-                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
-                       io::BackgroundCommits* commits) {
+                       RunContents& contents, const nn::Module& model, const Templates& templates,
+                       const optim::Optimizer& optimizer, io::BackgroundCommits* commits) {
     const auto started = std::chrono::steady_clock::now();
     io::make_output_directory(run.dir());
     // The previous epoch's files are in place before this epoch's start: at most the current epoch is in flight.
@@ -46,9 +46,9 @@ void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::in
     contents.complete = last;
     // Views, not copies: the checkpoint is written before the next step changes them.
     contents.params = model.state_view();
-    contents.optimizer = sgd.state_view();
+    contents.optimizer = optimizer.state_view();
     contents.counters = model.named_counters();
-    write_checkpoint(run, contents, model, commits);
+    write_checkpoint(run, contents, templates, commits);
     write_metrics_csv(run.dir(), contents.metrics, commits);
     if (last && commits != nullptr) commits->wait();
     contents.write_seconds +=

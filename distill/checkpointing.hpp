@@ -9,8 +9,8 @@
 #include "distill/checkpoint.hpp"
 #include "distill/run_directory.hpp"
 #include "framework/io/background_commits.hpp"
-#include "framework/optim/sgd.hpp"
-#include "models/classifier.hpp"
+#include "framework/layers/module.hpp"
+#include "framework/optim/optimizer.hpp"
 
 namespace lskd::distill {
 
@@ -31,13 +31,13 @@ struct EpochFiles {
 };
 
 // Writes the files of the epochs_done-th epoch in order (making the run's directory first, so that a run refused or
-// stopped before its first epoch leaves nothing): records, outputs, the checkpoint (`contents` with the state
-// of `model` and `sgd`, epochs_done and complete = `last`), metrics.csv. With `commits`, the previous epoch's files
-// are in place first, this epoch's (metrics.csv aside) move into place in the background while the next epoch
-// trains, and the last epoch's are in place on return. Adds the seconds spent to contents.write_seconds: the
-// checkpoint holds every write before its own, and its own counts in the next.
+// stopped before its first epoch leaves nothing): records, outputs, the checkpoint (`contents` with the state of
+// `model` and `optimizer`, the model's output rows `templates`, epochs_done and complete = `last`), metrics.csv.
+// With `commits`, the previous epoch's files are in place first, this epoch's (metrics.csv aside) move into place in
+// the background while the next epoch trains, and the last epoch's are in place on return. Adds the seconds spent
+// to contents.write_seconds: the checkpoint holds every write before its own, and its own counts in the next.
 void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::int64_t epochs_done, bool last,
-                       RunContents& contents, const models::Classifier& model, const optim::SGD& sgd,
-                       io::BackgroundCommits* commits = nullptr);
+                       RunContents& contents, const nn::Module& model, const Templates& templates,
+                       const optim::Optimizer& optimizer, io::BackgroundCommits* commits = nullptr);
 
 }  // namespace lskd::distill

@@ -31,6 +31,7 @@ public:
     std::int64_t steps_per_epoch() const override { return steps_; }
     void begin_epoch(std::int64_t epoch) override;
     bool next_batch() override;
+    const char* example_unit() const override { return "img"; }
     std::int64_t batch_examples() const override { return static_cast<std::int64_t>(batch_.size()); }
     void keep_shard(distributed::Shard shard) override;
     std::int64_t step_examples() const override { return static_cast<std::int64_t>(step_batch_->size()); }

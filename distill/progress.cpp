@@ -8,8 +8,8 @@
 
 namespace lskd::distill {
 
-Progress::Progress(std::string label, bool quiet)
-    : label_(std::move(label)), quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0) {}
+Progress::Progress(std::string label, bool quiet, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0) {}
 
 void Progress::begin_epoch(std::int64_t epoch, std::int64_t epochs, std::int64_t steps) {
     epoch_ = epoch;
@@ -29,9 +29,9 @@ void Progress::step(std::int64_t step, double mean_loss, double accuracy, std::i
     const double eta = step > 0 ? seconds * static_cast<double>(steps_ - step) / static_cast<double>(step) : 0.0;
     const int width = 24;
     const int filled = static_cast<int>(width * step / std::max<std::int64_t>(1, steps_));
-    const std::string line =
-        fmt::format("{} epoch {}/{} [{:<{}}] {}/{} loss {:.4f} acc {:.3f} {:.0f} img/s ETA {:.0f}s", label_, epoch_ + 1,
-                    epochs_, std::string(filled, '='), width, step, steps_, mean_loss, accuracy, rate, eta);
+    const std::string line = fmt::format("{} epoch {}/{} [{:<{}}] {}/{} loss {:.4f} acc {:.3f} {:.0f} {}/s ETA {:.0f}s",
+                                         label_, epoch_ + 1, epochs_, std::string(filled, '='), width, step, steps_,
+                                         mean_loss, accuracy, rate, unit_, eta);
     if (terminal_)
         fmt::print(stderr, "\r{}\x1b[K", line);
     else

@@ -9,7 +9,8 @@ namespace lskd::distill {
 
 class Progress {
 public:
-    explicit Progress(std::string label, bool quiet = false);
+    // `unit` names an example in the rate ("img" shows "img/s").
+    explicit Progress(std::string label, bool quiet = false, std::string unit = "img");
 
     void begin_epoch(std::int64_t epoch, std::int64_t epochs, std::int64_t steps);
     void step(std::int64_t step, double mean_loss, double accuracy, std::int64_t images);
@@ -17,6 +18,7 @@ public:
 
 private:
     std::string label_;
+    std::string unit_;
     bool quiet_;
     bool terminal_;
     std::int64_t epoch_ = 0, epochs_ = 0, steps_ = 0, images_ = 0;

@@ -17,6 +17,7 @@
 
 #include "distill/loss_forms.hpp"
 #include "framework/core/error.hpp"
+#include "framework/data/sequence_dataset.hpp"
 #include "framework/io/file_kind.hpp"
 #include "models/model_registry.hpp"
 
@@ -56,6 +57,13 @@ std::vector<std::int64_t> parse_int_list(const std::string& key, const std::stri
             out.push_back(parse_number<std::int64_t>(key, item));
         }
     return out;
+}
+
+std::array<double, 2> parse_pair(const std::string& key, const std::string& text) {
+    const std::size_t comma = text.find(',');
+    if (comma == std::string::npos || text.find(',', comma + 1) != std::string::npos)
+        fail("config key '{}': '{}' is not two numbers 'a,b'", key, text);
+    return {parse_number<double>(key, text.substr(0, comma)), parse_number<double>(key, text.substr(comma + 1))};
 }
 
 // Values longer than any path or name are refused as they are read, before they are stored or trained with.
@@ -100,6 +108,15 @@ ConfigField list_field(std::string key, std::string help, std::vector<std::int64
             "INT,...",
             [member, key](RunConfig& c, const std::string& v) { c.*member = parse_int_list(key, v); },
             [member](const RunConfig& c) { return fmt::format("{}", fmt::join(c.*member, ",")); },
+            std::move(inert)};
+}
+
+ConfigField pair_field(std::string key, std::string help, std::array<double, 2> RunConfig::*member, InertRule inert) {
+    return {key,
+            std::move(help),
+            "FLOAT,FLOAT",
+            [member, key](RunConfig& c, const std::string& v) { c.*member = parse_pair(key, v); },
+            [member](const RunConfig& c) { return fmt::format("{},{}", (c.*member)[0], (c.*member)[1]); },
             std::move(inert)};
 }
 
@@ -148,17 +165,93 @@ std::optional<std::string> multi_step_only(const RunConfig& c, bool) {
     return unless(c.schedule == "multi_step", "only schedule multi_step reads it");
 }
 
+std::optional<std::string> inverse_sqrt_only(const RunConfig& c, bool) {
+    return unless(c.schedule == "inverse-sqrt", "only schedule inverse-sqrt reads it");
+}
+
+std::optional<std::string> sgd_only(const RunConfig& c, bool) {
+    return unless(c.optimizer == "sgd", "only optimizer sgd reads it");
+}
+
+std::optional<std::string> adamw_only(const RunConfig& c, bool) {
+    return unless(c.optimizer == "adamw", "only optimizer adamw reads it");
+}
+
 std::optional<std::string> augment_only(const RunConfig& c, bool) {
     return unless(c.augment, "only augmentation reads it, and augment is false");
+}
+
+std::optional<std::string> sequence_only(const RunConfig& c, bool) {
+    return unless(data::is_sequence_dataset(c.dataset), "only sequence data sets (cmudict, gettext-de, tsv) read it");
+}
+
+std::optional<std::string> sequence_student_only(const RunConfig& c, bool teacher) {
+    if (!teacher) return needs_teacher(c, teacher);
+    return sequence_only(c, teacher);
+}
+
+std::optional<std::string> images_only(const RunConfig& c, bool) {
+    return unless(!data::is_sequence_dataset(c.dataset), "sequence data sets have no images to augment or probe");
 }
 
 std::optional<std::string> mi_every_only(const RunConfig& c, bool) {
     return unless(c.mi_every > 0, "only the MI estimate during training reads it, and mi-every is 0");
 }
 
-std::vector<ConfigField> make_fields() {
+// The fields of the optimisation: epochs, batch, the optimizer and its settings, the schedule, clipping.
+std::vector<ConfigField> optimisation_fields() {
     using C = RunConfig;
     return {
+        number_field("epochs", "training epochs", &C::epochs, used),
+        number_field("batch", "batch size", &C::batch, used),
+        number_field("lr", "base learning rate", &C::lr, used),
+        string_field("optimizer", "optimizer (sgd, adamw)", &C::optimizer, used),
+        number_field("momentum", "SGD momentum", &C::momentum, sgd_only),
+        bool_field("nesterov", "Nesterov momentum", &C::nesterov,
+                   [](const C& c, bool t) {
+                       if (auto reason = sgd_only(c, t)) return reason;
+                       return unless(c.momentum > 0, "Nesterov's step needs momentum > 0");
+                   }),
+        pair_field("adam-betas", "AdamW's beta1,beta2", &C::adam_betas, adamw_only),
+        number_field("adam-eps", "AdamW's eps, added to the root of the second moment", &C::adam_eps, adamw_only),
+        number_field("weight-decay", "weight decay (sgd: L2 added to the gradient; adamw: decoupled, p -= lr*wd*p)",
+                     &C::weight_decay, used),
+        bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases,
+                   [](const C& c, bool) { return unless(c.weight_decay > 0, "there is no weight decay to apply"); }),
+        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear, inverse-sqrt)",
+                     &C::schedule, used),
+        list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones,
+                   multi_step_only),
+        number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
+        number_field("warmup", "inverse-sqrt's updates of linear warmup from 0 to lr", &C::warmup, inverse_sqrt_only),
+        number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
+    };
+}
+
+// The settings of sequence runs (docs/method.md §15).
+std::vector<ConfigField> sequence_fields() {
+    using C = RunConfig;
+    return {
+        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
+                     sequence_only),
+        string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::source_vocab, sequence_only),
+        string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
+                     &C::target_vocab, sequence_only),
+        number_field("subwords", "sentencepiece vocabulary size per side", &C::subwords, sequence_only),
+        number_field("beam", "beam width of the test split's decodes (1: greedy)", &C::beam, sequence_only),
+        string_field("length-norm", "length normalisation of beam scores: none, fairseq or gnmt", &C::length_norm,
+                     sequence_only),
+        number_field("length-alpha", "exponent a of the length normalisation", &C::length_alpha, sequence_only),
+        string_field("kd-level",
+                     "a sequence student's distillation: word (per token) or sequence (on the teacher's beam outputs)",
+                     &C::kd_level, sequence_student_only),
+    };
+}
+
+std::vector<ConfigField> make_fields() {
+    using C = RunConfig;
+    std::vector<ConfigField> fields = {
         string_field("model", "model name (" + models::model_name_list() + ")", &C::model, used),
         list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden, hidden_rule),
         string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset, used),
@@ -166,24 +259,14 @@ std::vector<ConfigField> make_fields() {
         number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
         number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
                      used),
-        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test, used),
+        number_field("max-test", "use a stratified subset of this many test examples (0: all)", &C::max_test,
+                     images_only),
         number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
-        number_field("epochs", "training epochs", &C::epochs, used),
-        number_field("batch", "batch size", &C::batch, used),
-        number_field("lr", "base learning rate", &C::lr, used),
-        number_field("momentum", "SGD momentum", &C::momentum, used),
-        bool_field("nesterov", "Nesterov momentum", &C::nesterov,
-                   [](const C& c, bool) { return unless(c.momentum > 0, "Nesterov's step needs momentum > 0"); }),
-        number_field("weight-decay", "L2 weight decay", &C::weight_decay, used),
-        bool_field("decay-biases", "apply weight decay to biases and batch-norm parameters", &C::decay_biases,
-                   [](const C& c, bool) { return unless(c.weight_decay > 0, "there is no weight decay to apply"); }),
-        string_field("schedule", "learning-rate schedule (constant, multi_step, cosine, linear)", &C::schedule, used),
-        list_field("milestones", "epochs at which multi_step multiplies the rate by lr-gamma", &C::milestones,
-                   multi_step_only),
-        number_field("lr-gamma", "multi_step factor", &C::lr_gamma, multi_step_only),
-        number_field("clip-norm", "global gradient-norm clipping (0: off)", &C::clip_norm, used),
+    };
+    for (ConfigField& f : optimisation_fields()) fields.push_back(std::move(f));
+    std::vector<ConfigField> after = {
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
-        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, used),
+        bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, images_only),
         number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
         number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
         number_field("seed", "random seed", &C::seed, used),
@@ -193,7 +276,7 @@ std::vector<ConfigField> make_fields() {
                      &C::eval_every, used),
         number_field("record-every", "record activations every E epochs (0: last epoch only)", &C::record_every, used),
         number_field("record-per-class", "recorded examples per class and split", &C::record_per_class, used),
-        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every, used),
+        number_field("mi-every", "estimate mutual information every E epochs (0: never)", &C::mi_every, images_only),
         number_field("mi-early",
                      "also estimate MI at this many steps spaced evenly through the first epoch (with mi-every)",
                      &C::mi_early, mi_every_only),
@@ -211,6 +294,9 @@ std::vector<ConfigField> make_fields() {
         number_field("beta", "weight of the teacher term (-1: the loss form's default)", &C::beta, needs_teacher),
         string_field("loss", "distillation loss form (muller, hinton, logit-mse)", &C::loss, needs_teacher),
     };
+    for (ConfigField& f : after) fields.push_back(std::move(f));
+    for (ConfigField& f : sequence_fields()) fields.push_back(std::move(f));
+    return fields;
 }
 
 std::string key_text(const YAML::Node& key, const std::string& source) {
@@ -363,11 +449,10 @@ int max_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_c
 
 void validate(const RunConfig& c) { validate(c, !c.teacher.empty()); }
 
-// Comparisons are written so that NaN fails them.
-void validate(const RunConfig& c, bool teacher) {
-    if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
-    if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
-    if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
+namespace {
+
+// The optimizer's and the schedule's settings; comparisons are written so that NaN fails them.
+void validate_optimisation(const RunConfig& c) {
     if (!(std::isfinite(c.lr) && c.lr > 0.0)) fail("lr must be > 0 and finite, got {}", c.lr);
     if (!(c.momentum >= 0.0 && c.momentum < 1.0)) fail("momentum must be in [0, 1), got {}", c.momentum);
     if (!(std::isfinite(c.weight_decay) && c.weight_decay >= 0.0))
@@ -375,6 +460,27 @@ void validate(const RunConfig& c, bool teacher) {
     if (!(std::isfinite(c.lr_gamma) && c.lr_gamma > 0.0)) fail("lr-gamma must be > 0 and finite, got {}", c.lr_gamma);
     if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0.0))
         fail("clip-norm must be >= 0 and finite, got {}", c.clip_norm);
+    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear" &&
+        c.schedule != "inverse-sqrt")
+        fail("unknown schedule '{}' (expected constant, multi_step, cosine, linear or inverse-sqrt)", c.schedule);
+    if (c.warmup < 0) fail("warmup must be >= 0 updates, got {}", c.warmup);
+    if (c.schedule == "inverse-sqrt" && c.warmup == 0)
+        fail("schedule inverse-sqrt needs its warmup (warmup: updates > 0), got 0");
+    if (c.optimizer != "sgd" && c.optimizer != "adamw")
+        fail("unknown optimizer '{}' (expected sgd or adamw)", c.optimizer);
+    for (const double beta : c.adam_betas)
+        if (!(beta >= 0.0 && beta < 1.0)) fail("adam-betas must each be in [0, 1), got {}", beta);
+    if (!(std::isfinite(c.adam_eps) && c.adam_eps > 0.0)) fail("adam-eps must be > 0 and finite, got {}", c.adam_eps);
+}
+
+}  // namespace
+
+// Comparisons are written so that NaN fails them.
+void validate(const RunConfig& c, bool teacher) {
+    if (!(c.smoothing >= 0.0 && c.smoothing < 1.0)) fail("smoothing must be in [0, 1), got {}", c.smoothing);
+    if (c.epochs <= 0) fail("epochs must be positive, got {}", c.epochs);
+    if (c.batch <= 0) fail("batch must be positive, got {}", c.batch);
+    validate_optimisation(c);
     if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
     for (const std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
@@ -404,8 +510,20 @@ void validate(const RunConfig& c, bool teacher) {
         fail("beta must be in [0, 1] (or -1: the loss form's default), got {}", c.beta);
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
-    if (c.schedule != "constant" && c.schedule != "multi_step" && c.schedule != "cosine" && c.schedule != "linear")
-        fail("unknown schedule '{}' (expected constant, multi_step, cosine or linear)", c.schedule);
+    if (c.test_size < 0) fail("test-size must be >= 0, got {}", c.test_size);
+    if (c.beam <= 0) fail("beam must be positive, got {}", c.beam);
+    if (c.subwords <= 4) fail("subwords must be more than the 4 special tokens, got {}", c.subwords);
+    if (c.length_norm != "none" && c.length_norm != "fairseq" && c.length_norm != "gnmt")
+        fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
+    if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
+        fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
+    if (c.kd_level != "word" && c.kd_level != "sequence")
+        fail("unknown kd-level '{}' (expected word or sequence)", c.kd_level);
+    if (c.kd_level == "sequence" && (c.temperature != 1.0 || c.beta != -1.0 || c.loss != "muller"))
+        fail("kd-level sequence trains on the teacher's beam outputs by cross-entropy: temperature, beta and loss have "
+             "no effect on it");
+    if (data::is_sequence_dataset(c.dataset) && c.loss == "logit-mse")
+        fail("loss logit-mse matches a classifier's logits; sequence students take muller or hinton");
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");
     for (std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);

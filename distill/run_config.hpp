@@ -2,6 +2,7 @@
 // the YAML config, the command-line flags (which override it) and the effective config stored with a run,
 // so the three can never disagree.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,13 +30,17 @@ struct RunConfig {
     std::int64_t epochs = 3;
     std::int64_t batch = 128;
     double lr = 0.01;
-    double momentum = 0.9;
-    bool nesterov = false;
-    double weight_decay = 0.0;
+    std::string optimizer = "sgd";                 // sgd | adamw
+    double momentum = 0.9;                         // sgd
+    bool nesterov = false;                         // sgd
+    std::array<double, 2> adam_betas{0.9, 0.999};  // adamw
+    double adam_eps = 1e-8;                        // adamw
+    double weight_decay = 0.0;                     // sgd: L2 added to the gradient; adamw: decoupled
     bool decay_biases = true;
-    std::string schedule = "constant";     // constant | multi_step | cosine | linear
+    std::string schedule = "constant";     // constant | multi_step | cosine | linear | inverse-sqrt
     std::vector<std::int64_t> milestones;  // epochs, for multi_step
     double lr_gamma = 0.1;                 // multi_step factor
+    std::int64_t warmup = 0;               // updates, for inverse-sqrt
     double clip_norm = 0.0;                // 0: no clipping
     double dropout = 0.0;
     // augmentation
@@ -61,6 +66,17 @@ struct RunConfig {
     double temperature = 1.0;
     double beta = -1.0;           // -1: the loss form's default
     std::string loss = "muller";  // muller | hinton | logit-mse
+    // sequence data sets (cmudict, gettext-de, tsv) only: docs/method.md §15
+    std::int64_t test_size = 2000;  // test examples carved by the seed (image sets come with their test files)
+    std::string source_vocab;       // char | symbol | sentencepiece; empty: the data set's own
+    std::string target_vocab;
+    std::int64_t subwords = 4000;         // sentencepiece vocabulary size per side
+    std::int64_t beam = 5;                // the test split's decodes at the last epoch (1: greedy)
+    std::string length_norm = "fairseq";  // none | fairseq (score/|Y|^a) | gnmt (((5+|Y|)/6)^a)
+    double length_alpha = 1.0;            // a
+    // students of sequence runs: word (Hinton's or Müller's form per token, on gold prefixes) or sequence (Kim & Rush
+    // 2016: the training targets are the teacher's beam outputs, learnt by plain cross-entropy)
+    std::string kd_level = "word";
 };
 
 // Why a field that is set has no effect on a run of this config, with a teacher (a run file or a table of logits,
@@ -70,7 +86,8 @@ using InertRule = std::function<std::optional<std::string>(const RunConfig& conf
 struct ConfigField {
     std::string key;
     std::string help;
-    std::string type;  // the value's kind in --help: INT, FLOAT, BOOL, TEXT or INT,... (a comma-separated list)
+    // The value's kind in --help: INT, FLOAT, BOOL, TEXT, INT,... (a comma-separated list) or FLOAT,FLOAT (a pair).
+    std::string type;
     std::function<void(RunConfig&, const std::string&)> parse;  // throws lskd::Error naming key and value
     std::function<std::string(const RunConfig&)> print;
     // Every field decides: a run records every field, so one that is set (printed unlike RunConfig{}'s) where it
@@ -102,8 +119,9 @@ void check_unique_keys(const YAML::Node& node, const std::string& source);
 std::string to_yaml(const RunConfig& config);
 // The checks that need no data, run as soon as a config is resolved: every number finite and in its range
 // (α in [0, 1), lr > 0, T > 0, β in [0, 1], shift -1 or >= 0, hflip in {-1, 0, 1}, threads in [0, hardware
-// threads], a seed that fits the run file's int64), known names, and no field set where it has no effect (the
-// table's inert rules; `teacher`: the run has a teacher). Each Error names the key and the value.
+// threads], a seed that fits the run file's int64, Adam's betas in [0, 1) and eps > 0, a warmup > 0 for inverse-sqrt),
+// known names, and no field set where it has no effect (the table's inert rules; `teacher`: the run has a teacher).
+// Each Error names the key and the value.
 void validate(const RunConfig& config, bool teacher);
 // validate(config, teacher named by config.teacher).
 void validate(const RunConfig& config);

@@ -124,6 +124,19 @@ StepBenchmark run_step_benchmark(const StepBenchmarkSpec& spec, const Clock& clo
     return out;
 }
 
+void add_phase_numbers(std::map<std::string, double>& n, const std::string& phase, const PhaseCost& c, double units,
+                       const std::string& unit) {
+    n[phase + "_" + unit + "_per_s"] = units / c.step.wall_s;
+    n[phase + "_step_ms"] = 1e3 * c.step.wall_s;
+    n[phase + "_step_cpu_ms"] = 1e3 * c.step.cpu_s;
+    n[phase + "_gemm_ms"] = 1e3 * c.gemm_alone.wall_s;
+    n[phase + "_gemm_cpu_ms"] = 1e3 * c.gemm_alone.cpu_s;
+    n[phase + "_overhead_share"] = c.overhead_share();
+    n[phase + "_overhead_share_cpu"] = c.overhead_share_cpu();
+    n[phase + "_primitives_ms"] = 1e3 * c.primitives.wall_s;
+    n[phase + "_profiled_step_ms"] = 1e3 * c.profiled_step.wall_s;
+}
+
 std::map<std::string, double> StepBenchmark::numbers() const {
     const double batch = static_cast<double>(spec.batch), eval_batch = static_cast<double>(spec.eval_batch);
     std::map<std::string, double> n{{"peak_rss_mib", spec.infer_only ? infer.peak_rss_mib : train.peak_rss_mib},
@@ -133,19 +146,8 @@ std::map<std::string, double> StepBenchmark::numbers() const {
                                     {"eval_infer_img_per_s", eval_batch / eval_infer.wall_s},
                                     {"eval_infer_step_cpu_ms", 1e3 * eval_infer.cpu_s},
                                     {"eval_infer_img_per_cpu_s", eval_batch / eval_infer.cpu_s}};
-    for (const auto& [phase, c] : {std::pair{"train", &train}, std::pair{"infer", &infer}}) {
-        const std::string p = phase;
-        if (spec.infer_only && p == "train") continue;
-        n[p + "_img_per_s"] = batch / c->step.wall_s;
-        n[p + "_step_ms"] = 1e3 * c->step.wall_s;
-        n[p + "_step_cpu_ms"] = 1e3 * c->step.cpu_s;
-        n[p + "_gemm_ms"] = 1e3 * c->gemm_alone.wall_s;
-        n[p + "_gemm_cpu_ms"] = 1e3 * c->gemm_alone.cpu_s;
-        n[p + "_overhead_share"] = c->overhead_share();
-        n[p + "_overhead_share_cpu"] = c->overhead_share_cpu();
-        n[p + "_primitives_ms"] = 1e3 * c->primitives.wall_s;
-        n[p + "_profiled_step_ms"] = 1e3 * c->profiled_step.wall_s;
-    }
+    for (const auto& [phase, c] : {std::pair{"train", &train}, std::pair{"infer", &infer}})
+        if (!(spec.infer_only && std::string(phase) == "train")) add_phase_numbers(n, phase, *c, batch, "img");
     return n;
 }
 

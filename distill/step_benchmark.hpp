@@ -75,6 +75,12 @@ struct StepBenchmark {
     std::map<std::string, double> numbers() const;
 };
 
+// The keys of one phase in `lskd bench --json`: "<phase>_<unit>_per_s" (units per step over its wall time), then
+// "<phase>_step_ms", "_step_cpu_ms", "_gemm_ms", "_gemm_cpu_ms", "_overhead_share", "_overhead_share_cpu",
+// "_primitives_ms" and "_profiled_step_ms".
+void add_phase_numbers(std::map<std::string, double>& numbers, const std::string& phase, const PhaseCost& cost,
+                       double units, const std::string& unit);
+
 // Builds spec.model (seed 1) and measures it on normal random images. Errors name the bad setting.
 StepBenchmark run_step_benchmark(const StepBenchmarkSpec& spec, const Clock& clock = process_clock());
 

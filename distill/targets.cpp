@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "framework/core/error.hpp"
+#include "framework/data/vocabulary.hpp"
 
 namespace lskd::distill {
 
@@ -17,6 +18,27 @@ void smoothed_targets(std::span<const std::int32_t> labels, double alpha, Tensor
         const std::int32_t y = labels[static_cast<std::size_t>(i)];
         LSKD_CHECK(y >= 0 && y < k, "label {} outside [0, {})", y, k);
         out.at(i * k + y) = on;
+    }
+}
+
+void smoothed_token_targets(std::span<const std::int32_t> targets, double alpha, Tensor& out,
+                            std::span<float> weights) {
+    const std::int64_t n = out.dim(0), v = out.dim(1);
+    LSKD_CHECK(static_cast<std::int64_t>(targets.size()) == n && weights.size() == targets.size(),
+               "{} targets and {} weights for {} rows", targets.size(), weights.size(), n);
+    LSKD_CHECK(v > 2, "a vocabulary of {} ids has no token beside PAD and BOS", v);
+    const float off = static_cast<float>(alpha / static_cast<double>(v - 2));
+    const float on = static_cast<float>(1.0 - alpha) + off;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int32_t t = targets[static_cast<std::size_t>(i)];
+        LSKD_CHECK(t >= 0 && t < v && t != data::kBosId, "target id {} is not a token of [2, {})", t, v);
+        float* q = out.data() + i * v;
+        const bool pad = t == data::kPadId;
+        weights[static_cast<std::size_t>(i)] = pad ? 0.0f : 1.0f;
+        std::fill(q, q + v, pad ? 0.0f : off);
+        if (pad) continue;
+        q[data::kPadId] = q[data::kBosId] = 0.0f;
+        q[t] = on;
     }
 }
 

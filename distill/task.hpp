@@ -41,6 +41,8 @@ public:
     virtual void begin_epoch(std::int64_t epoch) = 0;
     // Loads the next global batch of the epoch; false at its end.
     virtual bool next_batch() = 0;
+    // What the progress line calls an example in its rate: "img" for images, "sent" for sentence pairs.
+    virtual const char* example_unit() const = 0;
     // Examples in the global batch loaded.
     virtual std::int64_t batch_examples() const = 0;
     // Trains on the rows `shard` of the global batch only: this rank's part in a data-parallel run.

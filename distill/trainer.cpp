@@ -9,21 +9,21 @@
 
 #include "distill/checkpoint.hpp"
 #include "distill/checkpointing.hpp"
+#include "distill/classification_run.hpp"
 #include "distill/classification_task.hpp"
 #include "distill/early_metrics.hpp"
 #include "distill/epoch_evaluation.hpp"
 #include "distill/epoch_records.hpp"
-#include "distill/mi_probe.hpp"
 #include "distill/progress.hpp"
 #include "distill/rank_sharding.hpp"
+#include "distill/run_optimizer.hpp"
 #include "distill/run_validation.hpp"
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/output_policy.hpp"
 #include "framework/optim/lr_schedule.hpp"
-#include "framework/optim/sgd.hpp"
+#include "framework/optim/optimizer.hpp"
 #include "framework/runtime/threads.hpp"
-#include "models/model_registry.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -36,16 +36,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 std::optional<std::string> not_a_run(const std::string& path) {
     if (is_run_directory(path)) return std::nullopt;
     return std::string("it holds no checkpoint.h5");
-}
-
-optim::SgdOptions sgd_options(const RunConfig& config) {
-    optim::SgdOptions o;
-    o.lr = config.lr;
-    o.momentum = config.momentum;
-    o.nesterov = config.nesterov;
-    o.weight_decay = config.weight_decay;
-    o.decay_biases_and_norm = config.decay_biases;
-    return o;
 }
 
 // What an epoch measured after its training: the task's scores and the epoch metrics.
@@ -74,8 +64,7 @@ void append_metrics(std::map<std::string, std::vector<double>>& m, std::int64_t 
 // by the task and the epoch metrics, and writes its files (checkpointing).
 class Training {
 public:
-    Training(RunConfig config, const data::Dataset& dataset, const TrainOptions& options, const TrainHooks& hooks)
-        : dataset_(dataset), options_(options), hooks_(hooks) {
+    Training(RunConfig config, RunKind& kind, const TrainOptions& options) : kind_(kind), options_(options) {
         resolve(std::move(config));
         check_inputs();
         build_model();
@@ -102,21 +91,19 @@ private:
     bool parallel() const { return options_.world != nullptr && options_.world->size() > 1; }
     bool writes() const { return options_.world == nullptr || options_.world->root(); }
 
-    const data::Dataset& dataset_;
+    RunKind& kind_;
     const TrainOptions& options_;
-    const TrainHooks& hooks_;
-    std::map<std::string, EpochMetric> metric_list_;  // mi-every's and the hooks'
     std::string path_;
     RunConfig config_;
     RunContents run_;
-    std::shared_ptr<models::Classifier> model_;
-    std::unique_ptr<optim::SGD> sgd_;
+    std::shared_ptr<nn::Module> model_;
+    std::unique_ptr<optim::Optimizer> optimizer_;
     std::unique_ptr<Task> task_;
     std::unique_ptr<optim::Schedule> schedule_;
     std::unique_ptr<Progress> progress_;
     std::vector<Variable> params_;
     std::unique_ptr<RankSharding> sharding_;  // data-parallel runs only
-    std::unique_ptr<EpochMetrics> metrics_;
+    EpochMetrics* metrics_ = nullptr;         // the kind's, or none
     std::unique_ptr<TrainingLoop> loop_;
     io::BackgroundCommits commits_;  // the epoch's files, moved into place while the next epoch trains
 };
@@ -134,25 +121,16 @@ void Training::resolve(RunConfig config) {
 
 // Every check of the config, alone and against the data set, belongs here: it runs before any model is built.
 void Training::check_inputs() {
-    validate(config_, hooks_.teacher != nullptr);
-    if (hooks_.teacher == nullptr && !config_.teacher.empty())
-        fail("{}: a teacher is configured but none was loaded", config_.teacher);
-    // The trainer honours mi-every itself, whoever runs it (lskd train, distill, sweep, study): Î appended to
-    // /metrics/mi (and mi_2, ... for further pairs) every mi-every epochs and at the last (M's Figure 6).
-    check_mi_settings(config_, dataset_);
-    metric_list_ = mi_epoch_metrics(config_, dataset_);
-    for (const auto& [name, metric] : hooks_.epoch_metrics)
-        if (!metric_list_.emplace(name, metric).second)
-            fail("the epoch metric '{}' is given twice (mi-every measures it)", name);
+    validate(config_, kind_.has_teacher());
+    kind_.check(config_);
+    if (options_.resume) kind_.check_resumed(run_, path_);
 }
 
 // The model and its optimizer, fresh or in the state the run resumes from, and the run's header.
 void Training::build_model() {
     runtime::init_threads(config_.threads);
-    const models::InputShape input{dataset_.train.height, dataset_.train.width, dataset_.train.channels};
-    models::ModelOptions model_options{config_.hidden, config_.dropout};
-    model_ = models::make_model(config_.model, input, dataset_.num_classes, config_.seed, model_options);
-    sgd_ = std::make_unique<optim::SGD>(model_->named_parameters(), sgd_options(config_));
+    model_ = kind_.make_model(config_);
+    optimizer_ = make_run_optimizer(config_, model_->named_parameters());
 
     const std::int64_t ranks = options_.world != nullptr ? options_.world->size() : 1;
     if (options_.resume && run_.world_size != ranks)
@@ -162,41 +140,35 @@ void Training::build_model() {
     if (options_.resume) {
         model_->load_state(run_.params);
         model_->load_counters(run_.counters);
-        sgd_->load_state(run_.optimizer);
+        optimizer_->load_state(run_.optimizer);
     } else {
-        run_.num_classes = dataset_.num_classes;
-        run_.class_names = dataset_.class_names;
-        run_.input = input;
-        run_.normalization = dataset_.normalization;
-        if (hooks_.teacher != nullptr) run_.teacher = hooks_.teacher->info();
+        kind_.describe(run_);
     }
     run_.config = config_;
-    if (hooks_.teacher != nullptr) run_.config.beta = distill_settings(config_).beta;
+    if (kind_.has_teacher()) run_.config.beta = distill_settings(config_).beta;
 }
 
-// The task (classification: the only one yet), the schedule over its steps, the ranks' share and the loop.
+// The kind's task, the schedule over its steps, the ranks' share and the loop.
 void Training::build_parts() {
-    task_ = std::make_unique<ClassificationTask>(config_, dataset_, *model_, hooks_.teacher,
-                                                 parallel() ? options_.world : nullptr);
+    task_ = kind_.make_task(config_, parallel() ? options_.world : nullptr);
     const std::int64_t steps = task_->steps_per_epoch();
-    if (steps == 0) fail("{}: the training split is empty", dataset_.name);
-    schedule_ = std::make_unique<optim::Schedule>(
-        optim::make_schedule(config_.schedule, config_.lr, steps * config_.epochs,
-                             optim::epoch_milestones_to_steps(config_.milestones, steps), config_.lr_gamma));
+    if (steps == 0) fail("{}: the training split is empty", config_.dataset);
+    schedule_ = std::make_unique<optim::Schedule>(make_run_schedule(config_, steps));
     progress_ = std::make_unique<Progress>(options_.label.empty() ? config_.model : options_.label,
-                                           options_.quiet || !writes());
+                                           options_.quiet || !writes(), task_->example_unit());
     params_ = model_->parameters();
     if (parallel()) sharding_ = std::make_unique<RankSharding>(*options_.world, params_);
-    metrics_ = std::make_unique<EpochMetrics>(std::move(metric_list_), *model_, dataset_);
+    metrics_ = kind_.epoch_metrics();
     loop_ = std::make_unique<TrainingLoop>(
-        LoopParts{*task_, *model_, *sgd_, *schedule_, params_, config_.clip_norm, sharding_.get(), *progress_}, path_);
+        LoopParts{*task_, *model_, *optimizer_, *schedule_, params_, config_.clip_norm, sharding_.get(), *progress_},
+        path_);
     model_->train();
 }
 
 // A fresh run's measurements before and within its first epoch. They go to the run directory, which rank 0 alone
 // writes.
 EarlyMeasurements Training::early(std::int64_t epoch) {
-    if (epoch != 0 || metrics_->empty() || !writes()) return {};
+    if (epoch != 0 || metrics_ == nullptr || metrics_->empty() || !writes()) return {};
     const std::int64_t steps = task_->steps_per_epoch();
     return {early_steps(steps, config_.mi_early),
             [this, steps](std::int64_t step) { metrics_->measure_early(step, steps, run_.early_metrics); }};
@@ -214,7 +186,7 @@ EpochResult Training::evaluate(std::int64_t epoch) {
     r.scores =
         task_->evaluate(is_scored_epoch(config_.eval_every, epoch + 1, config_.epochs), epoch + 1 == config_.epochs);
     r.eval_seconds = seconds_since(start);
-    if (!writes()) return r;  // the epoch metrics go to the run directory, which rank 0 writes
+    if (!writes() || metrics_ == nullptr) return r;  // the epoch metrics go to the run directory, which rank 0 writes
     const auto evaluated = std::chrono::steady_clock::now();
     r.extra = metrics_->measure(epoch + 1);
     r.metric_seconds = seconds_since(evaluated);
@@ -237,10 +209,11 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
         return;
     }
     auto& m = run_.metrics;
-    append_metrics(m, epoch, totals, result, sgd_->lr());
+    append_metrics(m, epoch, totals, result, optimizer_->lr());
     const bool last = epoch + 1 == config_.epochs;
     const RunDirectory run(path_);
-    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, *sgd_, &commits_);
+    write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, kind_.templates(),
+                      *optimizer_, &commits_);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | {} | {:.1f}s", epoch + 1,
                                      config_.epochs, m["train_loss"].back(), m["train_acc"].back(),
                                      task_->describe(result.scores), totals.seconds));
@@ -304,6 +277,11 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks) {
     validate_before_training(config, dataset, hooks.teacher != nullptr);
+    ClassificationRun kind(dataset, hooks);
+    return train_run(std::move(config), kind, options);
+}
+
+TrainSummary train_run(RunConfig config, RunKind& kind, const TrainOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     if (config.output.empty()) config.output = default_output(config);
     config.output = RunDirectory(config.output).dir();
@@ -315,7 +293,7 @@ TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOp
         fail("{}: the lock held is for '{}', not this output", config.output, options.output_lock->output());
 
     if (writes && !options.resume) remove_run_files(RunDirectory(config.output));  // --force's, and only lskd's
-    Training training(std::move(config), dataset, options, hooks);
+    Training training(std::move(config), kind, options);
     training.add_setup_seconds(seconds_since(started));
     run_epochs(
         training.first_epoch(), training.epochs(), [&training](std::int64_t epoch) { training.run_epoch(epoch); },

@@ -1,5 +1,5 @@
 // Trains one run (teacher, student or baseline) from a RunConfig: label-smoothed targets or a teacher's
-// logits, SGD with the configured schedule, per-epoch evaluation, records and the run directory written
+// logits, SGD or AdamW with the configured schedule, per-epoch evaluation, records and the run directory written
 // after every epoch, and resumption from its checkpoint. The output is checked and locked first.
 // Under an MPI launcher (TrainOptions::world) the run is data-parallel: docs/scale.md.
 // train() composes the run's parts, each a unit of its own: the task (distill/task.hpp; classification_task.hpp),
@@ -77,5 +77,10 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
 // the run file holds.
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks = {});
+
+class RunKind;
+// Trains a run of any kind (distill/run_kind.hpp) as train() does a classifier: the output claimed, the run fresh
+// or resumed, its epochs written one by one.
+TrainSummary train_run(RunConfig config, RunKind& kind, const TrainOptions& options);
 
 }  // namespace lskd::distill

@@ -39,8 +39,8 @@ void TrainingLoop::step(std::int64_t epoch, std::int64_t step, EpochTotals& t) {
     }
     if (parts_.sharding != nullptr) parts_.sharding->finish_step();  // clipping needs the averaged gradients
     if (parts_.clip_norm > 0) optim::clip_grad_norm(parts_.params, parts_.clip_norm);
-    parts_.sgd.set_lr(parts_.schedule.lr(epoch * task.steps_per_epoch() + step));
-    parts_.sgd.step();
+    parts_.optimizer.set_lr(parts_.schedule.lr(epoch * task.steps_per_epoch() + step));
+    parts_.optimizer.step();
     parts_.model.zero_grad();
 }
 

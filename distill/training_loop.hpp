@@ -1,4 +1,4 @@
-// The loop of a run: its epochs, each a pass over a task's batches (distill/task.hpp) with one SGD step per batch
+// The loop of a run: its epochs, each a pass over a task's batches (distill/task.hpp) with one update per batch
 // (the task's loss, backward, the gradients averaged over the ranks of a data-parallel run, clipping, the scheduled
 // learning rate, the update), and interrupts taken between steps and between epochs, never within a write.
 #pragma once
@@ -12,7 +12,7 @@
 #include "distill/task.hpp"
 #include "framework/layers/module.hpp"
 #include "framework/optim/lr_schedule.hpp"
-#include "framework/optim/sgd.hpp"
+#include "framework/optim/optimizer.hpp"
 
 namespace lskd::distill {
 
@@ -33,7 +33,7 @@ struct EarlyMeasurements {
 struct LoopParts {
     Task& task;
     nn::Module& model;
-    optim::SGD& sgd;
+    optim::Optimizer& optimizer;
     const optim::Schedule& schedule;
     std::vector<Variable>& params;     // the model's, listed once: clipping runs over them every step
     double clip_norm = 0;              // 0: no clipping
@@ -50,7 +50,7 @@ public:
     EpochTotals train_epoch(std::int64_t epoch, std::int64_t epochs, const EarlyMeasurements& early);
 
 private:
-    // One SGD step on this rank's examples of the task's current batch.
+    // One optimizer step on this rank's examples of the task's current batch.
     void step(std::int64_t epoch, std::int64_t step, EpochTotals& t);
 
     LoopParts parts_;

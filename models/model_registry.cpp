@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "framework/core/error.hpp"
+#include "framework/data/vocabulary.hpp"
 #include "models/alexnet_cifar.hpp"
 #include "models/lenet.hpp"
 #include "models/mlp.hpp"
@@ -113,12 +114,41 @@ std::uint64_t resnet_parameters(const InputShape& input, std::int64_t k, const M
     return add(total, linear(64, u(k)));
 }
 
+template <std::int64_t Layers, std::int64_t Dim, std::int64_t Ffn>
+constexpr TransformerSizes kTransformer{Layers, Layers, Dim, 4, Ffn};
+
+template <const TransformerSizes& Sizes>
+std::shared_ptr<Transformer> transformer(Rng& rng, std::int64_t source_vocab, std::int64_t target_vocab,
+                                         std::uint64_t seed, const ModelOptions& o) {
+    return std::make_shared<Transformer>(rng, Sizes, source_vocab, target_vocab, static_cast<float>(o.dropout),
+                                         o.activation, seed);
+}
+
+template <const TransformerSizes& Sizes>
+std::uint64_t transformer_count(std::int64_t source_vocab, std::int64_t target_vocab) {
+    return transformer_parameters(Sizes, source_vocab, target_vocab);
+}
+
 std::uint64_t physical_memory_bytes() {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : UINT64_MAX;
 }
 
 std::string gigabytes(std::uint64_t bytes) { return fmt::format("{:.1f} GB", static_cast<double>(bytes) / 1e9); }
+
+// `what` names the model and what it was sized for.
+void check_fits(const std::string& what, std::uint64_t parameters) {
+    const std::uint64_t needed = mul(parameters, 12), memory = physical_memory_bytes();
+    if (needed > memory / 2)
+        fail("model {}: {} parameters would need {} for parameters, gradients and momentum (12 bytes each), more than "
+             "half of this machine's {} of memory",
+             what, parameters == UINT64_MAX ? std::string("over 2^64") : fmt::format("{}", parameters),
+             needed == UINT64_MAX ? std::string("over 18 EB") : gigabytes(needed), gigabytes(memory));
+}
+
+const char* kind_name(ModelKind kind) {
+    return kind == ModelKind::classifier ? "an image classifier" : "a sequence model";
+}
 
 const ModelEntry* find_entry(const std::string& name) {
     for (const ModelEntry& e : model_table())
@@ -147,20 +177,45 @@ const std::vector<ModelEntry>& model_table() {
          resnet_parameters<5>},
         {"resnet-56", "CIFAR ResNet, depth 56 (9 basic blocks per stage)", kImageShapes, 1, resnet<9>,
          resnet_parameters<9>},
+        {"transformer-tiny",
+         "pre-LN Transformer, 2+2 layers, d 128, 4 heads, FFN 512, tied output",
+         {},
+         1,
+         nullptr,
+         nullptr,
+         false,
+         true,
+         ModelKind::sequence,
+         transformer<kTransformer<2, 128, 512>>,
+         transformer_count<kTransformer<2, 128, 512>>},
+        {"transformer-small",
+         "pre-LN Transformer, 3+3 layers, d 256, 4 heads, FFN 1024, tied output",
+         {},
+         1,
+         nullptr,
+         nullptr,
+         false,
+         true,
+         ModelKind::sequence,
+         transformer<kTransformer<3, 256, 1024>>,
+         transformer_count<kTransformer<3, 256, 1024>>},
     };
     return table;
 }
 
-const std::vector<std::string>& model_names() {
-    static const std::vector<std::string> names = [] {
+const std::vector<std::string>& model_names(ModelKind kind) {
+    static const auto names_of = [](ModelKind k) {
         std::vector<std::string> out;
-        for (const ModelEntry& e : model_table()) out.push_back(e.name);
+        for (const ModelEntry& e : model_table())
+            if (e.kind == k) out.push_back(e.name);
         return out;
-    }();
-    return names;
+    };
+    static const std::vector<std::string> classifiers = names_of(ModelKind::classifier);
+    static const std::vector<std::string> sequences = names_of(ModelKind::sequence);
+    return kind == ModelKind::classifier ? classifiers : sequences;
 }
 
-std::string model_name_list() { return fmt::format("{}", fmt::join(model_names(), ", ")); }
+std::string model_name_list(ModelKind kind) { return fmt::format("{}", fmt::join(model_names(kind), ", ")); }
 
 std::string model_listing() {
     std::size_t name_width = 0, inputs_width = 0;
@@ -168,6 +223,7 @@ std::string model_listing() {
     for (const ModelEntry& e : model_table()) {
         std::vector<std::string> shapes;
         for (const InputShape& s : e.inputs) shapes.push_back(s.str());
+        if (e.kind == ModelKind::sequence) shapes.push_back("tokens");
         inputs.push_back(fmt::format("{}", fmt::join(shapes, ", ")));
         name_width = std::max(name_width, e.name.size());
         inputs_width = std::max(inputs_width, inputs.back().size());
@@ -182,9 +238,12 @@ std::string model_listing() {
 
 namespace {
 
-const ModelEntry& entry_of(const std::string& name) {
+const ModelEntry& entry_of(const std::string& name, ModelKind kind) {
     const ModelEntry* entry = find_entry(name);
-    if (entry == nullptr) fail("unknown model '{}' (expected one of {})", name, model_name_list());
+    if (entry == nullptr) fail("unknown model '{}' (expected one of {})", name, model_name_list(kind));
+    if (entry->kind != kind)
+        fail("model {} is {}, not {} (expected one of {})", name, kind_name(entry->kind), kind_name(kind),
+             model_name_list(kind));
     return *entry;
 }
 
@@ -192,24 +251,20 @@ const ModelEntry& entry_of(const std::string& name) {
 
 std::uint64_t parameter_count(const std::string& name, const InputShape& input, std::int64_t num_classes,
                               const ModelOptions& options) {
-    return entry_of(name).parameters(input, num_classes, options);
+    return entry_of(name, ModelKind::classifier).parameters(input, num_classes, options);
 }
 
 void check_model_fits(const std::string& name, const InputShape& input, std::int64_t num_classes,
                       const ModelOptions& options) {
-    const std::uint64_t parameters = parameter_count(name, input, num_classes, options);
-    const std::uint64_t needed = mul(parameters, 12), memory = physical_memory_bytes();
-    if (needed > memory / 2)
-        fail("model {}{} on {} inputs: {} parameters would need {} for parameters, gradients and momentum (12 bytes "
-             "each), more than half of this machine's {} of memory",
-             name, options.hidden.empty() ? "" : fmt::format(" (hidden {})", fmt::join(options.hidden, ",")),
-             input.str(), parameters == UINT64_MAX ? std::string("over 2^64") : fmt::format("{}", parameters),
-             needed == UINT64_MAX ? std::string("over 18 EB") : gigabytes(needed), gigabytes(memory));
+    check_fits(fmt::format("{}{} on {} inputs", name,
+                           options.hidden.empty() ? "" : fmt::format(" (hidden {})", fmt::join(options.hidden, ",")),
+                           input.str()),
+               parameter_count(name, input, num_classes, options));
 }
 
 std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape& input, std::int64_t num_classes,
                                        std::uint64_t seed, const ModelOptions& options) {
-    const ModelEntry* entry = &entry_of(name);
+    const ModelEntry* entry = &entry_of(name, ModelKind::classifier);
     if (num_classes < 2) fail("model {}: needs at least 2 classes, got {}", name, num_classes);
     if (input.channels < 1 || input.height < entry->min_side || input.width < entry->min_side)
         fail("model {}: input {} is too small (needs height and width >= {} and at least one channel)", name,
@@ -217,6 +272,23 @@ std::shared_ptr<Classifier> make_model(const std::string& name, const InputShape
     check_model_fits(name, input, num_classes, options);
     Rng rng(seed, 0x6d6f64656cULL);
     return entry->build(rng, input, num_classes, seed, options);
+}
+
+std::uint64_t sequence_parameter_count(const std::string& name, std::int64_t source_vocab, std::int64_t target_vocab) {
+    return entry_of(name, ModelKind::sequence).sequence_parameters(source_vocab, target_vocab);
+}
+
+std::shared_ptr<Transformer> make_sequence_model(const std::string& name, std::int64_t source_vocab,
+                                                 std::int64_t target_vocab, std::uint64_t seed,
+                                                 const ModelOptions& options) {
+    const ModelEntry& entry = entry_of(name, ModelKind::sequence);
+    if (source_vocab <= data::kUnkId + 1 || target_vocab <= data::kUnkId + 1)
+        fail("model {}: vocabularies of {} and {} tokens leave none beside the 4 special ones", name, source_vocab,
+             target_vocab);
+    check_fits(fmt::format("{} with vocabularies of {} and {}", name, source_vocab, target_vocab),
+               entry.sequence_parameters(source_vocab, target_vocab));
+    Rng rng(seed, 0x6d6f64656cULL);
+    return entry.build_sequence(rng, source_vocab, target_vocab, seed, options);
 }
 
 }  // namespace lskd::models

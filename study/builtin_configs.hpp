@@ -7,6 +7,11 @@ namespace lskd::study {
 std::string_view builtin_quick_config();
 std::string_view builtin_paper_config();
 std::string_view builtin_mnist_paper_config();
+// The sequence studies (docs/method.md §15): G2P on a few thousand CMU words, translation of UI messages, and G2P on
+// the whole dictionary.
+std::string_view builtin_g2p_config();
+std::string_view builtin_translation_config();
+std::string_view builtin_g2p_full_config();
 // configs/references.yaml: the paper's published numbers (study/references.hpp).
 std::string_view builtin_references();
 

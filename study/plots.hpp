@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "study/claims_sequences.hpp"
+
 namespace lskd::study {
 
 // Debian's interpreter: the first python3 on PATH may lack h5py.
@@ -21,5 +23,12 @@ std::string default_plot_script();
 // (empty: default_plot_script()) and returns their paths relative to dir, sorted. A failure prints one line naming
 // the script, the exit status or the reason, and the log, and returns no figures.
 std::vector<std::string> render_plots(const std::string& dir, const std::string& script);
+
+// The Figure-4 analogue of a sequence study: every teacher's temperature sweep as one table <dir>/decoding.h5 (one
+// row per teacher and T: alpha, seed, temperature, nll, ece, score, second; attributes score_name, second_name),
+// written atomically, then drawn by the plotting tool as <dir>/plots/figure4.png (log: <dir>/logs/plots.log; the
+// tool's study command draws it too). Returns "plots/figure4.png", or "" after printing why there is no figure.
+std::string write_decoding_plot(const std::string& dir, const std::vector<SequenceTeacherRow>& teachers,
+                                const std::string& script = "");
 
 }  // namespace lskd::study

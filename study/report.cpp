@@ -80,22 +80,6 @@ std::string group_table(const std::vector<study::SummaryRow>& runs) {
     return s;
 }
 
-std::string escape_cell(const std::string& text) {
-    std::string out;
-    for (char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
-    return out;
-}
-
-std::string claims_table(const std::vector<Claim>& claims) {
-    std::string s = "| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |\n"
-                    "|---|---|---|---|---|---|\n";
-    for (const auto& c : claims)
-        s += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
-                         verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers),
-                         escape_cell(c.runs));
-    return s;
-}
-
 // Wall and CPU time, and the CPU time taken apart into named phases with what remains unattributed.
 std::string time_section(const StudySetup& setup) {
     const RunTimes& t = setup.run_times;
@@ -125,7 +109,23 @@ std::string time_section(const StudySetup& setup) {
     return s;
 }
 
+std::string escape_cell(const std::string& text) {
+    std::string out;
+    for (char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    return out;
+}
+
 }  // namespace
+
+std::string claims_table(const std::vector<Claim>& claims) {
+    std::string s = "| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |\n"
+                    "|---|---|---|---|---|---|\n";
+    for (const auto& c : claims)
+        s += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
+                         verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers),
+                         escape_cell(c.runs));
+    return s;
+}
 
 std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
                           const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,

@@ -29,6 +29,9 @@ struct StudySetup {
     std::size_t runs = 0;
 };
 
+// The claims as a markdown table: id, statement, source, verdict, deciding numbers, runs.
+std::string claims_table(const std::vector<Claim>& claims);
+
 std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
                           const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,
                           const std::vector<std::string>& plots);

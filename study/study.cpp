@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -9,6 +10,7 @@
 
 #include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
+#include "framework/data/sequence_dataset.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "framework/io/created_directory.hpp"
 #include "framework/runtime/interrupt.hpp"
@@ -21,6 +23,7 @@
 #include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/report.hpp"
+#include "study/sequence_study.hpp"
 #include "study/sweep.hpp"
 #include "study/tables.hpp"
 
@@ -102,7 +105,34 @@ std::vector<TeacherRow> teacher_table(const study::SweepResult& sweep, bool quie
     return analyse_teachers(sweep.directory, teachers, quiet);
 }
 
-// What the report says of the study's setup, its run times summed over the sweep's runs.
+// By name, "quick" aside (the default).
+const std::map<std::string, std::string_view (*)()>& builtin_configs() {
+    static const std::map<std::string, std::string_view (*)()> configs = {{"paper", builtin_paper_config},
+                                                                          {"mnist-paper", builtin_mnist_paper_config},
+                                                                          {"g2p", builtin_g2p_config},
+                                                                          {"translation", builtin_translation_config},
+                                                                          {"g2p-full", builtin_g2p_full_config}};
+    return configs;
+}
+
+}  // namespace
+
+bool is_builtin_study_config(const std::string& name) { return name == "quick" || builtin_configs().contains(name); }
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides) {
+    if (name_or_path.empty() || name_or_path == "quick")
+        return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'", overrides);
+    const auto& builtin = builtin_configs();
+    if (const auto it = builtin.find(name_or_path); it != builtin.end())
+        return study::parse_sweep_config(std::string(it->second()), fmt::format("built-in config '{}'", name_or_path),
+                                         overrides);
+    return study::load_sweep_config(name_or_path, overrides);
+}
+
 StudySetup study_setup(const study::SweepConfig& config, const std::string& config_label,
                        const study::SweepResult& sweep) {
     StudySetup setup;
@@ -122,26 +152,8 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
     return setup;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-}  // namespace
-
-study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides) {
-    if (name_or_path.empty() || name_or_path == "quick")
-        return study::parse_sweep_config(std::string(builtin_quick_config()), "built-in config 'quick'", overrides);
-    if (name_or_path == "paper")
-        return study::parse_sweep_config(std::string(builtin_paper_config()), "built-in config 'paper'", overrides);
-    if (name_or_path == "mnist-paper")
-        return study::parse_sweep_config(std::string(builtin_mnist_paper_config()), "built-in config 'mnist-paper'",
-                                         overrides);
-    return study::load_sweep_config(name_or_path, overrides);
-}
-
-StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
-    const auto started = std::chrono::steady_clock::now();
-    prepare_teachers(config);
+StudyResult run_locked_sweep(const study::SweepConfig& config, const StudyOptions& options,
+                             const std::function<void(const study::SweepResult&, StudyResult&)>& analyse) {
     // The whole study, analyses and report included, holds its directory: a second study of it stops at once.
     // (Without a directory the sweep reports the missing output.)
     const std::string dir = options.out.empty() ? config.output : options.out;
@@ -157,21 +169,29 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     StudyResult result;
     result.directory = sweep.directory;
     result.trained = sweep.trained;
-    if (!root) return result;
-    const auto analysis_started = std::chrono::steady_clock::now();
-    const std::vector<TeacherRow> table = teacher_table(sweep, options.quiet, result.analysed);
-    runtime::throw_if_interrupted();
-    const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
-
-    StudySetup setup = study_setup(config, config_label, sweep);
-    setup.analysis_seconds = seconds_since(analysis_started);
-    setup.seconds = seconds_since(started);
-    setup.cpu_seconds = cpu_seconds();
-    result.report = (fs::path(sweep.directory) / "report.md").string();
-    io::write_text_atomic(result.report,
-                          render_report(setup, table, sweep.rows, evaluate_claims(table, sweep.rows), plots));
-    result.seconds = setup.seconds;
+    if (root) analyse(sweep, result);
     return result;
+}
+
+StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options) {
+    if (data::is_sequence_dataset(config.teacher.dataset)) return run_sequence_study(config, config_label, options);
+    const auto started = std::chrono::steady_clock::now();
+    prepare_teachers(config);
+    return run_locked_sweep(config, options, [&](const study::SweepResult& sweep, StudyResult& result) {
+        const auto analysis_started = std::chrono::steady_clock::now();
+        const std::vector<TeacherRow> table = teacher_table(sweep, options.quiet, result.analysed);
+        runtime::throw_if_interrupted();
+        const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
+
+        StudySetup setup = study_setup(config, config_label, sweep);
+        setup.analysis_seconds = seconds_since(analysis_started);
+        setup.seconds = seconds_since(started);
+        setup.cpu_seconds = cpu_seconds();
+        result.report = (fs::path(sweep.directory) / "report.md").string();
+        io::write_text_atomic(result.report,
+                              render_report(setup, table, sweep.rows, evaluate_claims(table, sweep.rows), plots));
+        result.seconds = setup.seconds;
+    });
 }
 
 }  // namespace lskd::study

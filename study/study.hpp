@@ -3,9 +3,13 @@
 // teachers.{h5,csv} and plots/, the run directories being in runs/ (result_layout.hpp). A finished study only
 // re-renders its report.
 #pragma once
+#include <chrono>
+#include <functional>
 #include <string>
 
 #include "framework/distributed/world.hpp"
+#include "study/report.hpp"
+#include "study/sweep.hpp"
 #include "study/sweep_config.hpp"
 
 namespace lskd::study {
@@ -29,11 +33,24 @@ struct StudyResult {
     double seconds = 0;
 };
 
-// The built-in configs: "quick" (the default), "paper" and "mnist-paper"; anything else is a path to a sweep YAML file.
+// The built-in configs: "quick" (the default), "paper", "mnist-paper" and the sequence studies "g2p", "translation"
+// and "g2p-full"; anything else is a path to a sweep YAML file.
 // `overrides` are the command line's changes to it (sweep_config.hpp).
+bool is_builtin_study_config(const std::string& name);
 study::SweepConfig study_config(const std::string& name_or_path, const study::SweepOverrides& overrides = {});
 
 // A sweep with an external teacher (teacher.logits) is refused: the study analyses the teachers it trains.
 StudyResult run_study(study::SweepConfig config, const std::string& config_label, const StudyOptions& options);
+
+// The parts every study shares (classification here, sequences in sequence_study.hpp): the sweep run under the
+// study directory's lock (rank 0 takes it), then `analyse` on rank 0 while the lock is still held.
+StudyResult run_locked_sweep(const study::SweepConfig& config, const StudyOptions& options,
+                             const std::function<void(const study::SweepResult&, StudyResult&)>& analyse);
+
+// What a report says of the study's setup, its run times summed over the sweep's runs.
+StudySetup study_setup(const study::SweepConfig& config, const std::string& config_label,
+                       const study::SweepResult& sweep);
+
+double seconds_since(std::chrono::steady_clock::time_point t);
 
 }  // namespace lskd::study

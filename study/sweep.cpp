@@ -14,6 +14,7 @@
 
 #include "distill/checkpoint.hpp"
 #include "distill/loss_forms.hpp"
+#include "distill/sequence_run.hpp"
 #include "distill/teacher.hpp"
 #include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
@@ -85,7 +86,12 @@ RunState inspect(const PlannedRun& run) {
     return {FileState::complete, summary_row(run, c)};
 }
 
+// Runs with the same key share one loaded data set: a sequence corpus's split and vocabularies also follow its
+// test size and vocabulary fields.
 std::string data_key(const distill::RunConfig& c) {
+    if (data::is_sequence_dataset(c.dataset))
+        return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.test_size,
+                           c.source_vocab, c.target_vocab, c.subwords);
     return fmt::format("{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test);
 }
 
@@ -162,7 +168,8 @@ struct Sweep {
     std::string dir, cache_dir;
     std::vector<PlannedRun> plan;
     std::vector<RunState> states;
-    std::map<std::string, data::Dataset> datasets;  // by data_key
+    std::map<std::string, data::Dataset> datasets;                   // by data_key
+    std::map<std::string, data::SequenceDataset> sequence_datasets;  // by data_key
 
     // A summary without a row would only say that nothing ran: none is written.
     void write_rows() const {
@@ -204,6 +211,11 @@ struct Sweep {
         o.label = run.name;
         o.resume = states[i].state == FileState::incomplete;
         remove_if_damaged(i);
+        // A sequence student's config names its teacher's run, which train_sequences loads itself.
+        if (data::is_sequence_dataset(run.config.dataset)) {
+            distill::train_sequences(run.config, sequence_datasets.at(data_key(run.config)), o);
+            return {};
+        }
         const data::Dataset& dataset = datasets.at(data_key(run.config));
         distill::TrainHooks hooks;
         if (options.epoch_metrics) hooks.epoch_metrics = options.epoch_metrics(run.config, dataset);
@@ -350,9 +362,15 @@ struct Sweep {
     void inspect_runs() {
         for (const PlannedRun& run : plan) states.push_back(inspect(run));
         for (std::size_t i = 0; i < plan.size(); ++i) {
-            const std::string key = data_key(plan[i].config);
-            if (states[i].state != FileState::complete && !datasets.contains(key))
-                datasets.emplace(key, distill::load_run_dataset(plan[i].config));
+            const distill::RunConfig& c = plan[i].config;
+            const std::string key = data_key(c);
+            if (states[i].state == FileState::complete) continue;
+            if (data::is_sequence_dataset(c.dataset)) {
+                if (!sequence_datasets.contains(key))
+                    sequence_datasets.emplace(key, distill::load_sequence_run_dataset(c));
+            } else if (!datasets.contains(key)) {
+                datasets.emplace(key, distill::load_run_dataset(c));
+            }
         }
         std::set<std::string> checked_logits;
         for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -400,7 +418,7 @@ struct Sweep {
 
 SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     const auto start = Clock::now();
-    Sweep s{options, options.output.empty() ? config.output : options.output, "", {}, {}, {}};
+    Sweep s{options, options.output.empty() ? config.output : options.output, "", {}, {}, {}, {}};
     // Everything that can be checked is checked before the first run trains: the config, every existing
     // run, and the data sets.
     s.plan = plan_sweep(config, s.dir);

@@ -4,6 +4,7 @@
 
 #include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
+#include "framework/data/sequence_dataset.hpp"
 #include "study/result_layout.hpp"
 
 namespace lskd::study {
@@ -38,6 +39,12 @@ void print_plan(const PlanNotice& n) {
     in.parallel = n.parallel;
     in.child_jobs = n.child_jobs;
     in.teacher_analyses = !n.options.report.empty();
+    // The calibration times classification steps on image data; a sequence sweep's costs are not modelled.
+    if (data::is_sequence_dataset(n.config->teacher.dataset)) {
+        f.no_estimate = "no estimate: sequence runs are not calibrated (their epochs' times are in each run)";
+        fmt::print(stderr, "{}", plan_text(f));
+        return;
+    }
     try {
         f.estimate = estimate_sweep(in);
     } catch (const Error& e) {

@@ -9,14 +9,17 @@
 #include <fmt/ranges.h>
 
 #include "framework/core/error.hpp"
+#include "framework/data/sequence_dataset.hpp"
 #include "models/model_registry.hpp"
 #include "study/result_layout.hpp"
 
 namespace lskd::study {
 namespace {
 
+// A sequence data set trains the table's sequence models, any other its image classifiers.
 void check_model(const SweepConfig& c, const std::string& model, const char* role) {
-    const auto& names = models::model_names();
+    const auto& names = models::model_names(
+        data::is_sequence_dataset(c.student.dataset) ? models::ModelKind::sequence : models::ModelKind::classifier);
     if (std::find(names.begin(), names.end(), model) == names.end())
         fail("{}: unknown {} model '{}' (known: {})", c.source, role, model, fmt::join(names, ", "));
 }
@@ -71,6 +74,11 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
     const bool external = !c.teacher_logits.empty();
     if (external && !std::filesystem::is_regular_file(c.teacher_logits))
         fail("{}: teacher.logits: {} does not exist or is not a file", c.source, c.teacher_logits);
+    // Token-level teacher logits are not stored apart from a run: a sequence student needs its teacher's run.
+    if (external && data::is_sequence_dataset(c.student.dataset))
+        fail("{}: teacher.logits: data set {} is a sequence one, whose students distil from a teacher run the "
+             "sweep trains; give teacher.model and teacher.alphas instead",
+             c.source, c.student.dataset);
     if (!external) check_model(c, c.teacher.model, "teacher");
     check_model(c, c.student.model, "student");
     std::vector<PlannedRun> plan;

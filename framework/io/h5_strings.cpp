@@ -5,45 +5,11 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/core/utf8.hpp"
 #include "framework/io/h5_detail.hpp"
 
 namespace lskd::io::detail {
 namespace {
-
-bool valid_utf8(std::string_view s) {
-    constexpr std::uint32_t kLowest[] = {0, 0, 0x80, 0x800, 0x10000};  // rejects overlong encodings
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        std::uint32_t code = 0;
-        if ((lead & 0xE0) == 0xC0) {
-            length = 2;
-            code = lead & 0x1Fu;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3;
-            code = lead & 0x0Fu;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4;
-            code = lead & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > s.size()) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if ((next & 0xC0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3Fu);
-        }
-        if (code < kLowest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-        i += length;
-    }
-    return true;
-}
 
 std::vector<std::string> read_fixed(hid_t stored, std::int64_t count, std::size_t max_bytes, std::string_view file_path,
                                     std::string_view what, const std::function<herr_t(hid_t, void*)>& read) {

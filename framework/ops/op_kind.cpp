@@ -24,6 +24,8 @@ const char* op_name(OpKind kind) {
         case OpKind::masked_softmax: return "masked_softmax";
         case OpKind::gelu: return "gelu";
         case OpKind::token_cross_entropy: return "token_cross_entropy";
+        case OpKind::narrow: return "narrow";
+        case OpKind::scale: return "scale";
         case OpKind::count: break;
     }
     return "?";

@@ -26,6 +26,8 @@ enum class OpKind : std::uint32_t {
     masked_softmax,
     gelu,
     token_cross_entropy,
+    narrow,
+    scale,
     count
 };
 

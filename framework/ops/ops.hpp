@@ -53,6 +53,10 @@ Variable relu(const Variable& x);
 Variable add(const Variable& a, const Variable& b, const PostOps& post = {});
 // Same data, another shape of equal element count (flatten an NHWC map to [N, H·W·C]).
 Variable reshape(const Variable& x, const Shape& shape);
+// Rows [begin, end) of the first dimension, copied (attention's query, key and value parts of in_proj_weight).
+Variable narrow(const Variable& x, std::int64_t begin, std::int64_t end);
+// s · x elementwise (embeddings scaled by √d).
+Variable scale(const Variable& x, float s);
 // Log-softmax over the last dimension of [N, K].
 Variable log_softmax(const Variable& x);
 

@@ -52,6 +52,18 @@ Schedule Schedule::linear(double base_lr, std::int64_t total_steps) {
     return s;
 }
 
+Schedule Schedule::inverse_sqrt(double base_lr, std::int64_t warmup, double warmup_init_lr) {
+    check_base(base_lr);
+    // fairseq divides by the warmup, so it has at least one step.
+    if (warmup <= 0) fail("inverse-sqrt schedule: warmup must be > 0 steps, got {}", warmup);
+    if (!(warmup_init_lr >= 0.0 && warmup_init_lr <= base_lr))
+        fail("inverse-sqrt schedule: warmup-init-lr must be in [0, {}], got {}", base_lr, warmup_init_lr);
+    Schedule s(ScheduleKind::inverse_sqrt, base_lr);
+    s.warmup_ = warmup;
+    s.warmup_init_lr_ = warmup_init_lr;
+    return s;
+}
+
 double Schedule::lr(std::int64_t step) const {
     if (step < 0) fail("learning-rate schedule: step {} is negative", step);
     const double t = static_cast<double>(std::min(step, total_steps_));
@@ -69,13 +81,20 @@ double Schedule::lr(std::int64_t step) const {
         }
         case ScheduleKind::cosine: return base_lr_ * (1.0 + std::cos(std::numbers::pi * t / total)) / 2.0;
         case ScheduleKind::linear: return base_lr_ * (1.0 - t / total);
+        case ScheduleKind::inverse_sqrt: {
+            // fairseq's arithmetic, operation for operation: an increment per step, then base·warmup^0.5·t^−0.5.
+            const double warmup = static_cast<double>(warmup_), at = static_cast<double>(step);
+            if (step < warmup_) return warmup_init_lr_ + at * ((base_lr_ - warmup_init_lr_) / warmup);
+            return base_lr_ * std::pow(warmup, 0.5) * std::pow(at, -0.5);
+        }
     }
     fail("learning-rate schedule: unknown kind {}", static_cast<int>(kind_));
 }
 
 Schedule make_schedule(std::string_view name, double base_lr, std::int64_t total_steps,
-                       std::span<const std::int64_t> milestones, double gamma) {
+                       std::span<const std::int64_t> milestones, double gamma, std::int64_t warmup) {
     check_total(total_steps);
+    if (name == "inverse-sqrt") return Schedule::inverse_sqrt(base_lr, warmup);
     if (name == "constant") return Schedule::constant(base_lr);
     if (name == "cosine") return Schedule::cosine(base_lr, total_steps);
     if (name == "linear") return Schedule::linear(base_lr, total_steps);
@@ -87,7 +106,7 @@ Schedule make_schedule(std::string_view name, double base_lr, std::int64_t total
                      m, total_steps);
         return Schedule::multi_step(base_lr, {milestones.begin(), milestones.end()}, gamma);
     }
-    fail("unknown learning-rate schedule '{}' (expected constant, multi_step, cosine or linear)", name);
+    fail("unknown learning-rate schedule '{}' (expected constant, multi_step, cosine, linear or inverse-sqrt)", name);
 }
 
 std::vector<std::int64_t> epoch_milestones_to_steps(std::span<const std::int64_t> epochs,

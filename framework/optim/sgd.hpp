@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "framework/layers/module.hpp"
+#include "framework/optim/optimizer.hpp"
 
 namespace lskd::optim {
 
@@ -39,27 +40,22 @@ struct SgdOptions {
 // Per parameter p with gradient ∇ (parameters whose gradient is undefined are skipped):
 //   g = ∇ + wd·p;  with momentum: buf = g on the first step, else momentum·buf + (1 − dampening)·g,
 //   then g = nesterov ? g + momentum·buf : buf;  finally p −= lr·g, in float, in that order.
-class SGD {
+class SGD final : public Optimizer {
 public:
     using Options = SgdOptions;
 
     SGD(std::vector<nn::NamedParameter> params, SgdOptions options);
 
-    // Updates every parameter that has a gradient and bumps its version.
-    void step();
-    void zero_grad();
-    void set_lr(double lr);
-    double lr() const { return options_.lr; }
+    void step() override;
+    void zero_grad() override;
+    void set_lr(double lr) override;
+    double lr() const override { return options_.lr; }
     const SgdOptions& options() const { return options_; }
 
-    // Copies of the momentum buffers that have started, by parameter name. The learning rate is not part of
-    // the state: it comes from the schedule at the resumed step.
-    nn::StateDict state() const;
-    // The same buffers sharing their storage (no copy): for writing them out before the next step changes them.
-    nn::StateDict state_view() const;
-    // Restores buffers exported by state(): listed parameters resume their momentum, the others start
-    // afresh at their next step. Unknown names and shape mismatches are Errors (nothing is changed then).
-    void load_state(const nn::StateDict& state);
+    // The momentum buffers that have started, each named by its parameter.
+    nn::StateDict state() const override;
+    nn::StateDict state_view() const override;
+    void load_state(const nn::StateDict& state) override;
 
 private:
     struct Slot {

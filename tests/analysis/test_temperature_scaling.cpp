@@ -5,42 +5,12 @@
 
 #include "analysis/temperature_scaling.hpp"
 #include "framework/core/error.hpp"
-#include "framework/core/random.hpp"
+#include "tests/analysis/synthetic_logits.hpp"
 
 using namespace lskd;
 using namespace lskd::analysis;
-
-namespace {
-
-// True logits u ~ N(0, spread²) per entry, label ~ softmax(u), observed logits z = T0 · u: the model whose
-// NLL-optimal temperature is T0 (temperature scaling recovers softmax(z / T0) = softmax(u)).
-struct Synthetic {
-    RowMatrixF logits;
-    std::vector<int> labels;
-};
-Synthetic synthetic(std::uint64_t seed, Eigen::Index n, Eigen::Index k, double spread, double t0) {
-    Rng rng(seed);
-    Synthetic s{RowMatrixF(n, k), std::vector<int>(static_cast<std::size_t>(n))};
-    Eigen::VectorXd u(k);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        for (Eigen::Index j = 0; j < k; ++j) u(j) = spread * rng.normal();
-        const Eigen::VectorXd p = (u.array() - u.maxCoeff()).exp();
-        double draw = rng.uniform() * p.sum(), acc = 0;
-        int label = static_cast<int>(k) - 1;
-        for (Eigen::Index j = 0; j < k; ++j) {
-            acc += p(j);
-            if (draw < acc) {
-                label = static_cast<int>(j);
-                break;
-            }
-        }
-        s.labels[static_cast<std::size_t>(i)] = label;
-        s.logits.row(i) = (t0 * u).cast<float>().transpose();
-    }
-    return s;
-}
-
-}  // namespace
+using lskd::testing::Synthetic;
+using lskd::testing::synthetic;
 
 TEST_CASE("temperature scaling recovers the generating temperature within 1%", "[analysis][temperature]") {
     // N = 200 000, K = 10, spread 2: the fitted T scatters by 0.19 % (rms over 12 seeds, worst 0.31 %), so

@@ -50,7 +50,9 @@ TEST_CASE("numeric config flags show their type in --help", "[cli][config]") {
     CHECK_THAT(help, Catch::Contains("--lr FLOAT") && Catch::Contains("--epochs INT") &&
                          Catch::Contains("--seed INT") && Catch::Contains("--threads INT") &&
                          Catch::Contains("--smoothing FLOAT") && Catch::Contains("--nesterov BOOL") &&
-                         Catch::Contains("--model TEXT") && Catch::Contains("--milestones INT,..."));
+                         Catch::Contains("--model TEXT") && Catch::Contains("--milestones INT,...") &&
+                         Catch::Contains("--optimizer TEXT") && Catch::Contains("--adam-betas FLOAT,FLOAT") &&
+                         Catch::Contains("--adam-eps FLOAT") && Catch::Contains("--warmup INT"));
     CHECK_THAT(help, !Catch::Contains("--lr TEXT") && !Catch::Contains("--epochs TEXT"));
 }
 
@@ -68,6 +70,8 @@ TEST_CASE("resuming refuses a flag that differs from the run's config, naming it
                Catch::StartsWith("--smoothing:") && Catch::Contains("smoothing '0'") && Catch::EndsWith("to '0.1'"));
     CHECK_THAT(resume_error(path, {{"lr", "0.5"}}), Catch::StartsWith("--lr:") && Catch::Contains("lr '0.05'"));
     CHECK_THAT(resume_error(path, {{"output", path + ".other"}}), Catch::StartsWith("--output:"));
+    CHECK_THAT(resume_error(path, {{"optimizer", "adamw"}}),
+               Catch::StartsWith("--optimizer:") && Catch::Contains("optimizer 'sgd'") && Catch::EndsWith("'adamw'"));
 
     // The same values, and --epochs (which extends the run), are accepted.
     cli::ConfigFlags same;

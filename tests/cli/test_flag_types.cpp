@@ -43,14 +43,15 @@ void check_types(const std::vector<std::string>& command, const std::map<std::st
 TEST_CASE("the run-config flags of train and distill show INT or FLOAT for numbers in --help", "[cli]") {
     const std::string integers =
         "--val-size --max-train --max-test --epochs --batch --shift --hflip --seed --threads --record-every "
-        "--record-per-class --mi-every --mi-examples --mi-views";
-    const std::string reals = "--smoothing --lr --momentum --weight-decay --lr-gamma --clip-norm --dropout "
-                              "--temperature --beta";
-    const std::string texts = "--model --dataset --data-dir --schedule --output --teacher --loss --config";
+        "--record-per-class --mi-every --mi-examples --mi-views --warmup";
+    const std::string reals = "--smoothing --lr --momentum --adam-eps --weight-decay --lr-gamma --clip-norm "
+                              "--dropout --temperature --beta";
+    const std::string texts = "--model --dataset --data-dir --optimizer --schedule --output --teacher --loss --config";
     std::map<std::string, std::string> expected;
     for (const std::string& flag : words_of(integers)) expected[flag] = "INT";
     for (const std::string& flag : words_of(reals)) expected[flag] = "FLOAT";
     for (const std::string& flag : words_of(texts)) expected[flag] = "TEXT";
+    expected["--adam-betas"] = "FLOAT,FLOAT";
     check_types({"train"}, expected);
     check_types({"distill"}, expected);
 }

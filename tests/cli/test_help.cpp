@@ -47,7 +47,8 @@ std::set<std::string> as_set(const std::vector<std::string>& names) { return {na
 TEST_CASE("lskd --help lists the subcommands and each one's --help prints a usage line", "[cli]") {
     check_help({});
     const std::vector<std::string> commands = subcommands_in(run_lskd({"--help"}).out);
-    const std::set<std::string> known{"train", "eval", "bench", "distill", "sweep", "analyze", "study", "export"};
+    const std::set<std::string> known{"train",   "eval",  "bench",  "distill", "sweep",
+                                      "analyze", "study", "export", "score"};
     for (const std::string& name : known) {
         INFO(name);
         CHECK(as_set(commands).count(name) == 1);
@@ -57,6 +58,6 @@ TEST_CASE("lskd --help lists the subcommands and each one's --help prints a usag
 
 TEST_CASE("lskd analyze --help lists the analyses and each one's --help prints a usage line", "[cli]") {
     const std::vector<std::string> analyses = subcommands_in(run_lskd({"analyze", "--help"}).out);
-    CHECK(as_set(analyses) == std::set<std::string>{"calibration", "projection", "mi", "erasure"});
+    CHECK(as_set(analyses) == std::set<std::string>{"calibration", "projection", "mi", "erasure", "decoding"});
     for (const std::string& analysis : analyses) check_help({"analyze", analysis});
 }

@@ -187,4 +187,28 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         CHECK(bench.at("threads") == "1");
         CHECK(bench.at("model") == "\"mlp-800\"");
     }
+
+    SECTION("bench of a sequence model") {
+        std::set<std::string> keys{"model",
+                                   "batch",
+                                   "threads",
+                                   "peak_rss_mib",
+                                   "target_tokens",
+                                   "beam",
+                                   "beam_words_per_cpu_s",
+                                   "greedy_words_per_s",
+                                   "greedy_words_per_cpu_s"};
+        for (const std::string phase : {"train_", "beam_"})
+            for (const char* key : {"step_ms", "step_cpu_ms", "profiled_step_ms", "primitives_ms", "gemm_ms",
+                                    "gemm_cpu_ms", "overhead_share", "overhead_share_cpu"})
+                keys.insert(phase + key);
+        keys.insert({"train_tok_per_s", "beam_words_per_s"});
+        const auto bench =
+            json_of({"bench", "--model", "transformer-tiny", "--batch", "3", "--steps", "1", "--warmup", "0",
+                     "--threads", "1", "--source-length", "4", "--target-length", "2", "--decode-passes", "1"},
+                    keys);
+        CHECK(bench.at("target_tokens") == "9");
+        CHECK(bench.at("beam") == "5");
+        CHECK(bench.at("model") == "\"transformer-tiny\"");
+    }
 }

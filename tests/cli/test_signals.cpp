@@ -290,9 +290,9 @@ TEST_CASE("lskd train killed with SIGKILL at any moment, a write included, resum
         fs::create_directories(out_dir);
         const std::string run = (out_dir / "run").string();
         CAPTURE(delay.count(), after_first_write);
-        const Ended e = interrupted_lskd(args(run), SIGKILL, delay, out_dir,
-                                         after_first_write ? fs::path(lskd::distill::RunDirectory(run).checkpoint())
-                                                           : fs::path());
+        const Ended e =
+            interrupted_lskd(args(run), SIGKILL, delay, out_dir,
+                             after_first_write ? fs::path(lskd::distill::RunDirectory(run).checkpoint()) : fs::path());
         if (e.code == 0)
             check_same_run(run, reference);
         else

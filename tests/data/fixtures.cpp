@@ -49,6 +49,8 @@ Bytes idx_labels_bytes(std::span<const std::uint8_t> labels) {
     return out;
 }
 
+Bytes text_bytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
+
 Bytes gzip_bytes(std::span<const std::uint8_t> raw) {
     z_stream zs{};
     if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "framework/core/error.hpp"
@@ -31,6 +32,8 @@ private:
 
 Bytes idx_images_bytes(std::uint32_t n, std::uint32_t h, std::uint32_t w, std::span<const std::uint8_t> pixels);
 Bytes idx_labels_bytes(std::span<const std::uint8_t> labels);
+// The bytes of a text, as a text reader gets them from a file.
+Bytes text_bytes(std::string_view text);
 // A gzip stream of `raw` (one member).
 Bytes gzip_bytes(std::span<const std::uint8_t> raw);
 void write_file(const std::filesystem::path& file, std::span<const std::uint8_t> bytes);

@@ -7,8 +7,10 @@
 #include "fixtures.hpp"
 #include "framework/core/random.hpp"
 #include "framework/data/cifar_reader.hpp"
+#include "framework/data/cmudict_reader.hpp"
 #include "framework/data/file_bytes.hpp"
 #include "framework/data/idx_reader.hpp"
+#include "framework/data/parallel_tsv_reader.hpp"
 
 using namespace lskd::data;
 using namespace lskd::data::testing;
@@ -124,5 +126,40 @@ TEST_CASE("every truncation and random damage of a CIFAR file is caught", "[data
             CHECK(bytes.size() % 3074 == 0);
             for (std::int32_t y : got.labels) CHECK(y < 100);
         }
+    }
+}
+
+TEST_CASE("bit flips in a dictionary are caught", "[data][fuzz]") {
+    const Bytes dict =
+        text_bytes("MNCL\n(\"a\" dt (((ax) 0)))\n(\"a\" n (((ey) 1)))\n(\"aaa\" nil (((t r ih) 1) ((p ax) 0)))\n");
+    const std::size_t words = parse_cmudict(dict, "d").examples.size();
+    for (std::size_t bit = 0; bit < dict.size() * 8; ++bit) {
+        Bytes bad = dict;
+        bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        std::size_t got = words;
+        // A flip inside a word or phone may still parse: a homograph then becomes a word of its own, no more.
+        const std::string msg = error_message([&] { got = parse_cmudict(bad, "d").examples.size(); });
+        if (msg.empty()) CHECK((got == words || got == words + 1));
+    }
+    // A prefix parses only when it ends at a line's end.
+    for (std::size_t len = 0; len < dict.size(); ++len) {
+        const std::string msg = error_message([&] { parse_cmudict(std::span(dict).first(len), "d"); });
+        if (msg.empty()) CHECK((dict[len] == '\n' || dict[len - 1] == '\n'));
+    }
+}
+
+TEST_CASE("bit flips in a TSV file are caught", "[data][fuzz]") {
+    const Bytes tsv = text_bytes("Open\tDatei \xC3\xB6"
+                                 "ffnen\nquit\tbeenden\tschliessen\n");
+    for (std::size_t bit = 0; bit < tsv.size() * 8; ++bit) {
+        Bytes bad = tsv;
+        bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        std::size_t fields = 0;
+        const std::string msg = error_message([&] {
+            for (const auto& e : parse_parallel_tsv(bad, "t").examples) fields += 1 + e.references.size();
+        });
+        // A flip that parses changes one byte: a tab more or less (then one field more or less), a line split
+        // (two rows whose second lacks a tab fails), or a character.
+        if (msg.empty()) CHECK((fields >= 4 && fields <= 6));
     }
 }

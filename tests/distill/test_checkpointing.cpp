@@ -8,6 +8,7 @@
 
 #include "distill/checkpointing.hpp"
 #include "framework/core/error.hpp"
+#include "framework/optim/sgd.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;
@@ -61,16 +62,16 @@ TEST_CASE("an epoch's records and outputs are written before its checkpoint, met
     // metrics.csv cannot be replaced by a directory: its write fails, after the checkpoint's.
     fs::remove(run.metrics_csv());
     fs::create_directories(fs::path(run.metrics_csv()) / "blocked");
-    CHECK_THROWS_AS(
-        distill::write_epoch_files(run, {seen_by("records"), seen_by("outputs")}, 3, true, contents, *model, sgd),
-        std::exception);
+    CHECK_THROWS_AS(distill::write_epoch_files(run, {seen_by("records"), seen_by("outputs")}, 3, true, contents, *model,
+                                               distill::head_templates(*model), sgd),
+                    std::exception);
     CHECK(order == std::vector<std::string>{"records", "outputs"});
     const distill::RunHeader header = distill::read_run_header(run.dir());
     CHECK(header.epochs_done == 3);
     CHECK(header.complete);
 
     fs::remove_all(run.metrics_csv());
-    distill::write_epoch_files(run, {}, 3, true, contents, *model, sgd);
+    distill::write_epoch_files(run, {}, 3, true, contents, *model, distill::head_templates(*model), sgd);
     CHECK(lines_of(run.metrics_csv()) == 1 + 3);
 }
 

@@ -52,11 +52,18 @@ void with_mi(RunConfig& c) {
     c.mi_examples = 60;
 }
 void with_two_epochs(RunConfig& c) { c.epochs = 2; }
+void with_adamw(RunConfig& c) { c.optimizer = "adamw"; }
+void with_inverse_sqrt(RunConfig& c) {
+    c.schedule = "inverse-sqrt";
+    c.warmup = 1;
+}
 void with_multi_step(RunConfig& c) {
     c.epochs = 2;
     c.schedule = "multi_step";
     c.milestones = {1};
 }
+
+const std::set<Kind> kBoth = {Kind::train, Kind::distill};
 
 const std::map<std::string, Probe>& probes() {
     static const std::map<std::string, Probe> table = {
@@ -72,8 +79,15 @@ const std::map<std::string, Probe>& probes() {
         {"epochs", {nothing, [](RunConfig& c) { c.epochs = 2; }}},
         {"batch", {nothing, [](RunConfig& c) { c.batch = 32; }}},
         {"lr", {nothing, [](RunConfig& c) { c.lr = 0.2; }}},
+        {"optimizer", {nothing, [](RunConfig& c) { c.optimizer = "adamw"; }}},
         {"momentum", {nothing, [](RunConfig& c) { c.momentum = 0.5; }}},
         {"nesterov", {nothing, [](RunConfig& c) { c.nesterov = true; }}},
+        {"adam-betas",
+         {with_adamw,
+          [](RunConfig& c) {
+              c.adam_betas = {0.8, 0.99};
+          }}},
+        {"adam-eps", {with_adamw, [](RunConfig& c) { c.adam_eps = 0.1; }}},
         {"weight-decay", {nothing, [](RunConfig& c) { c.weight_decay = 0.05; }}},
         {"decay-biases", {[](RunConfig& c) { c.weight_decay = 0.05; }, [](RunConfig& c) { c.decay_biases = false; }}},
         {"schedule", {nothing, [](RunConfig& c) { c.schedule = "cosine"; }}},
@@ -81,6 +95,7 @@ const std::map<std::string, Probe>& probes() {
          {[](RunConfig& c) { with_two_epochs(c), c.schedule = "multi_step"; },
           [](RunConfig& c) { c.milestones = {1}; }}},
         {"lr-gamma", {with_multi_step, [](RunConfig& c) { c.lr_gamma = 0.5; }}},
+        {"warmup", {with_inverse_sqrt, [](RunConfig& c) { c.warmup = 3; }}},
         {"clip-norm", {nothing, [](RunConfig& c) { c.clip_norm = 0.01; }}},
         {"dropout", {nothing, [](RunConfig& c) { c.dropout = 0.5; }}},
         {"augment", {nothing, [](RunConfig& c) { c.augment = true; }}},
@@ -103,6 +118,16 @@ const std::map<std::string, Probe>& probes() {
         {"temperature", {nothing, [](RunConfig& c) { c.temperature = 3; }, Seen::training, {Kind::train}}},
         {"beta", {nothing, [](RunConfig& c) { c.beta = 0.5; }, Seen::training, {Kind::train}}},
         {"loss", {nothing, [](RunConfig& c) { c.loss = "hinton"; }, Seen::training, {Kind::train}}},
+        // The sequence settings, on this image data set: refused on both kinds of run (tests/distill/
+        // test_sequence_run.cpp trains sequence runs with them).
+        {"test-size", {nothing, [](RunConfig& c) { c.test_size = 100; }, Seen::training, kBoth}},
+        {"source-vocab", {nothing, [](RunConfig& c) { c.source_vocab = "char"; }, Seen::training, kBoth}},
+        {"target-vocab", {nothing, [](RunConfig& c) { c.target_vocab = "symbol"; }, Seen::training, kBoth}},
+        {"subwords", {nothing, [](RunConfig& c) { c.subwords = 800; }, Seen::training, kBoth}},
+        {"beam", {nothing, [](RunConfig& c) { c.beam = 2; }, Seen::training, kBoth}},
+        {"length-norm", {nothing, [](RunConfig& c) { c.length_norm = "gnmt"; }, Seen::training, kBoth}},
+        {"length-alpha", {nothing, [](RunConfig& c) { c.length_alpha = 0.6; }, Seen::training, kBoth}},
+        {"kd-level", {nothing, [](RunConfig& c) { c.kd_level = "sequence"; }, Seen::training, kBoth}},
     };
     return table;
 }
@@ -271,6 +296,20 @@ TEST_CASE("a field set where it has no effect is refused with its key and the re
     CHECK(refusal([](RunConfig& c) { c.mi_classes = "Shirt,Bag", c.mi_augment = "shift"; }).empty());
     CHECK_THAT(refusal([](RunConfig& c) { c.nesterov = true, c.momentum = 0; }), Catch::Contains("momentum > 0"));
     CHECK_THAT(refusal([](RunConfig& c) { c.decay_biases = false; }), Catch::Contains("no weight decay"));
+    // Each optimizer's own keys, and the warmup of inverse-sqrt.
+    CHECK_THAT(refusal([](RunConfig& c) { c.optimizer = "adamw", c.momentum = 0.5; }),
+               Catch::Contains("momentum is set to 0.5") && Catch::Contains("only optimizer sgd reads it"));
+    CHECK_THAT(refusal([](RunConfig& c) { c.optimizer = "adamw", c.momentum = 0.9, c.nesterov = true; }),
+               Catch::Contains("nesterov is set to true") && Catch::Contains("only optimizer sgd"));
+    CHECK_THAT(refusal([](RunConfig& c) { c.adam_eps = 1e-6; }),
+               Catch::Contains("adam-eps is set to 1e-06") && Catch::Contains("only optimizer adamw reads it"));
+    CHECK_THAT(refusal([](RunConfig& c) {
+                   c.adam_betas = {0.9, 0.98};
+               }),
+               Catch::Contains("adam-betas is set to 0.9,0.98"));
+    CHECK(refusal([](RunConfig& c) { c.optimizer = "adamw", c.adam_betas = {0.9, 0.98}, c.adam_eps = 1e-6; }).empty());
+    CHECK_THAT(refusal([](RunConfig& c) { c.warmup = 4000; }), Catch::Contains("only schedule inverse-sqrt reads it"));
+    CHECK(refusal([](RunConfig& c) { c.schedule = "inverse-sqrt", c.warmup = 4000; }).empty());
     CHECK(refusal([](RunConfig& c) { c.decay_biases = false, c.weight_decay = 1e-4; }).empty());
     // With a teacher: the loss's keys act; smoothing only where the loss keeps a hard-label term.
     CHECK(refusal([](RunConfig& c) { c.temperature = 4, c.loss = "hinton"; }, true).empty());

@@ -1,6 +1,8 @@
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 
 #include <catch2/catch.hpp>
@@ -152,6 +154,49 @@ TEST_CASE("each field names its value type for --help", "[distill][config]") {
     CHECK(find_config_field("model")->type == "TEXT");
     CHECK(find_config_field("milestones")->type == "INT,...");
     for (const auto& field : config_fields()) CHECK_FALSE(field.type.empty());
+}
+
+TEST_CASE("optimizer and its Adam keys and the inverse-sqrt warmup parse and validate", "[distill][config]") {
+    RunConfig c;
+    apply_yaml_text(c,
+                    "optimizer: adamw\nadam-betas: [0.9, 0.98]\nadam-eps: 1e-9\nschedule: inverse-sqrt\nwarmup: 4000\n",
+                    "t.yaml");
+    CHECK(c.optimizer == "adamw");
+    CHECK(c.adam_betas == std::array<double, 2>{0.9, 0.98});
+    CHECK(c.adam_eps == 1e-9);
+    CHECK(c.warmup == 4000);
+    CHECK_NOTHROW(validate(c));
+    RunConfig back;
+    apply_yaml_text(back, to_yaml(c), "effective");
+    CHECK(to_yaml(back) == to_yaml(c));
+    CHECK(back.adam_betas == c.adam_betas);
+    CHECK(find_config_field("adam-betas")->type == "FLOAT,FLOAT");
+    CHECK(find_config_field("warmup")->type == "INT");
+    CHECK_THROWS_WITH(find_config_field("adam-betas")->parse(c, "0.9"), Catch::Contains("'0.9' is not two numbers"));
+    CHECK_THROWS_WITH(find_config_field("adam-betas")->parse(c, "0.9,0.98,0.5"), Catch::Contains("not two numbers"));
+    CHECK_THROWS_WITH(find_config_field("adam-betas")->parse(c, "0.9,x"), Catch::Contains("'x' is not a valid number"));
+
+    const auto error = [](const std::function<void(RunConfig&)>& change) {
+        RunConfig r;
+        r.optimizer = "adamw";
+        change(r);
+        try {
+            validate(r);
+        } catch (const lskd::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error([](RunConfig& r) { r.optimizer = "adam"; }) == "unknown optimizer 'adam' (expected sgd or adamw)");
+    CHECK(error([](RunConfig& r) { r.adam_betas = {0.9, 1.0}; }) == "adam-betas must each be in [0, 1), got 1");
+    CHECK(error([](RunConfig& r) {
+              r.adam_betas = {std::nan(""), 0.9};
+          }) == "adam-betas must each be in [0, 1), got nan");
+    CHECK(error([](RunConfig& r) { r.adam_eps = 0; }) == "adam-eps must be > 0 and finite, got 0");
+    CHECK(error([](RunConfig& r) { r.schedule = "inverse-sqrt"; }) ==
+          "schedule inverse-sqrt needs its warmup (warmup: updates > 0), got 0");
+    CHECK(error([](RunConfig& r) { r.schedule = "inverse-sqrt", r.warmup = -1; }) ==
+          "warmup must be >= 0 updates, got -1");
 }
 
 TEST_CASE("mi-augment is one of training, shift, shift-flip, and training needs the run's augmentation",

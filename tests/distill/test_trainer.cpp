@@ -23,13 +23,16 @@ TEST_CASE("training is deterministic given seed and threads, and learns", "[dist
     CHECK(distill::load_run(a.output).params.at("classifier.weight").values().size() == 10 * 32);
 }
 
-TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[distill][trainer]") {
-    distill::RunConfig config = small_run_config(temp_path("straight"));
-    config.schedule = "linear";
-    config.smoothing = 0.1;
+namespace {
+
+// Trains `config` straight, then again killed in its second epoch and resumed: the two end the same, bit for bit.
+// Returns the straight run's directory.
+std::string check_resume_equality(distill::RunConfig config) {
+    const std::string name = config.output;
+    config.output = temp_path(name + "_straight");
     const auto straight = distill::train(config, small_dataset(), quiet());
 
-    config.output = temp_path("interrupted");
+    config.output = temp_path(name + "_interrupted");
     distill::TrainHooks crash;
     crash.epoch_metrics["crash"] = [](models::Classifier&, const data::Dataset&,
                                       std::int64_t epoch) -> std::optional<double> {
@@ -47,11 +50,45 @@ TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[dist
     };
     const auto resumed = distill::train(config, small_dataset(), resume, same);
     CHECK(distill::load_run(resumed.output).early_metrics.at("crash") == std::vector<double>{0.0});
-    for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc"})
+    for (const char* name : {"test_acc", "test_nll", "test_ece", "train_loss", "val_acc", "lr"})
         CHECK(resumed.last.at(name) == straight.last.at(name));
     const auto p1 = distill::load_run(straight.output).params, p2 = distill::load_run(resumed.output).params;
     for (const auto& [name, t] : p1)
         CHECK(std::equal(t.values().begin(), t.values().end(), p2.at(name).values().begin()));
+    return straight.output;
+}
+
+}  // namespace
+
+TEST_CASE("a run interrupted after an epoch resumes to the same numbers", "[distill][trainer]") {
+    distill::RunConfig config = small_run_config("sgd");
+    config.schedule = "linear";
+    config.smoothing = 0.1;
+    check_resume_equality(config);
+}
+
+TEST_CASE("an AdamW run resumes to the same numbers", "[distill][trainer]") {
+    // The Transformer recipe's optimisation on the small run: AdamW (0.9, 0.98), inverse-sqrt warmup over part of
+    // the first epoch, clipping and decoupled weight decay.
+    distill::RunConfig config = small_run_config("adamw");
+    config.optimizer = "adamw";
+    config.adam_betas = {0.9, 0.98};
+    config.lr = 5e-3;
+    config.schedule = "inverse-sqrt";
+    config.warmup = 4;
+    config.clip_norm = 1.0;
+    config.weight_decay = 1e-4;
+    config.smoothing = 0.1;
+    const distill::RunContents run = distill::load_run(check_resume_equality(config));
+    CHECK(run.config.optimizer == "adamw");
+    CHECK(run.config.adam_betas == std::array<double, 2>{0.9, 0.98});
+    CHECK(run.optimizer.at("classifier.weight.exp_avg_sq").shape() == run.params.at("classifier.weight").shape());
+    CHECK(run.optimizer.count("classifier.weight.step") == 1);
+    // Past its warmup the rate falls every epoch.
+    const std::vector<double>& lr = run.metrics.at("lr");
+    CHECK(lr[0] < 5e-3);
+    CHECK(lr[1] < lr[0]);
+    CHECK(lr[2] < lr[1]);
 }
 
 TEST_CASE("eval-every scores validation and test on its epochs and the last, NaN between, same training",

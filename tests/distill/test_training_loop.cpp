@@ -13,6 +13,7 @@
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/optim/sgd.hpp"
 #include "framework/runtime/interrupt.hpp"
 #include "models/model_registry.hpp"
 #include "tests/random_tensor.hpp"
@@ -37,6 +38,7 @@ public:
         examples_ = sizes_[next_++];
         return true;
     }
+    const char* example_unit() const override { return "img"; }
     std::int64_t batch_examples() const override { return examples_; }
     void keep_shard(distributed::Shard) override { FAIL("a single process keeps no shard"); }
     std::int64_t step_examples() const override { return examples_; }

@@ -20,6 +20,7 @@
 #include "framework/core/random.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/optim/adamw.hpp"
 #include "framework/optim/clip_grad.hpp"
 #include "framework/optim/sgd.hpp"
 #include "framework/tensor/buffer_pool.hpp"
@@ -222,4 +223,20 @@ TEST_CASE("the classification task's steady-state steps allocate nothing, draw n
     }
     CHECK(live_heap_after == live_heap);
     CHECK(pool_stats().live_buffers == live_buffers);
+}
+
+TEST_CASE("an AdamW step after the first allocates nothing and draws no buffer", "[distill][steady]") {
+    auto model = models::make_model("mlp", {28, 28, 1}, 10, 1, {{32}, 0.0});
+    optim::AdamW adam(model->named_parameters(), {.lr = 1e-3, .weight_decay = 1e-4});
+    for (const nn::NamedParameter& p : model->named_parameters()) {
+        Variable v = p.var;
+        v.grad() = Tensor::full(v.shape(), 0.1f);
+    }
+    adam.step();
+    const Counters before;
+    for (int i = 0; i < 3; ++i) adam.step();
+    const Draws d = Counters().since(before);
+    INFO(d.heap << " heap blocks, " << d.buffers << " fresh buffers");
+    CHECK(d.heap == 0);
+    CHECK(d.buffers == 0);
 }

@@ -44,6 +44,45 @@ def cifar_corpus():
     write("fuzz_cifar", "cifar10_two_gzip", b"\x00" + gzip.compress((bytes([1]) + pixels) * 2, mtime=0))
 
 
+def cmudict_corpus():
+    entries = (b'("a" dt (((ax) 0)))\n("a" n (((ey) 1)))\n'
+               b'("aaa" nil (((t r ih) 1) ((p ax) 0) ((l ey) 1)))\n("lead" v_p (((l eh d) 1)))\n')
+    write("fuzz_cmudict", "four_words", b"MNCL\n" + entries)
+    write("fuzz_cmudict", "crlf", b"MNCL\r\n" + entries.replace(b"\n", b"\r\n"))
+    write("fuzz_cmudict", "gzip", gzip.compress(b"MNCL\n" + entries, mtime=0))
+
+
+def parallel_tsv_corpus():
+    rows = "Open file\tDatei \u00f6ffnen\nquit\tbeenden\tschlie\u00dfen\n\u20ac 5\t5 \u20ac\n".encode()
+    write("fuzz_parallel_tsv", "three_rows", rows)
+    write("fuzz_parallel_tsv", "crlf_bom", b"\xef\xbb\xbf" + rows.replace(b"\n", b"\r\n"))
+    write("fuzz_parallel_tsv", "gzip", gzip.compress(rows, mtime=0))
+
+
+def mo_file(entries, big_endian=False, revision=0):
+    """A .mo catalogue as msgfmt lays it out (header, msgid and msgstr descriptor tables, strings), no hash table."""
+    order = ">" if big_endian else "<"
+    n = len(entries)
+    ids, strs = 28, 28 + 8 * n
+    at = strs + 8 * n
+    head = struct.pack(order + "7I", 0x950412DE, revision, n, ids, strs, 0, at)
+    tables, data = b"", b""
+    for column in (0, 1):
+        for entry in entries:
+            tables += struct.pack(order + "2I", len(entry[column]), at + len(data))
+            data += entry[column] + b"\0"
+    return head + tables + data
+
+
+def mo_corpus():
+    header = (b"", b"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n")
+    entries = [header, (b"Open the selected file", "Die gewählte Datei öffnen".encode()),
+               (b"menu\x04_Quit", b"_Beenden"), (b"one file\0%d files", b"eine Datei\0%d Dateien")]
+    write("fuzz_mo", "little_endian", mo_file(entries))
+    write("fuzz_mo", "big_endian_revision_1", mo_file(entries, big_endian=True, revision=0x10001))
+    write("fuzz_mo", "latin1_header", mo_file([(b"", b"Content-Type: text/plain; charset=ISO-8859-1\n")]))
+
+
 def checkpoint(path, distill, libver):
     with h5py.File(path, "w", libver=libver) as f:
         f.attrs["format"] = np.bytes_("lskd-run/3")  # fixed-length strings, as lskd writes them
@@ -110,8 +149,19 @@ def yaml_corpus():
     shutil.copy(FINDINGS / "yaml_depth_item_line_ending_in_spaces.yaml", CORPUS / "fuzz_yaml_config")
 
 
+def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, numbers, phones
+    write("fuzz_text_metrics", "readme.txt",
+          b"The dog bit the man.\nIt wasn't surprising.\nThe man had just bitten him.\n")
+    write("fuzz_text_metrics", "tokens.txt", "3.14, 1-2 &amp;lt;x&gt; e.g. caf\u00e9.\n\u3000a\u00a0b\r\n".encode())
+    write("fuzz_text_metrics", "phones.txt", b"k ae t\nd ao g\n\nr eh d")
+
+
 if __name__ == "__main__":
     idx_corpus()
+    mo_corpus()
     cifar_corpus()
+    cmudict_corpus()
+    parallel_tsv_corpus()
     run_file_corpus()
     yaml_corpus()
+    text_metrics_corpus()

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "framework/ops/ops.hpp"
+#include "framework/ops/sequence_ops.hpp"
 
 namespace lskd::testing {
 
@@ -22,6 +23,9 @@ std::map<OpKind, OpCase> op_cases() {
                                   return ops::reshape(v[0], {2, 12});
                               },
                               {param({2, 2, 3, 2})}};
+    cases[OpKind::narrow] = {[](const std::vector<Variable>& v) { return ops::narrow(v[0], 1, 3); },
+                             {param({4, 2, 3})}};
+    cases[OpKind::scale] = {[](const std::vector<Variable>& v) { return ops::scale(v[0], -1.5f); }, {param({3, 4})}};
     cases[OpKind::log_softmax] = {[](const std::vector<Variable>& v) { return ops::log_softmax(v[0]); },
                                   {param({3, 5})}};
     Tensor q = Tensor::from({2, 3}, std::vector<float>{0.7f, 0.2f, 0.1f, 0.05f, 0.05f, 0.9f});
@@ -54,6 +58,31 @@ std::map<OpKind, OpCase> op_cases() {
         {param({2, 3, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true), param({4})}};
     cases[OpKind::dropout] = {[](const std::vector<Variable>& v) { return ops::dropout(v[0], 0.3f, true, 11, 5); },
                               {param({4, 5})}};
+    auto ids = std::make_shared<std::vector<std::int32_t>>(std::vector<std::int32_t>{3, 0, 3, 1, 2, 3});
+    cases[OpKind::embedding] = {[ids](const std::vector<Variable>& v) {
+                                    return ops::embedding(v[0], *ids, {2, 3});
+                                },
+                                {param({4, 3})}};
+    cases[OpKind::layer_norm] = {[](const std::vector<Variable>& v) { return ops::layer_norm(v[0], v[1], v[2]); },
+                                 {param({2, 3, 4}), Variable(random_tensor({4}, rng, 0.5f, 1.5f), true), param({4})}};
+    cases[OpKind::gelu] = {[](const std::vector<Variable>& v) { return ops::gelu(v[0]); }, {param({3, 5})}};
+    Tensor token_q = random_tensor({3, 4}, rng, 0.0f, 1.0f);
+    cases[OpKind::token_cross_entropy] = {[token_q](const std::vector<Variable>& v) {
+                                              const float w[] = {1.0f, 0.0f, 2.0f};
+                                              return ops::token_cross_entropy(v[0], token_q, w, 1.5f);
+                                          },
+                                          {param({3, 4})}};
+    cases[OpKind::batched_matmul] = {
+        [](const std::vector<Variable>& v) { return ops::batched_matmul(v[0], v[1], true, 0.5f); },
+        {param({2, 3, 4}), param({2, 5, 4})}};
+    cases[OpKind::permute] = {[](const std::vector<Variable>& v) {
+                                  return ops::permute(v[0], {0, 2, 1, 3});
+                              },
+                              {param({2, 3, 2, 2})}};
+    // No query of batch 1 sees key 2 (a hidden key, but no fully hidden row).
+    const Tensor mask = Tensor::from({2, 1, 3}, std::vector<float>{0, 0, 0, 0, 0, -1e9f});
+    cases[OpKind::masked_softmax] = {[mask](const std::vector<Variable>& v) { return ops::masked_softmax(v[0], mask); },
+                                     {param({2, 2, 2, 3})}};
     return cases;
 }
 

@@ -1,3 +1,5 @@
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "framework/core/error.hpp"
@@ -46,4 +48,26 @@ TEST_CASE("clip_grad_norm scales shared gradient storage once and leaves the ori
     CHECK(shared.at(0) == 3.0f);
     CHECK(vars[0].grad().at(0) == Approx(3.0 / std::sqrt(50.0)));
     CHECK(vars[1].grad().at(1) == Approx(4.0 / std::sqrt(50.0)));
+}
+
+TEST_CASE("clip_grad_norm matches torch.nn.utils.clip_grad_norm_", "[optim][clip]") {
+    // torch 1.13: clip_grad_norm_([a, b], max_norm=1.0) with a.grad[i] = ((5i + 1) mod 11 − 5)·0.3 (7 elements)
+    // and b.grad[i] = ((7i + 2) mod 11 − 5)·0.3 (3), worked out in double and rounded to float; printed with %.9g.
+    // torch sums in float and divides by (norm + 1e-6) in float, this in double: the scaled gradients agree to within
+    // two ulp of a float (one seen here), not to the bit.
+    const auto pattern = [](std::int64_t n, std::int64_t mul, std::int64_t add) {
+        std::vector<float> g;
+        for (std::int64_t i = 0; i < n; ++i)
+            g.push_back(static_cast<float>(static_cast<double>((i * mul + add) % 11 - 5) * 0.3));
+        return g;
+    };
+    std::vector<Variable> vars{with_grad(pattern(7, 5, 1)), with_grad(pattern(3, 7, 2))};
+    CHECK(clip_grad_norm(vars, 1.0) == Approx(3.13209224).epsilon(1e-7));
+    const std::vector<float> a{-0.383130372f, 0.0957825929f,  -0.47891295f, 0.0f,
+                               0.47891295f,   -0.0957825929f, 0.383130372f};
+    const std::vector<float> b{-0.287347764f, 0.383130372f, 0.0f};
+    for (std::size_t i = 0; i < a.size(); ++i)
+        CHECK(vars[0].grad().at(static_cast<std::int64_t>(i)) == Approx(a[i]).epsilon(3e-7));
+    for (std::size_t i = 0; i < b.size(); ++i)
+        CHECK(vars[1].grad().at(static_cast<std::int64_t>(i)) == Approx(b[i]).epsilon(3e-7));
 }

@@ -48,6 +48,26 @@ TEST_CASE("linear decays to zero at the last step", "[optim][schedule]") {
     CHECK(s.lr(6) == Approx(0.0).margin(1e-15));
 }
 
+TEST_CASE("inverse-sqrt warms up linearly then decays as 1/sqrt(t)", "[optim][schedule]") {
+    // fairseq's: lr 5e-4, warmup 4 updates from 0: t·5e-4/4 for t < 4, then 5e-4·√4/√t.
+    const Schedule s = make_schedule("inverse-sqrt", 5e-4, 100, {}, 0.1, 4);
+    CHECK(s.kind() == ScheduleKind::inverse_sqrt);
+    CHECK(s.lr(0) == 0.0);  // the first update, as fairseq's, takes warmup-init-lr
+    CHECK(s.lr(1) == Approx(1.25e-4));
+    CHECK(s.lr(3) == Approx(3.75e-4));
+    CHECK(s.lr(4) == Approx(5e-4));
+    CHECK(s.lr(16) == Approx(2.5e-4));  // 5e-4·2/4
+    CHECK(s.lr(100) == Approx(1e-4));   // 5e-4·2/10
+    CHECK(s.lr(400) == Approx(5e-5));   // it does not stop at the run's end
+    // From a warmup-init-lr: 1e-4 + t·(5e-4 − 1e-4)/4.
+    const Schedule from = Schedule::inverse_sqrt(5e-4, 4, 1e-4);
+    CHECK(from.lr(0) == Approx(1e-4));
+    CHECK(from.lr(2) == Approx(3e-4));
+    CHECK(from.lr(4) == Approx(5e-4));
+    CHECK_THROWS_WITH(make_schedule("inverse-sqrt", 5e-4, 100), Catch::Contains("warmup must be > 0 steps, got 0"));
+    CHECK_THROWS_WITH(Schedule::inverse_sqrt(5e-4, 4, 1e-3), Catch::Contains("warmup-init-lr must be in [0, 0.0005]"));
+}
+
 TEST_CASE("epoch milestones convert to the first step of each epoch", "[optim][schedule]") {
     const std::vector<std::int64_t> epochs{60, 120};
     CHECK(epoch_milestones_to_steps(epochs, 391) == std::vector<std::int64_t>{23460, 46920});

@@ -9,6 +9,7 @@
 #include "distill/run_directory.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "study/calibration_analysis.hpp"
+#include "study/claims_sequences.hpp"
 #include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
 #include "study/sweep_summary.hpp"
@@ -150,4 +151,34 @@ TEST_CASE("a missing or failing plotting tool leaves a study without figures and
     CHECK(render_plots(dir.string(), failing).empty());
     const std::vector<char> log = file_bytes((dir / "logs" / "plots.log").string());
     CHECK(std::string(log.begin(), log.end()) == "no figures today\n");
+}
+
+TEST_CASE("figure4 from made-up sequence teachers", "[study][plot]") {
+    const fs::path dir = temp_dir("plot_figure4");
+    std::vector<study::SequenceTeacherRow> teachers;
+    for (double alpha : {0.0, 0.1})
+        for (std::uint64_t seed : {1, 2}) {
+            study::SequenceTeacherRow t;
+            t.alpha = alpha;
+            t.seed = seed;
+            t.decoding.score_name = "wer";
+            t.decoding.second_name = "per";
+            for (double temperature : {0.8, 1.0, 1.2})
+                t.decoding.sweep.push_back({temperature, 1.0 + alpha + 0.1 * temperature, 0.05 - alpha / 4,
+                                            0.3 - alpha / 10 + 0.01 * static_cast<double>(seed), 0.1});
+            teachers.push_back(t);
+        }
+    CHECK(write_decoding_plot(dir.string(), teachers) == "plots/figure4.png");
+    check_png(dir / "plots" / "figure4.png");
+    io::H5File table = io::H5File::open_read((dir / "decoding.h5").string());
+    CHECK(table.read<double>("/temperature").values.size() == 12);
+    CHECK(table.attr_string("/", "score_name") == "wer");
+    // The study command of the tool draws it from the same table.
+    fs::remove(dir / "plots" / "figure4.png");
+    const std::vector<std::string> figures = render_plots(dir.string(), "");
+    CHECK(std::count(figures.begin(), figures.end(), "plots/figure4.png") == 1);
+    // No sweep to plot: no figure, no crash.
+    const fs::path empty = temp_dir("plot_figure4_empty");
+    CHECK(write_decoding_plot(empty.string(), {}).empty());
+    CHECK_FALSE(fs::exists(empty / "plots" / "figure4.png"));
 }

@@ -48,12 +48,17 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"model", {"lenet", "mlp-800"}},
         {"dataset", {"mnist", "fashion-mnist"}},
         {"data-dir", {"/nonexistent/lskd-data"}},
+        {"optimizer", {"adamw"}},
         {"schedule", {"cosine", "multi_step", "linear"}},
         {"output", {"elsewhere.h5"}},
         {"mi-classes", {"T-shirt/top,Shirt", "Nope,Shirt", "Trouser,Bag;Shirt,Coat"}},
         {"mi-augment", {"shift", "training"}},
         {"teacher", {"teacher.h5"}},
         {"loss", {"hinton", "logit-mse"}},
+        {"source-vocab", {"char", "symbol"}},
+        {"target-vocab", {"symbol", "sentencepiece"}},
+        {"length-norm", {"gnmt", "none"}},
+        {"kd-level", {"sequence"}},
     };
     if (f.type == "TEXT") return text.at(f.key);
     if (f.type == "BOOL") return {"true", "false"};

@@ -1,6 +1,6 @@
-// lskd analyze calibration|projection|mi|erasure RUN: the analyses of a finished run directory. Each reads what it
-// needs of the run (never retrains), writes its results to RUN/analyses/<name>.h5 alone and prints a short table or
-// one JSON line.
+// lskd analyze calibration|projection|mi|erasure|decoding RUN: the analyses of a finished run directory. Each reads
+// what it needs of the run (never retrains), writes its results to RUN/analyses/<name>.h5 alone and prints a short
+// table or one JSON line.
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -11,6 +11,7 @@
 #include "framework/io/file_lock.hpp"
 #include "framework/runtime/threads.hpp"
 #include "study/calibration_analysis.hpp"
+#include "study/decoding_analysis.hpp"
 #include "study/erasure_analysis.hpp"
 #include "study/mi_analysis.hpp"
 #include "study/projection_analysis.hpp"
@@ -61,12 +62,14 @@ int report(const Common& c, const Result& r) {
 }
 
 struct AnalyzeState {
-    Common calibration_common, projection_common, mi_common, erasure_common;
+    Common calibration_common, projection_common, mi_common, erasure_common, decoding_common;
     study::CalibrationOptions calibration;
     std::string projection_classes, projection_variant = "affine";
     distill::MiSettings mi;
     std::string mi_data_dir;
     std::int64_t erasure_epoch = 0;
+    std::vector<double> temperatures = study::default_decoding_temperatures();
+    bool decoding_force = false;
 };
 
 CLI::App* add_calibration(CLI::App& cmd, AnalyzeState& s) {
@@ -134,6 +137,19 @@ CLI::App* add_erasure(CLI::App& cmd, AnalyzeState& s) {
     return erasure;
 }
 
+CLI::App* add_decoding(CLI::App& cmd, AnalyzeState& s) {
+    auto* decoding = cmd.add_subcommand(
+        "decoding", "sequence runs: token NLL/ECE and beam-search WER/PER (or BLEU/chrF) of the test split against "
+                    "the softmax temperature; temperature scaling fitted on validation tokens and its decode");
+    add_common(*decoding, s.decoding_common);
+    decoding->add_option("--temperatures", s.temperatures, "the grid of T, e.g. 0.8,0.9,1.0")
+        ->delimiter(',')
+        ->check(CLI::Range(1e-6, 100.0))
+        ->capture_default_str();
+    decoding->add_flag("--force", s.decoding_force, "recompute even when analyses/decoding.h5 has this grid");
+    return decoding;
+}
+
 }  // namespace
 
 Runner add_analyze_command(CLI::App& app) {
@@ -145,12 +161,14 @@ Runner add_analyze_command(CLI::App& app) {
     auto* projection = add_projection(*cmd, *s);
     auto* mi = add_mi(*cmd, *s);
     auto* erasure = add_erasure(*cmd, *s);
+    auto* decoding = add_decoding(*cmd, *s);
 
-    return [s, calibration, projection, mi, erasure] {
+    return [s, calibration, projection, mi, erasure, decoding] {
         require_one_process("analyze");
         const Common& common = calibration->parsed()  ? s->calibration_common
                                : projection->parsed() ? s->projection_common
                                : mi->parsed()         ? s->mi_common
+                               : decoding->parsed()   ? s->decoding_common
                                                       : s->erasure_common;
         const auto lock = lock_run(common.path);
         runtime::init_threads(common.threads);
@@ -160,6 +178,8 @@ Runner add_analyze_command(CLI::App& app) {
                                                    study::parse_projection_variant(s->projection_variant)};
             return report(common, study::analyze_projection(common.path, options));
         }
+        if (decoding->parsed())
+            return report(common, study::decoding_analysis(common.path, s->temperatures, s->decoding_force));
         if (mi->parsed()) {
             for (const study::MiResult& r : study::analyze_mi(common.path, s->mi, s->mi_data_dir)) report(common, r);
             return 0;

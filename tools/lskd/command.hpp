@@ -34,6 +34,7 @@ Runner add_analyze_command(CLI::App& app);
 Runner add_study_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
 Runner add_convert_run_command(CLI::App& app);
+Runner add_score_command(CLI::App& app);
 
 // Adds one --<key> flag per config field; apply_config_flags copies the given ones over the config.
 struct ConfigFlags {
@@ -61,6 +62,10 @@ void default_output_to(distill::RunConfig& config, const std::string& name, cons
 // lskd sweep's and lskd study's --data-dir DIR and repeatable --set key.path=value, changes to the sweep config
 // (study/sweep_config.hpp).
 void add_sweep_override_flags(CLI::App& cmd, study::SweepOverrides& overrides);
+
+// A sequence run's decode scores for its summary line ("  wer 0.2310 per 0.0561", "  bleu 21.30 chrf 45.10"), or ""
+// for a classifier's metrics.
+std::string decode_scores_text(const std::map<std::string, double>& last);
 
 // One line of JSON from name → number or string pairs (strings are quoted and escaped).
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings);

@@ -84,6 +84,14 @@ void default_output_to(distill::RunConfig& config, const std::string& name, cons
     if (!flags.quiet && process_world().root()) fmt::print(stderr, "lskd: no --output given; writing {}\n", name);
 }
 
+std::string decode_scores_text(const std::map<std::string, double>& last) {
+    if (last.contains("test_wer"))
+        return fmt::format("  wer {:.4f} per {:.4f}", last.at("test_wer"), last.at("test_per"));
+    if (last.contains("test_bleu"))
+        return fmt::format("  bleu {:.2f} chrf {:.2f}", last.at("test_bleu"), last.at("test_chrf"));
+    return "";
+}
+
 std::string json_line(const std::map<std::string, double>& numbers, const std::map<std::string, std::string>& strings) {
     std::string out = "{";
     auto sep = [&out] {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "distill/run_directory.hpp"
+#include "distill/sequence_run.hpp"
 #include "distill/teacher.hpp"
 #include "distill/teacher_cache.hpp"
 #include "distill/teacher_logits.hpp"
@@ -29,9 +30,9 @@ std::string default_student_output(const distill::RunConfig& c, const std::strin
 void report_student(const distill::TrainSummary& r, double gamma, bool json, std::map<std::string, double> numbers,
                     std::map<std::string, std::string> strings) {
     if (!json) {
-        fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
-                   r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), gamma, r.epochs, r.seconds,
-                   r.output);
+        fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}{}  γ {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
+                   r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), decode_scores_text(r.last),
+                   gamma, r.epochs, r.seconds, r.output);
         return;
     }
     for (const char* key : {"test_acc", "test_nll", "test_ece", "val_acc", "train_loss"}) numbers[key] = r.last.at(key);
@@ -65,6 +66,16 @@ int distill_from_logits(distill::RunConfig config, const std::string& logits, co
     if (!process_world().root()) return 0;  // rank 0 reports the run
     const distill::TeacherInfo& t = teacher.info();
     report_student(r, t.gamma, flags.json, {}, {{"teacher_logits", t.file}, {"teacher_hash", t.hash}});
+    return 0;
+}
+
+// A sequence student: word-level (or, with kd-level sequence, sequence-level) distillation from its teacher run.
+int distill_sequences(const distill::RunConfig& config, const distill::TrainOptions& options, bool json) {
+    const distill::TrainSummary r =
+        distill::train_sequences(config, distill::load_sequence_run_dataset(config), options);
+    if (!process_world().root()) return 0;  // rank 0 reports the run
+    const distill::RunHeader student = distill::read_run_header(r.output);
+    report_student(r, student.teacher->gamma, json, {}, {{"teacher", config.teacher}});
     return 0;
 }
 
@@ -102,6 +113,7 @@ Runner add_distill_command(CLI::App& app) {
         options.output_lock = lock ? &*lock : nullptr;
         // Its header only: open_teacher reads the state, once, after the data.
         distill::check_teacher_run(config.teacher, config);
+        if (data::is_sequence_dataset(config.dataset)) return distill_sequences(config, options, s->run.json);
 
         const data::Dataset dataset = distill::load_run_dataset(config);
         distill::TeacherOptions teacher_options;

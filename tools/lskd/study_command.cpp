@@ -18,13 +18,14 @@ Runner add_study_command(CLI::App& app) {
         bool quiet = false;
     };
     auto s = std::make_shared<State>();
-    cmd->add_option("config", s->config, "quick (default), paper, mnist-paper, or a sweep YAML file");
+    cmd->add_option("config", s->config,
+                    "quick (default), paper, mnist-paper, g2p, translation, g2p-full, or a sweep YAML file");
     cmd->add_option("--out", s->out, "output directory (default: results/<config> for the built-in configs)");
     cmd->add_option("--jobs", s->jobs, "runs at once as child processes (default: the config's 'parallel')");
     add_sweep_override_flags(*cmd, s->overrides);
     cmd->add_flag("--quiet", s->quiet, "no progress output");
     return [s] {
-        const bool builtin = s->config == "quick" || s->config == "paper" || s->config == "mnist-paper";
+        const bool builtin = study::is_builtin_study_config(s->config);
         study::StudyOptions options;
         options.out = !s->out.empty() ? s->out : builtin ? "results/" + s->config : "";
         options.jobs = s->jobs;

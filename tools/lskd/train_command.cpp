@@ -1,6 +1,7 @@
 // lskd train: one run at a chosen label-smoothing strength (or, with --teacher, see lskd distill).
 #include <fmt/format.h>
 
+#include "distill/sequence_run.hpp"
 #include "distill/trainer.hpp"
 #include "tools/lskd/command.hpp"
 
@@ -25,8 +26,10 @@ Runner add_train_command(CLI::App& app) {
         std::optional<io::FileLock> lock;
         if (process_world().root()) lock.emplace(distill::claim_output(config, options, {s->flags.config_file}));
         options.output_lock = lock ? &*lock : nullptr;
-        const data::Dataset dataset = distill::load_run_dataset(config);
-        const distill::TrainSummary r = distill::train(config, dataset, options);
+        const distill::TrainSummary r =
+            data::is_sequence_dataset(config.dataset)
+                ? distill::train_sequences(config, distill::load_sequence_run_dataset(config), options)
+                : distill::train(config, distill::load_run_dataset(config), options);
         if (!process_world().root()) return 0;  // rank 0 reports the run
         if (s->run.json) {
             fmt::print("{}\n", json_line({{"test_acc", r.last.at("test_acc")},
@@ -38,9 +41,9 @@ Runner add_train_command(CLI::App& app) {
                                           {"seconds", r.seconds}},
                                          {{"output", r.output}}));
         } else {
-            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}  ({} epochs, {:.1f}s) -> {}\n",
-                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), r.epochs, r.seconds,
-                       r.output);
+            fmt::print("test accuracy {:.4f}  nll {:.4f}  ece {:.4f}{}  ({} epochs, {:.1f}s) -> {}\n",
+                       r.last.at("test_acc"), r.last.at("test_nll"), r.last.at("test_ece"), decode_scores_text(r.last),
+                       r.epochs, r.seconds, r.output);
         }
         return 0;
     };

@@ -8,6 +8,8 @@
                                                    (needs `lskd analyze projection`)
   lskd_plot.py mi RUN.h5... --out DIR              MI against epoch per run (needs `lskd train --mi-every`)
   lskd_plot.py summary SUMMARY.h5 --out DIR        accuracy against γ (M Fig. 5) and teacher ECE against α
+  lskd_plot.py figure4 DECODING.h5 --out DIR       WER (or BLEU), token ECE and NLL against T per α (M Fig. 4
+                                                   analogue; the table lskd study writes for sequence teachers)
   lskd_plot.py study SWEEP_DIR --out DIR           every figure the run files below SWEEP_DIR allow
 
 Run it with Debian's /usr/bin/python3 (python3-matplotlib, python3-h5py, python3-numpy)."""
@@ -17,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lskdplot import mi, projection, reliability, study, summary  # noqa: E402
+from lskdplot import figure4, mi, projection, reliability, study, summary  # noqa: E402
 from lskdplot.runfile import PlotError  # noqa: E402
 
 
@@ -29,6 +31,7 @@ def main(argv=None):
                                   ("projection", "template-plane panels of two (or more) runs", True),
                                   ("mi", "mutual information against epoch", True),
                                   ("summary", "figures of a sweep's summary.h5", False),
+                                  ("figure4", "score, ECE and NLL against T of sequence teachers", False),
                                   ("study", "every figure of a sweep directory", False)):
         cmd = commands.add_parser(name, help=help_text)
         cmd.add_argument("inputs", nargs="+" if many else 1, metavar="FILE" if name != "study" else "DIR")
@@ -43,6 +46,8 @@ def main(argv=None):
             written = projection.plot(args.inputs, args.out)
         elif args.command == "mi":
             written = mi.plot(args.inputs, args.out)
+        elif args.command == "figure4":
+            written = [figure4.plot(args.inputs[0], args.out)]
         elif args.command == "summary":
             written = summary.plot(args.inputs[0], args.out)
         else:

@@ -6,7 +6,7 @@ from collections import defaultdict
 import h5py
 import numpy as np
 
-from . import mi, projection, reliability, summary
+from . import figure4, mi, projection, reliability, summary
 from .runfile import RUN_FORMAT, analysis_path, checkpoint_path, text
 
 
@@ -75,4 +75,7 @@ def plot(directory, out_dir):
     summary_path = os.path.join(directory, "summary.h5")
     if os.path.exists(summary_path):
         written += summary.plot(summary_path, out_dir)
+    decoding_path = os.path.join(directory, figure4.TABLE)
+    if os.path.exists(decoding_path):
+        written.append(figure4.plot(decoding_path, out_dir))
     return written
