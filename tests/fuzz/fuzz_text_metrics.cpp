@@ -12,7 +12,7 @@
 #include "analysis/python_text.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/utf8.hpp"
-#include "framework/data/text_lines.hpp"
+#include "framework/data/segment_lines.hpp"
 
 namespace {
 
