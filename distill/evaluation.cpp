@@ -10,6 +10,7 @@
 #include "framework/data/batch_loader.hpp"
 #include "framework/distributed/batch_split.hpp"
 #include "framework/distributed/rank_sums.hpp"
+#include "framework/layers/eval_scope.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -24,9 +25,7 @@ void copy_rows(const Tensor& src, Tensor& dst, std::int64_t first_row) {
 
 SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, const data::Normalization& norm,
                        std::int64_t batch, bool with_penultimate) {
-    const bool was_training = model.is_training();
-    model.eval();
-    NoGradGuard no_grad;
+    const nn::EvalScope eval(model);
     data::LoaderSpec spec;
     spec.batch_size = static_cast<std::size_t>(batch);
     spec.shuffle = false;
@@ -51,7 +50,6 @@ SplitOutputs run_model(models::Classifier& model, const data::ImageSet& set, con
         out.indices.insert(out.indices.end(), b.indices.begin(), b.indices.end());
         row += static_cast<std::int64_t>(b.size());
     }
-    model.train(was_training);
     return out;
 }
 

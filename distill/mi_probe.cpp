@@ -10,6 +10,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/subset.hpp"
+#include "framework/layers/eval_scope.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -104,10 +105,8 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
 
     // f(d_l(x)) for the L views (columns 0..L−1) and the extra draw (column L) of each example.
     Eigen::MatrixXd f(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(per_example));
-    const bool was_training = model.is_training();
-    model.eval();
     {
-        NoGradGuard no_grad;
+        const nn::EvalScope eval(model);
         for (std::size_t start = 0; start < n; start += chunk) {
             const std::size_t m = std::min(chunk, n - start), images_n = m * per_example;
             Tensor images = Tensor::empty({static_cast<std::int64_t>(images_n), shape[0], shape[1], shape[2]});
@@ -123,7 +122,6 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
                     d(static_cast<Eigen::Index>(i));
         }
     }
-    model.train(was_training);
 
     MiEstimate e;
     const auto l = static_cast<Eigen::Index>(probe.views);

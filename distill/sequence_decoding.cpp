@@ -9,6 +9,7 @@
 #include "distill/token_evaluation.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/data/token_batches.hpp"
+#include "framework/layers/eval_scope.hpp"
 #include "models/beam_search.hpp"
 #include "models/greedy_search.hpp"
 #include "models/transformer_step_decoder.hpp"
@@ -40,14 +41,8 @@ std::vector<std::vector<std::string>> reference_sets(const data::ParallelCorpus&
 std::vector<std::vector<std::int32_t>> decode_examples(models::Transformer& model,
                                                        const std::vector<data::EncodedExample>& examples,
                                                        const models::SearchOptions& options) {
-    const bool was_training = model.is_training();
-    model.eval();
-    NoGradGuard no_grad;
-    data::TokenBatchSpec spec;
-    spec.max_sentences = kSequenceEvalBatch;
-    spec.shuffle = false;
-    data::TokenBatcher batcher(examples, spec);
-    batcher.begin_epoch(0);
+    const nn::EvalScope eval(model);
+    data::TokenBatcher batcher = evaluation_batches(examples);
     models::BeamSearch beam(options);
     models::GreedySearch greedy(options);
     std::vector<std::vector<std::int32_t>> out(examples.size());
@@ -66,7 +61,6 @@ std::vector<std::vector<std::int32_t>> decode_examples(models::Transformer& mode
             if (r.size(s) > 0) out[index].assign(r.best(s).tokens.begin(), r.best(s).tokens.end());
         }
     }
-    if (was_training) model.train();
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "analysis/token_calibration.hpp"
 #include "framework/autograd/node.hpp"
+#include "framework/layers/eval_scope.hpp"
 #include "framework/data/token_batches.hpp"
 #include "framework/data/vocabulary.hpp"
 #include "framework/tensor/eigen_view.hpp"
@@ -50,16 +51,19 @@ void sort_by_index(SplitOutputs& o, std::int64_t v, std::int64_t d) {
 
 }  // namespace
 
-SplitOutputs run_teacher_forced(models::Transformer& model, const std::vector<data::EncodedExample>& examples,
-                                bool with_penultimate) {
-    const bool was_training = model.is_training();
-    model.eval();
-    NoGradGuard no_grad;
+data::TokenBatcher evaluation_batches(const std::vector<data::EncodedExample>& examples) {
     data::TokenBatchSpec spec;
     spec.max_sentences = kSequenceEvalBatch;
     spec.shuffle = false;
     data::TokenBatcher batcher(examples, spec);
     batcher.begin_epoch(0);
+    return batcher;
+}
+
+SplitOutputs run_teacher_forced(models::Transformer& model, const std::vector<data::EncodedExample>& examples,
+                                bool with_penultimate) {
+    const nn::EvalScope eval(model);
+    data::TokenBatcher batcher = evaluation_batches(examples);
     data::TokenBatch b;
     std::vector<float> logits, penultimate;
     SplitOutputs o;
@@ -75,7 +79,6 @@ SplitOutputs run_teacher_forced(models::Transformer& model, const std::vector<da
     o.logits = Tensor::from({tokens, v}, std::move(logits));
     if (with_penultimate) o.penultimate = Tensor::from({tokens, d}, std::move(penultimate));
     sort_by_index(o, v, d);
-    if (was_training) model.train();
     return o;
 }
 

@@ -7,6 +7,7 @@
 
 #include "distill/evaluation.hpp"
 #include "framework/data/encoded_corpus.hpp"
+#include "framework/data/token_batches.hpp"
 #include "models/transformer.hpp"
 
 namespace lskd::distill {
@@ -16,6 +17,9 @@ inline constexpr std::int64_t kTokenStride = 1 << 16;
 
 // Sentences per evaluation batch.
 inline constexpr std::size_t kSequenceEvalBatch = 128;
+
+// A split's sentences in batches of kSequenceEvalBatch, in length-grouped order without shuffling, the epoch begun.
+data::TokenBatcher evaluation_batches(const std::vector<data::EncodedExample>& examples);
 
 // The split's target tokens in example order, position order within each: logits [T, V], labels the gold ids,
 // indices by kTokenStride and, when asked, the decoder's penultimate activations [T, d]. Restores the model's

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 
 #include "framework/core/error.hpp"
+#include "framework/optim/parameter_slots.hpp"
 #include "framework/runtime/parallel_for.hpp"
 
 namespace lskd::optim {
@@ -103,31 +103,22 @@ AdamW::AdamW(std::vector<nn::NamedParameter> params, AdamWOptions options) : opt
         if (!(beta >= 0.0 && beta < 1.0)) fail("AdamW: betas must be in [0, 1), got {}", beta);
     if (!(options.eps > 0.0)) fail("AdamW: eps must be > 0, got {}", options.eps);
     if (!(options.weight_decay >= 0.0)) fail("AdamW: weight_decay must be >= 0, got {}", options.weight_decay);
-    std::unordered_set<std::string> names;
-    std::unordered_set<const VarImpl*> vars;
+    check_parameters("AdamW", params);
+    chunks_.reserve(static_cast<std::size_t>(chunk_count(params, kChunk)));
     slots_.reserve(params.size());
-    std::int64_t chunks_count = 0;
     for (auto& p : params) {
-        if (!p.var.defined()) fail("AdamW: parameter '{}' is undefined", p.name);
-        if (!names.insert(p.name).second) fail("AdamW: parameter name '{}' appears twice", p.name);
-        if (!vars.insert(p.var.impl().get()).second) fail("AdamW: parameter '{}' is listed twice", p.name);
-        const bool decay = options.decay_biases_and_norm || p.kind == nn::ParamKind::weight;
+        const bool decay = decays(p, options.decay_biases_and_norm);
         const Shape shape = p.var.shape();
-        chunks_count += (p.var.value().numel() + kChunk - 1) / kChunk;
         slots_.push_back({std::move(p), Tensor::zeros(shape), Tensor::zeros(shape), Tensor::zeros({1}), 0, decay});
     }
-    chunks_.reserve(static_cast<std::size_t>(chunks_count));
 }
 
 void AdamW::step() {
     chunks_.clear();
     for (Slot& s : slots_) {
+        const Tensor* grad = checked_gradient("AdamW", s.param);
+        if (!grad) continue;
         Variable& var = s.param.var;
-        const Tensor& grad = var.grad();
-        if (!grad.defined()) continue;
-        if (!(grad.shape() == var.shape()))
-            fail("AdamW: gradient of '{}' has shape {}, the parameter {}", s.param.name, grad.shape().str(),
-                 var.shape().str());
         if (s.steps == kMaxSteps)
             fail("AdamW: '{}' has taken {} steps, the most a float counts", s.param.name, kMaxSteps);
         ++s.steps;
@@ -139,7 +130,7 @@ void AdamW::step() {
         float* v = s.exp_avg_sq.values_in_place().data();
         const std::int64_t n = var.value().numel();
         for (std::int64_t begin = 0; begin < n; begin += kChunk)
-            chunks_.push_back({update, p, grad.data(), m, v, c, begin, std::min(n, begin + kChunk)});
+            chunks_.push_back({update, p, grad->data(), m, v, c, begin, std::min(n, begin + kChunk)});
     }
     // Every parameter's chunks in one parallel loop, as SGD's step: one fork of the team per step.
     runtime::parallel_for(static_cast<std::int64_t>(chunks_.size()), [&](std::int64_t i) {
@@ -148,20 +139,9 @@ void AdamW::step() {
     });
 }
 
-void AdamW::zero_grad() {
-    for (Slot& s : slots_) s.param.var.grad() = Tensor();
-}
+void AdamW::zero_grad() { clear_gradients(slots_); }
 
-void AdamW::set_lr(double lr) {
-    if (!(lr >= 0.0)) fail("AdamW: lr must be >= 0, got {}", lr);
-    options_.lr = lr;
-}
-
-std::size_t AdamW::find_slot(const std::string& name) const {
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-        if (slots_[i].param.name == name) return i;
-    fail("AdamW state: '{}' is not a parameter of this optimizer", name);
-}
+void AdamW::set_lr(double lr) { options_.lr = checked_lr("AdamW", lr); }
 
 nn::StateDict AdamW::export_state(bool copy) const {
     nn::StateDict out;
@@ -185,7 +165,7 @@ void AdamW::load_state(const nn::StateDict& state) {
     std::vector<int> entries(slots_.size(), 0);
     for (const auto& [entry, t] : state) {
         const auto [name, suffix] = split_entry(entry);
-        const std::size_t i = find_slot(name);
+        const std::size_t i = slot_of("AdamW", slots_, name);
         ++entries[i];
         if (suffix == kStep) {
             stored_steps(entry, t);

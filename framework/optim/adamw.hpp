@@ -75,7 +75,6 @@ private:
         std::int64_t steps = 0;      // 0: not started (PyTorch: no state entry)
         bool decay;
     };
-    std::size_t find_slot(const std::string& name) const;
     nn::StateDict export_state(bool copy) const;
 
     std::vector<Slot> slots_;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <unordered_set>
 #include <utility>
 
 #include "framework/core/error.hpp"
+#include "framework/optim/parameter_slots.hpp"
 #include "framework/runtime/parallel_for.hpp"
 
 namespace lskd::optim {
@@ -55,31 +55,22 @@ SGD::SGD(std::vector<nn::NamedParameter> params, SgdOptions options) : options_(
     if (!(options.weight_decay >= 0.0)) fail("SGD: weight_decay must be >= 0, got {}", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0))
         fail("SGD: Nesterov momentum needs momentum > 0 and zero dampening (as PyTorch)");
-    std::unordered_set<std::string> names;
-    std::unordered_set<const VarImpl*> vars;
+    check_parameters("SGD", params);
+    chunks_.reserve(static_cast<std::size_t>(chunk_count(params, kChunk)));
     slots_.reserve(params.size());
-    std::int64_t chunks_count = 0;
     for (auto& p : params) {
-        if (!p.var.defined()) fail("SGD: parameter '{}' is undefined", p.name);
-        if (!names.insert(p.name).second) fail("SGD: parameter name '{}' appears twice", p.name);
-        if (!vars.insert(p.var.impl().get()).second) fail("SGD: parameter '{}' is listed twice", p.name);
-        const bool decay = options.decay_biases_and_norm || p.kind == nn::ParamKind::weight;
+        const bool decay = decays(p, options.decay_biases_and_norm);
         Tensor momentum = options.momentum != 0.0 ? Tensor::zeros(p.var.shape()) : Tensor();
-        chunks_count += (p.var.value().numel() + kChunk - 1) / kChunk;
         slots_.push_back({std::move(p), std::move(momentum), false, decay});
     }
-    chunks_.reserve(static_cast<std::size_t>(chunks_count));
 }
 
 void SGD::step() {
     chunks_.clear();
     for (Slot& s : slots_) {
+        const Tensor* grad = checked_gradient("SGD", s.param);
+        if (!grad) continue;
         Variable& var = s.param.var;
-        const Tensor& grad = var.grad();
-        if (!grad.defined()) continue;
-        if (!(grad.shape() == var.shape()))
-            fail("SGD: gradient of '{}' has shape {}, the parameter {}", s.param.name, grad.shape().str(),
-                 var.shape().str());
         const Coefficients c{
             static_cast<float>(options_.lr), s.decay ? static_cast<float>(options_.weight_decay) : 0.0f,
             static_cast<float>(options_.momentum), static_cast<float>(1.0 - options_.dampening), options_.nesterov};
@@ -88,7 +79,7 @@ void SGD::step() {
         const Kernel update = pick_kernel(c.weight_decay != 0.0f, buf != nullptr, s.started, c.nesterov);
         const std::int64_t n = var.value().numel();
         for (std::int64_t begin = 0; begin < n; begin += kChunk)
-            chunks_.push_back({update, p, grad.data(), buf, c, begin, std::min(n, begin + kChunk)});
+            chunks_.push_back({update, p, grad->data(), buf, c, begin, std::min(n, begin + kChunk)});
         s.started = buf != nullptr;
     }
     // Every parameter's chunks in one parallel loop: one fork of the team per step, and the large tensors
@@ -99,20 +90,9 @@ void SGD::step() {
     });
 }
 
-void SGD::zero_grad() {
-    for (Slot& s : slots_) s.param.var.grad() = Tensor();
-}
+void SGD::zero_grad() { clear_gradients(slots_); }
 
-void SGD::set_lr(double lr) {
-    if (!(lr >= 0.0)) fail("SGD: lr must be >= 0, got {}", lr);
-    options_.lr = lr;
-}
-
-std::size_t SGD::find_slot(const std::string& name) const {
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-        if (slots_[i].param.name == name) return i;
-    fail("SGD state: '{}' is not a parameter of this optimizer", name);
-}
+void SGD::set_lr(double lr) { options_.lr = checked_lr("SGD", lr); }
 
 nn::StateDict SGD::state() const {
     nn::StateDict out;
@@ -132,14 +112,14 @@ void SGD::load_state(const nn::StateDict& state) {
     if (options_.momentum == 0.0 && !state.empty())
         fail("SGD state: an optimizer without momentum keeps no state, got '{}'", state.begin()->first);
     for (const auto& [name, buf] : state) {
-        const Slot& s = slots_[find_slot(name)];
+        const Slot& s = slots_[slot_of("SGD", slots_, name)];
         if (!buf.defined() || !(buf.shape() == s.momentum.shape()))
             fail("SGD state: momentum of '{}' has shape {}, the parameter {}", name,
                  buf.defined() ? buf.shape().str() : "undefined", s.momentum.shape().str());
     }
     for (Slot& s : slots_) s.started = false;
     for (const auto& [name, buf] : state) {
-        Slot& s = slots_[find_slot(name)];
+        Slot& s = slots_[slot_of("SGD", slots_, name)];
         s.momentum.copy_from(buf);
         s.started = true;
     }

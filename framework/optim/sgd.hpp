@@ -64,7 +64,6 @@ private:
         bool started = false;  // whether momentum holds a buffer (PyTorch: the state entry exists)
         bool decay;
     };
-    std::size_t find_slot(const std::string& name) const;
 
     std::vector<Slot> slots_;
     SgdOptions options_;
