@@ -257,3 +257,20 @@ TEST_CASE("jpeg decoder reuses its buffers", "[data][jpeg]") {
     CHECK(out.pixels.data() == buffer);
     CHECK(out.pixels == first);
 }
+
+TEST_CASE("jpeg every truncation and bit flip ends cleanly", "[data][jpeg]") {
+    const ImageBytes jpeg = encode_jpeg(rgb_spec(24, 16, 2, 2, GENERATE(false, true)));
+    ImageDecoder decoder;
+    RgbImage out;
+    for (std::size_t keep = 0; keep < jpeg.size(); ++keep) {
+        INFO("kept " << keep << " of " << jpeg.size() << " bytes");
+        CHECK_FALSE(error_message([&] { decoder.decode(std::span(jpeg).first(keep), "cut.jpg", {}, out); }).empty());
+    }
+    // A flipped bit may still decode (into other pixels); it must never crash, hang or throw anything else.
+    for (std::size_t bit = 0; bit < jpeg.size() * 8; bit += 3) {
+        ImageBytes flipped = jpeg;
+        flipped[bit / 8] ^= static_cast<std::uint8_t>(1 << (bit % 8));
+        const std::string message = error_message([&] { decoder.decode(flipped, "flip.jpg", {}, out); });
+        CHECK((message.empty() || message.rfind("flip.jpg: ", 0) == 0));
+    }
+}

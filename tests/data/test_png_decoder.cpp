@@ -147,3 +147,21 @@ TEST_CASE("png truncated or corrupt is an error naming the file", "[data][png]")
     decoder.decode(png, "good.png", std::nullopt, 1 << 20, out);
     CHECK(out.width == 16);
 }
+
+TEST_CASE("png every truncation and bit flip ends cleanly", "[data][png]") {
+    const auto [type, channels] = GENERATE(std::pair{2, 3}, std::pair{4, 2});  // RGB, grey + alpha
+    const ImageBytes png = encode_png(png_spec(type, 8, channels, 6));
+    ImageDecoder decoder;
+    RgbImage out;
+    for (std::size_t keep = 0; keep < png.size(); ++keep) {
+        INFO("kept " << keep << " of " << png.size() << " bytes");
+        CHECK_FALSE(error_message([&] { decoder.decode(std::span(png).first(keep), "cut.png", {}, out); }).empty());
+    }
+    // CRCs catch most flips; a flip in a CRC-less place may still decode. Never a crash or another exception.
+    for (std::size_t bit = 0; bit < png.size() * 8; ++bit) {
+        ImageBytes flipped = png;
+        flipped[bit / 8] ^= static_cast<std::uint8_t>(1 << (bit % 8));
+        const std::string message = error_message([&] { decoder.decode(flipped, "flip.png", {}, out); });
+        CHECK((message.empty() || message.rfind("flip.png: ", 0) == 0));
+    }
+}
