@@ -136,7 +136,8 @@ Placement decode_region(JpegDecoder::State& s, const std::filesystem::path& file
     jpeg_start_decompress(&c);
     const int out_w = static_cast<int>(c.output_width), out_h = static_cast<int>(c.output_height);
     const int x0 = r.x / scale, y0 = r.y / scale;
-    const int x1 = std::min(ceil_div(r.x + r.width, scale), out_w), y1 = std::min(ceil_div(r.y + r.height, scale), out_h);
+    const int x1 = std::min(ceil_div(r.x + r.width, scale), out_w),
+              y1 = std::min(ceil_div(r.y + r.height, scale), out_h);
     const int left = crop_columns(c, x0, x1);
     out.resize(x1 - x0, y1 - y0);
     read_rows(s, y0, y1, left, cmyk, out, file);

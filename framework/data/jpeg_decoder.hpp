@@ -46,8 +46,8 @@ public:
 
     // Decodes request.region (or the whole image) into `out`; the result says where `out` sits in the full image.
     // The decoded pixels are those a full decode at the same scale gives (see docs/data.md for the DCT-block edges).
-    Placement decode(std::span<const std::uint8_t> bytes, const std::filesystem::path& file,
-                     const JpegRequest& request, RgbImage& out);
+    Placement decode(std::span<const std::uint8_t> bytes, const std::filesystem::path& file, const JpegRequest& request,
+                     RgbImage& out);
 
     struct State;
 

@@ -61,8 +61,7 @@ PngInfo read_info(const PngHandles& h) {
                  static_cast<int>(png_get_image_height(h.png, h.info)), 1};
     png_uint_32 size = 0;
     png_bytep exif = nullptr;
-    if (png_get_eXIf_1(h.png, h.info, &size, &exif) && exif)
-        info.orientation = orientation_from_tiff({exif, size});
+    if (png_get_eXIf_1(h.png, h.info, &size, &exif) && exif) info.orientation = orientation_from_tiff({exif, size});
     return info;
 }
 

@@ -17,7 +17,8 @@ void check_region(const PixelRegion& r, int width, int height, const std::filesy
 void copy_region(const RgbImage& in, const PixelRegion& r, RgbImage& out) {
     out.resize(r.width, r.height);
     for (int y = 0; y < r.height; ++y)
-        std::memcpy(out.row(y), in.row(r.y + y) + static_cast<std::size_t>(r.x) * 3, static_cast<std::size_t>(r.width) * 3);
+        std::memcpy(out.row(y), in.row(r.y + y) + static_cast<std::size_t>(r.x) * 3,
+                    static_cast<std::size_t>(r.width) * 3);
 }
 
 }  // namespace lskd::data

@@ -34,7 +34,9 @@ struct RgbImage {
         height = h;
         pixels.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
     }
-    std::uint8_t* row(int y) { return pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3; }
+    std::uint8_t* row(int y) {
+        return pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3;
+    }
     const std::uint8_t* row(int y) const {
         return pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3;
     }

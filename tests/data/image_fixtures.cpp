@@ -93,7 +93,8 @@ void append_png(png_structp png, png_bytep data, std::size_t n) {
 
 int png_channels(int color_type) {
     switch (color_type) {
-        case 0: case 3: return 1;
+        case 0:
+        case 3: return 1;
         case 4: return 2;
         case 6: return 4;
         default: return 3;
@@ -130,7 +131,8 @@ ImageBytes encode_png(const PngSpec& s) {
                  s.color_type, s.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     std::vector<png_color> palette;
-    for (std::size_t i = 0; i + 2 < s.palette.size(); i += 3) palette.push_back({s.palette[i], s.palette[i + 1], s.palette[i + 2]});
+    for (std::size_t i = 0; i + 2 < s.palette.size(); i += 3)
+        palette.push_back({s.palette[i], s.palette[i + 1], s.palette[i + 2]});
     if (!palette.empty()) png_set_PLTE(png, info, palette.data(), static_cast<int>(palette.size()));
     if (!s.trns.empty()) png_set_tRNS(png, info, s.trns.data(), static_cast<int>(s.trns.size()), nullptr);
     if (!s.exif.empty())
@@ -165,8 +167,8 @@ ImageBytes exif_tiff(int orientation, bool big_endian) {
     u16(3);       // SHORT
     u32(1);
     u16(static_cast<unsigned>(orientation));
-    u16(0);       // rest of the value field
-    u32(0);       // no next IFD
+    u16(0);  // rest of the value field
+    u32(0);  // no next IFD
     return t;
 }
 

@@ -15,27 +15,27 @@ ImageBytes photo_pixels(int width, int height, int channels, std::uint64_t seed)
 struct JpegSpec {
     int width = 64;
     int height = 48;
-    int channels = 3;              // of `pixels`: 1 grey, 3 RGB, 4 CMYK
-    ImageBytes pixels;             // width * height * channels
-    bool ycck = false;             // four channels stored as YCCK instead of CMYK
-    bool adobe_marker = true;      // for four channels (libjpeg writes one for CMYK and YCCK by default)
-    int h_samp = 2, v_samp = 2;    // luma sampling factors: 2x2 is 4:2:0, 2x1 4:2:2, 1x1 4:4:4
+    int channels = 3;            // of `pixels`: 1 grey, 3 RGB, 4 CMYK
+    ImageBytes pixels;           // width * height * channels
+    bool ycck = false;           // four channels stored as YCCK instead of CMYK
+    bool adobe_marker = true;    // for four channels (libjpeg writes one for CMYK and YCCK by default)
+    int h_samp = 2, v_samp = 2;  // luma sampling factors: 2x2 is 4:2:0, 2x1 4:2:2, 1x1 4:4:4
     bool progressive = false;
     int quality = 90;
-    ImageBytes app1;               // an APP1 payload to write (e.g. exif_app1), or none
+    ImageBytes app1;  // an APP1 payload to write (e.g. exif_app1), or none
 };
 ImageBytes encode_jpeg(const JpegSpec& spec);
 
 struct PngSpec {
     int width = 16;
     int height = 12;
-    int color_type = 2;            // PNG_COLOR_TYPE_*: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA
+    int color_type = 2;  // PNG_COLOR_TYPE_*: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA
     int bit_depth = 8;
     std::vector<std::uint16_t> samples;  // width * height * channels, each < 2^bit_depth (palette: indices)
     std::vector<std::uint8_t> palette;   // RGB triples, for color_type 3
     std::vector<std::uint8_t> trns;      // palette alphas, for color_type 3
     bool interlaced = false;
-    ImageBytes exif;               // a TIFF-structured eXIf chunk written before the image data, or none
+    ImageBytes exif;  // a TIFF-structured eXIf chunk written before the image data, or none
 };
 ImageBytes encode_png(const PngSpec& spec);
 

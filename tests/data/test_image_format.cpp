@@ -51,7 +51,8 @@ TEST_CASE("unknown or garbage bytes are an error naming the file", "[data][image
     // Random bytes behind each magic: every outcome is an lskd::Error naming the file.
     lskd::Rng rng(3);
     for (int trial = 0; trial < 50; ++trial) {
-        ImageBytes bytes = trial % 2 ? ImageBytes{0xFF, 0xD8, 0xFF} : ImageBytes{0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+        ImageBytes bytes = trial % 2 ? ImageBytes{0xFF, 0xD8, 0xFF}
+                                     : ImageBytes{0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
         for (int i = 0; i < 200; ++i) bytes.push_back(static_cast<std::uint8_t>(rng.below(256)));
         CHECK_THAT(error_message([&] { decoder.decode(bytes, "noise.img", {}, out); }), Contains("noise.img: "));
     }

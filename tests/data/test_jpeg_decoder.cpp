@@ -53,7 +53,7 @@ RgbImage decode_with_pil(const ImageBytes& bytes, const std::string& mode) {
 }  // namespace
 
 TEST_CASE("jpeg scale choice follows PIL draft", "[data][jpeg]") {
-    CHECK(choose_jpeg_scale(500, 375, 224, 224) == 1);    // 375 < 2 * 224
+    CHECK(choose_jpeg_scale(500, 375, 224, 224) == 1);  // 375 < 2 * 224
     CHECK(choose_jpeg_scale(447, 447, 224, 224) == 1);
     CHECK(choose_jpeg_scale(448, 448, 224, 224) == 2);
     CHECK(choose_jpeg_scale(1000, 900, 224, 224) == 4);   // 900 >= 4 * 224 = 896, < 8 * 224
@@ -178,7 +178,8 @@ TEST_CASE("jpeg crop equals the same region of a full decode", "[data][jpeg]") {
         for (int trial = 0; trial < 25; ++trial) {
             const int w = 8 * scale + static_cast<int>(rng.below(157 - 8 * scale));
             const int h = 8 * scale + static_cast<int>(rng.below(123 - 8 * scale));
-            const PixelRegion r{static_cast<int>(rng.below(157 - w + 1)), static_cast<int>(rng.below(123 - h + 1)), w, h};
+            const PixelRegion r{static_cast<int>(rng.below(157 - w + 1)), static_cast<int>(rng.below(123 - h + 1)), w,
+                                h};
             DecodeRequest request;
             request.region = r;
             request.min_width = scale == 1 ? 0 : w / scale;
@@ -225,7 +226,8 @@ TEST_CASE("jpeg truncated or corrupt is an error naming the file", "[data][jpeg]
     }
     ImageBytes garbage = jpeg;
     lskd::Rng rng(7);
-    for (std::size_t i = garbage.size() / 2; i < garbage.size() - 2; ++i) garbage[i] = static_cast<std::uint8_t>(rng.below(256));
+    for (std::size_t i = garbage.size() / 2; i < garbage.size() - 2; ++i)
+        garbage[i] = static_cast<std::uint8_t>(rng.below(256));
     CHECK_THAT(error_message([&] { decoder.decode(garbage, "noise.jpg", {}, out); }), Contains("noise.jpg: "));
     // The decoder is still usable after errors.
     CHECK(decoder.decode(jpeg, "whole.jpg", {}, out).scale == 1);

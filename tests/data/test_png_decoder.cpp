@@ -82,7 +82,8 @@ TEST_CASE("png palette and low bit depths expand", "[data][png]") {
     s.height = 2;
     s.color_type = 3;
     s.bit_depth = 4;
-    for (int i = 0; i < 16; ++i) s.palette.insert(s.palette.end(), {std::uint8_t(i * 16), std::uint8_t(255 - i), std::uint8_t(i * 7)});
+    for (int i = 0; i < 16; ++i)
+        s.palette.insert(s.palette.end(), {std::uint8_t(i * 16), std::uint8_t(255 - i), std::uint8_t(i * 7)});
     s.trns = {0, 128, 255};
     for (int i = 0; i < 32; ++i) s.samples.push_back(static_cast<std::uint16_t>((i * 5) % 16));
     const ImageBytes png = encode_png(s);
