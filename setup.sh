@@ -57,7 +57,8 @@ case "${1:-}" in
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
     cmake --build build-sanitize -j "$jobs" --target test_data test_io
     (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
-    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers.
+    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers and the
+    # JPEG and PNG decoders.
     tests/fuzz/run_fuzzers.sh
     ;;
   *)
