@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kImageExtensions = {".jpg", ".jpeg", ".png", ".ppm", ".bmp",
-                                                               ".pgm", ".tif",  ".tiff", ".webp"};
+constexpr std::array<std::string_view, 9> kImageExtensions = {".jpg", ".jpeg", ".png",  ".ppm", ".bmp",
+                                                              ".pgm", ".tif",  ".tiff", ".webp"};
 
 bool is_hidden(std::string_view name) { return !name.empty() && name.front() == '.'; }
 
@@ -83,8 +83,10 @@ private:
         std::vector<std::string> files;
         for (const Child& c : list_dir(dir)) {
             if (c.is_dir) {
-                if (is_hidden(c.name)) ++skipped_.hidden_folders;
-                else visit(relative + "/" + c.name, found);
+                if (is_hidden(c.name))
+                    ++skipped_.hidden_folders;
+                else
+                    visit(relative + "/" + c.name, found);
             } else if (is_hidden(c.name)) {
                 ++skipped_.hidden_files;
             } else if (has_image_extension(c.name)) {
@@ -108,8 +110,10 @@ std::vector<std::string> class_folders(const fs::path& root, FolderSkips& skippe
     std::vector<std::string> classes;
     for (const Child& c : list_dir(root)) {
         if (!c.is_dir) continue;
-        if (is_hidden(c.name)) ++skipped.hidden_folders;
-        else classes.push_back(c.name);
+        if (is_hidden(c.name))
+            ++skipped.hidden_folders;
+        else
+            classes.push_back(c.name);
     }
     // std::string compares bytes as unsigned char: UTF-8 byte order is Python's code-point order.
     std::sort(classes.begin(), classes.end());
@@ -216,7 +220,8 @@ EntriesSplit split_entries(const FolderEntries& all, std::size_t val_size, std::
     std::sort(order.begin(), cut);
     std::sort(cut, order.end());
     EntriesSplit split;
-    for (auto [from, to, part] : {std::tuple(cut, order.end(), &split.train), std::tuple(order.begin(), cut, &split.val)})
+    for (auto [from, to, part] :
+         {std::tuple(cut, order.end(), &split.train), std::tuple(order.begin(), cut, &split.val)})
         for (auto it = from; it != to; ++it) part->add(all.relative_path(*it), all.label(*it), all.original_index(*it));
     return split;
 }

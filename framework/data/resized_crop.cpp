@@ -19,8 +19,10 @@ void check_size(std::int64_t width, std::int64_t height) {
 CropBox fallback_crop(std::int64_t width, std::int64_t height, const ResizedCropSpec& spec) {
     const double in_ratio = static_cast<double>(width) / static_cast<double>(height);
     std::int64_t w = width, h = height;
-    if (in_ratio < spec.ratio_lo) h = round_half_even(static_cast<double>(width) / spec.ratio_lo);
-    else if (in_ratio > spec.ratio_hi) w = round_half_even(static_cast<double>(height) * spec.ratio_hi);
+    if (in_ratio < spec.ratio_lo)
+        h = round_half_even(static_cast<double>(width) / spec.ratio_lo);
+    else if (in_ratio > spec.ratio_hi)
+        w = round_half_even(static_cast<double>(height) * spec.ratio_hi);
     // Only reachable with a ratio range that excludes 1; torchvision would crop nothing and fail later.
     if (w == 0 || h == 0)
         fail("a {}x{} image has no crop with a width/height ratio in [{}, {}]", width, height, spec.ratio_lo,
@@ -44,11 +46,9 @@ std::int64_t SeededDraws::randint(std::int64_t lo, std::int64_t hi) {
 
 void check_resized_crop_spec(const ResizedCropSpec& spec) {
     if (!(spec.scale_lo > 0 && spec.scale_lo <= spec.scale_hi))
-        fail("random resized crop: the scale range [{}, {}] must satisfy 0 < min <= max", spec.scale_lo,
-             spec.scale_hi);
+        fail("random resized crop: the scale range [{}, {}] must satisfy 0 < min <= max", spec.scale_lo, spec.scale_hi);
     if (!(spec.ratio_lo > 0 && spec.ratio_lo <= spec.ratio_hi))
-        fail("random resized crop: the ratio range [{}, {}] must satisfy 0 < min <= max", spec.ratio_lo,
-             spec.ratio_hi);
+        fail("random resized crop: the ratio range [{}, {}] must satisfy 0 < min <= max", spec.ratio_lo, spec.ratio_hi);
 }
 
 CropBox resized_crop_params(std::int64_t width, std::int64_t height, const ResizedCropSpec& spec,

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "framework/core/random.hpp"
+#include "framework/data/rgb_image.hpp"
 
 namespace lskd::data {
 
@@ -55,12 +56,6 @@ CropBox resized_crop_params(std::int64_t width, std::int64_t height, const Resiz
 // CenterCrop's box; when the crop is larger than the image, the offset is negative where torchvision pads with
 // zeros ((crop - image) // 2 on the left and top).
 CropBox center_crop_box(std::int64_t width, std::int64_t height, std::int64_t crop_width, std::int64_t crop_height);
-
-struct ImageSize {
-    std::int64_t width = 0;
-    std::int64_t height = 0;
-    bool operator==(const ImageSize&) const = default;
-};
 
 // Resize(size) with one int: the short side becomes `size`, the long one int(size * long / short).
 ImageSize resize_short_side(std::int64_t width, std::int64_t height, std::int64_t size);

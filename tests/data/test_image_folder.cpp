@@ -39,11 +39,18 @@ void write_ordered_tree(const fs::path& root) {
     fs::create_directory_symlink("../a/sub", root / "b/link");
 }
 
-const std::vector<std::pair<std::int32_t, std::string>> kOrderedSamples = {
-    {0, "B/1.bmp"},        {1, "Z9/p.pgm"},         {2, "a/Y.PNG"},   {2, "a/x.jpg"},
-    {2, "a/sub/c.jpeg"},   {2, "a/sub-2/d.webp"},   {2, "a/sub/deeper/e.Tiff"},
-    {3, "a-b/q.ppm"},      {4, "b/r.tif"},          {4, "b/link/c.jpeg"},  {4, "b/link/deeper/e.Tiff"},
-    {5, "caf\xc3\xa9/s.jpg"}};
+const std::vector<std::pair<std::int32_t, std::string>> kOrderedSamples = {{0, "B/1.bmp"},
+                                                                           {1, "Z9/p.pgm"},
+                                                                           {2, "a/Y.PNG"},
+                                                                           {2, "a/x.jpg"},
+                                                                           {2, "a/sub/c.jpeg"},
+                                                                           {2, "a/sub-2/d.webp"},
+                                                                           {2, "a/sub/deeper/e.Tiff"},
+                                                                           {3, "a-b/q.ppm"},
+                                                                           {4, "b/r.tif"},
+                                                                           {4, "b/link/c.jpeg"},
+                                                                           {4, "b/link/deeper/e.Tiff"},
+                                                                           {5, "caf\xc3\xa9/s.jpg"}};
 
 }  // namespace
 
@@ -76,10 +83,11 @@ TEST_CASE("image folder order equals torchvision ImageFolder", "[data][image_fol
 }
 
 TEST_CASE("image extensions in any case", "[data][image_folder]") {
-    for (const char* name : {"a.jpg", "a.JPEG", "a.Png", "a.ppm", "a.bmp", "a.pgm", "a.tif", "a.TIFF", "a.webp",
-                             "a.tar.jpg"})
+    for (const char* name :
+         {"a.jpg", "a.JPEG", "a.Png", "a.ppm", "a.bmp", "a.pgm", "a.tif", "a.TIFF", "a.webp", "a.tar.jpg"})
         CHECK(has_image_extension(name));
-    for (const char* name : {"a.gif", "jpg", "a.jpg.txt", "a.jpe", "", "a.", "a.svg"}) CHECK_FALSE(has_image_extension(name));
+    for (const char* name : {"a.gif", "jpg", "a.jpg.txt", "a.jpe", "", "a.", "a.svg"})
+        CHECK_FALSE(has_image_extension(name));
 }
 
 TEST_CASE("image folder skips hidden folders and files and counts them", "[data][image_folder]") {
@@ -90,7 +98,8 @@ TEST_CASE("image folder skips hidden folders and files and counts them", "[data]
         touch(dir / f);
     const ScannedTree tree = scan_image_tree(dir.path());
     CHECK(tree.classes == std::vector<std::string>{"cat", "dog"});
-    CHECK(samples(tree.entries) == std::vector<std::pair<std::int32_t, std::string>>{{0, "cat/a.jpg"}, {1, "dog/b.png"}});
+    CHECK(samples(tree.entries) ==
+          std::vector<std::pair<std::int32_t, std::string>>{{0, "cat/a.jpg"}, {1, "dog/b.png"}});
     CHECK(tree.skipped.hidden_folders == 2);
     CHECK(tree.skipped.hidden_files == 2);
     CHECK(tree.skipped.other_files == 0);
@@ -104,7 +113,8 @@ TEST_CASE("image folder errors name the folder", "[data][image_folder]") {
     CHECK(error_of(dir / "file.jpg") == (dir / "file.jpg").string() + ": not a directory");
 
     touch(dir / "flat/a.jpg");
-    CHECK(error_of(dir / "flat") == (dir / "flat").string() + ": no class folder (one subfolder per class is expected)");
+    CHECK(error_of(dir / "flat") ==
+          (dir / "flat").string() + ": no class folder (one subfolder per class is expected)");
 
     touch(dir / "one_empty/cat/a.jpg");
     touch(dir / "one_empty/dog/readme.txt");
@@ -113,7 +123,8 @@ TEST_CASE("image folder errors name the folder", "[data][image_folder]") {
 
     touch(dir / "no_images/cat/a.txt");
     fs::create_directories(dir / "no_images/dog");
-    CHECK_THAT(error_of(dir / "no_images"), Contains((dir / "no_images").string() + ": no image in any of its 2 class folders"));
+    CHECK_THAT(error_of(dir / "no_images"),
+               Contains((dir / "no_images").string() + ": no image in any of its 2 class folders"));
 
     touch(dir / "loop/cat/a.jpg");
     fs::create_directory_symlink("..", dir / "loop/cat/up");
@@ -128,7 +139,8 @@ TEST_CASE("image folder with train val and test subtrees", "[data][image_folder]
     CHECK_FALSE(folder.single_tree);
     CHECK(folder.classes == std::vector<std::string>{"cat", "dog"});
     CHECK(folder.train.entries.size() == 3);
-    CHECK(samples(folder.val.entries) == std::vector<std::pair<std::int32_t, std::string>>{{0, "cat/d.jpg"}, {1, "dog/e.jpg"}});
+    CHECK(samples(folder.val.entries) ==
+          std::vector<std::pair<std::int32_t, std::string>>{{0, "cat/d.jpg"}, {1, "dog/e.jpg"}});
     CHECK(folder.test.entries.size() == 0);
 
     touch(dir / "test/cat/f.jpg");

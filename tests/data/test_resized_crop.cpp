@@ -56,8 +56,8 @@ const double kLogLo = std::log(0.75f), kLogHi = std::log(static_cast<float>(4.0 
 TEST_CASE("resized crop params on hand-made draws", "[data][resized_crop]") {
     const ResizedCropSpec spec;
     // 10x10 image, area share 1/16: sqrt(6.25) = 2.5 rounds half to even, to 2 (not 3).
-    ReplayDraws draws({uniform_draw(0.08, 1.0, 0.0625), uniform_draw(kLogLo, kLogHi, 0.0), {'r', 0, 9, 4},
-                       {'r', 0, 9, 7}});
+    ReplayDraws draws(
+        {uniform_draw(0.08, 1.0, 0.0625), uniform_draw(kLogLo, kLogHi, 0.0), {'r', 0, 9, 4}, {'r', 0, 9, 7}});
     CHECK(resized_crop_params(10, 10, spec, draws) == CropBox{4, 7, 2, 2});
     CHECK(draws.all_used());
     // A try too wide for the image is rejected: 100x10 at share 1 and ratio 1 needs w = h = 31.62 -> 32 > 10.
@@ -74,8 +74,7 @@ TEST_CASE("resized crop params on hand-made draws", "[data][resized_crop]") {
     for (std::size_t t = 0; t < rejected.size(); t += 2) rejected[t] = uniform_draw(1.0, 1.0, 1.0);
     rejected[1].value = kLogHi;  // w = round(sqrt(120 * 4/3)) = 13 > 10
     ReplayDraws whole(rejected);
-    CHECK(resized_crop_params(10, 12, ResizedCropSpec{1.0, 1.0, 0.75, 4.0 / 3.0}, whole) ==
-          CropBox{0, 0, 12, 10});
+    CHECK(resized_crop_params(10, 12, ResizedCropSpec{1.0, 1.0, 0.75, 4.0 / 3.0}, whole) == CropBox{0, 0, 12, 10});
 }
 
 TEST_CASE("resized crop params equal torchvision's on its own draws", "[data][resized_crop]") {

@@ -11,8 +11,10 @@ namespace {
 void append_quoted(std::string& command, const std::string& arg) {
     command.push_back('\'');
     for (char c : arg) {
-        if (c == '\'') command.append("'\\''");
-        else command.push_back(c);
+        if (c == '\'')
+            command.append("'\\''");
+        else
+            command.push_back(c);
     }
     command.push_back('\'');
 }
