@@ -17,37 +17,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Draw {
-    char kind;  // 'u' uniform, 'r' randint
-    double lo, hi, value;
-};
-
-// Hands out recorded draws in order, checking that each is asked for with torchvision's kind and range.
-class ReplayDraws final : public TransformDraws {
-public:
-    explicit ReplayDraws(std::vector<Draw> draws) : draws_(std::move(draws)) {}
-    double uniform(double lo, double hi) override { return next('u', lo, hi); }
-    std::int64_t randint(std::int64_t lo, std::int64_t hi) override {
-        return static_cast<std::int64_t>(next('r', static_cast<double>(lo), static_cast<double>(hi)));
-    }
-    bool all_used() const { return used_ == draws_.size(); }
-
-private:
-    double next(char kind, double lo, double hi) {
-        REQUIRE(used_ < draws_.size());
-        const Draw& d = draws_[used_++];
-        CHECK(d.kind == kind);
-        // torch takes the log-ratio bounds with its SIMD log, which can differ from libm's in the last float bit;
-        // the bounds only set the range lskd's own draws come from.
-        CHECK(d.lo == Approx(lo).epsilon(1e-6));
-        CHECK(d.hi == Approx(hi).epsilon(1e-6));
-        return d.value;
-    }
-    std::vector<Draw> draws_;
-    std::size_t used_ = 0;
-};
-
-Draw uniform_draw(double lo, double hi, double value) { return {'u', lo, hi, value}; }
+RecordedDraw uniform_draw(double lo, double hi, double value) { return {'u', lo, hi, value}; }
 
 const double kLogLo = std::log(0.75f), kLogHi = std::log(static_cast<float>(4.0 / 3.0));
 
@@ -61,7 +31,7 @@ TEST_CASE("resized crop params on hand-made draws", "[data][resized_crop]") {
     CHECK(resized_crop_params(10, 10, spec, draws) == CropBox{4, 7, 2, 2});
     CHECK(draws.all_used());
     // A try too wide for the image is rejected: 100x10 at share 1 and ratio 1 needs w = h = 31.62 -> 32 > 10.
-    std::vector<Draw> rejected;
+    std::vector<RecordedDraw> rejected;
     for (int t = 0; t < 10; ++t) {
         rejected.push_back(uniform_draw(0.08, 1.0, 1.0));
         rejected.push_back(uniform_draw(kLogLo, kLogHi, 0.0));
@@ -95,7 +65,7 @@ TEST_CASE("resized crop params equal torchvision's on its own draws", "[data][re
         REQUIRE(word == "case");
         const ResizedCropSpec spec{parse_hex_double(s0), parse_hex_double(s1), parse_hex_double(r0),
                                    parse_hex_double(r1)};
-        std::vector<Draw> draws;
+        std::vector<RecordedDraw> draws;
         CropBox expected;
         while (std::getline(in, line)) {
             std::istringstream row(line);
@@ -106,7 +76,7 @@ TEST_CASE("resized crop params equal torchvision's on its own draws", "[data][re
                 row >> expected.width;
                 break;
             }
-            draws.push_back({kind[0], parse_hex_double(a), parse_hex_double(b), parse_hex_double(v)});
+            draws.push_back(parse_draw(line));
         }
         INFO("case " << line << " on a " << w << "x" << h << " image");
         ReplayDraws replay(draws);

@@ -78,10 +78,10 @@ def crop_cases():
     rng = random.Random(24)
     cases = [(224, 224, (0.08, 1.0), (3 / 4, 4 / 3)), (500, 375, (0.08, 1.0), (3 / 4, 4 / 3)),
              (1, 1, (0.08, 1.0), (3 / 4, 4 / 3)), (2, 3, (0.08, 1.0), (3 / 4, 4 / 3)),
-             # elongated images: every try fails, the fallback crops at the nearest allowed ratio
+#elongated images : every try fails, the fallback crops at the nearest allowed ratio
              (1000, 10, (0.08, 1.0), (3 / 4, 4 / 3)), (10, 1000, (0.08, 1.0), (3 / 4, 4 / 3)),
              (7, 300, (0.5, 1.0), (3 / 4, 4 / 3)), (100, 50, (0.9, 1.0), (1.0, 1.0)),
-             # a ratio range around the image's own: the fallback takes the whole image
+#a ratio range around the image's own: the fallback takes the whole image
              (10, 10, (1.0, 1.0), (0.5, 2.0)), (33, 31, (1.0, 1.0), (0.9, 1.1))]
     for _ in range(300):
         w, h = rng.randint(1, 600), rng.randint(1, 600)
