@@ -29,7 +29,8 @@ void check_geometry(const RgbView& src, const ResampleBox& box, ImageSize out, c
           box.bottom <= static_cast<float>(src.height) && box.left <= box.right && box.top <= box.bottom))
         fail("resize: the box ({}, {}, {}, {}) is not inside the {}x{} image", box.left, box.top, box.right, box.bottom,
              src.width, src.height);
-    if (out.width <= 0 || out.height <= 0) fail("resize: the output size {}x{} is empty", out.width, out.height);
+    if (out.width <= 0 || out.height <= 0 || out.width > kMaxSide || out.height > kMaxSide)
+        fail("resize: the output size {}x{} is empty or beyond {} pixels a side", out.width, out.height, kMaxSide);
     if (w.left < 0 || w.top < 0 || w.width <= 0 || w.height <= 0 || w.left + w.width > out.width ||
         w.top + w.height > out.height)
         fail("resize: the window {}x{} at ({}, {}) is not inside the {}x{} output", w.width, w.height, w.left, w.top,

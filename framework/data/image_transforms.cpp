@@ -34,7 +34,8 @@ Normalization imagenet_normalization() { return {{0.485f, 0.456f, 0.406f}, {0.22
 
 TrainTransform::TrainTransform(const TrainTransformSpec& spec, const Normalization& norm)
     : spec_(spec), table_(rgb_table(norm)) {
-    if (spec.size <= 0) fail("train transform: the crop size must be positive, not {}", spec.size);
+    if (spec.size <= 0 || spec.size > kMaxSide)
+        fail("train transform: the output size must be 1 to {} pixels, not {}", kMaxSide, spec.size);
     check_resized_crop_spec(spec.crop);
 }
 
@@ -52,8 +53,8 @@ void TrainTransform::apply(const RgbView& image, TransformDraws& draws, Transfor
 
 EvalTransform::EvalTransform(const EvalTransformSpec& spec, const Normalization& norm)
     : spec_(spec), table_(rgb_table(norm)) {
-    if (spec.resize <= 0 || spec.crop <= 0)
-        fail("eval transform: resize ({}) and crop ({}) must be positive", spec.resize, spec.crop);
+    if (spec.resize <= 0 || spec.crop <= 0 || spec.resize > kMaxSide || spec.crop > kMaxSide)
+        fail("eval transform: resize ({}) and crop ({}) must be 1 to {} pixels", spec.resize, spec.crop, kMaxSide);
 }
 
 void EvalTransform::apply(const RgbView& image, TransformScratch& scratch, float* out) const {

@@ -13,6 +13,8 @@ std::int64_t round_half_even(double x) { return static_cast<std::int64_t>(std::n
 
 void check_size(std::int64_t width, std::int64_t height) {
     if (width <= 0 || height <= 0) fail("an image of {}x{} pixels has no pixel to crop", width, height);
+    if (width > kMaxSide || height > kMaxSide)
+        fail("an image of {}x{} pixels is beyond the {} pixels allowed on a side", width, height, kMaxSide);
 }
 
 // torchvision's fallback: a centred crop at the allowed ratio nearest the image's own, else the whole image.
@@ -45,15 +47,16 @@ std::int64_t SeededDraws::randint(std::int64_t lo, std::int64_t hi) {
 }
 
 void check_resized_crop_spec(const ResizedCropSpec& spec) {
-    if (!(spec.scale_lo > 0 && spec.scale_lo <= spec.scale_hi))
+    if (!(spec.scale_lo > 0 && spec.scale_lo <= spec.scale_hi && std::isfinite(spec.scale_hi)))
         fail("random resized crop: the scale range [{}, {}] must satisfy 0 < min <= max", spec.scale_lo, spec.scale_hi);
-    if (!(spec.ratio_lo > 0 && spec.ratio_lo <= spec.ratio_hi))
+    if (!(spec.ratio_lo > 0 && spec.ratio_lo <= spec.ratio_hi && std::isfinite(spec.ratio_hi)))
         fail("random resized crop: the ratio range [{}, {}] must satisfy 0 < min <= max", spec.ratio_lo, spec.ratio_hi);
 }
 
 CropBox resized_crop_params(std::int64_t width, std::int64_t height, const ResizedCropSpec& spec,
                             TransformDraws& draws) {
     check_size(width, height);
+    check_resized_crop_spec(spec);
     const double area = static_cast<double>(width * height);
     // torchvision takes the log of the ratios, and the exp of the drawn log-ratio, in float32.
     const float log_lo = std::log(static_cast<float>(spec.ratio_lo));
@@ -61,12 +64,14 @@ CropBox resized_crop_params(std::int64_t width, std::int64_t height, const Resiz
     for (int attempt = 0; attempt < 10; ++attempt) {
         const double target_area = area * draws.uniform(spec.scale_lo, spec.scale_hi);
         const double ratio = std::exp(static_cast<float>(draws.uniform(log_lo, log_hi)));
-        const std::int64_t w = round_half_even(std::sqrt(target_area * ratio));
-        const std::int64_t h = round_half_even(std::sqrt(target_area / ratio));
-        if (0 < w && w <= width && 0 < h && h <= height) {
-            const std::int64_t top = draws.randint(0, height - h + 1);
-            const std::int64_t left = draws.randint(0, width - w + 1);
-            return {top, left, h, w};
+        // Compared as doubles before the conversion, which a huge or NaN side would make undefined.
+        const double w = std::nearbyint(std::sqrt(target_area * ratio));
+        const double h = std::nearbyint(std::sqrt(target_area / ratio));
+        if (0 < w && w <= static_cast<double>(width) && 0 < h && h <= static_cast<double>(height)) {
+            const auto crop_w = static_cast<std::int64_t>(w), crop_h = static_cast<std::int64_t>(h);
+            const std::int64_t top = draws.randint(0, height - crop_h + 1);
+            const std::int64_t left = draws.randint(0, width - crop_w + 1);
+            return {top, left, crop_h, crop_w};
         }
     }
     return fallback_crop(width, height, spec);
@@ -74,7 +79,8 @@ CropBox resized_crop_params(std::int64_t width, std::int64_t height, const Resiz
 
 CropBox center_crop_box(std::int64_t width, std::int64_t height, std::int64_t crop_width, std::int64_t crop_height) {
     check_size(width, height);
-    if (crop_width <= 0 || crop_height <= 0) fail("a centre crop of {}x{} pixels is empty", crop_width, crop_height);
+    if (crop_width <= 0 || crop_height <= 0 || crop_width > kMaxSide || crop_height > kMaxSide)
+        fail("a centre crop of {}x{} pixels is empty or beyond {} pixels a side", crop_width, crop_height, kMaxSide);
     const auto offset = [](std::int64_t image, std::int64_t crop) {
         return crop > image ? -((crop - image) / 2) : round_half_even(static_cast<double>(image - crop) / 2.0);
     };
@@ -83,7 +89,7 @@ CropBox center_crop_box(std::int64_t width, std::int64_t height, std::int64_t cr
 
 ImageSize resize_short_side(std::int64_t width, std::int64_t height, std::int64_t size) {
     check_size(width, height);
-    if (size <= 0) fail("resize: the short side must become at least 1 pixel, not {}", size);
+    if (size <= 0 || size > kMaxSide) fail("resize: the short side must become 1 to {} pixels, not {}", kMaxSide, size);
     const bool portrait = width <= height;
     const std::int64_t short_side = portrait ? width : height, long_side = portrait ? height : width;
     const auto new_long =

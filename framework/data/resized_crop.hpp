@@ -46,7 +46,7 @@ struct ResizedCropSpec {
     double ratio_hi = 4.0 / 3.0;
 };
 
-// An Error unless 0 < scale_lo <= scale_hi and 0 < ratio_lo <= ratio_hi (torchvision only warns).
+// An Error unless 0 < scale_lo <= scale_hi and 0 < ratio_lo <= ratio_hi, all finite (torchvision only warns).
 void check_resized_crop_spec(const ResizedCropSpec& spec);
 
 // RandomResizedCrop.get_params for a width x height image.

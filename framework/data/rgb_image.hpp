@@ -6,6 +6,9 @@
 
 namespace lskd::data {
 
+// Sides beyond this are refused (as errors), so that products of sides stay exact in double and int64.
+constexpr std::int64_t kMaxSide = std::int64_t{1} << 20;
+
 struct ImageSize {
     std::int64_t width = 0;
     std::int64_t height = 0;

@@ -67,7 +67,7 @@ TEST_CASE("eval transform pads a crop larger than the resized image", "[data][im
             for (int c = 0; c < 3; ++c)
                 CHECK(out[static_cast<std::size_t>((y * 4 + x) * 3 + c)] == Approx(inside ? 10.0 * (c + 1) : 0.0));
         }
-    CHECK_THAT(error_message([] { EvalTransform({0, 4}, kBytes); }), Contains("must be positive"));
+    CHECK_THAT(error_message([] { EvalTransform({0, 4}, kBytes); }), Contains("must be 1 to 1048576 pixels"));
     CHECK_THAT(error_message([] {
                    TrainTransform({8, {}, true}, Normalization{{0.5f}, {0.2f}});
                }),

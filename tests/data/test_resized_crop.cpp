@@ -128,4 +128,10 @@ TEST_CASE("resize of the short side truncates the long one", "[data][resized_cro
     CHECK_THAT(error_message([] { resize_short_side(0, 5, 3); }), Contains("no pixel"));
     CHECK_THAT(error_message([] { check_resized_crop_spec({0.5, 0.2, 0.75, 1.0}); }), Contains("scale range"));
     CHECK_THAT(error_message([] { check_resized_crop_spec({0.1, 1.0, 0.0, 1.0}); }), Contains("ratio range"));
+    CHECK_THAT(error_message([] { check_resized_crop_spec({0.1, INFINITY, 1.0, 1.0}); }), Contains("scale range"));
+    CHECK_THAT(error_message([] { check_resized_crop_spec({0.1, 1.0, 1.0, NAN}); }), Contains("ratio range"));
+    // A scale whose crops are all far larger than the image ends in the fallback, never in an integer overflow.
+    SeededDraws draws(1, 0, 0);
+    CHECK(resized_crop_params(10, 10, {0.5, 1e300, 0.75, 4.0 / 3.0}, draws) == CropBox{0, 0, 10, 10});
+    CHECK_THAT(error_message([&] { resized_crop_params(kMaxSide + 1, 10, {}, draws); }), Contains("beyond"));
 }

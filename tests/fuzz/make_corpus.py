@@ -156,6 +156,19 @@ def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, n
     write("fuzz_text_metrics", "phones.txt", b"k ae t\nd ao g\n\nr eh d")
 
 
+def image_geometry_input(w, h, ow, oh, box, crop, seed):  # the harness's layout
+    return bytes([w, h, ow, oh]) + struct.pack("<4f", *box) + struct.pack("<4d", *crop) + bytes([seed])
+
+
+def image_geometry_corpus():
+    write("fuzz_image_geometry", "photo_to_square",
+          image_geometry_input(80, 60, 32, 32, (0, 0, 80, 60), (0.08, 1.0, 3 / 4, 4 / 3), 1))
+    write("fuzz_image_geometry", "fractional_box_enlarged",
+          image_geometry_input(9, 13, 40, 17, (0.5, 1.25, 8.75, 12.5), (0.5, 1.0, 1.0, 1.0), 2))
+    write("fuzz_image_geometry", "elongated_fallback",
+          image_geometry_input(90, 2, 5, 7, (0, 0, 90, 2), (0.9, 1.0, 3 / 4, 4 / 3), 3))
+
+
 if __name__ == "__main__":
     idx_corpus()
     mo_corpus()
@@ -165,3 +178,4 @@ if __name__ == "__main__":
     run_file_corpus()
     yaml_corpus()
     text_metrics_corpus()
+    image_geometry_corpus()
