@@ -1,5 +1,6 @@
 // RgbImage: 8-bit RGB pixels, rows top to bottom, channels interleaved (HWC), in a buffer that decoders reuse
-// (resizing within its capacity does not allocate). PixelRegion and Placement say which pixels were decoded.
+// (resizing within its capacity does not allocate); RgbView, a crop of one without copying. PixelRegion and
+// Placement say which pixels of a file a decoder produced.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +8,28 @@
 #include <vector>
 
 namespace lskd::data {
+
+// Sides beyond this are refused (as errors), so that products of sides stay exact in double and int64.
+constexpr std::int64_t kMaxSide = std::int64_t{1} << 20;
+
+struct ImageSize {
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+    bool operator==(const ImageSize&) const = default;
+};
+
+struct RgbView {
+    const std::uint8_t* pixels = nullptr;
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+    std::int64_t stride = 0;  // bytes from one row to the next, at least 3 * width
+
+    const std::uint8_t* row(std::int64_t y) const { return pixels + y * stride; }
+    // The rectangle at (left, top), which the caller keeps inside the image.
+    RgbView crop(std::int64_t left, std::int64_t top, std::int64_t crop_width, std::int64_t crop_height) const {
+        return {pixels + top * stride + left * 3, crop_width, crop_height, stride};
+    }
+};
 
 struct PixelRegion {
     int x = 0;
@@ -25,21 +48,18 @@ struct Placement {
 };
 
 struct RgbImage {
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> pixels;
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+    std::vector<std::uint8_t> pixels;  // height * width * 3
 
-    void resize(int w, int h) {
+    void resize(std::int64_t w, std::int64_t h) {
         width = w;
         height = h;
-        pixels.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+        pixels.resize(static_cast<std::size_t>(w * h * 3));
     }
-    std::uint8_t* row(int y) {
-        return pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3;
-    }
-    const std::uint8_t* row(int y) const {
-        return pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3;
-    }
+    std::uint8_t* row(std::int64_t y) { return pixels.data() + static_cast<std::size_t>(y * width * 3); }
+    const std::uint8_t* row(std::int64_t y) const { return pixels.data() + static_cast<std::size_t>(y * width * 3); }
+    RgbView view() const { return {pixels.data(), width, height, width * 3}; }
 };
 
 // Throws lskd::Error naming `file` unless `region` is a non-empty rectangle inside a width x height image.

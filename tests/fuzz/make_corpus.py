@@ -186,6 +186,19 @@ def image_corpus():  # small files of each kind the decoders meet; 16x12 pixels 
     write("fuzz_png", "rgba_exif_8.png", image_bytes(rgb.convert("RGBA"), "PNG", exif=exif_orientation(8)))
 
 
+def image_geometry_input(w, h, ow, oh, box, crop, seed):  # the harness's layout
+    return bytes([w, h, ow, oh]) + struct.pack("<4f", *box) + struct.pack("<4d", *crop) + bytes([seed])
+
+
+def image_geometry_corpus():
+    write("fuzz_image_geometry", "photo_to_square",
+          image_geometry_input(80, 60, 32, 32, (0, 0, 80, 60), (0.08, 1.0, 3 / 4, 4 / 3), 1))
+    write("fuzz_image_geometry", "fractional_box_enlarged",
+          image_geometry_input(9, 13, 40, 17, (0.5, 1.25, 8.75, 12.5), (0.5, 1.0, 1.0, 1.0), 2))
+    write("fuzz_image_geometry", "elongated_fallback",
+          image_geometry_input(90, 2, 5, 7, (0, 0, 90, 2), (0.9, 1.0, 3 / 4, 4 / 3), 3))
+
+
 if __name__ == "__main__":
     idx_corpus()
     mo_corpus()
@@ -196,3 +209,4 @@ if __name__ == "__main__":
     yaml_corpus()
     text_metrics_corpus()
     image_corpus()
+    image_geometry_corpus()
