@@ -14,6 +14,7 @@ packages=(
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
   catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev libsentencepiece-dev
+  libjpeg62-turbo-dev libpng-dev
   libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev
   python3 python3-numpy python3-matplotlib python3-h5py help2man
@@ -24,8 +25,9 @@ packages=(
   libexif12 procps findutils make diffutils xz-utils sed grep login libpam-runtime libgdk-pixbuf2.0-common
   libgstreamer1.0-0 libelf1 man-db help2man postgresql-client-15 libpq5
 )
-# Only the test suite needs PyTorch and ONNX: it checks lskd's exports against them.
-if [ "${1:-}" = test ]; then packages+=(python3-torch python3-onnx); fi
+# Only the test suite needs PyTorch, ONNX, PIL and torchvision: it checks lskd's exports and image decoding
+# against them.
+if [ "${1:-}" = test ]; then packages+=(python3-torch python3-onnx python3-pil python3-torchvision); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -55,7 +57,8 @@ case "${1:-}" in
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
     cmake --build build-sanitize -j "$jobs" --target test_data test_io
     (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
-    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers.
+    # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers and the
+    # JPEG and PNG decoders.
     tests/fuzz/run_fuzzers.sh
     ;;
   *)

@@ -77,7 +77,8 @@ void write_contents(io::H5File& f, const RunContents& c, const Templates& templa
     f.set_attr("/", "complete", static_cast<std::int64_t>(c.complete));
     f.set_attr("/", "world_size", c.world_size);
     f.set_attr("/", "input_shape_hwc", fmt::format("{},{},{}", c.input.height, c.input.width, c.input.channels));
-    f.set_attr("/", "role", std::string(c.teacher ? "student" : "trained"));
+    f.set_attr("/", "role", std::string(c.teacher ? "student" : !c.imported_from.empty() ? "imported" : "trained"));
+    if (!c.imported_from.empty()) f.set_attr("/", "imported_from", c.imported_from);
     f.set_attr("/", "setup_seconds", c.setup_seconds);
     f.set_attr("/", "write_seconds", c.write_seconds);
     f.write("/data/normalization_mean", as_doubles(c.normalization.mean), kPlain);
@@ -169,6 +170,7 @@ void read_header(const io::H5File& f, const std::string& path, RunHeader& c) {
         c.teacher = t;
     }
     if (f.has("/sequence")) c.sequence = read_sequence(f);
+    if (f.has_attr("/", "imported_from")) c.imported_from = f.attr_string("/", "imported_from");
 }
 
 }  // namespace

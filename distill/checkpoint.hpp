@@ -52,6 +52,9 @@ struct RunHeader {
     std::map<std::string, std::vector<double>> early_metrics;
     std::optional<TeacherInfo> teacher;
     std::optional<SequenceHeader> sequence;  // sequence-to-sequence runs only
+    // The file `lskd import` converted; empty for a run lskd trained. An imported run has no optimizer state and no
+    // epochs, so it evaluates and exports but never resumes.
+    std::string imported_from;
     // Seconds outside the epochs' phases, summed over the fresh run and its resumes (docs/run-file.md).
     double setup_seconds = 0;  // train() up to the first epoch: output lock, resume read, model and record subsets
     double write_seconds = 0;  // taking records and writing the run's files: every write before this checkpoint's own

@@ -18,8 +18,16 @@ void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done) {
             if (epoch > epochs_done) std::filesystem::remove(run.record(split, epoch), ec);
 }
 
+void check_not_imported(const RunHeader& run, const std::string& path) {
+    if (!run.imported_from.empty())
+        fail("{}: a model imported from {} by lskd import, not a run lskd trained: it has no optimizer state or epochs "
+             "to resume; train a new run instead",
+             path, run.imported_from);
+}
+
 RunContents read_resumable_run(const std::string& path, std::int64_t epochs) {
     RunContents run = load_run(path);
+    check_not_imported(run, path);
     if (run.complete && run.epochs_done >= epochs) fail("{}: the run is already complete", path);
     return run;
 }

@@ -18,7 +18,9 @@ namespace lskd::distill {
 // finished run that a resume trains further, and the records of an epoch a kill stopped before its checkpoint.
 void remove_stale_parts(const RunDirectory& run, std::int64_t epochs_done);
 
-// The run at `path` to resume towards `epochs` epochs: an Error when it is complete with as many.
+// Refuses to resume a run `lskd import` wrote: it has no optimizer state and no epochs.
+void check_not_imported(const RunHeader& run, const std::string& path);
+// The run at `path` to resume towards `epochs` epochs: an Error when it is complete with as many, or imported.
 RunContents read_resumable_run(const std::string& path, std::int64_t epochs);
 
 // The config a resumed run trains with: the stored one, at `path`, with `asked`'s epoch count if larger.

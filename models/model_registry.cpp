@@ -14,11 +14,14 @@
 #include "models/lenet.hpp"
 #include "models/mlp.hpp"
 #include "models/resnet_cifar.hpp"
+#include "models/resnet_imagenet.hpp"
 
 namespace lskd::models {
 namespace {
 
 const std::vector<InputShape> kImageShapes = {{28, 28, 1}, {32, 32, 3}};  // (Fashion-)MNIST, CIFAR
+// Small colour images (CIFAR-sized folders) and ImageNet's standard crop.
+const std::vector<InputShape> kImageNetShapes = {{32, 32, 3}, {224, 224, 3}};
 
 std::int64_t pixels(const InputShape& s) { return s.height * s.width * s.channels; }
 
@@ -114,6 +117,33 @@ std::uint64_t resnet_parameters(const InputShape& input, std::int64_t k, const M
     return add(total, linear(64, u(k)));
 }
 
+template <const ResNetImageNetLayout& Layout>
+std::shared_ptr<Classifier> resnet_imagenet(Rng& rng, const InputShape& input, std::int64_t k, std::uint64_t,
+                                            const ModelOptions&) {
+    return std::make_shared<ResNetImageNet>(rng, input, Layout, k);
+}
+
+// The stem's 7×7 convolution and batch norm, then per block its convolutions and batch norms (a bottleneck's
+// 1×1, 3×3 and 1×1), a downsampling 1×1 convolution with batch norm where the first block of a layer changes shape,
+// and the fc.
+template <const ResNetImageNetLayout& Layout>
+std::uint64_t resnet_imagenet_parameters(const InputShape& input, std::int64_t k, const ModelOptions&) {
+    std::uint64_t channels = kResNetStemChannels;
+    std::uint64_t total = add(conv_weights(u(input.channels), channels, 7), 2 * channels);
+    for (std::size_t i = 0; i < Layout.blocks.size(); ++i) {
+        const std::uint64_t width = u(kResNetStemChannels) << i, out = width * u(Layout.expansion());
+        for (std::int64_t b = 0; b < Layout.blocks[i]; ++b) {
+            total = add(total, Layout.bottleneck
+                                   ? conv_weights(channels, width, 1) + conv_weights(width, width, 3) +
+                                         conv_weights(width, out, 1) + 2 * (2 * width + out)
+                                   : conv_weights(channels, width, 3) + conv_weights(width, width, 3) + 4 * width);
+            if (b == 0 && (i > 0 || channels != out)) total = add(total, conv_weights(channels, out, 1) + 2 * out);
+            channels = out;
+        }
+    }
+    return add(total, linear(channels, u(k)));
+}
+
 template <std::int64_t Layers, std::int64_t Dim, std::int64_t Ffn>
 constexpr TransformerSizes kTransformer{Layers, Layers, Dim, 4, Ffn};
 
@@ -177,6 +207,11 @@ const std::vector<ModelEntry>& model_table() {
          resnet_parameters<5>},
         {"resnet-56", "CIFAR ResNet, depth 56 (9 basic blocks per stage)", kImageShapes, 1, resnet<9>,
          resnet_parameters<9>},
+        {"resnet-18",
+         "torchvision's ResNet-18: conv7x7/2, max-pool, 2-2-2-2 basic blocks (64-512), torchvision's names",
+         kImageNetShapes, 32, resnet_imagenet<kResNet18>, resnet_imagenet_parameters<kResNet18>},
+        {"resnet-50", "torchvision's ResNet-50 (V1.5): conv7x7/2, max-pool, 3-4-6-3 bottlenecks (256-2048 outputs)",
+         kImageNetShapes, 32, resnet_imagenet<kResNet50>, resnet_imagenet_parameters<kResNet50>},
         {"transformer-tiny",
          "pre-LN Transformer, 2+2 layers, d 128, 4 heads, FFN 512, tied output",
          {},

@@ -16,6 +16,7 @@ constexpr std::uint64_t augmentation = 4;
 constexpr std::uint64_t sequence_split = 5;
 constexpr std::uint64_t token_batch_plan = 6;
 constexpr std::uint64_t token_batch_order = 7;
+constexpr std::uint64_t image_transform = 8;
 }  // namespace stream
 
 // A permutation of 0..n-1 that is a pure function of `key` (Fisher-Yates driven by lskd::Rng).

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz harnesses into tests/fuzz/corpus/<harness>/: a few small valid inputs
-of each reader (the fuzzer mutates them into invalid ones). Run from anywhere; Debian's python3 with h5py."""
+of each reader (the fuzzer mutates them into invalid ones). Run from anywhere; Debian's python3 with h5py and PIL."""
 import gzip
+import io
 import pathlib
 import shutil
 import struct
 
 import h5py
 import numpy as np
+from PIL import Image
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
 FINDINGS = pathlib.Path(__file__).resolve().parent / "findings"
@@ -156,6 +158,47 @@ def text_metrics_corpus():  # hypotheses of lskd score: UTF-8 lines, entities, n
     write("fuzz_text_metrics", "phones.txt", b"k ae t\nd ao g\n\nr eh d")
 
 
+def image_bytes(image, fmt, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def exif_orientation(value):
+    exif = Image.Exif()
+    exif[0x0112] = value
+    return exif.tobytes()
+
+
+def image_corpus():  # small files of each kind the decoders meet; 16x12 pixels of a gradient
+    rgb = Image.frombytes("RGB", (16, 12), bytes((x * 16 + y * 3 * c) % 256 for y in range(12) for x in range(16)
+                                                 for c in (1, 2, 3)))
+    write("fuzz_jpeg", "rgb_420.jpg", image_bytes(rgb, "JPEG", quality=50))
+    write("fuzz_jpeg", "rgb_444_progressive.jpg", image_bytes(rgb, "JPEG", quality=50, subsampling=0,
+                                                                progressive=True))
+    write("fuzz_jpeg", "grey_restarts.jpg", image_bytes(rgb.convert("L"), "JPEG", quality=50, restart_marker_rows=1))
+    write("fuzz_jpeg", "cmyk_adobe.jpg", image_bytes(rgb.convert("CMYK"), "JPEG", quality=50))
+    write("fuzz_jpeg", "exif_orientation_6.jpg", image_bytes(rgb, "JPEG", quality=50, exif=exif_orientation(6)))
+    write("fuzz_png", "rgb.png", image_bytes(rgb, "PNG"))
+    write("fuzz_png", "palette_trns.png", image_bytes(rgb.quantize(16), "PNG", transparency=3))
+    write("fuzz_png", "grey16.png", image_bytes(rgb.convert("L").convert("I;16"), "PNG"))
+    write("fuzz_png", "grey_alpha.png", image_bytes(rgb.convert("LA"), "PNG"))
+    write("fuzz_png", "rgba_exif_8.png", image_bytes(rgb.convert("RGBA"), "PNG", exif=exif_orientation(8)))
+
+
+def image_geometry_input(w, h, ow, oh, box, crop, seed):  # the harness's layout
+    return bytes([w, h, ow, oh]) + struct.pack("<4f", *box) + struct.pack("<4d", *crop) + bytes([seed])
+
+
+def image_geometry_corpus():
+    write("fuzz_image_geometry", "photo_to_square",
+          image_geometry_input(80, 60, 32, 32, (0, 0, 80, 60), (0.08, 1.0, 3 / 4, 4 / 3), 1))
+    write("fuzz_image_geometry", "fractional_box_enlarged",
+          image_geometry_input(9, 13, 40, 17, (0.5, 1.25, 8.75, 12.5), (0.5, 1.0, 1.0, 1.0), 2))
+    write("fuzz_image_geometry", "elongated_fallback",
+          image_geometry_input(90, 2, 5, 7, (0, 0, 90, 2), (0.9, 1.0, 3 / 4, 4 / 3), 3))
+
+
 if __name__ == "__main__":
     idx_corpus()
     mo_corpus()
@@ -165,3 +208,5 @@ if __name__ == "__main__":
     run_file_corpus()
     yaml_corpus()
     text_metrics_corpus()
+    image_corpus()
+    image_geometry_corpus()

@@ -75,7 +75,7 @@ models::ClassifierOutput unfused(models::Classifier& model, const Tensor& x) {
 
 TEST_CASE("fused inference computes the unfused eval-mode logits, before and after a parameter update",
           "[models][inference]") {
-    for (const std::string name : {"mlp-1200", "lenet", "resnet-20", "alexnet-cifar"}) {
+    for (const std::string name : {"mlp-1200", "lenet", "resnet-20", "alexnet-cifar", "resnet-18"}) {
         DYNAMIC_SECTION(name) {
             const models::InputShape shape = shape_of(name);
             auto model = models::make_model(name, shape, 10, 3);
@@ -111,7 +111,7 @@ TEST_CASE("the fused pass leaves the caller's input untouched", "[models][infere
 }
 
 TEST_CASE("steady-state inference creates no primitive and draws no new buffer", "[models][inference][steady]") {
-    for (const std::string name : {"mlp-1200", "lenet", "resnet-20"}) {
+    for (const std::string name : {"mlp-1200", "lenet", "resnet-20", "resnet-50"}) {
         DYNAMIC_SECTION(name) {
             const models::InputShape shape = shape_of(name);
             auto model = models::make_model(name, shape, 10, 3);

@@ -21,8 +21,8 @@ Variable random_input(std::int64_t n, const models::InputShape& s) {
 TEST_CASE("every table entry builds on each of its input shapes and produces K logits", "[models]") {
     // The penultimate width of each model, worked out from its architecture ("mlp" with hidden = {16}).
     const std::map<std::string, std::int64_t> penultimate = {
-        {"mlp-1200", 1200},     {"mlp-800", 800},  {"mlp", 16},       {"lenet", 1024},
-        {"alexnet-cifar", 192}, {"resnet-20", 64}, {"resnet-32", 64}, {"resnet-56", 64}};
+        {"mlp-1200", 1200}, {"mlp-800", 800},  {"mlp", 16},       {"lenet", 1024},    {"alexnet-cifar", 192},
+        {"resnet-20", 64},  {"resnet-32", 64}, {"resnet-56", 64}, {"resnet-18", 512}, {"resnet-50", 2048}};
     const models::ModelOptions options{{16}, 0.0};
     for (const models::ModelEntry& e : models::model_table()) {
         if (e.kind != models::ModelKind::classifier) continue;  // tests/models/test_transformer.cpp
@@ -75,7 +75,7 @@ TEST_CASE("the same seed builds the same weights", "[models]") {
 TEST_CASE("unknown models, class counts and too small inputs are errors", "[models]") {
     CHECK_THROWS_WITH(models::make_model("vgg", {28, 28, 1}, 10, 1),
                       "unknown model 'vgg' (expected one of mlp-1200, mlp-800, mlp, lenet, alexnet-cifar, resnet-20, "
-                      "resnet-32, resnet-56)");
+                      "resnet-32, resnet-56, resnet-18, resnet-50)");
     try {
         models::make_model("vgg", {28, 28, 1}, 10, 1);
     } catch (const Error& e) {
@@ -91,7 +91,7 @@ TEST_CASE("unknown models, class counts and too small inputs are errors", "[mode
 TEST_CASE("the listing has one line per table entry with its shapes and description", "[models]") {
     const std::string listing = models::model_listing();
     CHECK(std::count(listing.begin(), listing.end(), '\n') == static_cast<long>(models::model_table().size()));
-    CHECK_THAT(listing, Catch::Contains("  lenet              28x28x1, 32x32x3  LeNet-style CNN"));
+    CHECK_THAT(listing, Catch::Contains("  lenet              28x28x1, 32x32x3    LeNet-style CNN"));
     CHECK(models::model_name_list().rfind("mlp-1200, mlp-800, mlp, lenet, ", 0) == 0);
 }
 

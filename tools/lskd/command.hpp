@@ -33,6 +33,7 @@ Runner add_sweep_command(CLI::App& app);
 Runner add_analyze_command(CLI::App& app);
 Runner add_study_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
+Runner add_import_command(CLI::App& app);
 Runner add_convert_run_command(CLI::App& app);
 Runner add_score_command(CLI::App& app);
 

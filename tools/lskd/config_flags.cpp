@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "distill/checkpoint.hpp"
+#include "distill/checkpointing.hpp"
 #include "framework/core/error.hpp"
 #include "tools/lskd/command.hpp"
 
@@ -39,7 +40,9 @@ void apply_config_flags(distill::RunConfig& config, const ConfigFlags& flags) {
 
 // A resumed run continues as it was trained: only --epochs may differ from the stored config (to extend it).
 distill::RunConfig resume_config(const ConfigFlags& flags, const std::string& resume_path) {
-    distill::RunConfig config = distill::read_run_header(resume_path).config;  // the state is the trainer's to read
+    const distill::RunHeader header = distill::read_run_header(resume_path);  // the state is the trainer's to read
+    distill::check_not_imported(header, resume_path);
+    distill::RunConfig config = header.config;
     config.output = resume_path;
     distill::RunConfig asked = config;
     apply_config_flags(asked, flags);

@@ -40,6 +40,7 @@ int run_command(int argc, char** argv) {
     add(lskd::cli::add_analyze_command(app));
     add(lskd::cli::add_study_command(app));
     add(lskd::cli::add_export_command(app));
+    add(lskd::cli::add_import_command(app));
     add(lskd::cli::add_convert_run_command(app));
     add(lskd::cli::add_score_command(app));
     // The commands that train take an interrupt at their next consistent point (interrupt.hpp); the others,

@@ -1,6 +1,7 @@
 """lskd_torch: the PyTorch twins of lskd's models, with lskd's parameter names.
 
-Each twin has a `features` module (everything up to the penultimate activations) and a `classifier` Linear, and
+Each twin has a `features` module (everything up to the penultimate activations) and a `classifier` Linear (the
+ImageNet ResNets resnet-18 and resnet-50 are torchvision's own resnet18 and resnet50, whose names lskd uses), and
 its state_dict names are those of a run's checkpoint.h5 /params (docs/run-file.md), so `lskd export --format torch` writes
 a state_dict that `twin(...).load_state_dict` takes strictly. The twins take NCHW input normalised as lskd does,
 (pixel / 255 - mean[c]) / std[c] with the checkpoint's /data/normalization_*; lskd flattens NHWC maps, so the export
@@ -15,7 +16,8 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
-MODEL_NAMES = ("mlp-1200", "mlp-800", "mlp", "lenet", "alexnet-cifar", "resnet-20", "resnet-32", "resnet-56")
+MODEL_NAMES = ("mlp-1200", "mlp-800", "mlp", "lenet", "alexnet-cifar", "resnet-20", "resnet-32", "resnet-56",
+               "resnet-18", "resnet-50")
 
 
 class Twin(nn.Module):
@@ -111,6 +113,12 @@ def twin(name, input_hwc, classes, hidden=None, dropout=0.0):
         return lenet(h, w, c, classes)
     if name == "alexnet-cifar":
         return alexnet_cifar(h, w, c, classes)
+    if name in ("resnet-18", "resnet-50"):
+        import torchvision.models
+        model = getattr(torchvision.models, name.replace("-", ""))(num_classes=classes)
+        if c != 3:  # torchvision's stem takes 3 channels; lskd's takes the input's
+            model.conv1 = nn.Conv2d(c, 64, kernel_size=7, stride=2, padding=3, bias=False)
+        return model
     if name.startswith("resnet-") and name[len("resnet-"):] in ("20", "32", "56"):
         return resnet((int(name[len("resnet-"):]) - 2) // 6, c, classes)
     raise ValueError(f"no PyTorch twin for model '{name}' (expected one of {', '.join(MODEL_NAMES)})")

@@ -1,0 +1,71 @@
+#include "models/resnet_blocks.hpp"
+
+#include "framework/core/error.hpp"
+#include "framework/layers/init.hpp"
+#include "framework/ops/ops.hpp"
+
+namespace lskd::models {
+
+std::shared_ptr<nn::Conv2d> kaiming_conv(Rng& rng, std::int64_t in, std::int64_t out, std::int64_t k,
+                                         std::int64_t stride) {
+    auto c = std::make_shared<nn::Conv2d>(rng, in, out, k, stride, k / 2, false);
+    Tensor w = c->weight().value();
+    nn::init::kaiming_normal_(w, rng, 0.0, nn::init::FanMode::fan_out, nn::init::Nonlinearity::relu);
+    return c;
+}
+
+void ResidualBlock::finish(Rng& rng, std::vector<nn::Module*> main, const std::string& shortcut_name,
+                           std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride) {
+    main_ = std::move(main);
+    if (stride != 1 || in_channels != out_channels) {
+        shortcut_ = register_module(shortcut_name, std::make_shared<nn::Sequential>());
+        shortcut_->append(kaiming_conv(rng, in_channels, out_channels, 1, stride));
+        shortcut_->append(std::make_shared<nn::BatchNorm2d>(out_channels));
+    }
+    register_module("relu", relu_);
+}
+
+Variable ResidualBlock::forward(const Variable& x) {
+    if (plan_.main.empty() || planned_fused_ != nn::fusions_enabled()) {
+        plan_ = nn::plan_residual(main_, nn::FusionMode::graph);
+        planned_fused_ = nn::fusions_enabled();
+    }
+    const Variable sum = ops::add(nn::run_steps(plan_.main, x), shortcut_ ? shortcut_->forward(x) : x, plan_.add);
+    return plan_.relu_after_add ? relu_->forward(sum) : sum;
+}
+
+Tensor ResidualBlock::infer(Tensor x) {
+    if (!main_inference_) {
+        const nn::ResidualPlan plan = nn::plan_residual(main_, nn::FusionMode::inference);
+        LSKD_CHECK(plan.sum_in_main, "the block's inference plan adds the shortcut in its last convolution");
+        main_inference_ = std::make_unique<nn::InferenceSteps>(plan.main);
+    }
+    const Tensor h = main_inference_->run(x, main_inference_->size() - 1);
+    Tensor out = shortcut_ ? shortcut_inference_.run(*shortcut_, x) : x.unique() ? std::move(x) : x.clone();
+    main_inference_->run_last_into(h, out);
+    return out;
+}
+
+BasicBlock::BasicBlock(Rng& rng, std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride,
+                       const std::string& shortcut_name) {
+    auto conv1 = register_module("conv1", kaiming_conv(rng, in_channels, out_channels, 3, stride));
+    auto bn1 = register_module("bn1", std::make_shared<nn::BatchNorm2d>(out_channels));
+    auto conv2 = register_module("conv2", kaiming_conv(rng, out_channels, out_channels, 3, 1));
+    auto bn2 = register_module("bn2", std::make_shared<nn::BatchNorm2d>(out_channels));
+    finish(rng, {conv1.get(), bn1.get(), relu(), conv2.get(), bn2.get()}, shortcut_name, in_channels, out_channels,
+           stride);
+}
+
+Bottleneck::Bottleneck(Rng& rng, std::int64_t in_channels, std::int64_t width, std::int64_t stride) {
+    const std::int64_t out_channels = width * kExpansion;
+    auto conv1 = register_module("conv1", kaiming_conv(rng, in_channels, width, 1, 1));
+    auto bn1 = register_module("bn1", std::make_shared<nn::BatchNorm2d>(width));
+    auto conv2 = register_module("conv2", kaiming_conv(rng, width, width, 3, stride));
+    auto bn2 = register_module("bn2", std::make_shared<nn::BatchNorm2d>(width));
+    auto conv3 = register_module("conv3", kaiming_conv(rng, width, out_channels, 1, 1));
+    auto bn3 = register_module("bn3", std::make_shared<nn::BatchNorm2d>(out_channels));
+    finish(rng, {conv1.get(), bn1.get(), relu(), conv2.get(), bn2.get(), relu(), conv3.get(), bn3.get()}, "downsample",
+           in_channels, out_channels, stride);
+}
+
+}  // namespace lskd::models

@@ -1,0 +1,11 @@
+// libFuzzer harness of the JPEG decoder, seeded with JPEG files (tests/fuzz/corpus/fuzz_jpeg/); the body is shared
+// with the other image harness (decode_image_input.hpp), since both go through the one ImageDecoder entry point.
+#include <cstddef>
+#include <cstdint>
+
+#include "decode_image_input.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    lskd::fuzzing::decode_image_input({data, size});
+    return 0;
+}
