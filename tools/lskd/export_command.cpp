@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "distill/checkpoint.hpp"
+#include "distill/sequence_teacher.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/output_policy.hpp"
@@ -109,7 +110,11 @@ std::string run_exporter(const ExportFlags& f, const std::string& temp) {
 int export_run(const ExportFlags& f) {
     require_one_process("export");
     const distill::RunContents run = distill::load_run(f.path);
-    distill::load_model(run);  // the stored parameters must fit the model they claim to be
+    // The stored parameters must fit the model they claim to be.
+    if (run.sequence)
+        distill::load_sequence_model(run);
+    else
+        distill::load_model(run);
     check_complete(f.path, run, f.allow_incomplete);
     io::OutputFile output;
     output.path = f.output;

@@ -4,9 +4,11 @@
   lskd_export.py RUN --format torch --output TMP --shown-as MODEL.pt    state_dict of lskd_torch.twin(...)
   lskd_export.py RUN --format onnx --output TMP --shown-as MODEL.onnx   "input" [N, C, H, W] -> "logits" [N, K]
 
-RUN is a run directory; its model is read from RUN/checkpoint.h5 (docs/run-file.md). Both take NCHW input
-normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the checkpoint's
-/data/normalization_mean and _std (the ONNX graph also carries them, and the class names, as metadata).
+RUN is a run directory; its model is read from RUN/checkpoint.h5 (docs/run-file.md). An image classifier takes NCHW
+input normalised as lskd does: (pixel / 255 - mean[c]) / std[c], with the checkpoint's /data/normalization_mean and
+_std (the ONNX graph also carries them, and the class names, as metadata). A sequence model (a Transformer) is the
+state_dict of lskd_torch.transformer's twin; as ONNX it maps token ids "source" [N, S] and "decoder_input" [N, T]
+(padding 0, BOS 1, EOS 2) to teacher-forced "logits" [N, T, V], with both vocabularies as metadata.
 It writes --output and nothing else: `lskd export` checks and locks the file the user named (--shown-as, the name
 in messages), passes a temporary path beside it, and moves that into place after exit status 0.
 Needs Debian's python3-h5py and python3-torch, and python3-onnx for --format onnx. Exit status: 0 done,
@@ -66,6 +68,8 @@ def load_twin(run_path):
         params = {}
         f["params"].visititems(lambda k, d: params.update({k.replace("/", "."): d[()]})
                                if isinstance(d, h5py.Dataset) else None)
+        if "sequence" in f:
+            return load_sequence_twin(f, params)
         info = {
             "model": text(f.attrs["model"]),
             "dataset": text(f.attrs["dataset"]),
@@ -89,6 +93,32 @@ def load_twin(run_path):
         # lskd flattens H, W, C; PyTorch flattens C, H, W.
         params[key] = weight.reshape(-1, h, w, c).transpose(0, 3, 1, 2).reshape(weight.shape[0], -1)
 
+    return load_state(model, params, info), info
+
+
+def load_sequence_twin(f, params):
+    """The Transformer twin of a sequence run, and its attributes; the vocabulary sizes are its embeddings' rows."""
+    from lskd_torch.transformer import transformer_twin
+
+    info = {"model": text(f.attrs["model"]), "dataset": text(f.attrs["dataset"]),
+            "source_vocab": text(bytes(f["sequence/source_vocab"][()])),
+            "target_vocab": text(bytes(f["sequence/target_vocab"][()])),
+            "vocab_kinds": (text(f["sequence"].attrs["source_vocab_kind"]),
+                            text(f["sequence"].attrs["target_vocab_kind"]))}
+    for key in ("src_embed.weight", "tgt_embed.weight"):
+        if key not in params:
+            raise ExportError(f"no /params/{key}, which a sequence model has")
+    info["classes"] = params["tgt_embed.weight"].shape[0]
+    try:
+        model = transformer_twin(info["model"], params["src_embed.weight"].shape[0], info["classes"])
+    except ValueError as e:
+        raise ExportError(str(e))
+    return load_state(model, params, info), info
+
+
+def load_state(model, params, info):
+    """`model` with `params` (name → array) as its state, every key and shape checked."""
+    np, torch = need("numpy", "python3-numpy"), need("torch", "python3-torch")
     state = {}
     for key, expected in model.state_dict().items():
         if key.endswith("num_batches_tracked"):
@@ -104,7 +134,7 @@ def load_twin(run_path):
     if params:
         raise ExportError(f"parameters the {info['model']} twin does not have: {', '.join(sorted(params))}")
     model.load_state_dict(state, strict=True)
-    return model.eval(), info
+    return model.eval()
 
 
 def export_torch(model, path):
@@ -115,14 +145,29 @@ def export_torch(model, path):
 def export_onnx(model, info, path):
     import torch
     onnx = need("onnx", "python3-onnx")
-    h, w, c = info["input_hwc"]
-    with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(1, c, h, w), path, input_names=["input"], output_names=["logits"],
-                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+    if "input_hwc" in info:
+        h, w, c = info["input_hwc"]
+        with torch.no_grad():
+            torch.onnx.export(model, torch.zeros(1, c, h, w), path, input_names=["input"], output_names=["logits"],
+                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+    else:
+        # With gradients on, torch 1.13 runs attention and encoder layers as plain operators rather than through its
+        # fused eval-mode kernels, which have no ONNX form; the arithmetic is the same.
+        with torch.enable_grad():
+            torch.onnx.export(model, (torch.tensor([[5, 6, 7, 2]]), torch.tensor([[1, 5, 6]])), path,
+                              input_names=["source", "decoder_input"], output_names=["logits"], opset_version=14,
+                              dynamic_axes={"source": {0: "batch", 1: "source_length"},
+                                            "decoder_input": {0: "batch", 1: "target_length"},
+                                            "logits": {0: "batch", 1: "target_length"}})
     graph = onnx.load(path)
-    meta = {"lskd_model": info["model"], "dataset": info["dataset"], "input_layout": "NCHW",
-            "normalization_mean": ",".join(map(repr, info["mean"])),
-            "normalization_std": ",".join(map(repr, info["std"])), "class_names": "\n".join(info["class_names"])}
+    if "input_hwc" in info:
+        meta = {"lskd_model": info["model"], "dataset": info["dataset"], "input_layout": "NCHW",
+                "normalization_mean": ",".join(map(repr, info["mean"])),
+                "normalization_std": ",".join(map(repr, info["std"])), "class_names": "\n".join(info["class_names"])}
+    else:
+        meta = {"lskd_model": info["model"], "dataset": info["dataset"], "special_ids": "pad 0, bos 1, eos 2",
+                "source_vocab_kind": info["vocab_kinds"][0], "target_vocab_kind": info["vocab_kinds"][1],
+                "source_vocab": info["source_vocab"], "target_vocab": info["target_vocab"]}
     for k, v in meta.items():
         graph.metadata_props.add(key=k, value=v)
     onnx.checker.check_model(graph)
@@ -151,6 +196,10 @@ def main(argv=None):
     except OSError as e:
         print(f"lskd_export: {shown}: cannot write ({e.strerror or e})", file=sys.stderr)
         return 1
+    if "input_hwc" not in info:
+        print(f"{shown}: {info['model']} ({info['dataset']}, target vocabulary of {info['classes']}) as {args.format}; "
+              f"input token ids (padding 0, BOS 1, EOS 2), teacher-forced logits out")
+        return 0
     print(f"{shown}: {info['model']} ({info['dataset']}, {info['classes']} classes) as {args.format}; "
           f"input NCHW {info['input_hwc'][2]}x{info['input_hwc'][0]}x{info['input_hwc'][1]} normalised with mean "
           f"{info['mean']} std {info['std']}")
