@@ -1,10 +1,19 @@
-// lskd eval RUN: rebuilds the model from its run directory's checkpoint and scores a split (accuracy, NLL, ECE). Under
-// an MPI launcher the split is shared among the ranks and rank 0 scores and prints what one process would
-// (docs/scale.md).
+// lskd eval RUN: rebuilds the model from its run directory's checkpoint and scores a split (accuracy, NLL, ECE; for a
+// sequence run per target token under teacher forcing, then the run's beam search scored as WER/PER or BLEU/chrF2).
+// Under an MPI launcher an image split is shared among the ranks and rank 0 scores and prints what one process would
+// (docs/scale.md); a sequence run is evaluated by one process.
+#include <map>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "distill/checkpoint.hpp"
 #include "distill/evaluation.hpp"
+#include "distill/sequence_decoding.hpp"
+#include "distill/sequence_run.hpp"
+#include "distill/sequence_task.hpp"
+#include "distill/sequence_teacher.hpp"
+#include "distill/token_evaluation.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"
@@ -12,14 +21,50 @@
 
 namespace lskd::cli {
 
+namespace {
+
+struct EvalFlags {
+    std::string path, split = "test", data_dir;
+    int threads = 0;
+    bool json = false;
+};
+
+void print_scores(const EvalFlags& f, const char* unit, std::size_t count, const distill::SplitMetrics& m,
+                  const std::map<std::string, double>& decoded) {
+    if (f.json) {
+        std::map<std::string, double> numbers = decoded;
+        numbers.insert({{"accuracy", m.accuracy}, {"nll", m.nll}, {"ece", m.ece}, {"examples", static_cast<double>(count)}});
+        fmt::print("{}\n", json_line(numbers, {{"split", f.split}, {"run", f.path}}));
+        return;
+    }
+    fmt::print("{} on {} ({} {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}", f.path, f.split, count, unit, m.accuracy,
+               m.nll, m.ece);
+    for (const auto& [name, value] : decoded) fmt::print("  {} {:.4f}", name, value);
+    fmt::print("\n");
+}
+
+// Token scores under teacher forcing, then the decodes of the run's own search (its beam and length rule).
+int eval_sequence_run(const EvalFlags& f, const distill::RunContents& run, distill::RunConfig config) {
+    require_one_process("eval of a sequence run");
+    const data::SequenceDataset dataset = distill::load_sequence_run_dataset(config);
+    distill::check_same_vocabularies(*run.sequence, dataset, f.path);
+    auto model = distill::load_sequence_model(run);
+    const auto& examples = f.split == "train" ? dataset.train_encoded
+                           : f.split == "val" ? dataset.val_encoded
+                                              : dataset.test_encoded;
+    const auto& corpus = f.split == "train" ? dataset.train : f.split == "val" ? dataset.val : dataset.test;
+    const distill::SplitMetrics m = distill::score(distill::run_teacher_forced(*model, examples, false));
+    const auto decodes = distill::decode_examples(*model, examples, distill::search_options(config));
+    print_scores(f, "sentences", examples.size(), m,
+                 distill::score_decodes(config.dataset, decodes, corpus, *dataset.target_vocab));
+    return 0;
+}
+
+}  // namespace
+
 Runner add_eval_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("eval", "evaluate a run's model on a split");
-    struct State {
-        std::string path, split = "test", data_dir;
-        int threads = 0;
-        bool json = false;
-    };
-    auto s = std::make_shared<State>();
+    auto s = std::make_shared<EvalFlags>();
     cmd->add_option("run", s->path, "run directory (written by lskd train or lskd distill)")->required();
     cmd->add_option("--split", s->split, "train, val or test")->check(CLI::IsMember({"train", "val", "test"}));
     cmd->add_option("--data-dir", s->data_dir, "the data set's directory, if not the one the run used");
@@ -30,6 +75,7 @@ Runner add_eval_command(CLI::App& app) {
         const distill::RunContents run = distill::load_run(s->path);
         distill::RunConfig config = run.config;
         if (!s->data_dir.empty()) config.data_dir = s->data_dir;
+        if (run.sequence) return eval_sequence_run(*s, run, config);
         const data::Dataset dataset = distill::load_run_dataset(config);
         if (dataset.num_classes != run.num_classes)
             fail("{}: the run has {} classes but data set {} has {}", s->path, run.num_classes, dataset.name,
@@ -41,16 +87,7 @@ Runner add_eval_command(CLI::App& app) {
         const distill::SplitOutputs outputs = distill::run_model_over_ranks(
             *model, set, run.normalization, distill::kEvalBatch, static_cast<int>(run.num_classes), process_world());
         if (!process_world().root()) return 0;  // rank 0 scores and reports
-        const distill::SplitMetrics m = distill::score(outputs);
-        if (s->json)
-            fmt::print("{}\n", json_line({{"accuracy", m.accuracy},
-                                          {"nll", m.nll},
-                                          {"ece", m.ece},
-                                          {"examples", static_cast<double>(set.size())}},
-                                         {{"split", s->split}, {"run", s->path}}));
-        else
-            fmt::print("{} on {} ({} examples): accuracy {:.4f}  nll {:.4f}  ece {:.4f}\n", s->path, s->split,
-                       set.size(), m.accuracy, m.nll, m.ece);
+        print_scores(*s, "examples", set.size(), distill::score(outputs), {});
         return 0;
     };
 }
