@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <numeric>
 #include <optional>
+#include <set>
+#include <string>
 
 #include <sys/resource.h>
 
@@ -25,7 +27,9 @@ double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static
 
 RunTimes sum_run_times(const std::string& dir, const std::vector<SummaryRow>& rows) {
     RunTimes t;
+    std::set<std::string> seen;  // a teacher doubling as a baseline is one run with two rows
     for (const SummaryRow& r : rows) {
+        if (!seen.insert(r.file).second) continue;
         distill::RunHeader run;
         try {
             run = distill::read_run_header((std::filesystem::path(dir) / r.file).string());

@@ -148,7 +148,7 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
     setup.seeds = config.seeds;
     setup.threads = static_cast<int>(std::thread::hardware_concurrency());
     setup.lskd_version = LSKD_VERSION;
-    setup.runs = sweep.rows.size();
+    setup.runs = sweep.total;  // runs trained: a teacher doubling as a baseline has two rows
     return setup;
 }
 

@@ -171,12 +171,23 @@ struct Sweep {
     std::map<std::string, data::Dataset> datasets;                   // by data_key
     std::map<std::string, data::SequenceDataset> sequence_datasets;  // by data_key
 
+    // The rows of the complete runs, a teacher that doubles as a baseline listed again in that role.
+    std::vector<SummaryRow> rows() const {
+        std::vector<SummaryRow> out;
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            if (!states[i].row) continue;
+            out.push_back(*states[i].row);
+            if (!plan[i].doubles_as_baseline) continue;
+            out.push_back(*states[i].row);
+            out.back().role = role_name(RunRole::baseline);
+        }
+        return out;
+    }
+
     // A summary without a row would only say that nothing ran: none is written.
     void write_rows() const {
-        std::vector<SummaryRow> rows;
-        for (const RunState& s : states)
-            if (s.row) rows.push_back(*s.row);
-        if (!rows.empty()) write_summary(dir, rows);
+        const std::vector<SummaryRow> r = rows();
+        if (!r.empty()) write_summary(dir, r);
     }
 
     // What an interrupted sweep leaves for the next call.
@@ -450,8 +461,7 @@ SweepResult run_sweep(const SweepConfig& config, const SweepOptions& options) {
     result.total = s.plan.size();
     result.skipped = s.complete_count();
     const std::size_t trained_here = s.train_remaining(config, jobs, on_ranks, root);
-    for (const RunState& r : s.states)
-        if (r.row) result.rows.push_back(*r.row);
+    result.rows = s.rows();
     result.trained = root ? result.total - result.skipped : trained_here;
     result.seconds = seconds_since(start);
     return result;

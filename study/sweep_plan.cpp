@@ -29,8 +29,18 @@ PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, c
     return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 
-// A baseline shares the students' model and recipe, not their teacher's loss.
-void add_baselines(const SweepConfig& c, const std::string& dir, std::vector<PlannedRun>& plan) {
+// Whether two runs would train the same thing: equal configs but for where they are written.
+bool same_run(distill::RunConfig a, distill::RunConfig b) {
+    a.output.clear();
+    b.output.clear();
+    return distill::to_yaml(a) == distill::to_yaml(b);
+}
+
+// A baseline shares the students' model and recipe, not their teacher's loss; one that equals the teacher of its α
+// and seed (a sequence study's students are often the teachers' model) is that teacher's run.
+void add_baselines(const SweepConfig& c, const std::string& dir,
+                   const std::map<std::pair<double, std::uint64_t>, std::size_t>& teacher_of,
+                   std::vector<PlannedRun>& plan) {
     const distill::RunConfig defaults;
     for (std::uint64_t seed : c.seeds)
         for (double alpha : c.baseline_alphas) {
@@ -40,6 +50,11 @@ void add_baselines(const SweepConfig& c, const std::string& dir, std::vector<Pla
             b.temperature = defaults.temperature;
             b.beta = defaults.beta;
             b.loss = defaults.loss;
+            if (const auto t = teacher_of.find({alpha, seed});
+                t != teacher_of.end() && same_run(plan[t->second].config, b)) {
+                plan[t->second].doubles_as_baseline = true;
+                continue;
+            }
             plan.push_back(
                 make_run(RunRole::baseline, fmt::format("baseline_{}_a{}_s{}", b.model, alpha, seed), b, dir));
         }
@@ -119,7 +134,7 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
                 }
             }
         }
-    add_baselines(c, dir, plan);
+    add_baselines(c, dir, teacher_of, plan);
     check_plan(c, plan);
     return plan;
 }

@@ -1,5 +1,6 @@
 // Expands a sweep config into its runs, in training order (teachers, students, baselines), each with a
-// deterministic run directory name in the output directory and the full RunConfig it is trained with.
+// deterministic run directory name in the output directory and the full RunConfig it is trained with. A baseline
+// equal to a teacher (same model, recipe, α and seed) is that teacher's run, not a second one.
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -21,6 +22,9 @@ struct PlannedRun {
     distill::RunConfig config;           // output = <dir>/runs/<name>; a student's teacher = its teacher's output
     std::optional<std::size_t> teacher;  // a student's teacher, as a position in the plan
     std::string teacher_logits;          // or its external teacher's logits file (config.teacher stays empty)
+    // A teacher whose config is a planned baseline's (the students' model and recipe, with no teacher): that
+    // baseline would train the same run again, so it is not planned and this run's row stands for it too.
+    bool doubles_as_baseline = false;
 };
 
 // Every run, validated (config ranges, known models, no recipe key set where it has no effect on that run, each

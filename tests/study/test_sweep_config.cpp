@@ -144,6 +144,30 @@ TEST_CASE("the shipped sweep configs parse and expand to the documented grids", 
     CHECK(plan_sweep(paper, "p").size() == 5 * (6 + 7 + 5 + 6));
 }
 
+TEST_CASE("a baseline equal to a teacher is that teacher's run", "[distill][sweep]") {
+    // g2p.yaml: the students are the teachers' model and recipe, so each baseline α ∈ {0, 0.1} is a teacher.
+    const auto g2p = plan_sweep(load_sweep_config(LSKD_SOURCE_DIR "/configs/g2p.yaml"), "g");
+    CHECK(g2p.size() == 3 * (2 + 4));
+    CHECK(std::count_if(g2p.begin(), g2p.end(), [](const PlannedRun& r) { return r.doubles_as_baseline; }) == 6);
+    CHECK(std::none_of(g2p.begin(), g2p.end(), [](const PlannedRun& r) { return r.role == RunRole::baseline; }));
+
+    // Any difference keeps the baseline its own run: here only the α = 0 baseline equals its teacher.
+    const std::string same =
+        with("student: {model: mlp-800, loss: hinton, recipe: {epochs: 1, lr: 0.1}}",
+             "student: {model: mlp-1200, recipe: {epochs: 2, max-train: 1000, clip-norm: 1}}");
+    std::string text = same;
+    text.replace(text.find("baselines: {alphas: [0, 0.1]}"), 29, "baselines: {alphas: [0, 0.3]}");
+    const auto plan = plan_sweep(parse_sweep_config(text, "s.yaml"), "dir");
+    const auto n = names(plan);
+    CHECK(std::count(n.begin(), n.end(), "baseline_mlp-1200_a0.3_s1") == 1);
+    CHECK(std::count(n.begin(), n.end(), "baseline_mlp-1200_a0_s1") == 0);
+    for (const auto& r : plan) CHECK(r.doubles_as_baseline == (r.role == RunRole::teacher && r.config.smoothing == 0));
+
+    // The students' recipe differs from the teachers' in kSweep: every baseline trains.
+    const auto own = plan_sweep(parse_sweep_config(kSweep, "s.yaml"), "dir");
+    CHECK(std::none_of(own.begin(), own.end(), [](const PlannedRun& r) { return r.doubles_as_baseline; }));
+}
+
 TEST_CASE("a sweep file that is a directory or a FIFO is named as such, not read", "[study][config]") {
     const io::testing::TempDir dir;
     CHECK_THROWS_WITH(load_sweep_config(dir.path()), Catch::Equals(dir.path() + ": is a directory, not a sweep file"));
