@@ -60,8 +60,10 @@ TEST_CASE("built-in sequence configs", "[study][sweep][sequence]") {
         const SweepConfig c = study_config(name);
         CHECK(c.teacher_alphas == std::vector<double>{0, 0.1});
         CHECK(c.seeds.size() == 3);
-        // 3 seeds × (2 teachers + 2 × 2 students + 2 baselines)
-        CHECK(plan_sweep(c, "dir").size() == 24);
+        // 3 seeds × (2 teachers + 2 × 2 students); the 2 baselines are the teachers (same model and recipe)
+        const auto plan = plan_sweep(c, "dir");
+        CHECK(plan.size() == 18);
+        CHECK(std::count_if(plan.begin(), plan.end(), [](const PlannedRun& r) { return r.doubles_as_baseline; }) == 6);
     }
     CHECK(study_config("g2p").teacher.dataset == "cmudict");
     CHECK(study_config("translation").teacher.dataset == "gettext-de");
