@@ -1,7 +1,8 @@
 // lskd eval of an imported torchvision model on an image folder: a seeded resnet18 with random weights (Debian's
 // python3-torchvision, tests/cli/torch_folder_fixture.py) imported for a generated 3-class train/val folder is scored
 // at 224 px through Resize(256) + CenterCrop(224) with ImageNet's normalisation; its stored test logits equal
-// torchvision's on the same files, and the calibration analysis takes the run. Skipped, said so, without torch.
+// torchvision's on the same files within 1e-4, and the calibration analysis takes the run. Skipped, said so, without
+// torch.
 #include <cmath>
 #include <filesystem>
 
@@ -56,7 +57,7 @@ TEST_CASE("eval of an imported model on a folder", "[cli][folder][slow]") {
     for (std::int64_t i = 0; i < torch_logits.numel(); ++i)
         worst = std::max(worst, std::abs(test.outputs.logits.at(i) - torch_logits.at(i)));
     INFO("largest logit difference " << worst);
-    CHECK(worst < 1e-3f);
+    CHECK(worst < 1e-4f);
 
     const ProgramOutput calibration = run_lskd({"analyze", "calibration", run});
     INFO(calibration.err);
