@@ -62,6 +62,24 @@ SequenceHeader read_sequence(const io::H5File& f) {
     return s;
 }
 
+void write_folder_summary(io::H5File& f, const data::FolderSummary& s) {
+    f.set_attr("/data", "folder_hidden_folders", static_cast<std::int64_t>(s.scan.hidden_folders));
+    f.set_attr("/data", "folder_hidden_files", static_cast<std::int64_t>(s.scan.hidden_files));
+    f.set_attr("/data", "folder_other_files", static_cast<std::int64_t>(s.scan.other_files));
+    f.set_attr("/data", "folder_bad_images", static_cast<std::int64_t>(s.bad_images));
+    f.set_attr("/data", "folder_splits", s.splits);
+}
+
+data::FolderSummary read_folder_summary(const io::H5File& f) {
+    data::FolderSummary s;
+    s.scan.hidden_folders = static_cast<std::size_t>(f.attr_int64("/data", "folder_hidden_folders"));
+    s.scan.hidden_files = static_cast<std::size_t>(f.attr_int64("/data", "folder_hidden_files"));
+    s.scan.other_files = static_cast<std::size_t>(f.attr_int64("/data", "folder_other_files"));
+    s.bad_images = static_cast<std::size_t>(f.attr_int64("/data", "folder_bad_images"));
+    s.splits = f.attr_string("/data", "folder_splits");
+    return s;
+}
+
 void write_contents(io::H5File& f, const RunContents& c, const Templates& templates) {
     f.set_attr("/", "format", kRunFormat);
     f.set_attr("/", "lskd_version", LSKD_VERSION);
@@ -83,6 +101,8 @@ void write_contents(io::H5File& f, const RunContents& c, const Templates& templa
     f.set_attr("/", "write_seconds", c.write_seconds);
     f.write("/data/normalization_mean", as_doubles(c.normalization.mean), kPlain);
     f.write("/data/normalization_std", as_doubles(c.normalization.std), kPlain);
+
+    if (c.folder) write_folder_summary(f, *c.folder);
 
     write_state(f, "/params", c.params);
     write_state(f, "/optimizer", c.optimizer);
@@ -170,6 +190,7 @@ void read_header(const io::H5File& f, const std::string& path, RunHeader& c) {
         c.teacher = t;
     }
     if (f.has("/sequence")) c.sequence = read_sequence(f);
+    if (f.has_attr("/data", "folder_bad_images")) c.folder = read_folder_summary(f);
     if (f.has_attr("/", "imported_from")) c.imported_from = f.attr_string("/", "imported_from");
 }
 

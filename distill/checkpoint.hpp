@@ -11,6 +11,7 @@
 
 #include "distill/run_config.hpp"
 #include "distill/run_directory.hpp"
+#include "framework/data/image_folder_dataset.hpp"
 #include "framework/data/normalization.hpp"
 #include "framework/io/background_commits.hpp"
 #include "framework/layers/module.hpp"
@@ -51,7 +52,8 @@ struct RunHeader {
     // fractions of the first epoch after).
     std::map<std::string, std::vector<double>> early_metrics;
     std::optional<TeacherInfo> teacher;
-    std::optional<SequenceHeader> sequence;  // sequence-to-sequence runs only
+    std::optional<SequenceHeader> sequence;     // sequence-to-sequence runs only
+    std::optional<data::FolderSummary> folder;  // image folders only: what the scan and decoding left out
     // The file `lskd import` converted; empty for a run lskd trained. An imported run has no optimizer state and no
     // epochs, so it evaluates and exports but never resumes.
     std::string imported_from;

@@ -35,6 +35,7 @@ void ClassificationRun::describe(RunHeader& header) const {
     header.class_names = dataset_.class_names;
     header.input = {dataset_.train.height, dataset_.train.width, dataset_.train.channels};
     header.normalization = dataset_.normalization;
+    header.folder = dataset_.folder;
     if (hooks_.teacher != nullptr) header.teacher = hooks_.teacher->info();
 }
 

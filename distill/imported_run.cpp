@@ -4,6 +4,9 @@
 #include <fmt/ranges.h>
 
 #include "distill/checkpoint.hpp"
+#include "distill/epoch_records.hpp"
+#include "distill/evaluation.hpp"
+#include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd::distill {
@@ -38,8 +41,6 @@ std::vector<std::string> differences(const nn::StateDict& expected, const nn::St
 
 }  // namespace
 
-data::Normalization imagenet_normalization() { return {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}; }
-
 std::shared_ptr<models::Classifier> build_imported_model(const ImportedModel& m, const nn::StateDict& state) {
     const auto k = static_cast<std::int64_t>(m.class_names.size());
     auto model = models::make_model(m.model, m.input, k, 1);
@@ -56,6 +57,11 @@ void write_imported_run(const RunDirectory& run, const ImportedModel& m, const m
     contents.config.model = m.model;
     contents.config.dataset = m.dataset;
     contents.config.data_dir = m.data_dir;
+    contents.config.val_size = m.val_size;
+    if (m.dataset == "folder") {
+        contents.config.image_size = m.input.height;
+        contents.config.image_resize = m.image_resize;
+    }
     contents.config.epochs = 0;  // nothing was trained here, so the run is complete as it stands
     contents.num_classes = static_cast<std::int64_t>(m.class_names.size());
     contents.class_names = m.class_names;
@@ -66,6 +72,25 @@ void write_imported_run(const RunDirectory& run, const ImportedModel& m, const m
     contents.params = model.state_view();
     contents.counters = model.named_counters();
     write_checkpoint(run, contents, head_templates(model));
+}
+
+void write_imported_outputs(const RunDirectory& run, const RunHeader& header, models::Classifier& model,
+                            const data::Dataset& dataset) {
+    if (header.imported_from.empty())
+        fail("{}: a run lskd trained already holds its outputs and records; only an imported run takes them from "
+             "lskd eval",
+             run.dir());
+    if (dataset.val.size() == 0)
+        fail("{}: the data set has no validation split to fit temperature scaling on", run.dir());
+    // The records normalise with the data set's statistics: the model must see its own training's.
+    LSKD_CHECK(dataset.normalization.mean == header.normalization.mean &&
+                   dataset.normalization.std == header.normalization.std,
+               "{}: the data set is not normalised as the run", run.dir());
+    write_split_outputs(run.outputs("val"), "val", 0,
+                        run_model(model, dataset.val, header.normalization, kEvalBatch, false));
+    write_split_outputs(run.outputs("test"), "test", 0,
+                        run_model(model, dataset.test, header.normalization, kEvalBatch, false));
+    EpochRecords(dataset, header.config.record_per_class).write(run, model, 0);
 }
 
 }  // namespace lskd::distill

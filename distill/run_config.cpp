@@ -194,6 +194,29 @@ std::optional<std::string> images_only(const RunConfig& c, bool) {
     return unless(!data::is_sequence_dataset(c.dataset), "sequence data sets have no images to augment or probe");
 }
 
+std::optional<std::string> folder_only(const RunConfig& c, bool) {
+    return unless(c.dataset == "folder", "only image folders (dataset folder) read it");
+}
+
+std::optional<std::string> carved_test_only(const RunConfig& c, bool) {
+    return unless(data::is_sequence_dataset(c.dataset) || c.dataset == "folder",
+                  "only sequence data sets and image folders carve a test split by seed");
+}
+
+// The fields of image folders (docs/data.md, "Image folders").
+std::vector<ConfigField> folder_fields() {
+    using C = RunConfig;
+    return {
+        number_field("image-size", "image folders: side S of the stored square images", &C::image_size, folder_only),
+        number_field("image-resize", "image folders: short side before the centre crop to S (0: S)", &C::image_resize,
+                     folder_only),
+        string_field("image-cache", "image folders: directory of the decoded images' cache (empty: none)",
+                     &C::image_cache, folder_only),
+        bool_field("skip-bad-images", "image folders: leave undecodable files out, counted, instead of failing",
+                   &C::skip_bad_images, folder_only),
+    };
+}
+
 std::optional<std::string> mi_every_only(const RunConfig& c, bool) {
     return unless(c.mi_every > 0, "only the MI estimate during training reads it, and mi-every is 0");
 }
@@ -232,8 +255,8 @@ std::vector<ConfigField> optimisation_fields() {
 std::vector<ConfigField> sequence_fields() {
     using C = RunConfig;
     return {
-        number_field("test-size", "test examples carved from a sequence corpus by the seed", &C::test_size,
-                     sequence_only),
+        number_field("test-size", "test examples carved by the seed from a sequence corpus or a one-tree image folder",
+                     &C::test_size, carved_test_only),
         string_field("source-vocab", "source vocabulary: char, symbol or sentencepiece (empty: the data set's)",
                      &C::source_vocab, sequence_only),
         string_field("target-vocab", "target vocabulary: char, symbol or sentencepiece (empty: the data set's)",
@@ -254,7 +277,7 @@ std::vector<ConfigField> make_fields() {
     std::vector<ConfigField> fields = {
         string_field("model", "model name (" + models::model_name_list() + ")", &C::model, used),
         list_field("hidden", "hidden sizes of model 'mlp', comma-separated", &C::hidden, hidden_rule),
-        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx)", &C::dataset, used),
+        string_field("dataset", "data set (fashion-mnist, mnist, cifar10, cifar100, idx, folder)", &C::dataset, used),
         string_field("data-dir", "directory of the data set's files", &C::data_dir, used),
         number_field("val-size", "validation examples carved from the training set", &C::val_size, used),
         number_field("max-train", "use a stratified subset of this many training examples (0: all)", &C::max_train,
@@ -263,6 +286,7 @@ std::vector<ConfigField> make_fields() {
                      images_only),
         number_field("smoothing", "label smoothing alpha in [0, 1)", &C::smoothing, smoothing_rule),
     };
+    for (ConfigField& f : folder_fields()) fields.push_back(std::move(f));
     for (ConfigField& f : optimisation_fields()) fields.push_back(std::move(f));
     std::vector<ConfigField> after = {
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
@@ -444,6 +468,8 @@ std::string to_yaml(const RunConfig& config) {
 
 // mi-early and mi-views: far beyond what an estimate needs, short of a run that never ends.
 constexpr std::int64_t kMaxMiPoints = 1000;
+// An in-memory folder holds S×S×3 bytes per image: beyond this side it is the streaming pipeline's work.
+constexpr std::int64_t kMaxImageSide = 4096;
 
 int max_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
@@ -473,6 +499,17 @@ void validate_optimisation(const RunConfig& c) {
     if (!(std::isfinite(c.adam_eps) && c.adam_eps > 0.0)) fail("adam-eps must be > 0 and finite, got {}", c.adam_eps);
 }
 
+// The data's sizes: splits, subsets and an image folder's images.
+void validate_data(const RunConfig& c) {
+    if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
+    if (c.test_size < 0) fail("test-size must be >= 0, got {}", c.test_size);
+    if (c.image_size < 1 || c.image_size > kMaxImageSide)
+        fail("image-size must be 1 to {} pixels, got {}", kMaxImageSide, c.image_size);
+    if (c.image_resize != 0 && (c.image_resize < c.image_size || c.image_resize > kMaxImageSide))
+        fail("image-resize must be 0 (image-size) or from image-size ({}) to {} pixels, got {}", c.image_size,
+             kMaxImageSide, c.image_resize);
+}
+
 }  // namespace
 
 // Comparisons are written so that NaN fails them.
@@ -484,7 +521,6 @@ void validate(const RunConfig& c, bool teacher) {
     if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got {}", c.dropout);
     for (const std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
-    if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
     if (c.shift < -1) fail("shift must be >= 0 pixels (or -1: the data set's default), got {}", c.shift);
     if (c.hflip < -1 || c.hflip > 1)
         fail("hflip must be 1 (on), 0 (off) or -1 (the data set's default), got {}", c.hflip);
@@ -510,7 +546,7 @@ void validate(const RunConfig& c, bool teacher) {
         fail("beta must be in [0, 1] (or -1: the loss form's default), got {}", c.beta);
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
-    if (c.test_size < 0) fail("test-size must be >= 0, got {}", c.test_size);
+    validate_data(c);
     if (c.beam <= 0) fail("beam must be positive, got {}", c.beam);
     if (c.subwords <= 4) fail("subwords must be more than the 4 special tokens, got {}", c.subwords);
     if (c.length_norm != "none" && c.length_norm != "fairseq" && c.length_norm != "gnmt")

@@ -24,6 +24,11 @@ struct RunConfig {
     std::int64_t val_size = 10000;
     std::int64_t max_train = 0;  // 0: all; else a stratified subset of the training split
     std::int64_t max_test = 0;
+    // image folders (dataset folder) only: docs/data.md
+    std::int64_t image_size = 32;   // S: images are stored S×S (Resize(image-resize) + CenterCrop(S))
+    std::int64_t image_resize = 0;  // the short side before the centre crop; 0: S
+    std::string image_cache;        // directory of the decoded images' HDF5 cache; empty: decode every time
+    bool skip_bad_images = false;   // leave undecodable files out (counted) instead of failing
     // targets
     double smoothing = 0.0;  // α: targets (1−α)·onehot + α/K
     // optimisation
@@ -67,7 +72,7 @@ struct RunConfig {
     double beta = -1.0;           // -1: the loss form's default
     std::string loss = "muller";  // muller | hinton | logit-mse
     // sequence data sets (cmudict, gettext-de, tsv) only: docs/method.md §15
-    std::int64_t test_size = 2000;  // test examples carved by the seed (image sets come with their test files)
+    std::int64_t test_size = 2000;  // test examples carved by the seed (sequence sets and one-tree image folders)
     std::string source_vocab;       // char | symbol | sentencepiece; empty: the data set's own
     std::string target_vocab;
     std::int64_t subwords = 4000;         // sentencepiece vocabulary size per side

@@ -245,7 +245,7 @@ data::AugmentSpec augment_spec(const RunConfig& c, const data::Dataset& d) {
     return spec;
 }
 
-data::Dataset load_run_dataset(const RunConfig& c) {
+data::Dataset load_run_dataset(const RunConfig& c, const data::SplitsWanted& wanted) {
     data::DatasetSpec spec;
     spec.name = c.dataset;
     spec.dir = c.data_dir;
@@ -253,6 +253,10 @@ data::Dataset load_run_dataset(const RunConfig& c) {
     spec.seed = kDataSeed;
     spec.max_train = static_cast<std::size_t>(c.max_train);
     spec.max_test = static_cast<std::size_t>(c.max_test);
+    spec.folder_images = {c.image_size, c.image_resize, c.skip_bad_images};
+    spec.image_cache = c.image_cache;
+    spec.test_size = static_cast<std::size_t>(c.test_size);
+    spec.wanted = wanted;
     return data::load_dataset(spec);
 }
 

@@ -56,8 +56,9 @@ struct TrainHooks {
     std::map<std::string, EpochMetric> epoch_metrics;  // beside mi-every's; one of its names is an Error
 };
 
-// The data a config asks for (validation split and subsets included).
-data::Dataset load_run_dataset(const RunConfig& config);
+// The data a config asks for (validation split and subsets included); an image folder decodes only the `wanted`
+// splits (the other data sets read them all).
+data::Dataset load_run_dataset(const RunConfig& config, const data::SplitsWanted& wanted = {});
 // The augmentation the run trains with: none without config.augment, else the data set's default with the
 // config's shift and hflip overrides.
 data::AugmentSpec augment_spec(const RunConfig& config, const data::Dataset& dataset);

@@ -7,6 +7,9 @@ namespace lskd::study {
 std::string_view builtin_quick_config();
 std::string_view builtin_paper_config();
 std::string_view builtin_mnist_paper_config();
+// Image folders (docs/data.md): the quick protocol on any folder at 32 px, and the paper's ImageNet protocol.
+std::string_view builtin_folder_config();
+std::string_view builtin_imagenet_config();
 // The sequence studies (docs/method.md §15): G2P on a few thousand CMU words, translation of UI messages, and G2P on
 // the whole dictionary.
 std::string_view builtin_g2p_config();

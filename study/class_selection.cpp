@@ -1,5 +1,7 @@
 #include "study/class_selection.hpp"
 
+#include <algorithm>
+
 namespace lskd::study {
 
 std::string default_projection_classes(const std::string& dataset) {
@@ -10,8 +12,13 @@ std::string default_projection_classes(const std::string& dataset) {
     return "0,1,2";
 }
 
-std::vector<std::string> figure1_triples(const std::string& dataset) {
+std::vector<std::string> figure1_triples(const std::string& dataset, const std::vector<std::string>& class_names) {
     if (dataset == "fashion-mnist") return {"Trouser,Bag,Sneaker", "Shirt,T-shirt/top,Trouser"};
+    const auto has = [&](const char* name) {
+        return std::find(class_names.begin(), class_names.end(), name) != class_names.end();
+    };
+    if (dataset == "folder" && has("n02113624") && has("n02113712") && has("n01440764"))
+        return {"n02113624,n02113712,n01440764", default_projection_classes(dataset)};
     return {default_projection_classes(dataset)};
 }
 

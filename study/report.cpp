@@ -115,6 +115,16 @@ std::string escape_cell(const std::string& text) {
     return out;
 }
 
+// What an image folder's scan and decoding left out, and where its splits came from; nothing for other data.
+std::string folder_line(const StudySetup& setup) {
+    if (!setup.folder) return {};
+    const data::FolderSummary& f = *setup.folder;
+    return fmt::format("- image folder: {}; {} undecodable image(s) left out (skip-bad-images); {} hidden folder(s) "
+                       "and {} hidden file(s) passed over, which torchvision would read; {} file(s) without an image "
+                       "extension\n",
+                       f.splits, f.bad_images, f.scan.hidden_folders, f.scan.hidden_files, f.scan.other_files);
+}
+
 }  // namespace
 
 std::string claims_table(const std::vector<Claim>& claims) {
@@ -136,6 +146,7 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += fmt::format(
         "- data: `{}` from {}\n", setup.dataset,
         setup.data_dir.empty() ? std::string("its default directory") : fmt::format("`{}`", setup.data_dir));
+    s += folder_line(setup);
     if (!setup.overrides.empty()) {
         std::vector<std::string> quoted;
         for (const std::string& o : setup.overrides) quoted.push_back(fmt::format("`{}`", o));

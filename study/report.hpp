@@ -2,9 +2,11 @@
 // A pure function of the tables, so a finished study re-renders it without recomputing anything.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "framework/data/image_folder_dataset.hpp"
 #include "study/claims.hpp"
 #include "study/run_times.hpp"
 #include "study/sweep_summary.hpp"
@@ -27,6 +29,7 @@ struct StudySetup {
     double analysis_seconds = 0;  // of this invocation's teacher analyses and figures
     RunTimes run_times;           // summed over the runs
     std::size_t runs = 0;
+    std::optional<data::FolderSummary> folder;  // image folders: what the first teacher's data left out
 };
 
 // The claims as a markdown table: id, statement, source, verdict, deciding numbers, runs.

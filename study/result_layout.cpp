@@ -58,6 +58,7 @@ std::string run_path(const std::string& dir, const std::string& name) {
     return (fs::path(dir) / kRuns / name).string();
 }
 std::string cache_dir(const std::string& dir) { return (fs::path(dir) / kCache).string(); }
+std::string image_cache_dir(const std::string& dir) { return (fs::path(dir) / kCache / "images").string(); }
 std::string logs_dir(const std::string& dir) { return (fs::path(dir) / kLogs).string(); }
 std::string job_log(const std::string& dir, const std::string& run_name) {
     return (fs::path(logs_dir(dir)) / (run_name + ".log")).string();

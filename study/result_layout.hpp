@@ -12,6 +12,8 @@ namespace lskd::study::layout {
 std::string run_entry(const std::string& name);
 std::string run_path(const std::string& dir, const std::string& name);
 std::string cache_dir(const std::string& dir);
+// cache/images: the decoded images of an image-folder study, shared by its runs (framework/data/folder_image_cache).
+std::string image_cache_dir(const std::string& dir);
 std::string logs_dir(const std::string& dir);
 // A parallel sweep's job: its log and the config it was started with.
 std::string job_log(const std::string& dir, const std::string& run_name);

@@ -51,7 +51,7 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
         const distill::RunConfig& config = run.config;
         // Both triples of M's Figure 1; the table's scatter ratio is the first's.
         std::vector<ProjectionResult> projections;
-        for (const std::string& triple : figure1_triples(config.dataset))
+        for (const std::string& triple : figure1_triples(config.dataset, run.class_names))
             projections.push_back(analyze_projection(
                 path, {triple, ProjectionVariant::affine,
                        projections.empty() ? "projection" : fmt::format("projection_{}", projections.size() + 1)}));
@@ -107,11 +107,11 @@ std::vector<TeacherRow> teacher_table(const study::SweepResult& sweep, bool quie
 
 // By name, "quick" aside (the default).
 const std::map<std::string, std::string_view (*)()>& builtin_configs() {
-    static const std::map<std::string, std::string_view (*)()> configs = {{"paper", builtin_paper_config},
-                                                                          {"mnist-paper", builtin_mnist_paper_config},
-                                                                          {"g2p", builtin_g2p_config},
-                                                                          {"translation", builtin_translation_config},
-                                                                          {"g2p-full", builtin_g2p_full_config}};
+    static const std::map<std::string, std::string_view (*)()> configs = {
+        {"paper", builtin_paper_config},      {"mnist-paper", builtin_mnist_paper_config},
+        {"folder", builtin_folder_config},    {"imagenet", builtin_imagenet_config},
+        {"g2p", builtin_g2p_config},          {"translation", builtin_translation_config},
+        {"g2p-full", builtin_g2p_full_config}};
     return configs;
 }
 
@@ -149,6 +149,11 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
     setup.threads = static_cast<int>(std::thread::hardware_concurrency());
     setup.lskd_version = LSKD_VERSION;
     setup.runs = sweep.total;  // runs trained: a teacher doubling as a baseline has two rows
+    for (const study::SummaryRow& r : sweep.rows)
+        if (r.role == "teacher") {
+            setup.folder = distill::read_run_header((fs::path(sweep.directory) / r.file).string()).folder;
+            break;
+        }
     return setup;
 }
 

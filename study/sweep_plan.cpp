@@ -26,6 +26,8 @@ void check_model(const SweepConfig& c, const std::string& model, const char* rol
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
     config.output = layout::run_path(dir, name);
+    // An image folder is decoded once for the whole sweep, unless the config names a cache of its own.
+    if (config.dataset == "folder" && config.image_cache.empty()) config.image_cache = layout::image_cache_dir(dir);
     return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 

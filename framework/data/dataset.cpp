@@ -110,18 +110,46 @@ constexpr std::array<Source, 5> kSources{{{"fashion-mnist", read_fashion_mnist},
                                           {"cifar10", read_cifar10},
                                           {"cifar100", read_cifar100}}};
 
+constexpr std::string_view kFolder = "folder";
+
 const Source& source_named(const std::string& name) {
     for (const Source& s : kSources)
         if (s.name == name) return s;
     std::string known;
     for (const Source& s : kSources) known += (known.empty() ? "" : ", ") + std::string(s.name);
-    fail("unknown data set '{}' (expected one of: {})", name, known);
+    fail("unknown data set '{}' (expected one of: {}, {})", name, known, kFolder);
+}
+
+// Folders split their entries before decoding, so that only the wanted splits are decoded.
+void read_folder(const DatasetSpec& spec, const std::filesystem::path& dir, Dataset& ds) {
+    FolderDataset f = load_folder_dataset(
+        {dir, spec.folder_images, spec.image_cache, spec.val_size, spec.test_size, spec.seed, spec.wanted});
+    ds.num_classes = static_cast<int>(f.classes.size());
+    ds.class_names = std::move(f.classes);
+    const int side = static_cast<int>(spec.folder_images.size);
+    ds.default_augment = {std::max(side / 8, 1), side, true};
+    ds.train = std::move(f.train);
+    ds.val = std::move(f.val);
+    ds.test = std::move(f.test);
+    ds.folder = std::move(f.summary);
+}
+
+void read_files(const DatasetSpec& spec, const std::filesystem::path& dir, Dataset& ds) {
+    Loaded loaded = source_named(spec.name).read(dir);
+    ds.num_classes = loaded.num_classes;
+    ds.class_names = std::move(loaded.class_names);
+    ds.default_augment = loaded.augment;
+    TrainValSplit split = split_validation(loaded.files.train, spec.val_size, spec.seed);
+    ds.train = std::move(split.train);
+    ds.val = std::move(split.val);
+    ds.test = std::move(loaded.files.test);
 }
 
 }  // namespace
 
 Dataset load_dataset(const DatasetSpec& spec) {
-    const Source& source = source_named(spec.name);
+    const bool folder = spec.name == kFolder;
+    if (!folder) source_named(spec.name);  // an unknown name fails before the directory is looked at
     std::filesystem::path dir = spec.dir;
     if (dir.empty()) {
         if (spec.name != "fashion-mnist") fail("data set '{}' needs a data directory (--data-dir)", spec.name);
@@ -131,22 +159,18 @@ Dataset load_dataset(const DatasetSpec& spec) {
         fail("{}: data directory of '{}' {}", dir.string(), spec.name,
              std::filesystem::exists(dir) ? "is not a directory" : "does not exist");
 
-    Loaded loaded = source.read(dir);
     Dataset ds;
     ds.name = spec.name;
     ds.dir = dir;
-    ds.num_classes = loaded.num_classes;
-    ds.class_names = std::move(loaded.class_names);
-    ds.default_augment = loaded.augment;
-    TrainValSplit split = split_validation(loaded.files.train, spec.val_size, spec.seed);
-    ds.train = std::move(split.train);
-    ds.val = std::move(split.val);
-    ds.test = std::move(loaded.files.test);
+    if (folder)
+        read_folder(spec, dir, ds);
+    else
+        read_files(spec, dir, ds);
     if (spec.max_train != 0 && spec.max_train < ds.train.size())
         ds.train = take(ds.train, balanced_subset(ds.train.labels, ds.num_classes, spec.max_train, spec.seed));
     if (spec.max_test != 0 && spec.max_test < ds.test.size())
         ds.test = take(ds.test, balanced_subset(ds.test.labels, ds.num_classes, spec.max_test, spec.seed));
-    ds.normalization = compute_normalization(ds.train);
+    if (ds.train.size() != 0) ds.normalization = compute_normalization(ds.train);
     return ds;
 }
 

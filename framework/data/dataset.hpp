@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "framework/data/augment.hpp"
+#include "framework/data/image_folder_dataset.hpp"
 #include "framework/data/image_set.hpp"
 #include "framework/data/normalization.hpp"
 
@@ -19,13 +21,20 @@ inline const std::filesystem::path kFashionMnistDir = "/usr/share/datasets/fashi
 
 struct DatasetSpec {
     // fashion-mnist, mnist (IDX files, 28x28, 10 classes), idx (any IDX pair: classes 0..max label),
-    // cifar10 (data_batch_1..5.bin, test_batch.bin) or cifar100 (train.bin, test.bin, fine labels).
+    // cifar10 (data_batch_1..5.bin, test_batch.bin), cifar100 (train.bin, test.bin, fine labels) or folder (a
+    // torchvision ImageFolder tree: image_folder_dataset.hpp).
     std::string name = "fashion-mnist";
     std::filesystem::path dir;     // empty: kFashionMnistDir for fashion-mnist; the other sets need one
     std::size_t val_size = 10000;  // carved from the training files; 0 leaves no validation split
     std::uint64_t seed = 0;
     std::size_t max_train = 0;  // if nonzero, a class-balanced subsample of the training split (after the
     std::size_t max_test = 0;   // validation split is carved, so it does not move); likewise for the test set
+    // Image folders only: how images are decoded and cached, the test images carved from a single tree, and which
+    // splits to decode at all (the other sets read every split).
+    FolderImageSpec folder_images;
+    std::filesystem::path image_cache;
+    std::size_t test_size = 0;
+    SplitsWanted wanted;
 };
 
 struct Dataset {
@@ -37,9 +46,13 @@ struct Dataset {
     ImageSet val;
     ImageSet test;
     Normalization normalization;  // of the training split
-    AugmentSpec default_augment;  // shift 2 for 28x28 sets; pad 4, crop 32 and flip for CIFAR
+    AugmentSpec default_augment;  // shift 2 for 28x28 sets; pad 4, crop 32 and flip for CIFAR; pad S/8, crop S, flip
+                                  // for folders
+    std::optional<FolderSummary> folder;  // image folders only
 };
 
+// The normalisation is of the training split; without one (an image folder decoded for evaluation only) it is
+// empty, and the caller normalises as its model was trained.
 Dataset load_dataset(const DatasetSpec& spec);
 
 }  // namespace lskd::data

@@ -22,12 +22,6 @@ void normalise_row(const std::uint8_t* src, std::int64_t count, bool mirrored, c
     }
 }
 
-// Pixels torchvision's CenterCrop pads with: black, i.e. byte 0 once normalised.
-void fill_black(std::int64_t count, const float* table, float* dst) {
-    for (std::int64_t x = 0; x < count; ++x)
-        for (int c = 0; c < 3; ++c) dst[3 * x + c] = table[c * 256];
-}
-
 }  // namespace
 
 Normalization imagenet_normalization() { return {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}; }
@@ -51,35 +45,36 @@ void TrainTransform::apply(const RgbView& image, TransformDraws& draws, Transfor
         normalise_row(scratch.pixels.data() + y * size * 3, size, mirrored, table_.data(), out + y * size * 3);
 }
 
-EvalTransform::EvalTransform(const EvalTransformSpec& spec, const Normalization& norm)
-    : spec_(spec), table_(rgb_table(norm)) {
+void check_eval_transform_spec(const EvalTransformSpec& spec) {
     if (spec.resize <= 0 || spec.crop <= 0 || spec.resize > kMaxSide || spec.crop > kMaxSide)
         fail("eval transform: resize ({}) and crop ({}) must be 1 to {} pixels", spec.resize, spec.crop, kMaxSide);
 }
 
-void EvalTransform::apply(const RgbView& image, TransformScratch& scratch, float* out) const {
-    const ImageSize resized = resize_short_side(image.width, image.height, spec_.resize);
-    const CropBox box = center_crop_box(resized.width, resized.height, spec_.crop, spec_.crop);
+void eval_crop_pixels(const RgbView& image, const EvalTransformSpec& spec, ResampleScratch& scratch,
+                      std::uint8_t* out) {
+    const ImageSize resized = resize_short_side(image.width, image.height, spec.resize);
+    const CropBox box = center_crop_box(resized.width, resized.height, spec.crop, spec.crop);
     // Only the crop's pixels inside the resized image are resampled; the rest is torchvision's padding.
     const std::int64_t left = std::max<std::int64_t>(box.left, 0), top = std::max<std::int64_t>(box.top, 0);
     const OutputWindow window{left, top, std::min(box.left + box.width, resized.width) - left,
                               std::min(box.top + box.height, resized.height) - top};
-    scratch.pixels.resize(static_cast<std::size_t>(window.width * window.height * 3));
-    resize_bilinear(image, ResampleBox::whole(image), resized, window, scratch.pixels.data(), window.width * 3,
-                    scratch.resample);
-    const std::int64_t side = spec_.crop, pad_left = left - box.left, pad_top = top - box.top;
-    for (std::int64_t y = 0; y < side; ++y) {
-        float* row = out + y * side * 3;
-        const std::int64_t sy = y - pad_top;
-        if (sy < 0 || sy >= window.height) {
-            fill_black(side, table_.data(), row);
-            continue;
-        }
-        fill_black(pad_left, table_.data(), row);
-        normalise_row(scratch.pixels.data() + sy * window.width * 3, window.width, false, table_.data(),
-                      row + pad_left * 3);
-        fill_black(side - pad_left - window.width, table_.data(), row + (pad_left + window.width) * 3);
-    }
+    const std::int64_t side = spec.crop, pad_left = left - box.left, pad_top = top - box.top;
+    if (window.width < side || window.height < side) std::fill(out, out + side * side * 3, std::uint8_t{0});
+    resize_bilinear(image, ResampleBox::whole(image), resized, window, out + (pad_top * side + pad_left) * 3, side * 3,
+                    scratch);
+}
+
+EvalTransform::EvalTransform(const EvalTransformSpec& spec, const Normalization& norm)
+    : spec_(spec), table_(rgb_table(norm)) {
+    check_eval_transform_spec(spec);
+}
+
+void EvalTransform::apply(const RgbView& image, TransformScratch& scratch, float* out) const {
+    const std::int64_t side = spec_.crop;
+    scratch.pixels.resize(static_cast<std::size_t>(side * side * 3));
+    eval_crop_pixels(image, spec_, scratch.resample, scratch.pixels.data());
+    for (std::int64_t y = 0; y < side; ++y)
+        normalise_row(scratch.pixels.data() + y * side * 3, side, false, table_.data(), out + y * side * 3);
 }
 
 }  // namespace lskd::data

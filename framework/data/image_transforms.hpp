@@ -45,6 +45,13 @@ private:
     std::vector<float> table_;
 };
 
+// An Error unless resize and crop are 1 to kMaxSide pixels.
+void check_eval_transform_spec(const EvalTransformSpec& spec);
+
+// The eval preset before normalisation: Resize(short side) + CenterCrop as 8-bit RGB, spec.crop² × 3 bytes at `out`,
+// black (0) where torchvision's CenterCrop pads; the pre-resized images of an in-memory image folder.
+void eval_crop_pixels(const RgbView& image, const EvalTransformSpec& spec, ResampleScratch& scratch, std::uint8_t* out);
+
 class EvalTransform {
 public:
     EvalTransform(const EvalTransformSpec& spec, const Normalization& norm);

@@ -55,7 +55,8 @@ TEST_CASE("the generic idx set takes any image size and counts its classes", "[d
 
 TEST_CASE("unknown names and missing directories are errors", "[data][dataset]") {
     CHECK_THAT(error_message([] { load_dataset(dataset_spec("imagenet", {}, 0)); }),
-               Contains("unknown data set 'imagenet' (expected one of: fashion-mnist, mnist, idx, cifar10, cifar100)"));
+               Contains("unknown data set 'imagenet' (expected one of: fashion-mnist, mnist, idx, cifar10, cifar100, "
+                        "folder)"));
     CHECK_THAT(error_message([] { load_dataset(dataset_spec("mnist", {}, 0)); }),
                Contains("data set 'mnist' needs a data directory (--data-dir)"));
 }

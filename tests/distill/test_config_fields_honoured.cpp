@@ -118,9 +118,15 @@ const std::map<std::string, Probe>& probes() {
         {"temperature", {nothing, [](RunConfig& c) { c.temperature = 3; }, Seen::training, {Kind::train}}},
         {"beta", {nothing, [](RunConfig& c) { c.beta = 0.5; }, Seen::training, {Kind::train}}},
         {"loss", {nothing, [](RunConfig& c) { c.loss = "hinton"; }, Seen::training, {Kind::train}}},
-        // The sequence settings, on this image data set: refused on both kinds of run (tests/distill/
-        // test_sequence_run.cpp trains sequence runs with them).
+        // The sequence settings (test-size also of one-tree image folders), on this IDX data set: refused on both
+        // kinds of run (tests/distill/test_sequence_run.cpp trains sequence runs with them).
         {"test-size", {nothing, [](RunConfig& c) { c.test_size = 100; }, Seen::training, kBoth}},
+        // The image-folder settings, on this IDX data set: refused on both kinds of run (tests/data/
+        // test_image_folder_dataset.cpp and tests/study/test_folder_study.cpp load folders with them).
+        {"image-size", {nothing, [](RunConfig& c) { c.image_size = 16; }, Seen::training, kBoth}},
+        {"image-resize", {nothing, [](RunConfig& c) { c.image_resize = 40; }, Seen::training, kBoth}},
+        {"image-cache", {nothing, [](RunConfig& c) { c.image_cache = "images"; }, Seen::training, kBoth}},
+        {"skip-bad-images", {nothing, [](RunConfig& c) { c.skip_bad_images = true; }, Seen::training, kBoth}},
         {"source-vocab", {nothing, [](RunConfig& c) { c.source_vocab = "char"; }, Seen::training, kBoth}},
         {"target-vocab", {nothing, [](RunConfig& c) { c.target_vocab = "symbol"; }, Seen::training, kBoth}},
         {"subwords", {nothing, [](RunConfig& c) { c.subwords = 800; }, Seen::training, kBoth}},

@@ -245,3 +245,23 @@ TEST_CASE("configs are checked for size as they are read: long values and lists,
     CHECK_THROWS_WITH(apply_yaml_file(c, path), Catch::Contains("the config file is larger than 1048576 bytes"));
     std::filesystem::remove(path);
 }
+
+TEST_CASE("image folder fields act on folders only and check their sizes", "[distill][config]") {
+    RunConfig c;
+    apply_yaml_text(c, "image-size: 64\nimage-resize: 73\nimage-cache: cache\nskip-bad-images: true\n", "test.yaml");
+    CHECK(c.image_size == 64);
+    CHECK(c.image_resize == 73);
+    CHECK(c.image_cache == "cache");
+    CHECK(c.skip_bad_images);
+    CHECK_THROWS_WITH(validate(c), Catch::Contains("image-size is set to 64, but it has no effect on this run") &&
+                                       Catch::Contains("only image folders"));
+    c.dataset = "folder";
+    CHECK_NOTHROW(validate(c));
+    c.test_size = 500;  // a one-tree folder carves its test split
+    CHECK_NOTHROW(validate(c));
+    c.image_resize = 63;
+    CHECK_THROWS_WITH(validate(c), Catch::Contains("image-resize must be 0 (image-size) or from image-size (64)"));
+    c.image_resize = 0;
+    c.image_size = 0;
+    CHECK_THROWS_WITH(validate(c), Catch::Contains("image-size must be 1 to 4096 pixels, got 0"));
+}

@@ -51,6 +51,7 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"optimizer", {"adamw"}},
         {"schedule", {"cosine", "multi_step", "linear"}},
         {"output", {"elsewhere.h5"}},
+        {"image-cache", {"images"}},
         {"mi-classes", {"T-shirt/top,Shirt", "Nope,Shirt", "Trouser,Bag;Shirt,Coat"}},
         {"mi-augment", {"shift", "training"}},
         {"teacher", {"teacher.h5"}},

@@ -17,6 +17,7 @@
 #include "distill/imported_run.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/class_names.hpp"
+#include "framework/data/image_transforms.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/io/output_policy.hpp"
 #include "framework/runtime/install_paths.hpp"
@@ -30,7 +31,7 @@ namespace fs = std::filesystem;
 
 struct ImportFlags {
     std::string path, format, model, output, class_names, input = "224x224x3", dataset = "folder", data_dir;
-    std::int64_t classes = 0;
+    std::int64_t classes = 0, resize = 0, val_size = 10000;
     bool force = false;
 };
 
@@ -96,9 +97,21 @@ distill::ImportedModel describe(const ImportFlags& f, const nn::StateDict& state
     if (k < 2) fail("{}: needs at least 2 classes, got {}", f.path, k);
     m.class_names = f.class_names.empty() ? data::numbered_class_names(static_cast<int>(k))
                                           : data::read_class_names(f.class_names, static_cast<int>(k));
-    m.normalization = distill::imagenet_normalization();
+    m.normalization = data::imagenet_normalization();
     m.dataset = f.dataset;
     m.data_dir = f.data_dir;
+    m.val_size = f.val_size;
+    if (f.dataset == "folder") {
+        if (m.input.height != m.input.width)
+            fail("--input {}: an image folder's images are square (CenterCrop), not {}x{}", f.input, m.input.height,
+                 m.input.width);
+        // torchvision's eval preset: Resize(256) + CenterCrop(224), the same ratio at other sizes.
+        m.image_resize = f.resize != 0 ? f.resize : (m.input.height * 256 + 112) / 224;
+        if (m.image_resize < m.input.height)
+            fail("--resize {} is smaller than the crop {}", m.image_resize, m.input.height);
+    } else if (f.resize != 0) {
+        fail("--resize applies to --dataset folder only, not {}", f.dataset);
+    }
     return m;
 }
 
@@ -160,6 +173,10 @@ Runner add_import_command(CLI::App& app) {
     cmd->add_option("--input", s->input, "input HxWxC the model is evaluated on");
     cmd->add_option("--dataset", s->dataset, "the data set `lskd eval` scores it on");
     cmd->add_option("--data-dir", s->data_dir, "that data set's directory");
+    cmd->add_option("--resize", s->resize, "folder: short side before the centre crop (default: 256 for 224 inputs)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{4096}));
+    cmd->add_option("--val-size", s->val_size, "validation images carved from the data's training split")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
     cmd->add_flag("--force", s->force, "replace an existing run directory (only lskd's files in it)");
     return [s] { return import_model(*s); };
 }

@@ -18,8 +18,9 @@ Runner add_study_command(CLI::App& app) {
         bool quiet = false;
     };
     auto s = std::make_shared<State>();
-    cmd->add_option("config", s->config,
-                    "quick (default), paper, mnist-paper, g2p, translation, g2p-full, or a sweep YAML file");
+    cmd->add_option(
+        "config", s->config,
+        "quick (default), paper, mnist-paper, folder, imagenet, g2p, translation, g2p-full, or a sweep YAML file");
     cmd->add_option("--out", s->out, "output directory (default: results/<config> for the built-in configs)");
     cmd->add_option("--jobs", s->jobs, "runs at once as child processes (default: the config's 'parallel')");
     add_sweep_override_flags(*cmd, s->overrides);
