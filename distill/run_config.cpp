@@ -270,6 +270,9 @@ std::vector<ConfigField> make_fields() {
         number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
         number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
         number_field("seed", "random seed", &C::seed, used),
+        number_field("data-seed",
+                     "seed of the validation split and the max-train/max-test subsets (-1: the fixed data seed)",
+                     &C::data_seed, used),
         number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads, used),
         string_field("output", "run directory to write", &C::output, used),
         number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
@@ -485,6 +488,7 @@ void validate(const RunConfig& c, bool teacher) {
     for (const std::int64_t h : c.hidden)
         if (h <= 0) fail("hidden sizes must be positive, got {}", h);
     if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
+    if (c.data_seed < -1) fail("data-seed must be -1 (the fixed data seed) or >= 0, got {}", c.data_seed);
     if (c.shift < -1) fail("shift must be >= 0 pixels (or -1: the data set's default), got {}", c.shift);
     if (c.hflip < -1 || c.hflip > 1)
         fail("hflip must be 1 (on), 0 (off) or -1 (the data set's default), got {}", c.hflip);
