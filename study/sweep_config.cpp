@@ -16,8 +16,9 @@ namespace lskd::study {
 namespace {
 
 // Keys the sweep itself sets on every run; a recipe giving them would be silently overridden.
-const std::set<std::string> kSweepOwnedKeys = {"model",   "dataset",     "data-dir", "seed", "output",
-                                               "teacher", "temperature", "beta",     "loss", "smoothing"};
+const std::set<std::string> kSweepOwnedKeys = {"model",       "dataset", "data-dir", "seed",
+                                               "data-seed",   "output",  "teacher",  "temperature",
+                                               "beta",        "loss",    "smoothing"};
 
 class Reader {
 public:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -25,9 +26,13 @@ void check_model(const SweepConfig& c, const std::string& model, const char* rol
 }
 
 // A replicate's seed also draws its data (validation split and subsets), unless the file asks for fixed data or
-// the teacher is external, whose logits belong to one data set.
+// the teacher is external, whose logits belong to one data set. A seed beyond int64 is refused by the run's own
+// seed check, which names it.
 std::int64_t replicate_data_seed(const SweepConfig& c, std::uint64_t seed) {
-    return c.data_subset == "per-seed" && c.teacher_logits.empty() ? static_cast<std::int64_t>(seed) : -1;
+    const bool per_seed = c.data_subset == "per-seed" && c.teacher_logits.empty();
+    return per_seed && seed <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+               ? static_cast<std::int64_t>(seed)
+               : -1;
 }
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
