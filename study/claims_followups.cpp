@@ -63,6 +63,7 @@ Claim ranks_students_claim(Claim c, const StudyData& d, double TeacherRow::*memb
                                                "any statistic monotone in α ranks the students alike",
                                                kRankAlphaLevels, teacher_alphas(d).size()));
     const RankUnits u = rank_units(d, member);
+    if (u.student.size() < 3) return needs(std::move(c), "needs T = 1 students of three or more teacher runs");
     const Evidence advantage = rank_evidence(u, rank_advantage), partial = rank_evidence(u, partial_rank);
     if (!advantage.interval.defined() || !partial.interval.defined())
         return needs(std::move(c), "needs T = 1 students of teacher runs with distinct values within the α levels");

@@ -119,7 +119,8 @@ std::string seeds_line(const StudySetup& setup) {
     const bool disjoint = std::none_of(setup.seeds.begin(), setup.seeds.end(), [&](std::uint64_t x) {
         return std::find(setup.design_seeds.begin(), setup.design_seeds.end(), x) != setup.design_seeds.end();
     });
-    return s + fmt::format("; the design was chosen looking at seeds {}: {}\n", fmt::join(setup.design_seeds, ", "),
+    return s + fmt::format("; the design was chosen looking at seed{} {}: {}\n", setup.design_seeds.size() > 1 ? "s" : "",
+                           fmt::join(setup.design_seeds, ", "),
                            disjoint ? "**a confirmation run** on seeds not used to design it"
                                     : "these runs include those seeds, so their intervals are not a confirmation");
 }

@@ -387,6 +387,12 @@ std::vector<Case> cases() {
          Verdict::undecided},
         {"H1 three α levels are too few", study::claim_mi_ranks_students,
          [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::mi); }, Verdict::undecided},
+        {"H1 six α levels without students", study::claim_mi_ranks_students,
+         [=](World& w) {
+             rank_grid6(w, &TeacherRow::mi, false);
+             w.hard_temperatures = w.ls_temperatures = {};
+         },
+         Verdict::undecided},
         {"H2 1 − S ranks within α, accuracy does not", study::claim_erasure_ranks_students,
          [=](World& w) { rank_grid6(w, &TeacherRow::one_minus_s_train, false); }, Verdict::supported},
         {"H2 accuracy ranks, 1 − S is reversed", study::claim_erasure_ranks_students,
