@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "distill/run_config.hpp"
 #include "distill/run_directory.hpp"
 #include "framework/data/dataset.hpp"
 #include "framework/io/background_commits.hpp"
@@ -12,8 +13,13 @@
 
 namespace lskd::distill {
 
-// Every run of a study sees the same validation split and the same recorded examples, whatever its seed.
+// The data seed of a run without data-seed: every such run sees the same validation split and subsets, whatever
+// its seed. The recorded examples always follow it, so they are the same positions of each run's split.
 inline constexpr std::uint64_t kDataSeed = 0;
+// The seed that draws a run's validation split and subsets: its data-seed, or kDataSeed when that is -1.
+inline std::uint64_t run_data_seed(const RunConfig& c) {
+    return c.data_seed < 0 ? kDataSeed : static_cast<std::uint64_t>(c.data_seed);
+}
 
 // Whether the epochs_done-th epoch (1-based) of a run keeps records: every record_every (0: none) and the last.
 bool is_record_epoch(std::int64_t record_every, std::int64_t epochs_done, bool last);

@@ -132,6 +132,14 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
         e.labels.push_back(train.labels[p]);
         e.indices.push_back(train.original_index[p]);
     }
+    // The estimator on each class's N/2 examples alone: what Y says about an example beyond its class.
+    for (std::size_t k = 0; k < 2; ++k) {
+        std::vector<Eigen::Index> rows;
+        for (std::size_t i = 0; i < e.labels.size(); ++i)
+            if (e.labels[i] == probe.classes[k]) rows.push_back(static_cast<Eigen::Index>(i));
+        const Eigen::MatrixXd part = f(rows, Eigen::all);
+        e.within[k] = analysis::mutual_information(part.leftCols(l), part.col(l));
+    }
     return e;
 }
 

@@ -58,6 +58,7 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings);
 
 struct MiEstimate {
     analysis::MutualInformation mi;
+    std::array<analysis::MutualInformation, 2> within;  // the estimator on each class's N/2 examples alone
     std::vector<int> labels;            // of the N examples
     std::vector<std::int64_t> indices;  // their original indices
     Eigen::VectorXd means;              // µ_x over the L views

@@ -294,6 +294,9 @@ std::vector<ConfigField> make_fields() {
         number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
         number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
         number_field("seed", "random seed", &C::seed, used),
+        number_field("data-seed",
+                     "seed of the validation split and the max-train/max-test subsets (-1: the fixed data seed)",
+                     &C::data_seed, used),
         number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads, used),
         string_field("output", "run directory to write", &C::output, used),
         number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
@@ -502,6 +505,7 @@ void validate_optimisation(const RunConfig& c) {
 // The data's sizes: splits, subsets and an image folder's images.
 void validate_data(const RunConfig& c) {
     if (c.val_size < 0 || c.max_train < 0 || c.max_test < 0) fail("val-size, max-train and max-test must be >= 0");
+    if (c.data_seed < -1) fail("data-seed must be -1 (the fixed data seed) or >= 0, got {}", c.data_seed);
     if (c.test_size < 0) fail("test-size must be >= 0, got {}", c.test_size);
     if (c.image_size < 1 || c.image_size > kMaxImageSide)
         fail("image-size must be 1 to {} pixels, got {}", kMaxImageSide, c.image_size);

@@ -54,6 +54,9 @@ struct RunConfig {
     int hflip = -1;           // -1: the data set's default, 0 off, 1 on
     // run
     std::uint64_t seed = 1;
+    // Draws the validation split and the max-train/max-test subsets; -1: the fixed data seed, the same data for
+    // every run whatever its seed (a sweep sets it to the run's seed, so a replicate includes its data).
+    std::int64_t data_seed = -1;
     int threads = 0;  // 0: all hardware threads
     std::string output;
     // records and analyses during training

@@ -15,7 +15,7 @@ data::SequenceDataset load_sequence_run_dataset(const RunConfig& c) {
     spec.val_size = static_cast<std::size_t>(c.val_size);
     spec.test_size = static_cast<std::size_t>(c.test_size);
     spec.max_train = static_cast<std::size_t>(c.max_train);
-    spec.seed = kDataSeed;
+    spec.seed = run_data_seed(c);
     spec.source_vocab = c.source_vocab;
     spec.target_vocab = c.target_vocab;
     spec.subwords = static_cast<std::int32_t>(c.subwords);

@@ -250,7 +250,7 @@ data::Dataset load_run_dataset(const RunConfig& c, const data::SplitsWanted& wan
     spec.name = c.dataset;
     spec.dir = c.data_dir;
     spec.val_size = static_cast<std::size_t>(c.val_size);
-    spec.seed = kDataSeed;
+    spec.seed = run_data_seed(c);
     spec.max_train = static_cast<std::size_t>(c.max_train);
     spec.max_test = static_cast<std::size_t>(c.max_test);
     spec.folder_images = {c.image_size, c.image_resize, c.skip_bad_images};

@@ -15,6 +15,7 @@ std::string_view builtin_imagenet_config();
 std::string_view builtin_g2p_config();
 std::string_view builtin_translation_config();
 std::string_view builtin_g2p_full_config();
+std::string_view builtin_erasure_config();
 // configs/references.yaml: the paper's published numbers (study/references.hpp).
 std::string_view builtin_references();
 

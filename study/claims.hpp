@@ -1,6 +1,7 @@
 // The paper's claims (docs/method.md §12), one small rule each, decided by the rule of §13 from a study's teacher
 // table and run summary: supported, not supported or undecided, always with the deciding numbers and their
-// interval, the runs used, and for a claim the grid cannot decide, the runs it would need.
+// interval, the runs used, and for a claim the grid cannot decide, the runs it would need. "Negligible" says the
+// effect is smaller than the claim's minimum effect (an equivalence test, docs/method.md §13).
 #pragma once
 #include <string>
 #include <vector>
@@ -10,7 +11,7 @@
 
 namespace lskd::study {
 
-enum class Verdict { supported, not_supported, undecided };
+enum class Verdict { supported, not_supported, negligible, undecided };
 const char* verdict_name(Verdict v);
 
 struct Claim {
@@ -20,6 +21,7 @@ struct Claim {
     Verdict verdict = Verdict::undecided;
     std::string numbers;  // the deciding numbers with their intervals
     std::string runs;     // the runs used, or those the claim needs
+    std::string mde;      // the minimum detectable effect of the deciding comparison at these seeds ("" if none)
 };
 
 // What every rule reads.

@@ -1,9 +1,13 @@
 // The follow-ups' claims: Shen's same-temperature comparison (§12.12), Chandrasegaran's temperature interaction
-// (§12.10), the hypothesis that erasure ranks students better than teacher accuracy (§12.11), and the closing
-// verdict between M and S.
+// (§12.10), the hypothesis that erasure ranks students better than teacher accuracy (§12.11, a paired bootstrap
+// across α levels with a partial correlation on α), and the closing verdict between M and S.
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "analysis/bootstrap.hpp"
+#include "analysis/rank_correlation.hpp"
 
 #include "study/claims.hpp"
 #include "study/claims_groups.hpp"
@@ -31,19 +35,49 @@ std::optional<std::pair<double, double>> best_student_config(const StudyData& d,
     return best;
 }
 
+// The rank statistics of H1/H2 on one resample of teacher runs: ρ(statistic, student) − ρ(accuracy, student),
+// and the partial ρ(statistic, student | α).
+double rank_advantage(const RankUnits& u, const std::vector<std::size_t>& units) {
+    std::vector<double> x, a, y;
+    for (std::size_t i : units) x.push_back(u.statistic[i]), a.push_back(u.teacher_accuracy[i]), y.push_back(u.student[i]);
+    return analysis::spearman(x, y) - analysis::spearman(a, y);
+}
+
+double partial_rank(const RankUnits& u, const std::vector<std::size_t>& units) {
+    std::vector<double> x, z, y;
+    for (std::size_t i : units) x.push_back(u.statistic[i]), z.push_back(u.alpha[i]), y.push_back(u.student[i]);
+    const double xy = analysis::spearman(x, y), xz = analysis::spearman(x, z), yz = analysis::spearman(y, z);
+    return (xy - xz * yz) / std::sqrt((1 - xz * xz) * (1 - yz * yz));
+}
+
+Evidence rank_evidence(const RankUnits& u, double (*statistic)(const RankUnits&, const std::vector<std::size_t>&)) {
+    const auto f = [&](const std::vector<std::size_t>& units) { return statistic(u, units); };
+    const std::size_t n = u.student.size();
+    return bootstrap_evidence(analysis::bootstrap_interval(n, f, kBootstrapSeed),
+                              analysis::bootstrap_interval(n, f, kBootstrapSeed, 2000, 0.90), n);
+}
+
 Claim ranks_students_claim(Claim c, const StudyData& d, double TeacherRow::*member, const char* name) {
-    if (teacher_alphas(d).size() < 2) return needs(std::move(c), "needs T = 1 students of teachers at two or more α");
+    if (teacher_alphas(d).size() < kRankAlphaLevels)
+        return needs(std::move(c), fmt::format("needs T = 1 students of teachers at {} or more α (has {}): with fewer, "
+                                               "any statistic monotone in α ranks the students alike",
+                                               kRankAlphaLevels, teacher_alphas(d).size()));
+    const RankUnits u = rank_units(d, member);
+    if (u.student.size() < 3) return needs(std::move(c), "needs T = 1 students of three or more teacher runs");
+    const Evidence advantage = rank_evidence(u, rank_advantage), partial = rank_evidence(u, partial_rank);
+    if (!advantage.interval.defined() || !partial.interval.defined())
+        return needs(std::move(c), "needs T = 1 students of teacher runs with distinct values within the α levels");
+    c.verdict = all_of({decide(advantage, Prediction::greater, kRank.min_effect),
+                        decide(partial, Prediction::greater, kRank.min_effect)});
+    c.mde = mde_text(advantage, kRank);
     const analysis::Interval by_stat = teacher_rank_interval(d, member),
                              by_acc = teacher_rank_interval(d, &TeacherRow::test_acc);
-    if (!by_stat.defined() || !by_acc.defined())
-        return needs(std::move(c), "needs T = 1 students of three or more teacher runs with distinct values");
-    const bool apart = by_stat.low > by_acc.high || by_acc.low > by_stat.high;
-    c.verdict = !apart ? Verdict::undecided : by_stat.low > by_acc.high ? Verdict::supported : Verdict::not_supported;
-    c.numbers = fmt::format("ρ({}, student) = {:+.2f} [{:+.2f}, {:+.2f}]; ρ(teacher accuracy, student) = {:+.2f} "
-                            "[{:+.2f}, {:+.2f}] (bootstrap over teacher runs, seed {}; undecided while they overlap)",
-                            name, by_stat.estimate, by_stat.low, by_stat.high, by_acc.estimate, by_acc.low, by_acc.high,
-                            kBootstrapSeed);
-    c.runs = fmt::format("teachers α ∈ {} and their T = 1 students", list_text(teacher_alphas(d)));
+    c.numbers = fmt::format("ρ({0}, student) − ρ(teacher accuracy, student): {1}; partial ρ({0}, student | α): {2}; "
+                            "beside them ρ({0}, student) = {3:+.2f}, ρ(teacher accuracy, student) = {4:+.2f}",
+                            name, describe(advantage, kRank), describe(partial, kRank), by_stat.estimate,
+                            by_acc.estimate);
+    c.runs = fmt::format("teachers α ∈ {} and their T = 1 students ({} teacher runs)", list_text(teacher_alphas(d)),
+                         u.student.size());
     return c;
 }
 
@@ -79,7 +113,8 @@ Claim claim_shen_same_temperature(const StudyData& d) {
     if (!best) return needs(std::move(c), "needs a validation split (val-size > 0) to select the LS teacher");
     const BySeed ls = test_accuracy(pick(*best)), hard = test_accuracy(pick(0));
     const Evidence e = compare(ls, hard);
-    c.verdict = decide(e.interval, Prediction::at_least, kAccuracy.min_effect);
+    c.verdict = decide(e, Prediction::at_least, kAccuracy.min_effect);
+    c.mde = mde_text(e, kAccuracy);
     c.numbers = fmt::format("student of α = {} (best on validation) − student of α = 0, T = 1: {}; {}", *best,
                             describe(e, kAccuracy),
                             pure ? "loss without hard labels (β = 1)" : "the grid has no loss without hard labels");
@@ -112,7 +147,8 @@ Claim claim_temperature_interaction(const StudyData& d) {
                      "needs students of LS teachers at T ≥ 2, with the α = 0 teacher's at the same T and at T = 1");
     for (auto& [seed, m] : d_sum) m.value /= counts[seed];
     const Evidence e = one_sample(d_sum);
-    c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
+    c.verdict = decide(e, Prediction::greater, kAccuracy.min_effect);
+    c.mde = mde_text(e, kAccuracy);
     c.numbers =
         fmt::format("mean over (α, T) ∈ {} × {}: {}", list_text(pairs_a), list_text(pairs_t), describe(e, kAccuracy));
     c.runs = fmt::format("students of teachers α ∈ {{0}} ∪ {} at T = 1 and T ∈ {}, {}", list_text(pairs_a),
@@ -129,7 +165,8 @@ Claim claim_best_student_ls_t1(const StudyData& d) {
     const BySeed a = test_accuracy(students(d, ls->first, ls->second));
     const BySeed b = test_accuracy(students(d, other->first, other->second));
     const Evidence e = compare(a, b);
-    c.verdict = decide(e.interval, Prediction::greater, kAccuracy.min_effect);
+    c.verdict = decide(e, Prediction::greater, kAccuracy.min_effect);
+    c.mde = mde_text(e, kAccuracy);
     c.numbers =
         fmt::format("best on validation among LS teachers at T = 1 (α = {}) − best of the others (α = {}, T = {}): {}",
                     ls->first, other->first, other->second, describe(e, kAccuracy));
@@ -139,13 +176,19 @@ Claim claim_best_student_ls_t1(const StudyData& d) {
 
 Claim claim_mi_ranks_students(const StudyData& d) {
     return ranks_students_claim(
-        make_claim("H1", "H", "Teacher Î ranks T = 1 students better than teacher accuracy does (§12.11)."), d,
+        make_claim("H1", "H",
+                   "Teacher Î ranks T = 1 students better than teacher accuracy does, by more than 0.2 in Spearman ρ, "
+                   "and still ranks them (partial ρ > 0.2) once α is accounted for (§12.11)."),
+        d,
         &TeacherRow::mi, "teacher Î");
 }
 
 Claim claim_erasure_ranks_students(const StudyData& d) {
     return ranks_students_claim(
-        make_claim("H2", "H", "Teacher 1 − S ranks T = 1 students better than teacher accuracy does (§12.11)."), d,
+        make_claim("H2", "H",
+                   "Teacher 1 − S ranks T = 1 students better than teacher accuracy does, by more than 0.2 in "
+                   "Spearman ρ, and still ranks them (partial ρ > 0.2) once α is accounted for (§12.11)."),
+        d,
         &TeacherRow::one_minus_s_train, "teacher 1 − S");
 }
 
@@ -154,16 +197,20 @@ Claim closing_verdict(const std::vector<Claim>& claims) {
     const Claim* m6 = find(claims, "M6");
     const Claim* s1 = find(claims, "S1");
     const auto is = [](const Claim* c, Verdict v) { return c != nullptr && c->verdict == v; };
+    std::vector<std::string> open;  // deciding claims still undecided (or missing)
+    for (const auto& [id, x] : {std::pair{"M5", m5}, std::pair{"M6", m6}, std::pair{"S1", s1}})
+        if (x == nullptr || x->verdict == Verdict::undecided) open.push_back(id);
     const bool m = is(m5, Verdict::supported) && is(m6, Verdict::supported);
     const bool s = is(s1, Verdict::supported);
-    const char* answer = m && s
-                             ? "both M and S (as C explains: S compares teachers at T = 1, M the LS teachers at T = 1 "
-                               "with the hard teacher at its best T)"
-                         : m ? "M, not S"
-                         : s ? "S, not M"
-                             : "neither M nor S";
-    Claim c = make_claim("MS", "M, S", fmt::format("Closing verdict: these runs support {}.", answer));
-    c.verdict = m || s ? Verdict::supported : Verdict::undecided;
+    const std::string answer =
+        !open.empty() ? fmt::format("neither side can be named yet: {} undecided", fmt::join(open, ", "))
+        : m && s      ? "these runs support both M and S (as C explains: S compares teachers at T = 1, M the LS "
+                        "teachers at T = 1 with the hard teacher at its best T)"
+        : m           ? "these runs support M, not S"
+        : s           ? "these runs support S, not M"
+                      : "these runs support neither M nor S";
+    Claim c = make_claim("MS", "M, S", fmt::format("Closing verdict: {}.", answer));
+    c.verdict = open.empty() ? Verdict::supported : Verdict::undecided;
     // Each deciding claim's verdict and its first number (or the runs it needs).
     const auto brief = [](const char* id, const Claim* x) {
         if (x == nullptr) return fmt::format("{} missing", id);
@@ -171,7 +218,7 @@ Claim closing_verdict(const std::vector<Claim>& claims) {
         return fmt::format("{} {} ({})", id, verdict_name(x->verdict), text.substr(0, text.find(';')));
     };
     c.numbers = fmt::format("{}; {}; {}", brief("M5", m5), brief("M6", m6), brief("S1", s1));
-    c.runs = "those of M5, M6 and S1";
+    c.runs = "those of M5, M6 and S1; a side is named only when all three are decided";
     return c;
 }
 

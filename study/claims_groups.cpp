@@ -176,6 +176,20 @@ std::size_t teacher_runs_with_t1_student(const StudyData& d) {
     return teacher_student_pairs(d, &TeacherRow::test_acc).first.size();
 }
 
+RankUnits rank_units(const StudyData& d, double TeacherRow::*member) {
+    RankUnits u;
+    for (const auto& t : d.teachers)
+        for (const SummaryRow* s : students(d, t.alpha, 1.0))
+            if (s->seed == t.seed) {
+                u.statistic.push_back(t.*member);
+                u.teacher_accuracy.push_back(t.test_acc);
+                u.alpha.push_back(t.alpha);
+                u.student.push_back(s->test_acc);
+                break;
+            }
+    return u;
+}
+
 std::string list_text(const std::vector<double>& values) { return fmt::format("{{{}}}", fmt::join(values, ", ")); }
 
 std::string seeds_text(const BySeed& g) {

@@ -45,6 +45,12 @@ BySeed student_gammas(const std::vector<const SummaryRow*>& rows);
 // runs that have one, with its percentile bootstrap interval over those runs (seed kBootstrapSeed).
 analysis::Interval teacher_rank_interval(const StudyData& d, double TeacherRow::*member);
 std::size_t teacher_runs_with_t1_student(const StudyData& d);
+// The teacher runs with a T = 1 student of the same seed: a teacher column, the teacher's test accuracy and α, and
+// the student's test accuracy, one entry per run (the units of H1/H2's paired bootstrap).
+struct RankUnits {
+    std::vector<double> statistic, teacher_accuracy, alpha, student;
+};
+RankUnits rank_units(const StudyData& d, double TeacherRow::*member);
 
 // Per seed, f of the teachers at every α > 0, averaged.
 BySeed mean_over_smoothed(const StudyData& d, const std::function<double(const TeacherRow&)>& f);

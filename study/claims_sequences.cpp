@@ -117,7 +117,8 @@ Claim g1_nll(const Rows& t) {
     const auto nll = [](const SequenceTeacherRow& r) { return r.test_nll; };
     const BySeed hard = by_seed(t, 0, nll), smooth = by_seed(t, *a, nll);
     const Evidence e = compare(smooth, hard);
-    c.verdict = decide(e.interval, Prediction::greater, kNll.min_effect);
+    c.verdict = decide(e, Prediction::greater, kNll.min_effect);
+    c.mde = mde_text(e, kNll);
     c.numbers = fmt::format("NLL(α = {}) − NLL(α = 0): {}; α = 0: {}; α = {}: {}", *a, describe(e, kNll),
                             describe_group(hard, kNll), *a, describe_group(smooth, kNll));
     c.runs = fmt::format("teachers α ∈ {{0, {}}}, {}", *a, seeds_text(hard));
@@ -131,7 +132,8 @@ Claim g2_score(const Rows& t) {
     if (!a || !has_hard(t)) return needs(std::move(c), kNeedsTeachers);
     const BySeed hard = by_seed(t, 0, score_at_one), smooth = by_seed(t, *a, score_at_one);
     const Evidence e = compare(scaled(smooth, k.sign), scaled(hard, k.sign));
-    c.verdict = decide(e.interval, Prediction::greater, k.quantity->min_effect);
+    c.verdict = decide(e, Prediction::greater, k.quantity->min_effect);
+    c.mde = mde_text(e, *k.quantity);
     c.numbers = fmt::format("{} improvement of α = {} over α = 0 at T = 1: {}; α = 0: {}; α = {}: {}", k.name, *a,
                             describe(e, *k.quantity), describe_group(hard, *k.quantity), *a,
                             describe_group(smooth, *k.quantity));
@@ -153,8 +155,8 @@ Claim g3_ece(const Rows& t) {
         if (const auto it = hard_ts.find(seed); it != hard_ts.end())
             close[seed] = {kEceClose - std::fabs(m.value - it->second.value), std::nan("")};
     const Evidence lower = compare(hard, smooth), near = one_sample(close);
-    c.verdict = all_of({decide(lower.interval, Prediction::greater, kEce.min_effect),
-                        decide(near.interval, Prediction::greater, 0.0)});
+    c.verdict = all_of({decide(lower, Prediction::greater, kEce.min_effect),
+                        decide(near, Prediction::greater, 0.0)});
     c.numbers = fmt::format("ECE(α = 0) − ECE(α = {}): {}; {} − |ECE(α = {}) − ECE_TS(α = 0)|: {}; ECE α = 0: {}, "
                             "after TS: {}; α = {}: {}",
                             *a, describe(lower, kEce), kEceClose, *a, describe(near, kEce), describe_group(hard, kEce),
@@ -173,7 +175,8 @@ Claim g4_ts_score(const Rows& t) {
     const BySeed smooth = by_seed(t, *a, score_at_one);
     const BySeed hard_ts = by_seed(t, 0, [](const SequenceTeacherRow& r) { return r.decoding.score_at_fitted; });
     const Evidence e = compare(scaled(smooth, k.sign), scaled(hard_ts, k.sign));
-    c.verdict = decide(e.interval, Prediction::greater, k.quantity->min_effect);
+    c.verdict = decide(e, Prediction::greater, k.quantity->min_effect);
+    c.mde = mde_text(e, *k.quantity);
     c.numbers = fmt::format("{} improvement of α = {} at T = 1 over α = 0 at its fitted T: {}; α = 0 at fitted T: {}; "
                             "α = {}: {}",
                             k.name, *a, describe(e, *k.quantity), describe_group(hard_ts, *k.quantity), *a,
@@ -199,7 +202,8 @@ Claim g5_ece_predicts_t(const Rows& t) {
     const BySeed gain = gains.means();
     if (gain.empty()) return needs(std::move(c), "needs teachers with a temperature sweep of two or more T");
     const Evidence e = one_sample(gain);
-    c.verdict = decide(e.interval, Prediction::greater, kTemperature.min_effect);
+    c.verdict = decide(e, Prediction::greater, kTemperature.min_effect);
+    c.mde = mde_text(e, kTemperature);
     c.numbers = fmt::format("|T_NLL − T_best| − |T_ECE − T_best|, averaged over the teachers of a seed: {}",
                             describe(e, kTemperature));
     c.runs = fmt::format("every teacher's test sweep over T, {}", seeds_text(gain));
@@ -238,7 +242,8 @@ Claim shen_sequence_students(const Rows& t, const std::vector<SequenceStudentRow
     if (used.empty())
         return needs(std::move(c), "needs KD students of the α = 0 and an α > 0 teacher at a common T and seed");
     const Evidence e = one_sample(gain.means());
-    c.verdict = decide(e.interval, Prediction::greater, k.quantity->min_effect);
+    c.verdict = decide(e, Prediction::greater, k.quantity->min_effect);
+    c.mde = mde_text(e, *k.quantity);
     c.numbers = fmt::format("{} improvement of the students of α = {} over those of α = 0, averaged over T ∈ {}: {} "
                             "({})",
                             k.name, *a, list_text(used), describe(e, *k.quantity), every);

@@ -46,6 +46,8 @@ std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSetti
             f.set_attr("/", "log_n", mi.log_n);
             f.set_attr("/", "log_2", mi.log_2);
             f.set_attr("/", "sigma2", mi.sigma2);
+            f.set_attr("/", "nats_within_a", r.estimate.within[0].nats);
+            f.set_attr("/", "nats_within_b", r.estimate.within[1].nats);
             f.set_attr("/", "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
             f.set_attr("/", "examples", mi.examples);
             f.set_attr("/", "views", static_cast<std::int64_t>(mi.views));

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "analysis/statistics.hpp"
+#include "study/claims_verdict.hpp"
 #include "study/references.hpp"
 
 namespace lskd::study {
@@ -16,15 +17,15 @@ namespace {
 std::string number(double v, int digits) { return std::isnan(v) ? "–" : fmt::format("{:.{}f}", v, digits); }
 
 std::string teacher_table(const std::vector<TeacherRow>& teachers) {
-    std::string s = "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI, 2nd "
-                    "pair | 1 − S (train) | 1 − S (test) "
+    std::string s = "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI within "
+                    "class | MI, 2nd pair | 1 − S (train) | 1 − S (test) "
                     "| scatter ratio (train) | logit gap (train) | file |\n"
-                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& t : teachers)
-        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n", t.alpha,
-                         t.seed, number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4),
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n",
+                         t.alpha, t.seed, number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4),
                          number(t.temperature, 3), number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3),
-                         number(t.mi_2, 3), number(t.one_minus_s_train, 4), number(t.one_minus_s_test, 4),
+                         number(t.mi_within, 3), number(t.mi_2, 3), number(t.one_minus_s_train, 4), number(t.one_minus_s_test, 4),
                          number(t.scatter_train, 3), number(t.logit_gap_mean, 2), number(t.logit_gap_std, 2), t.file);
     return s;
 }
@@ -109,6 +110,21 @@ std::string time_section(const StudySetup& setup) {
     return s;
 }
 
+// Which seeds chose the design and whether these runs replicate it on others: a confirmation.
+std::string seeds_line(const StudySetup& setup) {
+    std::string s = fmt::format("- seeds {}, each a whole replicate{}", fmt::join(setup.seeds, ", "),
+                                setup.data_per_seed ? " that also draws its validation split and data subsets"
+                                                    : " on the same data (data-subset: fixed)");
+    if (setup.design_seeds.empty()) return s + "; the config does not say which seeds chose its design\n";
+    const bool disjoint = std::none_of(setup.seeds.begin(), setup.seeds.end(), [&](std::uint64_t x) {
+        return std::find(setup.design_seeds.begin(), setup.design_seeds.end(), x) != setup.design_seeds.end();
+    });
+    return s + fmt::format("; the design was chosen looking at seed{} {}: {}\n", setup.design_seeds.size() > 1 ? "s" : "",
+                           fmt::join(setup.design_seeds, ", "),
+                           disjoint ? "**a confirmation run** on seeds not used to design it"
+                                    : "these runs include those seeds, so their intervals are not a confirmation");
+}
+
 std::string escape_cell(const std::string& text) {
     std::string out;
     for (char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
@@ -128,12 +144,19 @@ std::string folder_line(const StudySetup& setup) {
 }  // namespace
 
 std::string claims_table(const std::vector<Claim>& claims) {
-    std::string s = "| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |\n"
-                    "|---|---|---|---|---|---|\n";
-    for (const auto& c : claims)
-        s += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
+    std::string s = "| id | claim | source | verdict | deciding numbers (95 % intervals) | MDE | runs used |\n"
+                    "|---|---|---|---|---|---|---|\n";
+    std::size_t decided = 0;
+    for (const auto& c : claims) {
+        s += fmt::format("| {} | {} | {} | **{}** | {} | {} | {} |\n", c.id, escape_cell(c.statement), c.source,
                          verdict_name(c.verdict), c.numbers.empty() ? "–" : escape_cell(c.numbers),
-                         escape_cell(c.runs));
+                         c.mde.empty() ? "–" : c.mde, escape_cell(c.runs));
+        if (c.id != "MS" && c.verdict != Verdict::undecided) ++decided;
+    }
+    s += fmt::format("\nFamily-wise: {} claims decided at 5 % each, so the chance that one or more of these verdicts "
+                     "is wrong is at most {:.2f} (Bonferroni bound; Holm is not applied, docs/method.md §13 says "
+                     "why). MDE: the effect each comparison would detect with 80 % power at these seeds.\n",
+                     decided, 0.05 * static_cast<double>(decided));
     return s;
 }
 
@@ -142,7 +165,8 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
                           const std::vector<std::string>& plots) {
     std::string s = fmt::format("# When does label smoothing help? — lskd study on {}\n\n", setup.dataset);
     s += "## Setup\n\n";
-    s += fmt::format("- config: `{}`; {} runs; seeds {}\n", setup.config, setup.runs, fmt::join(setup.seeds, ", "));
+    s += fmt::format("- config: `{}`; {} runs\n", setup.config, setup.runs);
+    s += seeds_line(setup);
     s += fmt::format(
         "- data: `{}` from {}\n", setup.dataset,
         setup.data_dir.empty() ? std::string("its default directory") : fmt::format("`{}`", setup.data_dir));
@@ -169,11 +193,21 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += "## Teachers\n\nTest split; temperature scaling (TS) fitted on the validation split; MI is the estimate of "
          "I(example; z_a − z_b) under augmentation at the end of training (0 ≤ Î ≤ log N; two bare class clusters "
          "give log 2 ≈ 0.693); 1 − S is Shen et al.'s intra-class variance of the softmax outputs (lower: more "
-         "erasure); the scatter ratio is within-class over between-class scatter of the template-plane projection "
+         "erasure); MI within class is the same estimator on each class's N/2 examples alone, averaged over the "
+         "pair's two classes (what the logits say about an example beyond its class); the scatter ratio is "
+         "within-class over between-class scatter of the template-plane projection "
          "of the first triple the figures show (Fashion-MNIST: Trouser, Bag, Sneaker; lower: tighter clusters); MI, "
          "2nd pair is Î of the second pair of the teachers' mi-classes; the logit gap is correct minus incorrect "
          "logit, mean ± std.\n\n";
     s += teacher_table(teachers) + "\n";
+    if (!setup.mi_bias_table.empty())
+        s += fmt::format(
+            "### The MI estimator's bias at this study's N = {} and L = {}\n\nÎ − I(X; Y) on synthetic two-class "
+            "Gaussian mixtures whose I(X; Y) is known by quadrature (analysis/mi_bias.hpp: classes at ±4 noise units, "
+            "8 draws of the views averaged), homoscedastic and with the noise doubling at the class centres. A "
+            "difference of Î between teachers is biased by the difference of their biases, at most the spread of "
+            "this table; M9's minimum effect is {} nats.\n\n{}\n",
+            setup.mi_examples, setup.mi_views, kMi.min_effect, setup.mi_bias_table);
     s += "## Students and baselines\n\nStudents are distilled from the teacher of the given α at temperature T; "
          "γ is the equivalent label smoothing of their targets (the teacher's mean wrong-class mass at T, "
          "rescaled; γ = α for baselines, which are trained with label smoothing and no teacher).\n\n";

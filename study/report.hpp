@@ -22,6 +22,8 @@ struct StudySetup {
     std::string teacher_model, student_model;
     std::string teacher_recipe, student_recipe;  // effective configs, YAML
     std::vector<std::uint64_t> seeds;
+    std::vector<std::uint64_t> design_seeds;  // the seeds the design was chosen on (empty: not stated)
+    bool data_per_seed = true;                // each replicate draws its data subset from its seed
     int threads = 0;
     std::string lskd_version;
     double seconds = 0;           // of this invocation
@@ -30,6 +32,8 @@ struct StudySetup {
     RunTimes run_times;           // summed over the runs
     std::size_t runs = 0;
     std::optional<data::FolderSummary> folder;  // image folders: what the first teacher's data left out
+    std::int64_t mi_examples = 0, mi_views = 0;  // the teachers' MI probe: N and L
+    std::string mi_bias_table;                    // the estimator's bias at N and L (analysis/mi_bias.hpp); "": none
 };
 
 // The claims as a markdown table: id, statement, source, verdict, deciding numbers, runs.

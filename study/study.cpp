@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/mi_bias.hpp"
 #include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/sequence_dataset.hpp"
@@ -111,7 +112,7 @@ const std::map<std::string, std::string_view (*)()>& builtin_configs() {
         {"paper", builtin_paper_config},      {"mnist-paper", builtin_mnist_paper_config},
         {"folder", builtin_folder_config},    {"imagenet", builtin_imagenet_config},
         {"g2p", builtin_g2p_config},          {"translation", builtin_translation_config},
-        {"g2p-full", builtin_g2p_full_config}};
+        {"g2p-full", builtin_g2p_full_config}, {"erasure", builtin_erasure_config}};
     return configs;
 }
 
@@ -139,6 +140,8 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
     setup.run_times = sum_run_times(sweep.directory, sweep.rows);
     setup.config = config_label;
     setup.overrides = config.overrides;
+    setup.design_seeds = config.design_seeds;
+    setup.data_per_seed = config.data_subset == "per-seed" && config.teacher_logits.empty();
     setup.data_dir = config.teacher.data_dir;
     setup.dataset = config.teacher.dataset;
     setup.teacher_model = config.teacher.model;
@@ -154,6 +157,12 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
             setup.folder = distill::read_run_header((fs::path(sweep.directory) / r.file).string()).folder;
             break;
         }
+    if (config.teacher_logits.empty()) {
+        setup.mi_examples = config.teacher.mi_examples;
+        setup.mi_views = config.teacher.mi_views;
+        setup.mi_bias_table =
+            analysis::estimator_bias_table(config.teacher.mi_examples, static_cast<int>(config.teacher.mi_views));
+    }
     return setup;
 }
 

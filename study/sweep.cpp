@@ -86,13 +86,13 @@ RunState inspect(const PlannedRun& run) {
     return {FileState::complete, summary_row(run, c)};
 }
 
-// Runs with the same key share one loaded data set: a sequence corpus's split and vocabularies also follow its
-// test size and vocabulary fields.
+// Runs with the same key share one loaded data set: its split and subsets follow the data seed; a sequence
+// corpus's split and vocabularies also follow its test size and vocabulary fields.
 std::string data_key(const distill::RunConfig& c) {
     if (data::is_sequence_dataset(c.dataset))
-        return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.test_size,
-                           c.source_vocab, c.target_vocab, c.subwords);
-    return fmt::format("{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test);
+        return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.test_size,
+                           c.source_vocab, c.target_vocab, c.subwords, c.data_seed);
+    return fmt::format("{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test, c.data_seed);
 }
 
 // Overall progress: runs done of the total, elapsed time, and an ETA from the mean duration of the runs of

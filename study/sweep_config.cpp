@@ -16,8 +16,9 @@ namespace lskd::study {
 namespace {
 
 // Keys the sweep itself sets on every run; a recipe giving them would be silently overridden.
-const std::set<std::string> kSweepOwnedKeys = {"model",   "dataset",     "data-dir", "seed", "output",
-                                               "teacher", "temperature", "beta",     "loss", "smoothing"};
+const std::set<std::string> kSweepOwnedKeys = {"model",       "dataset", "data-dir", "seed",
+                                               "data-seed",   "output",  "teacher",  "temperature",
+                                               "beta",        "loss",    "smoothing"};
 
 class Reader {
 public:
@@ -217,7 +218,8 @@ void read_distill(const Reader& r, const YAML::Node& distill, SweepConfig& c) {
 SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     const Reader r(source);
     r.map(root, "the sweep file",
-          {"output", "dataset", "data-dir", "seeds", "teacher", "student", "distill", "baselines", "parallel"});
+          {"output", "dataset", "data-dir", "seeds", "data-subset", "design-seeds", "teacher", "student", "distill",
+           "baselines", "parallel"});
     SweepConfig c;
     c.source = source;
     if (root["output"]) c.output = r.value<std::string>(root["output"], "output");
@@ -225,6 +227,11 @@ SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
                                                 : distill::RunConfig{}.dataset;
     const std::string data_dir = root["data-dir"] ? r.value<std::string>(root["data-dir"], "data-dir") : "";
     c.seeds = r.list<std::uint64_t>(r.required(root, "seeds", "the sweep file"), "seeds");
+    if (root["data-subset"]) c.data_subset = r.value<std::string>(root["data-subset"], "data-subset");
+    if (c.data_subset != "per-seed" && c.data_subset != "fixed")
+        fail("{}: 'data-subset' must be per-seed or fixed, got '{}'", source, c.data_subset);
+    if (root["design-seeds"])
+        c.design_seeds = r.list<std::uint64_t>(root["design-seeds"], "design-seeds");
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
     if (c.parallel < 1) fail("{}: 'parallel' must be at least 1, got {}", source, c.parallel);
 

@@ -13,6 +13,9 @@
 //   distill:  [{teacher-alpha: 0, temperatures: [1, 2]}, {teacher-alpha: [0.1], temperatures: [1]}]
 //   baselines: {alphas: [0, 0.1]} # students trained with label smoothing, no teacher
 //   parallel: 1                   # runs at once, as child processes
+//   data-subset: per-seed         # or fixed: every replicate trains on the same data (the default per-seed draws
+//                                 # each replicate's validation split and subsets from its seed)
+//   design-seeds: [1, 2, 3]       # optional: the seeds the design was chosen on, named by the report
 // Overrides from the command line (lskd sweep|study --data-dir DIR --set key.path=value) change the parsed tree
 // before it is read, so they are checked exactly as the file's own keys, and an error names the override.
 #pragma once
@@ -44,6 +47,8 @@ struct SweepConfig {
     std::vector<std::string> overrides;  // as given: "--data-dir DIR", "--set key=value", in the order applied
     std::string output;
     std::vector<std::uint64_t> seeds;
+    std::string data_subset = "per-seed";   // per-seed | fixed
+    std::vector<std::uint64_t> design_seeds;  // the seeds the design was chosen on (empty: not stated)
     distill::RunConfig teacher;  // model, data and recipe of every teacher; smoothing and seed are set per run
     std::vector<double> teacher_alphas;
     std::string teacher_logits;  // an external teacher's logits file (teacher.logits): no teacher runs, no alphas

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -22,6 +23,16 @@ void check_model(const SweepConfig& c, const std::string& model, const char* rol
         data::is_sequence_dataset(c.student.dataset) ? models::ModelKind::sequence : models::ModelKind::classifier);
     if (std::find(names.begin(), names.end(), model) == names.end())
         fail("{}: unknown {} model '{}' (known: {})", c.source, role, model, fmt::join(names, ", "));
+}
+
+// A replicate's seed also draws its data (validation split and subsets), unless the file asks for fixed data or
+// the teacher is external, whose logits belong to one data set. A seed beyond int64 is refused by the run's own
+// seed check, which names it.
+std::int64_t replicate_data_seed(const SweepConfig& c, std::uint64_t seed) {
+    const bool per_seed = c.data_subset == "per-seed" && c.teacher_logits.empty();
+    return per_seed && seed <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+               ? static_cast<std::int64_t>(seed)
+               : -1;
 }
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
@@ -49,6 +60,7 @@ void add_baselines(const SweepConfig& c, const std::string& dir,
             distill::RunConfig b = c.student;
             b.smoothing = alpha;
             b.seed = seed;
+            b.data_seed = replicate_data_seed(c, seed);
             b.temperature = defaults.temperature;
             b.beta = defaults.beta;
             b.loss = defaults.loss;
@@ -107,6 +119,7 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
             distill::RunConfig t = special != c.teacher_by_alpha.end() ? special->second : c.teacher;
             t.smoothing = alpha;
             t.seed = seed;
+            t.data_seed = replicate_data_seed(c, seed);
             teacher_of[{alpha, seed}] = plan.size();
             plan.push_back(make_run(RunRole::teacher, fmt::format("teacher_{}_a{}_s{}", t.model, alpha, seed), t, dir));
         }
@@ -114,6 +127,7 @@ std::vector<PlannedRun> plan_sweep(const SweepConfig& c, const std::string& dir)
     const auto add_student = [&](std::uint64_t seed, double T, const std::string& from) -> PlannedRun& {
         distill::RunConfig s = c.student;
         s.seed = seed;
+        s.data_seed = replicate_data_seed(c, seed);
         s.temperature = T;
         const std::string name = fmt::format("student_{}_from-{}_T{}_{}_s{}", s.model, from, T, s.loss, seed);
         plan.push_back(make_run(RunRole::student, name, s, dir));

@@ -31,6 +31,7 @@ constexpr Column kColumns[] = {
     {"test_nll_scaled", &TeacherRow::nll_scaled},
     {"mi", &TeacherRow::mi},
     {"mi_2", &TeacherRow::mi_2},
+    {"mi_within", &TeacherRow::mi_within},
     {"one_minus_s_train", &TeacherRow::one_minus_s_train},
     {"one_minus_s_test", &TeacherRow::one_minus_s_test},
     {"scatter_train", &TeacherRow::scatter_train},
@@ -43,7 +44,7 @@ constexpr Column kColumns[] = {
 };
 
 // Raised whenever the columns change: a table of another format is analysed again rather than misread.
-constexpr const char* kFormat = "lskd-teacher-table/3";
+constexpr const char* kFormat = "lskd-teacher-table/4";
 
 std::string table_path(const std::string& dir) { return (std::filesystem::path(dir) / "teachers.h5").string(); }
 
@@ -87,6 +88,7 @@ TeacherRow teacher_row(const std::string& file, const distill::RunHeader& run, c
     r.nll_scaled = calibration.scaling.after.nll;
     r.mi = mi.empty() ? kNaN : mi[0].estimate.mi.nats;
     r.mi_2 = mi.size() < 2 ? kNaN : mi[1].estimate.mi.nats;
+    r.mi_within = mi.empty() ? kNaN : (mi[0].estimate.within[0].nats + mi[0].estimate.within[1].nats) / 2;
     r.one_minus_s_train = erasure.train.softmax.value;
     r.one_minus_s_test = erasure.test.softmax.value;
     r.scatter_train = projection.train.scatter_ratio;

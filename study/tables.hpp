@@ -27,6 +27,7 @@ struct TeacherRow {
     double ece_scaled = 0, nll_scaled = 0;  // test split at the fitted T
     double mi = 0;                          // Î in nats, at the end of training (the first pair)
     double mi_2 = 0;                        // the second pair's (NaN with one pair)
+    double mi_within = 0;                   // the first pair's Î within each class, averaged over its two classes
     double one_minus_s_train = 0, one_minus_s_test = 0;
     double scatter_train = 0, scatter_test = 0;    // within/between scatter of the projected triple
     double logit_gap_mean = 0, logit_gap_std = 0;  // correct − incorrect, train records

@@ -2,6 +2,7 @@
 // what the run does (its metrics, parameters, records, files, data or threads) or is refused before the first step
 // with its key named. The table below says, for every key, how its effect is observed; a new field without an
 // entry fails the walk.
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -74,6 +75,7 @@ const std::map<std::string, Probe>& probes() {
         {"val-size", {nothing, [](RunConfig& c) { c.val_size = 150; }, Seen::data}},
         {"max-train", {nothing, [](RunConfig& c) { c.max_train = 500; }, Seen::data}},
         {"max-test", {nothing, [](RunConfig& c) { c.max_test = 200; }, Seen::data}},
+        {"data-seed", {nothing, [](RunConfig& c) { c.data_seed = 7; }, Seen::data}},
         // A student of Müller's loss with β = 1 has no hard-label term for smoothing to change.
         {"smoothing", {nothing, [](RunConfig& c) { c.smoothing = 0.2; }, Seen::training, {Kind::distill}}},
         {"epochs", {nothing, [](RunConfig& c) { c.epochs = 2; }}},
@@ -186,7 +188,10 @@ std::string fingerprint(const std::string& path) {
 std::string data_signature(const RunConfig& c) {
     try {
         const data::Dataset d = distill::load_run_dataset(c);
-        return fmt::format("{} {} {} {}", d.name, d.train.size(), d.val.size(), d.test.size());
+        // Which examples, not only how many: a data seed draws other ones of the same sizes.
+        const std::size_t shown = std::min<std::size_t>(d.train.original_index.size(), 8);
+        return fmt::format("{} {} {} {} {}", d.name, d.train.size(), d.val.size(), d.test.size(),
+                           fmt::join(d.train.original_index.begin(), d.train.original_index.begin() + shown, ","));
     } catch (const Error& e) {
         return e.what();
     }

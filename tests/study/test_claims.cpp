@@ -1,6 +1,8 @@
-// Every claim rule on synthetic studies built to give each verdict: supported, not supported and undecided (a
-// tiny gap with a large spread across seeds, or missing runs). Three seeds unless a case says otherwise; a seed's
-// jitter is (seed − 2)·spread, i.e. −spread, 0, +spread, so the mean is the value without jitter.
+// Every claim rule on synthetic studies built to give each verdict: supported, not supported, negligible (a gap
+// below the minimum effect, measured precisely) and undecided (a tiny gap with a large spread across seeds, or
+// missing runs). Three seeds unless a case says otherwise; a seed's jitter is (seed − 2)·spread, i.e. −spread, 0,
+// +spread, so the mean is the value without jitter.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -117,6 +119,41 @@ void rank_grid(World& w, std::vector<int> order, double study::TeacherRow::*pred
 const std::vector<int> kIncreasing = {0, 1, 2, 3, 4, 5, 6, 7, 8}, kDecreasing = {8, 7, 6, 5, 4, 3, 2, 1, 0},
                        kScrambled = {4, 0, 8, 2, 6, 1, 7, 3, 5};
 
+// Six α levels × 4 seeds for H1/H2. The student's accuracy is 0.70 + 0.01·(seed order within α) − 0.02·(α level):
+// it falls with α and, within an α, follows a seed order that the predictor reproduces (ρ and partial ρ near 1).
+// Teacher accuracy rises with α and follows the reversed seed order, so it ranks the students backwards. With
+// `reversed`, predictor and teacher accuracy swap roles.
+void rank_grid6(World& w, double study::TeacherRow::*predictor, bool reversed) {
+    w.alphas = {0, 0.05, 0.1, 0.2, 0.3, 0.6};
+    w.seeds = {1, 2, 3, 4};
+    w.baselines = {};
+    const auto level = [a = w.alphas](double alpha) {
+        return static_cast<double>(std::find(a.begin(), a.end(), alpha) - a.begin());
+    };
+    const std::vector<int> order = {2, 0, 3, 1};  // a seed's place among the students of one α
+    w.teacher = [=](study::TeacherRow& t) {
+        const double good = order[t.seed - 1] - 2.0 * level(t.alpha), bad = 0.5 * level(t.alpha) - order[t.seed - 1];
+        t.*predictor = reversed ? bad : good;
+        t.test_acc = 0.80 + 0.01 * (reversed ? good : bad);
+    };
+    w.run = [=](study::SummaryRow& r) {
+        if (student(r) && r.temperature == 1)
+            r.test_acc = 0.70 + 0.01 * order[r.seed - 1] - 0.02 * level(r.teacher_alpha);
+    };
+}
+
+// As rank_grid6, but the predictor is α itself plus a seed term unrelated to the students' order within an α
+// (Spearman 0 against {2, 0, 3, 1}): it ranks the students across α, and says nothing within one. Teacher
+// accuracy carries the same unrelated seed term only.
+void alpha_only_grid6(World& w, double study::TeacherRow::*predictor) {
+    rank_grid6(w, predictor, false);
+    w.teacher = [t = w.teacher, predictor](study::TeacherRow& r) {
+        t(r);
+        r.*predictor = -10.0 * r.alpha + 0.001 * static_cast<double>(r.seed - 1);
+        r.test_acc = 0.85 + 0.001 * static_cast<double>(r.seed - 1);
+    };
+}
+
 std::vector<Case> cases() {
     using study::SummaryRow;
     using study::TeacherRow;
@@ -169,7 +206,7 @@ std::vector<Case> cases() {
             };
             w.run = [=](SummaryRow& r) {
                 if (student(r))
-                    r.test_acc = (r.teacher_alpha == 0 ? hard_student : ls_student) + jitter(r.seed, spread);
+                    r.test_acc = r.teacher_alpha == 0 ? hard_student : ls_student + jitter(r.seed, spread);
             };
         };
     };
@@ -179,7 +216,7 @@ std::vector<Case> cases() {
             w.hard_temperatures = {1, 2};
             w.run = [=](SummaryRow& r) {
                 if (student(r) && r.temperature == 2)
-                    r.test_acc -= (r.teacher_alpha == 0 ? hard_drop : ls_drop) + jitter(r.seed, spread);
+                    r.test_acc -= r.teacher_alpha == 0 ? hard_drop : ls_drop + jitter(r.seed, spread);
             };
         };
     };
@@ -209,6 +246,9 @@ std::vector<Case> cases() {
         {"M1 tiny gap, large spread", study::claim_teacher_accuracy, smoothed(&TeacherRow::test_acc, 0.851, 0.02),
          Verdict::undecided},
         {"M1 no LS teacher", study::claim_teacher_accuracy, no_smoothed_teachers, Verdict::undecided},
+        // +0.05 points ± 0.01: the 90 % interval lies well inside ±0.2 points.
+        {"M1 precise gap below the minimum effect", study::claim_teacher_accuracy,
+         smoothed(&TeacherRow::test_acc, 0.8505, 0.0001), Verdict::negligible},
         // One seed: 0.8508 vs 0.85 lies inside the binomial interval (±0.99 points); 0.87 vs 0.85 does not.
         {"M1 one seed, gap inside the binomial interval", study::claim_teacher_accuracy,
          one_seed(smoothed(&TeacherRow::test_acc, 0.8508, 0)), Verdict::undecided},
@@ -253,6 +293,16 @@ std::vector<Case> cases() {
          Verdict::not_supported},
         {"M6 tiny gap, large spread", study::claim_ls_students_no_better, students_of(ls_t1, 0.801, 0.03),
          Verdict::undecided},
+        // The students' measured γ lies beyond every baseline; the rule reads the baselines at the teacher's α.
+        {"M6 at the teacher's α whatever the measured γ", study::claim_ls_students_no_better,
+         [=](World& w) {
+             students_of(ls_t1, 0.83, 0.001)(w);
+             w.run = [r = w.run](SummaryRow& x) {
+                 r(x);
+                 if (student(x) && x.teacher_alpha > 0) x.gamma = 0.9;
+             };
+         },
+         Verdict::not_supported},
 
         {"M7 students fall as teachers improve", study::claim_teacher_accuracy_not_predictive,
          [=](World& w) { rank_grid(w, kDecreasing); }, Verdict::supported},
@@ -268,29 +318,45 @@ std::vector<Case> cases() {
         {"M8 tiny gap, large spread", study::claim_mnist_logit_matching, mnist(0.87, 0.801, 0.80, 0.03),
          Verdict::undecided},
         {"M8 no logit-mse students", study::claim_mnist_logit_matching, [](World&) {}, Verdict::undecided},
+        // Student errors 0.18 and 0.20 are log(10/9) = 0.105 apart, beyond log 1.1; a teacher 0.1 points worse is
+        // still non-inferior, and 0.199 against 0.2 is a precise negligible gap.
+        {"M8 M's gap: error 11 % higher", study::claim_mnist_logit_matching, mnist(0.849, 0.82, 0.80, 0.001),
+         Verdict::supported},
+        {"M8 precise tiny error gap", study::claim_mnist_logit_matching, mnist(0.87, 0.801, 0.80, 0.0001),
+         Verdict::negligible},
 
         {"M9 lower Î", study::claim_mi_lower, smoothed(&TeacherRow::mi, 0.8, 0.01), Verdict::supported},
         {"M9 higher Î", study::claim_mi_lower, smoothed(&TeacherRow::mi, 2, 0.01), Verdict::not_supported},
         {"M9 tiny gap, large spread", study::claim_mi_lower, smoothed(&TeacherRow::mi, 0.99, 0.3), Verdict::undecided},
+        {"M9 precise gap below 0.05 nats", study::claim_mi_lower, smoothed(&TeacherRow::mi, 0.99, 0.001),
+         Verdict::negligible},
 
         {"M10 rise, then decline", study::claim_mi_trajectory, trajectory(0.1, 2, 1, 0.01), Verdict::supported},
         {"M10 monotone rise", study::claim_mi_trajectory, trajectory(0.1, 1, 2, 0.01), Verdict::not_supported},
         {"M10 tiny bump, large spread", study::claim_mi_trajectory, trajectory(0.1, 1.01, 1, 0.3), Verdict::undecided},
         {"M10 no trajectory", study::claim_mi_trajectory, trajectory(0.1, std::nan(""), 1, 0), Verdict::undecided},
 
-        {"M11 1 − S falls", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.2, 0.001),
-         Verdict::supported},
-        {"M11 1 − S rises", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.4, 0.001),
-         Verdict::not_supported},
-        {"M11 tiny gap, large spread", study::claim_one_minus_s, smoothed(&TeacherRow::one_minus_s_train, 0.299, 0.05),
-         Verdict::undecided},
-
-        {"M12 tighter clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.3, 0.001),
+        // 1 − S is 0.3 at α = 0; the largest α is 0.3, so smoothing alone would give 0.49·0.3 = 0.147.
+        {"M11 1 − S falls beyond compression", study::claim_one_minus_s,
+         smoothed(&TeacherRow::one_minus_s_train, 0.1, 0.001), Verdict::supported},
+        {"M11 1 − S falls less than compression", study::claim_one_minus_s,
+         smoothed(&TeacherRow::one_minus_s_train, 0.2, 0.001), Verdict::not_supported},
+        {"M11 compression only, large spread", study::claim_one_minus_s,
+         smoothed(&TeacherRow::one_minus_s_train, 0.147, 0.05), Verdict::undecided},
+        {"M11 compression only, precise", study::claim_one_minus_s,
+         smoothed(&TeacherRow::one_minus_s_train, 0.147, 0.001), Verdict::negligible},
+        // The old absolute rule (0.05) could not support a fall from 0.058 to 0.011; the log ratio can.
+        {"M12 five times tighter from a small ratio", study::claim_tighter_clusters,
+         [=](World& w) {
+             w.teacher = [](TeacherRow& t) { t.scatter_train = t.alpha == 0 ? 0.058 : 0.011 + jitter(t.seed, 0.001); };
+         },
          Verdict::supported},
         {"M12 looser clusters", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.7, 0.001),
          Verdict::not_supported},
         {"M12 tiny gap, large spread", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.49, 0.2),
          Verdict::undecided},
+        {"M12 precise 2 % change", study::claim_tighter_clusters, smoothed(&TeacherRow::scatter_train, 0.49, 0.001),
+         Verdict::negligible},
 
         {"S1 LS teacher's student better", study::claim_shen_same_temperature,
          students_of([](const SummaryRow& r) { return r.teacher_alpha > 0; }, 0.81, 0.001), Verdict::supported},
@@ -306,38 +372,31 @@ std::vector<Case> cases() {
         {"C1 tiny gap, large spread", study::claim_temperature_interaction, degrade(0, 0.001, 0.03),
          Verdict::undecided},
         {"C1 no LS teachers at T ≥ 2", study::claim_temperature_interaction, [](World&) {}, Verdict::undecided},
+        {"C1 precise tiny gap", study::claim_temperature_interaction, degrade(0, 0.001, 0.0001), Verdict::negligible},
 
         {"C2 best student from an LS teacher at T = 1", study::claim_best_student_ls_t1, best(0.83, 0.83, 0.001),
          Verdict::supported},
         {"C2 it is worse on test", study::claim_best_student_ls_t1, best(0.83, 0.78, 0.001), Verdict::not_supported},
         {"C2 tiny gap, large spread", study::claim_best_student_ls_t1, best(0.83, 0.801, 0.03), Verdict::undecided},
 
-        {"H1 Î ranks, accuracy does not", study::claim_mi_ranks_students,
-         [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::mi); }, Verdict::supported},
-        {"H1 accuracy ranks, Î does not", study::claim_mi_ranks_students,
+        {"H1 Î ranks within α, accuracy does not", study::claim_mi_ranks_students,
+         [=](World& w) { rank_grid6(w, &TeacherRow::mi, false); }, Verdict::supported},
+        {"H1 accuracy ranks, Î is reversed", study::claim_mi_ranks_students,
+         [=](World& w) { rank_grid6(w, &TeacherRow::mi, true); }, Verdict::not_supported},
+        {"H1 Î only tracks α", study::claim_mi_ranks_students, [=](World& w) { alpha_only_grid6(w, &TeacherRow::mi); },
+         Verdict::undecided},
+        {"H1 three α levels are too few", study::claim_mi_ranks_students,
+         [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::mi); }, Verdict::undecided},
+        {"H1 six α levels without students", study::claim_mi_ranks_students,
          [=](World& w) {
-             rank_grid(w, kIncreasing, &TeacherRow::mi);
-             w.teacher = [t = w.teacher](TeacherRow& r) {
-                 t(r);
-                 r.mi = 20 - r.mi;
-             };
+             rank_grid6(w, &TeacherRow::mi, false);
+             w.hard_temperatures = w.ls_temperatures = {};
          },
-         Verdict::not_supported},
-        {"H1 both rank equally: intervals overlap", study::claim_mi_ranks_students,
-         [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::mi); }, Verdict::undecided},
-        {"H2 1 − S ranks, accuracy does not", study::claim_erasure_ranks_students,
-         [=](World& w) { rank_grid(w, kDecreasing, &TeacherRow::one_minus_s_train); }, Verdict::supported},
-        {"H2 accuracy ranks, 1 − S does not", study::claim_erasure_ranks_students,
-         [=](World& w) {
-             rank_grid(w, kIncreasing, &TeacherRow::one_minus_s_train);
-             w.teacher = [t = w.teacher](TeacherRow& r) {
-                 t(r);
-                 r.one_minus_s_train = 20 - r.one_minus_s_train;
-             };
-         },
-         Verdict::not_supported},
-        {"H2 both rank equally: intervals overlap", study::claim_erasure_ranks_students,
-         [=](World& w) { rank_grid(w, kIncreasing, &TeacherRow::one_minus_s_train); }, Verdict::undecided},
+         Verdict::undecided},
+        {"H2 1 − S ranks within α, accuracy does not", study::claim_erasure_ranks_students,
+         [=](World& w) { rank_grid6(w, &TeacherRow::one_minus_s_train, false); }, Verdict::supported},
+        {"H2 accuracy ranks, 1 − S is reversed", study::claim_erasure_ranks_students,
+         [=](World& w) { rank_grid6(w, &TeacherRow::one_minus_s_train, true); }, Verdict::not_supported},
     };
 }
 
@@ -367,7 +426,7 @@ TEST_CASE("a claim the grid cannot decide names the runs it needs", "[claims]") 
 TEST_CASE("the verdict rule of each prediction, by hand", "[claims]") {
     using study::Prediction;
     const auto v = [](double est, double lo, double hi, Prediction p) {
-        return study::decide({est, lo, hi}, p, 0.002);
+        return study::decide(analysis::Interval{est, lo, hi}, p, 0.002);
     };
     // greater: above 0 with d̄ beyond the minimum effect; entirely below 0; a small d̄ above 0 is not enough.
     CHECK(v(0.005, 0.001, 0.009, Prediction::greater) == Verdict::supported);
@@ -384,10 +443,22 @@ TEST_CASE("the verdict rule of each prediction, by hand", "[claims]") {
     CHECK(v(-0.005, -0.009, -0.001, Prediction::at_least) == Verdict::not_supported);
     CHECK(v(0.0, -0.01, 0.01, Prediction::at_least) == Verdict::undecided);
     CHECK(v(0.01, std::nan(""), std::nan(""), Prediction::greater) == Verdict::undecided);
+    // negligible (d > 0 only): the 90 % interval inside ±0.002, and neither supported nor not supported.
+    const auto n = [](double est, double lo90, double hi90) {
+        return study::decide(analysis::Interval{est, lo90 - 0.0005, hi90 + 0.0005}, Prediction::greater, 0.002,
+                             analysis::Interval{est, lo90, hi90});
+    };
+    CHECK(n(0.0005, -0.001, 0.0019) == Verdict::negligible);
+    CHECK(n(0.0005, -0.0021, 0.0019) == Verdict::undecided);  // the lower bound reaches −δ
+    CHECK(n(0.0015, 0.0011, 0.0019) == Verdict::negligible);  // above 0, yet below δ throughout
+    CHECK(n(-0.0015, -0.0019, -0.0011) == Verdict::not_supported);  // a reversed sign is refuted first
 
     CHECK(study::all_of({Verdict::supported, Verdict::supported}) == Verdict::supported);
     CHECK(study::all_of({Verdict::supported, Verdict::undecided}) == Verdict::undecided);
     CHECK(study::all_of({Verdict::undecided, Verdict::not_supported}) == Verdict::not_supported);
+    CHECK(study::all_of({Verdict::supported, Verdict::negligible}) == Verdict::negligible);
+    CHECK(study::all_of({Verdict::negligible, Verdict::undecided}) == Verdict::undecided);
+    CHECK(study::all_of({Verdict::negligible, Verdict::not_supported}) == Verdict::not_supported);
 }
 
 TEST_CASE("comparisons pair seeds, and fall back on the binomial interval for one seed of accuracies", "[claims]") {
@@ -423,16 +494,21 @@ TEST_CASE("the closing verdict names M, S, both or neither from M5, M6 and S1", 
     const auto closing = [&](Verdict m5, Verdict m6, Verdict s1) {
         return study::closing_verdict({claim("M5", m5), claim("M6", m6), claim("S1", s1)});
     };
-    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::undecided).statement.find("support M, not S") !=
+    CHECK(closing(Verdict::supported, Verdict::supported, Verdict::not_supported).statement.find("support M, not S") !=
           std::string::npos);
-    CHECK(closing(Verdict::supported, Verdict::undecided, Verdict::supported).statement.find("support S, not M") !=
+    CHECK(closing(Verdict::negligible, Verdict::not_supported, Verdict::supported).statement.find("support S, not M") !=
           std::string::npos);
     CHECK(closing(Verdict::supported, Verdict::supported, Verdict::supported).statement.find("both M and S") !=
           std::string::npos);
-    const study::Claim neither = closing(Verdict::undecided, Verdict::not_supported, Verdict::undecided);
-    CHECK(neither.statement.find("neither M nor S") != std::string::npos);
-    CHECK(neither.verdict == Verdict::undecided);
-    CHECK(neither.numbers.find("M5 undecided (d̄ = +1.00 pts [+0.50, +1.50] (paired t, 3 seeds))") == 0);
+    CHECK(closing(Verdict::not_supported, Verdict::supported, Verdict::not_supported).statement.find("neither M nor S") !=
+          std::string::npos);
+    // S1 merely undecided: no side is named, though M5 and M6 are supported.
+    const study::Claim open = closing(Verdict::supported, Verdict::supported, Verdict::undecided);
+    CHECK(open.statement.find("neither side can be named yet: S1 undecided") != std::string::npos);
+    CHECK(open.verdict == Verdict::undecided);
+    const study::Claim two_open = closing(Verdict::undecided, Verdict::not_supported, Verdict::undecided);
+    CHECK(two_open.statement.find("M5, S1 undecided") != std::string::npos);
+    CHECK(two_open.numbers.find("M5 undecided (d̄ = +1.00 pts [+0.50, +1.50] (paired t, 3 seeds))") == 0);
 }
 
 TEST_CASE("evaluate_claims runs every rule once, the closing verdict last", "[claims]") {
@@ -440,7 +516,7 @@ TEST_CASE("evaluate_claims runs every rule once, the closing verdict last", "[cl
     REQUIRE(claims.size() == 18);
     CHECK(claims.front().id == "M1");
     CHECK(claims.back().id == "MS");
-    CHECK(study::claims_rule_text().find("no multiplicity correction") != std::string::npos);
+    CHECK(study::claims_rule_text().find("negligible") != std::string::npos);
 }
 
 TEST_CASE("Shen's comparison prefers students without hard labels and says when the grid has none", "[claims]") {

@@ -107,6 +107,8 @@ TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors
     rejects(with("{teacher-alpha: [0.1], temperatures: 1}", "{teacher-alpha: [0], temperatures: 1}"), "listed twice");
     rejects(with("recipe: {epochs: 1", "recipe: {temperature: 2, epochs: 1"),
             "sets 'temperature', which the sweep sets");
+    rejects(with("recipe: {epochs: 1", "recipe: {data-seed: 3, epochs: 1"), "sets 'data-seed', which the sweep sets");
+    rejects(with("output: out", "output: out\ndata-subset: random"), "'data-subset' must be per-seed or fixed");
     rejects(with("alphas: [0, 0.1], recipe", "alphas: [0, 0.1, 1.0], recipe"), "smoothing must be in [0, 1)");
     rejects(with("output: out", "output: out\nparallel: 0"), "'parallel' must be at least 1");
     rejects(with("teacher: {", "teachers: {"), "unknown key 'teachers'");
@@ -114,6 +116,25 @@ TEST_CASE("unknown keys, empty lists and bad values in a sweep config are errors
     rejects(with("seeds: [1, 2]", "seeds: [9223372036854775808]"), "seed must be at most 9223372036854775807");
     CHECK_THROWS_WITH(load_sweep_config("/nonexistent/sweep.yaml"),
                       Catch::Contains("/nonexistent/sweep.yaml: cannot open"));
+}
+
+TEST_CASE("a replicate's seed draws its data unless the sweep asks for fixed data", "[distill][sweep]") {
+    const auto data_seeds = [](const std::string& text) {
+        std::vector<std::int64_t> out;
+        for (const auto& run : plan_sweep(parse_sweep_config(text, "s.yaml"), "dir")) {
+            CHECK((run.config.data_seed == -1 || run.config.data_seed == static_cast<std::int64_t>(run.config.seed)));
+            out.push_back(run.config.data_seed);
+        }
+        return out;
+    };
+    const auto per_seed = data_seeds(kSweep);
+    CHECK(std::count(per_seed.begin(), per_seed.end(), 1) == 7);
+    CHECK(std::count(per_seed.begin(), per_seed.end(), 2) == 7);
+    const auto fixed = data_seeds(with("output: out", "output: out\ndata-subset: fixed"));
+    CHECK(std::count(fixed.begin(), fixed.end(), -1) == 14);
+    const SweepConfig c = parse_sweep_config(with("output: out", "output: out\ndesign-seeds: [1]"), "s.yaml");
+    CHECK(c.design_seeds == std::vector<std::uint64_t>{1});
+    CHECK(parse_sweep_config(kSweep, "s.yaml").design_seeds.empty());
 }
 
 TEST_CASE("a duplicate key anywhere in a sweep config is an error naming the file, the key and both lines",
@@ -142,6 +163,14 @@ TEST_CASE("the shipped sweep configs parse and expand to the documented grids", 
     CHECK(paper.seeds.size() == 5);
     // Per seed: 6 teachers, 7 students of the hard teacher + 5 of the smoothed ones, 6 baselines.
     CHECK(plan_sweep(paper, "p").size() == 5 * (6 + 7 + 5 + 6));
+
+    const SweepConfig erasure = load_sweep_config(LSKD_SOURCE_DIR "/configs/erasure.yaml");
+    // Per seed: 6 teachers and their T = 1 students; the pilot's seed is not among the study's.
+    CHECK(plan_sweep(erasure, "e").size() == 6 * (6 + 6));
+    CHECK(erasure.design_seeds == std::vector<std::uint64_t>{1});
+    CHECK(std::find(erasure.seeds.begin(), erasure.seeds.end(), 1) == erasure.seeds.end());
+    CHECK(erasure.teacher.mi_examples == 2000);
+    CHECK(erasure.teacher.mi_views == 20);
 }
 
 TEST_CASE("a baseline equal to a teacher is that teacher's run", "[distill][sweep]") {

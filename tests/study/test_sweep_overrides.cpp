@@ -122,3 +122,28 @@ TEST_CASE("the report's setup lists the data directory and every override", "[sw
     CHECK_THAT(plain, Catch::Contains("- data: `cifar10` from its default directory\n"));
     CHECK_THAT(plain, !Catch::Contains("overrides"));
 }
+
+TEST_CASE("the report names the design seeds and marks a run on others as a confirmation", "[sweep][overrides]") {
+    StudySetup setup;
+    setup.seeds = {4, 5, 6};
+    setup.design_seeds = {1, 2, 3};
+    CHECK_THAT(render_report(setup, {}, {}, {}, {}),
+               Catch::Contains("- seeds 4, 5, 6, each a whole replicate that also draws its validation split and data "
+                               "subsets; the design was chosen looking at seeds 1, 2, 3: **a confirmation run**"));
+    setup.seeds = {1, 2, 3};
+    setup.data_per_seed = false;
+    const std::string same = render_report(setup, {}, {}, {}, {});
+    CHECK_THAT(same, Catch::Contains("on the same data (data-subset: fixed)"));
+    CHECK_THAT(same, Catch::Contains("these runs include those seeds, so their intervals are not a confirmation"));
+    setup.design_seeds.clear();
+    CHECK_THAT(render_report(setup, {}, {}, {}, {}),
+               Catch::Contains("the config does not say which seeds chose its design"));
+}
+
+TEST_CASE("a seeds override keeps the design seeds", "[sweep][overrides]") {
+    SweepOverrides o;
+    o.sets = {"seeds=[4, 5, 6]"};
+    const SweepConfig c = load_sweep_config(LSKD_SOURCE_DIR "/configs/quick.yaml", o);
+    CHECK(c.seeds == std::vector<std::uint64_t>{4, 5, 6});
+    CHECK(c.design_seeds == std::vector<std::uint64_t>{1, 2, 3});
+}
