@@ -19,6 +19,7 @@ struct StudySetup {
     std::string dataset;
     std::string teacher_model, student_model;
     std::string teacher_recipe, student_recipe;  // effective configs, YAML
+    std::string precision;                       // the runs' compute precision (f32, bf16)
     std::vector<std::uint64_t> seeds;
     int threads = 0;
     std::string lskd_version;

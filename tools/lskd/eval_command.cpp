@@ -5,6 +5,7 @@
 
 #include "distill/checkpoint.hpp"
 #include "distill/evaluation.hpp"
+#include "distill/run_precision.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"
@@ -35,6 +36,7 @@ Runner add_eval_command(CLI::App& app) {
             fail("{}: the run has {} classes but data set {} has {}", s->path, run.num_classes, dataset.name,
                  dataset.num_classes);
         auto model = distill::load_model(run);
+        const ops::PrecisionGuard precision(distill::run_precision(run.config, s->path));
         const data::ImageSet& set = s->split == "train" ? dataset.train
                                     : s->split == "val" ? dataset.val
                                                         : dataset.test;
@@ -47,10 +49,10 @@ Runner add_eval_command(CLI::App& app) {
                                           {"nll", m.nll},
                                           {"ece", m.ece},
                                           {"examples", static_cast<double>(set.size())}},
-                                         {{"split", s->split}, {"run", s->path}}));
+                                         {{"split", s->split}, {"run", s->path}, {"precision", config.precision}}));
         else
-            fmt::print("{} on {} ({} examples): accuracy {:.4f}  nll {:.4f}  ece {:.4f}\n", s->path, s->split,
-                       set.size(), m.accuracy, m.nll, m.ece);
+            fmt::print("{} on {} ({} examples, {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}\n", s->path, s->split,
+                       set.size(), config.precision, m.accuracy, m.nll, m.ece);
         return 0;
     };
 }
