@@ -27,7 +27,7 @@ dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c, data_type t = data_type
 dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c,
                            data_type t = data_type::f32);
 dnnl::memory::desc md_x(std::int64_t n);
-dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i);
+dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i, data_type t = data_type::f32);
 dnnl::memory::desc md_oihw(std::int64_t o, std::int64_t i, std::int64_t kh, std::int64_t kw);
 dnnl::memory::desc md_any(const dims& d, data_type t = data_type::f32);
 

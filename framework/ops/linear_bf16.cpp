@@ -1,5 +1,7 @@
-// linear's bf16 primitives (bf16_weighted.hpp): inner products on bf16 nc activations and weights in the
-// primitive's own (blocked) format, f32 bias, output and gradients.
+// linear's bf16 primitives (bf16_weighted.hpp): inner products on bf16 nc activations and plain oi bf16 weights,
+// f32 bias, output and gradients. Plain weights, unlike conv2d's `any`: the brgemm kernels' blocked formats cost a
+// blocked conversion per weight and step and a reorder of every weight gradient back to oi, several times the
+// plain conversion, for no faster product at lskd's shapes (docs/speed.md, "bf16 mixed precision").
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/reorder.hpp"
 #include "framework/ops/bf16_weighted.hpp"
@@ -9,15 +11,15 @@ namespace {
 
 using namespace dnnl;
 using dnnl_ctx::BoundPrimitive;
-using bf16 = memory::data_type;
+using dt = memory::data_type;
 
 Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training) {
-    const auto src = dnnl_ctx::md_nc(n, in, bf16::bf16);
-    const auto wei = dnnl_ctx::md_any({out, in}, bf16::bf16);
+    const auto src = dnnl_ctx::md_nc(n, in, dt::bf16);
+    const auto wei = dnnl_ctx::md_oi(out, in, dt::bf16);
     const auto oi = dnnl_ctx::md_oi(out, in);
     const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
     const auto dst = dnnl_ctx::md_nc(n, out);
-    const auto dst16 = dnnl_ctx::md_nc(n, out, bf16::bf16);
+    const auto dst16 = dnnl_ctx::md_nc(n, out, dt::bf16);
     const auto attr = dnnl_ctx::scratchpad_attr();
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
     inner_product_forward::primitive_desc fwd(
@@ -40,7 +42,7 @@ Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bia
                                       {DNNL_ARG_WEIGHTS, bwd_data.weights_desc()},
                                       {DNNL_ARG_DIFF_SRC, bwd_data.diff_src_desc()}},
                                      bwd_data.scratchpad_desc());
-    const auto diff_wei = dnnl_ctx::md_any({out, in});
+    const auto diff_wei = oi;
     inner_product_backward_weights::primitive_desc bwd_w(
         bias ? inner_product_backward_weights::desc(src, diff_wei, b, dst16)
              : inner_product_backward_weights::desc(src, diff_wei, dst16),
