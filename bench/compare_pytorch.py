@@ -23,8 +23,15 @@ and beam search (--beam) and greedy decoding of --batch sources in words/s, ever
 --target-length tokens + EOS on both sides. The twin is lskd_torch/transformer.py: nn.TransformerEncoderLayer/
 DecoderLayer (norm_first, batch_first) and a hand-written KV-cache beam search.
 
+With --precision bf16 both sides compute in bf16 mixed precision: `lskd bench --precision bf16` against PyTorch's
+torch.autocast("cpu", dtype=torch.bfloat16) around the forward pass and the loss (training) or the forward pass
+(inference), with the model and input in channels_last for the conv nets (lenet, resnet-20), as a PyTorch user
+would run them; master weights, optimizer and backward's accumulation stay f32 on both sides.
+
 Usage: bench/compare_pytorch.py [--lskd build/tools/lskd] [--threads 1,2] [--steps 30] [--rounds 3] [--infer-only]
+                                [--precision f32|bf16]
 """
+import contextlib
 import argparse
 import json
 import os
@@ -105,7 +112,16 @@ def torch_sequence_worker(name, threads, args):
     print(json.dumps(out))
 
 
-def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
+def torch_precision(torch, model, x, precision, conv):
+    """The model, its input and the context its forward passes run under, for `precision`."""
+    if precision == "f32":
+        return model, x, contextlib.nullcontext
+    if conv:
+        model, x = model.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)
+    return model, x, lambda: torch.autocast("cpu", dtype=torch.bfloat16)
+
+
+def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only, precision="f32"):
     """Measures one model at one thread count in this process and prints one JSON line."""
     import torch
     import torch.nn as nn
@@ -118,14 +134,18 @@ def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
     shape = MODELS[name]
     torch.manual_seed(0)
     model = twin(name, shape, 10)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     x = torch.randn(batch, shape[2], shape[0], shape[1])
     y = torch.randint(0, 10, (batch,))
     loss_fn = nn.CrossEntropyLoss()
+    conv = name != "mlp-1200"
+    model, x, autocast = torch_precision(torch, model, x, precision, conv)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
     def train_step():
         opt.zero_grad(set_to_none=True)
-        loss_fn(model(x), y).backward()
+        with autocast():
+            loss = loss_fn(model(x), y)
+        loss.backward()
         opt.step()
 
     def timed(step, batch=batch, steps=steps, warmup=warmup):
@@ -141,10 +161,11 @@ def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
     if not infer_only:
         out["train_img_per_s"], out["train_step_cpu_ms"] = timed(train_step)
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast():
         out["infer_img_per_s"], out["infer_step_cpu_ms"] = timed(lambda: model(x))
         # The same number of images at lskd's evaluation batch.
-        x_eval = torch.randn(eval_batch, shape[2], shape[0], shape[1])
+        x_eval = torch_precision(torch, model, torch.randn(eval_batch, shape[2], shape[0], shape[1]), precision,
+                                 conv)[1]
         ips, cpu_ms = timed(lambda: model(x_eval), eval_batch, max(1, steps * batch // eval_batch),
                             max(1, warmup * batch // eval_batch))
         out["eval_infer_img_per_s"], out["eval_infer_img_per_cpu_s"] = ips, 1e3 * eval_batch / cpu_ms
@@ -155,7 +176,8 @@ def torch_worker(name, threads, batch, steps, warmup, eval_batch, infer_only):
 def torch_run(name, threads, args, eval_batch):
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker", name, "--threads", str(threads),
                           "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup),
-                          "--eval-batch", str(eval_batch)] + (["--infer-only"] if args.infer_only else []),
+                          "--eval-batch", str(eval_batch), "--precision", args.precision]
+                         + (["--infer-only"] if args.infer_only else []),
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -211,7 +233,8 @@ def lskd_run(name, threads, args):
     shape = MODELS[name]
     out = subprocess.run([args.lskd, "bench", "--model", name, "--input", "x".join(map(str, shape)), "--batch",
                           str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup), "--threads",
-                          str(threads), "--json"] + (["--infer-only"] if args.infer_only else []),
+                          str(threads), "--json", "--precision", args.precision]
+                         + (["--infer-only"] if args.infer_only else []),
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -236,6 +259,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--infer-only", action="store_true", help="inference columns only (no training steps)")
+    ap.add_argument("--precision", choices=("f32", "bf16"), default="f32",
+                    help="bf16: lskd's bf16 mixed precision against PyTorch's bf16 autocast (classifiers only)")
     for flag, default in zip(SEQUENCE_FLAGS, (8, 7, 30, 45, 5, 5)):
         ap.add_argument("--" + flag.replace("_", "-"), type=int, default=default, help="sequence models")
     ap.add_argument("--eval-batch", type=int, default=0, help=argparse.SUPPRESS)  # the worker's, from lskd bench
@@ -246,17 +271,22 @@ def main():
         return
     if args.torch_worker:
         torch_worker(args.torch_worker, int(args.threads), args.batch, args.steps, args.warmup, args.eval_batch,
-                     args.infer_only)
+                     args.infer_only, args.precision)
         return
     thread_counts = [int(t) for t in args.threads.split(",")]
     isa = "avx512f" if " avx512f" in open("/proc/cpuinfo").read() else "AVX2 only (no avx512f)"
-    print(f"{isa}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
+    if args.precision == "bf16":
+        flags = set(open("/proc/cpuinfo").read().split())
+        isa += ", bf16 in hardware: " + (", ".join(sorted(flags & {"avx512_bf16", "amx_bf16"})) or "none")
+    print(f"{isa}, precision {args.precision}, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}, load {os.getloadavg()[0]:.1f}, batch "
           f"{args.batch}, {args.steps} steps x {args.rounds} rounds (medians)")
     names = args.models.split(",")
     for name in names:
         if name not in MODELS and name not in SEQUENCE_MODELS:
             sys.exit(f"no PyTorch twin set up for {name}; models: {', '.join(list(MODELS) + list(SEQUENCE_MODELS))}")
     sequences = [n for n in names if n in SEQUENCE_MODELS]
+    if sequences and args.precision != "f32":
+        sys.exit("--precision bf16 compares the classifiers only (mlp-1200, lenet, resnet-20)")
     if sequences:
         print_sequence_table(sequences, thread_counts, args)
     classifiers = [n for n in names if n in MODELS]

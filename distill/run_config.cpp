@@ -298,6 +298,10 @@ std::vector<ConfigField> make_fields() {
                      "seed of the validation split and the max-train/max-test subsets (-1: the fixed data seed)",
                      &C::data_seed, used),
         number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads, used),
+        string_field("precision",
+                     "compute precision of convolutions and inner products: f32, or bf16 with f32 accumulation "
+                     "(needs a CPU with avx512_bf16 or amx_bf16)",
+                     &C::precision, used),
         string_field("output", "run directory to write", &C::output, used),
         number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
                      &C::eval_every, used),
@@ -514,6 +518,21 @@ void validate_data(const RunConfig& c) {
              kMaxImageSide, c.image_resize);
 }
 
+// The settings of sequence runs (docs/method.md §15).
+void validate_sequence(const RunConfig& c) {
+    if (c.beam <= 0) fail("beam must be positive, got {}", c.beam);
+    if (c.subwords <= 4) fail("subwords must be more than the 4 special tokens, got {}", c.subwords);
+    if (c.length_norm != "none" && c.length_norm != "fairseq" && c.length_norm != "gnmt")
+        fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
+    if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
+        fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
+    if (c.kd_level != "word" && c.kd_level != "sequence")
+        fail("unknown kd-level '{}' (expected word or sequence)", c.kd_level);
+    if (c.kd_level == "sequence" && (c.temperature != 1.0 || c.beta != -1.0 || c.loss != "muller"))
+        fail("kd-level sequence trains on the teacher's beam outputs by cross-entropy: temperature, beta and loss have "
+             "no effect on it");
+}
+
 }  // namespace
 
 // Comparisons are written so that NaN fails them.
@@ -534,6 +553,8 @@ void validate(const RunConfig& c, bool teacher) {
     if (c.threads < 0 || c.threads > max_threads())
         fail("threads must be in [0, {}] (0: all; this machine has {} hardware threads), got {}", max_threads(),
              max_threads(), c.threads);
+    if (c.precision != "f32" && c.precision != "bf16")
+        fail("unknown precision '{}' (expected f32 or bf16)", c.precision);
     if (c.record_every < 0 || c.mi_every < 0 || c.mi_early < 0)
         fail("record-every, mi-every and mi-early must be >= 0");
     if (c.eval_every <= 0) fail("eval-every must be positive, got {}", c.eval_every);
@@ -551,17 +572,7 @@ void validate(const RunConfig& c, bool teacher) {
     if (c.loss != "muller" && c.loss != "hinton" && c.loss != "logit-mse")
         fail("unknown loss form '{}' (expected muller, hinton or logit-mse)", c.loss);
     validate_data(c);
-    if (c.beam <= 0) fail("beam must be positive, got {}", c.beam);
-    if (c.subwords <= 4) fail("subwords must be more than the 4 special tokens, got {}", c.subwords);
-    if (c.length_norm != "none" && c.length_norm != "fairseq" && c.length_norm != "gnmt")
-        fail("unknown length-norm '{}' (expected none, fairseq or gnmt)", c.length_norm);
-    if (!(std::isfinite(c.length_alpha) && c.length_alpha >= 0.0))
-        fail("length-alpha must be >= 0 and finite, got {}", c.length_alpha);
-    if (c.kd_level != "word" && c.kd_level != "sequence")
-        fail("unknown kd-level '{}' (expected word or sequence)", c.kd_level);
-    if (c.kd_level == "sequence" && (c.temperature != 1.0 || c.beta != -1.0 || c.loss != "muller"))
-        fail("kd-level sequence trains on the teacher's beam outputs by cross-entropy: temperature, beta and loss have "
-             "no effect on it");
+    validate_sequence(c);
     if (data::is_sequence_dataset(c.dataset) && c.loss == "logit-mse")
         fail("loss logit-mse matches a classifier's logits; sequence students take muller or hinton");
     if (c.model == "mlp" && c.hidden.empty()) fail("model mlp needs its hidden sizes (hidden: a list of sizes)");

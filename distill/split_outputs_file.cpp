@@ -6,6 +6,7 @@
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/io/output_policy.hpp"
+#include "framework/ops/precision.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -35,9 +36,12 @@ void check_shapes(const std::string& path, const StoredOutputs& s, std::int64_t 
 void write_split_outputs(const std::string& path, const std::string& split, std::int64_t epoch, const SplitOutputs& o,
                          io::BackgroundCommits* commits) {
     io::make_output_directory(std::filesystem::path(path).parent_path().string());
-    const auto fill = [&](io::H5File& f) {
+    // The model ran in the writing thread's precision (the run's); the fill may run on a background thread.
+    const std::string precision = ops::compute_precision() == ops::Precision::bf16 ? "bf16" : "f32";
+    const auto fill = [&, precision](io::H5File& f) {
         f.set_attr("/", "split", split);
         f.set_attr("/", "epoch", epoch);
+        f.set_attr("/", "precision", precision);
         if (o.penultimate.defined()) f.write("/penultimate", o.penultimate, kStored);
         f.write("/logits", o.logits, kStored);
         f.write("/labels", o.labels, kStored);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "distill/run_precision.hpp"
 #include "distill/targets.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
@@ -90,6 +91,7 @@ StepBenchmark run_step_benchmark(const StepBenchmarkSpec& spec, const Clock& clo
     StepBenchmark out;
     out.spec = spec;
     out.threads = runtime::init_threads(spec.threads).threads;
+    const ops::PrecisionGuard precision(checked_precision(spec.precision, "bench"));
     auto model = models::make_model(spec.model, spec.input, spec.classes, 1);
     optim::SgdOptions o;
     o.lr = 0.01;

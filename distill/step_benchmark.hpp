@@ -62,6 +62,7 @@ struct StepBenchmarkSpec {
     std::int64_t eval_batch = kEvalBatch;  // inference is also timed at the batch evaluation runs at
     int threads = 0;                       // 0: all
     bool infer_only = false;               // skip the training steps
+    std::string precision = "f32";         // f32 | bf16 (distill/run_precision.hpp)
 };
 
 struct StepBenchmark {

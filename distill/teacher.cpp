@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "distill/run_precision.hpp"
 #include "analysis/equivalent_smoothing.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
@@ -69,6 +70,7 @@ std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Data
 
     std::unique_ptr<Teacher> t(new Teacher());
     t->model_ = load_model(run);
+    t->precision_ = run_precision(run.config, "teacher " + path);
     t->model_->eval();  // and never back: the teacher receives no gradients and no dropout
     t->info_.file = path;
     t->info_.hash = parameter_hash(run.params);
@@ -78,6 +80,7 @@ std::unique_ptr<Teacher> open_teacher(const RunConfig& student, const data::Data
 
     // The logits, hence γ and the student, must not depend on the thread count of whatever ran before.
     runtime::init_threads(student.threads);
+    const ops::PrecisionGuard precision(t->precision_);
     t->train_ = teacher_train_logits(*t->model_, run.normalization, t->info_, dataset, options.cache_dir, options.batch,
                                      t->cache_);
     t->forward_passes_ = t->cache_.forward_passes;
@@ -111,6 +114,7 @@ const Tensor& Teacher::lookup(const data::Batch& batch) {
 
 const Tensor& Teacher::evaluate(const data::Batch& batch) {
     NoGradGuard no_grad;
+    const ops::PrecisionGuard precision(precision_);
     Tensor x = batch.images;
     if (!scale_.empty()) {
         if (!input_.defined() || !(input_.shape() == batch.images.shape()))

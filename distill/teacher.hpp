@@ -12,6 +12,7 @@
 #include "distill/teacher_cache.hpp"
 #include "distill/teacher_source.hpp"
 #include "distill/trainer.hpp"
+#include "framework/ops/precision.hpp"
 
 namespace lskd::distill {
 
@@ -42,6 +43,7 @@ private:
 
     TeacherInfo info_;
     std::shared_ptr<models::Classifier> model_;
+    ops::Precision precision_ = ops::Precision::f32;  // the teacher run's own: its logits are the model it was
     bool live_ = false;
     std::int64_t forward_passes_ = 0;
     CacheReport cache_;

@@ -17,6 +17,7 @@
 #include "distill/progress.hpp"
 #include "distill/rank_sharding.hpp"
 #include "distill/run_optimizer.hpp"
+#include "distill/run_precision.hpp"
 #include "distill/run_validation.hpp"
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
@@ -106,6 +107,7 @@ private:
     EpochMetrics* metrics_ = nullptr;         // the kind's, or none
     std::unique_ptr<TrainingLoop> loop_;
     io::BackgroundCommits commits_;  // the epoch's files, moved into place while the next epoch trains
+    std::optional<ops::PrecisionGuard> precision_;  // the run's, on this (the main) thread while it trains
 };
 
 // The config to train: the stored one when resuming (with a larger epoch count if asked for).
@@ -122,6 +124,7 @@ void Training::resolve(RunConfig config) {
 // Every check of the config, alone and against the data set, belongs here: it runs before any model is built.
 void Training::check_inputs() {
     validate(config_, kind_.has_teacher());
+    precision_.emplace(run_precision(config_, path_));
     kind_.check(config_);
     if (options_.resume) kind_.check_resumed(run_, path_);
 }

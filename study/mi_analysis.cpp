@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "distill/checkpoint.hpp"
+#include "distill/run_precision.hpp"
 #include "framework/core/error.hpp"
 
 namespace lskd::study {
@@ -37,6 +38,7 @@ std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSetti
         for (int c : r.probe.classes) r.class_names.push_back(dataset.class_names[static_cast<std::size_t>(c)]);
     }
     auto model = distill::load_model(run);
+    const ops::PrecisionGuard precision(distill::run_precision(run.config, path));
     for (std::size_t i = 0; i < results.size(); ++i) {
         MiResult& r = results[i];
         r.estimate = distill::estimate_mi(*model, dataset.train, run.normalization, r.probe);

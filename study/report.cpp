@@ -185,6 +185,7 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
                          }(),
                          ", "),
                      setup.student_model);
+    s += fmt::format("- compute precision: {}\n", setup.precision.empty() ? "f32" : setup.precision);
     s += fmt::format("- machine threads: {}; lskd {}\n", setup.threads, setup.lskd_version);
     s += time_section(setup) + "\n";
     s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +

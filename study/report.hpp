@@ -21,6 +21,7 @@ struct StudySetup {
     std::string dataset;
     std::string teacher_model, student_model;
     std::string teacher_recipe, student_recipe;  // effective configs, YAML
+    std::string precision;                       // the runs' compute precision (f32, bf16)
     std::vector<std::uint64_t> seeds;
     std::vector<std::uint64_t> design_seeds;  // the seeds the design was chosen on (empty: not stated)
     bool data_per_seed = true;                // each replicate draws its data subset from its seed

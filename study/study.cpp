@@ -146,6 +146,9 @@ StudySetup study_setup(const study::SweepConfig& config, const std::string& conf
     setup.dataset = config.teacher.dataset;
     setup.teacher_model = config.teacher.model;
     setup.student_model = config.student.model;
+    setup.precision = config.teacher.precision == config.student.precision
+                          ? config.teacher.precision
+                          : fmt::format("teachers {}, students {}", config.teacher.precision, config.student.precision);
     setup.teacher_recipe = distill::to_yaml(config.teacher);
     setup.student_recipe = distill::to_yaml(config.student);
     setup.seeds = config.seeds;

@@ -213,13 +213,24 @@ void read_distill(const Reader& r, const YAML::Node& distill, SweepConfig& c) {
     }
 }
 
+// The top-level precision: every run's, unless a recipe asks for another (an Error naming both).
+void set_precision(const std::string& precision, SweepConfig& c) {
+    for (distill::RunConfig* run : {&c.teacher, &c.student}) {
+        const char* role = run == &c.teacher ? "teacher" : "student";
+        if (run->precision != distill::RunConfig{}.precision && run->precision != precision)
+            fail("{}: precision is {} but {}.recipe.precision is {}; give one of them", c.source, precision, role,
+                 run->precision);
+        run->precision = precision;
+    }
+}
+
 }  // namespace
 
 SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     const Reader r(source);
     r.map(root, "the sweep file",
-          {"output", "dataset", "data-dir", "seeds", "data-subset", "design-seeds", "teacher", "student", "distill",
-           "baselines", "parallel"});
+          {"output", "dataset", "data-dir", "precision", "seeds", "data-subset", "design-seeds", "teacher", "student",
+           "distill", "baselines", "parallel"});
     SweepConfig c;
     c.source = source;
     if (root["output"]) c.output = r.value<std::string>(root["output"], "output");
@@ -241,6 +252,7 @@ SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
         run->dataset = dataset;
         run->data_dir = data_dir;
     }
+    if (root["precision"]) set_precision(r.value<std::string>(root["precision"], "precision"), c);
     if (const YAML::Node by_alpha = teacher["alpha-recipes"]) read_alpha_recipes(r, by_alpha, c);
     if (const YAML::Node distill = root["distill"]) read_distill(r, distill, c);
     if (const YAML::Node baselines = root["baselines"]) {

@@ -4,6 +4,7 @@
 // Format (configs/README.md):
 //   output: runs/quick            # directory of the runs and summary.{h5,csv}
 //   dataset: fashion-mnist        # data-dir: optional
+//   precision: bf16               # optional: every run's compute precision (f32 unless a recipe says)
 //   seeds: [1]
 //   teacher:  {model: mlp-1200, alphas: [0, 0.1], recipe: {epochs: 3, ...}}   # recipe: lskd train config keys
 //             alpha-recipes: [{alpha: 0, recipe: {dropout: 0.5}}]   # optional: extra keys for the teachers of one α

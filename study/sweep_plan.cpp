@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "distill/run_precision.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/sequence_dataset.hpp"
 #include "models/model_registry.hpp"
@@ -74,7 +75,7 @@ void add_baselines(const SweepConfig& c, const std::string& dir,
         }
 }
 
-// Every run named once and valid as configured.
+// Every run named once, valid as configured, and in a precision this CPU computes.
 void check_plan(const SweepConfig& c, const std::vector<PlannedRun>& plan) {
     std::set<std::string> names;
     for (const PlannedRun& run : plan) {
@@ -84,6 +85,8 @@ void check_plan(const SweepConfig& c, const std::vector<PlannedRun>& plan) {
         } catch (const Error& e) {
             fail("{}: run {}: {}", c.source, run.name, e.what());
         }
+        // Refused here, before any run of the sweep starts, on a CPU without bf16 arithmetic.
+        distill::run_precision(run.config, fmt::format("{}: run {}", c.source, run.name));
     }
 }
 

@@ -20,16 +20,16 @@ namespace {
 dnnl::memory::desc f32(const dims& d, tag t) { return {d, dnnl::memory::data_type::f32, t}; }
 }  // namespace
 
-dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c) { return f32({n, c}, tag::nc); }
-dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c) {
-    return f32({n, c, h, w}, tag::nhwc);
+dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c, data_type t) { return {{n, c}, t, tag::nc}; }
+dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c, data_type t) {
+    return {{n, c, h, w}, t, tag::nhwc};
 }
 dnnl::memory::desc md_x(std::int64_t n) { return f32({n}, tag::x); }
-dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i) { return f32({o, i}, tag::oi); }
+dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i, data_type t) { return {{o, i}, t, tag::oi}; }
 dnnl::memory::desc md_oihw(std::int64_t o, std::int64_t i, std::int64_t kh, std::int64_t kw) {
     return f32({o, i, kh, kw}, tag::oihw);
 }
-dnnl::memory::desc md_any(const dims& d) { return f32(d, tag::any); }
+dnnl::memory::desc md_any(const dims& d, data_type t) { return {d, t, tag::any}; }
 
 dnnl::primitive_attr scratchpad_attr() {
     dnnl::primitive_attr attr;

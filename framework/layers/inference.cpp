@@ -86,7 +86,7 @@ Tensor InferenceSteps::run(Tensor x, std::size_t end) {
         if (s.conv) {
             x = s.conv->run(x);
         } else if (s.weight.defined()) {
-            x = ops::linear_inference(x, s.weight.value(), s.bias.defined() ? s.bias.value() : Tensor(), s.post);
+            x = ops::linear_inference(x, s.weight, s.bias.defined() ? s.bias.value() : Tensor(), s.post);
         } else if (s.custom != nullptr) {
             x = s.custom->infer(std::move(x));
         } else {

@@ -12,6 +12,9 @@
 // With the relu post-op, max(0, ·) runs inside the forward primitive, and backward first masks the
 // incoming gradient by the saved output, dy·[y > 0], as the relu op would. conv2d_inference (the fused
 // inference pass's convolution) runs the same cached forward_inference primitives, with a sum post-op besides.
+//
+// Under bf16 compute precision (precision.hpp) both run the bf16 path of bf16_weighted.hpp instead; the weight cache
+// is prepared_weights.hpp, shared by both paths.
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -20,9 +23,13 @@
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/dnnl/reorder.hpp"
+#include "framework/ops/bf16_weighted.hpp"
+#include "framework/ops/conv_geometry.hpp"
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/precision.hpp"
+#include "framework/ops/prepared_weights.hpp"
 #include "framework/ops/record.hpp"
 #include "framework/ops/relu_backward.hpp"
 #include "framework/ops/weight_reorders.hpp"
@@ -33,44 +40,14 @@ namespace {
 using namespace dnnl;
 using dnnl_ctx::BoundPrimitive;
 
-std::uint64_t g_weight_reorders = 0;
-std::uint64_t g_diff_weight_reorders = 0;
-
-struct ConvGeometry {
-    std::int64_t n, h, w, c, o, kh, kw, stride, pad, ho, wo;
-    bool bias;
-    bool relu;
-    bool sum = false;  // inference only: the destination's previous contents are added before the ReLU
-};
-
-// One weight format a primitive reads: its descriptor, whether it is plain OIHW (then the master buffer is
-// used as is) and the reorder OIHW → format.
-struct WeightFormat {
-    memory::desc desc;
-    bool plain = true;
-    BoundPrimitive reorder;
-};
-
 struct ConvEntry {
     BoundPrimitive forward;
     WeightFormat forward_weights;
     BoundPrimitive backward_data;
     WeightFormat backward_data_weights;
     BoundPrimitive backward_weights;
-    memory::desc diff_weights;
-    bool diff_weights_plain = true;
-    BoundPrimitive reorder_diff_weights;  // diff_weights format → OIHW
+    DiffWeightFormat diff_weights;
 };
-
-std::size_t floats_for(const memory::desc& md) { return (md.get_size() + sizeof(float) - 1) / sizeof(float); }
-
-WeightFormat make_weight_format(const memory::desc& desc, const memory::desc& oihw) {
-    WeightFormat f;
-    f.desc = desc;
-    f.plain = desc == oihw;
-    if (!f.plain) f.reorder = dnnl_ctx::make_reorder(oihw, desc);
-    return f;
-}
 
 ConvEntry make_entry(const ConvGeometry& g, bool training) {
     const auto src = dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c);
@@ -115,13 +92,11 @@ ConvEntry make_entry(const ConvGeometry& g, bool training) {
         attr, dnnl_ctx::engine(), fwd);
     LSKD_CHECK(bwd_w.src_desc() == src && bwd_w.diff_dst_desc() == dst,
                "conv2d backward-weights did not keep NHWC activations");
-    e.diff_weights = bwd_w.diff_weights_desc();
-    e.diff_weights_plain = e.diff_weights == oihw;
-    if (!e.diff_weights_plain) e.reorder_diff_weights = dnnl_ctx::make_reorder(e.diff_weights, oihw);
+    e.diff_weights = make_diff_weight_format(bwd_w.diff_weights_desc(), oihw);
     e.backward_weights = BoundPrimitive(convolution_backward_weights(bwd_w),
                                         {{DNNL_ARG_SRC, src},
                                          {DNNL_ARG_DIFF_DST, dst},
-                                         {DNNL_ARG_DIFF_WEIGHTS, e.diff_weights},
+                                         {DNNL_ARG_DIFF_WEIGHTS, e.diff_weights.desc},
                                          {DNNL_ARG_DIFF_BIAS, b}},
                                         bwd_w.scratchpad_desc());
     return e;
@@ -134,53 +109,6 @@ ConvEntry& entry(const ConvGeometry& g, bool training) {
                      [&] { return make_entry(g, training); });
 }
 
-// Weights prepared in a primitive's format, per weight Variable. A record is refreshed (in place, unless a
-// graph node still shares the buffer) when the weight tensor's version or storage changed since it was
-// made.
-struct Prepared {
-    memory::desc desc;
-    std::uint64_t version = 0;
-    const float* source = nullptr;
-    Tensor buffer;
-};
-
-struct PreparedSlot {
-    std::weak_ptr<VarImpl> owner;
-    std::vector<Prepared> formats;
-};
-
-std::unordered_map<std::uint64_t, PreparedSlot>& prepared_weights() {
-    static std::unordered_map<std::uint64_t, PreparedSlot> slots;
-    return slots;
-}
-
-const float* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& format) {
-    if (format.plain) return w->value.data();
-    auto& slots = prepared_weights();
-    auto it = slots.find(w->id);
-    if (it == slots.end()) {
-        // A new weight: first drop the records of weights that no longer exist.
-        std::erase_if(slots, [](const auto& kv) { return kv.second.owner.expired(); });
-        it = slots.emplace(w->id, PreparedSlot{w, {}}).first;
-    }
-    Prepared* p = nullptr;
-    for (auto& f : it->second.formats)
-        if (f.desc == format.desc) p = &f;
-    if (p == nullptr) {
-        p = &it->second.formats.emplace_back();
-        p->desc = format.desc;
-        p->buffer = Tensor::empty({static_cast<std::int64_t>(floats_for(format.desc))});
-    } else if (p->version == w->value.version() && p->source == w->value.data()) {
-        return p->buffer.data();
-    }
-    if (!p->buffer.unique()) p->buffer = Tensor::empty(p->buffer.shape());
-    format.reorder.set(DNNL_ARG_FROM, w->value.data()).set(DNNL_ARG_TO, p->buffer.data()).run();
-    p->version = w->value.version();
-    p->source = w->value.data();
-    ++g_weight_reorders;
-    return p->buffer.data();
-}
-
 struct ConvNode : Node {
     ConvEntry* prims = nullptr;
     bool has_bias = false;
@@ -190,14 +118,7 @@ struct ConvNode : Node {
 
 }  // namespace
 
-std::uint64_t weight_reorder_count() { return g_weight_reorders; }
-std::uint64_t diff_weight_reorder_count() { return g_diff_weight_reorders; }
-void release_prepared_weights() { prepared_weights().clear(); }
-
-namespace {
-
-// The geometry of x NHWC [N, H, W, C] convolved with w OIHW [O, C, kh, kw], every shape checked.
-ConvGeometry geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride, std::int64_t padding) {
+ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride, std::int64_t padding) {
     if (x.rank() != 4) fail("conv2d: input must be NHWC [N, H, W, C], got {}", x.shape().str());
     if (w.rank() != 4) fail("conv2d: weight must be OIHW [O, C, kh, kw], got {}", w.shape().str());
     if (x.dim(3) != w.dim(1))
@@ -222,6 +143,8 @@ ConvGeometry geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::in
     return g;
 }
 
+namespace {
+
 void run_forward(ConvEntry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor* b, Tensor& y) {
     prims.forward.set(DNNL_ARG_SRC, x.data())
         .set(DNNL_ARG_WEIGHTS, weights_in_format(w, prims.forward_weights))
@@ -233,29 +156,34 @@ void run_forward(ConvEntry& prims, const Tensor& x, const std::shared_ptr<VarImp
 }  // namespace
 
 Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding) {
-    const ConvGeometry g = geometry(x, w, nullptr, stride, padding);
+    const ConvGeometry g = conv_geometry(x, w, nullptr, stride, padding);
     return {g.n, g.ho, g.wo, g.o};
 }
 
 void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const Conv2dOptions& options,
                       const PostOps& post, Tensor& dst) {
     check_post_ops("conv2d", post, {.sum = true, .relu = true});
-    ConvGeometry g = geometry(x, w.value(), &b, options.stride, options.padding);
+    ConvGeometry g = conv_geometry(x, w.value(), &b, options.stride, options.padding);
     g.relu = post.relu;
     g.sum = post.sum;
     if (!(dst.shape() == Shape{g.n, g.ho, g.wo, g.o}))
         fail("conv2d: the output {} does not match the convolution's [{}, {}, {}, {}]", dst.shape().str(), g.n, g.ho,
              g.wo, g.o);
+    if (compute_precision() == Precision::bf16)
+        return bf16_weighted_inference(conv2d_bf16_entry(g, false), x, w.impl(), b, dst);
     run_forward(entry(g, false), x, w.impl(), g.bias ? &b : nullptr, dst);
 }
 
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options, const PostOps& post) {
     check_post_ops("conv2d", post, {.relu = true});
     ConvGeometry g =
-        geometry(x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
+        conv_geometry(x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
     g.relu = post.relu;
     const bool bias = g.bias;
     const bool graph = needs_graph({&x, &w, &b});
+    if (compute_precision() == Precision::bf16)
+        return bf16_weighted_forward(OpKind::conv2d, conv2d_bf16_entry(g, graph), x, w, b, post.relu, graph,
+                                     Tensor::empty({g.n, g.ho, g.wo, g.o}));
     ConvEntry& prims = entry(g, graph);
     Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
     run_forward(prims, x.value(), w.impl(), bias ? &b.value() : nullptr, y);
@@ -283,19 +211,14 @@ void ConvNode::backward(const Tensor& grad_output) {
     }
     if (needs_grad(1) || (has_bias && needs_grad(2))) {
         Tensor gw = Tensor::empty(wshape);
-        Tensor gw_blocked = prims->diff_weights_plain
-                                ? gw
-                                : Tensor::empty({static_cast<std::int64_t>(floats_for(prims->diff_weights))});
+        Tensor gw_blocked = diff_weight_buffer(prims->diff_weights, gw);
         Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
         prims->backward_weights.set(DNNL_ARG_SRC, x.data())
             .set(DNNL_ARG_DIFF_DST, gout.data())
             .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
         if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
         prims->backward_weights.run();
-        if (!prims->diff_weights_plain) {
-            prims->reorder_diff_weights.set(DNNL_ARG_FROM, gw_blocked.data()).set(DNNL_ARG_TO, gw.data()).run();
-            ++g_diff_weight_reorders;
-        }
+        to_master_layout(prims->diff_weights, gw_blocked, gw);
         accumulate_grad(*inputs[1], gw);
         if (has_bias) accumulate_grad(*inputs[2], gb);
     }

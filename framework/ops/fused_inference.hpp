@@ -47,5 +47,8 @@ void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const
 // relu?(x [N, in] · wᵀ + b) as one inner product (post-op relu: eltwise) → a new [N, out]. w [out, in] plain,
 // b [out] or undefined. Defined in linear.cpp: it runs linear's cached inference primitive, without a graph.
 Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const PostOps& post);
+// The same with the weight's Variable, honouring the compute precision (precision.hpp): under bf16, the weight's
+// bf16 copy is cached by its id and version. The Tensor form above always computes in f32.
+Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post);
 
 }  // namespace lskd::ops

@@ -1,12 +1,15 @@
-// linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder).
+// linear: oneDNN inner product on plain nc activations and oi weights (gemm-based, no weight reorder); under bf16
+// compute precision the bf16 path of bf16_weighted.hpp instead.
 // With the relu post-op, max(0, ·) runs inside the forward primitive (no separate pass over the output), and
 // backward first masks the incoming gradient by the saved output, dy·[y > 0], as the relu op would.
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/bf16_weighted.hpp"
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/precision.hpp"
 #include "framework/ops/record.hpp"
 #include "framework/ops/relu_backward.hpp"
 
@@ -89,6 +92,9 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b, const P
     const bool bias = b.defined();
     check_shapes(x.value(), w.value(), bias ? b.value() : Tensor());
     const bool graph = needs_graph({&x, &w, &b});
+    if (compute_precision() == Precision::bf16)
+        return bf16_weighted_forward(OpKind::linear, linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), bias, relu, graph),
+                                     x, w, b, relu, graph, Tensor::empty({x.dim(0), w.dim(0)}));
     LinearEntry& prims = entry(x.dim(0), x.dim(1), w.dim(0), bias, relu, graph);
     Tensor y = run_forward(prims, x.value(), w.value(), bias ? b.value() : Tensor());
     return record<LinearNode>(OpKind::linear, y, graph, {&x, &w, &b}, [&](LinearNode& node) {
@@ -106,6 +112,17 @@ Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const
     check_shapes(x, w, b);
     if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
     return run_forward(entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x, w, b);
+}
+
+Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post) {
+    if (compute_precision() == Precision::f32) return linear_inference(x, w.value(), b, post);
+    check_post_ops("linear", post, {.relu = true});
+    check_shapes(x, w.value(), b);
+    if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
+    Tensor y = Tensor::empty({x.dim(0), w.dim(0)});
+    bf16_weighted_inference(linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x,
+                            w.impl(), b, y);
+    return y;
 }
 
 // dx = dy · w, dw = dyᵀ · x, db = Σ_n dy (dy masked by [y > 0] first with a fused relu).

@@ -17,6 +17,7 @@
 #include "distill/teacher.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_file.hpp"
+#include "framework/ops/precision.hpp"
 #include "framework/runtime/threads.hpp"
 #include "tests/distill/teacher_fixture.hpp"
 
@@ -105,6 +106,10 @@ const std::map<std::string, Probe>& probes() {
         {"hflip", {[](RunConfig& c) { c.augment = true; }, [](RunConfig& c) { c.hflip = 1; }}},
         {"seed", {nothing, [](RunConfig& c) { c.seed = 7; }}},
         {"threads", {nothing, [](RunConfig& c) { c.threads = distill::max_threads(); }, Seen::threads}},
+        // bf16 rounds every product's operands, so the parameters differ; refused on CPUs without bf16 arithmetic.
+        {"precision",
+         {nothing, [](RunConfig& c) { c.precision = "bf16"; }, Seen::training,
+          ops::cpu_has_bf16() ? std::set<Kind>{} : std::set<Kind>{Kind::train, Kind::distill}}},
         {"output", {nothing, [](RunConfig& c) { c.output += "_elsewhere"; }, Seen::file}},
         {"eval-every", {with_two_epochs, [](RunConfig& c) { c.eval_every = 2; }}},
         {"record-every", {with_two_epochs, [](RunConfig& c) { c.record_every = 1; }}},

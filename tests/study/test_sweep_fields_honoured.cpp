@@ -60,6 +60,7 @@ std::vector<std::string> plausible(const distill::ConfigField& f) {
         {"target-vocab", {"symbol", "sentencepiece"}},
         {"length-norm", {"gnmt", "none"}},
         {"kd-level", {"sequence"}},
+        {"precision", {"bf16"}},
     };
     if (f.type == "TEXT") return text.at(f.key);
     if (f.type == "BOOL") return {"true", "false"};

@@ -45,9 +45,9 @@ void print_lines(const PhaseCost& c) {
 void print_text(const distill::StepBenchmark& r, bool breakdown) {
     const distill::StepBenchmarkSpec& s = r.spec;
     const double batch = static_cast<double>(s.batch), eval_batch = static_cast<double>(s.eval_batch);
-    fmt::print("{} batch {} threads {}: inference {:.0f} img/s (at the eval batch {}: {:.0f} img/s, {:.0f} img per "
+    fmt::print("{} {} batch {} threads {}: inference {:.0f} img/s (at the eval batch {}: {:.0f} img/s, {:.0f} img per "
                "CPU second)\n",
-               s.model, s.batch, r.threads, batch / r.infer.step.wall_s, s.eval_batch, eval_batch / r.eval_infer.wall_s,
+               s.model, s.precision, s.batch, r.threads, batch / r.infer.step.wall_s, s.eval_batch, eval_batch / r.eval_infer.wall_s,
                eval_batch / r.eval_infer.cpu_s);
     if (!s.infer_only) {
         fmt::print("train {:.0f} img/s, peak RSS {:.0f} MiB\n", batch / r.train.step.wall_s, r.train.peak_rss_mib);
@@ -130,6 +130,9 @@ Runner add_bench_command(CLI::App& app) {
                     "inference is also measured at this batch: by default the one evaluation runs at (lskd eval, "
                     "teacher logits, records)");
     cmd->add_flag("--infer-only", spec.infer_only, "skip the training steps");
+    cmd->add_option("--precision", spec.precision,
+                    "compute precision of convolutions and inner products: f32, or bf16 (needs avx512_bf16 or amx_bf16)")
+        ->check(CLI::IsMember({"f32", "bf16"}));
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     add_sequence_flags(cmd, s->sequence);
     return [s] {
@@ -146,7 +149,7 @@ Runner add_bench_command(CLI::App& app) {
             fail("--input: '{}' is not HxWxC", s->input);
         const distill::StepBenchmark result = distill::run_step_benchmark(s->spec);
         if (s->json)
-            fmt::print("{}\n", json_line(result.numbers(), {{"model", s->spec.model}}));
+            fmt::print("{}\n", json_line(result.numbers(), {{"model", s->spec.model}, {"precision", s->spec.precision}}));
         else
             print_text(result, s->breakdown);
         return 0;

@@ -10,6 +10,7 @@
 #include "distill/checkpoint.hpp"
 #include "distill/evaluation.hpp"
 #include "distill/imported_run.hpp"
+#include "distill/run_precision.hpp"
 #include "distill/sequence_decoding.hpp"
 #include "distill/sequence_run.hpp"
 #include "distill/sequence_task.hpp"
@@ -31,17 +32,17 @@ struct EvalFlags {
     bool json = false, write_outputs = false;
 };
 
-void print_scores(const EvalFlags& f, const char* unit, std::size_t count, const distill::SplitMetrics& m,
-                  const std::map<std::string, double>& decoded) {
+void print_scores(const EvalFlags& f, const std::string& precision, const char* unit, std::size_t count,
+                  const distill::SplitMetrics& m, const std::map<std::string, double>& decoded) {
     if (f.json) {
         std::map<std::string, double> numbers = decoded;
         numbers.insert(
             {{"accuracy", m.accuracy}, {"nll", m.nll}, {"ece", m.ece}, {"examples", static_cast<double>(count)}});
-        fmt::print("{}\n", json_line(numbers, {{"split", f.split}, {"run", f.path}}));
+        fmt::print("{}\n", json_line(numbers, {{"split", f.split}, {"run", f.path}, {"precision", precision}}));
         return;
     }
-    fmt::print("{} on {} ({} {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}", f.path, f.split, count, unit, m.accuracy,
-               m.nll, m.ece);
+    fmt::print("{} on {} ({} {}, {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}", f.path, f.split, count, unit,
+               precision, m.accuracy, m.nll, m.ece);
     for (const auto& [name, value] : decoded) fmt::print("  {} {:.4f}", name, value);
     fmt::print("\n");
 }
@@ -52,13 +53,14 @@ int eval_sequence_run(const EvalFlags& f, const distill::RunContents& run, disti
     const data::SequenceDataset dataset = distill::load_sequence_run_dataset(config);
     distill::check_same_vocabularies(*run.sequence, dataset, f.path);
     auto model = distill::load_sequence_model(run);
+    const ops::PrecisionGuard precision(distill::run_precision(run.config, f.path));
     const auto& examples = f.split == "train" ? dataset.train_encoded
                            : f.split == "val" ? dataset.val_encoded
                                               : dataset.test_encoded;
     const auto& corpus = f.split == "train" ? dataset.train : f.split == "val" ? dataset.val : dataset.test;
     const distill::SplitMetrics m = distill::score(distill::run_teacher_forced(*model, examples, false));
     const auto decodes = distill::decode_examples(*model, examples, distill::search_options(config));
-    print_scores(f, "sentences", examples.size(), m,
+    print_scores(f, config.precision, "sentences", examples.size(), m,
                  distill::score_decodes(config.dataset, decodes, corpus, *dataset.target_vocab));
     return 0;
 }
@@ -115,11 +117,12 @@ Runner add_eval_command(CLI::App& app) {
                                                         : dataset.test;
         check_matches(s->path, run, dataset, set);
         auto model = distill::load_model(run);
+        const ops::PrecisionGuard precision(distill::run_precision(run.config, s->path));
         if (s->write_outputs) write_outputs(s->path, run, *model, dataset);
         const distill::SplitOutputs outputs = distill::run_model_over_ranks(
             *model, set, run.normalization, distill::kEvalBatch, static_cast<int>(run.num_classes), process_world());
         if (!process_world().root()) return 0;  // rank 0 scores and reports
-        print_scores(*s, "examples", set.size(), distill::score(outputs), {});
+        print_scores(*s, config.precision, "examples", set.size(), distill::score(outputs), {});
         return 0;
     };
 }

@@ -1,0 +1,82 @@
+#include "framework/ops/bf16_weighted.hpp"
+
+#include "framework/ops/record.hpp"
+#include "framework/ops/relu_backward.hpp"
+
+namespace lskd::ops {
+namespace {
+
+struct Bf16WeightedNode : Node {
+    Bf16Entry* prims = nullptr;
+    Shape input_shape;  // saved(0) is the input's bf16 copy
+    bool has_bias = false;
+    bool relu = false;  // the output was saved third, to mask the incoming gradient
+    void backward(const Tensor& gout) override;
+};
+
+void run_forward(Bf16Entry& prims, const Tensor& x16, const std::shared_ptr<VarImpl>& w, const Tensor& b,
+                 Tensor& y) {
+    prims.forward.set(DNNL_ARG_SRC, x16.data())
+        .set(DNNL_ARG_WEIGHTS, weights_in_format(w, prims.forward_weights))
+        .set(DNNL_ARG_DST, y.data());
+    if (b.defined()) prims.forward.set(DNNL_ARG_BIAS, b.data());
+    prims.forward.run();
+}
+
+}  // namespace
+
+Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x) {
+    Tensor out = Tensor::empty({(x.numel() + 1) / 2});
+    to_bf16.set(DNNL_ARG_FROM, x.data()).set(DNNL_ARG_TO, out.data()).run();
+    return out;
+}
+
+Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w,
+                               const Variable& b, bool relu, bool graph, Tensor y) {
+    const Tensor x16 = bf16_copy(prims.input_to_bf16, x.value());
+    run_forward(prims, x16, w.impl(), b.defined() ? b.value() : Tensor(), y);
+    return record<Bf16WeightedNode>(kind, y, graph, {&x, &w, &b}, [&](Bf16WeightedNode& node) {
+        node.prims = &prims;
+        node.input_shape = x.shape();
+        node.has_bias = b.defined();
+        node.relu = relu;
+        node.save(x16, "input");
+        node.save(w.value(), "weight");
+        if (relu) node.save(y, "output");
+    });
+}
+
+void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor& b,
+                             Tensor& dst) {
+    run_forward(prims, bf16_copy(prims.input_to_bf16, x), w, b, dst);
+}
+
+// dx = dy·w and dw, db from x and dy, as in f32, with dy converted to bf16 once for both.
+void Bf16WeightedNode::backward(const Tensor& grad_output) {
+    const Tensor& x16 = saved(0);
+    const Shape& wshape = saved(1).shape();
+    const Tensor g16 = bf16_copy(prims->output_to_bf16, relu ? relu_backward(saved(2), grad_output) : grad_output);
+    if (needs_grad(0)) {
+        Tensor gx = Tensor::empty(input_shape);
+        prims->backward_data.set(DNNL_ARG_DIFF_DST, g16.data())
+            .set(DNNL_ARG_WEIGHTS, weights_in_format(inputs[1], prims->backward_data_weights))
+            .set(DNNL_ARG_DIFF_SRC, gx.data())
+            .run();
+        accumulate_grad(*inputs[0], gx);
+    }
+    if (needs_grad(1) || (has_bias && needs_grad(2))) {
+        Tensor gw = Tensor::empty(wshape);
+        const Tensor gw_format = diff_weight_buffer(prims->diff_weights, gw);
+        Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
+        prims->backward_weights.set(DNNL_ARG_SRC, x16.data())
+            .set(DNNL_ARG_DIFF_DST, g16.data())
+            .set(DNNL_ARG_DIFF_WEIGHTS, gw_format.data());
+        if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
+        prims->backward_weights.run();
+        to_master_layout(prims->diff_weights, gw_format, gw);
+        accumulate_grad(*inputs[1], gw);
+        if (has_bias) accumulate_grad(*inputs[2], gb);
+    }
+}
+
+}  // namespace lskd::ops

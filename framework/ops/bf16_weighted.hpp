@@ -1,0 +1,44 @@
+// The bf16 path shared by linear and conv2d (framework/ops/precision.hpp): the input and the incoming gradient are
+// converted to private bf16 copies, the master weights to bf16 in each primitive's format once per version
+// (prepared_weights.hpp); the primitives accumulate in f32 and write f32 outputs, input gradients and weight and
+// bias gradients, so every Tensor outside these ops stays f32.
+#pragma once
+#include "framework/autograd/node.hpp"
+#include "framework/autograd/variable.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/conv_geometry.hpp"
+#include "framework/ops/op_kind.hpp"
+#include "framework/ops/prepared_weights.hpp"
+
+namespace lskd::ops {
+
+// One shape's primitives, created together (backward with its exact forward hint). Forward-inference entries have
+// only the input conversion and the forward primitive.
+struct Bf16Entry {
+    dnnl_ctx::BoundPrimitive input_to_bf16;   // the input, f32 → bf16 in the same plain layout
+    dnnl_ctx::BoundPrimitive output_to_bf16;  // the output's gradient, f32 → bf16
+    dnnl_ctx::BoundPrimitive forward;         // bf16 src and weights, f32 bias and dst
+    WeightFormat forward_weights;
+    dnnl_ctx::BoundPrimitive backward_data;  // bf16 diff_dst and weights → f32 diff_src
+    WeightFormat backward_data_weights;
+    dnnl_ctx::BoundPrimitive backward_weights;  // bf16 src and diff_dst → f32 diff_weights and diff_bias
+    DiffWeightFormat diff_weights;
+};
+
+// The cached entry of one inner product (x [n, in], w [out, in]) or one convolution; defined in linear_bf16.cpp and
+// conv2d_bf16.cpp.
+Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training);
+Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training);
+
+// A bf16 copy of x through `to_bf16` (a reorder from x's f32 layout), in a pooled buffer of numel/2 floats.
+Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x);
+
+// relu?(op(x, w) + b) into `y` (shaped by the caller; with a sum post-op it already holds the addend); records the
+// graph node when `graph`. w must be the Variable so its bf16 copies are cached by its id and version.
+Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w,
+                               const Variable& b, bool relu, bool graph, Tensor y);
+// The same without a graph, for inference: dst ← relu?(op(x, w) + b (+ dst)).
+void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor& b,
+                             Tensor& dst);
+
+}  // namespace lskd::ops

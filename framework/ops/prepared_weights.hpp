@@ -1,0 +1,44 @@
+// Master weights (f32, plain OIHW or OI, in their Variable) converted into the format and data type a primitive
+// reads, cached per (weight id, format) and refreshed only when the weight tensor's version or storage changed,
+// so a training step converts each weight at most once per format. Shared by conv2d and the bf16 path.
+#pragma once
+#include <cstddef>
+#include <memory>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "framework/autograd/variable.hpp"
+#include "framework/dnnl/primitive_cache.hpp"
+
+namespace lskd::ops {
+
+// One weight format a primitive reads: its descriptor, whether it is the master layout itself (then the master
+// buffer is used as is) and the reorder master → format.
+struct WeightFormat {
+    dnnl::memory::desc desc;
+    bool plain = true;
+    dnnl_ctx::BoundPrimitive reorder;
+};
+
+WeightFormat make_weight_format(const dnnl::memory::desc& desc, const dnnl::memory::desc& master);
+// The weight's data in `format`, converted now only if the cached copy is stale. Counts weight_reorder_count().
+const void* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& format);
+// The f32 elements a buffer of `md` takes (so pooled Tensors can hold blocked or bf16 data).
+std::int64_t floats_for(const dnnl::memory::desc& md);
+
+
+// Weight gradients as a backward-weights primitive writes them (f32, maybe blocked) and the reorder back to the
+// master layout.
+struct DiffWeightFormat {
+    dnnl::memory::desc desc;
+    bool plain = true;
+    dnnl_ctx::BoundPrimitive reorder;
+};
+
+DiffWeightFormat make_diff_weight_format(const dnnl::memory::desc& desc, const dnnl::memory::desc& master);
+// Where the primitive writes: `grad` itself (master layout) when plain, else a pooled buffer of the format's size.
+Tensor diff_weight_buffer(const DiffWeightFormat& format, const Tensor& grad);
+// grad ← buffer in the master layout; nothing when plain (the primitive wrote grad).
+void to_master_layout(DiffWeightFormat& format, const Tensor& buffer, Tensor& grad);
+
+}  // namespace lskd::ops
