@@ -40,12 +40,20 @@ TrainTransform::TrainTransform(const TrainTransformSpec& spec, const Normalizati
 }
 
 void TrainTransform::apply(const RgbView& image, TransformDraws& draws, TransformScratch& scratch, float* out) const {
-    const CropBox box = resized_crop_params(image.width, image.height, spec_.crop, draws);
+    const CropBox box = draw_crop(image.width, image.height, draws);
     const RgbView region = image.crop(box.left, box.top, box.width, box.height);
+    finish(region, ResampleBox::whole(region), draws, scratch, out);
+}
+
+CropBox TrainTransform::draw_crop(std::int64_t width, std::int64_t height, TransformDraws& draws) const {
+    return resized_crop_params(width, height, spec_.crop, draws);
+}
+
+void TrainTransform::finish(const RgbView& src, const ResampleBox& box, TransformDraws& draws,
+                            TransformScratch& scratch, float* out) const {
     const std::int64_t size = spec_.size;
     scratch.pixels.resize(static_cast<std::size_t>(size * size * 3));
-    resize_bilinear(region, ResampleBox::whole(region), {size, size}, {0, 0, size, size}, scratch.pixels.data(),
-                    size * 3, scratch.resample);
+    resize_bilinear(src, box, {size, size}, {0, 0, size, size}, scratch.pixels.data(), size * 3, scratch.resample);
     const bool mirrored = spec_.hflip && draws.uniform(0.0, 1.0) < 0.5;
     for (std::int64_t y = 0; y < size; ++y)
         normalise_row(scratch.pixels.data() + y * size * 3, size, mirrored, table_.data(), out + y * size * 3);
@@ -58,15 +66,19 @@ EvalTransform::EvalTransform(const EvalTransformSpec& spec, const Normalization&
 }
 
 void EvalTransform::apply(const RgbView& image, TransformScratch& scratch, float* out) const {
-    const ImageSize resized = resize_short_side(image.width, image.height, spec_.resize);
+    apply(image, ResampleBox::whole(image), {image.width, image.height}, scratch, out);
+}
+
+void EvalTransform::apply(const RgbView& src, const ResampleBox& source, ImageSize full, TransformScratch& scratch,
+                          float* out) const {
+    const ImageSize resized = resize_short_side(full.width, full.height, spec_.resize);
     const CropBox box = center_crop_box(resized.width, resized.height, spec_.crop, spec_.crop);
     // Only the crop's pixels inside the resized image are resampled; the rest is torchvision's padding.
     const std::int64_t left = std::max<std::int64_t>(box.left, 0), top = std::max<std::int64_t>(box.top, 0);
     const OutputWindow window{left, top, std::min(box.left + box.width, resized.width) - left,
                               std::min(box.top + box.height, resized.height) - top};
     scratch.pixels.resize(static_cast<std::size_t>(window.width * window.height * 3));
-    resize_bilinear(image, ResampleBox::whole(image), resized, window, scratch.pixels.data(), window.width * 3,
-                    scratch.resample);
+    resize_bilinear(src, source, resized, window, scratch.pixels.data(), window.width * 3, scratch.resample);
     const std::int64_t side = spec_.crop, pad_left = left - box.left, pad_top = top - box.top;
     for (std::int64_t y = 0; y < side; ++y) {
         float* row = out + y * side * 3;

@@ -40,6 +40,13 @@ public:
     // Draws as torchvision does: the crop's (get_params), then the flip's (torch.rand(1) < 0.5).
     void apply(const RgbView& image, TransformDraws& draws, TransformScratch& scratch, float* out) const;
 
+    // apply() in two halves, for a caller that decodes only the crop: the crop's draws on a width x height image,
+    // then the resize of `box` (the crop in `src`'s pixels, fractional when `src` was decoded at a reduced scale)
+    // to the output, the flip's draw and the normalisation. With src = the crop itself, equal to apply().
+    CropBox draw_crop(std::int64_t width, std::int64_t height, TransformDraws& draws) const;
+    void finish(const RgbView& src, const ResampleBox& box, TransformDraws& draws, TransformScratch& scratch,
+                float* out) const;
+
 private:
     TrainTransformSpec spec_;
     std::vector<float> table_;
@@ -50,6 +57,10 @@ public:
     EvalTransform(const EvalTransformSpec& spec, const Normalization& norm);
     std::size_t output_floats() const { return static_cast<std::size_t>(spec_.crop * spec_.crop * 3); }
     void apply(const RgbView& image, TransformScratch& scratch, float* out) const;
+    // The same for an image of size `full` of which `src` holds `source` (the whole image, at a reduced scale when
+    // smaller than full): the geometry comes from `full`, the pixels from `source` of `src`.
+    void apply(const RgbView& src, const ResampleBox& source, ImageSize full, TransformScratch& scratch,
+               float* out) const;
 
 private:
     EvalTransformSpec spec_;
