@@ -67,7 +67,6 @@ FolderStreamSpec eval_stream_spec(std::size_t batch_size) {
     spec.batch_size = batch_size;
     spec.shuffle = false;
     spec.transform = StreamTransform::eval;
-    spec.scaled_decode = false;
     return spec;
 }
 
@@ -116,19 +115,13 @@ void FolderStream::Pipeline::render_train(const Slot& slot, SeededDraws& draws, 
     train->finish(w.image.view(), in_decoded, draws, w.scratch, out);
 }
 
-// The whole image is decoded, scaled (when on) as far as keeps the resized image's pixels.
+// Evaluation decodes at full size always: it runs once an epoch, and a pretrained model is scored on
+// torchvision's own pixels.
 void FolderStream::Pipeline::render_eval(const Slot& slot, Worker& w, float* out) const {
     DecodeRequest request;
     request.honour_exif = spec.honour_exif;
-    if (spec.scaled_decode) {
-        const ImageGeometry shown = w.decoder.probe(slot.bytes, kUnnamed, spec.honour_exif);
-        const ImageSize resized = resize_short_side(shown.width, shown.height, spec.eval.resize);
-        request.min_width = static_cast<int>(resized.width);
-        request.min_height = static_cast<int>(resized.height);
-    }
-    const ImageGeometry g = w.decoder.decode(slot.bytes, kUnnamed, request, w.image);
-    const ResampleBox in_decoded = box_in_decoded(0, 0, g.width, g.height, g.placement, w.image);
-    eval->apply(w.image.view(), in_decoded, {g.width, g.height}, w.scratch, out);
+    w.decoder.decode(slot.bytes, kUnnamed, request, w.image);
+    eval->apply(w.image.view(), w.scratch, out);
 }
 
 FolderStream::FolderStream(std::filesystem::path root, FolderEntries entries, const Normalization& norm,

@@ -28,9 +28,9 @@ struct FolderStreamSpec {
     StreamTransform transform = StreamTransform::train;
     TrainTransformSpec train;
     EvalTransformSpec eval;
-    // JPEGs decoded at the coarsest DCT scale (1/2, 1/4, 1/8) that keeps the output's pixels: far faster on large
-    // photos, but the pixels are not those of torchvision's full-size decode. Off: equal to TrainTransform or
-    // EvalTransform on the full decode, bit for bit.
+    // Training views: JPEGs decoded at the coarsest DCT scale (1/2, 1/4, 1/8) that keeps the output's pixels, far
+    // faster on large photos, but not torchvision's pixels (docs/data.md). Off: equal to TrainTransform on the full
+    // decode, bit for bit. Evaluation views are always EvalTransform on the full decode.
     bool scaled_decode = true;
     bool honour_exif = false;
     // A file that cannot be read or decoded is an Error naming it; with skip_bad it leaves its batch one image
@@ -39,8 +39,7 @@ struct FolderStreamSpec {
     int threads = 0;  // 0: TBB's default
 };
 
-// Shuffled training views with scaled decoding; evaluate() views in file order, decoded at full size so that a
-// pretrained model is scored on torchvision's pixels.
+// Shuffled training views with scaled decoding; evaluation views in file order.
 FolderStreamSpec train_stream_spec(std::size_t batch_size, std::uint64_t seed);
 FolderStreamSpec eval_stream_spec(std::size_t batch_size);
 

@@ -66,19 +66,15 @@ EvalTransform::EvalTransform(const EvalTransformSpec& spec, const Normalization&
 }
 
 void EvalTransform::apply(const RgbView& image, TransformScratch& scratch, float* out) const {
-    apply(image, ResampleBox::whole(image), {image.width, image.height}, scratch, out);
-}
-
-void EvalTransform::apply(const RgbView& src, const ResampleBox& source, ImageSize full, TransformScratch& scratch,
-                          float* out) const {
-    const ImageSize resized = resize_short_side(full.width, full.height, spec_.resize);
+    const ImageSize resized = resize_short_side(image.width, image.height, spec_.resize);
     const CropBox box = center_crop_box(resized.width, resized.height, spec_.crop, spec_.crop);
     // Only the crop's pixels inside the resized image are resampled; the rest is torchvision's padding.
     const std::int64_t left = std::max<std::int64_t>(box.left, 0), top = std::max<std::int64_t>(box.top, 0);
     const OutputWindow window{left, top, std::min(box.left + box.width, resized.width) - left,
                               std::min(box.top + box.height, resized.height) - top};
     scratch.pixels.resize(static_cast<std::size_t>(window.width * window.height * 3));
-    resize_bilinear(src, source, resized, window, scratch.pixels.data(), window.width * 3, scratch.resample);
+    resize_bilinear(image, ResampleBox::whole(image), resized, window, scratch.pixels.data(), window.width * 3,
+                    scratch.resample);
     const std::int64_t side = spec_.crop, pad_left = left - box.left, pad_top = top - box.top;
     for (std::int64_t y = 0; y < side; ++y) {
         float* row = out + y * side * 3;

@@ -57,10 +57,6 @@ public:
     EvalTransform(const EvalTransformSpec& spec, const Normalization& norm);
     std::size_t output_floats() const { return static_cast<std::size_t>(spec_.crop * spec_.crop * 3); }
     void apply(const RgbView& image, TransformScratch& scratch, float* out) const;
-    // The same for an image of size `full` of which `src` holds `source` (the whole image, at a reduced scale when
-    // smaller than full): the geometry comes from `full`, the pixels from `source` of `src`.
-    void apply(const RgbView& src, const ResampleBox& source, ImageSize full, TransformScratch& scratch,
-               float* out) const;
 
 private:
     EvalTransformSpec spec_;
