@@ -107,6 +107,7 @@ void FolderStream::Pipeline::render_train(const Slot& slot, SeededDraws& draws, 
     request.region = PixelRegion{static_cast<int>(box.left), static_cast<int>(box.top), static_cast<int>(box.width),
                                  static_cast<int>(box.height)};
     request.honour_exif = spec.honour_exif;
+    request.max_pixels = spec.max_pixels;
     if (spec.scaled_decode) request.min_width = request.min_height = static_cast<int>(spec.train.size);
     const ImageGeometry g = w.decoder.decode(slot.bytes, kUnnamed, request, w.image);
     const auto l = static_cast<double>(box.left), t = static_cast<double>(box.top);
@@ -120,6 +121,7 @@ void FolderStream::Pipeline::render_train(const Slot& slot, SeededDraws& draws, 
 void FolderStream::Pipeline::render_eval(const Slot& slot, Worker& w, float* out) const {
     DecodeRequest request;
     request.honour_exif = spec.honour_exif;
+    request.max_pixels = spec.max_pixels;
     w.decoder.decode(slot.bytes, kUnnamed, request, w.image);
     eval->apply(w.image.view(), w.scratch, out);
 }

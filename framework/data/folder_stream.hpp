@@ -14,6 +14,7 @@
 #include "framework/data/batch_source.hpp"
 #include "framework/data/image_folder.hpp"
 #include "framework/data/image_transforms.hpp"
+#include "framework/data/jpeg_decoder.hpp"
 #include "framework/data/normalization.hpp"
 
 namespace lskd::data {
@@ -33,6 +34,7 @@ struct FolderStreamSpec {
     // decode, bit for bit. Evaluation views are always EvalTransform on the full decode.
     bool scaled_decode = true;
     bool honour_exif = false;
+    std::int64_t max_pixels = kDefaultMaxPixels;  // a larger image is a bad file
     // A file that cannot be read or decoded is an Error naming it; with skip_bad it leaves its batch one image
     // shorter (a batch of bad images only is passed over) and is counted.
     bool skip_bad = false;
