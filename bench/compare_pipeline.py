@@ -3,21 +3,22 @@
 streamed folder pipeline against PyTorch's DataLoader + torchvision transforms, on the same generated JPEGs, in one
 run.
 
-Two folders of seeded synthetic photos are written with PIL (smooth gradients, blobs and noise, quality 90, 4:2:0):
-photo size (500x375, ImageNet's typical JPEG; --images of them) and large (3000x2000, a camera's; --large-images). On each, at every
---workers count N, it times:
+Two folders of seeded synthetic photos are written with PIL (smooth gradients, blobs and grain, quality 90, 4:2:0):
+photo size (500x375, ImageNet's typical JPEG; --images of them) and large (3000x2000, a camera's; --large-images).
+On each (--sizes), at every --workers count N, it times:
   - torchvision: DataLoader(ImageFolder(DIR, Compose([RandomResizedCrop(224), RandomHorizontalFlip(), ToTensor(),
     Normalize(ImageNet mean, std)])), batch, shuffle, drop_last, num_workers=N, persistent_workers) - N decoding
     processes, as PyTorch users run it; the first batches (worker start-up) are not timed;
   - lskd: `lskd bench --pipeline DIR --threads N --json` (DCT-scaled decoding, the default), and again with
     --full-decode (full-size decoding, torchvision's pixels).
-Rounds alternate the two sides; the medians are compared, in images per wall second and per CPU second (lskd: the
-process's CPU time, all threads; torchvision: the main process's and its workers' from /proc). On a loaded machine
-the wall numbers measure the share of the CPU each side got; the CPU-second numbers measure the work. The machine's load average (os.getloadavg) is printed
-beside every measurement: on a shared machine the numbers are only as good as it was idle.
+Rounds alternate the sides; the medians are compared, in images per wall second and per CPU second (lskd: the
+process's CPU time, all threads; torchvision: the main process's and its workers' from /proc). The load average
+is printed beside every measurement: on a loaded machine the wall numbers measure the share of the CPU each side
+got, and the CPU-second numbers are the steadier comparison of the work.
 
-Usage: bench/compare_pipeline.py [--lskd build/tools/lskd] [--work /tmp/lskd-pipeline-bench] [--images 200] [--large-images 64]
-                                 [--workers 1,2] [--batch 32] [--batches 12] [--rounds 2]
+Usage: bench/compare_pipeline.py [--lskd build/tools/lskd] [--work /tmp/lskd-pipeline-bench] [--sizes photo,large]
+                                 [--images 200] [--large-images 64] [--workers 1,2] [--batch 32] [--batches 12]
+                                 [--rounds 2]
 """
 import argparse
 import json
