@@ -7,17 +7,18 @@
 #include "distill/split_outputs_file.hpp"
 #include "distill/targets.hpp"
 #include "distill/trainer.hpp"
+#include "framework/data/batch_loader.hpp"
 #include "framework/ops/ops.hpp"
 
 namespace lskd::distill {
 namespace {
 
-data::LoaderSpec loader_spec(const RunConfig& config, const data::Dataset& dataset) {
+std::unique_ptr<data::BatchSource> memory_source(const RunConfig& config, const data::Dataset& dataset) {
     data::LoaderSpec spec;
     spec.batch_size = static_cast<std::size_t>(config.batch);
     spec.augment = augment_spec(config, dataset);
     spec.seed = config.seed;
-    return spec;
+    return std::make_unique<data::BatchLoader>(dataset.train, dataset.normalization, spec);
 }
 
 void ensure(Tensor& t, const Shape& shape) {
@@ -44,24 +45,35 @@ DistillSettings distill_settings(const RunConfig& config) {
     return s;
 }
 
+std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config, const std::filesystem::path& root,
+                                                             data::FolderEntries train, const data::Normalization& norm,
+                                                             std::int64_t size, bool skip_bad) {
+    data::FolderStreamSpec spec = data::train_stream_spec(static_cast<std::size_t>(config.batch), config.seed);
+    spec.train.size = size;
+    spec.skip_bad = skip_bad;
+    spec.threads = config.threads;
+    return std::make_unique<data::FolderStream>(root, std::move(train), norm, spec);
+}
+
 ClassificationTask::ClassificationTask(const RunConfig& config, const data::Dataset& dataset, models::Classifier& model,
-                                       TeacherSource* teacher, const distributed::World* world)
+                                       TeacherSource* teacher, const distributed::World* world,
+                                       std::unique_ptr<data::BatchSource> train_source)
     : model_(model),
       teacher_(teacher),
       num_classes_(dataset.num_classes),
       smoothing_(config.smoothing),
-      loader_(dataset.train, dataset.normalization, loader_spec(config, dataset)),
-      steps_(static_cast<std::int64_t>(loader_.batches_per_epoch())),
+      source_(train_source ? std::move(train_source) : memory_source(config, dataset)),
+      steps_(static_cast<std::int64_t>(source_->batches_per_epoch())),
       evaluation_(model, dataset, world),
       records_(dataset, config.record_per_class) {
     if (teacher_ != nullptr) settings_ = distill_settings(config);
 }
 
-void ClassificationTask::begin_epoch(std::int64_t epoch) { loader_.begin_epoch(static_cast<std::uint64_t>(epoch)); }
+void ClassificationTask::begin_epoch(std::int64_t epoch) { source_->begin_epoch(static_cast<std::uint64_t>(epoch)); }
 
 bool ClassificationTask::next_batch() {
     step_batch_ = &batch_;
-    return loader_.next(batch_);
+    return source_->next(batch_);
 }
 
 void ClassificationTask::keep_shard(distributed::Shard shard) {

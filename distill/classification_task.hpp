@@ -1,8 +1,10 @@
 // The classification task (distill/task.hpp): batches of images from the training split (shuffled and augmented
-// by the seed), the cross-entropy against label-smoothed targets or, with a teacher, a distillation loss
-// (distill/loss_forms.hpp), test and validation scores with the last epoch's outputs, and activation records.
+// by the seed, from memory or streamed from files), the cross-entropy against label-smoothed targets or, with a
+// teacher, a distillation loss (distill/loss_forms.hpp), test and validation scores with the last epoch's outputs, and
+// activation records.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 
 #include "distill/epoch_evaluation.hpp"
@@ -12,8 +14,9 @@
 #include "distill/run_config.hpp"
 #include "distill/task.hpp"
 #include "distill/teacher_source.hpp"
-#include "framework/data/batch_loader.hpp"
+#include "framework/data/batch_source.hpp"
 #include "framework/data/dataset.hpp"
+#include "framework/data/folder_stream.hpp"
 #include "models/classifier.hpp"
 
 namespace lskd::distill {
@@ -21,12 +24,21 @@ namespace lskd::distill {
 // The distillation loss a student's config asks for, with the form's default β where it gives none.
 DistillSettings distill_settings(const RunConfig& config);
 
+// The training batches of a run whose image folder is streamed from its files (image-stream): RandomResizedCrop to
+// `size` and a flip (torchvision's training preset), `norm`, the run's batch, seed and threads. `root` and `train`
+// are the folder's training images (image_folder.hpp); `skip_bad`: bad files are skipped and counted, not an error.
+std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config, const std::filesystem::path& root,
+                                                             data::FolderEntries train, const data::Normalization& norm,
+                                                             std::int64_t size, bool skip_bad);
+
 class ClassificationTask final : public Task {
 public:
     // `teacher`: nullptr without one. `world`: the ranks evaluation is shared among, or nullptr for this process
-    // alone. Keeps references to the data set, the model, the teacher and the world.
+    // alone. `train_source`: where training batches come from (a FolderStream for a streamed image folder); nullptr:
+    // a BatchLoader over dataset.train. Keeps references to the data set, the model, the teacher and the world.
     ClassificationTask(const RunConfig& config, const data::Dataset& dataset, models::Classifier& model,
-                       TeacherSource* teacher, const distributed::World* world);
+                       TeacherSource* teacher, const distributed::World* world,
+                       std::unique_ptr<data::BatchSource> train_source = nullptr);
 
     std::int64_t steps_per_epoch() const override { return steps_; }
     void begin_epoch(std::int64_t epoch) override;
@@ -49,7 +61,7 @@ private:
     std::int64_t num_classes_;
     double smoothing_;
     DistillSettings settings_;
-    data::BatchLoader loader_;
+    std::unique_ptr<data::BatchSource> source_;
     std::int64_t steps_;
     data::Batch batch_, shard_;
     const data::Batch* step_batch_ = &batch_;  // batch_, or shard_ in a data-parallel run

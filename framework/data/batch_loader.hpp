@@ -1,6 +1,6 @@
-// Delivers an ImageSet as batches of NHWC float32 images with labels and original indices. The epoch order is
-// shuffled from (seed, epoch); example i is augmented as view {epoch, 0}; the last partial batch is kept unless
-// drop_last. Each batch is assembled with TBB inside next(), i.e. between training steps, so it never runs while
+// A BatchSource over an ImageSet in memory: batches of NHWC float32 images with labels and original indices. The
+// epoch order is shuffled from (seed, epoch); example i is augmented as view {epoch, 0}; the last partial batch is kept
+// unless drop_last. Each batch is assembled with TBB inside next(), i.e. between training steps, so it never runs while
 // oneDNN's OpenMP threads do: a batch of 128 28x28 images costs about 0.2 ms of CPU, too little beside a 5-10 ms
 // step to be worth overlapping on two cores, where any overlap would compete with the step.
 #pragma once
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/data/augment.hpp"
+#include "framework/data/batch_source.hpp"
 #include "framework/data/image_set.hpp"
 #include "framework/data/normalization.hpp"
 #include "framework/tensor/tensor.hpp"
@@ -23,24 +24,15 @@ struct LoaderSpec {
     std::uint64_t seed = 0;
 };
 
-struct Batch {
-    Tensor images;                      // [n, H, W, C]
-    std::vector<std::int32_t> labels;   // n
-    std::vector<std::int64_t> indices;  // n original indices
-    std::size_t size() const { return labels.size(); }
-};
-
-class BatchLoader {
+class BatchLoader final : public BatchSource {
 public:
     // Keeps a reference to `set`, which must outlive the loader.
     BatchLoader(const ImageSet& set, const Normalization& norm, const LoaderSpec& spec);
 
-    void begin_epoch(std::uint64_t epoch);
-    // Fills `batch` with the next batch of the epoch, reusing its storage when no one else holds it; false at the
-    // end of the epoch.
-    bool next(Batch& batch);
-
-    std::size_t batches_per_epoch() const;
+    void begin_epoch(std::uint64_t epoch) override;
+    bool next(Batch& batch) override;
+    std::size_t batches_per_epoch() const override;
+    Shape example_shape() const override { return augmenter_.view_shape(); }
     // Regenerates exactly the views this loader hands out (see render_views).
     const Augmenter& augmenter() const { return augmenter_; }
 

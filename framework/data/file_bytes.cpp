@@ -1,14 +1,19 @@
 #include "framework/data/file_bytes.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "framework/core/error.hpp"
 #include "framework/io/file_kind.hpp"
+#include "framework/io/posix_files.hpp"
 
 namespace lskd::data {
 namespace {
@@ -43,7 +48,29 @@ std::size_t first_output_size(std::span<const std::uint8_t> in) {
     return std::clamp<std::size_t>(hint, 4096, std::max<std::size_t>(4096, in.size() * 64)) + 1;
 }
 
+struct FileDescriptor {
+    int fd;
+    ~FileDescriptor() { ::close(fd); }
+};
+
 }  // namespace
+
+void read_file_into(const char* file, std::vector<std::uint8_t>& bytes) {
+    const FileDescriptor f{::open(file, O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) fail("{}: cannot open for reading: {}", file, io::posix::errno_text(errno));
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0) fail("{}: cannot read its size: {}", file, io::posix::errno_text(errno));
+    if (!S_ISREG(st.st_mode)) fail("{}: not a regular file", file);
+    bytes.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t got = ::read(f.fd, bytes.data() + done, bytes.size() - done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) fail("{}: read error: {}", file, io::posix::errno_text(errno));
+        if (got == 0) fail("{}: read error: the file ended after {} of its {} bytes", file, done, bytes.size());
+        done += static_cast<std::size_t>(got);
+    }
+}
 
 bool is_gzip(std::span<const std::uint8_t> bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
 

@@ -10,6 +10,10 @@ namespace lskd::data {
 
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& file);
 
+// The raw bytes of `file` (never gunzipped) into `bytes`, reusing its capacity: for readers of many files that
+// must not allocate once their buffer is large enough. Errors name the file.
+void read_file_into(const char* file, std::vector<std::uint8_t>& bytes);
+
 // The gzip stream (one or more members) in `compressed`, inflated; `file` only names it in errors.
 std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> compressed, const std::filesystem::path& file);
 

@@ -64,7 +64,8 @@ ImageGeometry ImageDecoder::decode_jpeg(std::span<const std::uint8_t> bytes, con
     }
     apply_orientation(stored_, g.orientation, out);
     // The decoded block, in full-size stored pixels, turned like the pixels were.
-    const PixelRegion block{p.x0, p.y0, stored_.width * p.scale, stored_.height * p.scale};
+    const PixelRegion block{p.x0, p.y0, static_cast<int>(stored_.width * p.scale),
+                            static_cast<int>(stored_.height * p.scale)};
     const PixelRegion shown = displayed_rect(block, g.orientation, stored_w, stored_h);
     g.placement = {p.scale, shown.x, shown.y};
     return g;

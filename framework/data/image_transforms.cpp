@@ -34,12 +34,20 @@ TrainTransform::TrainTransform(const TrainTransformSpec& spec, const Normalizati
 }
 
 void TrainTransform::apply(const RgbView& image, TransformDraws& draws, TransformScratch& scratch, float* out) const {
-    const CropBox box = resized_crop_params(image.width, image.height, spec_.crop, draws);
+    const CropBox box = draw_crop(image.width, image.height, draws);
     const RgbView region = image.crop(box.left, box.top, box.width, box.height);
+    finish(region, ResampleBox::whole(region), draws, scratch, out);
+}
+
+CropBox TrainTransform::draw_crop(std::int64_t width, std::int64_t height, TransformDraws& draws) const {
+    return resized_crop_params(width, height, spec_.crop, draws);
+}
+
+void TrainTransform::finish(const RgbView& src, const ResampleBox& box, TransformDraws& draws,
+                            TransformScratch& scratch, float* out) const {
     const std::int64_t size = spec_.size;
     scratch.pixels.resize(static_cast<std::size_t>(size * size * 3));
-    resize_bilinear(region, ResampleBox::whole(region), {size, size}, {0, 0, size, size}, scratch.pixels.data(),
-                    size * 3, scratch.resample);
+    resize_bilinear(src, box, {size, size}, {0, 0, size, size}, scratch.pixels.data(), size * 3, scratch.resample);
     const bool mirrored = spec_.hflip && draws.uniform(0.0, 1.0) < 0.5;
     for (std::int64_t y = 0; y < size; ++y)
         normalise_row(scratch.pixels.data() + y * size * 3, size, mirrored, table_.data(), out + y * size * 3);

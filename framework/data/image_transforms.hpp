@@ -40,6 +40,13 @@ public:
     // Draws as torchvision does: the crop's (get_params), then the flip's (torch.rand(1) < 0.5).
     void apply(const RgbView& image, TransformDraws& draws, TransformScratch& scratch, float* out) const;
 
+    // apply() in two halves, for a caller that decodes only the crop: the crop's draws on a width x height image,
+    // then the resize of `box` (the crop in `src`'s pixels, fractional when `src` was decoded at a reduced scale)
+    // to the output, the flip's draw and the normalisation. With src = the crop itself, equal to apply().
+    CropBox draw_crop(std::int64_t width, std::int64_t height, TransformDraws& draws) const;
+    void finish(const RgbView& src, const ResampleBox& box, TransformDraws& draws, TransformScratch& scratch,
+                float* out) const;
+
 private:
     TrainTransformSpec spec_;
     std::vector<float> table_;

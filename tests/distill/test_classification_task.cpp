@@ -1,7 +1,10 @@
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "distill/classification_task.hpp"
@@ -9,6 +12,7 @@
 #include "distill/targets.hpp"
 #include "framework/ops/ops.hpp"
 #include "models/model_registry.hpp"
+#include "tests/data/image_fixtures.hpp"
 #include "tests/distill/run_fixture.hpp"
 
 using namespace lskd;
@@ -103,4 +107,47 @@ TEST_CASE("the classification task scores test and validation by name and writes
     CHECK(distill::read_split_outputs(run.outputs("val"), 10, false).outputs.labels.size() == 200);
     task.write_records(run, 3, nullptr);
     CHECK(run.recorded_epochs("test") == std::vector<std::int64_t>{3});
+}
+
+TEST_CASE("the classification task trains from a folder stream", "[distill][classification_task]") {
+    const std::filesystem::path root = testing::temp_path("streamed-folder");
+    for (int k = 0; k < 2; ++k) {
+        const std::filesystem::path folder = root / fmt::format("c{}", k);
+        std::filesystem::create_directories(folder);
+        for (int i = 0; i < 5; ++i) {
+            data::testing::PngSpec png;
+            png.width = 40;
+            png.height = 30;
+            for (std::uint8_t v : data::testing::photo_pixels(40, 30, 3, static_cast<std::uint64_t>(10 * k + i)))
+                png.samples.push_back(v);
+            const auto bytes = data::testing::encode_png(png);
+            std::ofstream(folder / fmt::format("i{}.png", i), std::ios::binary)
+                .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        }
+    }
+    const data::ScannedTree tree = data::scan_image_tree(root);
+    distill::RunConfig config = testing::small_run_config("");
+    config.batch = 4;
+    const data::Normalization norm = data::imagenet_normalization();
+    auto model = models::make_model("mlp", {28, 28, 3}, 10, 1, {{8}, 0.0});
+    model->train();
+    distill::ClassificationTask task(config, testing::small_dataset(), *model, nullptr, nullptr,
+                                     distill::streamed_training_source(config, root, tree.entries, norm, 28, false));
+    CHECK(task.steps_per_epoch() == 3);  // 10 images in batches of 4
+    // The task's batches are the stream's, in order.
+    auto stream = distill::streamed_training_source(config, root, tree.entries, norm, 28, false);
+    task.begin_epoch(2);
+    stream->begin_epoch(2);
+    data::Batch expected;
+    std::int64_t examples = 0;
+    while (task.next_batch()) {
+        REQUIRE(stream->next(expected));
+        const distill::StepLoss loss = task.loss();
+        CHECK(loss.count == static_cast<std::int64_t>(expected.size()));
+        CHECK(std::isfinite(loss.reported));
+        examples += loss.count;
+    }
+    CHECK_FALSE(stream->next(expected));
+    CHECK(examples == 10);
+    std::filesystem::remove_all(root);
 }

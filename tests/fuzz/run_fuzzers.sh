@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 
 seconds=${1:-30}
 harnesses=(fuzz_idx fuzz_mo fuzz_cifar fuzz_cmudict fuzz_parallel_tsv fuzz_run_file fuzz_yaml_config fuzz_text_metrics
-           fuzz_jpeg fuzz_png fuzz_image_geometry fuzz_folder_cache)
+           fuzz_jpeg fuzz_png fuzz_image_geometry fuzz_folder_cache fuzz_folder_stream)
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 CC=clang CXX=clang++ cmake -S tests/fuzz -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null

@@ -1,6 +1,6 @@
-// lskd bench: parses the flags, runs the step benchmark (distill/step_benchmark.hpp, or for a sequence model
-// distill/sequence_benchmark.hpp) and prints its numbers: one JSON line, or the throughput and roofline of each
-// phase, with --breakdown every primitive of the step.
+// lskd bench: parses the flags, runs the step benchmark (distill/step_benchmark.hpp, for a sequence model
+// distill/sequence_benchmark.hpp, for --pipeline DIR distill/pipeline_benchmark.hpp) and prints its numbers: one JSON
+// line, or the throughput and roofline of each phase, with --breakdown every primitive of the step.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "distill/pipeline_benchmark.hpp"
 #include "distill/sequence_benchmark.hpp"
 #include "distill/step_benchmark.hpp"
 #include "framework/core/error.hpp"
@@ -98,6 +99,23 @@ int run_sequence(const distill::StepBenchmarkSpec& spec, distill::SequenceBenchm
     return 0;
 }
 
+int run_pipeline(const distill::StepBenchmarkSpec& spec, distill::PipelineBenchmarkSpec p, bool json) {
+    p.threads = spec.threads;
+    p.batch = spec.batch;
+    p.batches = spec.steps;
+    p.warmup = spec.warmup;
+    const distill::PipelineBenchmark r = distill::run_pipeline_benchmark(p);
+    if (json) {
+        fmt::print("{}\n", json_line(r.numbers(), {{"pipeline", p.dir.string()}}));
+        return 0;
+    }
+    fmt::print("{} ({} images) to {}x{}, {} decoding, batch {} threads {}: {:.0f} img/s, {:.0f} img per CPU second "
+               "({:.2f} ms per batch, CPU {:.2f} ms)\n",
+               p.dir.string(), r.images, p.size, p.size, p.scaled_decode ? "DCT-scaled" : "full-size", p.batch,
+               r.threads, r.images_per_second(), r.images_per_cpu_second(), 1e3 * r.batch.wall_s, 1e3 * r.batch.cpu_s);
+    return 0;
+}
+
 std::vector<std::string> all_model_names() {
     std::vector<std::string> names = models::model_names(models::ModelKind::classifier);
     for (const auto& n : models::model_names(models::ModelKind::sequence)) names.push_back(n);
@@ -111,6 +129,7 @@ Runner add_bench_command(CLI::App& app) {
     struct State {
         distill::StepBenchmarkSpec spec;
         distill::SequenceBenchmarkSpec sequence;
+        distill::PipelineBenchmarkSpec pipeline;
         std::string input = "28x28x1";
         bool json = false, list_models = false, breakdown = false;
     };
@@ -135,12 +154,20 @@ Runner add_bench_command(CLI::App& app) {
         ->check(CLI::IsMember({"f32", "bf16"}));
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     add_sequence_flags(cmd, s->sequence);
+    cmd->add_option("--pipeline", s->pipeline.dir,
+                    "instead of a model: the streamed training transform (decode, RandomResizedCrop, flip, "
+                    "normalise) over this image folder, --batch images per step")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--size", s->pipeline.size, "--pipeline: side of the square output");
+    cmd->add_flag("!--full-decode", s->pipeline.scaled_decode,
+                  "--pipeline: decode JPEGs at full size, as torchvision does, not DCT-scaled");
     return [s] {
         require_one_process("bench");
         if (s->list_models) {
             fmt::print("{}", models::model_listing());
             return 0;
         }
+        if (!s->pipeline.dir.empty()) return run_pipeline(s->spec, s->pipeline, s->json);
         const auto& sequences = models::model_names(models::ModelKind::sequence);
         if (std::find(sequences.begin(), sequences.end(), s->spec.model) != sequences.end())
             return run_sequence(s->spec, s->sequence, s->json, s->breakdown);
