@@ -1,14 +1,12 @@
 #include "framework/data/batch_loader.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include "framework/core/error.hpp"
 #include "framework/core/random.hpp"
-#include "framework/data/seeded.hpp"
 
 namespace lskd::data {
 
@@ -18,21 +16,14 @@ BatchLoader::BatchLoader(const ImageSet& set, const Normalization& norm, const L
 }
 
 void BatchLoader::begin_epoch(std::uint64_t epoch) {
-    const std::size_t n = augmenter_.set().size();
-    if (spec_.shuffle) {
-        order_ = seeded_permutation(n, hash_keys(spec_.seed, {stream::epoch_order, epoch}));
-    } else {
-        order_.resize(n);
-        std::iota(order_.begin(), order_.end(), std::size_t{0});
-    }
+    order_ = epoch_order(augmenter_.set().size(), spec_.shuffle, spec_.seed, epoch);
     epoch_ = epoch;
     started_ = true;
     cursor_ = 0;
 }
 
 std::size_t BatchLoader::batches_per_epoch() const {
-    const std::size_t n = augmenter_.set().size();
-    return spec_.drop_last ? n / spec_.batch_size : (n + spec_.batch_size - 1) / spec_.batch_size;
+    return batches_in_epoch(augmenter_.set().size(), spec_.batch_size, spec_.drop_last);
 }
 
 bool BatchLoader::next(Batch& batch) {

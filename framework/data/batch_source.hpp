@@ -31,4 +31,13 @@ public:
     virtual Shape example_shape() const = 0;
 };
 
+// The order of an epoch's n examples: a permutation drawn from (seed, epoch) when shuffled, else 0..n−1. Every
+// source uses it, so one seed walks any source's examples in the same order.
+std::vector<std::size_t> epoch_order(std::size_t n, bool shuffle, std::uint64_t seed, std::uint64_t epoch);
+
+// Batches of `batch` examples in an epoch of n, the last partial one kept unless drop_last.
+inline std::size_t batches_in_epoch(std::size_t n, std::size_t batch, bool drop_last) {
+    return drop_last ? n / batch : (n + batch - 1) / batch;
+}
+
 }  // namespace lskd::data

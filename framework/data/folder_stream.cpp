@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 #include <optional>
 
 #include <tbb/enumerable_thread_specific.h>
@@ -12,7 +11,6 @@
 #include "framework/core/error.hpp"
 #include "framework/data/file_bytes.hpp"
 #include "framework/data/image_decoder.hpp"
-#include "framework/data/seeded.hpp"
 
 namespace lskd::data {
 namespace {
@@ -141,21 +139,14 @@ FolderStream::FolderStream(std::filesystem::path root, FolderEntries entries, co
 FolderStream::~FolderStream() = default;
 
 void FolderStream::begin_epoch(std::uint64_t epoch) {
-    const std::size_t n = entries_.size();
-    if (spec_.shuffle) {
-        order_ = seeded_permutation(n, hash_keys(spec_.seed, {stream::epoch_order, epoch}));
-    } else {
-        order_.resize(n);
-        std::iota(order_.begin(), order_.end(), std::size_t{0});
-    }
+    order_ = epoch_order(entries_.size(), spec_.shuffle, spec_.seed, epoch);
     epoch_ = epoch;
     started_ = true;
     cursor_ = 0;
 }
 
 std::size_t FolderStream::batches_per_epoch() const {
-    const std::size_t n = entries_.size();
-    return spec_.drop_last ? n / spec_.batch_size : (n + spec_.batch_size - 1) / spec_.batch_size;
+    return batches_in_epoch(entries_.size(), spec_.batch_size, spec_.drop_last);
 }
 
 Shape FolderStream::example_shape() const {
