@@ -49,7 +49,7 @@ struct RunConfig {
     int hflip = -1;           // -1: the data set's default, 0 off, 1 on
     // run
     std::uint64_t seed = 1;
-    int threads = 0;  // 0: all hardware threads
+    int threads = 0;                // 0: all hardware threads
     std::string precision = "f32";  // f32 | bf16: convolutions and inner products (distill/run_precision.hpp)
     std::string output;
     // records and analyses during training
