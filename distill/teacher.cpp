@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "distill/run_precision.hpp"
 #include "analysis/equivalent_smoothing.hpp"
+#include "distill/run_precision.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/threads.hpp"

@@ -106,7 +106,7 @@ private:
     std::unique_ptr<RankSharding> sharding_;  // data-parallel runs only
     EpochMetrics* metrics_ = nullptr;         // the kind's, or none
     std::unique_ptr<TrainingLoop> loop_;
-    io::BackgroundCommits commits_;  // the epoch's files, moved into place while the next epoch trains
+    io::BackgroundCommits commits_;                 // the epoch's files, moved into place while the next epoch trains
     std::optional<ops::PrecisionGuard> precision_;  // the run's, on this (the main) thread while it trains
 };
 

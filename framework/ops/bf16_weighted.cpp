@@ -14,8 +14,7 @@ struct Bf16WeightedNode : Node {
     void backward(const Tensor& gout) override;
 };
 
-void run_forward(Bf16Entry& prims, const Tensor& x16, const std::shared_ptr<VarImpl>& w, const Tensor& b,
-                 Tensor& y) {
+void run_forward(Bf16Entry& prims, const Tensor& x16, const std::shared_ptr<VarImpl>& w, const Tensor& b, Tensor& y) {
     prims.forward.set(DNNL_ARG_SRC, x16.data())
         .set(DNNL_ARG_WEIGHTS, weights_in_format(w, prims.forward_weights))
         .set(DNNL_ARG_DST, y.data());
@@ -31,8 +30,8 @@ Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x) {
     return out;
 }
 
-Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w,
-                               const Variable& b, bool relu, bool graph, Tensor y) {
+Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w, const Variable& b,
+                               bool relu, bool graph, Tensor y) {
     const Tensor x16 = bf16_copy(prims.input_to_bf16, x.value());
     run_forward(prims, x16, w.impl(), b.defined() ? b.value() : Tensor(), y);
     return record<Bf16WeightedNode>(kind, y, graph, {&x, &w, &b}, [&](Bf16WeightedNode& node) {

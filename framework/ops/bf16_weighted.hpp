@@ -35,8 +35,8 @@ Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x);
 
 // relu?(op(x, w) + b) into `y` (shaped by the caller; with a sum post-op it already holds the addend); records the
 // graph node when `graph`. w must be the Variable so its bf16 copies are cached by its id and version.
-Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w,
-                               const Variable& b, bool relu, bool graph, Tensor y);
+Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w, const Variable& b,
+                               bool relu, bool graph, Tensor y);
 // The same without a graph, for inference: dst ← relu?(op(x, w) + b (+ dst)).
 void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor& b,
                              Tensor& dst);

@@ -118,7 +118,8 @@ struct ConvNode : Node {
 
 }  // namespace
 
-ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride, std::int64_t padding) {
+ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride,
+                           std::int64_t padding) {
     if (x.rank() != 4) fail("conv2d: input must be NHWC [N, H, W, C], got {}", x.shape().str());
     if (w.rank() != 4) fail("conv2d: weight must be OIHW [O, C, kh, kw], got {}", w.shape().str());
     if (x.dim(3) != w.dim(1))

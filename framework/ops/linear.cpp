@@ -120,8 +120,8 @@ Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, con
     check_shapes(x, w.value(), b);
     if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
     Tensor y = Tensor::empty({x.dim(0), w.dim(0)});
-    bf16_weighted_inference(linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x,
-                            w.impl(), b, y);
+    bf16_weighted_inference(linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x, w.impl(),
+                            b, y);
     return y;
 }
 

@@ -79,7 +79,6 @@ const void* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& f
     return p->buffer.data();
 }
 
-
 DiffWeightFormat make_diff_weight_format(const memory::desc& desc, const memory::desc& master) {
     DiffWeightFormat f;
     f.desc = desc;

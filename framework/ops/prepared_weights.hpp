@@ -26,7 +26,6 @@ const void* weights_in_format(const std::shared_ptr<VarImpl>& w, WeightFormat& f
 // The f32 elements a buffer of `md` takes (so pooled Tensors can hold blocked or bf16 data).
 std::int64_t floats_for(const dnnl::memory::desc& md);
 
-
 // Weight gradients as a backward-weights primitive writes them (f32, maybe blocked) and the reorder back to the
 // master layout.
 struct DiffWeightFormat {

@@ -88,7 +88,8 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         CHECK(train.at("epochs") == "1");
         CHECK(train.at("output") == quoted(teacher));
 
-        const auto eval = json_of({"eval", teacher}, {"accuracy", "nll", "ece", "examples", "split", "run"});
+        const auto eval =
+            json_of({"eval", teacher}, {"accuracy", "nll", "ece", "examples", "split", "run", "precision"});
         CHECK(eval.at("examples") == "100");
         CHECK(eval.at("split") == "\"test\"");
         CHECK(eval.at("run") == quoted(teacher));
@@ -158,6 +159,7 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         const auto bench =
             json_of({"bench", "--model", "mlp-800", "--batch", "4", "--steps", "1", "--warmup", "0", "--threads", "1"},
                     {"model",
+                     "precision",
                      "batch",
                      "threads",
                      "peak_rss_mib",
@@ -186,6 +188,7 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         CHECK(bench.at("batch") == "4");
         CHECK(bench.at("threads") == "1");
         CHECK(bench.at("model") == "\"mlp-800\"");
+        CHECK(bench.at("precision") == "\"f32\"");
     }
 
     SECTION("bench of a sequence model") {

@@ -36,9 +36,9 @@ Tensor absolute(const Tensor& t) {
 }
 
 struct Violations {
-    std::int64_t over_bound = 0;    // elements outside the bf16 bound: must be none
-    std::int64_t over_f32 = 0;      // elements outside the f32 bound: some, or bf16 never ran
-    double worst_ratio = 0.0;       // the largest |mixed − exact| / bound
+    std::int64_t over_bound = 0;  // elements outside the bf16 bound: must be none
+    std::int64_t over_f32 = 0;    // elements outside the f32 bound: some, or bf16 never ran
+    double worst_ratio = 0.0;     // the largest |mixed − exact| / bound
 };
 
 // Compares `got` with `exact` under (factor · magnitude) elementwise, and counts those beyond an f32-only bound.
@@ -98,7 +98,8 @@ void check_conv(const Case& cs, std::uint64_t seed) {
 TEST_CASE("bf16 conv2d within the bf16 bound", "[ops][bf16]") {
     if (!bf16_or_warn()) return;
     // Channel counts that make oneDNN block weights (both weight conversions and the diff-weights reorder run).
-    const std::vector<Case> cases = {{2, 8, 8, 16, 32, 3, 1, 1}, {2, 9, 9, 32, 16, 3, 2, 1}, {2, 12, 12, 1, 8, 5, 1, 2}};
+    const std::vector<Case> cases = {
+        {2, 8, 8, 16, 32, 3, 1, 1}, {2, 9, 9, 32, 16, 3, 2, 1}, {2, 12, 12, 1, 8, 5, 1, 2}};
     std::uint64_t seed = 40;
     for (const Case& cs : cases) {
         INFO("C " << cs.c << " O " << cs.o << " k " << cs.k << " stride " << cs.stride);

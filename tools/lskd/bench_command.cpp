@@ -48,8 +48,8 @@ void print_text(const distill::StepBenchmark& r, bool breakdown) {
     const double batch = static_cast<double>(s.batch), eval_batch = static_cast<double>(s.eval_batch);
     fmt::print("{} {} batch {} threads {}: inference {:.0f} img/s (at the eval batch {}: {:.0f} img/s, {:.0f} img per "
                "CPU second)\n",
-               s.model, s.precision, s.batch, r.threads, batch / r.infer.step.wall_s, s.eval_batch, eval_batch / r.eval_infer.wall_s,
-               eval_batch / r.eval_infer.cpu_s);
+               s.model, s.precision, s.batch, r.threads, batch / r.infer.step.wall_s, s.eval_batch,
+               eval_batch / r.eval_infer.wall_s, eval_batch / r.eval_infer.cpu_s);
     if (!s.infer_only) {
         fmt::print("train {:.0f} img/s, peak RSS {:.0f} MiB\n", batch / r.train.step.wall_s, r.train.peak_rss_mib);
         print_cost("train", r.train, batch);
@@ -86,6 +86,8 @@ void add_sequence_flags(CLI::App* cmd, distill::SequenceBenchmarkSpec& q) {
 }
 
 int run_sequence(const distill::StepBenchmarkSpec& spec, distill::SequenceBenchmarkSpec q, bool json, bool breakdown) {
+    if (spec.precision != "f32")
+        fail("bench: --precision {} is for the classifier models; the sequence benchmark runs in f32", spec.precision);
     q.model = spec.model;
     q.batch = spec.batch;
     q.steps = spec.steps;
@@ -149,8 +151,9 @@ Runner add_bench_command(CLI::App& app) {
                     "inference is also measured at this batch: by default the one evaluation runs at (lskd eval, "
                     "teacher logits, records)");
     cmd->add_flag("--infer-only", spec.infer_only, "skip the training steps");
-    cmd->add_option("--precision", spec.precision,
-                    "compute precision of convolutions and inner products: f32, or bf16 (needs avx512_bf16 or amx_bf16)")
+    cmd->add_option(
+           "--precision", spec.precision,
+           "compute precision of convolutions and inner products: f32, or bf16 (needs avx512_bf16 or amx_bf16)")
         ->check(CLI::IsMember({"f32", "bf16"}));
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     add_sequence_flags(cmd, s->sequence);
@@ -176,7 +179,8 @@ Runner add_bench_command(CLI::App& app) {
             fail("--input: '{}' is not HxWxC", s->input);
         const distill::StepBenchmark result = distill::run_step_benchmark(s->spec);
         if (s->json)
-            fmt::print("{}\n", json_line(result.numbers(), {{"model", s->spec.model}, {"precision", s->spec.precision}}));
+            fmt::print("{}\n",
+                       json_line(result.numbers(), {{"model", s->spec.model}, {"precision", s->spec.precision}}));
         else
             print_text(result, s->breakdown);
         return 0;
