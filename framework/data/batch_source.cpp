@@ -2,6 +2,7 @@
 
 #include <numeric>
 
+#include "framework/core/random.hpp"
 #include "framework/data/seeded.hpp"
 
 namespace lskd::data {
