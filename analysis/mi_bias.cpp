@@ -27,8 +27,7 @@ double mixture_mutual_information(const Eigen::VectorXd& means, const Eigen::Vec
             (norm / sigmas.array() * (-0.5 * ((y - means.array()) / sigmas.array()).square()).exp()).mean();
         if (p > 0) entropy -= (i == 0 || i == points - 1 ? 0.5 : 1.0) * p * std::log(p) * step;
     }
-    const double conditional =
-        (0.5 * (2 * std::numbers::pi * std::numbers::e * sigmas.array().square()).log()).mean();
+    const double conditional = (0.5 * (2 * std::numbers::pi * std::numbers::e * sigmas.array().square()).log()).mean();
     return entropy - conditional;
 }
 

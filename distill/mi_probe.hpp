@@ -59,10 +59,10 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings);
 struct MiEstimate {
     analysis::MutualInformation mi;
     std::array<analysis::MutualInformation, 2> within;  // the estimator on each class's N/2 examples alone
-    std::vector<int> labels;            // of the N examples
-    std::vector<std::int64_t> indices;  // their original indices
-    Eigen::VectorXd means;              // µ_x over the L views
-    Eigen::VectorXd extra;              // y_x, the further view
+    std::vector<int> labels;                            // of the N examples
+    std::vector<std::int64_t> indices;                  // their original indices
+    Eigen::VectorXd means;                              // µ_x over the L views
+    Eigen::VectorXd extra;                              // y_x, the further view
 };
 
 // Runs `model` in evaluation mode, without a graph, on the L + 1 views of each example of `probe` (positions in

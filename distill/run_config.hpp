@@ -57,7 +57,7 @@ struct RunConfig {
     // Draws the validation split and the max-train/max-test subsets; -1: the fixed data seed, the same data for
     // every run whatever its seed (a sweep sets it to the run's seed, so a replicate includes its data).
     std::int64_t data_seed = -1;
-    int threads = 0;  // 0: all hardware threads
+    int threads = 0;                // 0: all hardware threads
     std::string precision = "f32";  // f32 | bf16: convolutions and inner products (distill/run_precision.hpp)
     std::string output;
     // records and analyses during training

@@ -5,9 +5,9 @@
 
 #include "analysis/token_calibration.hpp"
 #include "framework/autograd/node.hpp"
-#include "framework/layers/eval_scope.hpp"
 #include "framework/data/token_batches.hpp"
 #include "framework/data/vocabulary.hpp"
+#include "framework/layers/eval_scope.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {

@@ -55,8 +55,8 @@ Claim log_ratio_claim(Claim c, const StudyData& d, double TeacherRow::*member, c
     c.mde = mde_text(e, kLogRatio);
     const Quantity plain{name, 0};
     c.numbers = fmt::format("{}: {} (minimum effect log 1.1 = {:.3f}); {} at α = 0: {}; at α = {}: {}", formula,
-                            describe(e, kLogRatio), kLogRatio.min_effect, name, describe_group(h.hard, plain),
-                            h.alpha, describe_group(h.smoothed, plain));
+                            describe(e, kLogRatio), kLogRatio.min_effect, name, describe_group(h.hard, plain), h.alpha,
+                            describe_group(h.smoothed, plain));
     c.runs = fmt::format("teachers α ∈ {{0, {}}}, {}", h.alpha, seeds_text(ratio));
     return c;
 }
@@ -76,10 +76,11 @@ Claim claim_mi_lower(const StudyData& d) {
 }
 
 Claim claim_mi_trajectory(const StudyData& d) {
-    Claim c = make_claim("M10", "M",
-                         "During training Î rises, then declines (§12.6): min(peak − first, peak − last), averaged over "
-                         "a seed's teachers, exceeds 0.05 nats, the peak taken strictly between the first and last "
-                         "estimates.");
+    Claim c =
+        make_claim("M10", "M",
+                   "During training Î rises, then declines (§12.6): min(peak − first, peak − last), averaged over "
+                   "a seed's teachers, exceeds 0.05 nats, the peak taken strictly between the first and last "
+                   "estimates.");
     BySeed rise_fall;
     std::map<std::uint64_t, int> counts;
     bool complete = !d.teachers.empty();

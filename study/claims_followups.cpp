@@ -39,7 +39,8 @@ std::optional<std::pair<double, double>> best_student_config(const StudyData& d,
 // and the partial ρ(statistic, student | α).
 double rank_advantage(const RankUnits& u, const std::vector<std::size_t>& units) {
     std::vector<double> x, a, y;
-    for (std::size_t i : units) x.push_back(u.statistic[i]), a.push_back(u.teacher_accuracy[i]), y.push_back(u.student[i]);
+    for (std::size_t i : units)
+        x.push_back(u.statistic[i]), a.push_back(u.teacher_accuracy[i]), y.push_back(u.student[i]);
     return analysis::spearman(x, y) - analysis::spearman(a, y);
 }
 
@@ -179,8 +180,7 @@ Claim claim_mi_ranks_students(const StudyData& d) {
         make_claim("H1", "H",
                    "Teacher Î ranks T = 1 students better than teacher accuracy does, by more than 0.2 in Spearman ρ, "
                    "and still ranks them (partial ρ > 0.2) once α is accounted for (§12.11)."),
-        d,
-        &TeacherRow::mi, "teacher Î");
+        d, &TeacherRow::mi, "teacher Î");
 }
 
 Claim claim_erasure_ranks_students(const StudyData& d) {
@@ -188,8 +188,7 @@ Claim claim_erasure_ranks_students(const StudyData& d) {
         make_claim("H2", "H",
                    "Teacher 1 − S ranks T = 1 students better than teacher accuracy does, by more than 0.2 in "
                    "Spearman ρ, and still ranks them (partial ρ > 0.2) once α is accounted for (§12.11)."),
-        d,
-        &TeacherRow::one_minus_s_train, "teacher 1 − S");
+        d, &TeacherRow::one_minus_s_train, "teacher 1 − S");
 }
 
 Claim closing_verdict(const std::vector<Claim>& claims) {

@@ -155,8 +155,7 @@ Claim g3_ece(const Rows& t) {
         if (const auto it = hard_ts.find(seed); it != hard_ts.end())
             close[seed] = {kEceClose - std::fabs(m.value - it->second.value), std::nan("")};
     const Evidence lower = compare(hard, smooth), near = one_sample(close);
-    c.verdict = all_of({decide(lower, Prediction::greater, kEce.min_effect),
-                        decide(near, Prediction::greater, 0.0)});
+    c.verdict = all_of({decide(lower, Prediction::greater, kEce.min_effect), decide(near, Prediction::greater, 0.0)});
     c.numbers = fmt::format("ECE(α = 0) − ECE(α = {}): {}; {} − |ECE(α = {}) − ECE_TS(α = 0)|: {}; ECE α = 0: {}, "
                             "after TS: {}; α = {}: {}",
                             *a, describe(lower, kEce), kEceClose, *a, describe(near, kEce), describe_group(hard, kEce),

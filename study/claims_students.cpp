@@ -81,12 +81,11 @@ Claim claim_ls_students_no_better(const StudyData& d) {
     c.verdict = decide(e, Prediction::not_greater, kAccuracy.min_effect);
     c.mde = mde_text(e, kAccuracy);
     const auto [student_g, base_g] = averaged(false, nullptr);
-    c.numbers = fmt::format("student − baseline at the teacher's α, averaged over teacher α ∈ {}: {}; students {}, "
-                            "baselines {}; beside it, not deciding: at the students' measured γ {}",
-                            list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy),
-                            describe_group(base, kAccuracy),
-                            student_g.empty() ? std::string("γ outside the baselines")
-                                              : describe(compare(student_g, base_g), kAccuracy));
+    c.numbers = fmt::format(
+        "student − baseline at the teacher's α, averaged over teacher α ∈ {}: {}; students {}, "
+        "baselines {}; beside it, not deciding: at the students' measured γ {}",
+        list_text(used), describe(e, kAccuracy), describe_group(student, kAccuracy), describe_group(base, kAccuracy),
+        student_g.empty() ? std::string("γ outside the baselines") : describe(compare(student_g, base_g), kAccuracy));
     c.runs = fmt::format("T = 1 students of teachers α ∈ {}, baselines α ∈ {}, {}", list_text(used),
                          list_text(baseline_alphas(d)), seeds_text(student));
     return c;

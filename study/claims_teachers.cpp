@@ -61,8 +61,8 @@ Claim claim_fitted_temperature(const StudyData& d) {
     for (const auto& [seed, m] : teacher_values(d, large, &TeacherRow::temperature))
         below[seed] = {1 - m.value, std::nan("")};
     const Evidence e_near = one_sample(near), e_below = one_sample(below);
-    c.verdict = all_of({decide(e_near, Prediction::greater, 0.0),
-                        decide(e_below, Prediction::greater, kTemperature.min_effect)});
+    c.verdict = all_of(
+        {decide(e_near, Prediction::greater, 0.0), decide(e_below, Prediction::greater, kTemperature.min_effect)});
     c.numbers = fmt::format("{} − |T(α = {}) − 1|: {}; 1 − T(α = {}): {}; T at α = {}: {}, at α = {}: {}", kNearOne,
                             small, describe(e_near, kTemperature), large, describe(e_below, kTemperature), small,
                             describe_group(teacher_values(d, small, &TeacherRow::temperature), kTemperature), large,

@@ -110,8 +110,8 @@ Evidence compare(const BySeed& a, const BySeed& b) {
     } else if (one_a->examples > 0 && one_b->examples > 0) {
         e.interval =
             analysis::binomial_difference_interval(one_a->value, one_a->examples, one_b->value, one_b->examples);
-        e.equivalence = analysis::binomial_difference_interval(one_a->value, one_a->examples, one_b->value,
-                                                               one_b->examples, 0.90);
+        e.equivalence =
+            analysis::binomial_difference_interval(one_a->value, one_a->examples, one_b->value, one_b->examples, 0.90);
         e.mde = minimum_detectable_effect((e.interval.high - e.interval.low) / 2, INFINITY);
         e.method = "binomial, one seed";
     } else {

@@ -64,9 +64,9 @@ using BySeed = std::map<std::uint64_t, Measure>;
 
 // The interval of a difference and how it was obtained, for printing.
 struct Evidence {
-    analysis::Interval interval;     // 95 %
+    analysis::Interval interval;                                               // 95 %
     analysis::Interval equivalence{std::nan(""), std::nan(""), std::nan("")};  // 90 %, for the equivalence test
-    double mde = std::nan("");       // minimum detectable effect, 80 % power at the 95 % level (NaN: none)
+    double mde = std::nan("");  // minimum detectable effect, 80 % power at the 95 % level (NaN: none)
     std::size_t seeds = 0;
     std::string method;  // "paired t, 3 seeds", "binomial, one seed", "one seed: no interval", …
 };

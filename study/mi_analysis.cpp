@@ -10,6 +10,40 @@
 
 namespace lskd::study {
 
+namespace {
+
+// analyses/mi_<i>.h5 of one class pair (docs/run-file.md): the estimate, its probe and the per-example means.
+void write_mi_file(io::H5File& f, const MiResult& r, const std::string& augment) {
+    const analysis::MutualInformation& mi = r.estimate.mi;
+    f.set_attr("/", "nats", mi.nats);
+    f.set_attr("/", "log_n", mi.log_n);
+    f.set_attr("/", "log_2", mi.log_2);
+    f.set_attr("/", "sigma2", mi.sigma2);
+    f.set_attr("/", "nats_within_a", r.estimate.within[0].nats);
+    f.set_attr("/", "nats_within_b", r.estimate.within[1].nats);
+    f.set_attr("/", "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
+    f.set_attr("/", "examples", mi.examples);
+    f.set_attr("/", "views", static_cast<std::int64_t>(mi.views));
+    f.set_attr("/", "seed", r.probe.seed);
+    f.set_attr("/", "epoch", r.epoch);
+    f.set_attr("/", "alpha", r.smoothing);
+    f.set_attr("/", "split", "train");
+    f.set_attr("/", "class_names", r.class_names);
+    f.set_attr("/", "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
+    f.set_attr("/", "augment", augment);
+    f.set_attr("/", "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
+    f.set_attr("/", "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
+    f.set_attr("/", "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
+    f.set_attr("/", "view_epoch", distill::kMiViewEpoch);
+    f.write("/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
+    f.write("/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
+    f.write("/indices", r.estimate.indices);
+    write_vector(f, "/means", r.estimate.means);
+    write_vector(f, "/extra", r.estimate.extra);
+}
+
+}  // namespace
+
 std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSettings& settings,
                                  const std::string& data_dir) {
     const distill::RunContents run = distill::load_run(path);
@@ -42,34 +76,7 @@ std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSetti
     for (std::size_t i = 0; i < results.size(); ++i) {
         MiResult& r = results[i];
         r.estimate = distill::estimate_mi(*model, dataset.train, run.normalization, r.probe);
-        write_analysis(path, distill::mi_name(i), [&](io::H5File& f) {
-            const analysis::MutualInformation& mi = r.estimate.mi;
-            f.set_attr("/", "nats", mi.nats);
-            f.set_attr("/", "log_n", mi.log_n);
-            f.set_attr("/", "log_2", mi.log_2);
-            f.set_attr("/", "sigma2", mi.sigma2);
-            f.set_attr("/", "nats_within_a", r.estimate.within[0].nats);
-            f.set_attr("/", "nats_within_b", r.estimate.within[1].nats);
-            f.set_attr("/", "sigma2_floored", static_cast<std::int64_t>(mi.sigma2_floored));
-            f.set_attr("/", "examples", mi.examples);
-            f.set_attr("/", "views", static_cast<std::int64_t>(mi.views));
-            f.set_attr("/", "seed", r.probe.seed);
-            f.set_attr("/", "epoch", r.epoch);
-            f.set_attr("/", "alpha", r.smoothing);
-            f.set_attr("/", "split", "train");
-            f.set_attr("/", "class_names", r.class_names);
-            f.set_attr("/", "y", "z_a - z_b, logits of the two classes, model in evaluation mode");
-            f.set_attr("/", "augment", s.augment);
-            f.set_attr("/", "augment_pad", static_cast<std::int64_t>(r.probe.augment.pad));
-            f.set_attr("/", "augment_crop", static_cast<std::int64_t>(r.probe.augment.crop));
-            f.set_attr("/", "augment_hflip", static_cast<std::int64_t>(r.probe.augment.hflip));
-            f.set_attr("/", "view_epoch", distill::kMiViewEpoch);
-            f.write("/classes", std::vector<std::int32_t>(r.probe.classes.begin(), r.probe.classes.end()));
-            f.write("/labels", std::vector<std::int32_t>(r.estimate.labels.begin(), r.estimate.labels.end()));
-            f.write("/indices", r.estimate.indices);
-            write_vector(f, "/means", r.estimate.means);
-            write_vector(f, "/extra", r.estimate.extra);
-        });
+        write_analysis(path, distill::mi_name(i), [&](io::H5File& f) { write_mi_file(f, r, s.augment); });
     }
     return results;
 }

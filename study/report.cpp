@@ -17,16 +17,18 @@ namespace {
 std::string number(double v, int digits) { return std::isnan(v) ? "–" : fmt::format("{:.{}f}", v, digits); }
 
 std::string teacher_table(const std::vector<TeacherRow>& teachers) {
-    std::string s = "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI within "
-                    "class | MI, 2nd pair | 1 − S (train) | 1 − S (test) "
-                    "| scatter ratio (train) | logit gap (train) | file |\n"
-                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::string s =
+        "| α | seed | test acc | ECE | ECE after TS | fitted T | NLL | NLL after TS | MI (nats) | MI within "
+        "class | MI, 2nd pair | 1 − S (train) | 1 − S (test) "
+        "| scatter ratio (train) | logit gap (train) | file |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& t : teachers)
         s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ± {} | {} |\n",
                          t.alpha, t.seed, number(t.test_acc, 4), number(t.ece, 4), number(t.ece_scaled, 4),
                          number(t.temperature, 3), number(t.nll, 4), number(t.nll_scaled, 4), number(t.mi, 3),
-                         number(t.mi_within, 3), number(t.mi_2, 3), number(t.one_minus_s_train, 4), number(t.one_minus_s_test, 4),
-                         number(t.scatter_train, 3), number(t.logit_gap_mean, 2), number(t.logit_gap_std, 2), t.file);
+                         number(t.mi_within, 3), number(t.mi_2, 3), number(t.one_minus_s_train, 4),
+                         number(t.one_minus_s_test, 4), number(t.scatter_train, 3), number(t.logit_gap_mean, 2),
+                         number(t.logit_gap_std, 2), t.file);
     return s;
 }
 
@@ -119,8 +121,8 @@ std::string seeds_line(const StudySetup& setup) {
     const bool disjoint = std::none_of(setup.seeds.begin(), setup.seeds.end(), [&](std::uint64_t x) {
         return std::find(setup.design_seeds.begin(), setup.design_seeds.end(), x) != setup.design_seeds.end();
     });
-    return s + fmt::format("; the design was chosen looking at seed{} {}: {}\n", setup.design_seeds.size() > 1 ? "s" : "",
-                           fmt::join(setup.design_seeds, ", "),
+    return s + fmt::format("; the design was chosen looking at seed{} {}: {}\n",
+                           setup.design_seeds.size() > 1 ? "s" : "", fmt::join(setup.design_seeds, ", "),
                            disjoint ? "**a confirmation run** on seeds not used to design it"
                                     : "these runs include those seeds, so their intervals are not a confirmation");
 }
@@ -160,11 +162,9 @@ std::string claims_table(const std::vector<Claim>& claims) {
     return s;
 }
 
-std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
-                          const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,
-                          const std::vector<std::string>& plots) {
-    std::string s = fmt::format("# When does label smoothing help? — lskd study on {}\n\n", setup.dataset);
-    s += "## Setup\n\n";
+// The setup section: config, seeds, data, models, precision, time and the effective recipes.
+std::string setup_section(const StudySetup& setup, const std::vector<TeacherRow>& teachers) {
+    std::string s = "## Setup\n\n";
     s += fmt::format("- config: `{}`; {} runs\n", setup.config, setup.runs);
     s += seeds_line(setup);
     s += fmt::format(
@@ -190,6 +190,14 @@ std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>
     s += time_section(setup) + "\n";
     s += "<details><summary>Teacher and student recipes (effective configs)</summary>\n\n```yaml\n# teacher\n" +
          setup.teacher_recipe + "\n# student\n" + setup.student_recipe + "\n```\n</details>\n\n";
+    return s;
+}
+
+std::string render_report(const StudySetup& setup, const std::vector<TeacherRow>& teachers,
+                          const std::vector<study::SummaryRow>& runs, const std::vector<Claim>& claims,
+                          const std::vector<std::string>& plots) {
+    std::string s = fmt::format("# When does label smoothing help? — lskd study on {}\n\n", setup.dataset);
+    s += setup_section(setup, teachers);
 
     s += "## Teachers\n\nTest split; temperature scaling (TS) fitted on the validation split; MI is the estimate of "
          "I(example; z_a − z_b) under augmentation at the end of training (0 ≤ Î ≤ log N; two bare class clusters "

@@ -32,9 +32,9 @@ struct StudySetup {
     double analysis_seconds = 0;  // of this invocation's teacher analyses and figures
     RunTimes run_times;           // summed over the runs
     std::size_t runs = 0;
-    std::optional<data::FolderSummary> folder;  // image folders: what the first teacher's data left out
+    std::optional<data::FolderSummary> folder;   // image folders: what the first teacher's data left out
     std::int64_t mi_examples = 0, mi_views = 0;  // the teachers' MI probe: N and L
-    std::string mi_bias_table;                    // the estimator's bias at N and L (analysis/mi_bias.hpp); "": none
+    std::string mi_bias_table;                   // the estimator's bias at N and L (analysis/mi_bias.hpp); "": none
 };
 
 // The claims as a markdown table: id, statement, source, verdict, deciding numbers, runs.

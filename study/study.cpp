@@ -109,9 +109,9 @@ std::vector<TeacherRow> teacher_table(const study::SweepResult& sweep, bool quie
 // By name, "quick" aside (the default).
 const std::map<std::string, std::string_view (*)()>& builtin_configs() {
     static const std::map<std::string, std::string_view (*)()> configs = {
-        {"paper", builtin_paper_config},      {"mnist-paper", builtin_mnist_paper_config},
-        {"folder", builtin_folder_config},    {"imagenet", builtin_imagenet_config},
-        {"g2p", builtin_g2p_config},          {"translation", builtin_translation_config},
+        {"paper", builtin_paper_config},       {"mnist-paper", builtin_mnist_paper_config},
+        {"folder", builtin_folder_config},     {"imagenet", builtin_imagenet_config},
+        {"g2p", builtin_g2p_config},           {"translation", builtin_translation_config},
         {"g2p-full", builtin_g2p_full_config}, {"erasure", builtin_erasure_config}};
     return configs;
 }

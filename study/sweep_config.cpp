@@ -16,9 +16,8 @@ namespace lskd::study {
 namespace {
 
 // Keys the sweep itself sets on every run; a recipe giving them would be silently overridden.
-const std::set<std::string> kSweepOwnedKeys = {"model",       "dataset", "data-dir", "seed",
-                                               "data-seed",   "output",  "teacher",  "temperature",
-                                               "beta",        "loss",    "smoothing"};
+const std::set<std::string> kSweepOwnedKeys = {"model",   "dataset",     "data-dir", "seed", "data-seed", "output",
+                                               "teacher", "temperature", "beta",     "loss", "smoothing"};
 
 class Reader {
 public:
@@ -241,8 +240,7 @@ SweepConfig read_sweep(const YAML::Node& root, const std::string& source) {
     if (root["data-subset"]) c.data_subset = r.value<std::string>(root["data-subset"], "data-subset");
     if (c.data_subset != "per-seed" && c.data_subset != "fixed")
         fail("{}: 'data-subset' must be per-seed or fixed, got '{}'", source, c.data_subset);
-    if (root["design-seeds"])
-        c.design_seeds = r.list<std::uint64_t>(root["design-seeds"], "design-seeds");
+    if (root["design-seeds"]) c.design_seeds = r.list<std::uint64_t>(root["design-seeds"], "design-seeds");
     if (root["parallel"]) c.parallel = r.value<int>(root["parallel"], "parallel");
     if (c.parallel < 1) fail("{}: 'parallel' must be at least 1, got {}", source, c.parallel);
 

@@ -48,7 +48,7 @@ struct SweepConfig {
     std::vector<std::string> overrides;  // as given: "--data-dir DIR", "--set key=value", in the order applied
     std::string output;
     std::vector<std::uint64_t> seeds;
-    std::string data_subset = "per-seed";   // per-seed | fixed
+    std::string data_subset = "per-seed";     // per-seed | fixed
     std::vector<std::uint64_t> design_seeds;  // the seeds the design was chosen on (empty: not stated)
     distill::RunConfig teacher;  // model, data and recipe of every teacher; smoothing and seed are set per run
     std::vector<double> teacher_alphas;

@@ -39,9 +39,9 @@ TEST_CASE("eval of a sequence run", "[cli][sequence]") {
     const std::string data = reversal_corpus("cli_eval_sequence_data", 200);
     const std::string run = (cli_temp_dir("cli_eval_sequence") / "run").string();
     const ProgramOutput trained =
-        run_lskd({"train", "--dataset", "tsv", "--data-dir", data, "--model", "transformer-tiny", "--val-size", "30",
-                  "--test-size", "30", "--epochs", "1", "--batch", "32", "--beam", "2", "--threads", "1", "--output",
-                  run});
+        run_lskd({"train",      "--dataset", "tsv",         "--data-dir", data,       "--model",  "transformer-tiny",
+                  "--val-size", "30",        "--test-size", "30",         "--epochs", "1",        "--batch",
+                  "32",         "--beam",    "2",           "--threads",  "1",        "--output", run});
     INFO(trained.err);
     REQUIRE(trained.code == 0);
 
@@ -49,9 +49,11 @@ TEST_CASE("eval of a sequence run", "[cli][sequence]") {
     INFO(eval.err);
     REQUIRE(eval.code == 0);
     const auto recorded = last_metrics(std::filesystem::path(run) / "metrics.csv");
-    for (const auto& [json_key, csv_key] : std::map<std::string, std::string>{
-             {"accuracy", "test_acc"}, {"nll", "test_nll"}, {"ece", "test_ece"}, {"bleu", "test_bleu"},
-             {"chrf", "test_chrf"}}) {
+    for (const auto& [json_key, csv_key] : std::map<std::string, std::string>{{"accuracy", "test_acc"},
+                                                                              {"nll", "test_nll"},
+                                                                              {"ece", "test_ece"},
+                                                                              {"bleu", "test_bleu"},
+                                                                              {"chrf", "test_chrf"}}) {
         INFO(json_key);
         REQUIRE(recorded.contains(csv_key));
         CHECK(json_number(eval.out, json_key) == Approx(recorded.at(csv_key)).epsilon(1e-9));

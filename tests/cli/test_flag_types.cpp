@@ -41,9 +41,9 @@ void check_types(const std::vector<std::string>& command, const std::map<std::st
 
 // The run-config flags are all parsed from text by the config fields, but --help must show what a value is.
 TEST_CASE("the run-config flags of train and distill show INT or FLOAT for numbers in --help", "[cli]") {
-    const std::string integers =
-        "--val-size --max-train --max-test --data-seed --epochs --batch --shift --hflip --seed --threads --record-every "
-        "--record-per-class --mi-every --mi-examples --mi-views --warmup";
+    const std::string integers = "--val-size --max-train --max-test --data-seed --epochs --batch --shift --hflip "
+                                 "--seed --threads --record-every "
+                                 "--record-per-class --mi-every --mi-examples --mi-views --warmup";
     const std::string reals = "--smoothing --lr --momentum --adam-eps --weight-decay --lr-gamma --clip-norm "
                               "--dropout --temperature --beta";
     const std::string texts = "--model --dataset --data-dir --optimizer --schedule --output --teacher --loss --config";

@@ -46,7 +46,7 @@ TEST_CASE("eval of an imported model on a folder", "[cli][folder][slow]") {
     const ProgramOutput eval = run_lskd({"eval", run, "--split", "test", "--write-outputs"});
     INFO(eval.err);
     REQUIRE(eval.code == 0);
-    CHECK_THAT(eval.out, Catch::Contains("on test (6 examples)"));
+    CHECK_THAT(eval.out, Catch::Contains("on test (6 examples, f32)"));
 
     const io::H5File expected = io::H5File::open_read((dir / "expected.h5").string());
     const Tensor torch_logits = expected.read_tensor("/logits", 2);
@@ -70,5 +70,5 @@ TEST_CASE("eval of an imported model on a folder", "[cli][folder][slow]") {
     // The validation split: the 3 images carved from train/ by the import's val-size.
     const ProgramOutput again = run_lskd({"eval", run, "--split", "val"});
     CHECK(again.code == 0);
-    CHECK_THAT(again.out, Catch::Contains("on val (3 examples)"));
+    CHECK_THAT(again.out, Catch::Contains("on val (3 examples, f32)"));
 }

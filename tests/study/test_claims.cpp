@@ -205,8 +205,7 @@ std::vector<Case> cases() {
                 if (t.alpha > 0) t.test_acc = ls_teacher;
             };
             w.run = [=](SummaryRow& r) {
-                if (student(r))
-                    r.test_acc = r.teacher_alpha == 0 ? hard_student : ls_student + jitter(r.seed, spread);
+                if (student(r)) r.test_acc = r.teacher_alpha == 0 ? hard_student : ls_student + jitter(r.seed, spread);
             };
         };
     };
@@ -449,8 +448,8 @@ TEST_CASE("the verdict rule of each prediction, by hand", "[claims]") {
                              analysis::Interval{est, lo90, hi90});
     };
     CHECK(n(0.0005, -0.001, 0.0019) == Verdict::negligible);
-    CHECK(n(0.0005, -0.0021, 0.0019) == Verdict::undecided);  // the lower bound reaches −δ
-    CHECK(n(0.0015, 0.0011, 0.0019) == Verdict::negligible);  // above 0, yet below δ throughout
+    CHECK(n(0.0005, -0.0021, 0.0019) == Verdict::undecided);        // the lower bound reaches −δ
+    CHECK(n(0.0015, 0.0011, 0.0019) == Verdict::negligible);        // above 0, yet below δ throughout
     CHECK(n(-0.0015, -0.0019, -0.0011) == Verdict::not_supported);  // a reversed sign is refuted first
 
     CHECK(study::all_of({Verdict::supported, Verdict::supported}) == Verdict::supported);
@@ -500,8 +499,9 @@ TEST_CASE("the closing verdict names M, S, both or neither from M5, M6 and S1", 
           std::string::npos);
     CHECK(closing(Verdict::supported, Verdict::supported, Verdict::supported).statement.find("both M and S") !=
           std::string::npos);
-    CHECK(closing(Verdict::not_supported, Verdict::supported, Verdict::not_supported).statement.find("neither M nor S") !=
-          std::string::npos);
+    CHECK(
+        closing(Verdict::not_supported, Verdict::supported, Verdict::not_supported).statement.find("neither M nor S") !=
+        std::string::npos);
     // S1 merely undecided: no side is named, though M5 and M6 are supported.
     const study::Claim open = closing(Verdict::supported, Verdict::supported, Verdict::undecided);
     CHECK(open.statement.find("neither side can be named yet: S1 undecided") != std::string::npos);

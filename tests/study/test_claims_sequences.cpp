@@ -137,7 +137,8 @@ TEST_CASE("G2 on made-up rows", "[claims][sequence]") {
     };
     CHECK(verdict("G2", bleu(30)) == Verdict::supported);
     CHECK(verdict("G2", bleu(26)) == Verdict::not_supported);
-    // 0.1 BLEU on every seed: precisely below BLEU's minimum effect of 0.2, which the equivalence test calls negligible.
+    // 0.1 BLEU on every seed: precisely below BLEU's minimum effect of 0.2, which the equivalence test calls
+    // negligible.
     CHECK(verdict("G2", bleu(28.1)) == Verdict::negligible);
 }
 

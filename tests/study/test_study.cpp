@@ -91,10 +91,10 @@ TEST_CASE("a tiny study writes every output and a report whose tables match summ
     CHECK(report.find("## Claims") != std::string::npos);
     CHECK(report.find("![plots/figure5_accuracy_vs_gamma.png](plots/figure5_accuracy_vs_gamma.png)") !=
           std::string::npos);
-    CHECK(report.find("| id | claim | source | verdict | deciding numbers (95 % intervals) | runs used |") !=
+    CHECK(report.find("| id | claim | source | verdict | deciding numbers (95 % intervals) | MDE | runs used |") !=
           std::string::npos);
     CHECK(report.find("| M5 | The hard-target teacher's student at its validation-best T beats") != std::string::npos);
-    CHECK(report.find("no multiplicity correction") != std::string::npos);
+    CHECK(report.find("Bonferroni bound") != std::string::npos);
     CHECK(report.find("## Seed groups") != std::string::npos);
     // The summary keeps the validation accuracy that selections use, and the test-set size behind each accuracy.
     for (double v : summary.read<double>("/val_acc", 1).values) CHECK((v >= 0 && v <= 1));

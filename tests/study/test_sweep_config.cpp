@@ -181,9 +181,8 @@ TEST_CASE("a baseline equal to a teacher is that teacher's run", "[distill][swee
     CHECK(std::none_of(g2p.begin(), g2p.end(), [](const PlannedRun& r) { return r.role == RunRole::baseline; }));
 
     // Any difference keeps the baseline its own run: here only the α = 0 baseline equals its teacher.
-    const std::string same =
-        with("student: {model: mlp-800, loss: hinton, recipe: {epochs: 1, lr: 0.1}}",
-             "student: {model: mlp-1200, recipe: {epochs: 2, max-train: 1000, clip-norm: 1}}");
+    const std::string same = with("student: {model: mlp-800, loss: hinton, recipe: {epochs: 1, lr: 0.1}}",
+                                  "student: {model: mlp-1200, recipe: {epochs: 2, max-train: 1000, clip-norm: 1}}");
     std::string text = same;
     text.replace(text.find("baselines: {alphas: [0, 0.1]}"), 29, "baselines: {alphas: [0, 0.3]}");
     const auto plan = plan_sweep(parse_sweep_config(text, "s.yaml"), "dir");

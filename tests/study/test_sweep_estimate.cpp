@@ -87,7 +87,7 @@ TEST_CASE("the plan names each role's runs and grid, the seeds, what is complete
 output: unused
 seeds: [1, 2]
 teacher: {model: mlp, alphas: [0, 0.3], recipe: {hidden: [16]}}
-student: {model: mlp, recipe: {hidden: [16]}}
+student: {model: mlp, recipe: {hidden: [8]}}
 distill:
   - {teacher-alpha: 0, temperatures: [1, 4]}
   - {teacher-alpha: 0.3, temperatures: 1}

@@ -41,8 +41,8 @@ void print_scores(const EvalFlags& f, const std::string& precision, const char* 
         fmt::print("{}\n", json_line(numbers, {{"split", f.split}, {"run", f.path}, {"precision", precision}}));
         return;
     }
-    fmt::print("{} on {} ({} {}, {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}", f.path, f.split, count, unit,
-               precision, m.accuracy, m.nll, m.ece);
+    fmt::print("{} on {} ({} {}, {}): accuracy {:.4f}  nll {:.4f}  ece {:.4f}", f.path, f.split, count, unit, precision,
+               m.accuracy, m.nll, m.ece);
     for (const auto& [name, value] : decoded) fmt::print("  {} {:.4f}", name, value);
     fmt::print("\n");
 }

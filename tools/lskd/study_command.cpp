@@ -1,5 +1,5 @@
-// lskd study [CONFIG] [--out DIR] [--data-dir DIR] [--seeds 4,5,6] [--set KEY=VALUE ...]: the whole study (sweep, analyses, plots,
-// report) in one command.
+// lskd study [CONFIG] [--out DIR] [--data-dir DIR] [--seeds 4,5,6] [--set KEY=VALUE ...]: the whole study (sweep,
+// analyses, plots, report) in one command.
 #include <filesystem>
 
 #include <fmt/format.h>
