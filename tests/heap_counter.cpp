@@ -1,6 +1,7 @@
 // The global allocation functions of a test binary, counting: malloc and free (aligned_alloc for over-aligned
-// types) underneath, as libstdc++'s own. The array and nothrow forms call these in libstdc++. Once a library is
-// attributed, each allocation's return addresses are compared with that library's code segments.
+// types) underneath, as libstdc++'s own. The array and nothrow forms are replaced too: libstdc++'s call these, but
+// AddressSanitizer's own would pair its new with this file's free. Once a library is attributed, each allocation's
+// return addresses are compared with that library's code segments.
 #include "tests/heap_counter.hpp"
 
 #include <execinfo.h>
@@ -101,3 +102,25 @@ void operator delete(void* p) noexcept { release(p); }
 void operator delete(void* p, std::size_t) noexcept { release(p); }
 void operator delete(void* p, std::align_val_t) noexcept { release(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new[](std::size_t size, std::align_val_t align) { return operator new(size, align); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return operator new(size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return operator new(size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
