@@ -211,17 +211,10 @@ void ConvNode::backward(const Tensor& grad_output) {
         accumulate_grad(*inputs[0], gx);
     }
     if (needs_grad(1) || (has_bias && needs_grad(2))) {
-        Tensor gw = Tensor::empty(wshape);
-        Tensor gw_blocked = diff_weight_buffer(prims->diff_weights, gw);
-        Tensor gb = has_bias ? Tensor::empty({wshape[0]}) : Tensor();
-        prims->backward_weights.set(DNNL_ARG_SRC, x.data())
-            .set(DNNL_ARG_DIFF_DST, gout.data())
-            .set(DNNL_ARG_DIFF_WEIGHTS, gw_blocked.data());
-        if (has_bias) prims->backward_weights.set(DNNL_ARG_DIFF_BIAS, gb.data());
-        prims->backward_weights.run();
-        to_master_layout(prims->diff_weights, gw_blocked, gw);
-        accumulate_grad(*inputs[1], gw);
-        if (has_bias) accumulate_grad(*inputs[2], gb);
+        WeightGrads g =
+            run_backward_weights(prims->backward_weights, prims->diff_weights, wshape, has_bias, x.data(), gout.data());
+        accumulate_grad(*inputs[1], g.weight);
+        if (has_bias) accumulate_grad(*inputs[2], g.bias);
     }
 }
 

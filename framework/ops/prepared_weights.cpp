@@ -97,4 +97,15 @@ void to_master_layout(DiffWeightFormat& format, const Tensor& buffer, Tensor& gr
     ++g_diff_weight_reorders;
 }
 
+WeightGrads run_backward_weights(dnnl_ctx::BoundPrimitive& primitive, DiffWeightFormat& format, const Shape& wshape,
+                                 bool has_bias, const void* src, const void* diff_dst) {
+    WeightGrads g{Tensor::empty(wshape), has_bias ? Tensor::empty({wshape[0]}) : Tensor()};
+    const Tensor buffer = diff_weight_buffer(format, g.weight);
+    primitive.set(DNNL_ARG_SRC, src).set(DNNL_ARG_DIFF_DST, diff_dst).set(DNNL_ARG_DIFF_WEIGHTS, buffer.data());
+    if (has_bias) primitive.set(DNNL_ARG_DIFF_BIAS, g.bias.data());
+    primitive.run();
+    to_master_layout(format, buffer, g.weight);
+    return g;
+}
+
 }  // namespace lskd::ops

@@ -40,4 +40,12 @@ Tensor diff_weight_buffer(const DiffWeightFormat& format, const Tensor& grad);
 // grad ← buffer in the master layout; nothing when plain (the primitive wrote grad).
 void to_master_layout(DiffWeightFormat& format, const Tensor& buffer, Tensor& grad);
 
+// dw [wshape] in the master layout and db [wshape[0]] (undefined without a bias) of a weighted op: its
+// backward-weights primitive run on `src` and `diff_dst` in whatever data type it was made for.
+struct WeightGrads {
+    Tensor weight, bias;
+};
+WeightGrads run_backward_weights(dnnl_ctx::BoundPrimitive& primitive, DiffWeightFormat& format, const Shape& wshape,
+                                 bool has_bias, const void* src, const void* diff_dst);
+
 }  // namespace lskd::ops
