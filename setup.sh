@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 packages=(
   build-essential cmake pkg-config clang-format
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
-  libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev
+  libtbb-dev libeigen3-dev libhdf5-dev zlib1g-dev libisal-dev
   catch2 libcli11-dev libyaml-cpp-dev libfmt-dev libbenchmark-dev libsentencepiece-dev
   libjpeg62-turbo-dev libpng-dev
   libopenmpi-dev openmpi-bin

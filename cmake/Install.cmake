@@ -60,7 +60,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6, libgcc-s1, libstdc++6 (>= 12), libgomp1, zlib1g, libdnnl2, libtbb12, libhdf5-103-1, libyaml-cpp0.7, \
+    "libc6, libgcc-s1, libstdc++6 (>= 12), libgomp1, zlib1g, libisal2, libdnnl2, libtbb12, libhdf5-103-1, libyaml-cpp0.7, \
 libfmt9, libsentencepiece0, libopenmpi3, libjpeg62-turbo, libpng16-16, python3, python3-numpy, python3-matplotlib, python3-h5py")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-torch, python3-onnx, openmpi-bin")
 include(CPack)

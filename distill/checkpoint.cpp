@@ -151,8 +151,8 @@ Templates head_templates(const models::Classifier& classifier) {
 void write_checkpoint(const RunDirectory& run, const RunContents& contents, const Templates& templates,
                       io::BackgroundCommits* commits) {
     const auto fill = [&](io::H5File& f) { write_contents(f, contents, templates); };
-    if (commits != nullptr)
-        io::atomic_write(run.checkpoint(), fill, *commits);
+    if (commits != nullptr)  // the trainer's, after every epoch
+        io::recycled_write(run.checkpoint(), run.checkpoint_spare(), fill, *commits);
     else
         io::atomic_write(run.checkpoint(), fill);
 }

@@ -78,7 +78,8 @@ struct Templates {
 Templates head_templates(const models::Classifier& classifier);
 
 // Writes the checkpoint of the run at `run` atomically: `contents`, and the templates as /classifier/{weight,bias}.
-// With `commits`, the file's move into place (fsync, rename) finishes in the background.
+// With `commits` (the trainer's write after every epoch), it is written into the run's spare in place and the move
+// into place (fsync, exchange of the two names) finishes in the background.
 void write_checkpoint(const RunDirectory& run, const RunContents& contents, const Templates& templates,
                       io::BackgroundCommits* commits = nullptr);
 

@@ -59,6 +59,11 @@ void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::in
     write_checkpoint(run, contents, templates, commits);
     write_metrics_csv(run.dir(), contents.metrics, commits);
     if (last && commits != nullptr) commits->wait();
+    // A complete run ships as its checkpoint alone; a resume that trains it further makes a new spare.
+    if (last) {
+        std::error_code ec;  // a spare that cannot go is only space
+        std::filesystem::remove(run.checkpoint_spare(), ec);
+    }
     contents.write_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - checkpoint_started).count();
 }

@@ -19,6 +19,7 @@ RunDirectory::RunDirectory(std::string dir) : dir_(std::move(dir)) {
 }
 
 std::string RunDirectory::checkpoint() const { return dir_ + "/checkpoint.h5"; }
+std::string RunDirectory::checkpoint_spare() const { return dir_ + "/checkpoint.spare.h5"; }
 std::string RunDirectory::records_dir() const { return dir_ + "/records"; }
 std::string RunDirectory::outputs_dir() const { return dir_ + "/outputs"; }
 std::string RunDirectory::analyses_dir() const { return dir_ + "/analyses"; }
@@ -78,7 +79,7 @@ bool is_run_directory(const std::string& path) {
 void remove_run_files(const RunDirectory& run) {
     std::error_code ec;
     for (const std::string& dir : {run.records_dir(), run.outputs_dir(), run.analyses_dir()}) fs::remove_all(dir, ec);
-    for (const std::string& file : {run.checkpoint(), run.metrics_csv()}) fs::remove(file, ec);
+    for (const std::string& file : {run.checkpoint(), run.checkpoint_spare(), run.metrics_csv()}) fs::remove(file, ec);
 }
 
 }  // namespace lskd::distill

@@ -19,6 +19,10 @@ public:
     const std::string& dir() const { return dir_; }
     // Header, metrics and the state a run resumes from: the only file rewritten after every epoch.
     std::string checkpoint() const;
+    // The file the next checkpoint is written into (between two writes, the epoch before's checkpoint): a run's
+    // checkpoints reuse its blocks (io::AtomicFile::recycle). Never read as a checkpoint; gone once the run is
+    // complete.
+    std::string checkpoint_spare() const;
     // The activation records of a split ("train", "val", "test") at an epoch, written once.
     std::string record(std::string_view split, std::int64_t epoch) const;
     // A whole split's logits at the last epoch ("test", "val"), written once.

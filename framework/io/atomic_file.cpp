@@ -1,10 +1,13 @@
 // AtomicFile: temporary file, checked close, fsync, rename, directory fsync.
 #include "framework/io/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <set>
 
@@ -42,13 +45,12 @@ private:
     }
 };
 
-// Claims the temporary name for `path`; releases it and deletes the file if the start fails.
+// Claims the temporary name `temp` for `path`; releases it and deletes the file if the start fails.
 template <typename Start>
-AtomicFile start(const std::string& path, Start&& begin) {
-    const std::string temp = temporary_name(path);
+AtomicFile start(const std::string& path, const std::string& temp, Start&& begin) {
     TempNames::claim(path, temp);
     try {
-        return begin(temp);
+        return begin();
     } catch (...) {
         ::unlink(temp.c_str());
         TempNames::release(temp);
@@ -60,29 +62,52 @@ AtomicFile start(const std::string& path, Start&& begin) {
 
 std::string temporary_name(const std::string& path) { return fmt::format("{}.tmp.{}", path, ::getpid()); }
 
-void move_into_place(const std::string& temp, const std::string& path) {
+void move_into_place(const std::string& temp, const std::string& path, bool exchange) {
     posix::sync(temp, path);
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
+    const bool exchanged = exchange &&
+                           ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0;
+    if (!exchanged && std::rename(temp.c_str(), path.c_str()) != 0)
         fail("{}: cannot move into place: {}", path, posix::errno_text(errno));
     posix::sync(posix::directory_of(path));
 }
 
-AtomicFile::AtomicFile(std::string path, std::string temp, H5File file)
-    : path_(std::move(path)), temp_(std::move(temp)), file_(std::move(file)) {}
+AtomicFile::AtomicFile(std::string path, std::string temp, H5File file, bool exchange)
+    : path_(std::move(path)), temp_(std::move(temp)), file_(std::move(file)), exchange_(exchange) {}
 
 AtomicFile AtomicFile::create(const std::string& path) {
     check_replaceable(path);
     posix::check_directory_of(path);
-    return start(path, [&](const std::string& temp) { return AtomicFile(path, temp, H5File::create(temp, path)); });
+    const std::string temp = temporary_name(path);
+    return start(path, temp, [&] { return AtomicFile(path, temp, H5File::create(temp, path)); });
 }
 
 AtomicFile AtomicFile::update(const std::string& path) {
     // Open the original first, so a missing or broken file is reported under its own name.
     H5File::open_read(path).close();
     check_replaceable(path);
-    return start(path, [&](const std::string& temp) {
+    const std::string temp = temporary_name(path);
+    return start(path, temp, [&] {
         posix::copy_file(path, temp, path);
         return AtomicFile(path, temp, H5File::open_readwrite(temp, path));
+    });
+}
+
+AtomicFile AtomicFile::recycle(const std::string& path, const std::string& spare) {
+    check_replaceable(path);
+    check_replaceable(spare);
+    posix::check_directory_of(path);
+    return start(path, spare, [&] {
+        std::error_code ec;
+        if (std::filesystem::exists(spare, ec)) {
+            try {
+                return AtomicFile(path, spare, H5File::open_for_rewrite(spare, path), true);
+            } catch (const Error&) {
+                // A spare a killed writer left half written, one a reader still holds (HDF5's lock refuses the
+                // rewrite), or any other file: unlinked, so such a reader keeps its file, and written anew.
+                ::unlink(spare.c_str());
+            }
+        }
+        return AtomicFile(path, spare, H5File::create(spare, path, true), true);
     });
 }
 
@@ -90,7 +115,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
       file_(std::move(other.file_)),
-      pending_(other.pending_) {
+      pending_(other.pending_),
+      exchange_(other.exchange_) {
     other.pending_ = false;
 }
 
@@ -105,17 +131,21 @@ AtomicFile::~AtomicFile() {
     TempNames::release(temp_);
 }
 
-void AtomicFile::commit() {
+void AtomicFile::finish() {
     if (!pending_) fail("{}: already committed", path_);
+    if (file_.rewriting()) file_.prune_unwritten();
     file_.close();
-    move_into_place(temp_, path_);
+}
+
+void AtomicFile::commit() {
+    finish();
+    move_into_place(temp_, path_, exchange_);
     pending_ = false;
     TempNames::release(temp_);
 }
 
 void AtomicFile::hand_over() {
-    if (!pending_) fail("{}: already committed", path_);
-    file_.close();
+    finish();
     pending_ = false;
 }
 

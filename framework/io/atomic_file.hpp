@@ -15,6 +15,11 @@ public:
     static AtomicFile create(const std::string& path);
     // Starts from a copy of the existing HDF5 file at `path`, which stays untouched until commit().
     static AtomicFile update(const std::string& path);
+    // For a file rewritten again and again (a run's checkpoint): writes into `spare` in place
+    // (H5File::open_for_rewrite) if it is a file lskd can open for writing, or into a new file there, and at the
+    // commit exchanges the names of `spare` and `path`, so that the old `path` is the next rewrite's spare. Reusing
+    // the spare's blocks costs a fraction of allocating a new file's (docs/run-file.md, "The checkpoint's spare").
+    static AtomicFile recycle(const std::string& path, const std::string& spare);
 
     AtomicFile(AtomicFile&& other) noexcept;
     AtomicFile& operator=(AtomicFile&&) = delete;
@@ -26,6 +31,8 @@ public:
     H5File& file() { return file_; }
     const std::string& path() const { return path_; }
     const std::string& temp_path() const { return temp_; }
+    // Whether the commit exchanges the two names (recycle) rather than renaming over the target.
+    bool exchanges() const { return exchange_; }
 
     // Closes the file (checking the close: a full disk may first show there), fsyncs it, renames it over
     // the target and fsyncs the directory so the rename itself survives a crash. If it throws before the
@@ -36,12 +43,15 @@ public:
     void hand_over();
 
 private:
-    AtomicFile(std::string path, std::string temp, H5File file);
+    AtomicFile(std::string path, std::string temp, H5File file, bool exchange = false);
+    // Closes the file, pruned of what a rewrite did not write.
+    void finish();
 
     std::string path_;
     std::string temp_;
     H5File file_;
     bool pending_ = true;  // the temporary file still exists and is ours to delete
+    bool exchange_ = false;
 };
 
 // The temporary name under which this process builds `path`: "<path>.tmp.<pid>", beside it so that the rename stays
@@ -49,7 +59,9 @@ private:
 std::string temporary_name(const std::string& path);
 // Puts the finished file `temp` (closed) in the place of `path`: fsyncs it, renames it over `path` and fsyncs the
 // directory so the rename itself survives a crash. Errors name `path`; `temp` is left for the caller to delete.
-void move_into_place(const std::string& temp, const std::string& path);
+// `exchange`: the two names are swapped in one step (renameat2's RENAME_EXCHANGE), so the old `path` stays as `temp`;
+// where `path` does not exist or the file system cannot swap, it is a rename.
+void move_into_place(const std::string& temp, const std::string& path, bool exchange = false);
 
 // Lets this process start another temporary file of the same name (one handed over has been moved or deleted).
 void release_temporary_name(const std::string& temp);

@@ -21,10 +21,11 @@ BackgroundCommits::~BackgroundCommits() {
 
 void BackgroundCommits::commit(AtomicFile&& file) {
     std::string temp = file.temp_path(), path = file.path();
+    const bool exchange = file.exchanges();
     file.hand_over();
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back({std::move(temp), std::move(path)});
+        queue_.push_back({std::move(temp), std::move(path), exchange});
     }
     changed_.notify_all();
 }
@@ -50,6 +51,13 @@ void atomic_write(const std::string& path, const std::function<void(H5File&)>& f
     commits.commit(std::move(out));
 }
 
+void recycled_write(const std::string& path, const std::string& spare, const std::function<void(H5File&)>& fill,
+                    BackgroundCommits& commits) {
+    AtomicFile out = AtomicFile::recycle(path, spare);
+    fill(out.file());
+    commits.commit(std::move(out));
+}
+
 void BackgroundCommits::work() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -63,7 +71,7 @@ void BackgroundCommits::work() {
         std::exception_ptr error;
         if (!failed) {
             try {
-                move_into_place(next.temp, next.path);
+                move_into_place(next.temp, next.path, next.exchange);
             } catch (...) {
                 error = std::current_exception();
             }

@@ -36,6 +36,7 @@ public:
 private:
     struct Pending {
         std::string temp, path;
+        bool exchange = false;  // AtomicFile::recycle's: the names are swapped
     };
     void work();
 
@@ -49,5 +50,8 @@ private:
 
 // atomic_write whose move into place `commits` finishes in the background.
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill, BackgroundCommits& commits);
+// The same through AtomicFile::recycle: written into `spare`, whose name is then exchanged with `path`'s.
+void recycled_write(const std::string& path, const std::string& spare, const std::function<void(H5File&)>& fill,
+                    BackgroundCommits& commits);
 
 }  // namespace lskd::io

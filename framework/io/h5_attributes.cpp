@@ -143,6 +143,7 @@ void H5File::set_string_attr(std::string_view object, std::string_view name, std
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
+    note_written(path, name);
     const detail::FixedStrings text = detail::fixed_strings({std::string(value)}, path_, label(path, name));
     write_attribute(id_, path_, path, name, text.type.get(), text.type.get(), text.bytes.data(), {});
 }
@@ -151,6 +152,7 @@ void H5File::set_attr(std::string_view object, std::string_view name, const std:
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
+    note_written(path, name);
     const detail::FixedStrings text = detail::fixed_strings(values, path_, label(path, name));
     write_attribute(id_, path_, path, name, text.type.get(), text.type.get(), text.bytes.data(),
                     {static_cast<std::int64_t>(values.size())});
@@ -160,6 +162,7 @@ void H5File::set_attr(std::string_view object, std::string_view name, double val
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
+    note_written(path, name);
     write_attribute(id_, path_, path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, {});
 }
 
@@ -167,6 +170,7 @@ void H5File::set_attr(std::string_view object, std::string_view name, std::int64
     detail::Session session;
     const std::string path = detail::normalize(object);
     require_writable("set an attribute of", path);
+    note_written(path, name);
     write_attribute(id_, path_, path, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, {});
 }
 

@@ -7,9 +7,11 @@
 #include <mutex>
 #include <new>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <hdf5.h>
@@ -154,3 +156,13 @@ void check_old_format_file(const std::string& path, hid_t fapl, const std::strin
 void read_every_object(const std::string& path, hid_t fapl, std::string_view shown_as);
 
 }  // namespace lskd::io::detail
+
+namespace lskd::io {
+
+// What a rewrite (H5File::open_for_rewrite) has written so far: objects by path, attributes by object and name.
+struct H5File::Rewrite {
+    std::set<std::string> objects{"/"};
+    std::set<std::pair<std::string, std::string>> attributes;
+};
+
+}  // namespace lskd::io

@@ -100,17 +100,22 @@ H5File H5File::open_existing(const std::string& path, bool write, const std::str
     return H5File(name, id, write);
 }
 
-H5File H5File::create(const std::string& path, const std::string& shown_as) {
+H5File H5File::create(const std::string& path, const std::string& shown_as, bool rewritable) {
     detail::Session session;
     const std::string& name = shown_as.empty() ? path : shown_as;
     check_creatable(path, name);
     Handle fapl = file_access(name);
-    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    Handle fcpl = checked(H5Pcreate(H5P_FILE_CREATE), H5Pclose, name, "cannot make file creation properties");
+    // A file rewritten in place keeps its free space on disk, so that every rewrite reuses what the last one freed.
+    if (rewritable && H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_FSM_AGGR, true, 1) < 0)
+        fail_h5(name, "cannot set file creation properties");
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
     if (id < 0) fail_h5(name, "cannot create HDF5 file");
     return H5File(name, id, true);
 }
 
-H5File::H5File(H5File&& other) noexcept : path_(std::move(other.path_)), id_(other.id_), writable_(other.writable_) {
+H5File::H5File(H5File&& other) noexcept
+    : path_(std::move(other.path_)), id_(other.id_), writable_(other.writable_), rewrite_(std::move(other.rewrite_)) {
     other.id_ = -1;
     other.writable_ = false;
 }
@@ -121,6 +126,7 @@ H5File& H5File::operator=(H5File&& other) noexcept {
         path_ = std::move(other.path_);
         id_ = other.id_;
         writable_ = other.writable_;
+        rewrite_ = std::move(other.rewrite_);
         other.id_ = -1;
         other.writable_ = false;
     }
@@ -203,8 +209,10 @@ void H5File::create_group(std::string_view group) {
     const std::string path = detail::normalize(group);
     require_writable("create group", path);
     const ObjectKind kind = detail::object_kind(id_, path_, path);
+    note_written(path);
     if (kind == ObjectKind::group) return;
-    if (kind != ObjectKind::missing) fail("{}: cannot create group '{}': a dataset is there", path_, path);
+    if (kind != ObjectKind::missing && !rewrite_) fail("{}: cannot create group '{}': a dataset is there", path_, path);
+    if (kind != ObjectKind::missing) remove(path);  // a rewrite writes the file anew
     const std::string what = fmt::format("cannot create group '{}'", path);
     Handle lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path_, what);
     if (H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) fail_h5(path_, what);

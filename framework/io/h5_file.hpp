@@ -3,6 +3,7 @@
 #pragma once
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,14 @@ public:
     static H5File open_readwrite(const std::string& path, const std::string& shown_as = {});
     // Creates `path`, truncating an existing file. Files are written in the HDF5 1.10 format, whose
     // metadata is checksummed; HDF5 1.10 or later (and h5py built on it) reads them. Errors name `shown_as`
-    // when given: the output the user asked for, when `path` is only its temporary name.
-    static H5File create(const std::string& path, const std::string& shown_as = {});
+    // when given: the output the user asked for, when `path` is only its temporary name. `rewritable`: the file keeps
+    // track of its free space across openings, for later rewrites in place (open_for_rewrite).
+    static H5File create(const std::string& path, const std::string& shown_as = {}, bool rewritable = false);
+    // Opens a file lskd wrote, to be written over whole (the spare of an io::AtomicFile::recycle): a write of a
+    // contiguous dataset whose shape and type are unchanged puts the new bytes where the old ones are, so the file
+    // keeps its blocks instead of growing; prune_unwritten() then removes every object and attribute not written
+    // since, so the file holds exactly what a new one would. Errors name `shown_as` when given.
+    static H5File open_for_rewrite(const std::string& path, const std::string& shown_as = {});
 
     H5File(H5File&& other) noexcept;
     H5File& operator=(H5File&& other) noexcept;
@@ -61,6 +68,9 @@ public:
     bool is_open() const { return id_ >= 0; }
     bool writable() const { return writable_; }
     void flush();
+    bool rewriting() const { return rewrite_ != nullptr; }
+    // After open_for_rewrite and the writes: removes the objects and attributes that were not written since.
+    void prune_unwritten();
     // Writes everything out and closes, throwing if HDF5 could not: a full disk may show up only here.
     // The handle is closed afterwards either way.
     void close();
@@ -151,10 +161,19 @@ private:
     void require_writable(std::string_view what, const std::string& object) const;
     void set_string_attr(std::string_view object, std::string_view name, std::string_view value);
     void check_int64_range(std::string_view object, std::string_view name, std::uint64_t value) const;
+    // In a rewrite, records that `object` (and its groups), or its attribute `attribute`, was written.
+    void note_written(const std::string& object, std::string_view attribute = {});
+    // In a rewrite, writes `data` into the contiguous dataset at `object` if it has `dims` and `stored`'s type.
+    bool overwrite_in_place(const std::string& object, std::int64_t stored, std::int64_t memory, const void* data,
+                            const Dims& dims, Storage storage);
+    void prune_group(const std::string& group);
+
+    struct Rewrite;  // what was written since open_for_rewrite (h5_rewrite.cpp)
 
     std::string path_;
     std::int64_t id_ = -1;
     bool writable_ = false;
+    std::unique_ptr<Rewrite> rewrite_;  // null unless opened for a rewrite
 };
 
 }  // namespace lskd::io

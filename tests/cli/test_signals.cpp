@@ -4,6 +4,7 @@
 // SIGKILL, which no handler sees, at random moments and within a write: the run resumes to the uninterrupted run's
 // parameters, metrics, records and outputs, bit for bit.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -131,24 +133,43 @@ void check_same_run(const std::string& run, const std::string& reference) {
     }
 }
 
-// Starts `lskd train`, waits for its first checkpoint, then for the temporary checkpoint of a later epoch
-// "<run>/checkpoint.h5.tmp.<pid>" (polling without pause, a write lasts a few milliseconds) and kills it at once with
-// SIGKILL. Whether it was caught within the write. Waiting for the first checkpoint makes every catch resumable: a
-// kill within the first checkpoint's write leaves a run that starts again, which the random moments cover.
+// Starts `lskd train`, waits for its second checkpoint (from then on the spare is the checkpoint before), then for a
+// later epoch's rewrite of the spare in place to begin (its modification time moves; polling without pause, a write
+// lasts a few milliseconds) and kills it at once with SIGKILL. Whether it was caught before that epoch's checkpoint
+// took its place. Waiting for the checkpoints makes every catch resumable and a rewrite in place, not a new file.
 bool killed_within_write(const std::vector<std::string>& args, const std::string& run, const fs::path& logs) {
     std::vector<std::string> argv = args;
     argv.insert(argv.begin(), kLskd);
     const int pid = lskd::study::spawn_child(argv, (logs / "stdout").string(), (logs / "stderr").string());
-    const std::string temp = lskd::distill::RunDirectory(run).checkpoint() + ".tmp." + std::to_string(pid);
-    const std::string first = lskd::distill::RunDirectory(run).checkpoint();
+    const lskd::distill::RunDirectory dir(run);
+    const auto epochs_done = [&] {
+        try {
+            return lskd::distill::read_run_header(run).epochs_done;
+        } catch (const lskd::Error&) {
+            return std::int64_t{0};
+        }
+    };
     const auto give_up = Clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(first) && Clock::now() < give_up) {
+    while (epochs_done() < 2 && Clock::now() < give_up) {
     }
-    while (!fs::exists(temp) && Clock::now() < give_up) {
+    // The spare's file and its modification time; an exchange of names gives the spare another file, whose own
+    // time is then watched.
+    const auto spare_state = [&] {
+        struct stat st {};
+        ::stat(dir.checkpoint_spare().c_str(), &st);
+        return std::pair(st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec);
+    };
+    auto before = spare_state();
+    for (auto now = before; Clock::now() < give_up; now = spare_state()) {
+        if (now.first != before.first)
+            before = now;
+        else if (now.second != before.second)
+            break;
     }
+    const std::int64_t caught_at = epochs_done();
     ::kill(pid, SIGKILL);
     lskd::study::wait_child(pid);
-    return fs::exists(temp);
+    return epochs_done() == caught_at && fs::exists(dir.checkpoint_spare());
 }
 
 void check_ending(const Ended& e, int sig, const fs::path& dir) {
@@ -298,7 +319,7 @@ TEST_CASE("lskd train killed with SIGKILL at any moment, a write included, resum
         else
             resume_and_compare(run);
     }
-    // Then within the write of a checkpoint, the epoch's records already written: at most 5 tries to catch one.
+    // Then within the rewrite of a checkpoint in its spare, the epoch's records already written: at most 5 tries.
     for (int tries = 0; tries < 5 && within_write == 0; ++tries) {
         const fs::path out_dir = dir / fmt::format("within_write_{}", tries);
         fs::create_directories(out_dir);

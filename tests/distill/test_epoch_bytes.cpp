@@ -108,22 +108,29 @@ TEST_CASE("an epoch writes what the one before wrote plus a metrics row, replaci
     REQUIRE(rows.size() == static_cast<std::size_t>(config.epochs) + 1);
     const auto metrics = static_cast<std::uintmax_t>(std::count(rows[0].begin(), rows[0].end(), ',') + 1);
 
-    // Every epoch replaces the checkpoint and metrics.csv, and nothing else before the last. What it writes grows
-    // only by the metrics' new row: at most 8 bytes per metric in the checkpoint, and the table's row.
+    // Every epoch replaces the checkpoint and metrics.csv, and nothing else before the last: from the second on, the
+    // checkpoint is written into the spare, which then takes the old checkpoint's name. What an epoch writes grows
+    // only by the metrics' new row: a few times 8 bytes per metric in the checkpoint (the new row, and the blocks of
+    // the metrics' shorter past lengths that a rewrite in place leaves free), and the table's row.
     for (std::int64_t e = 1; e <= config.epochs; ++e) {
         INFO("epoch " << e);
         const auto& files = per_epoch[static_cast<std::size_t>(e - 1)];
         REQUIRE(files.count("checkpoint.h5") == 1);
         REQUIRE(files.count("metrics.csv") == 1);
-        if (e < config.epochs) CHECK(files.size() == 2);
+        if (e < config.epochs) CHECK(files.size() == (e == 1 ? 2 : 3));
+        if (e > 1 && e < config.epochs) CHECK(files.count("checkpoint.spare.h5") == 1);
         if (e == 1) continue;
         const auto& before = per_epoch[static_cast<std::size_t>(e - 2)];
-        CHECK(files.at("checkpoint.h5") >= before.at("checkpoint.h5"));
-        CHECK(files.at("checkpoint.h5") - before.at("checkpoint.h5") <= 8 * metrics);
+        const auto grown = static_cast<std::intmax_t>(files.at("checkpoint.h5")) -
+                           static_cast<std::intmax_t>(before.at("checkpoint.h5"));
+        CHECK(grown >= 0);
+        CHECK(grown <= static_cast<std::intmax_t>(4 * 8 * metrics));
         CHECK(files.at("metrics.csv") - before.at("metrics.csv") == rows[static_cast<std::size_t>(e)].size() + 1);
     }
-    // The last epoch adds its records and outputs, each a new file.
+    // The last epoch adds its records and outputs, each a new file, and removes the spare: a complete run is its
+    // checkpoint alone.
     const auto& last = per_epoch.back();
+    CHECK_FALSE(fs::exists(distill::RunDirectory(config.output).checkpoint_spare()));
     for (const auto& [path, size] : last) {
         if (path == "checkpoint.h5" || path == "metrics.csv") continue;
         INFO(path);
@@ -145,9 +152,9 @@ TEST_CASE("a record epoch writes its own records once and no earlier epoch's aga
         return out;
     };
     CHECK(names(1) == Names{"checkpoint.h5", "metrics.csv"});
-    CHECK(names(2) == Names{"checkpoint.h5", "metrics.csv", "records/test_epoch_2.h5", "records/train_epoch_2.h5",
-                            "records/val_epoch_2.h5"});
-    CHECK(names(3) == Names{"checkpoint.h5", "metrics.csv"});
+    CHECK(names(2) == Names{"checkpoint.h5", "checkpoint.spare.h5", "metrics.csv", "records/test_epoch_2.h5",
+                            "records/train_epoch_2.h5", "records/val_epoch_2.h5"});
+    CHECK(names(3) == Names{"checkpoint.h5", "checkpoint.spare.h5", "metrics.csv"});
     CHECK(names(4) == Names{"checkpoint.h5", "metrics.csv", "outputs/test.h5", "outputs/val.h5",
                             "records/test_epoch_4.h5", "records/train_epoch_4.h5", "records/val_epoch_4.h5"});
 }

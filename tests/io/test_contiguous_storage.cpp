@@ -65,6 +65,25 @@ TEST_CASE("a contiguous dataset is one unfiltered block with the CRC-32 of its b
     CHECK(f.read<double>("/n").values == std::vector<double>{4, 5, 6});  // converted: not checked, not refused
 }
 
+TEST_CASE("the stored CRC-32 is zlib's, at lengths and alignments around the fast path's blocks", "[io]") {
+    TempDir dir;
+    const std::string path = dir / "c.h5";
+    std::vector<std::uint8_t> bytes(300007);
+    std::uint32_t x = 12345;
+    for (auto& b : bytes) b = static_cast<std::uint8_t>((x = x * 1664525u + 1013904223u) >> 24);
+    H5File f = H5File::create(path);
+    for (const std::size_t offset : {0, 1, 3, 8}) {
+        for (const std::size_t length : {0, 1, 15, 16, 63, 64, 65, 255, 4096, 300000 - 1}) {
+            const std::uint8_t* start = bytes.data() + offset;
+            f.write("/b", start, Dims{static_cast<std::int64_t>(length)}, Storage::contiguous);
+            const auto expected = static_cast<std::int64_t>(crc32_z(crc32_z(0, Z_NULL, 0), start, length));
+            INFO("offset " << offset << ", length " << length);
+            CHECK(f.attr_int64("/b", "crc32") == expected);
+            CHECK(f.read<std::uint8_t>("/b").values == std::vector<std::uint8_t>(start, start + length));
+        }
+    }
+}
+
 TEST_CASE("a damaged byte of a contiguous dataset fails its read, naming the file and the dataset", "[io]") {
     TempDir dir;
     const std::string path = dir / "c.h5";
