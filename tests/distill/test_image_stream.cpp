@@ -18,6 +18,7 @@
 #include "distill/teacher.hpp"
 #include "framework/core/error.hpp"
 #include "framework/data/image_transforms.hpp"
+#include "tests/data/fixtures.hpp"
 #include "tests/data/folder_fixtures.hpp"
 #include "tests/distill/run_fixture.hpp"
 
@@ -290,4 +291,37 @@ TEST_CASE("image-stream is refused where it cannot be honoured", "[distill][imag
     CHECK_THROWS_WITH(distill::train(memory_config, distill::load_run_dataset(stream_config("")), quiet()),
                       Catch::Contains("image-stream is false, but the data set was loaded streamed"));
     CHECK_FALSE(std::filesystem::exists(memory_config.output));
+}
+
+TEST_CASE("a streamed run names a bad file, or skips and counts it with skip-bad-images", "[distill][image_stream]") {
+    const std::string root = temp_path("stream_bad_folder");
+    data::testing::FolderFixture f;
+    f.per_class = 8;
+    data::testing::write_image_tree(root, f);
+    const std::string bad = root + "/dog/dog_0100.jpg";
+    data::testing::write_file(bad, data::testing::text_bytes("not an image"));
+    distill::RunConfig config = stream_config(temp_path("stream_bad"));
+    config.data_dir = root;
+    config.val_size = 6;
+    config.test_size = 9;
+    config.epochs = 1;
+    CHECK_THROWS_WITH(distill::train(config, distill::load_run_dataset(config), quiet()), Catch::Contains(bad));
+
+    config.output = temp_path("stream_bad_skipped");
+    config.skip_bad_images = true;
+    distill::train(config, distill::load_run_dataset(config), quiet());
+    const distill::RunContents run = distill::load_run(config.output);
+    CHECK(run.complete);
+    REQUIRE(run.folder);
+    CHECK(run.folder->bad_images == 1);
+    // Every evaluated example but the bad one has its outputs.
+    const data::Dataset listed = distill::load_run_dataset(config);
+    std::size_t evaluated_bad = 0;
+    for (const data::FolderSplit* split : {&listed.streamed->val, &listed.streamed->test})
+        for (std::size_t i = 0; i < split->entries.size(); ++i)
+            evaluated_bad += split->entries.relative_path(i) == "dog/dog_0100.jpg";
+    const distill::RunDirectory dir(config.output);
+    const std::size_t scored = distill::read_split_outputs(dir.outputs("test"), 3, false).outputs.labels.size() +
+                               distill::read_split_outputs(dir.outputs("val"), 3, false).outputs.labels.size();
+    CHECK(scored == 15 - evaluated_bad);
 }
