@@ -68,6 +68,7 @@ void write_folder_summary(io::H5File& f, const data::FolderSummary& s) {
     f.set_attr("/data", "folder_other_files", static_cast<std::int64_t>(s.scan.other_files));
     f.set_attr("/data", "folder_bad_images", static_cast<std::int64_t>(s.bad_images));
     f.set_attr("/data", "folder_splits", s.splits);
+    f.set_attr("/data", "folder_streamed", static_cast<std::int64_t>(s.streamed));
 }
 
 data::FolderSummary read_folder_summary(const io::H5File& f) {
@@ -77,6 +78,8 @@ data::FolderSummary read_folder_summary(const io::H5File& f) {
     s.scan.other_files = static_cast<std::size_t>(f.attr_int64("/data", "folder_other_files"));
     s.bad_images = static_cast<std::size_t>(f.attr_int64("/data", "folder_bad_images"));
     s.splits = f.attr_string("/data", "folder_splits");
+    // Run files written before image-stream existed held every folder in memory.
+    s.streamed = f.has_attr("/data", "folder_streamed") && f.attr_int64("/data", "folder_streamed") != 0;
     return s;
 }
 

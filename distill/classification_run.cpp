@@ -1,5 +1,7 @@
 #include "distill/classification_run.hpp"
 
+#include <algorithm>
+
 #include "distill/classification_task.hpp"
 #include "distill/mi_probe.hpp"
 #include "framework/core/error.hpp"
@@ -37,6 +39,13 @@ void ClassificationRun::describe(RunHeader& header) const {
     header.normalization = dataset_.normalization;
     header.folder = dataset_.folder;
     if (hooks_.teacher != nullptr) header.teacher = hooks_.teacher->info();
+}
+
+// A streamed folder's streams skip bad files (skip-bad-images) as they meet them: each is met by the end of an epoch
+// trained and scored, and met again after a resume, so the count only grows to the same total.
+void ClassificationRun::update_header(RunHeader& header) const {
+    if (dataset_.streamed && header.folder)
+        header.folder->bad_images = std::max(header.folder->bad_images, dataset_.streamed->bad_files->count());
 }
 
 std::unique_ptr<Task> ClassificationRun::make_task(const RunConfig& config, const distributed::World* world) {

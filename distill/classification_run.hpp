@@ -22,6 +22,7 @@ public:
     bool has_teacher() const override { return hooks_.teacher != nullptr; }
     std::shared_ptr<nn::Module> make_model(const RunConfig& config) override;
     void describe(RunHeader& header) const override;
+    void update_header(RunHeader& header) const override;
     void check_resumed(const RunHeader&, const std::string&) const override {}
     std::unique_ptr<Task> make_task(const RunConfig& config, const distributed::World* world) override;
     EpochMetrics* epoch_metrics() override { return metrics_.get(); }

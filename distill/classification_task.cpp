@@ -13,7 +13,8 @@
 namespace lskd::distill {
 namespace {
 
-std::unique_ptr<data::BatchSource> memory_source(const RunConfig& config, const data::Dataset& dataset) {
+std::unique_ptr<data::BatchSource> training_source(const RunConfig& config, const data::Dataset& dataset) {
+    if (dataset.streamed) return streamed_training_source(config, *dataset.streamed, dataset.normalization);
     data::LoaderSpec spec;
     spec.batch_size = static_cast<std::size_t>(config.batch);
     spec.augment = augment_spec(config, dataset);
@@ -45,14 +46,20 @@ DistillSettings distill_settings(const RunConfig& config) {
     return s;
 }
 
-std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config, const std::filesystem::path& root,
-                                                             data::FolderEntries train, const data::Normalization& norm,
-                                                             std::int64_t size, bool skip_bad) {
+std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config,
+                                                             const data::StreamedFolder& folder,
+                                                             const data::Normalization& norm) {
     data::FolderStreamSpec spec = data::train_stream_spec(static_cast<std::size_t>(config.batch), config.seed);
-    spec.train.size = size;
-    spec.skip_bad = skip_bad;
+    spec.train.size = folder.images.size;
+    spec.train.hflip = config.hflip != 0;
+    if (!config.augment) {
+        spec.transform = data::StreamTransform::eval;
+        spec.eval = folder.images.transform();
+    }
+    spec.skip_bad = folder.images.skip_bad_images;
+    spec.bad_files = folder.bad_files;
     spec.threads = config.threads;
-    return std::make_unique<data::FolderStream>(root, std::move(train), norm, spec);
+    return std::make_unique<data::FolderStream>(folder.train.root, folder.train.entries, norm, spec);
 }
 
 ClassificationTask::ClassificationTask(const RunConfig& config, const data::Dataset& dataset, models::Classifier& model,
@@ -62,7 +69,7 @@ ClassificationTask::ClassificationTask(const RunConfig& config, const data::Data
       teacher_(teacher),
       num_classes_(dataset.num_classes),
       smoothing_(config.smoothing),
-      source_(train_source ? std::move(train_source) : memory_source(config, dataset)),
+      source_(train_source ? std::move(train_source) : training_source(config, dataset)),
       steps_(static_cast<std::int64_t>(source_->batches_per_epoch())),
       evaluation_(model, dataset, world),
       records_(dataset, config.record_per_class) {

@@ -24,18 +24,20 @@ namespace lskd::distill {
 // The distillation loss a student's config asks for, with the form's default β where it gives none.
 DistillSettings distill_settings(const RunConfig& config);
 
-// The training batches of a run whose image folder is streamed from its files (image-stream): RandomResizedCrop to
-// `size` and a flip (torchvision's training preset), `norm`, the run's batch, seed and threads. `root` and `train`
-// are the folder's training images (image_folder.hpp); `skip_bad`: bad files are skipped and counted, not an error.
-std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config, const std::filesystem::path& root,
-                                                             data::FolderEntries train, const data::Normalization& norm,
-                                                             std::int64_t size, bool skip_bad);
+// The training batches of a streamed image folder (image-stream), shuffled by the run's seed, normalised by `norm`,
+// with the run's batch and threads: with augment, torchvision's training preset, RandomResizedCrop(S, scale (0.08, 1),
+// ratio (3/4, 4/3)) and a horizontal flip (unless hflip is 0); without, the evaluation views, Resize(R) +
+// CenterCrop(S), the pixels of the in-memory folder. Keeps a copy of the training listing.
+std::unique_ptr<data::FolderStream> streamed_training_source(const RunConfig& config,
+                                                             const data::StreamedFolder& folder,
+                                                             const data::Normalization& norm);
 
 class ClassificationTask final : public Task {
 public:
     // `teacher`: nullptr without one. `world`: the ranks evaluation is shared among, or nullptr for this process
-    // alone. `train_source`: where training batches come from (a FolderStream for a streamed image folder); nullptr:
-    // a BatchLoader over dataset.train. Keeps references to the data set, the model, the teacher and the world.
+    // alone. `train_source`: where training batches come from; nullptr: streamed_training_source for a streamed image
+    // folder, else a BatchLoader over dataset.train. Keeps references to the data set, the model, the teacher and the
+    // world.
     ClassificationTask(const RunConfig& config, const data::Dataset& dataset, models::Classifier& model,
                        TeacherSource* teacher, const distributed::World* world,
                        std::unique_ptr<data::BatchSource> train_source = nullptr);

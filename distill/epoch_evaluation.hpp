@@ -1,6 +1,7 @@
 // A classifier scored after an epoch: the whole test split (accuracy, NLL, ECE) and the validation split's
 // accuracy, on the epochs eval-every asks for and the last, NaN on the others. Each split is run once, for the
 // scores and, at the last epoch, for its outputs (outputs/test.h5, outputs/val.h5), which are kept until written.
+// A streamed split is decoded a batch at a time, so memory does not grow with it.
 #pragma once
 #include <cstdint>
 
@@ -23,7 +24,8 @@ struct SplitScores {
 class EpochEvaluation {
 public:
     // `world`: the ranks of a data-parallel run, each running its share of the batches, or nullptr for this process
-    // alone. Keeps references to all three.
+    // alone. The splits are read in memory or streamed from an image folder's files (data::ImageSplit). Keeps
+    // references to all three.
     EpochEvaluation(models::Classifier& model, const data::Dataset& dataset, const distributed::World* world);
 
     // The scores: NaN unless `scored`, and on the ranks of a data-parallel run other than 0, which get no outputs.
@@ -34,7 +36,7 @@ public:
     const SplitOutputs& val() const { return val_; }  // empty without a validation split
 
 private:
-    SplitOutputs run_split(const data::ImageSet& set) const;
+    SplitOutputs run_split(data::SplitName which) const;
     bool parallel() const { return world_ != nullptr && world_->size() > 1; }
     bool scores() const { return world_ == nullptr || world_->root(); }
 

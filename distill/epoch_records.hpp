@@ -1,8 +1,9 @@
 // The activation records of a run (docs/run-file.md): after every record-every epochs and after the last, the
 // penultimate activations and logits of a fixed, stratified subset of each split, one file per split and epoch,
-// written once.
+// written once. A streamed image folder's subsets stay in their files and are decoded as they are recorded.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "distill/run_config.hpp"
@@ -24,8 +25,10 @@ inline std::uint64_t run_data_seed(const RunConfig& c) {
 // Whether the epochs_done-th epoch (1-based) of a run keeps records: every record_every (0: none) and the last.
 bool is_record_epoch(std::int64_t record_every, std::int64_t epochs_done, bool last);
 
-// Positions of a stratified subset of `set`: per_class examples of each class, or as many as the rarest class has.
-std::vector<std::size_t> record_positions(const data::ImageSet& set, int num_classes, std::int64_t per_class);
+// Positions of a stratified subset of a split of `labels`: per_class examples of each class, or as many as the rarest
+// class has.
+std::vector<std::size_t> record_positions(std::span<const std::int32_t> labels, int num_classes,
+                                          std::int64_t per_class);
 
 class EpochRecords {
 public:
@@ -37,11 +40,11 @@ public:
     void write(const RunDirectory& run, models::Classifier& model, std::int64_t epochs_done,
                io::BackgroundCommits* commits = nullptr) const;
 
-    const data::ImageSet& subset(const char* split) const;
+    const data::ImageSplit& subset(const char* split) const;
 
 private:
     const data::Dataset& dataset_;
-    data::ImageSet train_, val_, test_;  // val: empty without a validation split
+    data::ImageSplit train_, val_, test_;  // val: empty without a validation split
 };
 
 }  // namespace lskd::distill

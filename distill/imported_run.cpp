@@ -80,16 +80,16 @@ void write_imported_outputs(const RunDirectory& run, const RunHeader& header, mo
         fail("{}: a run lskd trained already holds its outputs and records; only an imported run takes them from "
              "lskd eval",
              run.dir());
-    if (dataset.val.size() == 0)
-        fail("{}: the data set has no validation split to fit temperature scaling on", run.dir());
+    const data::ImageSplit val = data::image_split(dataset, data::SplitName::val);
+    if (val.size() == 0) fail("{}: the data set has no validation split to fit temperature scaling on", run.dir());
     // The records normalise with the data set's statistics: the model must see its own training's.
     LSKD_CHECK(dataset.normalization.mean == header.normalization.mean &&
                    dataset.normalization.std == header.normalization.std,
                "{}: the data set is not normalised as the run", run.dir());
-    write_split_outputs(run.outputs("val"), "val", 0,
-                        run_model(model, dataset.val, header.normalization, kEvalBatch, false));
-    write_split_outputs(run.outputs("test"), "test", 0,
-                        run_model(model, dataset.test, header.normalization, kEvalBatch, false));
+    write_split_outputs(run.outputs("val"), "val", 0, run_model(model, val, header.normalization, kEvalBatch, false));
+    write_split_outputs(
+        run.outputs("test"), "test", 0,
+        run_model(model, data::image_split(dataset, data::SplitName::test), header.normalization, kEvalBatch, false));
     EpochRecords(dataset, header.config.record_per_class).write(run, model, 0);
 }
 

@@ -20,6 +20,9 @@ namespace {
 data::AugmentSpec mi_augment(const data::Dataset& dataset, const MiSettings& settings) {
     const std::string mode = settings.augment.empty() ? "shift-flip" : settings.augment;
     if (mode == "training") {
+        if (dataset.streamed)
+            fail("mi: augmentation 'training' probes with the run's own augmentation, but the probe cannot render a "
+                 "streamed folder's RandomResizedCrop (image-stream); use shift or shift-flip");
         if (!settings.training_augment)
             fail("mi: augmentation 'training' probes with the run's own augmentation, but the run trains without; "
                  "use shift or shift-flip");
@@ -58,7 +61,7 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) 
     const std::vector<int> classes = mi_classes(dataset, settings.classes);
 
     // The two classes' training examples, relabelled 0 and 1 for a seeded stratified draw.
-    const std::vector<std::int32_t>& labels = dataset.train.labels;
+    const std::span<const std::int32_t> labels = data::image_split(dataset, data::SplitName::train).labels();
     std::vector<std::size_t> members;
     std::vector<std::int32_t> pair_labels;
     for (std::size_t p = 0; p < labels.size(); ++p)
@@ -94,9 +97,12 @@ MiProbe make_mi_probe(const data::Dataset& dataset, const MiSettings& settings) 
     return probe;
 }
 
-MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, const data::Normalization& norm,
+MiEstimate estimate_mi(models::Classifier& model, const data::ImageSplit& train, const data::Normalization& norm,
                        const MiProbe& probe) {
-    const data::Augmenter augmenter(train, probe.augment, norm, probe.seed);
+    // The views are keyed by original index, so the probe's examples alone give the same views; a streamed folder
+    // decodes just these.
+    const data::ImageSet examples = train.take(probe.positions).pixels();
+    const data::Augmenter augmenter(examples, probe.augment, norm, probe.seed);
     const std::size_t n = probe.positions.size();
     const auto per_example = static_cast<std::size_t>(probe.views + 1);
     const std::size_t chunk = std::max<std::size_t>(1, static_cast<std::size_t>(probe.batch) / per_example);
@@ -112,8 +118,7 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
             Tensor images = Tensor::empty({static_cast<std::int64_t>(images_n), shape[0], shape[1], shape[2]});
             // Rendering (TBB) finishes before the forward pass (oneDNN) starts: they never overlap.
             tbb::parallel_for(std::size_t{0}, images_n, [&](std::size_t i) {
-                augmenter.render(probe.positions[start + i / per_example], {kMiViewEpoch, i % per_example},
-                                 images.data() + i * floats);
+                augmenter.render(start + i / per_example, {kMiViewEpoch, i % per_example}, images.data() + i * floats);
             });
             const Tensor logits = model.forward(Variable(images)).value();
             const Eigen::VectorXd d = analysis::logit_difference(as_matrix(logits), probe.classes[0], probe.classes[1]);
@@ -128,10 +133,8 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
     e.mi = analysis::mutual_information(f.leftCols(l), f.col(l));
     e.means = f.leftCols(l).rowwise().mean();
     e.extra = f.col(l);
-    for (std::size_t p : probe.positions) {
-        e.labels.push_back(train.labels[p]);
-        e.indices.push_back(train.original_index[p]);
-    }
+    e.labels.assign(examples.labels.begin(), examples.labels.end());
+    e.indices = examples.original_index;
     // The estimator on each class's N/2 examples alone: what Y says about an example beyond its class.
     for (std::size_t k = 0; k < 2; ++k) {
         std::vector<Eigen::Index> rows;
@@ -141,6 +144,11 @@ MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, c
         e.within[k] = analysis::mutual_information(part.leftCols(l), part.col(l));
     }
     return e;
+}
+
+MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, const data::Normalization& norm,
+                       const MiProbe& probe) {
+    return estimate_mi(model, data::ImageSplit(train), norm, probe);
 }
 
 std::vector<std::string> split_mi_pairs(const std::string& classes) {
@@ -176,7 +184,7 @@ std::map<std::string, EpochMetric> mi_epoch_metrics(const RunConfig& config, con
         metrics[mi_name(i)] = [probe, every, last](models::Classifier& model, const data::Dataset& d,
                                                    std::int64_t epoch) -> std::optional<double> {
             if (epoch % every != 0 && epoch != last) return std::nullopt;
-            return estimate_mi(model, d.train, d.normalization, *probe).mi.nats;
+            return estimate_mi(model, data::image_split(d, data::SplitName::train), d.normalization, *probe).mi.nats;
         };
     }
     return metrics;

@@ -66,7 +66,11 @@ struct MiEstimate {
 };
 
 // Runs `model` in evaluation mode, without a graph, on the L + 1 views of each example of `probe` (positions in
-// `train`, which must be the split the probe was made on) and estimates Î. Restores the training flag.
+// `train`, which must be the split the probe was made on) and estimates Î. Restores the training flag. Of a streamed
+// folder only the probe's N examples are decoded (the evaluation transform, then the probe's shift and flip); a bad
+// file among them is an Error naming it, whatever skip-bad-images says.
+MiEstimate estimate_mi(models::Classifier& model, const data::ImageSplit& train, const data::Normalization& norm,
+                       const MiProbe& probe);
 MiEstimate estimate_mi(models::Classifier& model, const data::ImageSet& train, const data::Normalization& norm,
                        const MiProbe& probe);
 

@@ -181,6 +181,11 @@ std::optional<std::string> augment_only(const RunConfig& c, bool) {
     return unless(c.augment, "only augmentation reads it, and augment is false");
 }
 
+std::optional<std::string> shift_rule(const RunConfig& c, bool teacher) {
+    if (auto reason = augment_only(c, teacher)) return reason;
+    return unless(!c.image_stream, "a streamed folder (image-stream) crops by RandomResizedCrop, which has no shift");
+}
+
 std::optional<std::string> sequence_only(const RunConfig& c, bool) {
     return unless(data::is_sequence_dataset(c.dataset), "only sequence data sets (cmudict, gettext-de, tsv) read it");
 }
@@ -198,6 +203,11 @@ std::optional<std::string> folder_only(const RunConfig& c, bool) {
     return unless(c.dataset == "folder", "only image folders (dataset folder) read it");
 }
 
+std::optional<std::string> unstreamed_folder_only(const RunConfig& c, bool teacher) {
+    if (auto reason = folder_only(c, teacher)) return reason;
+    return unless(!c.image_stream, "a streamed folder (image-stream) decodes from its files and keeps no cache");
+}
+
 std::optional<std::string> carved_test_only(const RunConfig& c, bool) {
     return unless(data::is_sequence_dataset(c.dataset) || c.dataset == "folder",
                   "only sequence data sets and image folders carve a test split by seed");
@@ -211,9 +221,13 @@ std::vector<ConfigField> folder_fields() {
         number_field("image-resize", "image folders: short side before the centre crop to S (0: S)", &C::image_resize,
                      folder_only),
         string_field("image-cache", "image folders: directory of the decoded images' cache (empty: none)",
-                     &C::image_cache, folder_only),
+                     &C::image_cache, unstreamed_folder_only),
         bool_field("skip-bad-images", "image folders: leave undecodable files out, counted, instead of failing",
                    &C::skip_bad_images, folder_only),
+        bool_field("image-stream",
+                   "image folders: decode each batch from the files (RandomResizedCrop training views, ImageNet's "
+                   "normalisation) instead of holding every image in memory",
+                   &C::image_stream, folder_only),
     };
 }
 
@@ -291,7 +305,7 @@ std::vector<ConfigField> make_fields() {
     std::vector<ConfigField> after = {
         number_field("dropout", "dropout probability before the classifier (mlp models)", &C::dropout, dropout_rule),
         bool_field("augment", "random shift/crop (and flip where enabled) during training", &C::augment, images_only),
-        number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, augment_only),
+        number_field("shift", "augmentation shift in pixels (-1: the data set's default)", &C::shift, shift_rule),
         number_field("hflip", "horizontal flip: 1 on, 0 off, -1 the data set's default", &C::hflip, augment_only),
         number_field("seed", "random seed", &C::seed, used),
         number_field("data-seed",
@@ -565,6 +579,9 @@ void validate(const RunConfig& c, bool teacher) {
         fail("unknown mi-augment '{}' (expected training, shift or shift-flip)", c.mi_augment);
     if (c.mi_augment == "training" && !c.augment)
         fail("mi-augment training probes with the run's own augmentation, but the run trains without (augment false)");
+    if (c.mi_augment == "training" && c.image_stream)
+        fail("mi-augment training probes with the run's own augmentation, but the probe cannot render a streamed "
+             "folder's RandomResizedCrop (image-stream true); use mi-augment shift or shift-flip");
     if (!(std::isfinite(c.temperature) && c.temperature > 0.0))
         fail("temperature must be > 0 and finite, got {}", c.temperature);
     if (c.beta != -1.0 && !(c.beta >= 0.0 && c.beta <= 1.0))

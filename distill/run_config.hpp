@@ -29,6 +29,7 @@ struct RunConfig {
     std::int64_t image_resize = 0;  // the short side before the centre crop; 0: S
     std::string image_cache;        // directory of the decoded images' HDF5 cache; empty: decode every time
     bool skip_bad_images = false;   // leave undecodable files out (counted) instead of failing
+    bool image_stream = false;      // decode batch by batch from the files, never the whole folder up front
     // targets
     double smoothing = 0.0;  // α: targets (1−α)·onehot + α/K
     // optimisation

@@ -26,6 +26,9 @@ public:
     virtual std::shared_ptr<nn::Module> make_model(const RunConfig& config) = 0;
     // A fresh run's header: what the run trains on (classes or vocabularies, input, normalisation, teacher).
     virtual void describe(RunHeader& header) const = 0;
+    // What the run learnt of its data by the end of an epoch, into the header then written (a streamed image folder's
+    // bad files met so far); most kinds learn nothing.
+    virtual void update_header(RunHeader&) const {}
     // That a resumed run's header describes the data given now (an Error naming `path` otherwise).
     virtual void check_resumed(const RunHeader& header, const std::string& path) const = 0;
     // The task over the model made; `world`: the ranks evaluation is shared among, or nullptr.

@@ -42,14 +42,15 @@ std::optional<TrainLogits> read_cache(const std::string& path, const std::string
         row_of.reserve(indices.size());
         for (std::size_t r = 0; r < indices.size(); ++r) row_of.emplace(indices[r], r);
 
-        const data::ImageSet& train = dataset.train;
+        const data::ImageSplit train = data::image_split(dataset, data::SplitName::train);
+        const std::span<const std::int32_t> train_labels = train.labels();
         TrainLogits out;
         out.logits = Tensor::empty({static_cast<std::int64_t>(train.size()), K});
-        out.labels = train.labels;
-        out.indices = train.original_index;
+        out.labels.assign(train_labels.begin(), train_labels.end());
         for (std::size_t i = 0; i < train.size(); ++i) {
-            const auto it = row_of.find(train.original_index[i]);
-            if (it == row_of.end() || labels[it->second] != train.labels[i]) return std::nullopt;
+            out.indices.push_back(train.original_index(i));
+            const auto it = row_of.find(out.indices.back());
+            if (it == row_of.end() || labels[it->second] != train_labels[i]) return std::nullopt;
             std::memcpy(out.logits.data() + static_cast<std::int64_t>(i) * K,
                         logits.data() + static_cast<std::int64_t>(it->second) * K,
                         static_cast<std::size_t>(K) * sizeof(float));
@@ -95,9 +96,10 @@ TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normal
         }
     }
     // The teacher sees inputs normalised as in its own training, which may differ from the student's split.
-    SplitOutputs o = run_model(teacher, dataset.train, norm, batch, false);
+    const data::ImageSplit train = data::image_split(dataset, data::SplitName::train);
+    SplitOutputs o = run_model(teacher, train, norm, batch, false);
     TrainLogits out{std::move(o.logits), std::move(o.labels), std::move(o.indices)};
-    report.forward_passes = (static_cast<std::int64_t>(dataset.train.size()) + batch - 1) / batch;
+    report.forward_passes = (static_cast<std::int64_t>(train.size()) + batch - 1) / batch;
     report.compute_seconds = seconds_since(start);
     if (!report.path.empty()) write_cache(report.path, info, dataset, out, report.compute_seconds);
     report.seconds = seconds_since(start);

@@ -77,9 +77,9 @@ std::int64_t check_root(const io::H5File& file, const std::string& path, const d
 }
 
 // The teacher's accuracy on the student's test examples that `test` covers; NaN when it covers none.
-double test_accuracy(const SplitLogits& test, const data::ImageSet& test_set) {
+double test_accuracy(const SplitLogits& test, const data::ImageSplit& test_set) {
     std::unordered_map<std::int64_t, std::int32_t> label;
-    for (std::size_t i = 0; i < test_set.size(); ++i) label.emplace(test_set.original_index[i], test_set.labels[i]);
+    for (std::size_t i = 0; i < test_set.size(); ++i) label.emplace(test_set.original_index(i), test_set.labels()[i]);
     const std::int64_t K = test.logits.dim(1);
     std::int64_t scored = 0, correct = 0;
     for (std::size_t r = 0; r < test.indices.size(); ++r) {
@@ -95,16 +95,18 @@ double test_accuracy(const SplitLogits& test, const data::ImageSet& test_set) {
 
 // The table the student looks up: row i is the file's row of the student's training example i, and every example
 // must have one. `row` maps each original index to its row.
-TrainLogits train_table(const std::string& path, const SplitLogits& train, const data::ImageSet& set,
+TrainLogits train_table(const std::string& path, const SplitLogits& train, const data::ImageSplit& set,
                         std::unordered_map<std::int64_t, std::int64_t>& row) {
     std::unordered_map<std::int64_t, std::int64_t> file_row;
     for (std::size_t r = 0; r < train.indices.size(); ++r)
         file_row.emplace(train.indices[r], static_cast<std::int64_t>(r));
     const std::int64_t n = static_cast<std::int64_t>(set.size()), K = train.logits.dim(1);
-    TrainLogits table{Tensor::empty({n, K}), set.labels, set.original_index};
+    const std::span<const std::int32_t> labels = set.labels();
+    TrainLogits table{Tensor::empty({n, K}), {labels.begin(), labels.end()}, {}};
+    for (std::size_t i = 0; i < set.size(); ++i) table.indices.push_back(set.original_index(i));
     std::int64_t missing = 0, first_missing = -1;
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t idx = set.original_index[static_cast<std::size_t>(i)];
+        const std::int64_t idx = table.indices[static_cast<std::size_t>(i)];
         const auto it = file_row.find(idx);
         if (it == file_row.end()) {
             if (missing++ == 0) first_missing = idx;
@@ -134,18 +136,22 @@ TeacherLogits::TeacherLogits(const std::string& path, const RunConfig& student, 
     const std::int64_t K = check_root(file, path, dataset);
 
     // Without subsampling, the training and validation splits together are the whole training file.
+    const data::ImageSplit train_set = data::image_split(dataset, data::SplitName::train);
+    const data::ImageSplit test_set = data::image_split(dataset, data::SplitName::test);
     const std::int64_t train_file =
-        student.max_train == 0 ? static_cast<std::int64_t>(dataset.train.size() + dataset.val.size()) : 0;
-    const std::int64_t test_file = student.max_test == 0 ? static_cast<std::int64_t>(dataset.test.size()) : 0;
+        student.max_train == 0
+            ? static_cast<std::int64_t>(train_set.size() + data::image_split(dataset, data::SplitName::val).size())
+            : 0;
+    const std::int64_t test_file = student.max_test == 0 ? static_cast<std::int64_t>(test_set.size()) : 0;
     const SplitLogits train = read_split(file, path, "train", K, train_file);
     if (file.has("/val")) read_split(file, path, "val", K, train_file);
-    train_ = train_table(path, train, dataset.train, row_);
+    train_ = train_table(path, train, train_set, row_);
 
     info_.file = path;
     info_.hash = parameter_hash({{"train/logits", train.logits}});
     info_.alpha = file.has_attr("/", "smoothing") ? file.attr_double("/", "smoothing")
                                                   : std::numeric_limits<double>::quiet_NaN();
-    info_.test_acc = file.has("/test") ? test_accuracy(read_split(file, path, "test", K, test_file), dataset.test)
+    info_.test_acc = file.has("/test") ? test_accuracy(read_split(file, path, "test", K, test_file), test_set)
                                        : std::numeric_limits<double>::quiet_NaN();
     info_.gamma = analysis::equivalent_smoothing(as_matrix(train_.logits), train_.labels, student.temperature);
 }

@@ -215,6 +215,7 @@ void Training::record(std::int64_t epoch, const EpochTotals& totals, const Epoch
     append_metrics(m, epoch, totals, result, optimizer_->lr());
     const bool last = epoch + 1 == config_.epochs;
     const RunDirectory run(path_);
+    kind_.update_header(run_);
     write_epoch_files(run, epoch_files(run, epoch, last), epoch + 1, last, run_, *model_, kind_.templates(),
                       *optimizer_, &commits_);
     progress_->end_epoch(fmt::format("epoch {}/{}: train loss {:.4f} acc {:.4f} | {} | {:.1f}s", epoch + 1,
@@ -260,6 +261,7 @@ data::Dataset load_run_dataset(const RunConfig& c, const data::SplitsWanted& wan
     spec.image_cache = c.image_cache;
     spec.test_size = static_cast<std::size_t>(c.test_size);
     spec.wanted = wanted;
+    spec.stream = c.image_stream;
     return data::load_dataset(spec);
 }
 

@@ -57,7 +57,7 @@ struct TrainHooks {
 };
 
 // The data a config asks for (validation split and subsets included); an image folder decodes only the `wanted`
-// splits (the other data sets read them all).
+// splits (the other data sets read them all), and a streamed one (image-stream) none: it only lists them.
 data::Dataset load_run_dataset(const RunConfig& config, const data::SplitsWanted& wanted = {});
 // The augmentation the run trains with: none without config.augment, else the data set's default with the
 // config's shift and hflip overrides.

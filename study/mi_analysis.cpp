@@ -75,7 +75,8 @@ std::vector<MiResult> analyze_mi(const std::string& path, const distill::MiSetti
     const ops::PrecisionGuard precision(distill::run_precision(run.config, path));
     for (std::size_t i = 0; i < results.size(); ++i) {
         MiResult& r = results[i];
-        r.estimate = distill::estimate_mi(*model, dataset.train, run.normalization, r.probe);
+        r.estimate = distill::estimate_mi(*model, data::image_split(dataset, data::SplitName::train), run.normalization,
+                                          r.probe);
         write_analysis(path, distill::mi_name(i), [&](io::H5File& f) { write_mi_file(f, r, s.augment); });
     }
     return results;

@@ -137,10 +137,11 @@ std::string escape_cell(const std::string& text) {
 std::string folder_line(const StudySetup& setup) {
     if (!setup.folder) return {};
     const data::FolderSummary& f = *setup.folder;
-    return fmt::format("- image folder: {}; {} undecodable image(s) left out (skip-bad-images); {} hidden folder(s) "
+    return fmt::format("- image folder: {}{}; {} undecodable image(s) left out (skip-bad-images); {} hidden folder(s) "
                        "and {} hidden file(s) passed over, which torchvision would read; {} file(s) without an image "
                        "extension\n",
-                       f.splits, f.bad_images, f.scan.hidden_folders, f.scan.hidden_files, f.scan.other_files);
+                       f.splits, f.streamed ? "; streamed from the files batch by batch (image-stream)" : "",
+                       f.bad_images, f.scan.hidden_folders, f.scan.hidden_files, f.scan.other_files);
 }
 
 }  // namespace

@@ -92,7 +92,12 @@ std::string data_key(const distill::RunConfig& c) {
     if (data::is_sequence_dataset(c.dataset))
         return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.test_size,
                            c.source_vocab, c.target_vocab, c.subwords, c.data_seed);
-    return fmt::format("{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test, c.data_seed);
+    const std::string key =
+        fmt::format("{}|{}|{}|{}|{}|{}", c.dataset, c.data_dir, c.val_size, c.max_train, c.max_test, c.data_seed);
+    if (c.dataset != "folder") return key;
+    // A folder's images depend on these too, and a streamed one is a listing, not decoded images.
+    return fmt::format("{}|{}|{}|{}|{}|{}", key, c.image_size, c.image_resize, c.skip_bad_images, c.test_size,
+                       c.image_stream);
 }
 
 // Overall progress: runs done of the total, elapsed time, and an ETA from the mean duration of the runs of

@@ -28,16 +28,19 @@ constexpr std::size_t kEvalExamples = 512;  // per split
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Up to n examples of `set` taking the classes in turn, so that every class the set has is in the slice.
-data::ImageSet balanced_slice(const data::ImageSet& set, std::size_t n, int classes) {
-    std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
-    for (std::size_t i = 0; i < set.size(); ++i) by_class[static_cast<std::size_t>(set.labels[i])].push_back(i);
+// Keeps up to n examples of a split of `d`, taking the classes in turn, so that every class the split has is in the
+// slice (in memory or a streamed folder's listing).
+void balanced_slice(data::Dataset& d, data::SplitName which, std::size_t n) {
+    const data::ImageSplit split = data::image_split(d, which);
+    const std::span<const std::int32_t> labels = split.labels();
+    std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(d.num_classes));
+    for (std::size_t i = 0; i < labels.size(); ++i) by_class[static_cast<std::size_t>(labels[i])].push_back(i);
     std::vector<std::size_t> positions;
-    for (std::size_t round = 0; positions.size() < std::min(n, set.size()); ++round)
+    for (std::size_t round = 0; positions.size() < std::min(n, labels.size()); ++round)
         for (const auto& members : by_class)
             if (round < members.size() && positions.size() < n) positions.push_back(members[round]);
     std::sort(positions.begin(), positions.end());
-    return data::take(set, positions);
+    data::keep_examples(d, which, positions);
 }
 
 // The temporary directory of one calibration, removed however it ends.
@@ -102,19 +105,20 @@ RunCost calibrate_run(const distill::RunConfig& config, const data::Dataset& dat
     distill::RunConfig c = cost_kind(config, config.threads);
     c.output = (scratch.path / "calibration").string();
     data::Dataset slice = dataset;
-    slice.train = balanced_slice(dataset.train, kSteps * static_cast<std::size_t>(c.batch), dataset.num_classes);
-    slice.val = balanced_slice(dataset.val, kEvalExamples, dataset.num_classes);
-    slice.test = balanced_slice(dataset.test, kEvalExamples, dataset.num_classes);
+    balanced_slice(slice, data::SplitName::train, kSteps * static_cast<std::size_t>(c.batch));
+    balanced_slice(slice, data::SplitName::val, kEvalExamples);
+    balanced_slice(slice, data::SplitName::test, kEvalExamples);
     distill::TrainOptions quiet;
     quiet.quiet = true;
     distill::train(c, slice, quiet);
 
     const distill::RunHeader run = distill::read_run_header(c.output);
     RunCost cost;
-    const auto steps = (static_cast<std::int64_t>(slice.train.size()) + c.batch - 1) / c.batch;
+    const auto size = [&slice](data::SplitName s) { return data::image_split(slice, s).size(); };
+    const auto steps = (static_cast<std::int64_t>(size(data::SplitName::train)) + c.batch - 1) / c.batch;
     cost.step_seconds = sum(run.metrics.at("train_seconds")) / static_cast<double>(steps);
-    cost.eval_example_seconds =
-        sum(run.metrics.at("eval_seconds")) / static_cast<double>(slice.val.size() + slice.test.size());
+    cost.eval_example_seconds = sum(run.metrics.at("eval_seconds")) /
+                                static_cast<double>(size(data::SplitName::val) + size(data::SplitName::test));
     cost.setup_seconds = run.setup_seconds;
     cost.write_seconds = run.write_seconds;
     if (time_loading) {
@@ -161,7 +165,13 @@ SweepEstimate estimate_sweep(const EstimateInputs& in) {
         if (in.complete[i]) continue;
         const data::Dataset& d = *in.dataset(c);
         const bool metrics = in.metrics && c.mi_every > 0;
-        add_run(e, run_work(c, {d.train.size(), d.val.size(), d.test.size(), d.num_classes}, metrics), cost);
+        const auto size = [&d](data::SplitName s) { return data::image_split(d, s).size(); };
+        add_run(e,
+                run_work(c,
+                         {size(data::SplitName::train), size(data::SplitName::val), size(data::SplitName::test),
+                          d.num_classes},
+                         metrics),
+                cost);
     }
     e.basis = fmt::format(
         "measured just now in {:.1f} s: {} training steps and {} evaluated examples of each of the {} kinds of run "

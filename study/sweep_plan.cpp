@@ -38,8 +38,10 @@ std::int64_t replicate_data_seed(const SweepConfig& c, std::uint64_t seed) {
 
 PlannedRun make_run(RunRole role, std::string name, distill::RunConfig config, const std::string& dir) {
     config.output = layout::run_path(dir, name);
-    // An image folder is decoded once for the whole sweep, unless the config names a cache of its own.
-    if (config.dataset == "folder" && config.image_cache.empty()) config.image_cache = layout::image_cache_dir(dir);
+    // An image folder is decoded once for the whole sweep, unless the config names a cache of its own or streams the
+    // folder from its files (image-stream), which keeps no decoded images.
+    if (config.dataset == "folder" && config.image_cache.empty() && !config.image_stream)
+        config.image_cache = layout::image_cache_dir(dir);
     return {role, std::move(name), std::move(config), std::nullopt, {}};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
+#include <utility>
 
 #include <tbb/parallel_invoke.h>
 
@@ -10,6 +11,7 @@
 #include "framework/data/cifar_reader.hpp"
 #include "framework/data/class_names.hpp"
 #include "framework/data/idx_reader.hpp"
+#include "framework/data/image_transforms.hpp"
 #include "framework/data/split.hpp"
 #include "framework/data/subset.hpp"
 
@@ -120,18 +122,37 @@ const Source& source_named(const std::string& name) {
     fail("unknown data set '{}' (expected one of: {}, {})", name, known, kFolder);
 }
 
-// Folders split their entries before decoding, so that only the wanted splits are decoded.
+// Folders split their entries before decoding, so that only the wanted splits are decoded; a streamed folder keeps
+// the listings and decodes nothing.
 void read_folder(const DatasetSpec& spec, const std::filesystem::path& dir, Dataset& ds) {
-    FolderDataset f = load_folder_dataset(
-        {dir, spec.folder_images, spec.image_cache, spec.val_size, spec.test_size, spec.seed, spec.wanted});
-    ds.num_classes = static_cast<int>(f.classes.size());
-    ds.class_names = std::move(f.classes);
+    const FolderDatasetSpec folder{dir,       spec.folder_images, spec.image_cache, spec.val_size, spec.test_size,
+                                   spec.seed, spec.wanted};
     const int side = static_cast<int>(spec.folder_images.size);
     ds.default_augment = {std::max(side / 8, 1), side, true};
-    ds.train = std::move(f.train);
-    ds.val = std::move(f.val);
-    ds.test = std::move(f.test);
-    ds.folder = std::move(f.summary);
+    if (spec.stream) {
+        FolderListing l = list_folder_dataset(folder);
+        ds.class_names = std::move(l.classes);
+        for (ImageSet* set : {&ds.train, &ds.val, &ds.test}) {
+            set->height = set->width = spec.folder_images.size;
+            set->channels = 3;
+        }
+        ds.streamed.emplace();
+        ds.streamed->train = std::move(l.train);
+        ds.streamed->val = std::move(l.val);
+        ds.streamed->test = std::move(l.test);
+        ds.streamed->images = spec.folder_images;
+        ds.folder = std::move(l.summary);
+        ds.folder->streamed = true;
+        ds.normalization = imagenet_normalization();
+    } else {
+        FolderDataset f = load_folder_dataset(folder);
+        ds.class_names = std::move(f.classes);
+        ds.train = std::move(f.train);
+        ds.val = std::move(f.val);
+        ds.test = std::move(f.test);
+        ds.folder = std::move(f.summary);
+    }
+    ds.num_classes = static_cast<int>(ds.class_names.size());
 }
 
 void read_files(const DatasetSpec& spec, const std::filesystem::path& dir, Dataset& ds) {
@@ -145,11 +166,43 @@ void read_files(const DatasetSpec& spec, const std::filesystem::path& dir, Datas
     ds.test = std::move(loaded.files.test);
 }
 
+// The class-balanced subsets max-train and max-test ask for, of the examples in memory or of a streamed listing.
+void subsample(const DatasetSpec& spec, Dataset& ds) {
+    for (const auto& [which, max] :
+         {std::pair(SplitName::train, spec.max_train), std::pair(SplitName::test, spec.max_test)}) {
+        const ImageSplit split = image_split(ds, which);
+        if (max != 0 && max < split.size())
+            keep_examples(ds, which, balanced_subset(split.labels(), ds.num_classes, max, spec.seed));
+    }
+}
+
 }  // namespace
+
+ImageSplit image_split(const Dataset& dataset, SplitName which) {
+    const ImageSet& set = which == SplitName::train ? dataset.train
+                          : which == SplitName::val ? dataset.val
+                                                    : dataset.test;
+    if (!dataset.streamed) return ImageSplit(set);
+    const StreamedFolder& f = *dataset.streamed;
+    return ImageSplit(f, which == SplitName::train ? f.train : which == SplitName::val ? f.val : f.test);
+}
+
+void keep_examples(Dataset& dataset, SplitName which, std::span<const std::size_t> positions) {
+    if (dataset.streamed) {
+        StreamedFolder& f = *dataset.streamed;
+        FolderEntries& files = (which == SplitName::train ? f.train : which == SplitName::val ? f.val : f.test).entries;
+        files = take(files, positions);
+        return;
+    }
+    ImageSet& set = which == SplitName::train ? dataset.train : which == SplitName::val ? dataset.val : dataset.test;
+    set = take(set, positions);
+}
 
 Dataset load_dataset(const DatasetSpec& spec) {
     const bool folder = spec.name == kFolder;
     if (!folder) source_named(spec.name);  // an unknown name fails before the directory is looked at
+    if (spec.stream && !folder)
+        fail("data set '{}': only image folders (folder) are streamed from their files", spec.name);
     std::filesystem::path dir = spec.dir;
     if (dir.empty()) {
         if (spec.name != "fashion-mnist") fail("data set '{}' needs a data directory (--data-dir)", spec.name);
@@ -166,10 +219,7 @@ Dataset load_dataset(const DatasetSpec& spec) {
         read_folder(spec, dir, ds);
     else
         read_files(spec, dir, ds);
-    if (spec.max_train != 0 && spec.max_train < ds.train.size())
-        ds.train = take(ds.train, balanced_subset(ds.train.labels, ds.num_classes, spec.max_train, spec.seed));
-    if (spec.max_test != 0 && spec.max_test < ds.test.size())
-        ds.test = take(ds.test, balanced_subset(ds.test.labels, ds.num_classes, spec.max_test, spec.seed));
+    subsample(spec, ds);
     if (ds.train.size() != 0) ds.normalization = compute_normalization(ds.train);
     return ds;
 }

@@ -1,18 +1,22 @@
 // load_dataset, the one entry point to the data lskd trains on: reads a named set's train and test files from a
 // directory (nothing is downloaded), carves the validation split out of training by seed, optionally subsamples,
-// and computes the normalisation on the training split only. Bad input throws one lskd::Error naming the file.
+// and computes the normalisation on the training split only (a streamed image folder, never decoded up front, takes
+// ImageNet's). Bad input throws one lskd::Error naming the file.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "framework/data/augment.hpp"
 #include "framework/data/image_folder_dataset.hpp"
 #include "framework/data/image_set.hpp"
+#include "framework/data/image_split.hpp"
 #include "framework/data/normalization.hpp"
+#include "framework/data/streamed_folder.hpp"
 
 namespace lskd::data {
 
@@ -35,6 +39,8 @@ struct DatasetSpec {
     std::filesystem::path image_cache;
     std::size_t test_size = 0;
     SplitsWanted wanted;
+    // Image folders only: list the splits and decode nothing now (image-stream, streamed_folder.hpp).
+    bool stream = false;
 };
 
 struct Dataset {
@@ -49,10 +55,19 @@ struct Dataset {
     AugmentSpec default_augment;  // shift 2 for 28x28 sets; pad 4, crop 32 and flip for CIFAR; pad S/8, crop S, flip
                                   // for folders
     std::optional<FolderSummary> folder;  // image folders only
+    // A streamed image folder's splits (DatasetSpec::stream); train, val and test above are then empty, of S×S×3.
+    std::optional<StreamedFolder> streamed;
 };
 
 // The normalisation is of the training split; without one (an image folder decoded for evaluation only) it is
-// empty, and the caller normalises as its model was trained.
+// empty, and the caller normalises as its model was trained. A streamed folder is normalised with torchvision's
+// ImageNet mean and deviation: computing its own would take a pass over every training image before the first step.
 Dataset load_dataset(const DatasetSpec& spec);
+
+enum class SplitName { train, val, test };
+// A split of `dataset` as evaluation reads it, in memory or streamed; a view: the data set must outlive it.
+ImageSplit image_split(const Dataset& dataset, SplitName which);
+// Keeps only the examples at `positions` (in that order) of one split of `dataset`, in memory or streamed.
+void keep_examples(Dataset& dataset, SplitName which, std::span<const std::size_t> positions);
 
 }  // namespace lskd::data

@@ -159,6 +159,8 @@ void FolderStream::note_bad(std::size_t position, const std::string& message) {
     if (bad_[position]) return;
     bad_[position] = true;
     skipped_.push_back(message);
+    if (spec_.bad_files)
+        spec_.bad_files->note(std::string(root_text_).append(1, '/').append(entries_.relative_path(position)));
 }
 
 bool FolderStream::next(Batch& batch) {

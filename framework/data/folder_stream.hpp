@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/data/bad_file_log.hpp"
 #include "framework/data/batch_source.hpp"
 #include "framework/data/image_folder.hpp"
 #include "framework/data/image_transforms.hpp"
@@ -38,6 +39,8 @@ struct FolderStreamSpec {
     // A file that cannot be read or decoded is an Error naming it; with skip_bad it leaves its batch one image
     // shorter (a batch of bad images only is passed over) and is counted.
     bool skip_bad = false;
+    // With skip_bad: where the files skipped are also noted, shared with the other streams of the folder; or none.
+    std::shared_ptr<BadFileLog> bad_files;
     int threads = 0;  // 0: TBB's default
 };
 

@@ -212,6 +212,15 @@ ImageFolder scan_image_folder(const fs::path& dir) {
     return folder;
 }
 
+FolderEntries take(const FolderEntries& all, std::span<const std::size_t> positions) {
+    FolderEntries out;
+    for (std::size_t p : positions) {
+        LSKD_CHECK(p < all.size(), "position {} in a listing of {} images", p, all.size());
+        out.add(all.relative_path(p), all.label(p), all.original_index(p));
+    }
+    return out;
+}
+
 EntriesSplit split_entries(const FolderEntries& all, std::size_t val_size, std::uint64_t seed) {
     if (val_size > all.size())
         fail("validation split of {} images is larger than the image folder ({} images)", val_size, all.size());

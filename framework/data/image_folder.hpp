@@ -72,6 +72,9 @@ struct EntriesSplit {
     FolderEntries val;
 };
 
+// The entries at `positions`, in that order, with their labels and original indices.
+FolderEntries take(const FolderEntries& all, std::span<const std::size_t> positions);
+
 // `val_size` entries chosen by seed (split_validation's rule and stream) leave the training entries; both keep
 // the scanned order and original indices.
 EntriesSplit split_entries(const FolderEntries& all, std::size_t val_size, std::uint64_t seed);

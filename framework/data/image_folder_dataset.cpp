@@ -17,37 +17,32 @@ EntriesSplit carve(const ScannedTree& tree, const FolderEntries& from, std::size
     return split_entries(from, count, seed);
 }
 
-struct Listing {
-    const ScannedTree* tree;
-    FolderEntries entries;
-};
-
 struct Listings {
-    Listing train, val, test;
+    FolderSplit train, val, test;
     std::string splits;
 };
 
 Listings list_splits(const ImageFolder& folder, const FolderDatasetSpec& spec) {
     Listings l;
     if (!folder.single_tree && folder.test.entries.size() != 0) {
-        l.train = {&folder.train, folder.train.entries};
-        l.val = {&folder.val, folder.val.entries};
-        l.test = {&folder.test, folder.test.entries};
+        l.train = {folder.train.root, folder.train.entries};
+        l.val = {folder.val.root, folder.val.entries};
+        l.test = {folder.test.root, folder.test.entries};
         l.splits = "train, val and test from the folders of those names (val-size unused)";
     } else if (!folder.single_tree) {
         EntriesSplit s = carve(folder.train, folder.train.entries, spec.val_size, "validation", spec.seed);
-        l.train = {&folder.train, std::move(s.train)};
-        l.val = {&folder.train, std::move(s.val)};
-        l.test = {&folder.val, folder.val.entries};
+        l.train = {folder.train.root, std::move(s.train)};
+        l.val = {folder.train.root, std::move(s.val)};
+        l.test = {folder.val.root, folder.val.entries};
         l.splits =
             fmt::format("train: train/ less {} validation images drawn by seed; test: val/ (no test/)", spec.val_size);
     } else {
         // Test first, then validation, as for sequence corpora: the test split depends only on the seed and its size.
         EntriesSplit t = carve(folder.train, folder.train.entries, spec.test_size, "test", spec.seed);
         EntriesSplit s = carve(folder.train, t.train, spec.val_size, "validation", spec.seed);
-        l.train = {&folder.train, std::move(s.train)};
-        l.val = {&folder.train, std::move(s.val)};
-        l.test = {&folder.train, std::move(t.val)};
+        l.train = {folder.train.root, std::move(s.train)};
+        l.val = {folder.train.root, std::move(s.val)};
+        l.test = {folder.train.root, std::move(t.val)};
         l.splits = fmt::format("one tree split by seed: {} test, {} validation and {} training images", spec.test_size,
                                spec.val_size, l.train.entries.size());
     }
@@ -64,30 +59,41 @@ FolderSkips total_skips(const ImageFolder& folder) {
     return total;
 }
 
-ImageSet decode(const Listing& listing, bool wanted, const FolderDatasetSpec& spec, std::size_t& bad_images) {
-    if (!wanted || listing.tree == nullptr) {
+ImageSet decode(const FolderSplit& listing, bool wanted, const FolderDatasetSpec& spec, std::size_t& bad_images) {
+    if (!wanted) {
         ImageSet empty;
         empty.height = empty.width = spec.images.size;
         empty.channels = 3;
         return empty;
     }
-    FolderImages decoded = cached_folder_images(spec.cache_dir, listing.tree->root, listing.entries, spec.images);
+    FolderImages decoded = cached_folder_images(spec.cache_dir, listing.root, listing.entries, spec.images);
     bad_images += decoded.bad.size();
     return std::move(decoded.images);
 }
 
 }  // namespace
 
-FolderDataset load_folder_dataset(const FolderDatasetSpec& spec) {
+FolderListing list_folder_dataset(const FolderDatasetSpec& spec) {
     const ImageFolder folder = scan_image_folder(spec.dir);
-    const Listings listings = list_splits(folder, spec);
+    Listings listings = list_splits(folder, spec);
+    FolderListing l;
+    l.classes = folder.classes;
+    l.summary.scan = total_skips(folder);
+    l.summary.splits = std::move(listings.splits);
+    l.train = std::move(listings.train);
+    l.val = std::move(listings.val);
+    l.test = std::move(listings.test);
+    return l;
+}
+
+FolderDataset load_folder_dataset(const FolderDatasetSpec& spec) {
+    FolderListing listing = list_folder_dataset(spec);
     FolderDataset ds;
-    ds.classes = folder.classes;
-    ds.summary.scan = total_skips(folder);
-    ds.summary.splits = listings.splits;
-    ds.train = decode(listings.train, spec.wanted.train, spec, ds.summary.bad_images);
-    ds.val = decode(listings.val, spec.wanted.val, spec, ds.summary.bad_images);
-    ds.test = decode(listings.test, spec.wanted.test, spec, ds.summary.bad_images);
+    ds.classes = std::move(listing.classes);
+    ds.summary = std::move(listing.summary);
+    ds.train = decode(listing.train, spec.wanted.train, spec, ds.summary.bad_images);
+    ds.val = decode(listing.val, spec.wanted.val, spec, ds.summary.bad_images);
+    ds.test = decode(listing.test, spec.wanted.test, spec, ds.summary.bad_images);
     return ds;
 }
 

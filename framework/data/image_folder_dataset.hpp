@@ -38,6 +38,7 @@ struct FolderSummary {
     FolderSkips scan;            // hidden folders and files torchvision would have read, other files
     std::size_t bad_images = 0;  // undecodable files left out by skip-bad-images, over the decoded splits
     std::string splits;          // where each split came from, in words
+    bool streamed = false;       // decoded batch by batch from the files (image-stream), not held in memory
 };
 
 struct FolderDataset {
@@ -47,5 +48,20 @@ struct FolderDataset {
 };
 
 FolderDataset load_folder_dataset(const FolderDatasetSpec& spec);
+
+// One split's images as listed, none decoded: the tree they lie below and their entries.
+struct FolderSplit {
+    std::filesystem::path root;
+    FolderEntries entries;
+};
+
+struct FolderListing {
+    std::vector<std::string> classes;
+    FolderSplit train, val, test;
+    FolderSummary summary;  // no bad images: nothing was decoded
+};
+
+// The folder scanned and split as load_folder_dataset splits it (spec.images, cache_dir and wanted unused).
+FolderListing list_folder_dataset(const FolderDatasetSpec& spec);
 
 }  // namespace lskd::data

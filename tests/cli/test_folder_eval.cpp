@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "distill/split_outputs_file.hpp"
@@ -71,4 +72,54 @@ TEST_CASE("eval of an imported model on a folder", "[cli][folder][slow]") {
     const ProgramOutput again = run_lskd({"eval", run, "--split", "val"});
     CHECK(again.code == 0);
     CHECK_THAT(again.out, Catch::Contains("on val (3 examples, f32)"));
+}
+
+TEST_CASE("eval of a streamed folder run streams its split", "[cli][folder]") {
+    const fs::path dir = cli_temp_dir("stream_eval");
+    data::testing::FolderFixture f;
+    f.per_class = 8;
+    data::testing::write_image_tree(dir / "data", f);
+    const std::string run = (dir / "run").string();
+    const ProgramOutput trained = run_lskd({"train",
+                                            "--dataset",
+                                            "folder",
+                                            "--data-dir",
+                                            (dir / "data").string(),
+                                            "--image-stream",
+                                            "1",
+                                            "--image-size",
+                                            "16",
+                                            "--val-size",
+                                            "6",
+                                            "--test-size",
+                                            "9",
+                                            "--model",
+                                            "mlp",
+                                            "--hidden",
+                                            "8",
+                                            "--epochs",
+                                            "1",
+                                            "--batch",
+                                            "4",
+                                            "--augment",
+                                            "1",
+                                            "--threads",
+                                            "1",
+                                            "--output",
+                                            run});
+    INFO(trained.err);
+    REQUIRE(trained.code == 0);
+
+    // The scores the run stored at its last epoch, recomputed from its files by streaming the test split again.
+    const ProgramOutput eval = run_lskd({"eval", run, "--split", "test", "--json"});
+    INFO(eval.err);
+    REQUIRE(eval.code == 0);
+    CHECK_THAT(eval.out, Catch::Contains("\"examples\": 9"));
+    const io::H5File checkpoint = io::H5File::open_read(run + "/checkpoint.h5");
+    CHECK(checkpoint.attr_int64("/data", "folder_streamed") == 1);
+    for (const char* score : {"accuracy", "nll", "ece"}) {
+        const std::string metric = std::string("/metrics/test_") + (score == std::string("accuracy") ? "acc" : score);
+        CHECK_THAT(eval.out,
+                   Catch::Contains(fmt::format("\"{}\": {}", score, checkpoint.read<double>(metric, 1).values.back())));
+    }
 }

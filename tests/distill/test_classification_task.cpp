@@ -125,17 +125,20 @@ TEST_CASE("the classification task trains from a folder stream", "[distill][clas
                 .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
         }
     }
-    const data::ScannedTree tree = data::scan_image_tree(root);
+    data::StreamedFolder folder;
+    folder.train = {root, data::scan_image_tree(root).entries};
+    folder.images.size = 28;
     distill::RunConfig config = testing::small_run_config("");
     config.batch = 4;
+    config.augment = true;  // RandomResizedCrop views
     const data::Normalization norm = data::imagenet_normalization();
     auto model = models::make_model("mlp", {28, 28, 3}, 10, 1, {{8}, 0.0});
     model->train();
     distill::ClassificationTask task(config, testing::small_dataset(), *model, nullptr, nullptr,
-                                     distill::streamed_training_source(config, root, tree.entries, norm, 28, false));
+                                     distill::streamed_training_source(config, folder, norm));
     CHECK(task.steps_per_epoch() == 3);  // 10 images in batches of 4
     // The task's batches are the stream's, in order.
-    auto stream = distill::streamed_training_source(config, root, tree.entries, norm, 28, false);
+    auto stream = distill::streamed_training_source(config, folder, norm);
     task.begin_epoch(2);
     stream->begin_epoch(2);
     data::Batch expected;

@@ -134,6 +134,8 @@ const std::map<std::string, Probe>& probes() {
         {"image-resize", {nothing, [](RunConfig& c) { c.image_resize = 40; }, Seen::training, kBoth}},
         {"image-cache", {nothing, [](RunConfig& c) { c.image_cache = "images"; }, Seen::training, kBoth}},
         {"skip-bad-images", {nothing, [](RunConfig& c) { c.skip_bad_images = true; }, Seen::training, kBoth}},
+        // tests/distill/test_image_stream.cpp trains streamed folders.
+        {"image-stream", {nothing, [](RunConfig& c) { c.image_stream = true; }, Seen::training, kBoth}},
         {"source-vocab", {nothing, [](RunConfig& c) { c.source_vocab = "char"; }, Seen::training, kBoth}},
         {"target-vocab", {nothing, [](RunConfig& c) { c.target_vocab = "symbol"; }, Seen::training, kBoth}},
         {"subwords", {nothing, [](RunConfig& c) { c.subwords = 800; }, Seen::training, kBoth}},

@@ -1,6 +1,7 @@
-// lskd study folder end to end on a generated one-tree image folder (3 classes, PNG and JPEG): every run trains on
-// the decoded 32×32 images through the study's image cache, the teachers are analysed with the folder's class names,
-// and the report states where the splits came from and what the scan left out.
+// lskd study end to end on a generated one-tree image folder (3 classes, PNG and JPEG): with `lskd study folder` every
+// run trains on the decoded 32×32 images through the study's image cache, the teachers are analysed with the folder's
+// class names, and the report states where the splits came from and what the scan left out; with a config file of
+// image-stream runs nothing is decoded up front and the study still ends in its claims.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,23 @@
 
 using namespace lskd;
 namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_report(const fs::path& dir) {
+    std::ifstream in(dir / "report.md");
+    std::stringstream report;
+    report << in.rdbuf();
+    return report.str();
+}
+
+fs::path study_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / name;
+    fs::remove_all(dir);
+    return dir;
+}
+
+}  // namespace
 
 TEST_CASE("study folder runs end to end on a generated folder", "[study][folder][slow]") {
     const data::testing::TempDir images;
@@ -43,8 +61,7 @@ TEST_CASE("study folder runs end to end on a generated folder", "[study][folder]
         r->mi_views = 2;
     }
     c.teacher_alphas = {0.0, 0.2};
-    const fs::path dir = fs::temp_directory_path() / lskd::testing::process_test_dir() / "folder-study";
-    fs::remove_all(dir);
+    const fs::path dir = study_dir("folder-study");
     study::StudyOptions options;
     options.out = dir.string();
     options.quiet = true;
@@ -63,15 +80,53 @@ TEST_CASE("study folder runs end to end on a generated folder", "[study][folder]
     CHECK(teacher.folder->scan.hidden_folders == 1);
     CHECK(teacher.folder->bad_images == 0);
 
-    std::ifstream in(dir / "report.md");
-    std::stringstream report;
-    report << in.rdbuf();
-    CHECK_THAT(report.str(), Catch::Contains("- image folder: one tree split by seed: 15 test, 15 validation and 30 "
-                                             "training images; 0 undecodable image(s) left out") &&
-                                 Catch::Contains("1 hidden folder(s)"));
+    CHECK_THAT(read_report(dir),
+               Catch::Contains("- image folder: one tree split by seed: 15 test, 15 validation and 30 "
+                               "training images; 0 undecodable image(s) left out") &&
+                   Catch::Contains("1 hidden folder(s)"));
     const io::H5File projection =
         io::H5File::open_read((dir / "runs" / "teacher_lenet_a0_s1" / "analyses" / "projection.h5").string());
     CHECK(projection.attr_strings("/", "class_names") == f.classes);
     const io::H5File mi = io::H5File::open_read((dir / "runs" / "teacher_lenet_a0_s1" / "analyses" / "mi.h5").string());
     CHECK(mi.attr_strings("/", "class_names") == std::vector<std::string>{"cat", "dog"});
+}
+
+TEST_CASE("a study of image-stream runs on a generated folder ends in its claims", "[study][folder][slow]") {
+    const data::testing::TempDir images;
+    data::testing::FolderFixture f;
+    f.per_class = 20;
+    data::testing::write_image_tree(images.path(), f);
+    const fs::path dir = study_dir("stream-study");
+    const std::string recipe =
+        "image-size: 16, image-stream: true, augment: true, val-size: 15, test-size: 15, epochs: 1, batch: 12, "
+        "record-per-class: 3, threads: 1";
+    const fs::path config = images.path().parent_path() / (images.path().filename().string() + "-study.yaml");
+    std::ofstream(config) << "output: " << dir.string() << "\ndataset: folder\ndata-dir: " << images.path().string()
+                          << "\nseeds: [1]\nteacher:\n  model: mlp\n  alphas: [0, 0.2]\n  recipe: {hidden: [16], "
+                          << recipe << ", mi-examples: 10, mi-views: 2}\nstudent:\n  model: mlp\n  recipe: {hidden: "
+                          << "[8], " << recipe << "}\ndistill: [{teacher-alpha: 0, temperatures: [1, 2]}]\n"
+                          << "baselines: {alphas: [0]}\nparallel: 1\n";
+    study::StudyOptions options;
+    options.quiet = true;
+    const auto result = study::run_study(study::study_config(config.string()), config.string(), options);
+    fs::remove(config);
+    CHECK(result.trained == 5);  // 2 teachers, 2 students of the α = 0 teacher, 1 baseline
+    CHECK(result.analysed);
+    CHECK_FALSE(fs::exists(dir / "cache" / "images"));  // nothing decoded to keep
+    const distill::RunHeader teacher = distill::read_run_header((dir / "runs" / "teacher_mlp_a0_s1").string());
+    REQUIRE(teacher.folder.has_value());
+    CHECK(teacher.folder->streamed);
+    CHECK(teacher.config.image_stream);
+    CHECK(teacher.class_names == f.classes);
+    for (const char* name : {"calibration", "projection", "mi", "erasure"})
+        CHECK(fs::is_regular_file(distill::RunDirectory((dir / "runs" / "teacher_mlp_a0_s1").string()).analysis(name)));
+
+    const std::string report = read_report(dir);
+    CHECK_THAT(report, Catch::Contains("streamed from the files batch by batch (image-stream)"));
+    CHECK_THAT(report, Catch::Contains("## Claims") &&
+                           Catch::Contains("| id | claim | source | verdict | deciding numbers (95 % intervals) |"));
+    // At least one claim row after the table's header.
+    const std::size_t claims = report.find("|---|---|---|---|---|---|---|", report.find("## Claims"));
+    REQUIRE(claims != std::string::npos);
+    CHECK(report.compare(report.find('\n', claims) + 1, 3, "| M") == 0);
 }

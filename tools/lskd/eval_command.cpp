@@ -65,21 +65,27 @@ int eval_sequence_run(const EvalFlags& f, const distill::RunContents& run, disti
     return 0;
 }
 
-// The splits an image folder must decode: the one scored, or all of them for --write-outputs.
+// The splits an image folder must decode: the one scored, or all of them for --write-outputs (a streamed folder
+// decodes none up front: it scores a batch at a time).
 data::SplitsWanted splits_for(const std::string& split, bool all) {
     if (all) return {};
     return {split == "train", split == "val", split == "test"};
 }
 
 void check_matches(const std::string& path, const distill::RunContents& run, const data::Dataset& dataset,
-                   const data::ImageSet& set) {
+                   const data::ImageSplit& set) {
     if (dataset.num_classes != run.num_classes)
         fail("{}: the run has {} classes but data set {} has {}", path, run.num_classes, dataset.name,
              dataset.num_classes);
-    if (set.height != run.input.height || set.width != run.input.width || set.channels != run.input.channels)
+    const Shape in = set.example_shape();
+    if (in[0] != run.input.height || in[1] != run.input.width || in[2] != run.input.channels)
         fail("{}: the run's model takes {} inputs but data set {} gives {}x{}x{} (an image folder's image-size sets "
              "them)",
-             path, run.input.str(), dataset.name, set.height, set.width, set.channels);
+             path, run.input.str(), dataset.name, in[0], in[1], in[2]);
+}
+
+data::SplitName split_named(const std::string& split) {
+    return split == "train" ? data::SplitName::train : split == "val" ? data::SplitName::val : data::SplitName::test;
 }
 
 // --write-outputs: the outputs and records an imported run lacks, under the run directory's lock.
@@ -112,9 +118,8 @@ Runner add_eval_command(CLI::App& app) {
         if (run.sequence) return eval_sequence_run(*s, run, config);
         if (s->write_outputs) require_one_process("eval --write-outputs");
         data::Dataset dataset = distill::load_run_dataset(config, splits_for(s->split, s->write_outputs));
-        const data::ImageSet& set = s->split == "train" ? dataset.train
-                                    : s->split == "val" ? dataset.val
-                                                        : dataset.test;
+        // A streamed run (image-stream) is scored by streaming its split's files too.
+        const data::ImageSplit set = data::image_split(dataset, split_named(s->split));
         check_matches(s->path, run, dataset, set);
         auto model = distill::load_model(run);
         const ops::PrecisionGuard precision(distill::run_precision(run.config, s->path));
@@ -122,7 +127,7 @@ Runner add_eval_command(CLI::App& app) {
         const distill::SplitOutputs outputs = distill::run_model_over_ranks(
             *model, set, run.normalization, distill::kEvalBatch, static_cast<int>(run.num_classes), process_world());
         if (!process_world().root()) return 0;  // rank 0 scores and reports
-        print_scores(*s, config.precision, "examples", set.size(), distill::score(outputs), {});
+        print_scores(*s, config.precision, "examples", outputs.labels.size(), distill::score(outputs), {});
         return 0;
     };
 }
