@@ -4,6 +4,8 @@
 // train --resume refuses an imported run. Skipped, said so, without torch and torchvision.
 #include <cmath>
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -31,9 +33,8 @@ const fs::path& fixture() {
     return dir;
 }
 
-ProgramOutput import_file(const std::string& file, const std::string& output) {
-    return run_lskd(
-        {"import", "--format", "torch", (fixture() / file).string(), "--model", "resnet-18", "--output", output});
+ProgramOutput import_file(const std::string& file, const std::string& output, const std::string& model = "resnet-18") {
+    return run_lskd({"import", "--format", "torch", (fixture() / file).string(), "--model", model, "--output", output});
 }
 
 void check_refused(const ProgramOutput& r, const std::string& message, const fs::path& output) {
@@ -62,13 +63,17 @@ TEST_CASE("import matches torchvision logits", "[cli][import][slow]") {
         WARN("SKIPPED: python3-torchvision is not installed; the import is untested");
         return;
     }
-    const std::string run = (cli_temp_dir("import_run") / "resnet18").string();
-    const ProgramOutput r = import_file("resnet18.pth", run);
+    // resnet-18's basic blocks and resnet-50's bottlenecks (torchvision's V1.5 strides).
+    const auto [model_name, stem] = GENERATE(std::pair<std::string, std::string>{"resnet-18", "resnet18"},
+                                             std::pair<std::string, std::string>{"resnet-50", "resnet50"});
+    CAPTURE(model_name);
+    const std::string run = (cli_temp_dir("import_run") / stem).string();
+    const ProgramOutput r = import_file(stem + ".pth", run, model_name);
     INFO(r.err);
     REQUIRE(r.code == 0);
 
     const distill::RunContents contents = distill::load_run(run);
-    CHECK(contents.imported_from == (fixture() / "resnet18.pth").string());
+    CHECK(contents.imported_from == (fixture() / (stem + ".pth")).string());
     CHECK(contents.optimizer.empty());
     CHECK(contents.epochs_done == 0);
     CHECK(contents.num_classes == 10);
@@ -76,7 +81,8 @@ TEST_CASE("import matches torchvision logits", "[cli][import][slow]") {
     CHECK(contents.normalization.mean == std::vector<float>{0.485f, 0.456f, 0.406f});
     CHECK(contents.normalization.std == std::vector<float>{0.229f, 0.224f, 0.225f});
 
-    const io::H5File expected = io::H5File::open_read((fixture() / "expected.h5").string());
+    const io::H5File expected =
+        io::H5File::open_read((fixture() / (stem == "resnet18" ? "expected.h5" : "expected50.h5")).string());
     const Tensor inputs = channels_last(expected.read_tensor("/inputs", 4));
     const Tensor torch_logits = expected.read_tensor("/logits", 2);
     auto model = distill::load_model(contents);
