@@ -167,6 +167,7 @@ private:
     bool overwrite_in_place(const std::string& object, std::int64_t stored, std::int64_t memory, const void* data,
                             const Dims& dims, Storage storage);
     void prune_group(const std::string& group);
+    void prune_attributes(const std::string& object);
 
     struct Rewrite;  // what was written since open_for_rewrite (h5_rewrite.cpp)
 

@@ -53,8 +53,7 @@ void H5File::prune_unwritten() {
 }
 
 void H5File::prune_group(const std::string& group) {
-    for (const std::string& name : attr_names(group))
-        if (!rewrite_->attributes.contains({group, name})) remove_attr(group, name);
+    prune_attributes(group);
     for (const std::string& child : children(group)) {
         const std::string path = group == "/" ? "/" + child : group + "/" + child;
         if (!rewrite_->objects.contains(path))
@@ -62,9 +61,13 @@ void H5File::prune_group(const std::string& group) {
         else if (is_group(path))
             prune_group(path);
         else
-            for (const std::string& name : attr_names(path))
-                if (!rewrite_->attributes.contains({path, name})) remove_attr(path, name);
+            prune_attributes(path);
     }
+}
+
+void H5File::prune_attributes(const std::string& object) {
+    for (const std::string& name : attr_names(object))
+        if (!rewrite_->attributes.contains({object, name})) remove_attr(object, name);
 }
 
 }  // namespace lskd::io
