@@ -17,6 +17,7 @@
 #include "models/model_registry.hpp"
 #include "tests/data/folder_fixtures.hpp"
 #include "tests/distill/run_fixture.hpp"
+#include "tests/distributed/alone_and_shared.hpp"
 #include "tests/distributed/test_world.hpp"
 
 using namespace lskd;
@@ -93,16 +94,7 @@ TEST_CASE("a streamed run on 2 ranks trains like one rank and stores its model's
     const distill::RunConfig config = streamed_folder(world, dir);
     const data::Dataset dataset = distill::load_run_dataset(config);
 
-    distill::RunConfig alone = config;
-    alone.output = (dir / "alone").string();
-    if (world.root()) distill::train(alone, dataset, testing::quiet());
-    distributed::sum_over_ranks(world, std::int64_t{0});
-    distill::RunConfig shared = config;
-    shared.output = (dir / "shared").string();
-    distill::TrainOptions options = testing::quiet();
-    options.world = &world;
-    distill::train(shared, dataset, options);
-    distributed::sum_over_ranks(world, std::int64_t{0});  // rank 0's file is complete
+    const auto [alone, shared] = testing::train_alone_and_shared(world, config, dataset, dir);
 
     if (world.root()) {
         const distill::RunContents a = distill::load_run(alone.output), s = distill::load_run(shared.output);

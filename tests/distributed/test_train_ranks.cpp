@@ -10,6 +10,7 @@
 #include "distill/trainer.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "tests/distill/run_fixture.hpp"
+#include "tests/distributed/alone_and_shared.hpp"
 #include "tests/distributed/test_world.hpp"
 
 using namespace lskd;
@@ -28,17 +29,7 @@ TEST_CASE("a run on 2 ranks x 64 examples matches 1 rank x batch 128", "[mpi][tr
     const data::Dataset dataset = distill::load_run_dataset(config);
     REQUIRE(dataset.train.size() == 2560);
 
-    distill::RunConfig alone = config;
-    alone.output = (dir / "alone").string();
-    if (world.root()) distill::train(alone, dataset, testing::quiet());
-    distributed::sum_over_ranks(world, std::int64_t{0});
-
-    distill::RunConfig shared = config;
-    shared.output = (dir / "shared").string();
-    distill::TrainOptions options = testing::quiet();
-    options.world = &world;
-    distill::train(shared, dataset, options);
-    distributed::sum_over_ranks(world, std::int64_t{0});  // rank 0's file is complete
+    const auto [alone, shared] = testing::train_alone_and_shared(world, config, dataset, dir);
 
     if (world.root()) {
         const distill::RunContents a = distill::load_run(alone.output), s = distill::load_run(shared.output);

@@ -35,6 +35,13 @@ void fill(H5File& f, float start, std::int64_t epochs) {
     f.set_attr("/counters", "steps", epochs * 10);
 }
 
+// One epoch's checkpoint written through the spare, as the trainer writes it.
+void recycle_epoch(const std::string& path, const std::string& spare, std::int64_t epoch) {
+    AtomicFile out = AtomicFile::recycle(path, spare);
+    fill(out.file(), static_cast<float>(epoch), epoch);
+    out.commit();
+}
+
 // Every object and attribute name of `f`, with "@" before attribute names, in a fixed order.
 std::vector<std::string> listing(const H5File& f, const std::string& group = "/") {
     std::vector<std::string> out;
@@ -118,9 +125,7 @@ TEST_CASE("a recycled write swaps names with its target, so the old file is the 
     TempDir dir;
     const std::string path = dir / "checkpoint.h5", spare = dir / "checkpoint.spare.h5";
     for (std::int64_t epoch = 1; epoch <= 4; ++epoch) {
-        AtomicFile out = AtomicFile::recycle(path, spare);
-        fill(out.file(), static_cast<float>(epoch), epoch);
-        out.commit();
+        recycle_epoch(path, spare, epoch);
         CHECK(H5File::open_read(path).attr_int64("/", "epochs_done") == epoch);
         if (epoch == 1)
             CHECK_FALSE(std::filesystem::exists(spare));  // nothing to swap with: a rename
@@ -171,15 +176,9 @@ TEST_CASE("a recycled write handed to the background commits swaps names too", "
 TEST_CASE("a spare a reader still holds is left to the reader, and the checkpoint written into a new file", "[io]") {
     TempDir dir;
     const std::string path = dir / "checkpoint.h5", spare = dir / "checkpoint.spare.h5";
-    for (std::int64_t epoch = 1; epoch <= 2; ++epoch) {
-        AtomicFile out = AtomicFile::recycle(path, spare);
-        fill(out.file(), static_cast<float>(epoch), epoch);
-        out.commit();
-    }
+    for (std::int64_t epoch = 1; epoch <= 2; ++epoch) recycle_epoch(path, spare, epoch);
     const H5File reader = H5File::open_read(spare);  // opened as checkpoint.h5 an epoch ago, say
-    AtomicFile out = AtomicFile::recycle(path, spare);
-    fill(out.file(), 3, 3);
-    out.commit();
+    recycle_epoch(path, spare, 3);
     CHECK(reader.read<float>("/params/w").values == ramp(100000, 1));
     CHECK(H5File::open_read(path).read<float>("/params/w").values == ramp(100000, 3));
 }
