@@ -96,8 +96,14 @@ AtomicFile AtomicFile::recycle(const std::string& path, const std::string& spare
     check_replaceable(path);
     check_replaceable(spare);
     posix::check_directory_of(path);
+    std::error_code ec;
+    // The first write has nothing to swap with: it goes under the temporary name, which, unlike a spare, the next
+    // writer's lock deletes if this one dies, so a run killed in its first write leaves nothing behind.
+    if (!std::filesystem::exists(path, ec)) {
+        const std::string temp = temporary_name(path);
+        return start(path, temp, [&] { return AtomicFile(path, temp, H5File::create(temp, path, true)); });
+    }
     return start(path, spare, [&] {
-        std::error_code ec;
         if (std::filesystem::exists(spare, ec)) {
             try {
                 return AtomicFile(path, spare, H5File::open_for_rewrite(spare, path), true);

@@ -17,7 +17,8 @@ public:
     static AtomicFile update(const std::string& path);
     // For a file rewritten again and again (a run's checkpoint): writes into `spare` in place
     // (H5File::open_for_rewrite) if it is a file lskd can open for writing, or into a new file there, and at the
-    // commit exchanges the names of `spare` and `path`, so that the old `path` is the next rewrite's spare. Reusing
+    // commit exchanges the names of `spare` and `path`, so that the old `path` is the next rewrite's spare (while
+    // `path` does not exist yet, it is create()'s temporary file and a rename, with nothing to swap). Reusing
     // the spare's blocks costs a fraction of allocating a new file's (docs/run-file.md, "The checkpoint's spare").
     static AtomicFile recycle(const std::string& path, const std::string& spare);
 

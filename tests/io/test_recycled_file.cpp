@@ -182,3 +182,17 @@ TEST_CASE("a spare a reader still holds is left to the reader, and the checkpoin
     CHECK(reader.read<float>("/params/w").values == ramp(100000, 1));
     CHECK(H5File::open_read(path).read<float>("/params/w").values == ramp(100000, 3));
 }
+
+TEST_CASE("the first recycled write, with nothing to swap with, goes under the temporary name", "[io]") {
+    TempDir dir;
+    const std::string path = dir / "checkpoint.h5", spare = dir / "checkpoint.spare.h5";
+    {
+        AtomicFile out = AtomicFile::recycle(path, spare);
+        CHECK(out.temp_path() == temporary_name(path));  // what the next writer's lock deletes if this one dies
+        CHECK_FALSE(out.exchanges());
+        fill(out.file(), 1, 1);
+    }  // dropped without a commit, as by a failure: nothing is left
+    CHECK(dir.entries().empty());
+    recycle_epoch(path, spare, 1);
+    CHECK(dir.entries() == std::vector<std::string>{"checkpoint.h5"});
+}
