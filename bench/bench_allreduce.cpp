@@ -1,6 +1,7 @@
 // The cost of data-parallel gradient averaging on this machine, for docs/scale.md: MPI_Allreduce (SUM, in place)
-// of several sizes, and GradientBuckets::average over mlp-1200's gradients (packing and unpacking included).
-// Run by hand under an MPI launcher:  mpirun -n 2 build/bench/bench_allreduce [repetitions]
+// of several sizes, beside MPI_Iallreduce and its wait (the overlapped step's sum), and GradientBuckets::average over
+// mlp-1200's gradients (packing and unpacking included). Run by hand under an MPI launcher:  mpirun -n 2
+// build/bench/bench_allreduce [repetitions]
 #include <mpi.h>
 
 #include <algorithm>
@@ -39,13 +40,20 @@ int main(int argc, char** argv) {
     }
     const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 50;
     if (world.root())
-        fmt::print("{} ranks, {} calls each\n{:>12} {:>12} {:>12}\n", world.size(), reps, "floats", "ms/call",
-                   "GB/s algbw");
-    for (int n : {1, 1024, 65536, 262144, 1 << 20, 2395210}) {
+        fmt::print("{} ranks, {} calls each; MPI_Iallreduce scheduled by {}\n{:>12} {:>12} {:>12} {:>22}\n",
+                   world.size(), reps, world.iallreduce_schedule().describe(), "floats", "ms/call", "GB/s algbw",
+                   "Iallreduce+Wait ms");
+    for (int n : {1, 1024, 65536, 262144, 1 << 20, 1440000, 2395210}) {
         std::vector<float> buffer(static_cast<std::size_t>(n), 1.0f);
         const double s = seconds_per_call(
             reps, [&] { MPI_Allreduce(MPI_IN_PLACE, buffer.data(), n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD); });
-        if (world.root()) fmt::print("{:>12} {:>12.4f} {:>12.2f}\n", n, s * 1e3, 4.0 * n / s / 1e9);
+        const double started = seconds_per_call(reps, [&] {
+            MPI_Request request = MPI_REQUEST_NULL;
+            MPI_Iallreduce(MPI_IN_PLACE, buffer.data(), n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &request);
+            MPI_Wait(&request, MPI_STATUS_IGNORE);
+        });
+        if (world.root())
+            fmt::print("{:>12} {:>12.4f} {:>12.2f} {:>22.4f}\n", n, s * 1e3, 4.0 * n / s / 1e9, started * 1e3);
     }
     // mlp-1200 on 28x28x1 inputs and 10 classes: linear weights [out, in] and biases, in parameter order.
     const std::vector<Shape> shapes{{1200, 784}, {1200}, {1200, 1200}, {1200}, {10, 1200}, {10}};

@@ -1,9 +1,10 @@
 // A data-parallel training step before and after the overlap, for docs/scale.md: before, the gradient average
 // after backward (GradientBuckets::average in buckets of the 25 MiB cap); after, the trainer's step, the average
 // overlapped with backward (begin_step / gradient hooks / finish_step) in buckets of the default plan, or of the
-// plan given. The two alternate in rounds of steps inside one process, so the drift of a busy machine hits both
-// alike; it prints each round, the median step time per mode (the slowest rank's, since a step waits for it) and
-// the median of the rounds' paired changes.
+// plan given; and between them the same step without the hooks, every sum started after backward, which tells
+// the overlap's share of the change from that of the sums themselves. The modes take turns in rounds of steps
+// inside one process, so the drift of a busy machine hits all alike; it prints each round, the median step time
+// per mode (the slowest rank's, since a step waits for it) and the median of the rounds' paired changes.
 // Run by hand under an MPI launcher, one thread per rank:
 //   mpirun -n 2 build/bench/bench_overlap MODEL HxWxC [batch=128] [rounds=5] [steps=5] [first_bytes cap_bytes]
 #include <mpi.h>
@@ -35,6 +36,16 @@ double median(std::vector<double> xs) {
     std::sort(xs.begin(), xs.end());
     const std::size_t n = xs.size();
     return n % 2 == 1 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
+}
+
+// The median of the rounds' changes of `a` against `b` in the same round: the paired figure, which the machine's
+// drift between rounds moves less than the ratio of the two medians.
+void print_paired(const char* what, const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> changes;
+    for (std::size_t r = 0; r < a.size(); ++r) changes.push_back(a[r] / b[r] - 1);
+    const auto faster = std::count_if(changes.begin(), changes.end(), [](double c) { return c < 0; });
+    fmt::print("{}: median of the rounds' changes {:+.1f} %, faster in {} of {} rounds\n", what, 100 * median(changes),
+               faster, changes.size());
 }
 
 }  // namespace
@@ -85,10 +96,13 @@ int main(int argc, char** argv) {
     distill::smoothed_targets(labels, 0.0, targets);
     const Variable x(images);
 
-    auto step = [&](bool overlapped) {
-        if (overlapped) after.begin_step(grads, n, batch);
+    // before: the blocking average; unhooked: the overlapped step's buckets and sums in place, all started after
+    // backward (no hook runs); overlapped: the same, each bucket started by the hooks as soon as it is final.
+    enum Mode { before_mode, unhooked_mode, overlapped_mode };
+    auto step = [&](Mode mode) {
+        if (mode != before_mode) after.begin_step(grads, n, batch);
         ops::soft_target_cross_entropy(model->forward(x), targets).backward();
-        if (overlapped)
+        if (mode != before_mode)
             after.finish_step();
         else
             before.average(grads, n, batch);
@@ -96,14 +110,15 @@ int main(int argc, char** argv) {
         model->zero_grad();
     };
     // Seconds per step of a round, the slowest rank's.
-    auto round = [&](bool overlapped) {
+    auto round = [&](Mode mode) {
         for (std::size_t i = 0; i < params.size(); ++i)
-            params[i].set_grad_final_hook(overlapped ? std::function<void()>([&after, i] { after.gradient_ready(i); })
-                                                     : std::function<void()>());
-        step(overlapped);  // warm-up
+            params[i].set_grad_final_hook(mode == overlapped_mode
+                                              ? std::function<void()>([&after, i] { after.gradient_ready(i); })
+                                              : std::function<void()>());
+        step(mode);  // warm-up
         MPI_Barrier(MPI_COMM_WORLD);
         const auto t0 = std::chrono::steady_clock::now();
-        for (int s = 0; s < steps; ++s) step(overlapped);
+        for (int s = 0; s < steps; ++s) step(mode);
         double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / steps;
         MPI_Allreduce(MPI_IN_PLACE, &sec, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
         return sec;
@@ -116,30 +131,29 @@ int main(int argc, char** argv) {
     };
     if (world.root())
         fmt::print("{} on {} ranks x {} examples, 1 thread each: {} gradient floats; blocking in {} bucket(s) ({}), "
-                   "overlapped in {} ({}; first cap {} bytes, then {})\n",
+                   "overlapped in {} ({}; first cap {} bytes, then {}), non-blocking sums scheduled by {}\n",
                    model_name, world.size(), n, before.layout().total, before.layout().buckets.size(),
                    floats(before.layout()), after.layout().buckets.size(), floats(after.layout()), plan.first_bytes,
-                   plan.cap_bytes);
-    std::vector<double> blocking, overlapped;
+                   plan.cap_bytes, world.iallreduce_schedule().describe());
+    std::vector<double> times[3];
     for (int r = 0; r < rounds; ++r) {
-        // Alternate which mode goes first, so neither always follows the other.
-        const bool first = r % 2 == 1;
-        const double a = round(first), b = round(!first);
-        blocking.push_back(first ? b : a);
-        overlapped.push_back(first ? a : b);
+        // Rotate which mode goes first, so that none always follows another.
+        for (int k = 0; k < 3; ++k) {
+            const auto mode = static_cast<Mode>((r + k) % 3);
+            times[mode].push_back(round(mode));
+        }
         if (world.root())
-            fmt::print("round {}: blocking {:.2f} ms, overlapped {:.2f} ms\n", r + 1, blocking.back() * 1e3,
-                       overlapped.back() * 1e3);
+            fmt::print("round {}: blocking {:.2f} ms, in place after backward {:.2f} ms, overlapped {:.2f} ms\n", r + 1,
+                       times[before_mode].back() * 1e3, times[unhooked_mode].back() * 1e3,
+                       times[overlapped_mode].back() * 1e3);
     }
-    // Each round's change against the blocking round beside it: the paired figure, which the machine's drift
-    // between rounds moves less than the ratio of the two medians.
-    std::vector<double> changes;
-    for (int r = 0; r < rounds; ++r) changes.push_back(overlapped[r] / blocking[r] - 1);
-    const auto faster = std::count_if(changes.begin(), changes.end(), [](double c) { return c < 0; });
-    if (world.root())
-        fmt::print("median step: blocking {:.2f} ms, overlapped {:.2f} ms ({:+.1f} %); median of the rounds' changes "
-                   "{:+.1f} %, overlapped faster in {} of {} rounds\n",
-                   median(blocking) * 1e3, median(overlapped) * 1e3, 100 * (median(overlapped) / median(blocking) - 1),
-                   100 * median(changes), faster, rounds);
+    if (world.root()) {
+        fmt::print("median step: blocking {:.2f} ms, in place after backward {:.2f} ms, overlapped {:.2f} ms\n",
+                   median(times[before_mode]) * 1e3, median(times[unhooked_mode]) * 1e3,
+                   median(times[overlapped_mode]) * 1e3);
+        print_paired("overlapped against blocking", times[overlapped_mode], times[before_mode]);
+        print_paired("in place after backward against blocking", times[unhooked_mode], times[before_mode]);
+        print_paired("overlapped against in place after backward", times[overlapped_mode], times[unhooked_mode]);
+    }
     return world.finish(0);
 }

@@ -41,6 +41,7 @@ World::World(const Launch& launch, ThreadSupport wanted) {
     if ((launch.rank >= 0 && launch.rank != rank_) || (launch.size > 0 && launch.size != size_))
         fail("{} launch: the environment says rank {} of {}, MPI says rank {} of {}", launch.launcher, launch.rank,
              launch.size, rank_, size_);
+    iallreduce_schedule_ = choose_iallreduce_schedule();
 }
 
 World::~World() {

@@ -1,6 +1,7 @@
 // The MPI job this process belongs to, initialised only when an MPI launcher started it (launcher.hpp);
 // otherwise a world of one rank that never touches MPI. One launched World per process, made in main().
 #pragma once
+#include "framework/distributed/iallreduce_schedule.hpp"
 #include "framework/distributed/launcher.hpp"
 
 namespace lskd::distributed {
@@ -26,6 +27,8 @@ public:
     bool root() const { return rank_ == 0; }
     // MPI granted MPI_THREAD_MULTIPLE (Debian's Open MPI 4.1 does).
     bool multiple_threads() const { return multiple_threads_; }
+    // The schedule of the overlapped gradient sums, chosen once MPI is initialised (iallreduce_schedule.hpp).
+    const IallreduceSchedule& iallreduce_schedule() const { return iallreduce_schedule_; }
 
     // Ends the job with main()'s exit code. 0 finalises MPI normally. Anything else calls MPI_Abort, so that the
     // other ranks, which may be waiting in a collective for this one, end too instead of hanging; mpirun then
@@ -44,6 +47,7 @@ private:
     bool multiple_threads_ = false;
     int rank_ = 0;
     int size_ = 1;
+    IallreduceSchedule iallreduce_schedule_;
 };
 
 // Whether MPI_Init has been called in this process (and MPI_Finalize not yet): lets a test show that lskd
