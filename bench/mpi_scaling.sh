@@ -67,10 +67,10 @@ for d in jobs2 ranks2; do cmp -s "$work/one/summary.csv" "$work/$d/summary.csv" 
 train() { # the run's name, mpirun's ranks (0: one process, no mpirun), threads
     name=$1 ranks=$2 threads=$3
     set -- "$lskd" train --model mlp-1200 --max-train $images --max-test 1000 --val-size 0 --epochs 1 --batch 128 \
-        --lr 0.05 --momentum 0.9 --threads "$threads" --output "$work/$name.h5" --quiet
+        --lr 0.05 --momentum 0.9 --threads "$threads" --output "$work/$name" --quiet
     if [ -n "${DATA_DIR:-}" ]; then set -- "$@" --data-dir "$DATA_DIR"; fi
     if [ "$ranks" = 0 ]; then "$@"; else mpi "$ranks" "$@"; fi > /dev/null
-    "$python" -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["metrics/train_seconds"][-1])' "$work/$name.h5"
+    "$python" -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["metrics/train_seconds"][-1])' "$work/$name/checkpoint.h5"
 }
 dp_11=$(train r1t1 0 1)
 dp_12=$(train r1t2 0 2)

@@ -1,8 +1,12 @@
 // The data-parallel tests' comparison: one run trained by rank 0 alone, the same trained over every rank.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "distill/trainer.hpp"
 #include "framework/distributed/rank_sums.hpp"
@@ -28,6 +32,17 @@ inline AloneAndShared train_alone_and_shared(const distributed::World& world, co
     distill::train(runs.shared, dataset, options);
     distributed::sum_over_ranks(world, std::int64_t{0});  // rank 0's file is complete
     return runs;
+}
+
+// The largest absolute difference between the two runs' parameters, which must have the same names and shapes.
+inline float worst_parameter_difference(const distill::RunContents& a, const distill::RunContents& b) {
+    float worst = 0;
+    for (const auto& [name, t] : a.params) {
+        const auto x = t.values(), y = b.params.at(name).values();
+        REQUIRE(x.size() == y.size());
+        for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::abs(x[i] - y[i]));
+    }
+    return worst;
 }
 
 }  // namespace lskd::testing

@@ -101,13 +101,7 @@ TEST_CASE("a streamed run on 2 ranks trains like one rank and stores its model's
         REQUIRE(s.complete);
         CHECK(s.world_size == 2);
         // The same streamed batches, each split between the ranks: equal up to the order of the gradient sums.
-        float worst = 0;
-        for (const auto& [name, t] : a.params) {
-            const auto x = t.values(), y = s.params.at(name).values();
-            REQUIRE(x.size() == y.size());
-            for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::abs(x[i] - y[i]));
-        }
-        CHECK(worst < 1e-4f);
+        CHECK(testing::worst_parameter_difference(a, s) < 1e-4f);
         auto model = distill::load_model(s);
         const distill::SplitOutputs expected = distill::run_model(*model,
                                                                   data::image_split(dataset, data::SplitName::test),

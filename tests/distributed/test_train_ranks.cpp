@@ -39,13 +39,7 @@ TEST_CASE("a run on 2 ranks x 64 examples matches 1 rank x batch 128", "[mpi][tr
         CHECK(std::abs(la - ls) <= 1e-5 * la);
         CHECK(a.metrics.at("train_acc")[0] == s.metrics.at("train_acc")[0]);
         CHECK(std::abs(a.metrics.at("test_acc")[0] - s.metrics.at("test_acc")[0]) <= 0.002);  // 0.2 points
-        float worst = 0;
-        for (const auto& [name, t] : a.params) {
-            const auto x = t.values(), y = s.params.at(name).values();
-            REQUIRE(x.size() == y.size());
-            for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::abs(x[i] - y[i]));
-        }
-        CHECK(worst < 1e-4f);
+        CHECK(testing::worst_parameter_difference(a, s) < 1e-4f);
     }
     distributed::sum_over_ranks(world, std::int64_t{0});
     if (world.root()) fs::remove_all(dir);
