@@ -3,8 +3,6 @@
 // batch and keeps its shard) and stores its model's one-process outputs; skip-bad-images is refused over ranks.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 
