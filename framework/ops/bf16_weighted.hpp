@@ -25,9 +25,14 @@ struct Bf16Entry {
     DiffWeightFormat diff_weights;
 };
 
+// An inner product's bf16 weight format: automatic takes oneDNN's own (blocked) format when the product runs on
+// AMX tiles and plain oi otherwise (linear_bf16.cpp says why); plain and own force one, for tests and benchmarks.
+enum class Bf16Weights { automatic, plain, own };
+
 // The cached entry of one inner product (x [n, in], w [out, in]) or one convolution; defined in linear_bf16.cpp and
 // conv2d_bf16.cpp.
-Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training);
+Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
+                             Bf16Weights weights = Bf16Weights::automatic);
 Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training);
 
 // A bf16 copy of x through `to_bf16` (a reorder from x's f32 layout), in a pooled buffer of numel/2 floats.

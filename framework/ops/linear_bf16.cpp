@@ -1,7 +1,10 @@
-// linear's bf16 primitives (bf16_weighted.hpp): inner products on bf16 nc activations and plain oi bf16 weights,
-// f32 bias, output and gradients. Plain weights, unlike conv2d's `any`: the brgemm kernels' blocked formats cost a
-// blocked conversion per weight and step and a reorder of every weight gradient back to oi, several times the
-// plain conversion, for no faster product at lskd's shapes (docs/speed.md, "bf16 mixed precision").
+// linear's bf16 primitives (bf16_weighted.hpp): inner products on bf16 nc activations, f32 bias, output and
+// gradients. The weights are plain oi bf16 unless the product runs on AMX tiles: without AMX the brgemm kernels'
+// blocked formats cost a blocked conversion per weight and step and a reorder of every weight gradient back to oi,
+// several times the plain conversion, for no faster product at lskd's shapes; oneDNN's AMX kernels take only their
+// own blocked formats, and tiles are worth those conversions (docs/speed.md, "bf16 mixed precision").
+#include <string>
+
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/reorder.hpp"
 #include "framework/ops/bf16_weighted.hpp"
@@ -13,27 +16,31 @@ using namespace dnnl;
 using dnnl_ctx::BoundPrimitive;
 using dt = memory::data_type;
 
-Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training) {
+inner_product_forward::primitive_desc forward_desc(std::int64_t n, std::int64_t in, std::int64_t out, bool bias,
+                                                   bool relu, bool training, const memory::desc& wei) {
     const auto src = dnnl_ctx::md_nc(n, in, dt::bf16);
-    const auto wei = dnnl_ctx::md_oi(out, in, dt::bf16);
-    const auto oi = dnnl_ctx::md_oi(out, in);
     const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
     const auto dst = dnnl_ctx::md_nc(n, out);
-    const auto dst16 = dnnl_ctx::md_nc(n, out, dt::bf16);
-    const auto attr = dnnl_ctx::scratchpad_attr();
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
-    inner_product_forward::primitive_desc fwd(
+    return inner_product_forward::primitive_desc(
         bias ? inner_product_forward::desc(prop, src, wei, b, dst) : inner_product_forward::desc(prop, src, wei, dst),
         dnnl_ctx::scratchpad_attr(relu), dnnl_ctx::engine());
-    Bf16Entry e;
-    e.input_to_bf16 = dnnl_ctx::make_reorder(dnnl_ctx::md_nc(n, in), src);
-    e.forward_weights = make_weight_format(fwd.weights_desc(), oi);
-    e.forward = BoundPrimitive(
-        inner_product_forward(fwd),
-        {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, fwd.weights_desc()}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}},
-        fwd.scratchpad_desc());
-    if (!training) return e;
-    e.output_to_bf16 = dnnl_ctx::make_reorder(dst, dst16);
+}
+
+bool runs_on_amx(const primitive_desc_base& pd) {
+    return std::string(pd.impl_info_str()).find("amx") != std::string::npos;
+}
+
+// Both backward passes, against the forward's primitive descriptor; `wei` (bf16) and `diff_wei` (f32) are plain oi
+// or format_tag::any, as the forward's weights.
+void add_backward(Bf16Entry& e, const inner_product_forward::primitive_desc& fwd, const memory::desc& wei,
+                  const memory::desc& diff_wei, std::int64_t n, std::int64_t in, std::int64_t out, bool bias) {
+    const auto src = dnnl_ctx::md_nc(n, in, dt::bf16);
+    const auto oi = dnnl_ctx::md_oi(out, in);
+    const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
+    const auto dst16 = dnnl_ctx::md_nc(n, out, dt::bf16);
+    const auto attr = dnnl_ctx::scratchpad_attr();
+    e.output_to_bf16 = dnnl_ctx::make_reorder(dnnl_ctx::md_nc(n, out), dst16);
     inner_product_backward_data::primitive_desc bwd_data(
         inner_product_backward_data::desc(dnnl_ctx::md_nc(n, in), wei, dst16), attr, dnnl_ctx::engine(), fwd);
     e.backward_data_weights = make_weight_format(bwd_data.weights_desc(), oi);
@@ -42,7 +49,6 @@ Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bia
                                       {DNNL_ARG_WEIGHTS, bwd_data.weights_desc()},
                                       {DNNL_ARG_DIFF_SRC, bwd_data.diff_src_desc()}},
                                      bwd_data.scratchpad_desc());
-    const auto diff_wei = oi;
     inner_product_backward_weights::primitive_desc bwd_w(
         bias ? inner_product_backward_weights::desc(src, diff_wei, b, dst16)
              : inner_product_backward_weights::desc(src, diff_wei, dst16),
@@ -54,15 +60,37 @@ Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bia
                                          {DNNL_ARG_DIFF_WEIGHTS, e.diff_weights.desc},
                                          {DNNL_ARG_DIFF_BIAS, b}},
                                         bwd_w.scratchpad_desc());
+}
+
+Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
+                     Bf16Weights weights) {
+    const auto any = dnnl_ctx::md_any({out, in}, dt::bf16);
+    auto fwd = forward_desc(n, in, out, bias, relu, training, any);
+    const bool own = weights == Bf16Weights::own || (weights == Bf16Weights::automatic && runs_on_amx(fwd));
+    const auto wei = own ? any : dnnl_ctx::md_oi(out, in, dt::bf16);
+    if (!own) fwd = forward_desc(n, in, out, bias, relu, training, wei);
+    Bf16Entry e;
+    e.input_to_bf16 = dnnl_ctx::make_reorder(dnnl_ctx::md_nc(n, in), dnnl_ctx::md_nc(n, in, dt::bf16));
+    e.forward_weights = make_weight_format(fwd.weights_desc(), dnnl_ctx::md_oi(out, in));
+    e.forward = BoundPrimitive(inner_product_forward(fwd),
+                               {{DNNL_ARG_SRC, fwd.src_desc()},
+                                {DNNL_ARG_WEIGHTS, fwd.weights_desc()},
+                                {DNNL_ARG_BIAS, bias ? dnnl_ctx::md_x(out) : memory::desc()},
+                                {DNNL_ARG_DST, fwd.dst_desc()}},
+                               fwd.scratchpad_desc());
+    if (training)
+        add_backward(e, fwd, wei, own ? dnnl_ctx::md_any({out, in}) : dnnl_ctx::md_oi(out, in), n, in, out, bias);
     return e;
 }
 
 }  // namespace
 
-Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training) {
+Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
+                             Bf16Weights weights) {
     static dnnl_ctx::PrimitiveCache<Bf16Entry> cache;
-    return cache.get({static_cast<std::uint32_t>(OpKind::linear), {n, in, out, bias, relu, training}},
-                     [&] { return make_entry(n, in, out, bias, relu, training); });
+    return cache.get({static_cast<std::uint32_t>(OpKind::linear),
+                      {n, in, out, bias, relu, training, static_cast<std::int64_t>(weights)}},
+                     [&] { return make_entry(n, in, out, bias, relu, training, weights); });
 }
 
 }  // namespace lskd::ops

@@ -2,11 +2,14 @@
 // Where oneDNN has no bf16 implementation (CPUs without AVX-512) every case warns and checks nothing; on AVX-512
 // without avx512_bf16 oneDNN emulates bf16 (run them with ONEDNN_MAX_CPU_ISA=AVX512_CORE to exercise that path).
 #include <cmath>
+#include <string>
 
 #include <catch2/catch.hpp>
 
 #include "framework/core/random.hpp"
+#include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/bf16_weighted.hpp"
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/precision.hpp"
@@ -107,15 +110,21 @@ TEST_CASE("bf16 conv2d within the bf16 bound", "[ops][bf16]") {
     }
 }
 
-TEST_CASE("bf16 linear within the bf16 bound", "[ops][bf16]") {
-    if (!bf16_or_warn()) return;
-    Rng rng(9);
+namespace {
+
+// linear's forward and backward in bf16 with the given weight format (automatic: as ops::linear runs it), each
+// within its bound; its primitives' descriptions are returned for the caller to check which kernels ran.
+std::string check_linear(ops::Bf16Weights weights, std::uint64_t seed) {
+    Rng rng(seed);
     const std::int64_t n = 16, in = 96, out = 40;
     Variable x(random_tensor({n, in}, rng), true);
     Variable w(random_tensor({out, in}, rng), true);
     Variable b(random_tensor({out}, rng), true);
     const ops::PrecisionGuard bf16(ops::Precision::bf16);
-    Variable y = ops::linear(x, w, b);
+    ops::Bf16Entry& prims = ops::linear_bf16_entry(n, in, out, true, false, true, weights);
+    Variable y = weights == ops::Bf16Weights::automatic
+                     ? ops::linear(x, w, b)
+                     : ops::bf16_weighted_forward(OpKind::linear, prims, x, w, b, false, true, Tensor::empty({n, out}));
     const Tensor g = random_tensor(y.shape(), rng);
     y.backward(g);
     // linear is a 1×1 convolution of [n, 1, 1, in] by [out, in, 1, 1].
@@ -133,9 +142,36 @@ TEST_CASE("bf16 linear within the bf16 bound", "[ops][bf16]") {
     CHECK(vw.over_bound == 0);
     CHECK(vb.over_bound == 0);
     CHECK(vy.over_f32 > 0);
-    // Inference (the fused pass's linear) gives the training forward's values bit for bit.
-    const Tensor inferred = ops::linear_inference(x.value(), w, b.value(), {});
-    CHECK(max_rel_diff(inferred, y.value()) == 0.0);
+    if (weights == ops::Bf16Weights::automatic) {
+        // Inference (the fused pass's linear) gives the training forward's values bit for bit.
+        const Tensor inferred = ops::linear_inference(x.value(), w, b.value(), {});
+        CHECK(max_rel_diff(inferred, y.value()) == 0.0);
+    }
+    return prims.forward.description() + "; " + prims.backward_data.description() + "; " +
+           prims.backward_weights.description();
+}
+
+}  // namespace
+
+TEST_CASE("bf16 linear within the bf16 bound", "[ops][bf16]") {
+    if (!bf16_or_warn()) return;
+    const std::string kernels = check_linear(ops::Bf16Weights::automatic, 9);
+    INFO(kernels);
+    // Plain oi weights unless oneDNN runs the product on AMX tiles.
+    const bool amx = kernels.find("amx") != std::string::npos;
+    const ops::Bf16Entry& prims = ops::linear_bf16_entry(16, 96, 40, true, false, true);
+    CHECK((prims.forward_weights.desc == dnnl_ctx::md_oi(40, 96, dnnl::memory::data_type::bf16)) != amx);
+    CHECK(prims.diff_weights.plain != amx);
+}
+
+TEST_CASE("bf16 linear in oneDNN's own blocked weight format, the AMX choice, within the bf16 bound", "[ops][bf16]") {
+    if (!bf16_or_warn()) return;
+    const std::string kernels = check_linear(ops::Bf16Weights::own, 10);
+    INFO(kernels);
+    const ops::Bf16Entry& prims = ops::linear_bf16_entry(16, 96, 40, true, false, true, ops::Bf16Weights::own);
+    // A blocked format, converted from the master weights, and the gradient reordered back to oi.
+    CHECK(prims.forward_weights.desc != dnnl_ctx::md_oi(40, 96, dnnl::memory::data_type::bf16));
+    CHECK_FALSE(prims.diff_weights.plain);
 }
 
 TEST_CASE("bf16 weights converted once per version", "[ops][bf16]") {
