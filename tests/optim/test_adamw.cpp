@@ -10,6 +10,7 @@
 #include "framework/ops/ops.hpp"
 #include "framework/optim/adamw.hpp"
 #include "framework/runtime/threads.hpp"
+#include "tests/optim/resume_fixture.hpp"
 
 using namespace lskd;
 using namespace lskd::optim;
@@ -165,79 +166,54 @@ TEST_CASE("AdamW skips a parameter without a gradient and its step count", "[opt
 
 namespace {
 
-std::shared_ptr<nn::Sequential> make_model(std::uint64_t seed) {
-    Rng rng(seed);
-    auto m = std::make_shared<nn::Sequential>();
-    m->append(std::make_shared<nn::Linear>(rng, 3, 8));
-    m->append(std::make_shared<nn::ReLU>());
-    m->append(std::make_shared<nn::Linear>(rng, 8, 2));
-    return m;
-}
-
 const AdamWOptions kOptions{.lr = 0.01, .beta2 = 0.98, .weight_decay = 1e-4, .decay_biases_and_norm = false};
-
-// One step on a fixed batch; the loss pulls the logits towards [0.3, 0.7].
-void train_step(nn::Module& model, AdamW& adam) {
-    Variable x(Tensor::from({2, 3}, std::vector<float>{0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.75f}));
-    const Tensor target = Tensor::from({2, 2}, std::vector<float>{0.3f, 0.7f, 0.3f, 0.7f});
-    adam.zero_grad();
-    ops::soft_target_cross_entropy(model.forward(x), target).backward();
-    adam.step();
-}
-
-std::vector<float> flat_params(const nn::Module& model) {
-    std::vector<float> out;
-    for (const auto& p : model.named_parameters())
-        out.insert(out.end(), p.var.value().values().begin(), p.var.value().values().end());
-    return out;
-}
 
 }  // namespace
 
 TEST_CASE("an AdamW run resumed from its state continues bit-identically", "[optim][adamw]") {
-    auto model = make_model(1);
+    auto model = testing::make_resume_model(1);
     AdamW adam(model->named_parameters(), kOptions);
-    for (int i = 0; i < 3; ++i) train_step(*model, adam);
+    for (int i = 0; i < 3; ++i) testing::resume_step(*model, adam);
     const nn::StateDict model_state = model->state();
     const nn::StateDict opt_state = adam.state();
     CHECK(opt_state.size() == 4 * 3);
     CHECK(opt_state.at("2.bias.step").at(0) == 3.0f);
     CHECK(opt_state.at("0.weight.exp_avg_sq").shape() == Shape({8, 3}));
-    for (int i = 0; i < 3; ++i) train_step(*model, adam);
-    const auto uninterrupted = flat_params(*model);
+    for (int i = 0; i < 3; ++i) testing::resume_step(*model, adam);
+    const auto uninterrupted = testing::flat_params(*model);
 
-    auto resumed = make_model(2);
+    auto resumed = testing::make_resume_model(2);
     resumed->load_state(model_state);
     AdamW resumed_adam(resumed->named_parameters(), kOptions);
     resumed_adam.load_state(opt_state);
-    for (int i = 0; i < 3; ++i) train_step(*resumed, resumed_adam);
-    CHECK(flat_params(*resumed) == uninterrupted);
+    for (int i = 0; i < 3; ++i) testing::resume_step(*resumed, resumed_adam);
+    CHECK(testing::flat_params(*resumed) == uninterrupted);
 
     // Without the moments and step counts the continuation differs: the state matters.
-    auto restarted = make_model(3);
+    auto restarted = testing::make_resume_model(3);
     restarted->load_state(model_state);
     AdamW fresh(restarted->named_parameters(), kOptions);
-    for (int i = 0; i < 3; ++i) train_step(*restarted, fresh);
-    CHECK(flat_params(*restarted) != uninterrupted);
+    for (int i = 0; i < 3; ++i) testing::resume_step(*restarted, fresh);
+    CHECK(testing::flat_params(*restarted) != uninterrupted);
     // Loading an empty state starts every parameter afresh, as a new optimizer does.
-    auto again = make_model(4);
+    auto again = testing::make_resume_model(4);
     again->load_state(model_state);
     AdamW emptied(again->named_parameters(), kOptions);
     emptied.load_state(opt_state);
     emptied.load_state({});
-    for (int i = 0; i < 3; ++i) train_step(*again, emptied);
-    CHECK(flat_params(*again) == flat_params(*restarted));
+    for (int i = 0; i < 3; ++i) testing::resume_step(*again, emptied);
+    CHECK(testing::flat_params(*again) == testing::flat_params(*restarted));
 }
 
 TEST_CASE("AdamW state export is a snapshot and import is checked", "[optim][adamw]") {
-    auto model = make_model(4);
+    auto model = testing::make_resume_model(4);
     AdamW adam(model->named_parameters(), kOptions);
     CHECK(adam.state().empty());
-    train_step(*model, adam);
+    testing::resume_step(*model, adam);
     const nn::StateDict state = adam.state();
     const nn::StateDict view = adam.state_view();
     const float first = state.at("0.weight.exp_avg").at(0);
-    train_step(*model, adam);
+    testing::resume_step(*model, adam);
     CHECK(state.at("0.weight.exp_avg").at(0) == first);
     CHECK(view.at("0.weight.exp_avg").at(0) != first);  // the view follows the optimizer
     CHECK(view.at("0.weight.step").at(0) == 2.0f);
