@@ -1,5 +1,7 @@
 #include "framework/tensor/buffer_pool.hpp"
 
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -12,6 +14,10 @@ namespace lskd {
 namespace {
 
 constexpr std::size_t kAlign = 64;
+// A buffer of at least a huge page is aligned to one and advised to the kernel as huge-page memory (transparent
+// huge pages, which Debian enables on request only): activations of a batch span thousands of 4 KiB pages, whose
+// TLB misses the memory-bound passes pay (docs/speed.md, "Huge pages").
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 struct Pool {
     std::mutex mutex;
@@ -25,8 +31,16 @@ Pool& pool() {
 }
 
 std::size_t rounded_bytes(std::size_t count) {
-    std::size_t bytes = (count == 0 ? 1 : count) * sizeof(float);
-    return (bytes + kAlign - 1) / kAlign * kAlign;
+    const std::size_t bytes = (count == 0 ? 1 : count) * sizeof(float);
+    const std::size_t align = bytes >= kHugePage ? kHugePage : kAlign;
+    return (bytes + align - 1) / align * align;
+}
+
+float* allocate(std::size_t bytes) {
+    if (bytes < kHugePage) return static_cast<float*>(std::aligned_alloc(kAlign, bytes));
+    void* ptr = std::aligned_alloc(kHugePage, bytes);
+    if (ptr != nullptr) ::madvise(ptr, bytes, MADV_HUGEPAGE);  // advice only: a refusal leaves 4 KiB pages
+    return static_cast<float*>(ptr);
 }
 
 }  // namespace
@@ -54,7 +68,7 @@ std::shared_ptr<Buffer> acquire_buffer(std::size_t count) {
         ++p.stats.live_buffers;
     }
     if (ptr == nullptr) {
-        ptr = static_cast<float*>(std::aligned_alloc(kAlign, bytes));
+        ptr = allocate(bytes);
         if (ptr == nullptr) {
             std::lock_guard lock(p.mutex);
             --p.stats.live_buffers;

@@ -21,6 +21,21 @@ TEST_CASE("tensor storage is 64-byte aligned and reused by size", "[tensor]") {
     CHECK(again.data() == first);
 }
 
+TEST_CASE("storage of a huge page or more starts on a huge-page boundary, reused within its huge-page size",
+          "[tensor]") {
+    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    const float* first = nullptr;
+    {
+        Tensor t = Tensor::empty({600'000});  // 2.4 MB: a 4 MiB buffer
+        first = t.data();
+        CHECK(reinterpret_cast<std::uintptr_t>(t.data()) % huge == 0);
+    }
+    Tensor same_class = Tensor::empty({1'000'000});  // 4.0 MB: the same 4 MiB
+    CHECK(same_class.data() == first);
+    Tensor small = Tensor::empty({1000});
+    CHECK(reinterpret_cast<std::uintptr_t>(small.data()) % 64 == 0);
+}
+
 TEST_CASE("copies share storage, clone copies", "[tensor]") {
     Tensor a = Tensor::from({2, 2}, std::vector<float>{1, 2, 3, 4});
     Tensor b = a;
