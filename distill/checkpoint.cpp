@@ -154,8 +154,8 @@ Templates head_templates(const models::Classifier& classifier) {
 void write_checkpoint(const RunDirectory& run, const RunContents& contents, const Templates& templates,
                       io::BackgroundCommits* commits) {
     const auto fill = [&](io::H5File& f) { write_contents(f, contents, templates); };
-    if (commits != nullptr)  // the trainer's, after every epoch
-        io::recycled_write(run.checkpoint(), run.checkpoint_spare(), fill, *commits);
+    if (commits != nullptr)  // the trainer's, after every epoch; a complete run keeps no spare
+        io::recycled_write(run.checkpoint(), run.checkpoint_spare(), fill, *commits, contents.complete);
     else
         io::atomic_write(run.checkpoint(), fill);
 }

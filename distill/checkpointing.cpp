@@ -56,14 +56,11 @@ void write_epoch_files(const RunDirectory& run, const EpochFiles& files, std::in
     contents.params = model.state_view();
     contents.optimizer = optimizer.state_view();
     contents.counters = model.named_counters();
-    write_checkpoint(run, contents, templates, commits);
+    // The checkpoint last: it is what makes the epoch count (and at the end, the run complete), so a kill between
+    // two commits leaves no file behind it that nothing would write again.
     write_metrics_csv(run.dir(), contents.metrics, commits);
+    write_checkpoint(run, contents, templates, commits);
     if (last && commits != nullptr) commits->wait();
-    // A complete run ships as its checkpoint alone; a resume that trains it further makes a new spare.
-    if (last) {
-        std::error_code ec;  // a spare that cannot go is only space
-        std::filesystem::remove(run.checkpoint_spare(), ec);
-    }
     contents.write_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - checkpoint_started).count();
 }

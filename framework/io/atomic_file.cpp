@@ -92,7 +92,7 @@ AtomicFile AtomicFile::update(const std::string& path) {
     });
 }
 
-AtomicFile AtomicFile::recycle(const std::string& path, const std::string& spare) {
+AtomicFile AtomicFile::recycle(const std::string& path, const std::string& spare, bool final) {
     check_replaceable(path);
     check_replaceable(spare);
     posix::check_directory_of(path);
@@ -106,14 +106,14 @@ AtomicFile AtomicFile::recycle(const std::string& path, const std::string& spare
     return start(path, spare, [&] {
         if (std::filesystem::exists(spare, ec)) {
             try {
-                return AtomicFile(path, spare, H5File::open_for_rewrite(spare, path), true);
+                return AtomicFile(path, spare, H5File::open_for_rewrite(spare, path), !final);
             } catch (const Error&) {
                 // A spare a killed writer left half written, one a reader still holds (HDF5's lock refuses the
                 // rewrite), or any other file: unlinked, so such a reader keeps its file, and written anew.
                 ::unlink(spare.c_str());
             }
         }
-        return AtomicFile(path, spare, H5File::create(spare, path, true), true);
+        return AtomicFile(path, spare, H5File::create(spare, path, true), !final);
     });
 }
 

@@ -20,7 +20,8 @@ public:
     // commit exchanges the names of `spare` and `path`, so that the old `path` is the next rewrite's spare (while
     // `path` does not exist yet, it is create()'s temporary file and a rename, with nothing to swap). Reusing
     // the spare's blocks costs a fraction of allocating a new file's (docs/run-file.md, "The checkpoint's spare").
-    static AtomicFile recycle(const std::string& path, const std::string& spare);
+    // The `final` version is renamed over `path` instead, so that no spare remains once it is in place.
+    static AtomicFile recycle(const std::string& path, const std::string& spare, bool final = false);
 
     AtomicFile(AtomicFile&& other) noexcept;
     AtomicFile& operator=(AtomicFile&&) = delete;

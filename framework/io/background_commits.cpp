@@ -52,8 +52,8 @@ void atomic_write(const std::string& path, const std::function<void(H5File&)>& f
 }
 
 void recycled_write(const std::string& path, const std::string& spare, const std::function<void(H5File&)>& fill,
-                    BackgroundCommits& commits) {
-    AtomicFile out = AtomicFile::recycle(path, spare);
+                    BackgroundCommits& commits, bool final) {
+    AtomicFile out = AtomicFile::recycle(path, spare, final);
     fill(out.file());
     commits.commit(std::move(out));
 }

@@ -50,8 +50,9 @@ private:
 
 // atomic_write whose move into place `commits` finishes in the background.
 void atomic_write(const std::string& path, const std::function<void(H5File&)>& fill, BackgroundCommits& commits);
-// The same through AtomicFile::recycle: written into `spare`, whose name is then exchanged with `path`'s.
+// The same through AtomicFile::recycle: written into `spare`, whose name is then exchanged with `path`'s (or, for
+// the `final` version, renamed over it).
 void recycled_write(const std::string& path, const std::string& spare, const std::function<void(H5File&)>& fill,
-                    BackgroundCommits& commits);
+                    BackgroundCommits& commits, bool final = false);
 
 }  // namespace lskd::io

@@ -196,3 +196,26 @@ TEST_CASE("the first recycled write, with nothing to swap with, goes under the t
     recycle_epoch(path, spare, 1);
     CHECK(dir.entries() == std::vector<std::string>{"checkpoint.h5"});
 }
+
+TEST_CASE("the final recycled write is renamed over its target: no spare remains", "[io]") {
+    TempDir dir;
+    const std::string path = dir / "checkpoint.h5", spare = dir / "checkpoint.spare.h5";
+    for (std::int64_t epoch = 1; epoch <= 3; ++epoch) recycle_epoch(path, spare, epoch);
+    {
+        AtomicFile out = AtomicFile::recycle(path, spare, true);
+        CHECK(out.temp_path() == spare);  // still rewritten in the spare's blocks
+        CHECK_FALSE(out.exchanges());
+        fill(out.file(), 4, 4);
+        out.commit();
+    }
+    CHECK(dir.entries() == std::vector<std::string>{"checkpoint.h5"});
+    CHECK(H5File::open_read(path).read<float>("/params/w").values == ramp(100000, 4));
+    // Through the background commits too.
+    recycle_epoch(path, spare, 5);
+    BackgroundCommits commits;
+    recycled_write(
+        path, spare, [&](H5File& f) { fill(f, 6, 6); }, commits, true);
+    commits.wait();
+    CHECK(dir.entries() == std::vector<std::string>{"checkpoint.h5"});
+    CHECK(H5File::open_read(path).attr_int64("/", "epochs_done") == 6);
+}
