@@ -40,7 +40,7 @@ Tensor ResidualBlock::infer(Tensor x) {
         LSKD_CHECK(plan.sum_in_main, "the block's inference plan adds the shortcut in its last convolution");
         main_inference_ = std::make_unique<nn::InferenceSteps>(plan.main);
     }
-    const Tensor h = main_inference_->run(x, main_inference_->size() - 1);
+    const nn::InferenceSteps::Activation h = main_inference_->run_all_but_last(x);
     Tensor out = shortcut_ ? shortcut_inference_.run(*shortcut_, x) : x.unique() ? std::move(x) : x.clone();
     main_inference_->run_last_into(h, out);
     return out;

@@ -5,6 +5,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/layers/dropout.hpp"
+#include "framework/ops/precision.hpp"
 
 namespace lskd::nn {
 bool inference_mode(const Module& m) { return !m.is_training() && !grad_mode_enabled() && fusions_enabled(); }
@@ -50,14 +51,14 @@ void FoldedConv::refresh() {
     ++folds_;
 }
 
-Tensor FoldedConv::run(const Tensor& x) {
+Tensor FoldedConv::run(const Tensor& x, ops::Bf16Io io) {
     refresh();
-    return op_.run(x);
+    return op_.run(x, io);
 }
 
-void FoldedConv::run_into(const Tensor& x, Tensor& dst) {
+void FoldedConv::run_into(const Tensor& x, Tensor& dst, bool bf16_input) {
     refresh();
-    op_.run_into(x, dst);
+    op_.run_into(x, dst, bf16_input);
 }
 
 InferenceSteps::InferenceSteps(const std::vector<FusedStep>& steps) {
@@ -80,26 +81,38 @@ InferenceSteps::InferenceSteps(const std::vector<FusedStep>& steps) {
     }
 }
 
-Tensor InferenceSteps::run(Tensor x, std::size_t end) {
-    for (std::size_t i = 0; i < end; ++i) {
-        Step& s = steps_[i];
-        if (s.conv) {
-            x = s.conv->run(x);
-        } else if (s.weight.defined()) {
-            x = ops::linear_inference(x, s.weight, s.bias.defined() ? s.bias.value() : Tensor(), s.post);
-        } else if (s.custom != nullptr) {
-            x = s.custom->infer(std::move(x));
-        } else {
-            x = s.other->forward_with(Variable(std::move(x)), s.post).value();
-        }
-    }
-    return x;
+InferenceSteps::Activation InferenceSteps::run_step(Step& s, Activation x, bool bf16_out) {
+    const ops::Bf16Io io{.input = x.bf16, .output = bf16_out};
+    if (s.conv) return {s.conv->run(x.value, io), bf16_out};
+    if (s.weight.defined())
+        return {ops::linear_inference(x.value, s.weight, s.bias.defined() ? s.bias.value() : Tensor(), s.post, io),
+                bf16_out};
+    LSKD_CHECK(!x.bf16, "a bf16 activation reached a step that reads only f32");
+    if (s.custom != nullptr) return {s.custom->infer(std::move(x.value))};
+    return {s.other->forward_with(Variable(std::move(x.value)), s.post).value()};
 }
 
-void InferenceSteps::run_last_into(const Tensor& x, Tensor& dst) {
+InferenceSteps::Activation InferenceSteps::run_steps(Tensor x, std::size_t end, bool bf16_out) {
+    const bool bf16 = ops::compute_precision() == ops::Precision::bf16;
+    Activation a{std::move(x)};
+    for (std::size_t i = 0; i < end; ++i) {
+        const bool next_reads_bf16 = i + 1 < end ? steps_[i + 1].weighted() : bf16_out;
+        a = run_step(steps_[i], std::move(a), bf16 && steps_[i].weighted() && next_reads_bf16);
+    }
+    return a;
+}
+
+Tensor InferenceSteps::run(Tensor x, std::size_t end) { return run_steps(std::move(x), end, false).value; }
+
+InferenceSteps::Activation InferenceSteps::run_all_but_last(Tensor x) {
+    LSKD_CHECK(!steps_.empty(), "an inference plan without steps");
+    return run_steps(std::move(x), steps_.size() - 1, steps_.back().weighted());
+}
+
+void InferenceSteps::run_last_into(const Activation& x, Tensor& dst) {
     LSKD_CHECK(!steps_.empty() && steps_.back().conv && steps_.back().post.sum,
                "the last inference step must be a convolution with a sum post-op");
-    steps_.back().conv->run_into(x, dst);
+    steps_.back().conv->run_into(x.value, dst, x.bf16);
 }
 
 Tensor SequentialInference::run(Sequential& seq, Tensor x) {

@@ -42,10 +42,10 @@ class FoldedConv {
 public:
     FoldedConv(const Conv2d& conv, const BatchNorm2d* bn, ops::PostOps post);
 
-    // x NHWC → a new NHWC output (post.sum off).
-    Tensor run(const Tensor& x);
+    // x NHWC → a new NHWC output (post.sum off); io as ops::InferenceConv's.
+    Tensor run(const Tensor& x, ops::Bf16Io io = {});
     // dst ← relu?(conv(x) + dst) in place (post.sum on): dst holds the residual.
-    void run_into(const Tensor& x, Tensor& dst);
+    void run_into(const Tensor& x, Tensor& dst, bool bf16_input = false);
 
     // Times the weights were folded, for tests.
     std::uint64_t folds() const { return folds_; }
@@ -70,15 +70,27 @@ private:
 // A plan's steps (FusionMode::inference) in their inference form: a convolution, with its folded batch norm and
 // post-ops → FoldedConv; a Linear → one inner product with its post-ops; Dropout → nothing (the identity in eval
 // mode); an InferenceModule → its infer(); anything else → its forward_with(). Only for inference_mode() callers.
+//
+// Under bf16 compute precision, a convolution or inner product whose output only feeds another one writes it as bf16,
+// which the next one reads as it is (ops::Bf16Io): the values the next op's own conversion would have made, without
+// that pass.
 class InferenceSteps {
 public:
     explicit InferenceSteps(const std::vector<FusedStep>& steps);
 
-    // Runs steps [0, end) on x.
+    // An activation between steps: f32, or the bf16 output of a convolution or inner product (ops::Bf16Io).
+    struct Activation {
+        Tensor value;
+        bool bf16 = false;
+    };
+
+    // Runs steps [0, end) on x; the result is f32.
     Tensor run(Tensor x, std::size_t end);
     Tensor run(Tensor x) { return run(std::move(x), steps_.size()); }
+    // Runs steps [0, size() - 1), for run_last_into: the result may be bf16 when the last step can read it so.
+    Activation run_all_but_last(Tensor x);
     // The last step, a convolution with the sum post-op: dst ← relu?(conv(x) + dst) in place.
-    void run_last_into(const Tensor& x, Tensor& dst);
+    void run_last_into(const Activation& x, Tensor& dst);
     std::size_t size() const { return steps_.size(); }
 
 private:
@@ -88,7 +100,13 @@ private:
         ops::PostOps post;
         InferenceModule* custom = nullptr;
         Module* other = nullptr;
+        // A convolution or inner product: under bf16 precision it can read and write bf16 activations.
+        bool weighted() const { return conv != nullptr || weight.defined(); }
     };
+    // Runs steps [0, end); the last one writes bf16 when `bf16_out` and it can.
+    Activation run_steps(Tensor x, std::size_t end, bool bf16_out);
+    Activation run_step(Step& s, Activation x, bool bf16_out);
+
     std::vector<Step> steps_;
 };
 

@@ -1,10 +1,15 @@
 #include "framework/ops/bf16_weighted.hpp"
 
+#include <atomic>
+
+#include "framework/ops/fused_inference.hpp"
 #include "framework/ops/record.hpp"
 #include "framework/ops/relu_backward.hpp"
 
 namespace lskd::ops {
 namespace {
+
+std::atomic<std::uint64_t> g_input_conversions{0};
 
 struct Bf16WeightedNode : Node {
     Bf16Entry* prims = nullptr;
@@ -45,10 +50,14 @@ Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x,
     });
 }
 
-void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor& b,
-                             Tensor& dst) {
+void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, bool bf16_input, const std::shared_ptr<VarImpl>& w,
+                             const Tensor& b, Tensor& dst) {
+    if (bf16_input) return run_forward(prims, x, w, b, dst);
+    g_input_conversions.fetch_add(1, std::memory_order_relaxed);
     run_forward(prims, bf16_copy(prims.input_to_bf16, x), w, b, dst);
 }
+
+std::uint64_t bf16_input_conversions() { return g_input_conversions.load(std::memory_order_relaxed); }
 
 // dx = dy·w and dw, db from x and dy, as in f32, with dy converted to bf16 once for both.
 void Bf16WeightedNode::backward(const Tensor& grad_output) {

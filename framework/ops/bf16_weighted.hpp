@@ -31,9 +31,10 @@ enum class Bf16Weights { automatic, plain, own };
 
 // The cached entry of one inner product (x [n, in], w [out, in]) or one convolution; defined in linear_bf16.cpp and
 // conv2d_bf16.cpp.
+// An inference entry (training false) with `bf16_output` writes its output as bf16 (fused_inference.hpp, Bf16Io).
 Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
-                             Bf16Weights weights = Bf16Weights::automatic);
-Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training);
+                             Bf16Weights weights = Bf16Weights::automatic, bool bf16_output = false);
+Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training, bool bf16_output = false);
 
 // A bf16 copy of x through `to_bf16` (a reorder from x's f32 layout), in a pooled buffer of numel/2 floats.
 Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x);
@@ -42,8 +43,9 @@ Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x);
 // graph node when `graph`. w must be the Variable so its bf16 copies are cached by its id and version.
 Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w, const Variable& b,
                                bool relu, bool graph, Tensor y);
-// The same without a graph, for inference: dst ← relu?(op(x, w) + b (+ dst)).
-void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor& b,
-                             Tensor& dst);
+// The same without a graph, for inference: dst ← relu?(op(x, w) + b (+ dst)), x converted to bf16 first unless
+// `bf16_input` says it holds bf16 already; dst is written in the entry's output type.
+void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, bool bf16_input, const std::shared_ptr<VarImpl>& w,
+                             const Tensor& b, Tensor& dst);
 
 }  // namespace lskd::ops

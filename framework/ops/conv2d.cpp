@@ -162,7 +162,7 @@ Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride,
 }
 
 void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const Conv2dOptions& options,
-                      const PostOps& post, Tensor& dst) {
+                      const PostOps& post, Tensor& dst, Bf16Io io) {
     check_post_ops("conv2d", post, {.sum = true, .relu = true});
     ConvGeometry g = conv_geometry(x, w.value(), &b, options.stride, options.padding);
     g.relu = post.relu;
@@ -171,7 +171,8 @@ void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const
         fail("conv2d: the output {} does not match the convolution's [{}, {}, {}, {}]", dst.shape().str(), g.n, g.ho,
              g.wo, g.o);
     if (compute_precision() == Precision::bf16)
-        return bf16_weighted_inference(conv2d_bf16_entry(g, false), x, w.impl(), b, dst);
+        return bf16_weighted_inference(conv2d_bf16_entry(g, false, io.output), x, io.input, w.impl(), b, dst);
+    LSKD_CHECK(!io.input && !io.output, "conv2d: bf16 activations under f32 compute precision");
     run_forward(entry(g, false), x, w.impl(), g.bias ? &b : nullptr, dst);
 }
 

@@ -48,9 +48,10 @@ void add_backward(Bf16Entry& e, const ConvGeometry& g, const convolution_forward
                                         bwd_w.scratchpad_desc());
 }
 
-Bf16Entry make_entry(const ConvGeometry& g, bool training) {
+Bf16Entry make_entry(const ConvGeometry& g, bool training, bool bf16_output) {
+    LSKD_CHECK(!((training || g.sum) && bf16_output), "conv2d: a bf16 output is for inference without a sum only");
     const auto src16 = dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c, dt::bf16);
-    const auto dst = dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o);
+    const auto dst = dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o, bf16_output ? dt::bf16 : dt::f32);
     const auto b = g.bias ? dnnl_ctx::md_x(g.o) : memory::desc();
     const auto wei = dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw}, dt::bf16);
     const memory::dims strides{g.stride, g.stride}, pad{g.pad, g.pad};
@@ -75,11 +76,12 @@ Bf16Entry make_entry(const ConvGeometry& g, bool training) {
 
 }  // namespace
 
-Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training) {
+Bf16Entry& conv2d_bf16_entry(const ConvGeometry& g, bool training, bool bf16_output) {
     static dnnl_ctx::PrimitiveCache<Bf16Entry> cache;
-    return cache.get({static_cast<std::uint32_t>(OpKind::conv2d),
-                      {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, g.sum, training}},
-                     [&] { return make_entry(g, training); });
+    return cache.get(
+        {static_cast<std::uint32_t>(OpKind::conv2d),
+         {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, g.sum, training, bf16_output}},
+        [&] { return make_entry(g, training, bf16_output); });
 }
 
 }  // namespace lskd::ops

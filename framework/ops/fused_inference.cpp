@@ -19,19 +19,19 @@ InferenceConv::InferenceConv(const Shape& weight_shape, Conv2dOptions options, P
     bias_ = Tensor::zeros({weight_shape[0]});
 }
 
-Tensor InferenceConv::run(const Tensor& x) {
+Tensor InferenceConv::run(const Tensor& x, Bf16Io io) {
     LSKD_CHECK(!post_.sum, "fused conv with a sum post-op needs run_into");
     Tensor y = Tensor::empty(conv2d_output_shape(x, weight_.value(), options_.stride, options_.padding));
-    conv2d_inference(x, weight_, bias_, options_, post_, y);
+    conv2d_inference(x, weight_, bias_, options_, post_, y, io);
     return y;
 }
 
-void InferenceConv::run_into(const Tensor& x, Tensor& dst) {
+void InferenceConv::run_into(const Tensor& x, Tensor& dst, bool bf16_input) {
     LSKD_CHECK(post_.sum, "fused conv without a sum post-op writes a new output: use run");
     const Shape out = conv2d_output_shape(x, weight_.value(), options_.stride, options_.padding);
     if (!(dst.shape() == out))
         fail("fused conv: the residual {} does not match the convolution's output {}", dst.shape().str(), out.str());
-    conv2d_inference(x, weight_, bias_, options_, post_, dst);
+    conv2d_inference(x, weight_, bias_, options_, post_, dst, {.input = bf16_input});
 }
 
 }  // namespace lskd::ops

@@ -13,6 +13,15 @@
 
 namespace lskd::ops {
 
+// Under bf16 compute precision, whether an inference op reads an input that already holds bf16 values (the previous
+// op's bf16 output) and whether it writes its output as bf16, for the next op to read as it is: activations stay
+// bf16 between two such primitives (docs/speed.md, "bf16 mixed precision"). Such a tensor keeps its logical shape and
+// its f32-sized storage, whose first half the bf16 values fill. Under f32 precision both must be false.
+struct Bf16Io {
+    bool input = false;
+    bool output = false;
+};
+
 // A convolution for inference over weights it owns: the caller writes plain OIHW weights [O, C, kh, kw] through
 // weights_for_writing() (which bumps their version) and a bias [O] (folded batch norm, say). Each primitive's
 // weight format is made from them once per version (a reorder, when the format is not plain OIHW, counted by
@@ -26,9 +35,9 @@ public:
     Tensor& bias() { return bias_; }
 
     // x NHWC [N, H, W, C] → a new NHWC [N, H', W', O]; only without post.sum.
-    Tensor run(const Tensor& x);
-    // dst ← relu?(conv(x) + bias + dst), in place; only with post.sum. dst must be NHWC [N, H', W', O].
-    void run_into(const Tensor& x, Tensor& dst);
+    Tensor run(const Tensor& x, Bf16Io io = {});
+    // dst ← relu?(conv(x) + bias + dst), in place; only with post.sum. dst must be NHWC [N, H', W', O], f32.
+    void run_into(const Tensor& x, Tensor& dst, bool bf16_input = false);
 
 private:
     Conv2dOptions options_;
@@ -42,13 +51,17 @@ Shape conv2d_output_shape(const Tensor& x, const Tensor& w, std::int64_t stride,
 // dst ← relu?(conv(x, w) + b (+ dst with post.sum)) on conv2d's cached forward_inference primitive, without a
 // graph; b [O] or undefined, dst NHWC of conv2d_output_shape. Defined in conv2d.cpp.
 void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const Conv2dOptions& options,
-                      const PostOps& post, Tensor& dst);
+                      const PostOps& post, Tensor& dst, Bf16Io io = {});
 
 // relu?(x [N, in] · wᵀ + b) as one inner product (post-op relu: eltwise) → a new [N, out]. w [out, in] plain,
 // b [out] or undefined. Defined in linear.cpp: it runs linear's cached inference primitive, without a graph.
 Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const PostOps& post);
 // The same with the weight's Variable, honouring the compute precision (precision.hpp): under bf16, the weight's
 // bf16 copy is cached by its id and version. The Tensor form above always computes in f32.
-Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post);
+Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post, Bf16Io io = {});
+
+// How many inference inputs the bf16 path has converted from f32 in this process: a count for tests that
+// activations stay bf16 between primitives.
+std::uint64_t bf16_input_conversions();
 
 }  // namespace lskd::ops

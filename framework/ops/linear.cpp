@@ -114,14 +114,18 @@ Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const
     return run_forward(entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x, w, b);
 }
 
-Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post) {
-    if (compute_precision() == Precision::f32) return linear_inference(x, w.value(), b, post);
+Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post, Bf16Io io) {
+    if (compute_precision() == Precision::f32) {
+        LSKD_CHECK(!io.input && !io.output, "linear: bf16 activations under f32 compute precision");
+        return linear_inference(x, w.value(), b, post);
+    }
     check_post_ops("linear", post, {.relu = true});
     check_shapes(x, w.value(), b);
     if (x.dim(0) < 1) fail("linear: inference needs at least one example, got input {}", x.shape().str());
     Tensor y = Tensor::empty({x.dim(0), w.dim(0)});
-    bf16_weighted_inference(linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false), x, w.impl(),
-                            b, y);
+    bf16_weighted_inference(linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), b.defined(), post.relu, false,
+                                              Bf16Weights::automatic, io.output),
+                            x, io.input, w.impl(), b, y);
     return y;
 }
 

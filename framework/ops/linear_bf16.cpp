@@ -5,6 +5,7 @@
 // own blocked formats, and tiles are worth those conversions (docs/speed.md, "bf16 mixed precision").
 #include <string>
 
+#include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/reorder.hpp"
 #include "framework/ops/bf16_weighted.hpp"
@@ -17,10 +18,10 @@ using dnnl_ctx::BoundPrimitive;
 using dt = memory::data_type;
 
 inner_product_forward::primitive_desc forward_desc(std::int64_t n, std::int64_t in, std::int64_t out, bool bias,
-                                                   bool relu, bool training, const memory::desc& wei) {
+                                                   bool relu, bool training, const memory::desc& wei, dt dst_type) {
     const auto src = dnnl_ctx::md_nc(n, in, dt::bf16);
     const auto b = bias ? dnnl_ctx::md_x(out) : memory::desc();
-    const auto dst = dnnl_ctx::md_nc(n, out);
+    const auto dst = dnnl_ctx::md_nc(n, out, dst_type);
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
     return inner_product_forward::primitive_desc(
         bias ? inner_product_forward::desc(prop, src, wei, b, dst) : inner_product_forward::desc(prop, src, wei, dst),
@@ -63,12 +64,14 @@ void add_backward(Bf16Entry& e, const inner_product_forward::primitive_desc& fwd
 }
 
 Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
-                     Bf16Weights weights) {
+                     Bf16Weights weights, bool bf16_output) {
+    LSKD_CHECK(!(training && bf16_output), "linear: a bf16 output is for inference only");
+    const dt dst_type = bf16_output ? dt::bf16 : dt::f32;
     const auto any = dnnl_ctx::md_any({out, in}, dt::bf16);
-    auto fwd = forward_desc(n, in, out, bias, relu, training, any);
+    auto fwd = forward_desc(n, in, out, bias, relu, training, any, dst_type);
     const bool own = weights == Bf16Weights::own || (weights == Bf16Weights::automatic && runs_on_amx(fwd));
     const auto wei = own ? any : dnnl_ctx::md_oi(out, in, dt::bf16);
-    if (!own) fwd = forward_desc(n, in, out, bias, relu, training, wei);
+    if (!own) fwd = forward_desc(n, in, out, bias, relu, training, wei, dst_type);
     Bf16Entry e;
     e.input_to_bf16 = dnnl_ctx::make_reorder(dnnl_ctx::md_nc(n, in), dnnl_ctx::md_nc(n, in, dt::bf16));
     e.forward_weights = make_weight_format(fwd.weights_desc(), dnnl_ctx::md_oi(out, in));
@@ -86,11 +89,11 @@ Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bia
 }  // namespace
 
 Bf16Entry& linear_bf16_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
-                             Bf16Weights weights) {
+                             Bf16Weights weights, bool bf16_output) {
     static dnnl_ctx::PrimitiveCache<Bf16Entry> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::linear),
-                      {n, in, out, bias, relu, training, static_cast<std::int64_t>(weights)}},
-                     [&] { return make_entry(n, in, out, bias, relu, training, weights); });
+                      {n, in, out, bias, relu, training, static_cast<std::int64_t>(weights), bf16_output}},
+                     [&] { return make_entry(n, in, out, bias, relu, training, weights, bf16_output); });
 }
 
 }  // namespace lskd::ops

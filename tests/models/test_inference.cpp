@@ -10,6 +10,8 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/random.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
+#include "framework/ops/fused_inference.hpp"
+#include "framework/ops/precision.hpp"
 #include "framework/runtime/threads.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 #include "models/model_registry.hpp"
@@ -172,4 +174,39 @@ TEST_CASE("the fused pass skips dropout, the identity in eval mode", "[models][i
     model->eval();
     const Tensor x = random_images(5, {28, 28, 1}, 7);
     CHECK(max_scaled_difference(fused(*model, x).logits.value(), unfused(*model, x).logits.value()) < kTolerance);
+}
+
+TEST_CASE("in bf16 the fused pass keeps activations bf16 between primitives, with the unfused pass's values",
+          "[models][inference][bf16]") {
+    if (!ops::bf16_available()) {
+        WARN("SKIPPED: oneDNN has no bf16 implementation on this CPU (it needs AVX-512); bf16 inference is untested");
+        return;
+    }
+    const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    // The body's input conversions per pass (the head, one inner product, converts its own input as an op):
+    // mlp-1200 its first layer's only, of 2 inner products; lenet and alexnet-cifar each convolution's (a max pool
+    // follows it) and the first inner product's, of 3 and 4 primitives; resnet-20 its stem's, each block's first
+    // convolution's and the two projection shortcuts', of 21 convolutions.
+    const std::vector<std::pair<std::string, std::uint64_t>> cases{
+        {"mlp-1200", 1}, {"lenet", 3}, {"alexnet-cifar", 3}, {"resnet-20", 12}};
+    for (const auto& [name, conversions] : cases) {
+        DYNAMIC_SECTION(name) {
+            const models::InputShape shape = shape_of(name);
+            auto model = models::make_model(name, shape, 10, 3);
+            perturb(*model, 5, false);
+            model->eval();
+            const Tensor x = random_images(6, shape, 7);
+            const std::uint64_t before = ops::bf16_input_conversions();
+            const models::ClassifierOutput a = fused(*model, x);
+            CHECK(ops::bf16_input_conversions() - before == conversions);
+            const models::ClassifierOutput b = unfused(*model, x);
+            // A bf16 output is the f32 one rounded to nearest even, as the next op's conversion rounds it: without
+            // batch norm the two passes agree to the bit. Folding batch norm into weights that are then rounded to
+            // bf16 moves each product by up to 2·2^-8 of itself, in each of resnet-20's 20 layers; the bound is a few
+            // times what the folded pass differs by (docs/speed.md, "bf16 mixed precision").
+            const float tolerance = name.starts_with("resnet") ? 0.05f : 0.0f;
+            CHECK(max_scaled_difference(a.logits.value(), b.logits.value()) <= tolerance);
+            CHECK(max_scaled_difference(a.penultimate.value(), b.penultimate.value()) <= tolerance);
+        }
+    }
 }
