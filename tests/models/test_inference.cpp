@@ -55,6 +55,14 @@ void perturb(models::Classifier& model, std::uint64_t seed, bool weights) {
     }
 }
 
+// A model of the registry with batch norm moved off its identity start, in eval mode.
+std::shared_ptr<models::Classifier> perturbed_eval_model(const std::string& name) {
+    auto model = models::make_model(name, shape_of(name), 10, 3);
+    perturb(*model, 5, false);
+    model->eval();
+    return model;
+}
+
 float max_scaled_difference(const Tensor& a, const Tensor& b) {
     REQUIRE(a.shape() == b.shape());
     float worst = 0.0f;
@@ -79,11 +87,8 @@ TEST_CASE("fused inference computes the unfused eval-mode logits, before and aft
           "[models][inference]") {
     for (const std::string name : {"mlp-1200", "lenet", "resnet-20", "alexnet-cifar", "resnet-18"}) {
         DYNAMIC_SECTION(name) {
-            const models::InputShape shape = shape_of(name);
-            auto model = models::make_model(name, shape, 10, 3);
-            perturb(*model, 5, false);
-            model->eval();
-            const Tensor x = random_images(6, shape, 7);
+            auto model = perturbed_eval_model(name);
+            const Tensor x = random_images(6, shape_of(name), 7);
 
             models::ClassifierOutput a = fused(*model, x), b = unfused(*model, x);
             CHECK_FALSE(a.logits.requires_grad());
@@ -191,11 +196,8 @@ TEST_CASE("in bf16 the fused pass keeps activations bf16 between primitives, wit
         {"mlp-1200", 1}, {"lenet", 3}, {"alexnet-cifar", 3}, {"resnet-20", 12}};
     for (const auto& [name, conversions] : cases) {
         DYNAMIC_SECTION(name) {
-            const models::InputShape shape = shape_of(name);
-            auto model = models::make_model(name, shape, 10, 3);
-            perturb(*model, 5, false);
-            model->eval();
-            const Tensor x = random_images(6, shape, 7);
+            auto model = perturbed_eval_model(name);
+            const Tensor x = random_images(6, shape_of(name), 7);
             const std::uint64_t before = ops::bf16_input_conversions();
             const models::ClassifierOutput a = fused(*model, x);
             CHECK(ops::bf16_input_conversions() - before == conversions);
