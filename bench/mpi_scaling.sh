@@ -70,7 +70,8 @@ train() { # the run's name, mpirun's ranks (0: one process, no mpirun), threads
         --lr 0.05 --momentum 0.9 --threads "$threads" --output "$work/$name" --quiet
     if [ -n "${DATA_DIR:-}" ]; then set -- "$@" --data-dir "$DATA_DIR"; fi
     if [ "$ranks" = 0 ]; then "$@"; else mpi "$ranks" "$@"; fi > /dev/null
-    "$python" -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["metrics/train_seconds"][-1])' "$work/$name/checkpoint.h5"
+    "$python" -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["metrics/train_seconds"][-1])' \
+        "$work/$name/checkpoint.h5"
 }
 dp_11=$(train r1t1 0 1)
 dp_12=$(train r1t2 0 2)

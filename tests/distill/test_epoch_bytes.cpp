@@ -127,8 +127,8 @@ TEST_CASE("an epoch writes what the one before wrote plus a metrics row, replaci
         CHECK(grown <= static_cast<std::intmax_t>(4 * 8 * metrics));
         CHECK(files.at("metrics.csv") - before.at("metrics.csv") == rows[static_cast<std::size_t>(e)].size() + 1);
     }
-    // The last epoch adds its records and outputs, each a new file, and removes the spare: a complete run is its
-    // checkpoint alone.
+    // The last epoch adds its records and outputs, each a new file, and its checkpoint is renamed over the old one,
+    // so no spare remains: a complete run is its checkpoint alone.
     const auto& last = per_epoch.back();
     CHECK_FALSE(fs::exists(distill::RunDirectory(config.output).checkpoint_spare()));
     for (const auto& [path, size] : last) {
