@@ -312,10 +312,11 @@ std::vector<ConfigField> make_fields() {
                      "seed of the validation split and the max-train/max-test subsets (-1: the fixed data seed)",
                      &C::data_seed, used),
         number_field("threads", "threads for oneDNN and TBB (0: all)", &C::threads, used),
-        string_field("precision",
-                     "compute precision of convolutions and inner products: f32, or bf16 with f32 accumulation "
-                     "(needs a CPU with avx512_bf16 or amx_bf16)",
-                     &C::precision, used),
+        string_field(
+            "precision",
+            "compute precision of convolutions, inner products and matmuls: f32, or bf16 with f32 accumulation "
+            "(needs a CPU with avx512_bf16 or amx_bf16)",
+            &C::precision, used),
         string_field("output", "run directory to write", &C::output, used),
         number_field("eval-every", "evaluate validation and test every E epochs and at the last (NaN between)",
                      &C::eval_every, used),

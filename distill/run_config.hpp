@@ -59,7 +59,7 @@ struct RunConfig {
     // every run whatever its seed (a sweep sets it to the run's seed, so a replicate includes its data).
     std::int64_t data_seed = -1;
     int threads = 0;                // 0: all hardware threads
-    std::string precision = "f32";  // f32 | bf16: convolutions and inner products (distill/run_precision.hpp)
+    std::string precision = "f32";  // f32 | bf16: convolutions, inner products, matmuls (distill/run_precision.hpp)
     std::string output;
     // records and analyses during training
     std::int64_t record_every = 0;  // 0: last epoch only

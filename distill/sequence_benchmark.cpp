@@ -1,5 +1,6 @@
 #include "distill/sequence_benchmark.hpp"
 
+#include "distill/run_precision.hpp"
 #include "distill/sequence_decoding.hpp"
 #include "distill/token_loss.hpp"
 #include "framework/core/error.hpp"
@@ -87,6 +88,7 @@ SequenceBenchmark run_sequence_benchmark(const SequenceBenchmarkSpec& spec, cons
     SequenceBenchmark out;
     out.spec = spec;
     out.threads = runtime::init_threads(spec.threads).threads;
+    const ops::PrecisionGuard precision(checked_precision(spec.precision, "bench"));
     out.target_tokens = spec.batch * (spec.target_length + 1);
     const auto model = models::make_sequence_model(spec.model, spec.source_vocab, spec.target_vocab, 1);
     out.train = measure_training(*model, spec, clock);

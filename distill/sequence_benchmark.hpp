@@ -21,7 +21,8 @@ struct SequenceBenchmarkSpec {
     std::int64_t decode_passes = 5;                     // timed decoding passes (after one untimed)
     std::int32_t beam = 5;
     double label_smoothing = 0.1;
-    int threads = 0;  // 0: all
+    int threads = 0;                // 0: all
+    std::string precision = "f32";  // of the linear layers and attention's products, training and decoding alike
 };
 
 struct SequenceBenchmark {
@@ -40,7 +41,8 @@ struct SequenceBenchmark {
 std::vector<data::EncodedExample> synthetic_words(const SequenceBenchmarkSpec& spec, std::int64_t count,
                                                   std::uint64_t seed);
 
-// Builds spec.model (seed 1, no dropout) and measures it. Errors name the bad setting. Decoding runs every hypothesis
+// Builds spec.model (seed 1, no dropout) and measures it in spec.precision. Errors name the bad setting (and a
+// precision the CPU lacks). Decoding runs every hypothesis
 // to exactly target_length tokens and EOS (EOS barred before, forced there), so that the work of a pass does not
 // depend on the random weights and the PyTorch twin does the same work.
 SequenceBenchmark run_sequence_benchmark(const SequenceBenchmarkSpec& spec, const Clock& clock = process_clock());

@@ -1,6 +1,7 @@
-// The compute precision of this thread's convolutions, inner products (linear) and their backward passes: f32, or
-// bf16 operands with f32 accumulation and f32 outputs (docs/speed.md, "bf16 mixed precision"). Everything else
-// (master weights, optimizer state, batch norm, losses, softmax) is f32 in both. A run sets it for its whole life.
+// The compute precision of this thread's convolutions, inner products (linear), batched matmuls (attention) and
+// their backward passes: f32, or bf16 operands with f32 accumulation and f32 outputs (docs/speed.md, "bf16 mixed
+// precision"). Everything else (master weights, optimizer state, batch and layer norm, losses, softmax) is f32 in
+// both. A run sets it for its whole life.
 #pragma once
 #include <string>
 

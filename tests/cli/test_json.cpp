@@ -193,6 +193,7 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
 
     SECTION("bench of a sequence model") {
         std::set<std::string> keys{"model",
+                                   "precision",
                                    "batch",
                                    "threads",
                                    "peak_rss_mib",
@@ -213,5 +214,6 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
         CHECK(bench.at("target_tokens") == "9");
         CHECK(bench.at("beam") == "5");
         CHECK(bench.at("model") == "\"transformer-tiny\"");
+        CHECK(bench.at("precision") == "\"f32\"");
     }
 }

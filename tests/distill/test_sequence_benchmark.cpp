@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "distill/sequence_benchmark.hpp"
 #include "framework/core/error.hpp"
+#include "framework/ops/precision.hpp"
 
 using namespace lskd;
 using distill::Elapsed;
@@ -100,4 +102,40 @@ TEST_CASE("a sequence bench with no pass or no length is refused", "[distill][be
     spec = tiny_spec();
     spec.model = "mlp-800";
     CHECK_THROWS_AS(distill::run_sequence_benchmark(spec), Error);
+    spec = tiny_spec();
+    spec.precision = "fp16";
+    CHECK_THROWS_WITH(distill::run_sequence_benchmark(spec), Catch::Contains("unknown precision 'fp16'"));
+}
+
+namespace {
+
+// The oneDNN implementations of the phase's attention products (matmul lines), one per line.
+std::vector<std::string> matmul_kernels(const distill::PhaseCost& phase) {
+    std::vector<std::string> out;
+    for (const auto& line : phase.lines)
+        if (line.what.rfind("matmul", 0) == 0) out.push_back(line.what);
+    return out;
+}
+
+bool bf16_kernel(const std::string& what) {
+    return what.find("bf16") != std::string::npos || what.find("amx") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a bf16 sequence bench runs attention's products on bf16 kernels", "[distill][bench][bf16]") {
+    if (!ops::cpu_has_bf16()) {
+        WARN("SKIPPED: no avx512_bf16 or amx_bf16 on this CPU, where a bf16 bench is refused");
+        return;
+    }
+    distill::SequenceBenchmarkSpec spec = tiny_spec();
+    for (const std::string precision : {"f32", "bf16"}) {
+        spec.precision = precision;
+        const distill::SequenceBenchmark r = distill::run_sequence_benchmark(spec);
+        const std::vector<std::string> train = matmul_kernels(r.train), beam = matmul_kernels(r.beam);
+        REQUIRE_FALSE(train.empty());
+        REQUIRE_FALSE(beam.empty());
+        for (const auto& what : train) CHECK(bf16_kernel(what) == (precision == "bf16"));
+        for (const auto& what : beam) CHECK(bf16_kernel(what) == (precision == "bf16"));
+    }
 }

@@ -30,6 +30,37 @@ inline double max_rel_diff(const Tensor& a, const Tensor& b) {
     return worst;
 }
 
+struct MatmulRef {
+    Tensor c, ga, gb;
+};
+
+// c = s·a·op(b) [B, M, N] for a [B, M, K] and b [B, K, N] (op(b)[k, n] = b[n, k] when b is stored [B, N, K]), and
+// for the seed g: ga = s·g·op(b)ᵀ and gb = s·aᵀ·g (stored transposed when b is), all accumulated in double.
+inline MatmulRef matmul_reference(const Tensor& a, const Tensor& b, bool transpose_b, float s, const Tensor& g) {
+    const std::int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(transpose_b ? 1 : 2);
+    auto b_at = [&](std::int64_t i, std::int64_t kk, std::int64_t nn) {
+        return transpose_b ? (i * n + nn) * k + kk : (i * k + kk) * n + nn;
+    };
+    MatmulRef r{Tensor::empty({batch, m, n}), Tensor::empty(a.shape()), Tensor::empty(b.shape())};
+    std::vector<double> ga(static_cast<std::size_t>(a.numel())), gb(static_cast<std::size_t>(b.numel()));
+    for (std::int64_t i = 0; i < batch; ++i)
+        for (std::int64_t mm = 0; mm < m; ++mm)
+            for (std::int64_t nn = 0; nn < n; ++nn) {
+                double acc = 0.0;
+                const double gc = static_cast<double>(s) * g.at((i * m + mm) * n + nn);
+                for (std::int64_t kk = 0; kk < k; ++kk) {
+                    const std::int64_t ai = (i * m + mm) * k + kk, bi = b_at(i, kk, nn);
+                    acc += static_cast<double>(a.at(ai)) * b.at(bi);
+                    ga[static_cast<std::size_t>(ai)] += gc * b.at(bi);
+                    gb[static_cast<std::size_t>(bi)] += gc * a.at(ai);
+                }
+                r.c.at((i * m + mm) * n + nn) = static_cast<float>(s * acc);
+            }
+    for (std::int64_t i = 0; i < a.numel(); ++i) r.ga.at(i) = static_cast<float>(ga[static_cast<std::size_t>(i)]);
+    for (std::int64_t i = 0; i < b.numel(); ++i) r.gb.at(i) = static_cast<float>(gb[static_cast<std::size_t>(i)]);
+    return r;
+}
+
 struct ConvRef {
     Tensor y, gx, gw, gb;
 };

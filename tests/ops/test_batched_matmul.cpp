@@ -12,34 +12,6 @@ using namespace lskd::testing;
 
 namespace {
 
-struct MatmulRef {
-    Tensor c, ga, gb;
-};
-
-// c = s·a·op(b) with op(b)[k, n] = b[n, k] when transposed, and for the seed g: ga = s·g·op(b)ᵀ, gb = s·aᵀ·g
-// (stored transposed when b is), accumulated in double.
-MatmulRef matmul_reference(const Tensor& a, const Tensor& b, bool transpose_b, float s, const Tensor& g) {
-    const std::int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(transpose_b ? 1 : 2);
-    auto b_at = [&](std::int64_t i, std::int64_t kk, std::int64_t nn) {
-        return transpose_b ? (i * n + nn) * k + kk : (i * k + kk) * n + nn;
-    };
-    MatmulRef r{Tensor::empty({batch, m, n}), Tensor::zeros(a.shape()), Tensor::zeros(b.shape())};
-    for (std::int64_t i = 0; i < batch; ++i)
-        for (std::int64_t mm = 0; mm < m; ++mm)
-            for (std::int64_t nn = 0; nn < n; ++nn) {
-                double acc = 0.0;
-                const double gc = static_cast<double>(s) * g.at((i * m + mm) * n + nn);
-                for (std::int64_t kk = 0; kk < k; ++kk) {
-                    const std::int64_t ai = (i * m + mm) * k + kk, bi = b_at(i, kk, nn);
-                    acc += static_cast<double>(a.at(ai)) * b.at(bi);
-                    r.ga.at(ai) += static_cast<float>(gc * b.at(bi));
-                    r.gb.at(bi) += static_cast<float>(gc * a.at(ai));
-                }
-                r.c.at((i * m + mm) * n + nn) = static_cast<float>(s * acc);
-            }
-    return r;
-}
-
 // Products of attention: scores q·kᵀ/√d [B·H, Lq, Lk] and the weighted values p·v [B·H, Lq, d]. Their batches are
 // even: oneDNN's gemm matmul splits the B·M·N outputs evenly over its threads, and a share that starts inside a
 // matrix is computed by row or column pieces whose sums round differently, so the bits at 1 and 2 threads agree

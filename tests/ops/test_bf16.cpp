@@ -1,4 +1,5 @@
-// The bf16 mixed path of linear and conv2d (framework/ops/precision.hpp) against exact double-precision loops.
+// The bf16 mixed path of linear, conv2d and batched_matmul (framework/ops/precision.hpp) against exact
+// double-precision loops.
 // Where oneDNN has no bf16 implementation (CPUs without AVX-512) every case warns and checks nothing; on AVX-512
 // without avx512_bf16 oneDNN emulates bf16 (run them with ONEDNN_MAX_CPU_ISA=AVX512_CORE to exercise that path).
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/precision.hpp"
+#include "framework/ops/sequence_ops.hpp"
 #include "framework/ops/weight_reorders.hpp"
 #include "framework/tensor/buffer_pool.hpp"
 #include "tests/ops/reference.hpp"
@@ -174,6 +176,46 @@ TEST_CASE("bf16 linear in oneDNN's own blocked weight format, the AMX choice, wi
     CHECK_FALSE(prims.diff_weights.plain);
 }
 
+namespace {
+
+// Attention's two products in bf16 (scores q·kᵀ·s with b stored transposed, and p·v), output and both gradients
+// each within its bound, at a batch of heads and at odd sizes.
+void check_batched_matmul(std::int64_t batch, std::int64_t m, std::int64_t k, std::int64_t n, bool transpose_b,
+                          std::uint64_t seed) {
+    Rng rng(seed);
+    const float scale = 0.5f;
+    Variable a(random_tensor({batch, m, k}, rng), true);
+    Variable b(random_tensor(transpose_b ? Shape{batch, n, k} : Shape{batch, k, n}, rng), true);
+    const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    Variable c = ops::batched_matmul(a, b, transpose_b, scale);
+    const Tensor g = random_tensor(c.shape(), rng);
+    c.backward(g);
+    const MatmulRef exact = matmul_reference(a.value(), b.value(), transpose_b, scale, g);
+    const MatmulRef mag = matmul_reference(absolute(a.value()), absolute(b.value()), transpose_b, scale, absolute(g));
+    const Violations vc = compare(c.value(), exact.c, mag.c, k);
+    const Violations va = compare(a.grad(), exact.ga, mag.ga, n);
+    const Violations vb = compare(b.grad(), exact.gb, mag.gb, m);
+    INFO("worst error / bound: c " << vc.worst_ratio << " da " << va.worst_ratio << " db " << vb.worst_ratio);
+    CHECK(vc.over_bound == 0);
+    CHECK(va.over_bound == 0);
+    CHECK(vb.over_bound == 0);
+    CHECK(vc.over_f32 > 0);  // every product really rounded its operands to bf16
+    CHECK(va.over_f32 > 0);
+    CHECK(vb.over_f32 > 0);
+}
+
+}  // namespace
+
+TEST_CASE("bf16 batched_matmul within the bf16 bound", "[ops][bf16]") {
+    if (!bf16_or_warn()) return;
+    std::uint64_t seed = 60;
+    for (const bool transpose_b : {true, false}) {
+        INFO("transpose_b " << transpose_b);
+        check_batched_matmul(8, 16, 32, 12, transpose_b, seed++);
+        check_batched_matmul(3, 5, 7, 9, transpose_b, seed++);
+    }
+}
+
 TEST_CASE("bf16 weights converted once per version", "[ops][bf16]") {
     if (!bf16_or_warn()) return;
     Rng rng(3);
@@ -199,7 +241,10 @@ TEST_CASE("bf16 steady-state steps create no primitive", "[ops][bf16]") {
     const ops::PrecisionGuard bf16(ops::Precision::bf16);
     auto step = [&] {
         Variable h = ops::conv2d(x, w, b, {.stride = 1, .padding = 1}, {.relu = true});
-        ops::linear(ops::reshape(h, {4, 16 * 36}), fc, Variable()).backward(Tensor::full({4, 10}, 0.1f));
+        // Attention's two products over the 36 positions: scores h·hᵀ, then scores·h.
+        const Variable h3 = ops::reshape(h, {4, 36, 16});
+        const Variable mixed = ops::batched_matmul(ops::batched_matmul(h3, h3, true, 0.25f), h3);
+        ops::linear(ops::reshape(mixed, {4, 16 * 36}), fc, Variable()).backward(Tensor::full({4, 10}, 0.1f));
         for (Variable* p : {&w, &b, &fc}) {
             for (auto& v : p->value().values_in_place()) v *= 0.999f;
             p->grad() = Tensor();

@@ -62,11 +62,11 @@ void print_text(const distill::StepBenchmark& r, bool breakdown) {
 void print_sequence_text(const distill::SequenceBenchmark& r, bool breakdown) {
     const distill::SequenceBenchmarkSpec& s = r.spec;
     const double words = static_cast<double>(s.batch);
-    fmt::print("{} batch {} (source {} + EOS, target {} + EOS, vocabularies {}/{}) threads {}: train {:.0f} target "
+    fmt::print("{} {} batch {} (source {} + EOS, target {} + EOS, vocabularies {}/{}) threads {}: train {:.0f} target "
                "tok/s, beam {} {:.0f} words/s, greedy {:.0f} words/s, peak RSS {:.0f} MiB\n",
-               s.model, s.batch, s.source_length, s.target_length, s.source_vocab, s.target_vocab, r.threads,
-               static_cast<double>(r.target_tokens) / r.train.step.wall_s, s.beam, words / r.beam.step.wall_s,
-               words / r.greedy.wall_s, r.train.peak_rss_mib);
+               s.model, s.precision, s.batch, s.source_length, s.target_length, s.source_vocab, s.target_vocab,
+               r.threads, static_cast<double>(r.target_tokens) / r.train.step.wall_s, s.beam,
+               words / r.beam.step.wall_s, words / r.greedy.wall_s, r.train.peak_rss_mib);
     print_cost("train", r.train, static_cast<double>(r.target_tokens), "tok");
     if (breakdown) print_lines(r.train);
     print_cost("beam search", r.beam, words, "words");
@@ -86,16 +86,15 @@ void add_sequence_flags(CLI::App* cmd, distill::SequenceBenchmarkSpec& q) {
 }
 
 int run_sequence(const distill::StepBenchmarkSpec& spec, distill::SequenceBenchmarkSpec q, bool json, bool breakdown) {
-    if (spec.precision != "f32")
-        fail("bench: --precision {} is for the classifier models; the sequence benchmark runs in f32", spec.precision);
     q.model = spec.model;
+    q.precision = spec.precision;
     q.batch = spec.batch;
     q.steps = spec.steps;
     q.warmup = spec.warmup;
     q.threads = spec.threads;
     const distill::SequenceBenchmark result = distill::run_sequence_benchmark(q);
     if (json)
-        fmt::print("{}\n", json_line(result.numbers(), {{"model", q.model}}));
+        fmt::print("{}\n", json_line(result.numbers(), {{"model", q.model}, {"precision", q.precision}}));
     else
         print_sequence_text(result, breakdown);
     return 0;
@@ -151,9 +150,9 @@ Runner add_bench_command(CLI::App& app) {
                     "inference is also measured at this batch: by default the one evaluation runs at (lskd eval, "
                     "teacher logits, records)");
     cmd->add_flag("--infer-only", spec.infer_only, "skip the training steps");
-    cmd->add_option(
-           "--precision", spec.precision,
-           "compute precision of convolutions and inner products: f32, or bf16 (needs avx512_bf16 or amx_bf16)")
+    cmd->add_option("--precision", spec.precision,
+                    "compute precision of convolutions, inner products and matmuls: f32, or bf16 (needs avx512_bf16 or "
+                    "amx_bf16)")
         ->check(CLI::IsMember({"f32", "bf16"}));
     cmd->add_flag("--breakdown", s->breakdown, "list every primitive of the step with its time (not with --json)");
     add_sequence_flags(cmd, s->sequence);
