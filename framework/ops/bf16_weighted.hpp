@@ -12,17 +12,13 @@
 
 namespace lskd::ops {
 
-// One shape's primitives, created together (backward with its exact forward hint). Forward-inference entries have
-// only the input conversion and the forward primitive.
-struct Bf16Entry {
+// One shape's primitives, created together (backward with its exact forward hint): forward reads bf16 src and
+// weights and writes f32 dst (f32 bias); backward-data reads bf16 diff_dst and weights and writes f32 diff_src;
+// backward-weights reads bf16 src and diff_dst and writes f32 diff_weights and diff_bias. Forward-inference entries
+// have only the input conversion and the forward primitive.
+struct Bf16Entry : WeightedPrimitives {
     dnnl_ctx::BoundPrimitive input_to_bf16;   // the input, f32 → bf16 in the same plain layout
     dnnl_ctx::BoundPrimitive output_to_bf16;  // the output's gradient, f32 → bf16
-    dnnl_ctx::BoundPrimitive forward;         // bf16 src and weights, f32 bias and dst
-    WeightFormat forward_weights;
-    dnnl_ctx::BoundPrimitive backward_data;  // bf16 diff_dst and weights → f32 diff_src
-    WeightFormat backward_data_weights;
-    dnnl_ctx::BoundPrimitive backward_weights;  // bf16 src and diff_dst → f32 diff_weights and diff_bias
-    DiffWeightFormat diff_weights;
 };
 
 // An inner product's bf16 weight format: automatic takes oneDNN's own (blocked) format when the product runs on

@@ -22,9 +22,9 @@
 #include "framework/core/error.hpp"
 #include "framework/dnnl/context.hpp"
 #include "framework/dnnl/primitive_cache.hpp"
-#include "framework/dnnl/reorder.hpp"
 #include "framework/ops/bf16_weighted.hpp"
 #include "framework/ops/conv_geometry.hpp"
+#include "framework/ops/conv_primitives.hpp"
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
@@ -38,79 +38,17 @@ namespace lskd::ops {
 namespace {
 
 using namespace dnnl;
-using dnnl_ctx::BoundPrimitive;
+using dt = memory::data_type;
 
-struct ConvEntry {
-    BoundPrimitive forward;
-    WeightFormat forward_weights;
-    BoundPrimitive backward_data;
-    WeightFormat backward_data_weights;
-    BoundPrimitive backward_weights;
-    DiffWeightFormat diff_weights;
-};
-
-ConvEntry make_entry(const ConvGeometry& g, bool training) {
-    const auto src = dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c);
-    const auto dst = dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o);
-    const auto wei_any = dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw});
-    const auto oihw = dnnl_ctx::md_oihw(g.o, g.c, g.kh, g.kw);
-    const auto b = g.bias ? dnnl_ctx::md_x(g.o) : memory::desc();
-    const memory::dims strides{g.stride, g.stride};
-    const memory::dims pad{g.pad, g.pad};
-    const auto attr = dnnl_ctx::scratchpad_attr();
-    const auto alg = algorithm::convolution_direct;
-    const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
-    LSKD_CHECK(!(training && g.sum), "conv2d: a sum post-op is for inference only");
-
-    convolution_forward::primitive_desc fwd(
-        g.bias ? convolution_forward::desc(prop, alg, src, wei_any, b, dst, strides, pad, pad)
-               : convolution_forward::desc(prop, alg, src, wei_any, dst, strides, pad, pad),
-        dnnl_ctx::scratchpad_attr(g.relu, g.sum), dnnl_ctx::engine());
-    LSKD_CHECK(fwd.src_desc() == src && fwd.dst_desc() == dst, "conv2d forward did not keep NHWC activations");
-    ConvEntry e;
-    e.forward_weights = make_weight_format(fwd.weights_desc(), oihw);
-    e.forward = BoundPrimitive(
-        convolution_forward(fwd),
-        {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, fwd.weights_desc()}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}},
-        fwd.scratchpad_desc());
-    if (!training) return e;
-
-    convolution_backward_data::primitive_desc bwd_data(
-        convolution_backward_data::desc(alg, src, wei_any, dst, strides, pad, pad), attr, dnnl_ctx::engine(), fwd);
-    LSKD_CHECK(bwd_data.diff_src_desc() == src && bwd_data.diff_dst_desc() == dst,
-               "conv2d backward-data did not keep NHWC activations");
-    e.backward_data_weights = make_weight_format(bwd_data.weights_desc(), oihw);
-    e.backward_data = BoundPrimitive(
-        convolution_backward_data(bwd_data),
-        {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, bwd_data.weights_desc()}, {DNNL_ARG_DIFF_SRC, src}},
-        bwd_data.scratchpad_desc());
-
-    // src and diff_dst are explicit NHWC here too, so backward-weights reads the saved activations as they are.
-    convolution_backward_weights::primitive_desc bwd_w(
-        g.bias ? convolution_backward_weights::desc(alg, src, wei_any, b, dst, strides, pad, pad)
-               : convolution_backward_weights::desc(alg, src, wei_any, dst, strides, pad, pad),
-        attr, dnnl_ctx::engine(), fwd);
-    LSKD_CHECK(bwd_w.src_desc() == src && bwd_w.diff_dst_desc() == dst,
-               "conv2d backward-weights did not keep NHWC activations");
-    e.diff_weights = make_diff_weight_format(bwd_w.diff_weights_desc(), oihw);
-    e.backward_weights = BoundPrimitive(convolution_backward_weights(bwd_w),
-                                        {{DNNL_ARG_SRC, src},
-                                         {DNNL_ARG_DIFF_DST, dst},
-                                         {DNNL_ARG_DIFF_WEIGHTS, e.diff_weights.desc},
-                                         {DNNL_ARG_DIFF_BIAS, b}},
-                                        bwd_w.scratchpad_desc());
-    return e;
-}
-
-ConvEntry& entry(const ConvGeometry& g, bool training) {
-    static dnnl_ctx::PrimitiveCache<ConvEntry> cache;
+WeightedPrimitives& entry(const ConvGeometry& g, bool training) {
+    static dnnl_ctx::PrimitiveCache<WeightedPrimitives> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::conv2d),
                       {g.n, g.h, g.w, g.c, g.o, g.kh, g.kw, g.stride, g.pad, g.bias, g.relu, g.sum, training}},
-                     [&] { return make_entry(g, training); });
+                     [&] { return make_conv_primitives(g, training, dt::f32, dt::f32); });
 }
 
 struct ConvNode : Node {
-    ConvEntry* prims = nullptr;
+    WeightedPrimitives* prims = nullptr;
     bool has_bias = false;
     bool relu = false;  // the output was saved third, to mask the incoming gradient
     void backward(const Tensor& gout) override;
@@ -146,7 +84,8 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* b, st
 
 namespace {
 
-void run_forward(ConvEntry& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor* b, Tensor& y) {
+void run_forward(WeightedPrimitives& prims, const Tensor& x, const std::shared_ptr<VarImpl>& w, const Tensor* b,
+                 Tensor& y) {
     prims.forward.set(DNNL_ARG_SRC, x.data())
         .set(DNNL_ARG_WEIGHTS, weights_in_format(w, prims.forward_weights))
         .set(DNNL_ARG_DST, y.data());
@@ -186,7 +125,7 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
     if (compute_precision() == Precision::bf16)
         return bf16_weighted_forward(OpKind::conv2d, conv2d_bf16_entry(g, graph), x, w, b, post.relu, graph,
                                      Tensor::empty({g.n, g.ho, g.wo, g.o}));
-    ConvEntry& prims = entry(g, graph);
+    WeightedPrimitives& prims = entry(g, graph);
     Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
     run_forward(prims, x.value(), w.impl(), bias ? &b.value() : nullptr, y);
     return record<ConvNode>(OpKind::conv2d, y, graph, {&x, &w, &b}, [&](ConvNode& node) {

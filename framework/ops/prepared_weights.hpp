@@ -40,6 +40,17 @@ Tensor diff_weight_buffer(const DiffWeightFormat& format, const Tensor& grad);
 // grad ← buffer in the master layout; nothing when plain (the primitive wrote grad).
 void to_master_layout(DiffWeightFormat& format, const Tensor& buffer, Tensor& grad);
 
+// A weighted op's primitives with the weight formats they read and the one backward-weights writes; the backward
+// ones only for training. conv2d's f32 cache entry, and the core of the bf16 path's (bf16_weighted.hpp).
+struct WeightedPrimitives {
+    dnnl_ctx::BoundPrimitive forward;
+    WeightFormat forward_weights;
+    dnnl_ctx::BoundPrimitive backward_data;
+    WeightFormat backward_data_weights;
+    dnnl_ctx::BoundPrimitive backward_weights;
+    DiffWeightFormat diff_weights;
+};
+
 // dw [wshape] in the master layout and db [wshape[0]] (undefined without a bias) of a weighted op: its
 // backward-weights primitive run on `src` and `diff_dst` in whatever data type it was made for.
 struct WeightGrads {
