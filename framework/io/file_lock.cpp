@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -40,6 +42,23 @@ Holder read_holder(int fd) {
     while (!rest.empty() && (rest.back() == '\n' || rest.back() == ' ')) rest.pop_back();
     h.purpose = rest;
     return h;
+}
+
+// A holder writes its line right after it locks, so a busy lock without one has only just been taken: the contender
+// reads again for up to this many milliseconds, so that it learns who holds the output (an analysis waits for
+// another analysis and for nothing else), and takes the lock if it is let go meanwhile.
+constexpr int kHolderPolls = 2000;
+
+// Returns 0 when the lock was let go and taken here while waiting for the holder's line, else -1 with `holder` read
+// (empty only if the holder wrote nothing in all that time).
+int lock_or_read_holder(int fd, Holder& holder) {
+    for (int poll = 0;; ++poll) {
+        holder = read_holder(fd);
+        if (holder.pid > 0 || poll == kHolderPolls) return -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
+        if (errno != EWOULDBLOCK) return -1;
+    }
 }
 
 [[noreturn]] void busy(const std::string& output, const Holder& h) {
@@ -96,12 +115,14 @@ FileLock FileLock::acquire(const std::string& output, const std::string& lock_pa
         const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) fail("{}: cannot create the lock file '{}': {}", output, lock_path, errno_text(errno));
         int rc = ::flock(fd, LOCK_EX | LOCK_NB);
-        if (rc != 0 && errno == EWOULDBLOCK) {
-            if (!wait) {
-                const Holder h = read_holder(fd);
+        if (rc != 0 && errno == EWOULDBLOCK && !wait) {
+            Holder h;
+            rc = lock_or_read_holder(fd, h);
+            if (rc != 0) {
                 ::close(fd);
                 busy(output, h);
             }
+        } else if (rc != 0 && errno == EWOULDBLOCK) {
             do {
                 rc = ::flock(fd, LOCK_EX);
             } while (rc != 0 && errno == EINTR);

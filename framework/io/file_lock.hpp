@@ -14,7 +14,7 @@ class LockBusy : public Error {
 public:
     LockBusy(const std::string& message, long holder_pid, std::string holder_purpose)
         : Error(message), holder_pid_(holder_pid), holder_purpose_(std::move(holder_purpose)) {}
-    long holder_pid() const { return holder_pid_; }  // 0 when the holder had not written its pid yet
+    long holder_pid() const { return holder_pid_; }  // 0 if the holder wrote no pid within 2 s of locking
     const std::string& holder_purpose() const { return holder_purpose_; }
 
 private:
@@ -25,7 +25,8 @@ private:
 class FileLock {
 public:
     // Locks the file `output` (which need not exist) or fails at once with LockBusy. `purpose` ("train",
-    // "analyze", ...) is shown to the next writer. Under the lock, temporary files "<output>.tmp.<pid>" left
+    // "analyze", ...) is shown to the next writer; a holder that has just locked and not yet said who it is gets a
+    // moment to say so, so LockBusy names it. Under the lock, temporary files "<output>.tmp.<pid>" left
     // by dead processes are deleted.
     static FileLock try_lock_file(const std::string& output, const std::string& purpose);
     // As try_lock_file, but waits for the holder to let go.

@@ -1,3 +1,5 @@
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -69,6 +72,65 @@ TEST_CASE("two locks of one output in one process exclude each other too", "[io]
     CHECK_THROWS_WITH(FileLock::try_lock_file(path, "training"),
                       Catch::Contains("is being written by process " + std::to_string(::getpid()) + " (analysis)"));
     const FileLock other = FileLock::try_lock_file(dir / "other.h5", "training");  // another output is free
+}
+
+namespace {
+
+// A holder caught between locking "<path>.lock" and writing its line: the lock taken by hand, nothing written.
+struct SilentHolder {
+    explicit SilentHolder(const std::string& path) : lock_path(path + ".lock") {
+        fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        REQUIRE(fd >= 0);
+        REQUIRE(::flock(fd, LOCK_EX) == 0);
+    }
+    ~SilentHolder() { let_go(); }
+    void say(const std::string& line) const {
+        REQUIRE(::pwrite(fd, line.data(), line.size(), 0) == ssize_t(line.size()));
+    }
+    // As FileLock lets go: the lock file deleted while held, then closed.
+    void let_go() {
+        if (fd < 0) return;
+        ::unlink(lock_path.c_str());
+        ::close(fd);
+        fd = -1;
+    }
+    std::string lock_path;
+    int fd = -1;
+};
+
+}  // namespace
+
+// Found by `lskd analyze` of three analyses started together: the third met the second just after it locked and,
+// reading no holder, refused the run instead of waiting for another analysis.
+TEST_CASE("a lock taken a moment ago is named once its holder has written its line", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run";
+    SilentHolder holder(path);
+    std::thread late([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        holder.say("4242 analysis\n");
+    });
+    try {
+        FileLock::try_lock_file(path, "analysis");
+        FAIL("the second lock was granted");
+    } catch (const LockBusy& busy) {
+        CHECK(busy.holder_pid() == 4242);
+        CHECK(busy.holder_purpose() == "analysis");
+    }
+    late.join();
+}
+
+TEST_CASE("a lock let go before its holder said who it was is taken", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run";
+    SilentHolder holder(path);
+    std::thread gone([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        holder.let_go();
+    });
+    const FileLock lock = FileLock::try_lock_file(path, "analysis");
+    gone.join();
+    CHECK(lock.lock_path() == path + ".lock");
 }
 
 TEST_CASE("the blocking lock waits for the holder to let go", "[io][lock]") {
