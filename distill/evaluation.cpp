@@ -11,6 +11,7 @@
 #include "framework/distributed/batch_split.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/layers/eval_scope.hpp"
+#include "framework/runtime/interrupt.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -44,7 +45,10 @@ SplitOutputs run_model(models::Classifier& model, const data::ImageSplit& split,
     out.indices.reserve(split.size());
     data::Batch b;
     std::int64_t row = 0;
-    while (source->next(b)) {
+    for (;;) {
+        // A long pass (a teacher's logits over a whole training split) stops at a signal too; it writes nothing.
+        runtime::throw_if_interrupted();
+        if (!source->next(b)) break;
         models::ClassifierOutput o = model.forward_with_features(Variable(b.images));
         if (!out.logits.defined()) {
             out.logits = Tensor::empty({n, o.logits.dim(1)});

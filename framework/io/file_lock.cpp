@@ -61,6 +61,24 @@ int lock_or_read_holder(int fd, Holder& holder) {
     }
 }
 
+// Blocks until the lock is taken: in flock itself, or polling every 10 ms with `while_waiting` called between (it
+// may throw to give up).
+int wait_for_lock(int fd, const std::function<void()>& while_waiting) {
+    int rc = 0;
+    if (!while_waiting) {
+        do {
+            rc = ::flock(fd, LOCK_EX);
+        } while (rc != 0 && errno == EINTR);
+        return rc;
+    }
+    for (;;) {
+        while_waiting();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        rc = ::flock(fd, LOCK_EX | LOCK_NB);
+        if (rc == 0 || errno != EWOULDBLOCK) return rc;
+    }
+}
+
 [[noreturn]] void busy(const std::string& output, const Holder& h) {
     const std::string who = h.pid > 0 ? fmt::format("process {}", h.pid) : std::string("another process");
     const std::string why = h.purpose.empty() ? std::string() : fmt::format(" ({})", h.purpose);
@@ -110,7 +128,7 @@ FileLock::FileLock(std::string output, std::string lock_path, int fd)
     : output_(std::move(output)), lock_path_(std::move(lock_path)), fd_(fd) {}
 
 FileLock FileLock::acquire(const std::string& output, const std::string& lock_path, const std::string& purpose,
-                           bool wait) {
+                           bool wait, const std::function<void()>& while_waiting) {
     for (;;) {
         const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) fail("{}: cannot create the lock file '{}': {}", output, lock_path, errno_text(errno));
@@ -123,9 +141,12 @@ FileLock FileLock::acquire(const std::string& output, const std::string& lock_pa
                 busy(output, h);
             }
         } else if (rc != 0 && errno == EWOULDBLOCK) {
-            do {
-                rc = ::flock(fd, LOCK_EX);
-            } while (rc != 0 && errno == EINTR);
+            try {
+                rc = wait_for_lock(fd, while_waiting);
+            } catch (...) {
+                ::close(fd);
+                throw;
+            }
         }
         if (rc != 0) {
             const int err = errno;
@@ -149,8 +170,9 @@ FileLock FileLock::try_lock_file(const std::string& output, const std::string& p
     return lock;
 }
 
-FileLock FileLock::lock_file(const std::string& output, const std::string& purpose) {
-    FileLock lock = acquire(output, output + ".lock", purpose, true);
+FileLock FileLock::lock_file(const std::string& output, const std::string& purpose,
+                             const std::function<void()>& while_waiting) {
+    FileLock lock = acquire(output, output + ".lock", purpose, true, while_waiting);
     remove_dead_temporaries(output);
     return lock;
 }

@@ -2,6 +2,7 @@
 // held through a kernel lock on "<output>.lock" (or "<dir>/.lskd.lock") that dies with its process, so no
 // lock is ever stale. The lock file names the holder's pid and purpose for the message a second writer gets.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "framework/core/error.hpp"
@@ -29,8 +30,11 @@ public:
     // moment to say so, so LockBusy names it. Under the lock, temporary files "<output>.tmp.<pid>" left
     // by dead processes are deleted.
     static FileLock try_lock_file(const std::string& output, const std::string& purpose);
-    // As try_lock_file, but waits for the holder to let go.
-    static FileLock lock_file(const std::string& output, const std::string& purpose);
+    // As try_lock_file, but waits for the holder to let go. With `while_waiting`, the wait polls, calling it about
+    // every 10 ms, so that the caller can give up by throwing (runtime::throw_if_interrupted: a signal must not
+    // wait for another process's lock, which SA_RESTART would otherwise re-enter).
+    static FileLock lock_file(const std::string& output, const std::string& purpose,
+                              const std::function<void()>& while_waiting = {});
     // Locks the existing directory `dir` as a whole (a sweep's or a study's), or fails at once with LockBusy.
     // Under the lock, temporary files "<name>.tmp.<pid>" of dead processes in it are deleted.
     static FileLock try_lock_directory(const std::string& dir, const std::string& purpose);
@@ -48,7 +52,7 @@ public:
 private:
     FileLock(std::string output, std::string lock_path, int fd);
     static FileLock acquire(const std::string& output, const std::string& lock_path, const std::string& purpose,
-                            bool wait);
+                            bool wait, const std::function<void()>& while_waiting = {});
 
     std::string output_;
     std::string lock_path_;

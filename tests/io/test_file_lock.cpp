@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -147,6 +148,24 @@ TEST_CASE("the blocking lock waits for the holder to let go", "[io][lock]") {
     holder.kill();
     waiter.join();
     CHECK(granted);
+}
+
+TEST_CASE("a waiting lock calls its callback while it waits and gives up when the callback throws", "[io][lock]") {
+    TempDir dir;
+    const std::string path = dir / "run.h5";
+    int calls = 0;
+    const auto stop_third = [&] {
+        if (++calls == 3) throw std::runtime_error("interrupted");
+    };
+    {
+        LockHolder holder(path, false);
+        CHECK_THROWS_WITH(FileLock::lock_file(path, "analysis", stop_third), "interrupted");
+        CHECK(calls == 3);
+    }
+    // Free: taken at once, the callback never called.
+    calls = 0;
+    const FileLock lock = FileLock::lock_file(path, "analysis", stop_third);
+    CHECK(calls == 0);
 }
 
 TEST_CASE("a directory lock keeps a second sweep out of the directory", "[io][lock]") {
