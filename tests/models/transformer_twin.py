@@ -1,20 +1,19 @@
 #!/usr/bin/python3
 """lskd's transformer-tiny against its PyTorch twin: runs test_models' "transformer twin file" case, which writes the
 model's parameters, a padded batch and its logits to an HDF5 file, loads the parameters strictly (every name and
-shape must match) into torch.nn.Transformer(norm_first=True, batch_first=True) with two embeddings, √d scaling,
-fairseq's sinusoids and the output tied to tgt_embed, and checks that the logits agree within 1e-4 and that the
-parameter counts are equal. Exits 77 (CTest: skipped) without python3-torch or python3-h5py.
+shape must match) into the twin the benchmarks and interop use (tools/python/lskd_torch/transformer.py:
+nn.TransformerEncoder/Decoder layers with norm_first=True and batch_first=True, two embeddings, √d scaling, lskd's
+sinusoids and the output tied to tgt_embed), and checks that the logits agree within 1e-4 and that the parameter
+counts are equal. Exits 77 (CTest: skipped) without python3-torch or python3-h5py.
 
 Usage: transformer_twin.py --test-models BUILD/tests/test_models"""
 import argparse
-import math
 import os
 import subprocess
 import sys
 import tempfile
 
 TOLERANCE = 1e-4
-PAD = 0
 
 
 def skip_without(module, package):
@@ -25,42 +24,6 @@ def skip_without(module, package):
         sys.exit(77)
 
 
-def sinusoids(length, dim):
-    import torch
-    half = dim // 2
-    step = math.log(10000.0) / (half - 1)
-    freq = torch.exp(-step * torch.arange(half, dtype=torch.float64))
-    angle = torch.arange(length, dtype=torch.float64)[:, None] * freq[None, :]
-    return torch.cat([torch.sin(angle), torch.cos(angle)], dim=1).float()
-
-
-def make_twin(source_vocab, target_vocab):
-    import torch
-    from torch import nn
-
-    class Twin(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.d = 128
-            self.src_embed = nn.Embedding(source_vocab, self.d)
-            self.tgt_embed = nn.Embedding(target_vocab, self.d)
-            core = nn.Transformer(self.d, 4, 2, 2, 512, dropout=0.0, batch_first=True, norm_first=True)
-            self.encoder, self.decoder = core.encoder, core.decoder
-
-        def embed(self, table, ids):
-            return table(ids) * math.sqrt(self.d) + sinusoids(ids.shape[1], self.d)[None]
-
-        def forward(self, src, tgt):
-            src_pad = src == PAD
-            causal = torch.triu(torch.full((tgt.shape[1], tgt.shape[1]), float("-inf")), diagonal=1)
-            memory = self.encoder(self.embed(self.src_embed, src), src_key_padding_mask=src_pad)
-            h = self.decoder(self.embed(self.tgt_embed, tgt), memory, tgt_mask=causal,
-                             memory_key_padding_mask=src_pad)
-            return h.reshape(-1, self.d) @ self.tgt_embed.weight.T
-
-    return Twin()
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--test-models", required=True)
@@ -69,6 +32,8 @@ def main():
     skip_without("h5py", "python3-h5py")
     import h5py
     import torch
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "python"))
+    from lskd_torch.transformer import transformer_twin
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "twin.h5")
@@ -85,11 +50,12 @@ def main():
             tgt = torch.from_numpy(f["decoder_input"][()]).long()
             want = torch.from_numpy(f["logits"][()])
             lskd_count = int(f.attrs["parameters"])
-    twin = make_twin(params["src_embed.weight"].shape[0], params["tgt_embed.weight"].shape[0])
+    vocabularies = params["src_embed.weight"].shape[0], params["tgt_embed.weight"].shape[0]
+    twin = transformer_twin("transformer-tiny", *vocabularies)
     twin.load_state_dict(params, strict=True)
     twin.eval()
     with torch.no_grad():
-        got = twin(src, tgt)
+        got = twin(src, tgt).reshape(want.shape)
     twin_count = sum(p.numel() for p in twin.parameters())
     worst = (got - want).abs().max().item()
     print(f"parameters lskd {lskd_count}, torch {twin_count}; largest logit difference {worst:.3g}")
