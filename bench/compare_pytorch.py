@@ -199,7 +199,8 @@ def sequence_flags(args):
 def torch_sequence_run(name, threads, args):
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker", name, "--threads", str(threads),
                           "--batch", str(args.batch), "--steps", str(args.steps), "--warmup", str(args.warmup),
-                          "--precision", args.precision] + sequence_flags(args), check=True, capture_output=True, text=True,
+                          "--precision", args.precision] + sequence_flags(args),
+                         check=True, capture_output=True, text=True,
                          env=dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))).stdout
     return json.loads(out.strip().splitlines()[-1])
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -99,6 +100,14 @@ struct SilentHolder {
     int fd = -1;
 };
 
+// Runs `action` on a thread of its own 50 ms from now, while the test's lock attempt is under way.
+std::thread in_a_moment(const std::function<void()>& action) {
+    return std::thread([action] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        action();
+    });
+}
+
 }  // namespace
 
 // Found by `lskd analyze` of three analyses started together: the third met the second just after it locked and,
@@ -107,10 +116,7 @@ TEST_CASE("a lock taken a moment ago is named once its holder has written its li
     TempDir dir;
     const std::string path = dir / "run";
     SilentHolder holder(path);
-    std::thread late([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        holder.say("4242 analysis\n");
-    });
+    std::thread late = in_a_moment([&] { holder.say("4242 analysis\n"); });
     try {
         FileLock::try_lock_file(path, "analysis");
         FAIL("the second lock was granted");
@@ -125,10 +131,7 @@ TEST_CASE("a lock let go before its holder said who it was is taken", "[io][lock
     TempDir dir;
     const std::string path = dir / "run";
     SilentHolder holder(path);
-    std::thread gone([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        holder.let_go();
-    });
+    std::thread gone = in_a_moment([&] { holder.let_go(); });
     const FileLock lock = FileLock::try_lock_file(path, "analysis");
     gone.join();
     CHECK(lock.lock_path() == path + ".lock");
