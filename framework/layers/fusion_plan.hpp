@@ -24,7 +24,7 @@ enum class FusionMode { graph, inference };
 struct FusedStep {
     Module* module = nullptr;          // runs, with `post` inside its op
     BatchNorm2d* folded_bn = nullptr;  // inference: folded into `module`, a Conv2d
-    ops::PostOps post;
+    ops::PostOps post{};
     std::size_t first = 0, count = 1;  // the chain's modules this step stands for: [first, first + count)
 };
 
@@ -42,7 +42,7 @@ struct ResidualPlan {
     // inference: the last step of `main` (a convolution) adds onto the shortcut's output in place and applies the
     // ReLU, as its post-ops {sum, relu}; no add runs.
     bool sum_in_main = false;
-    ops::PostOps add;             // otherwise: the epilogue of ops::add (relu)
+    ops::PostOps add{};           // otherwise: the epilogue of ops::add (relu)
     bool relu_after_add = false;  // unfused: a separate ReLU after the add
 };
 ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode);

@@ -127,6 +127,7 @@ TEST_CASE("exif with a region and scaling agrees with a full decode", "[data][ex
         CHECK(pg.placement.y0 <= part.region->y);
         CHECK(pg.placement.x0 + region.width * scale >= part.region->x + part.region->width);
         CHECK(pg.placement.y0 + region.height * scale >= part.region->y + part.region->height);
-        CHECK(max_abs_diff(region, cut(whole, {dx / scale, dy / scale, region.width, region.height})) == 0);
+        CHECK(max_abs_diff(region, cut(whole, {dx / scale, dy / scale, static_cast<int>(region.width),
+                                               static_cast<int>(region.height)})) == 0);
     }
 }
