@@ -7,11 +7,11 @@
 #include "analysis/calibration.hpp"
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/data/batch_loader.hpp"
 #include "framework/distributed/batch_split.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/layers/eval_scope.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "framework/tensor/eigen_view.hpp"
 
 namespace lskd::distill {
@@ -47,7 +47,7 @@ SplitOutputs run_model(models::Classifier& model, const data::ImageSplit& split,
     std::int64_t row = 0;
     for (;;) {
         // A long pass (a teacher's logits over a whole training split) stops at a signal too; it writes nothing.
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         if (!source->next(b)) break;
         models::ClassifierOutput o = model.forward_with_features(Variable(b.images));
         if (!out.logits.defined()) {

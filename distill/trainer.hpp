@@ -73,8 +73,8 @@ std::string default_output(const RunConfig& config);
 io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
                           const std::vector<std::string>& inputs = {});
 
-// Trains the run, writing its file after every epoch. An interrupt (framework/runtime/interrupt.hpp) is taken
-// between steps and between epochs, never within a write: it throws runtime::Interrupted saying which epoch
+// Trains the run, writing its file after every epoch. An interrupt (framework/core/interrupt.hpp) is taken
+// between steps and between epochs, never within a write: it throws Interrupted saying which epoch
 // the run file holds.
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,
                    const TrainHooks& hooks = {});

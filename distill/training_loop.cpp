@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/optim/clip_grad.hpp"
-#include "framework/runtime/interrupt.hpp"
 
 namespace lskd::distill {
 namespace {
@@ -61,7 +61,7 @@ EpochTotals TrainingLoop::train_epoch(std::int64_t epoch, std::int64_t epochs, c
         const std::int64_t global = parts_.task.batch_examples();
         this->step(epoch, step, t);
         ++step;
-        runtime::throw_if_interrupted();  // the run directory keeps the last whole epoch
+        throw_if_interrupted();  // the run directory keeps the last whole epoch
         parts_.progress.step(step, mean(t.loss_sum, t.seen), mean(static_cast<double>(t.correct), t.seen), global);
         if (early.measure && next_early != early.steps.end() && *next_early == step) {
             timed_early(step);
@@ -80,11 +80,11 @@ void run_epochs(std::int64_t first, std::int64_t epochs, const std::function<voi
                 const std::function<std::string()>& kept) {
     try {
         for (std::int64_t e = first; e < epochs; ++e) {
-            runtime::throw_if_interrupted();
+            throw_if_interrupted();
             epoch(e);
         }
-    } catch (const runtime::Interrupted& i) {
-        throw runtime::Interrupted(i.signal(), kept());
+    } catch (const Interrupted& i) {
+        throw Interrupted(i.signal(), kept());
     }
 }
 

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/io/child_status.hpp"
-#include "framework/runtime/interrupt.hpp"
 
 extern char** environ;
 
@@ -26,7 +26,7 @@ ChildExit exit_of(const io::ChildStatus& s) { return {s.pid, s.code()}; }
 ChildExit wait_for(pid_t which, const std::string& what, bool interruptible) {
     if (!interruptible) return exit_of(io::wait_for_child(which, what));
     for (;;) {
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         if (const auto s = io::poll_child(which, what)) return exit_of(*s);
         std::this_thread::sleep_for(kInterruptPoll);
     }
@@ -63,7 +63,7 @@ ChildExit wait_any_child() { return wait_for(-1, "a sweep job", true); }
 int wait_child(int pid) {
     try {
         return wait_for(pid, "child process " + std::to_string(pid), true).code;
-    } catch (const runtime::Interrupted&) {
+    } catch (const Interrupted&) {
         stop_children({pid});
         throw;
     }

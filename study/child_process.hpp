@@ -1,6 +1,6 @@
 // Child processes started from an argument vector (never through a shell): sweep jobs and the plotting tool
 // with their output in log files, and whichever child ends next or one given child. The waits see an interrupt
-// of this process (framework/runtime/interrupt.hpp) and throw runtime::Interrupted.
+// of this process (framework/core/interrupt.hpp) and throw Interrupted.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,12 +20,12 @@ struct ChildExit {
     int code = 0;  // the exit status, or 128 + the signal that ended it
 };
 
-// Blocks until one child of this process ends. Throws runtime::Interrupted if this process is interrupted first;
+// Blocks until one child of this process ends. Throws Interrupted if this process is interrupted first;
 // the children keep running (stop_children ends them).
 ChildExit wait_any_child();
 
 // Blocks until the child `pid` ends; returns its exit code as in ChildExit. If this process is interrupted first,
-// stops the child (stop_children) and throws runtime::Interrupted.
+// stops the child (stop_children) and throws Interrupted.
 int wait_child(int pid);
 
 // Asks each child to stop with SIGTERM and waits until every one has ended, whatever signals come meanwhile:

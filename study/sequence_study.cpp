@@ -10,8 +10,8 @@
 #include "distill/sequence_decoding.hpp"
 #include "distill/sequence_run.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/io/atomic_text.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "study/decoding_analysis.hpp"
 #include "study/plots.hpp"
 #include "study/projection_analysis.hpp"
@@ -46,7 +46,7 @@ std::vector<SequencePlane> teacher_planes(const SweepResult& sweep, const std::s
     std::vector<SequencePlane> planes;
     for (const SummaryRow& row : sweep.rows) {
         if (row.role != "teacher") continue;
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         if (!quiet) fmt::print(stderr, "study: template plane of {}\n", row.file);
         SequencePlane p{row.file, row.alpha, row.seed, 0, 0, {}};
         try {
@@ -78,7 +78,7 @@ void decoding_rows(const SweepResult& sweep, const std::vector<SequenceRunScores
                    SequenceReport& report, std::vector<SequenceStudentRow>& students) {
     const auto started = Clock::now();
     for (const SequenceRunScores& s : runs) {
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         const SummaryRow& r = s.run;
         if (r.role == "baseline") {
             students.push_back({std::nan(""), std::nan(""), r.seed, r.file, s.score, s.second, true, r.alpha});

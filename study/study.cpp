@@ -11,10 +11,10 @@
 #include "analysis/mi_bias.hpp"
 #include "distill/checkpoint.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/data/sequence_dataset.hpp"
 #include "framework/io/atomic_text.hpp"
 #include "framework/io/created_directory.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "study/builtin_configs.hpp"
 #include "study/calibration_analysis.hpp"
 #include "study/claims.hpp"
@@ -44,7 +44,7 @@ std::vector<TeacherRow> analyse_teachers(const std::string& dir, const std::vect
                                          bool quiet) {
     std::vector<TeacherRow> table;
     for (const auto& t : teachers) {
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         const std::string path = (fs::path(dir) / t.file).string();
         if (!quiet) fmt::print(stderr, "study: analysing {}\n", t.file);
         const CalibrationResult calibration = analyze_calibration(path);
@@ -197,7 +197,7 @@ StudyResult run_study(study::SweepConfig config, const std::string& config_label
     return run_locked_sweep(config, options, [&](const study::SweepResult& sweep, StudyResult& result) {
         const auto analysis_started = std::chrono::steady_clock::now();
         const std::vector<TeacherRow> table = teacher_table(sweep, options.quiet, result.analysed);
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         const std::vector<std::string> plots = render_plots(sweep.directory, options.plot_script);
 
         StudySetup setup = study_setup(config, config_label, sweep);

@@ -20,11 +20,11 @@
 #include "distill/teacher_logits.hpp"
 #include "distill/trainer.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/distributed/rank_sums.hpp"
 #include "framework/distributed/work_queue.hpp"
 #include "framework/io/created_directory.hpp"
 #include "framework/io/output_policy.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "study/child_process.hpp"
 #include "study/result_layout.hpp"
 #include "study/sweep_calibration.hpp"
@@ -253,7 +253,7 @@ struct Sweep {
 
     // Trains run i here and records it complete; `write` rewrites the summary with it.
     void run_one(std::size_t i, SweepProgress& progress, bool write) {
-        runtime::throw_if_interrupted();
+        throw_if_interrupted();
         progress.started(plan[i], states[i].state);
         const auto t0 = Clock::now();
         std::string note;
@@ -322,7 +322,7 @@ struct Sweep {
     static ChildExit wait_for_job(const std::map<int, std::pair<std::size_t, Clock::time_point>>& running) {
         try {
             return wait_any_child();
-        } catch (const runtime::Interrupted&) {
+        } catch (const Interrupted&) {
             std::vector<int> pids;
             for (const auto& job : running) pids.push_back(job.first);
             stop_children(pids);
@@ -419,8 +419,8 @@ struct Sweep {
             else
                 run_parallel(progress, jobs);
             return 0;
-        } catch (const runtime::Interrupted& i) {
-            throw runtime::Interrupted(i.signal(), kept_after_interrupt());
+        } catch (const Interrupted& i) {
+            throw Interrupted(i.signal(), kept_after_interrupt());
         }
     }
 

@@ -5,7 +5,7 @@
 // an interruption still leaves a consistent table. Under an MPI launcher (SweepOptions::world) the ranks share the
 // runs instead (docs/scale.md): rank 0 holds the directory and writes the summary once, when every run is done.
 // An interrupt stops it before the next run (a parallel sweep stops its running jobs and waits for them) with
-// runtime::Interrupted saying how many runs are complete; a sweep that fails before its first run removes the
+// Interrupted saying how many runs are complete; a sweep that fails before its first run removes the
 // directory it created, and no summary is written before a run is complete.
 #pragma once
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/data/fnv1a.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/file_lock.hpp"
@@ -96,8 +97,9 @@ FolderImages cached_folder_images(const std::filesystem::path& cache_dir, const 
     if (cache_dir.empty()) return decode_folder_images(root, entries, spec);
     const std::filesystem::path path = folder_cache_file(cache_dir, root, entries, spec);
     io::make_output_directory(cache_dir.string());
-    // Runs started together on one folder: the first decodes, the others wait and read its file.
-    const io::FileLock lock = io::FileLock::lock_file(path.string(), "image cache");
+    // Runs started together on one folder: the first decodes, the others wait and read its file, or stop on a
+    // signal rather than wait out another run's decoding of a large folder.
+    const io::FileLock lock = io::FileLock::lock_file(path.string(), "image cache", throw_if_interrupted);
     FolderImages images;
     if (std::filesystem::exists(path)) {
         images = read_cache(path, entries, spec);

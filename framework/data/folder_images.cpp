@@ -7,6 +7,7 @@
 #include <tbb/parallel_for.h>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/data/file_bytes.hpp"
 #include "framework/data/image_decoder.hpp"
 
@@ -43,6 +44,8 @@ FolderImages decode_folder_images(const std::filesystem::path& root, const Folde
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& r) {
         Worker& w = workers.local();
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            // A signal stops the decoding of a large folder within an image; TBB cancels the other chunks.
+            throw_if_interrupted();
             const std::filesystem::path file = root / entries.relative_path(i);
             try {
                 const std::vector<std::uint8_t> data = read_file_bytes(file);

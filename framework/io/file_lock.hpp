@@ -31,7 +31,7 @@ public:
     // by dead processes are deleted.
     static FileLock try_lock_file(const std::string& output, const std::string& purpose);
     // As try_lock_file, but waits for the holder to let go. With `while_waiting`, the wait polls, calling it about
-    // every 10 ms, so that the caller can give up by throwing (runtime::throw_if_interrupted: a signal must not
+    // every 10 ms, so that the caller can give up by throwing (throw_if_interrupted: a signal must not
     // wait for another process's lock, which SA_RESTART would otherwise re-enter).
     static FileLock lock_file(const std::string& output, const std::string& purpose,
                               const std::function<void()>& while_waiting = {});

@@ -11,7 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/evaluation.hpp"
-#include "framework/runtime/interrupt.hpp"
+#include "framework/core/interrupt.hpp"
 #include "models/model_registry.hpp"
 #include "tests/distill/run_fixture.hpp"
 
@@ -22,7 +22,7 @@ TEST_CASE("a model's pass over a split stops at a signal", "[distill][interrupt]
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::alarm(120);  // a hang ends the copy, and fails the case, instead of stalling it
-        runtime::install_interrupt_handlers();
+        install_interrupt_handlers();
         const data::Dataset& dataset = testing::small_dataset();
         const models::InputShape input{dataset.test.height, dataset.test.width, dataset.test.channels};
         auto model = models::make_model("mlp", input, dataset.num_classes, 7, models::ModelOptions{{32}, 0});
@@ -31,7 +31,7 @@ TEST_CASE("a model's pass over a split stops at a signal", "[distill][interrupt]
         std::raise(SIGTERM);
         try {
             distill::run_model(*model, dataset.test, dataset.normalization, 64, false);
-        } catch (const runtime::Interrupted& e) {
+        } catch (const Interrupted& e) {
             ::_exit(e.signal() == SIGTERM ? 0 : 2);
         }
         ::_exit(3);

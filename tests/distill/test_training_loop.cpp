@@ -12,9 +12,9 @@
 
 #include "distill/training_loop.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/optim/sgd.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "models/model_registry.hpp"
 #include "tests/random_tensor.hpp"
 
@@ -131,7 +131,7 @@ TEST_CASE("run_epochs runs the epochs left and says what was kept when interrupt
     CHECK(ran == std::vector<std::int64_t>{2, 3, 4});
 
     const auto interrupted = [](std::int64_t e) {
-        if (e == 1) throw runtime::Interrupted(SIGTERM);
+        if (e == 1) throw Interrupted(SIGTERM);
     };
     CHECK_THROWS_WITH(distill::run_epochs(0, 3, interrupted, [] { return std::string("RUN holds epoch 1 of 3"); }),
                       "interrupted by SIGTERM; RUN holds epoch 1 of 3");

@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "framework/runtime/interrupt.hpp"
+#include "framework/core/interrupt.hpp"
 #include "study/child_process.hpp"
 #include "tests/study/study_fixture.hpp"
 
@@ -37,7 +37,7 @@ bool alive(int pid) { return ::kill(pid, 0) == 0; }
 int exit_status_of_forked(const std::function<int()>& body) {
     const pid_t pid = ::fork();
     if (pid == 0) {
-        lskd::runtime::install_interrupt_handlers();
+        lskd::install_interrupt_handlers();
         ::_exit(body());
     }
     int status = 0;
@@ -107,7 +107,7 @@ TEST_CASE("an interrupt during wait_child stops the child, waits for it and thro
               std::raise(SIGTERM);
               try {
                   wait_child(pid);
-              } catch (const lskd::runtime::Interrupted& e) {
+              } catch (const lskd::Interrupted& e) {
                   if (e.signal() != SIGTERM) return 1;
                   return alive(pid) ? 2 : 0;  // waited for: not even a zombie is left
               }
@@ -123,7 +123,7 @@ TEST_CASE("an interrupt during wait_any_child throws and leaves the children to 
               try {
                   wait_any_child();
                   return 1;
-              } catch (const lskd::runtime::Interrupted& e) {
+              } catch (const lskd::Interrupted& e) {
                   if (e.signal() != SIGINT) return 2;
               }
               if (!alive(pids[0]) || !alive(pids[1])) return 3;

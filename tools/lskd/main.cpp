@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 #include "framework/distributed/launcher.hpp"
-#include "framework/runtime/interrupt.hpp"
 #include "tools/lskd/command.hpp"
 
 namespace {
@@ -50,10 +50,10 @@ int run_command(int argc, char** argv) {
         app.parse(argc, argv);
         for (auto& [cmd, run] : runners) {
             if (!cmd->parsed()) continue;
-            if (interruptible.contains(cmd->get_name())) lskd::runtime::install_interrupt_handlers();
+            if (interruptible.contains(cmd->get_name())) lskd::install_interrupt_handlers();
             return run();
         }
-    } catch (const lskd::runtime::Interrupted& e) {
+    } catch (const lskd::Interrupted& e) {
         fmt::print(stderr, "lskd: {}\n", e.what());
         return e.exit_code();
     } catch (const CLI::ParseError& e) {

@@ -1,11 +1,11 @@
-#include "framework/runtime/interrupt.hpp"
+#include "framework/core/interrupt.hpp"
 
 #include <csignal>
 #include <cstring>
 
 #include <fmt/format.h>
 
-namespace lskd::runtime {
+namespace lskd {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
@@ -70,4 +70,4 @@ std::string signal_name(int signal) {
     }
 }
 
-}  // namespace lskd::runtime
+}  // namespace lskd

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace lskd::runtime {
+namespace lskd {
 
 // Not an lskd::Error: an interrupt is no bad input, and code that reports an Error and goes on (or adds context
 // to it) must not swallow a request to stop.
@@ -34,4 +34,4 @@ void throw_if_interrupted();
 // "SIGTERM", "SIGINT", ...; "signal N" for others.
 std::string signal_name(int signal);
 
-}  // namespace lskd::runtime
+}  // namespace lskd

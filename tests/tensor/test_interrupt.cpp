@@ -11,9 +11,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "framework/runtime/interrupt.hpp"
+#include "framework/core/interrupt.hpp"
 
-using namespace lskd::runtime;
+using namespace lskd;
 
 namespace {
 
