@@ -104,24 +104,16 @@ ConvertedRun write_parts(const io::H5File& old, const std::string& path, const R
     return c;
 }
 
-std::optional<std::string> not_a_run(const std::string& path) {
-    if (is_run_directory(path)) return std::nullopt;
-    return std::string("it holds no checkpoint.h5");
-}
-
 }  // namespace
 
 ConvertedRun convert_legacy_run(const std::string& old_file, const std::string& new_dir, bool force) {
     const io::H5File old = open_legacy(old_file);
     io::OutputFile output;
     output.path = RunDirectory(new_dir).dir();
-    output.directory = true;
     output.purpose = "conversion";
     output.inputs = {old_file};
     output.force = force;
-    output.replaces = "an lskd run directory";
-    output.replaceable = not_a_run;
-    const io::FileLock lock = io::claim_output_file(output);
+    const io::FileLock lock = claim_run_directory(output);
     const RunDirectory run(output.path);
     const bool existed = fs::exists(run.dir());
     remove_run_files(run);  // of a run that --force replaces; nothing otherwise

@@ -76,6 +76,22 @@ bool is_run_directory(const std::string& path) {
     return fs::is_directory(path, ec) && fs::is_regular_file(RunDirectory(path).checkpoint(), ec);
 }
 
+io::FileLock claim_run_directory(io::OutputFile output) {
+    const fs::path path(output.path);
+    std::error_code ec;
+    if ((path.extension() == ".h5" || path.extension() == ".hdf5") && !fs::exists(path, ec))
+        fail("{}: a run is a directory (checkpoint.h5, metrics.csv, records/, outputs/), not one HDF5 file; name it "
+             "without '{}', e.g. '{}'",
+             output.path, path.extension().string(), (path.parent_path() / path.stem()).string());
+    output.directory = true;
+    output.replaces = "an lskd run directory";
+    output.replaceable = [](const std::string& dir) -> std::optional<std::string> {
+        if (is_run_directory(dir)) return std::nullopt;
+        return std::string("it holds no checkpoint.h5");
+    };
+    return io::claim_output_file(output);
+}
+
 void remove_run_files(const RunDirectory& run) {
     std::error_code ec;
     for (const std::string& dir : {run.records_dir(), run.outputs_dir(), run.analyses_dir()}) fs::remove_all(dir, ec);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/io/output_policy.hpp"
+
 namespace lskd::distill {
 
 inline constexpr const char* kRunFormat = "lskd-run/3";
@@ -49,6 +51,12 @@ void check_run_directory(const std::string& path);
 
 // Whether `path` is a directory holding lskd's checkpoint (any damage to it aside): what --force may replace.
 bool is_run_directory(const std::string& path);
+
+// Claims `output` as a run directory by lskd's output policy (framework/io/output_policy.hpp): --force replaces
+// only an lskd run directory. A new run named like one HDF5 file ("run.h5", ".hdf5") is refused before anything is
+// made, since the run would be a directory by that name that h5py and h5dump cannot open; an existing run
+// directory so named (resumed, replaced) is accepted.
+io::FileLock claim_run_directory(io::OutputFile output);
 
 // Removes lskd's files from the run directory `run` (checkpoint, metrics table, records, outputs, analyses) and
 // nothing else: what --force replaces.

@@ -33,12 +33,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Why `path` is not an lskd run: --force replaces nothing else.
-std::optional<std::string> not_a_run(const std::string& path) {
-    if (is_run_directory(path)) return std::nullopt;
-    return std::string("it holds no checkpoint.h5");
-}
-
 // What an epoch measured after its training: the task's scores and the epoch metrics.
 struct EpochResult {
     EpochScores scores;
@@ -276,11 +270,8 @@ io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
     output.inputs.push_back(config.teacher);
     output.force = options.force;
     output.resume = options.resume;
-    output.directory = true;
-    output.replaces = "an lskd run directory";
-    output.replaceable = not_a_run;
     output.exists_advice = "use --force to overwrite, --resume to continue";
-    return io::claim_output_file(output);
+    return claim_run_directory(output);
 }
 
 TrainSummary train(RunConfig config, const data::Dataset& dataset, const TrainOptions& options,

@@ -66,10 +66,10 @@ data::AugmentSpec augment_spec(const RunConfig& config, const data::Dataset& dat
 std::string default_output(const RunConfig& config);
 
 // Checks that a run may be written at `config.output` and locks it for this process by lskd's output policy
-// (framework/io/output_policy.hpp), failing at once (and creating nothing) when another process writes it. Refused:
-// an output that exists and is not a regular file (a device, a directory, a symbolic link), one that is the same
-// file as the teacher or any of `inputs`, an existing one without options.force or options.resume, and with
-// --force one that is not an lskd run file. Creates the output's missing directories.
+// (claim_run_directory), failing at once (and creating nothing) when another process writes it. Refused: an output
+// that exists and is not a directory (a file, a device, a symbolic link), one that is the same file as the teacher
+// or any of `inputs`, an existing run without options.force or options.resume, with --force a directory that is not
+// an lskd run, and a new run named like an HDF5 file. Creates the output's missing directories.
 io::FileLock claim_output(const RunConfig& config, const TrainOptions& options,
                           const std::vector<std::string>& inputs = {});
 

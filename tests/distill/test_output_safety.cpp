@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "distill/checkpoint.hpp"
+#include "distill/run_directory.hpp"
 #include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/file_lock.hpp"
@@ -55,6 +56,23 @@ TEST_CASE("a second writer of a run stops before any work and touches nothing", 
         CHECK_THROWS_WITH(distill::train(small_run_config(path), small_dataset(), o),
                           Catch::StartsWith(path + " is being written by process " + std::to_string(first.pid())));
     CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("a new run named like an HDF5 file is refused, creating nothing; an existing run so named is kept",
+          "[distill][output]") {
+    for (const std::string name : {"named/run.h5", "named/run.hdf5"}) {
+        const std::string path = temp_path(name);
+        CHECK_THROWS_WITH(distill::train(small_run_config(path), small_dataset(), quiet()),
+                          Catch::StartsWith(path + ": a run is a directory") &&
+                              Catch::Contains("e.g. '" + temp_path("named/run") + "'"));
+        CHECK_FALSE(fs::exists(temp_path("named")));
+    }
+    // A run directory so named (by an lskd that allowed it) is resumed and replaced as any other.
+    const std::string run = distill::train(small_run_config(temp_path("old_name")), small_dataset(), quiet()).output;
+    const std::string renamed = temp_path("old_name.h5");
+    fs::rename(run, renamed);
+    CHECK(distill::train(small_run_config(renamed), small_dataset(), forced()).output == renamed);
+    CHECK(distill::is_run_directory(renamed));
 }
 
 TEST_CASE("with --force, only an lskd run directory is replaced, and only lskd's files in it", "[distill][output]") {

@@ -118,16 +118,10 @@ distill::ImportedModel describe(const ImportFlags& f, const nn::StateDict& state
 io::FileLock claim_output(const ImportFlags& f) {
     io::OutputFile output;
     output.path = f.output;
-    output.directory = true;
     output.purpose = "import";
     output.inputs = {f.path, f.class_names};
     output.force = f.force;
-    output.replaces = "an lskd run directory";
-    output.replaceable = [](const std::string& path) -> std::optional<std::string> {
-        if (distill::is_run_directory(path)) return std::nullopt;
-        return std::string("it holds no checkpoint.h5");
-    };
-    return io::claim_output_file(output);
+    return distill::claim_run_directory(output);
 }
 
 // Every check (the conversion, the names and shapes) runs before RUN is touched; a failure removes the directory
