@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "framework/io/file_lock.hpp"
+#include "tests/child_exit.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
 using namespace lskd::testing;
@@ -39,17 +40,6 @@ fs::path only_file(const fs::path& dir) {
         if (e.path().extension() == ".h5") files.push_back(e.path());
     REQUIRE(files.size() == 1);
     return files[0];
-}
-
-// The child's exit code once it ends, or nothing if it is still running at `deadline`.
-std::optional<int> exit_by(int pid, Clock::time_point deadline) {
-    while (Clock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return std::nullopt;
 }
 
 }  // namespace

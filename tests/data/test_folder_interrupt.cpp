@@ -18,10 +18,12 @@
 #include "framework/core/interrupt.hpp"
 #include "framework/data/folder_image_cache.hpp"
 #include "framework/io/file_lock.hpp"
+#include "tests/child_exit.hpp"
 
 using namespace lskd;
 using namespace lskd::data;
 using namespace lskd::data::testing;
+using lskd::testing::exit_by;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -31,17 +33,6 @@ FolderImageSpec eval_spec() {
     FolderImageSpec spec;
     spec.size = 8;
     return spec;
-}
-
-// The child's exit status (100 + the signal if one killed it) once it ends, or nothing if it runs past `deadline`.
-std::optional<int> exit_by(pid_t pid, Clock::time_point deadline) {
-    while (Clock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return std::nullopt;
 }
 
 }  // namespace
