@@ -19,7 +19,8 @@ root="$scratch/root"
 dpkg-deb -x "$deb" "$root"
 
 for f in usr/bin/lskd usr/share/lskd/plot/lskd_plot.py usr/share/lskd/plot/lskdplot/study.py \
-         usr/share/lskd/python/lskd_export.py usr/share/lskd/python/lskd_torch/__init__.py \
+         usr/share/lskd/python/lskd_export.py usr/share/lskd/python/one_line_errors.py \
+         usr/share/lskd/python/lskd_torch/__init__.py \
          usr/share/lskd/configs/quick.yaml usr/share/lskd/configs/paper.yaml usr/share/doc/lskd/method.md \
          usr/share/doc/lskd/README.md usr/share/man/man1/lskd.1.gz; do
     [ -f "$root/$f" ] || fail "the package has no /$f"

@@ -20,6 +20,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import one_line_errors  # noqa: E402 - found through the line above
+
 
 class ExportError(Exception):
     pass
@@ -206,15 +208,5 @@ def main(argv=None):
     return 0
 
 
-def run(argv=None):
-    """main, with any failure it did not foresee (h5py's, torch's, onnx's) as one line on stderr and exit 1."""
-    try:
-        return main(argv)
-    except Exception as e:  # noqa: BLE001 - the one place that turns the unforeseen into lskd's one-line error
-        reason = " ".join(str(e).split()) or "no details"
-        print(f"lskd_export: {type(e).__name__}: {reason}", file=sys.stderr)
-        return 1
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(one_line_errors.run(main, "lskd_export"))

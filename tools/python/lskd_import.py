@@ -13,6 +13,8 @@ stderr, never a traceback), 3 a Python package is missing."""
 import argparse
 import sys
 
+import one_line_errors
+
 
 class ConversionError(Exception):
     pass
@@ -81,15 +83,5 @@ def main(argv=None):
     return 0
 
 
-def run(argv=None):
-    """main, with any failure it did not foresee as one line on stderr and exit 1."""
-    try:
-        return main(argv)
-    except Exception as e:  # noqa: BLE001 - the one place that turns the unforeseen into lskd's one-line error
-        reason = " ".join(str(e).split()) or "no details"
-        print(f"lskd_import: {type(e).__name__}: {reason}", file=sys.stderr)
-        return 1
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(one_line_errors.run(main, "lskd_import"))
