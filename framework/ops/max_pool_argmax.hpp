@@ -16,9 +16,9 @@ struct MaxPoolGeometry {
 constexpr std::int64_t kMaxPoolArgmaxWindow = 255;
 constexpr std::uint8_t kNoArgmax = 255;
 
-// The instruction set of the kernels below: the baseline x86-64 the package is built for, AVX2 or AVX-512F, the
-// best of which the CPU (and OS) has by default. They compare, select and multiply by zero only, so every variant
-// gives the same bits; tests compare them.
+// The instruction set of the kernels below: the baseline x86-64 the package is built for, AVX2 or AVX-512F. By
+// default the best the CPU (and OS) supports. They compare, select and multiply by zero only, so every variant gives
+// the same bits; tests compare them.
 enum class HostIsa { baseline, avx2, avx512 };
 HostIsa best_host_isa();
 
