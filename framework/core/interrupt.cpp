@@ -1,5 +1,6 @@
 #include "framework/core/interrupt.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <cstring>
 
@@ -8,12 +9,16 @@
 namespace lskd {
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
+// Atomic, not volatile sig_atomic_t: besides the thread the handler interrupts, other threads read it (an image
+// folder's decoding checks it on TBB's workers), and a lock-free atomic is both async-signal-safe and free of data
+// races between threads.
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 // Async-signal-safe: a store, nothing else. The other interrupt signals are blocked while it runs (sa_mask), so
 // the first signal is the one kept.
 void record_signal(int signal) {
-    if (g_signal == 0) g_signal = signal;
+    if (g_signal.load(std::memory_order_relaxed) == 0) g_signal.store(signal, std::memory_order_relaxed);
 }
 
 // The handler runs on a stack of its own (SA_ONSTACK) on the thread that installs it, the one that trains: the kernel
@@ -52,12 +57,12 @@ void install_interrupt_handlers() {
     }
 }
 
-int interrupt_signal() { return g_signal; }
+int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
 
-bool interrupt_requested() { return g_signal != 0; }
+bool interrupt_requested() { return interrupt_signal() != 0; }
 
 void throw_if_interrupted() {
-    if (const int s = g_signal; s != 0) throw Interrupted(s);
+    if (const int s = interrupt_signal(); s != 0) throw Interrupted(s);
 }
 
 std::string signal_name(int signal) {
