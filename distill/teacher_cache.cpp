@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
-#include "framework/core/interrupt.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/file_lock.hpp"
 #include "framework/io/h5_file.hpp"
@@ -89,7 +88,7 @@ TrainLogits teacher_train_logits(models::Classifier& teacher, const data::Normal
         report.path = (std::filesystem::path(cache_dir) / (info.hash + ".h5")).string();
         io::make_output_directory(cache_dir);
         // Students of one teacher started together: the first computes, the others wait and read its file.
-        lock.emplace(io::FileLock::lock_file(report.path, "teacher cache", throw_if_interrupted));
+        lock.emplace(io::FileLock::lock_file(report.path, "teacher cache"));
         if (auto cached = read_cache(report.path, info.hash, dataset, report.compute_seconds)) {
             report.hit = true;
             report.seconds = seconds_since(start);

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "framework/core/error.hpp"
-#include "framework/core/interrupt.hpp"
 #include "framework/data/fnv1a.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/file_lock.hpp"
@@ -99,7 +98,7 @@ FolderImages cached_folder_images(const std::filesystem::path& cache_dir, const 
     io::make_output_directory(cache_dir.string());
     // Runs started together on one folder: the first decodes, the others wait and read its file, or stop on a
     // signal rather than wait out another run's decoding of a large folder.
-    const io::FileLock lock = io::FileLock::lock_file(path.string(), "image cache", throw_if_interrupted);
+    const io::FileLock lock = io::FileLock::lock_file(path.string(), "image cache");
     FolderImages images;
     if (std::filesystem::exists(path)) {
         images = read_cache(path, entries, spec);

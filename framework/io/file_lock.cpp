@@ -61,20 +61,13 @@ int lock_or_read_holder(int fd, Holder& holder) {
     }
 }
 
-// Blocks until the lock is taken: in flock itself, or polling every 10 ms with `while_waiting` called between (it
-// may throw to give up).
+// Waits until the lock is taken, polling every 10 ms with `while_waiting` (when set) called between; it may throw
+// to give up. Polling, not a blocking flock: with SA_RESTART a signal would re-enter the blocking call.
 int wait_for_lock(int fd, const std::function<void()>& while_waiting) {
-    int rc = 0;
-    if (!while_waiting) {
-        do {
-            rc = ::flock(fd, LOCK_EX);
-        } while (rc != 0 && errno == EINTR);
-        return rc;
-    }
     for (;;) {
-        while_waiting();
+        if (while_waiting) while_waiting();
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        rc = ::flock(fd, LOCK_EX | LOCK_NB);
+        const int rc = ::flock(fd, LOCK_EX | LOCK_NB);
         if (rc == 0 || errno != EWOULDBLOCK) return rc;
     }
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "framework/core/error.hpp"
+#include "framework/core/interrupt.hpp"
 
 namespace lskd::io {
 
@@ -30,11 +31,11 @@ public:
     // moment to say so, so LockBusy names it. Under the lock, temporary files "<output>.tmp.<pid>" left
     // by dead processes are deleted.
     static FileLock try_lock_file(const std::string& output, const std::string& purpose);
-    // As try_lock_file, but waits for the holder to let go. With `while_waiting`, the wait polls, calling it about
-    // every 10 ms, so that the caller can give up by throwing (throw_if_interrupted: a signal must not
-    // wait for another process's lock, which SA_RESTART would otherwise re-enter).
+    // As try_lock_file, but waits for the holder to let go, calling `while_waiting` about every 10 ms so that the
+    // wait can be given up by throwing: by default throw_if_interrupted, since a signal must not wait for another
+    // process's lock.
     static FileLock lock_file(const std::string& output, const std::string& purpose,
-                              const std::function<void()>& while_waiting = {});
+                              const std::function<void()>& while_waiting = throw_if_interrupted);
     // Locks the existing directory `dir` as a whole (a sweep's or a study's), or fails at once with LockBusy.
     // Under the lock, temporary files "<name>.tmp.<pid>" of dead processes in it are deleted.
     static FileLock try_lock_directory(const std::string& dir, const std::string& purpose);

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "distill/run_directory.hpp"
-#include "framework/core/interrupt.hpp"
 #include "framework/io/file_lock.hpp"
 #include "framework/runtime/threads.hpp"
 #include "study/calibration_analysis.hpp"
@@ -35,7 +34,7 @@ std::optional<io::FileLock> lock_run(const std::string& path) {
     } catch (const io::LockBusy& busy) {
         if (busy.holder_purpose() != "analysis") throw;
         fmt::print(stderr, "{}: another analysis (process {}) is writing it; waiting\n", run, busy.holder_pid());
-        return io::FileLock::lock_file(run, "analysis", throw_if_interrupted);
+        return io::FileLock::lock_file(run, "analysis");
     }
 }
 
