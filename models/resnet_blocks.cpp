@@ -26,9 +26,9 @@ void ResidualBlock::finish(Rng& rng, std::vector<nn::Module*> main, const std::s
 }
 
 Variable ResidualBlock::forward(const Variable& x) {
-    if (plan_.main.empty() || planned_fused_ != nn::fusions_enabled()) {
+    if (plan_.main.empty() || !(planned_key_ == nn::current_plan_key())) {
         plan_ = nn::plan_residual(main_, nn::FusionMode::graph);
-        planned_fused_ = nn::fusions_enabled();
+        planned_key_ = nn::current_plan_key();
     }
     const Variable sum = ops::add(nn::run_steps(plan_.main, x), shortcut_ ? shortcut_->forward(x) : x, plan_.add);
     return plan_.relu_after_add ? relu_->forward(sum) : sum;

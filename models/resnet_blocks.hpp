@@ -41,8 +41,8 @@ private:
     std::vector<nn::Module*> main_;
     std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
     std::shared_ptr<nn::ReLU> relu_ = std::make_shared<nn::ReLU>();
-    nn::ResidualPlan plan_;  // graph mode, made at the first forward and again when fusions are switched
-    bool planned_fused_ = false;
+    nn::ResidualPlan plan_;  // graph mode, made at the first forward and again when its key changes
+    nn::PlanKey planned_key_{};
     std::unique_ptr<nn::InferenceSteps> main_inference_;  // made at the first infer()
     nn::SequentialInference shortcut_inference_;
 };

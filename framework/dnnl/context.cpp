@@ -24,7 +24,7 @@ dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c, data_type t) { return {
 dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c, data_type t) {
     return {{n, c, h, w}, t, tag::nhwc};
 }
-dnnl::memory::desc md_x(std::int64_t n) { return f32({n}, tag::x); }
+dnnl::memory::desc md_x(std::int64_t n, data_type t) { return {{n}, t, tag::x}; }
 dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i, data_type t) { return {{o, i}, t, tag::oi}; }
 dnnl::memory::desc md_oihw(std::int64_t o, std::int64_t i, std::int64_t kh, std::int64_t kw) {
     return f32({o, i, kh, kw}, tag::oihw);

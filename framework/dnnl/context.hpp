@@ -22,11 +22,12 @@ dnnl::stream& stream();
 using data_type = dnnl::memory::data_type;
 
 // Plain descriptors in lskd's layouts. Logical dims are oneDNN's (N, C, H, W); memory order is the tag's.
-// Tensors hold f32; bf16 descriptors describe the mixed-precision path's private copies (framework/ops/precision.hpp).
+// Tensors hold f32; bf16 descriptors describe the mixed-precision path's private copies and the activations it keeps
+// bf16 between primitives (framework/ops/precision.hpp, post_ops.hpp).
 dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c, data_type t = data_type::f32);
 dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c,
                            data_type t = data_type::f32);
-dnnl::memory::desc md_x(std::int64_t n);
+dnnl::memory::desc md_x(std::int64_t n, data_type t = data_type::f32);
 dnnl::memory::desc md_oi(std::int64_t o, std::int64_t i, data_type t = data_type::f32);
 dnnl::memory::desc md_oihw(std::int64_t o, std::int64_t i, std::int64_t kh, std::int64_t kw);
 dnnl::memory::desc md_any(const dims& d, data_type t = data_type::f32);

@@ -13,10 +13,10 @@ std::vector<Module*> Sequential::chain() const {
 }
 
 Variable Sequential::forward(const Variable& x) {
-    if (planned_size_ != size() || planned_fused_ != fusions_enabled()) {
+    if (planned_size_ != size() || !(planned_key_ == current_plan_key())) {
         plan_ = plan_chain(chain(), FusionMode::graph);
         planned_size_ = size();
-        planned_fused_ = fusions_enabled();
+        planned_key_ = current_plan_key();
     }
     return run_steps(plan_, x);
 }

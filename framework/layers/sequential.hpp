@@ -36,10 +36,10 @@ public:
     std::vector<Module*> chain() const;
 
 private:
-    // The graph-mode plan, made at the first forward and again when a child was appended or fusions were switched.
+    // The graph-mode plan, made at the first forward and again when a child was appended or its key changed.
     std::vector<FusedStep> plan_;
     std::size_t planned_size_ = 0;
-    bool planned_fused_ = false;
+    PlanKey planned_key_{};
 };
 
 }  // namespace lskd::nn

@@ -10,6 +10,9 @@
 // gamma and beta enter as the separate scale and shift arguments of oneDNN 2.6 (use_scale | use_shift).
 // With the relu post-op the ReLU that follows runs inside the same primitives (fuse_norm_relu): forward_training
 // then writes a workspace (which outputs were positive) that backward reads.
+// With bf16 activations (post_ops.hpp, Bf16Io: input and output both, since oneDNN 2.6 normalises one data type)
+// the input, output and both their gradients are bf16; the statistics, running averages, gamma and beta and their
+// gradients stay f32, and the primitives compute in f32 (docs/speed.md, "bf16 mixed precision").
 #include <bit>
 
 #include "framework/core/error.hpp"
@@ -17,6 +20,7 @@
 #include "framework/dnnl/primitive_cache.hpp"
 #include "framework/ops/op_kind.hpp"
 #include "framework/ops/ops.hpp"
+#include "framework/ops/precision.hpp"
 #include "framework/ops/record.hpp"
 
 namespace lskd::ops {
@@ -37,6 +41,7 @@ struct BnConfig {
     bool global_stats = false;  // evaluation: normalise with the running averages
     bool graph = false;
     bool relu = false;
+    bool bf16 = false;  // bf16 activations and gradients
     float eps = 1e-5f;
 };
 
@@ -46,7 +51,9 @@ BnEntry make_entry(const BnConfig& cfg) {
     const std::int64_t c = s[s.rank() - 1];
     // [N, C] is described as NHWC [N, 1, 1, C] (the same bytes): 2-D `nc` gets the generic ncsp kernel,
     // nhwc the jit one (measured on 2.6.3).
-    const auto data = spatial ? dnnl_ctx::md_nhwc(s[0], s[1], s[2], s[3]) : dnnl_ctx::md_nhwc(s[0], 1, 1, s[1]);
+    const auto type = cfg.bf16 ? memory::data_type::bf16 : memory::data_type::f32;
+    const auto data = spatial ? dnnl_ctx::md_nhwc(s[0], s[1], s[2], s[3], type)
+                              : dnnl_ctx::md_nhwc(s[0], 1, 1, s[1], type);
     const auto channel = dnnl_ctx::md_x(c);
     const auto scale = cfg.scale ? channel : memory::desc();
     const auto shift = cfg.shift ? channel : memory::desc();
@@ -97,7 +104,7 @@ BnEntry& entry(const BnConfig& cfg) {
     const bool spatial = s.rank() == 4;
     return cache.get({static_cast<std::uint32_t>(OpKind::batch_norm),
                       {s.rank(), s[0], spatial ? s[1] : 1, spatial ? s[2] : 1, s[s.rank() - 1], cfg.scale, cfg.shift,
-                       cfg.global_stats, cfg.graph, cfg.relu, std::bit_cast<std::int32_t>(cfg.eps)}},
+                       cfg.global_stats, cfg.graph, cfg.relu, cfg.bf16, std::bit_cast<std::int32_t>(cfg.eps)}},
                      [&] { return make_entry(cfg); });
 }
 
@@ -120,7 +127,11 @@ void check_channel_vector(const char* what, const Tensor* t, std::int64_t c, con
 
 Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, const BatchNormState& state,
                     const PostOps& post) {
-    check_post_ops("batch_norm", post, {.relu = true});
+    check_post_ops("batch_norm", post, {.relu = true, .bf16 = {.input = true, .output = true}});
+    if (post.bf16.input != post.bf16.output)
+        fail("batch_norm: bf16 activations are its input and output both, or neither");
+    LSKD_CHECK(!post.bf16.any() || compute_precision() == Precision::bf16,
+               "batch_norm: bf16 activations under f32 compute precision");
     const int rank = x.value().rank();
     if (rank != 2 && rank != 4) fail("batch_norm: input must be [N, C] or NHWC [N, H, W, C], got {}", x.shape().str());
     if (x.value().numel() == 0) fail("batch_norm: empty input {}", x.shape().str());
@@ -150,6 +161,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
     cfg.graph = needs_graph({&x, &gamma, &beta});
     cfg.eps = state.eps;
     cfg.relu = post.relu;
+    cfg.bf16 = post.bf16.input;
     BnEntry& prims = entry(cfg);
 
     Tensor y = Tensor::empty(x.shape());

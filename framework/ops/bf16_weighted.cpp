@@ -10,10 +10,12 @@ namespace lskd::ops {
 namespace {
 
 std::atomic<std::uint64_t> g_input_conversions{0};
+std::atomic<std::uint64_t> g_gradient_conversions{0};
 
 struct Bf16WeightedNode : Node {
     Bf16Entry* prims = nullptr;
-    Shape input_shape;  // saved(0) is the input's bf16 copy
+    Shape input_shape;  // saved(0) is the input's bf16 copy, or the bf16 input itself
+    Bf16Io io;
     bool has_bias = false;
     bool relu = false;  // the output was saved third, to mask the incoming gradient
     void backward(const Tensor& gout) override;
@@ -36,12 +38,14 @@ Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x) {
 }
 
 Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w, const Variable& b,
-                               bool relu, bool graph, Tensor y) {
-    const Tensor x16 = bf16_copy(prims.input_to_bf16, x.value());
+                               bool relu, bool graph, Tensor y, Bf16Io io) {
+    if (!io.input) g_input_conversions.fetch_add(1, std::memory_order_relaxed);
+    const Tensor x16 = io.input ? x.value() : bf16_copy(prims.input_to_bf16, x.value());
     run_forward(prims, x16, w.impl(), b.defined() ? b.value() : Tensor(), y);
     return record<Bf16WeightedNode>(kind, y, graph, {&x, &w, &b}, [&](Bf16WeightedNode& node) {
         node.prims = &prims;
         node.input_shape = x.shape();
+        node.io = io;
         node.has_bias = b.defined();
         node.relu = relu;
         node.save(x16, "input");
@@ -58,12 +62,16 @@ void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, bool bf16_input,
 }
 
 std::uint64_t bf16_input_conversions() { return g_input_conversions.load(std::memory_order_relaxed); }
+std::uint64_t bf16_gradient_conversions() { return g_gradient_conversions.load(std::memory_order_relaxed); }
 
 // dx = dy·w and dw, db from x and dy, as in f32, with dy converted to bf16 once for both.
 void Bf16WeightedNode::backward(const Tensor& grad_output) {
     const Tensor& x16 = saved(0);
     const Shape& wshape = saved(1).shape();
-    const Tensor g16 = bf16_copy(prims->output_to_bf16, relu ? relu_backward(saved(2), grad_output) : grad_output);
+    if (!io.output) g_gradient_conversions.fetch_add(1, std::memory_order_relaxed);
+    const Tensor g16 =
+        io.output ? grad_output
+                  : bf16_copy(prims->output_to_bf16, relu ? relu_backward(saved(2), grad_output) : grad_output);
     if (needs_grad(0)) {
         Tensor gx = Tensor::empty(input_shape);
         prims->backward_data.set(DNNL_ARG_DIFF_DST, g16.data())

@@ -110,21 +110,22 @@ void conv2d_inference(const Tensor& x, const Variable& w, const Tensor& b, const
         fail("conv2d: the output {} does not match the convolution's [{}, {}, {}, {}]", dst.shape().str(), g.n, g.ho,
              g.wo, g.o);
     if (compute_precision() == Precision::bf16)
-        return bf16_weighted_inference(conv2d_bf16_entry(g, false, io.output), x, io.input, w.impl(), b, dst);
+        return bf16_weighted_inference(conv2d_bf16_entry(g, false, io), x, io.input, w.impl(), b, dst);
     LSKD_CHECK(!io.input && !io.output, "conv2d: bf16 activations under f32 compute precision");
     run_forward(entry(g, false), x, w.impl(), g.bias ? &b : nullptr, dst);
 }
 
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dOptions options, const PostOps& post) {
-    check_post_ops("conv2d", post, {.relu = true});
+    check_post_ops("conv2d", post, {.relu = true, .bf16 = {.input = true, .output = true}});
     ConvGeometry g =
         conv_geometry(x.value(), w.value(), b.defined() ? &b.value() : nullptr, options.stride, options.padding);
     g.relu = post.relu;
     const bool bias = g.bias;
     const bool graph = needs_graph({&x, &w, &b});
     if (compute_precision() == Precision::bf16)
-        return bf16_weighted_forward(OpKind::conv2d, conv2d_bf16_entry(g, graph), x, w, b, post.relu, graph,
-                                     Tensor::empty({g.n, g.ho, g.wo, g.o}));
+        return bf16_weighted_forward(OpKind::conv2d, conv2d_bf16_entry(g, graph, post.bf16), x, w, b, post.relu, graph,
+                                     Tensor::empty({g.n, g.ho, g.wo, g.o}), post.bf16);
+    LSKD_CHECK(!post.bf16.any(), "conv2d: bf16 activations under f32 compute precision");
     WeightedPrimitives& prims = entry(g, graph);
     Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
     run_forward(prims, x.value(), w.impl(), bias ? &b.value() : nullptr, y);

@@ -16,10 +16,10 @@ struct ConvDescs {
     memory::dims strides, pad;
 };
 
-ConvDescs descs(const ConvGeometry& g, dt operands, dt output) {
+ConvDescs descs(const ConvGeometry& g, dt operands, dt output, dt input_gradient) {
     return {dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c, operands),
             dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o, output),
-            dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c),
+            dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c, input_gradient),
             dnnl_ctx::md_nhwc(g.n, g.ho, g.wo, g.o, operands),
             dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw}, operands),
             dnnl_ctx::md_any({g.o, g.c, g.kh, g.kw}),
@@ -62,9 +62,10 @@ void add_backward(WeightedPrimitives& e, const ConvDescs& d, bool bias,
 
 }  // namespace
 
-WeightedPrimitives make_conv_primitives(const ConvGeometry& g, bool training, dt operands, dt output) {
+WeightedPrimitives make_conv_primitives(const ConvGeometry& g, bool training, dt operands, dt output,
+                                        dt input_gradient) {
     LSKD_CHECK(!(training && g.sum), "conv2d: a sum post-op is for inference only");
-    const ConvDescs d = descs(g, operands, output);
+    const ConvDescs d = descs(g, operands, output, input_gradient);
     const auto alg = algorithm::convolution_direct;
     const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
     convolution_forward::primitive_desc fwd(

@@ -11,9 +11,10 @@ namespace lskd::ops {
 
 // Forward reads src and weights of type `operands` and writes dst of type `output` (f32 bias; g's relu and, for
 // inference only, sum post-ops). With `training`, backward-data reads diff_dst and weights of type `operands` and
-// writes f32 diff_src, and backward-weights reads src and diff_dst of type `operands` and writes f32 diff_weights
-// and diff_bias. Errors if oneDNN would not keep NHWC activations.
+// writes diff_src of type `input_gradient`, and backward-weights reads src and diff_dst of type `operands` and writes
+// f32 diff_weights and diff_bias. Errors if oneDNN would not keep NHWC activations.
 WeightedPrimitives make_conv_primitives(const ConvGeometry& g, bool training, dnnl::memory::data_type operands,
-                                        dnnl::memory::data_type output);
+                                        dnnl::memory::data_type output,
+                                        dnnl::memory::data_type input_gradient = dnnl::memory::data_type::f32);
 
 }  // namespace lskd::ops

@@ -13,15 +13,6 @@
 
 namespace lskd::ops {
 
-// Under bf16 compute precision, whether an inference op reads an input that already holds bf16 values (the previous
-// op's bf16 output) and whether it writes its output as bf16, for the next op to read as it is: activations stay
-// bf16 between two such primitives (docs/speed.md, "bf16 mixed precision"). Such a tensor keeps its logical shape and
-// its f32-sized storage, whose first half the bf16 values fill. Under f32 precision both must be false.
-struct Bf16Io {
-    bool input = false;
-    bool output = false;
-};
-
 // A convolution for inference over weights it owns: the caller writes plain OIHW weights [O, C, kh, kw] through
 // weights_for_writing() (which bumps their version) and a bias [O] (folded batch norm, say). Each primitive's
 // weight format is made from them once per version (a reorder, when the format is not plain OIHW, counted by
@@ -60,8 +51,9 @@ Tensor linear_inference(const Tensor& x, const Tensor& w, const Tensor& b, const
 // bf16 copy is cached by its id and version. The Tensor form above always computes in f32.
 Tensor linear_inference(const Tensor& x, const Variable& w, const Tensor& b, const PostOps& post, Bf16Io io = {});
 
-// How many inference inputs the bf16 path has converted from f32 in this process: a count for tests that
-// activations stay bf16 between primitives.
+// How many inputs (inference and training) and incoming gradients the bf16 path of linear and conv2d has converted
+// from f32 in this process: counts for tests that activations stay bf16 between primitives.
 std::uint64_t bf16_input_conversions();
+std::uint64_t bf16_gradient_conversions();
 
 }  // namespace lskd::ops

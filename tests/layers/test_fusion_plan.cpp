@@ -10,6 +10,7 @@
 
 #include "framework/layers/fusion_plan.hpp"
 #include "framework/layers/nn.hpp"
+#include "framework/ops/precision.hpp"
 #include "tests/random_tensor.hpp"
 
 using namespace lskd;
@@ -39,14 +40,16 @@ struct Chain {
     }
 };
 
-// Each step as "<module's index>[+bn <index>] <post-ops> covers <first>..<last>".
+// Each step as "<module's index>[+bn <index>] <post-ops> covers <first>..<last>"; bf16 activations as "bf16 in",
+// "bf16 out".
 std::vector<std::string> describe(const std::vector<FusedStep>& steps, const std::vector<Module*>& chain) {
     const auto index = [&](const Module* m) { return std::find(chain.begin(), chain.end(), m) - chain.begin(); };
     std::vector<std::string> out;
     for (const FusedStep& s : steps)
-        out.push_back(fmt::format("{}{}{}{} covers {}..{}", index(s.module),
+        out.push_back(fmt::format("{}{}{}{}{}{} covers {}..{}", index(s.module),
                                   s.folded_bn != nullptr ? fmt::format("+bn {}", index(s.folded_bn)) : "",
-                                  s.post.sum ? " sum" : "", s.post.relu ? " relu" : "", s.first,
+                                  s.post.sum ? " sum" : "", s.post.relu ? " relu" : "",
+                                  s.post.bf16.input ? " bf16 in" : "", s.post.bf16.output ? " bf16 out" : "", s.first,
                                   s.first + s.count - 1));
     return out;
 }
@@ -90,6 +93,57 @@ TEST_CASE("a residual block's sum and ReLU go to the add in training and into th
           std::vector<std::string>{"0+bn 1 relu covers 0..2", "3+bn 4 sum relu covers 3..4"});
     CHECK(inference.sum_in_main);
     CHECK(inference.add.none());
+}
+
+TEST_CASE("under bf16 the graph plan keeps activations bf16 from a convolution through its batch norm into a "
+          "convolution or a residual add",
+          "[layers][fusion]") {
+    const Chain c;
+    const auto chain = c.modules();
+    Rng rng(7);
+    Conv2d conv1(rng, 4, 4, 3, 1, 1), conv2(rng, 4, 4, 3, 1, 1), conv3(rng, 4, 4, 1, 1, 0);
+    BatchNorm2d bn1(4), bn2(4), bn3(4);
+    ReLU relu1, relu2;
+    MaxPool2d pool(2, 2);
+    const std::vector<Module*> basic{&conv1, &bn1, &relu1, &conv2, &bn2};
+    const std::vector<Module*> bottleneck{&conv1, &bn1, &relu1, &conv2, &bn2, &relu2, &conv3, &bn3};
+    const std::vector<Module*> shortcut{&conv3, &bn3};               // a Sequential's output goes anywhere: stays f32
+    const std::vector<Module*> pooled{&conv1, &bn1, &relu1, &pool};  // the pool reads f32
+
+    const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    CHECK(describe(plan_chain(chain, FusionMode::graph), chain) ==
+          std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
+                                   "3 bf16 in covers 3..3", "5 relu covers 4..5", "6 covers 6..6", "7 relu covers 7..8",
+                                   "9 covers 9..9", "10 covers 10..10", "11 covers 11..11"});
+    const ResidualPlan basic_plan = plan_residual(basic, FusionMode::graph);
+    CHECK(describe(basic_plan.main, basic) ==
+          std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
+                                   "3 bf16 in bf16 out covers 3..3", "4 bf16 in bf16 out covers 4..4"});
+    CHECK(basic_plan.add == ops::PostOps{.relu = true, .bf16 = {.input = true}});
+    CHECK(describe(plan_residual(bottleneck, FusionMode::graph).main, bottleneck) ==
+          std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
+                                   "3 bf16 in bf16 out covers 3..3", "4 relu bf16 in bf16 out covers 4..5",
+                                   "6 bf16 in bf16 out covers 6..6", "7 bf16 in bf16 out covers 7..7"});
+    CHECK(describe(plan_chain(shortcut, FusionMode::graph), shortcut) ==
+          std::vector<std::string>{"0 covers 0..0", "1 covers 1..1"});
+    CHECK(describe(plan_chain(pooled, FusionMode::graph), pooled) ==
+          std::vector<std::string>{"0 covers 0..0", "1 covers 1..1", "3 relu covers 2..3"});
+    // The inference plan has its own bf16 rule, and without fusions nothing stays bf16.
+    CHECK(describe(plan_residual(basic, FusionMode::inference).main, basic) ==
+          std::vector<std::string>{"0+bn 1 relu covers 0..2", "3+bn 4 sum relu covers 3..4"});
+    const UnfusedGuard unfused;
+    for (const FusedStep& step : plan_residual(basic, FusionMode::graph).main) CHECK(step.post.none());
+}
+
+TEST_CASE("the plan key follows the fusion switch and the compute precision", "[layers][fusion]") {
+    CHECK(current_plan_key() == PlanKey{.fused = true, .bf16 = false});
+    {
+        const ops::PrecisionGuard bf16(ops::Precision::bf16);
+        CHECK(current_plan_key() == PlanKey{.fused = true, .bf16 = true});
+        const UnfusedGuard unfused;
+        CHECK(current_plan_key() == PlanKey{.fused = false, .bf16 = true});
+    }
+    CHECK(current_plan_key() == PlanKey{.fused = true, .bf16 = false});
 }
 
 TEST_CASE("under UnfusedGuard every module runs alone and the ReLU after a residual sum separately",
