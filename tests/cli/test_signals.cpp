@@ -22,6 +22,7 @@
 
 #include "distill/checkpoint.hpp"
 #include "distill/split_outputs_file.hpp"
+#include "framework/io/file_lock.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
 using namespace lskd::testing;
@@ -298,11 +299,15 @@ TEST_CASE("lskd train killed with SIGKILL at any moment, a write included, resum
     int attempt = 0, resumed = 0, within_write = 0;
     const auto resume_and_compare = [&](const std::string& run) {
         if (!fs::exists(lskd::distill::RunDirectory(run).checkpoint())) return;  // killed before its first epoch
-        // Killed after its last checkpoint (while exiting): complete as it is, with nothing left to resume.
+        // Killed after its last checkpoint (while exiting): complete as it is, with nothing left to resume. Its lock
+        // file may be left (SIGKILL lets nothing delete it), but the kernel lock died with the process: the next
+        // writer takes it at once, and deletes the file when done.
         if (!lskd::distill::read_run_header(run).complete) {
             const ProgramOutput r = run_lskd({"train", "--resume", run, "--quiet"});
             INFO(r.err);
             REQUIRE(r.code == 0);
+        } else {
+            CHECK_NOTHROW(lskd::io::FileLock::try_lock_file(run, "the next writer"));
         }
         check_same_run(run, reference);
         CHECK(leftovers(fs::path(run).parent_path()) == std::vector<std::string>{});
