@@ -73,44 +73,47 @@ TEST_CASE("a ResNet's blocks keep bf16 activations in training, with the f32-act
         std::int64_t side;
         std::uint64_t weighted, bf16_inputs, bf16_gradients;
     };
-    for (const Expect& e : {Expect{"resnet-20", 32, 22, 9, 18}, Expect{"resnet-18", 64, 21, 8, 16}}) {
-        DYNAMIC_SECTION(e.name) {
-            auto model = models::make_model(e.name, {e.side, e.side, 3}, 10, 3);
-            model->train(true);
-            // Batch norm's statistics over at least 32 values per channel (resnet-18's last stage is 2x2 here).
-            const Tensor x = random_tensor({8, e.side, e.side, 3}, 7), seed = random_tensor({8, 10}, 8);
-            const nn::StateDict state = model->state();
-            const ops::PrecisionGuard bf16(ops::Precision::bf16);
-            const Step kept = run(*model, x, seed, state);
-            Step converted;
-            {
-                nn::UnfusedGuard guard;
-                converted = run(*model, x, seed, state);
-            }
-            CHECK(converted.input_conversions == e.weighted);
-            CHECK(converted.gradient_conversions == e.weighted);
-            CHECK(kept.input_conversions == e.weighted - e.bf16_inputs);
-            CHECK(kept.gradient_conversions == e.weighted - e.bf16_gradients);
+    // In eval mode with a graph too (batch norm on its running averages, differentiable: MI probes, saliency).
+    for (const Expect& e : {Expect{"resnet-20", 32, 22, 9, 18}, Expect{"resnet-18", 64, 21, 8, 16}})
+        for (const bool training : {true, false}) {
+            DYNAMIC_SECTION(e.name << (training ? " training" : " eval")) {
+                auto model = models::make_model(e.name, {e.side, e.side, 3}, 10, 3);
+                model->train(training);
+                // Batch norm's statistics over at least 32 values per channel (resnet-18's last stage is 2x2 here).
+                const Tensor x = random_tensor({8, e.side, e.side, 3}, 7), seed = random_tensor({8, 10}, 8);
+                const nn::StateDict state = model->state();
+                const ops::PrecisionGuard bf16(ops::Precision::bf16);
+                const Step kept = run(*model, x, seed, state);
+                Step converted;
+                {
+                    nn::UnfusedGuard guard;
+                    converted = run(*model, x, seed, state);
+                }
+                CHECK(converted.input_conversions == e.weighted);
+                CHECK(converted.gradient_conversions == e.weighted);
+                CHECK(kept.input_conversions == e.weighted - e.bf16_inputs);
+                CHECK(kept.gradient_conversions == e.weighted - e.bf16_gradients);
 
-            // Each kept activation and gradient is rounded once more than with f32 activations (and the residual
-            // stream takes each block's rounded output), so the step moves from the f32 one by a small multiple of
-            // what the bf16 step with f32 activations moves (1.6x the logits', 1.1x the gradients' here); an error in
-            // the data flow (bf16 bits read as f32, a gradient of the wrong type) would move it by the whole step.
-            Step f32;
-            {
-                const ops::PrecisionGuard f32_guard(ops::Precision::f32);
-                f32 = run(*model, x, seed, state);
+                // Each kept activation and gradient is rounded once more than with f32 activations (and the residual
+                // stream takes each block's rounded output), so the step moves from the f32 one by a small multiple of
+                // what the bf16 step with f32 activations moves (1.6x the logits', 1.1x the gradients' here); an error
+                // in the data flow (bf16 bits read as f32, a gradient of the wrong type) would move it by the whole
+                // step.
+                Step f32;
+                {
+                    const ops::PrecisionGuard f32_guard(ops::Precision::f32);
+                    f32 = run(*model, x, seed, state);
+                }
+                const double logits_kept = relative_l2(kept.logits, f32.logits);
+                const double logits_converted = relative_l2(converted.logits, f32.logits);
+                const double grads_kept = relative_l2(kept.grads, f32.grads);
+                const double grads_converted = relative_l2(converted.grads, f32.grads);
+                INFO("relative distance from f32, bf16 activations kept / converted: logits "
+                     << logits_kept << " / " << logits_converted << ", gradients " << grads_kept << " / "
+                     << grads_converted);
+                CHECK(logits_kept < 3.0 * logits_converted);
+                CHECK(grads_kept < 2.0 * grads_converted);
+                CHECK(grads_converted < 0.5);
             }
-            const double logits_kept = relative_l2(kept.logits, f32.logits);
-            const double logits_converted = relative_l2(converted.logits, f32.logits);
-            const double grads_kept = relative_l2(kept.grads, f32.grads);
-            const double grads_converted = relative_l2(converted.grads, f32.grads);
-            INFO("relative distance from f32, bf16 activations kept / converted: logits "
-                 << logits_kept << " / " << logits_converted << ", gradients " << grads_kept << " / "
-                 << grads_converted);
-            CHECK(logits_kept < 3.0 * logits_converted);
-            CHECK(grads_kept < 2.0 * grads_converted);
-            CHECK(grads_converted < 0.5);
         }
-    }
 }
