@@ -14,27 +14,9 @@
 using namespace lskd::testing;
 namespace fs = std::filesystem;
 
-namespace {
-
-fs::path tiny_sweep_file(const fs::path& dir) {
-    const fs::path file = dir / "sweep.yaml";
-    std::ofstream(file) << fmt::format(R"(
-output: {}
-dataset: fashion-mnist
-seeds: [1]
-teacher: {{model: mlp, alphas: [0, 0.1], recipe: {{hidden: [16], epochs: 1, batch: 50, val-size: 100, threads: 1,
-                                                 record-per-class: 4}}}}
-student: {{model: mlp}}
-)",
-                                       (dir / "sweep").string());
-    return file;
-}
-
-}  // namespace
-
 TEST_CASE("lskd sweep honours mi-every in its parallel jobs and refuses a bad mi-classes before any run", "[cli]") {
     const fs::path dir = cli_temp_dir("sweep_mi_honoured");
-    const std::string file = tiny_sweep_file(dir).string();
+    const std::string file = tiny_sweep_file(dir, "[0, 0.1]").string();
     const ProgramOutput nope =
         run_lskd({"sweep", file, "--data-dir", tiny_data_dir(), "--set", "teacher.recipe.mi-every=1", "--set",
                   "teacher.recipe.mi-classes=Nope,Shirt", "--set", "teacher.recipe.mi-examples=20", "--quiet"});

@@ -15,25 +15,6 @@
 using namespace lskd::testing;
 namespace fs = std::filesystem;
 
-namespace {
-
-// One teacher of the tiny data set, for one epoch; the data directory comes from --data-dir.
-fs::path tiny_sweep_file(const fs::path& dir) {
-    const fs::path file = dir / "sweep.yaml";
-    std::ofstream(file) << fmt::format(R"(
-output: {}
-dataset: fashion-mnist
-seeds: [1]
-teacher: {{model: mlp, alphas: [0], recipe: {{hidden: [16], epochs: 1, batch: 50, val-size: 100, threads: 1,
-                                            record-per-class: 4}}}}
-student: {{model: mlp}}
-)",
-                                       (dir / "sweep").string());
-    return file;
-}
-
-}  // namespace
-
 TEST_CASE("lskd sweep --data-dir DIR --set key=value trains the changed config on DIR's files", "[cli]") {
     const fs::path dir = cli_temp_dir("sweep_overrides");
     const std::string file = tiny_sweep_file(dir).string();
