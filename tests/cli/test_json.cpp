@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/bench_json_keys.hpp"
 #include "tests/cli/cli_runner.hpp"
 #include "tests/cli/tiny_runs.hpp"
 
@@ -156,35 +157,11 @@ TEST_CASE("train, eval, analyze, distill, sweep and bench print one line of JSON
     }
 
     SECTION("bench") {
-        const auto bench =
-            json_of({"bench", "--model", "mlp-800", "--batch", "4", "--steps", "1", "--warmup", "0", "--threads", "1"},
-                    {"model",
-                     "precision",
-                     "batch",
-                     "threads",
-                     "peak_rss_mib",
-                     "train_img_per_s",
-                     "train_step_ms",
-                     "train_step_cpu_ms",
-                     "train_profiled_step_ms",
-                     "train_primitives_ms",
-                     "train_gemm_ms",
-                     "train_gemm_cpu_ms",
-                     "train_overhead_share",
-                     "train_overhead_share_cpu",
-                     "eval_batch",
-                     "eval_infer_img_per_s",
-                     "eval_infer_img_per_cpu_s",
-                     "eval_infer_step_cpu_ms",
-                     "infer_img_per_s",
-                     "infer_step_ms",
-                     "infer_step_cpu_ms",
-                     "infer_profiled_step_ms",
-                     "infer_primitives_ms",
-                     "infer_gemm_ms",
-                     "infer_gemm_cpu_ms",
-                     "infer_overhead_share",
-                     "infer_overhead_share_cpu"});
+        std::set<std::string> keys{"model", "precision"};
+        keys.insert(kBenchCommonKeys.begin(), kBenchCommonKeys.end());
+        keys.insert(kBenchTrainKeys.begin(), kBenchTrainKeys.end());
+        const auto bench = json_of(
+            {"bench", "--model", "mlp-800", "--batch", "4", "--steps", "1", "--warmup", "0", "--threads", "1"}, keys);
         CHECK(bench.at("batch") == "4");
         CHECK(bench.at("threads") == "1");
         CHECK(bench.at("model") == "\"mlp-800\"");

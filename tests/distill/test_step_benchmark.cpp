@@ -9,9 +9,12 @@
 
 #include "distill/step_benchmark.hpp"
 #include "framework/core/error.hpp"
+#include "tests/bench_json_keys.hpp"
 
 using namespace lskd;
 using distill::Elapsed;
+using testing::kBenchCommonKeys;
+using testing::kBenchTrainKeys;
 
 namespace {
 
@@ -20,27 +23,6 @@ std::set<std::string> keys_of(const std::map<std::string, double>& numbers) {
     for (const auto& [key, value] : numbers) keys.insert(key);
     return keys;
 }
-
-// The keys of `lskd bench --json` besides "model" (tests/cli/test_json.cpp; bench/compare_pytorch.py reads them).
-const std::set<std::string> kCommonKeys{"batch",
-                                        "threads",
-                                        "peak_rss_mib",
-                                        "eval_batch",
-                                        "eval_infer_img_per_s",
-                                        "eval_infer_img_per_cpu_s",
-                                        "eval_infer_step_cpu_ms",
-                                        "infer_img_per_s",
-                                        "infer_step_ms",
-                                        "infer_step_cpu_ms",
-                                        "infer_profiled_step_ms",
-                                        "infer_primitives_ms",
-                                        "infer_gemm_ms",
-                                        "infer_gemm_cpu_ms",
-                                        "infer_overhead_share",
-                                        "infer_overhead_share_cpu"};
-const std::set<std::string> kTrainKeys{"train_img_per_s",        "train_step_ms",        "train_step_cpu_ms",
-                                       "train_profiled_step_ms", "train_primitives_ms",  "train_gemm_ms",
-                                       "train_gemm_cpu_ms",      "train_overhead_share", "train_overhead_share_cpu"};
 
 distill::StepBenchmarkSpec tiny_spec() {
     distill::StepBenchmarkSpec spec;
@@ -118,8 +100,8 @@ TEST_CASE("a benchmark's primitives add up to its primitive time and bound, and 
     CHECK(gemm_runs == Approx(3.0));
     for (const auto& line : r.train.lines) CHECK(line.runs_per_step >= 1.0);
 
-    std::set<std::string> expected = kCommonKeys;
-    expected.insert(kTrainKeys.begin(), kTrainKeys.end());
+    std::set<std::string> expected = kBenchCommonKeys;
+    expected.insert(kBenchTrainKeys.begin(), kBenchTrainKeys.end());
     const auto numbers = r.numbers();
     CHECK(keys_of(numbers) == expected);
     CHECK(numbers.at("batch") == 4.0);
@@ -134,7 +116,7 @@ TEST_CASE("an inference-only benchmark runs no training step and prints no train
     const distill::StepBenchmark r = distill::run_step_benchmark(spec);
     CHECK(r.train.lines.empty());
     CHECK(r.train.step.wall_s == 0.0);
-    CHECK(keys_of(r.numbers()) == kCommonKeys);
+    CHECK(keys_of(r.numbers()) == kBenchCommonKeys);
     CHECK(r.numbers().at("peak_rss_mib") == r.infer.peak_rss_mib);
 }
 
