@@ -25,12 +25,28 @@ void ResidualBlock::finish(Rng& rng, std::vector<nn::Module*> main, const std::s
     register_module("relu", relu_);
 }
 
-Variable ResidualBlock::forward(const Variable& x) {
-    if (plan_.main.empty() || !(planned_key_ == nn::current_plan_key())) {
-        plan_ = nn::plan_residual(main_, nn::FusionMode::graph);
-        planned_key_ = nn::current_plan_key();
-    }
-    const Variable sum = ops::add(nn::run_steps(plan_.main, x), shortcut_ ? shortcut_->forward(x) : x, plan_.add);
+// The add needs one input in its output's type (ops::add). The shortcut is planned to give the block's output type;
+// the identity gives the input's, so when that differs from the output's the main path must end in the output's.
+void ResidualBlock::plan(ops::Bf16Io io) {
+    const nn::PlanKey key = nn::current_plan_key();
+    if (!plan_.main.empty() && key == planned_key_ && io == planned_io_) return;
+    const bool main_bf16 = shortcut_ || io.input == io.output || io.output;
+    plan_ = nn::plan_residual(main_, nn::FusionMode::graph, {.input_bf16 = io.input, .output_read_as_bf16 = main_bf16});
+    if (shortcut_)
+        shortcut_plan_ = nn::plan_chain(shortcut_->chain(), nn::FusionMode::graph,
+                                        {.input_bf16 = io.input, .output_read_as_bf16 = io.output});
+    planned_key_ = key;
+    planned_io_ = io;
+}
+
+Variable ResidualBlock::forward_with(const Variable& x, const ops::PostOps& post) {
+    ops::check_post_ops("residual block", post, fusable_post_ops());
+    plan(post.bf16);
+    const Variable main = nn::run_steps(plan_.main, x);
+    const Variable shortcut = shortcut_ ? nn::run_steps(shortcut_plan_, x) : x;
+    ops::PostOps add = plan_.add;
+    add.bf16.output = post.bf16.output;
+    const Variable sum = ops::add(main, shortcut, add);
     return plan_.relu_after_add ? relu_->forward(sum) : sum;
 }
 

@@ -26,7 +26,11 @@ std::shared_ptr<nn::Conv2d> kaiming_conv(Rng& rng, std::int64_t in, std::int64_t
 // is the only handle on it). Subclasses register their layers, then call finish().
 class ResidualBlock : public nn::Module, public nn::InferenceModule {
 public:
-    Variable forward(const Variable& x) override;
+    Variable forward(const Variable& x) override { return forward_with(x, {}); }
+    // Under bf16 compute precision the block reads and writes bf16 activations where the plan of the chain it is in
+    // says so (fusion_plan.hpp), and keeps its own main path and shortcut bf16 inside.
+    ops::PostOps fusable_post_ops() const override { return {.bf16 = {.input = true, .output = true}}; }
+    Variable forward_with(const Variable& x, const ops::PostOps& post) override;
     Tensor infer(Tensor x) override;
 
 protected:
@@ -41,8 +45,13 @@ private:
     std::vector<nn::Module*> main_;
     std::shared_ptr<nn::Sequential> shortcut_;  // null for the identity
     std::shared_ptr<nn::ReLU> relu_ = std::make_shared<nn::ReLU>();
-    nn::ResidualPlan plan_;  // graph mode, made at the first forward and again when its key changes
+    // The graph-mode plans of the main path and of the shortcut (empty for the identity), made at the first forward
+    // and again when their key or the block's bf16 ends change.
+    void plan(ops::Bf16Io io);
+    nn::ResidualPlan plan_;
+    std::vector<nn::FusedStep> shortcut_plan_;
     nn::PlanKey planned_key_{};
+    ops::Bf16Io planned_io_{};
     std::unique_ptr<nn::InferenceSteps> main_inference_;  // made at the first infer()
     nn::SequentialInference shortcut_inference_;
 };

@@ -5,6 +5,7 @@
 #include "framework/autograd/node.hpp"
 #include "framework/core/error.hpp"
 #include "framework/runtime/parallel_for.hpp"
+#include "framework/tensor/bf16.hpp"
 #include "framework/tensor/block_pool.hpp"
 
 namespace lskd {
@@ -44,12 +45,22 @@ void accumulate_grad(VarImpl& v, const Tensor& g) {
     const bool in_place = v.grad.unique();
     Tensor sum = in_place ? v.grad : Tensor::empty(g.shape());
     float* dst = in_place ? sum.values_in_place().data() : sum.values().data();
-    const float* a = v.grad.data();
-    const float* b = g.data();
     const std::int64_t n = g.numel();
-    runtime::parallel_for_chunks(n, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) dst[i] = a[i] + b[i];
-    });
+    if (v.bf16) {
+        // Widened, added in f32 and rounded to nearest even, as a bf16 primitive writes.
+        const auto* a = reinterpret_cast<const std::uint16_t*>(v.grad.data());
+        const auto* b = reinterpret_cast<const std::uint16_t*>(g.data());
+        auto* out = reinterpret_cast<std::uint16_t*>(dst);
+        runtime::parallel_for_chunks(n, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t i = begin; i < end; ++i) out[i] = bf16_bits(from_bf16_bits(a[i]) + from_bf16_bits(b[i]));
+        });
+    } else {
+        const float* a = v.grad.data();
+        const float* b = g.data();
+        runtime::parallel_for_chunks(n, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t i = begin; i < end; ++i) dst[i] = a[i] + b[i];
+        });
+    }
     v.grad = std::move(sum);
 }
 

@@ -19,6 +19,9 @@ struct VarImpl {
     Tensor value;
     Tensor grad;
     bool requires_grad = false;
+    // value and grad hold bf16 values (the ops that keep activations bf16 between primitives, post_ops.hpp), so
+    // gradients are summed as bf16.
+    bool bf16 = false;
     std::shared_ptr<Node> grad_fn;
     std::uint64_t id;  // unique for the process's life, unlike an address
     std::uint64_t visit_mark = 0;
@@ -42,6 +45,7 @@ public:
     Tensor& grad() { return impl_->grad; }
     bool requires_grad() const { return impl_->requires_grad; }
     void set_requires_grad(bool on) { impl_->requires_grad = on; }
+    bool holds_bf16() const { return impl_->bf16; }
     const Shape& shape() const { return impl_->value.shape(); }
     std::int64_t dim(int i) const { return impl_->value.dim(i); }
     const std::shared_ptr<VarImpl>& impl() const { return impl_; }

@@ -15,7 +15,8 @@ public:
     // Training mode normalises with batch statistics and updates the running buffers; evaluation mode
     // uses the buffers.
     Variable forward(const Variable& x) override;
-    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }  // inside the batch-norm primitives
+    // Inside the batch-norm primitives; bf16 activations under bf16 compute precision (fusion_plan.hpp).
+    ops::PostOps fusable_post_ops() const override { return {.relu = true, .bf16 = {.input = true, .output = true}}; }
     Variable forward_with(const Variable& x, const ops::PostOps& post) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself

@@ -16,7 +16,8 @@ public:
 
     // x NHWC [N, H, W, in] → NHWC [N, H', W', out].
     Variable forward(const Variable& x) override;
-    ops::PostOps fusable_post_ops() const override { return {.relu = true}; }  // inside the convolution
+    // Inside the convolution; bf16 activations under bf16 compute precision (fusion_plan.hpp).
+    ops::PostOps fusable_post_ops() const override { return {.relu = true, .bf16 = {.input = true, .output = true}}; }
     Variable forward_with(const Variable& x, const ops::PostOps& post) override;
 
     Variable weight() const { return weight_; }  // a handle on the parameter itself

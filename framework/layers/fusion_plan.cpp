@@ -22,21 +22,43 @@ bool is(const FusedStep& step) {
     return dynamic_cast<M*>(step.module) != nullptr;
 }
 
-// The plan's bf16 rule (fusion_plan.hpp): Conv2d → BatchNorm2d → a reader of bf16.
-void keep_bf16_between(std::vector<FusedStep>& steps, bool tail_reads_bf16) {
-    for (std::size_t i = 0; i + 1 < steps.size(); ++i) {
-        FusedStep& conv = steps[i];
-        FusedStep& bn = steps[i + 1];
-        if (!is<Conv2d>(conv) || conv.post.relu || !is<BatchNorm2d>(bn)) continue;
-        const bool last = i + 2 == steps.size();
-        if (last ? !tail_reads_bf16 : !is<Conv2d>(steps[i + 2])) continue;
-        conv.post.bf16.output = true;
-        bn.post.bf16 = {.input = true, .output = true};
-        if (!last) steps[i + 2].post.bf16.input = true;
+bool reads_bf16(const FusedStep& step) { return step.module->fusable_post_ops().bf16.input; }
+bool writes_bf16(const FusedStep& step) { return step.module->fusable_post_ops().bf16.output; }
+
+// The plan's bf16 rule (fusion_plan.hpp). bf16[i]: the activation into step i is bf16; bf16[n]: the chain's output.
+void keep_bf16_between(std::vector<FusedStep>& steps, ChainEnds ends) {
+    const std::size_t n = steps.size();
+    std::vector<char> bf16(n + 1, 0);
+    bf16[0] = ends.input_bf16;
+    for (std::size_t i = 1; i <= n; ++i)
+        bf16[i] = writes_bf16(steps[i - 1]) && (i < n ? reads_bf16(steps[i]) : ends.output_read_as_bf16);
+    if (n > 0 && bf16[0] && !reads_bf16(steps[0]))
+        fail("a chain with a bf16 input starts with a module that reads only f32");
+    // A batch norm reads bf16 exactly when it writes bf16 (oneDNN 2.6 normalises one data type): where one side
+    // cannot be bf16, neither is. Each pass only clears edges, so this ends.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!is<BatchNorm2d>(steps[i]) || bf16[i] == bf16[i + 1]) continue;
+            if (i == 0 && bf16[0]) fail("a chain with a bf16 input starts with a batch norm whose output is f32");
+            bf16[i] = bf16[i + 1] = 0;
+            changed = true;
+        }
     }
+    for (std::size_t i = 0; i < n; ++i) steps[i].post.bf16 = {.input = bf16[i] != 0, .output = bf16[i + 1] != 0};
 }
 
-std::vector<FusedStep> plan_steps(std::span<Module* const> chain, FusionMode mode, bool tail_reads_bf16) {
+}  // namespace
+
+UnfusedGuard::UnfusedGuard() : previous_(t_unfused) { t_unfused = true; }
+UnfusedGuard::~UnfusedGuard() { t_unfused = previous_; }
+bool fusions_enabled() { return !t_unfused; }
+
+PlanKey current_plan_key() {
+    return {.fused = fusions_enabled(), .bf16 = ops::compute_precision() == ops::Precision::bf16};
+}
+
+std::vector<FusedStep> plan_chain(std::span<Module* const> chain, FusionMode mode, ChainEnds ends) {
     std::vector<FusedStep> steps;
     for (std::size_t i = 0; i < chain.size();) {
         FusedStep step{.module = chain[i], .first = i};
@@ -60,27 +82,13 @@ std::vector<FusedStep> plan_steps(std::span<Module* const> chain, FusionMode mod
         steps.push_back(step);
     }
     if (mode == FusionMode::graph && current_plan_key() == PlanKey{.fused = true, .bf16 = true})
-        keep_bf16_between(steps, tail_reads_bf16);
+        keep_bf16_between(steps, ends);
     return steps;
 }
 
-}  // namespace
-
-UnfusedGuard::UnfusedGuard() : previous_(t_unfused) { t_unfused = true; }
-UnfusedGuard::~UnfusedGuard() { t_unfused = previous_; }
-bool fusions_enabled() { return !t_unfused; }
-
-PlanKey current_plan_key() {
-    return {.fused = fusions_enabled(), .bf16 = ops::compute_precision() == ops::Precision::bf16};
-}
-
-std::vector<FusedStep> plan_chain(std::span<Module* const> chain, FusionMode mode) {
-    return plan_steps(chain, mode, false);
-}
-
-ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode) {
+ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode, ChainEnds ends) {
     LSKD_CHECK(!main.empty(), "a residual block needs a main path");
-    ResidualPlan plan{.main = plan_steps(main, mode, true)};
+    ResidualPlan plan{.main = plan_chain(main, mode, ends)};
     FusedStep& last = plan.main.back();
     if (!fusions_enabled()) {
         plan.relu_after_add = true;
@@ -88,7 +96,7 @@ ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode) {
         last.post = {.sum = true, .relu = true};
         plan.sum_in_main = true;
     } else {
-        plan.add = {.relu = true, .bf16 = {.input = last.post.bf16.output}};
+        plan.add = {.relu = true};
     }
     return plan;
 }

@@ -34,12 +34,17 @@ struct FusedStep {
 //  - inference: Conv2d, BatchNorm2d → one convolution with the batch norm folded into its weights;
 //  - M, ReLU where M's op takes a relu post-op (Module::fusable_post_ops) → M with the relu post-op;
 //  - anything else runs alone.
-// Then, in graph mode under bf16 compute precision (framework/ops/precision.hpp), activations stay bf16 from a
-// Conv2d through the BatchNorm2d step after it when a Conv2d step reads that batch norm's output (a residual main
-// path's end counts too, for the add reads bf16): the first convolution writes bf16 (post.bf16.output), the batch
-// norm reads and writes bf16, the next convolution reads it as it is (post.bf16.input), and their gradients are bf16
-// likewise (ops::Bf16Io). The inference mode keeps its own bf16 rule (inference.hpp).
-std::vector<FusedStep> plan_chain(std::span<Module* const> chain, FusionMode mode);
+// Then, in graph mode under bf16 compute precision (framework/ops/precision.hpp), an activation between two steps
+// stays bf16 when the step before can write it so and the step after can read it so (Module::fusable_post_ops().bf16:
+// Conv2d, BatchNorm2d, a residual block), except around a batch norm, which reads bf16 exactly when it writes bf16
+// (oneDNN 2.6 normalises one data type). Each step's post.bf16 says so (ops::Bf16Io), and the gradients between such
+// steps are bf16 too. `ends` says whether the chain's input is bf16 and whether what reads its output reads bf16.
+// The inference mode keeps its own bf16 rule (inference.hpp).
+struct ChainEnds {
+    bool input_bf16 = false;
+    bool output_read_as_bf16 = false;
+};
+std::vector<FusedStep> plan_chain(std::span<Module* const> chain, FusionMode mode, ChainEnds ends = {});
 
 // out = relu(main(x) + shortcut(x)): the main path's steps and where the sum and its ReLU run.
 struct ResidualPlan {
@@ -47,10 +52,11 @@ struct ResidualPlan {
     // inference: the last step of `main` (a convolution) adds onto the shortcut's output in place and applies the
     // ReLU, as its post-ops {sum, relu}; no add runs.
     bool sum_in_main = false;
-    ops::PostOps add{};           // otherwise: the epilogue of ops::add (relu; bf16 input when the main path ends bf16)
+    ops::PostOps add{};           // otherwise: the epilogue of ops::add (relu)
     bool relu_after_add = false;  // unfused: a separate ReLU after the add
 };
-ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode);
+// `ends` are the main path's (its output is what the add reads).
+ResidualPlan plan_residual(std::span<Module* const> main, FusionMode mode, ChainEnds ends = {});
 
 // What a graph-mode plan depends on besides its chain: whether fusions are on and whether this thread computes in
 // bf16. A module that keeps its plan makes it again when the current key differs from the one it planned under.

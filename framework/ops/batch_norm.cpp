@@ -132,6 +132,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
         fail("batch_norm: bf16 activations are its input and output both, or neither");
     LSKD_CHECK(!post.bf16.any() || compute_precision() == Precision::bf16,
                "batch_norm: bf16 activations under f32 compute precision");
+    check_input_type("batch_norm", x, post.bf16.input);
     const int rank = x.value().rank();
     if (rank != 2 && rank != 4) fail("batch_norm: input must be [N, C] or NHWC [N, H, W, C], got {}", x.shape().str());
     if (x.value().numel() == 0) fail("batch_norm: empty input {}", x.shape().str());
@@ -202,18 +203,19 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
         }
     }
 
-    return record<BatchNormNode>(OpKind::batch_norm, std::move(y), cfg.graph, {&x, &gamma, &beta},
-                                 [&](BatchNormNode& node) {
-                                     node.prims = &prims;
-                                     node.mean = std::move(mean);
-                                     node.variance = std::move(variance);
-                                     node.workspace = std::move(workspace);
-                                     node.has_scale = cfg.scale;
-                                     node.has_shift = cfg.shift;
-                                     node.save(x.value(), "input");
-                                     if (cfg.scale) node.save(gamma.value(), "gamma");
-                                     if (cfg.shift) node.save(beta.value(), "beta");
-                                 });
+    Variable out = record<BatchNormNode>(OpKind::batch_norm, std::move(y), cfg.graph, {&x, &gamma, &beta},
+                                         [&](BatchNormNode& node) {
+                                             node.prims = &prims;
+                                             node.mean = std::move(mean);
+                                             node.variance = std::move(variance);
+                                             node.workspace = std::move(workspace);
+                                             node.has_scale = cfg.scale;
+                                             node.has_shift = cfg.shift;
+                                             node.save(x.value(), "input");
+                                             if (cfg.scale) node.save(gamma.value(), "gamma");
+                                             if (cfg.shift) node.save(beta.value(), "beta");
+                                         });
+    return holding_bf16(std::move(out), cfg.bf16);
 }
 
 void BatchNormNode::backward(const Tensor& gout) {

@@ -39,10 +39,11 @@ Tensor bf16_copy(dnnl_ctx::BoundPrimitive& to_bf16, const Tensor& x) {
 
 Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x, const Variable& w, const Variable& b,
                                bool relu, bool graph, Tensor y, Bf16Io io) {
+    check_input_type(op_name(kind), x, io.input);
     if (!io.input) g_input_conversions.fetch_add(1, std::memory_order_relaxed);
     const Tensor x16 = io.input ? x.value() : bf16_copy(prims.input_to_bf16, x.value());
     run_forward(prims, x16, w.impl(), b.defined() ? b.value() : Tensor(), y);
-    return record<Bf16WeightedNode>(kind, y, graph, {&x, &w, &b}, [&](Bf16WeightedNode& node) {
+    Variable out = record<Bf16WeightedNode>(kind, y, graph, {&x, &w, &b}, [&](Bf16WeightedNode& node) {
         node.prims = &prims;
         node.input_shape = x.shape();
         node.io = io;
@@ -52,6 +53,7 @@ Variable bf16_weighted_forward(OpKind kind, Bf16Entry& prims, const Variable& x,
         node.save(w.value(), "weight");
         if (relu) node.save(y, "output");
     });
+    return holding_bf16(std::move(out), io.output);
 }
 
 void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, bool bf16_input, const std::shared_ptr<VarImpl>& w,
@@ -64,14 +66,13 @@ void bf16_weighted_inference(Bf16Entry& prims, const Tensor& x, bool bf16_input,
 std::uint64_t bf16_input_conversions() { return g_input_conversions.load(std::memory_order_relaxed); }
 std::uint64_t bf16_gradient_conversions() { return g_gradient_conversions.load(std::memory_order_relaxed); }
 
-// dx = dy·w and dw, db from x and dy, as in f32, with dy converted to bf16 once for both.
+// dx = dy·w and dw, db from x and dy, as in f32, with dy converted to bf16 once for both (unless it is bf16 already).
 void Bf16WeightedNode::backward(const Tensor& grad_output) {
     const Tensor& x16 = saved(0);
     const Shape& wshape = saved(1).shape();
     if (!io.output) g_gradient_conversions.fetch_add(1, std::memory_order_relaxed);
-    const Tensor g16 =
-        io.output ? grad_output
-                  : bf16_copy(prims->output_to_bf16, relu ? relu_backward(saved(2), grad_output) : grad_output);
+    const Tensor masked = relu ? relu_backward(saved(2), grad_output, io.output) : grad_output;
+    const Tensor g16 = io.output ? masked : bf16_copy(prims->output_to_bf16, masked);
     if (needs_grad(0)) {
         Tensor gx = Tensor::empty(input_shape);
         prims->backward_data.set(DNNL_ARG_DIFF_DST, g16.data())

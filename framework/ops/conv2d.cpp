@@ -126,6 +126,7 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, Conv2dO
         return bf16_weighted_forward(OpKind::conv2d, conv2d_bf16_entry(g, graph, post.bf16), x, w, b, post.relu, graph,
                                      Tensor::empty({g.n, g.ho, g.wo, g.o}), post.bf16);
     LSKD_CHECK(!post.bf16.any(), "conv2d: bf16 activations under f32 compute precision");
+    check_input_type("conv2d", x, false);
     WeightedPrimitives& prims = entry(g, graph);
     Tensor y = Tensor::empty({g.n, g.ho, g.wo, g.o});
     run_forward(prims, x.value(), w.impl(), bias ? &b.value() : nullptr, y);

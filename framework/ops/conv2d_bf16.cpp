@@ -17,7 +17,6 @@ using dt = memory::data_type;
 
 Bf16Entry make_entry(const ConvGeometry& g, bool training, Bf16Io io) {
     LSKD_CHECK(!(g.sum && io.output), "conv2d: a bf16 output cannot take a sum post-op");
-    LSKD_CHECK(!(training && g.relu && io.output), "conv2d: a bf16 output's gradient cannot be masked by its ReLU");
     Bf16Entry e;
     static_cast<WeightedPrimitives&>(e) = make_conv_primitives(g, training, dt::bf16, io.output ? dt::bf16 : dt::f32,
                                                                training && io.input ? dt::bf16 : dt::f32);

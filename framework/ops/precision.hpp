@@ -1,7 +1,7 @@
 // The compute precision of this thread's convolutions, inner products (linear), batched matmuls (attention) and
 // their backward passes: f32, or bf16 operands with f32 accumulation and f32 outputs (docs/speed.md, "bf16 mixed
 // precision"). Everything else (master weights, optimizer state, batch and layer norm, losses, softmax) computes in
-// f32 in both; under bf16, activations between a ResNet block's convolutions and batch norms are stored bf16
+// f32 in both; under bf16, activations between a ResNet's convolutions, batch norms and blocks are stored bf16
 // (post_ops.hpp, Bf16Io). A run sets it for its whole life.
 #pragma once
 #include <string>

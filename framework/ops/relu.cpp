@@ -18,10 +18,10 @@ struct ReluEntry {
     BoundPrimitive backward;
 };
 
-ReluEntry& entry(std::int64_t n, bool training) {
+ReluEntry& entry(std::int64_t n, bool training, bool bf16 = false) {
     static dnnl_ctx::PrimitiveCache<ReluEntry> cache;
-    return cache.get({static_cast<std::uint32_t>(OpKind::relu), {n, training}}, [&] {
-        const auto md = dnnl_ctx::md_x(n);
+    return cache.get({static_cast<std::uint32_t>(OpKind::relu), {n, training, bf16}}, [&] {
+        const auto md = dnnl_ctx::md_x(n, bf16 ? memory::data_type::bf16 : memory::data_type::f32);
         const auto attr = dnnl_ctx::scratchpad_attr();
         const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
         eltwise_forward::primitive_desc fwd(
@@ -52,9 +52,9 @@ Variable relu(const Variable& x) {
                                       [&](OutputBackwardNode& node) { node.keep(y, prims.backward); });
 }
 
-Tensor relu_backward(const Tensor& output, const Tensor& grad_output) {
+Tensor relu_backward(const Tensor& output, const Tensor& grad_output, bool bf16) {
     Tensor gx = Tensor::empty(output.shape());
-    entry(output.numel(), true)
+    entry(output.numel(), true, bf16)
         .backward.set(DNNL_ARG_DST, output.data())
         .set(DNNL_ARG_DIFF_DST, grad_output.data())
         .set(DNNL_ARG_DIFF_SRC, gx.data())

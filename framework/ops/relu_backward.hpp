@@ -6,7 +6,8 @@
 
 namespace lskd::ops {
 
-// d(loss)/d(pre-activation) from the ReLU's output y and d(loss)/dy (equal shapes); a new tensor.
-Tensor relu_backward(const Tensor& output, const Tensor& grad_output);
+// d(loss)/d(pre-activation) from the ReLU's output y and d(loss)/dy (equal shapes); a new tensor. With `bf16` all
+// three hold bf16 values (post_ops.hpp, Bf16Io).
+Tensor relu_backward(const Tensor& output, const Tensor& grad_output, bool bf16 = false);
 
 }  // namespace lskd::ops

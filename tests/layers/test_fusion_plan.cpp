@@ -95,8 +95,8 @@ TEST_CASE("a residual block's sum and ReLU go to the add in training and into th
     CHECK(inference.add.none());
 }
 
-TEST_CASE("under bf16 the graph plan keeps activations bf16 from a convolution through its batch norm into a "
-          "convolution or a residual add",
+TEST_CASE("under bf16 the graph plan keeps an activation bf16 where the step before writes it so and the step after "
+          "reads it so, a batch norm on both sides or neither",
           "[layers][fusion]") {
     const Chain c;
     const auto chain = c.modules();
@@ -107,32 +107,49 @@ TEST_CASE("under bf16 the graph plan keeps activations bf16 from a convolution t
     MaxPool2d pool(2, 2);
     const std::vector<Module*> basic{&conv1, &bn1, &relu1, &conv2, &bn2};
     const std::vector<Module*> bottleneck{&conv1, &bn1, &relu1, &conv2, &bn2, &relu2, &conv3, &bn3};
-    const std::vector<Module*> shortcut{&conv3, &bn3};               // a Sequential's output goes anywhere: stays f32
+    const std::vector<Module*> shortcut{&conv3, &bn3};
     const std::vector<Module*> pooled{&conv1, &bn1, &relu1, &pool};  // the pool reads f32
+    const std::vector<Module*> relu_first{&relu1, &conv1};
+    const std::vector<Module*> bn_first{&bn1, &relu1, &pool};
+    const ChainEnds into_bf16{.output_read_as_bf16 = true}, bf16_in{.input_bf16 = true};
 
     const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    // The model chain: the convolution before the batch norm and the one after it; the second convolution's ReLU
+    // goes into the max-pool, which reads f32.
     CHECK(describe(plan_chain(chain, FusionMode::graph), chain) ==
           std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
                                    "3 bf16 in covers 3..3", "5 relu covers 4..5", "6 covers 6..6", "7 relu covers 7..8",
                                    "9 covers 9..9", "10 covers 10..10", "11 covers 11..11"});
-    const ResidualPlan basic_plan = plan_residual(basic, FusionMode::graph);
+    // A residual main path whose add reads bf16 ends bf16; one read as f32 ends f32, so its last batch norm and the
+    // convolution before it write f32.
+    const ResidualPlan basic_plan = plan_residual(basic, FusionMode::graph, into_bf16);
     CHECK(describe(basic_plan.main, basic) ==
           std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
                                    "3 bf16 in bf16 out covers 3..3", "4 bf16 in bf16 out covers 4..4"});
-    CHECK(basic_plan.add == ops::PostOps{.relu = true, .bf16 = {.input = true}});
-    CHECK(describe(plan_residual(bottleneck, FusionMode::graph).main, bottleneck) ==
+    CHECK(basic_plan.add == ops::PostOps{.relu = true});
+    CHECK(describe(plan_residual(basic, FusionMode::graph).main, basic) ==
           std::vector<std::string>{"0 bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
+                                   "3 bf16 in covers 3..3", "4 covers 4..4"});
+    CHECK(describe(plan_residual(bottleneck, FusionMode::graph, {.input_bf16 = true, .output_read_as_bf16 = true}).main,
+                   bottleneck) ==
+          std::vector<std::string>{"0 bf16 in bf16 out covers 0..0", "1 relu bf16 in bf16 out covers 1..2",
                                    "3 bf16 in bf16 out covers 3..3", "4 relu bf16 in bf16 out covers 4..5",
                                    "6 bf16 in bf16 out covers 6..6", "7 bf16 in bf16 out covers 7..7"});
     CHECK(describe(plan_chain(shortcut, FusionMode::graph), shortcut) ==
           std::vector<std::string>{"0 covers 0..0", "1 covers 1..1"});
+    CHECK(describe(plan_chain(shortcut, FusionMode::graph, bf16_in), shortcut) ==
+          std::vector<std::string>{"0 bf16 in covers 0..0", "1 covers 1..1"});
     CHECK(describe(plan_chain(pooled, FusionMode::graph), pooled) ==
           std::vector<std::string>{"0 covers 0..0", "1 covers 1..1", "3 relu covers 2..3"});
+    // A bf16 input must be readable where it enters.
+    CHECK_THROWS_WITH(plan_chain(relu_first, FusionMode::graph, bf16_in), Catch::Contains("reads only f32"));
+    CHECK_THROWS_WITH(plan_chain(bn_first, FusionMode::graph, bf16_in),
+                      Catch::Contains("starts with a batch norm whose output is f32"));
     // The inference plan has its own bf16 rule, and without fusions nothing stays bf16.
-    CHECK(describe(plan_residual(basic, FusionMode::inference).main, basic) ==
+    CHECK(describe(plan_residual(basic, FusionMode::inference, into_bf16).main, basic) ==
           std::vector<std::string>{"0+bn 1 relu covers 0..2", "3+bn 4 sum relu covers 3..4"});
     const UnfusedGuard unfused;
-    for (const FusedStep& step : plan_residual(basic, FusionMode::graph).main) CHECK(step.post.none());
+    for (const FusedStep& step : plan_residual(basic, FusionMode::graph, into_bf16).main) CHECK(step.post.none());
 }
 
 TEST_CASE("the plan key follows the fusion switch and the compute precision", "[layers][fusion]") {

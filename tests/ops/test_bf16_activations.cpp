@@ -14,6 +14,7 @@
 #include "framework/ops/fused_inference.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/precision.hpp"
+#include "framework/tensor/bf16.hpp"
 #include "tests/random_tensor.hpp"
 
 using namespace lskd;
@@ -27,22 +28,7 @@ bool bf16_or_warn() {
     return false;
 }
 
-// f32 → bf16 bits, rounded to nearest even (the data here holds no NaN).
-std::uint16_t bf16_bits(float f) {
-    std::uint32_t u = 0;
-    std::memcpy(&u, &f, sizeof u);
-    u += 0x7FFFu + ((u >> 16) & 1u);
-    return static_cast<std::uint16_t>(u >> 16);
-}
-
-float from_bits(std::uint16_t b) {
-    const std::uint32_t u = static_cast<std::uint32_t>(b) << 16;
-    float f = 0.0f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-float round_bf16(float f) { return from_bits(bf16_bits(f)); }
+float round_bf16(float f) { return from_bf16_bits(bf16_bits(f)); }
 
 // The f32 tensor with every value rounded to bf16 (still f32).
 Tensor rounded(const Tensor& t) {
@@ -59,10 +45,17 @@ Tensor to_bf16(const Tensor& t) {
     return b;
 }
 
+// A variable holding t's values in bf16, marked so (Variable::holds_bf16), as an op with a bf16 output makes one.
+Variable bf16_variable(const Tensor& t) {
+    Variable v(to_bf16(t), true);
+    v.impl()->bf16 = true;
+    return v;
+}
+
 Tensor widened(const Tensor& b) {
     Tensor t = Tensor::empty(b.shape());
     const auto* bits = reinterpret_cast<const std::uint16_t*>(b.data());
-    for (std::int64_t i = 0; i < b.numel(); ++i) t.at(i) = from_bits(bits[i]);
+    for (std::int64_t i = 0; i < b.numel(); ++i) t.at(i) = from_bf16_bits(bits[i]);
     return t;
 }
 
@@ -107,7 +100,7 @@ TEST_CASE("conv2d reads and writes bf16 activations and gradients", "[ops][bf16]
         const Tensor g = rounded(random_tensor(yr.shape(), rng));
         yr.backward(g);
 
-        Variable x16(to_bf16(x), true), w16(w.clone(), true), b16(b.clone(), true);
+        Variable x16 = bf16_variable(x), w16(w.clone(), true), b16(b.clone(), true);
         const auto inputs = ops::bf16_input_conversions(), gradients = ops::bf16_gradient_conversions();
         Variable y16 = ops::conv2d(x16, w16, b16, options, {.bf16 = {.input = true, .output = true}});
         y16.backward(to_bf16(g));
@@ -140,7 +133,7 @@ TEST_CASE("batch_norm reads and writes bf16 activations and gradients, with f32 
         const Tensor g = rounded(random_tensor(yr.shape(), rng));
         yr.backward(g);
 
-        Variable x16(to_bf16(x), true), g16(gamma.clone(), true), b16(beta.clone(), true);
+        Variable x16 = bf16_variable(x), g16(gamma.clone(), true), b16(beta.clone(), true);
         Variable y16 = ops::batch_norm(x16, g16, b16, {&mean_16, &var_16, 0.1f, 1e-5f, true},
                                        {.relu = relu, .bf16 = {.input = true, .output = true}});
         y16.backward(to_bf16(g));
@@ -158,24 +151,71 @@ TEST_CASE("batch_norm reads and writes bf16 activations and gradients, with f32 
     }
 }
 
-TEST_CASE("add with a bf16 first input sums in f32 and hands it a bf16 gradient", "[ops][bf16]") {
+TEST_CASE("add sums bf16 and f32 inputs in f32 into either type, and hands each input its gradient in its type",
+          "[ops][bf16]") {
     if (!bf16_or_warn()) return;
     Rng rng(73);
-    const Tensor a = rounded(random_tensor({3, 4, 4, 16}, rng)), b = random_tensor({3, 4, 4, 16}, rng);
+    const Tensor a = rounded(random_tensor({3, 4, 4, 16}, rng)), b = rounded(random_tensor({3, 4, 4, 16}, rng));
     const ops::PrecisionGuard bf16(ops::Precision::bf16);
-    for (const bool relu : {false, true}) {
-        INFO("relu " << relu);
-        Variable ar(a, true), br(b, true);
-        Variable yr = ops::add(ar, br, {.relu = relu});
-        const Tensor g = random_tensor(yr.shape(), rng);
-        yr.backward(g);
-        Variable a16(to_bf16(a), true), b16(b, true);
-        Variable y16 = ops::add(a16, b16, {.relu = relu, .bf16 = {.input = true}});
-        y16.backward(g);
-        CHECK(differing(y16.value(), yr.value()) == 0);
-        CHECK(differing(widened(a16.grad()), rounded(ar.grad())) == 0);
-        CHECK(differing(b16.grad(), br.grad()) == 0);
-    }
+    struct Types {
+        bool a, b, out;
+    };
+    // Every combination oneDNN's jit kernel runs: one input in the output's type, put first whichever it is.
+    for (const Types t : {Types{true, false, false}, Types{false, true, false}, Types{true, false, true},
+                          Types{false, true, true}, Types{true, true, true}})
+        for (const bool relu : {false, true}) {
+            INFO("a bf16 " << t.a << ", b bf16 " << t.b << ", output bf16 " << t.out << ", relu " << relu);
+            Variable ar(a, true), br(b, true);
+            Variable yr = ops::add(ar, br, {.relu = relu});
+            const Tensor g = rounded(random_tensor(yr.shape(), rng));
+            yr.backward(g);
+            Variable a_in = t.a ? bf16_variable(a) : Variable(a, true);
+            Variable b_in = t.b ? bf16_variable(b) : Variable(b, true);
+            Variable y = ops::add(a_in, b_in, {.relu = relu, .bf16 = {.output = t.out}});
+            CHECK(y.holds_bf16() == t.out);
+            y.backward(t.out ? to_bf16(g) : g);
+            // The f32 sum of the same values, rounded once when the output is bf16; the gradient likewise.
+            CHECK(differing(t.out ? widened(y.value()) : y.value(), t.out ? rounded(yr.value()) : yr.value()) == 0);
+            CHECK(differing(t.a ? widened(a_in.grad()) : a_in.grad(), ar.grad()) == 0);
+            CHECK(differing(t.b ? widened(b_in.grad()) : b_in.grad(), br.grad()) == 0);
+        }
+}
+
+TEST_CASE("gradients of a bf16 variable are summed as bf16", "[ops][bf16]") {
+    if (!bf16_or_warn()) return;
+    Rng rng(75);
+    const Tensor a = rounded(random_tensor({2, 3, 3, 16}, rng)), b = rounded(random_tensor({2, 3, 3, 16}, rng));
+    const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    // x feeds two adds, as a residual block's input feeds its two paths: its gradient is the sum of both, in bf16
+    // (the second backward adds onto the first's).
+    Variable x = bf16_variable(a);
+    Variable left = ops::add(x, Variable(b), {.bf16 = {.output = true}});
+    Variable right = ops::add(x, Variable(b), {.bf16 = {.output = true}});
+    const Tensor gl = rounded(random_tensor(left.shape(), rng)), gr = rounded(random_tensor(right.shape(), rng));
+    left.backward(to_bf16(gl));
+    right.backward(to_bf16(gr));
+    Tensor want = gl.clone();
+    for (std::int64_t i = 0; i < want.numel(); ++i) want.at(i) = round_bf16(gl.at(i) + gr.at(i));
+    CHECK(differing(widened(x.grad()), want) == 0);
+}
+
+TEST_CASE("conv2d with a fused ReLU writes bf16 and masks a bf16 gradient", "[ops][bf16]") {
+    if (!bf16_or_warn()) return;
+    Rng rng(76);
+    const Tensor x = rounded(random_tensor({2, 6, 6, 16}, rng));
+    const Tensor w = random_tensor({16, 16, 3, 3}, rng);
+    const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    Variable xr(x, true), wr(w.clone(), true);
+    Variable yr = ops::conv2d(xr, wr, Variable(), {.padding = 1}, {.relu = true});
+    const Tensor g = rounded(random_tensor(yr.shape(), rng));
+    yr.backward(g);
+    Variable x16 = bf16_variable(x), w16(w.clone(), true);
+    Variable y16 = ops::conv2d(x16, w16, Variable(), {.padding = 1}, {.relu = true, .bf16 = {true, true}});
+    y16.backward(to_bf16(g));
+    CHECK(differing(widened(y16.value()), rounded(yr.value())) < y16.value().numel() / 100);
+    CHECK(beyond(widened(y16.value()), yr.value(), 1.0) == 0);
+    CHECK(beyond(widened(x16.grad()), xr.grad(), 1.0) == 0);
+    CHECK(differing(w16.grad(), wr.grad()) == 0);  // the same masked bf16 gradient, into f32
 }
 
 TEST_CASE("bf16 activations are refused where they cannot be", "[ops][bf16]") {
@@ -190,12 +230,21 @@ TEST_CASE("bf16 activations are refused where they cannot be", "[ops][bf16]") {
                       Catch::Contains("bf16 activations under f32"));
     CHECK_THROWS_WITH(ops::batch_norm(x, gamma, beta, state, {.bf16 = {.input = true, .output = true}}),
                       Catch::Contains("bf16 activations under f32"));
-    // By ops without a bf16 form, and by a batch norm asked to change type.
+    CHECK_THROWS_WITH(ops::add(x, x, {.bf16 = {.output = true}}), Catch::Contains("bf16 activations under f32"));
+    // By ops without a bf16 form.
     CHECK_THROWS_WITH(ops::max_pool2d(x, {.kernel = 2, .stride = 2}, {.bf16 = {.input = true}}),
                       Catch::Contains("unsupported post-op bf16 input"));
     if (!ops::bf16_available()) return;
     const ops::PrecisionGuard bf16(ops::Precision::bf16);
+    // A batch norm asked to change type, an add whose output type neither input has, and an input whose type is
+    // not the planned one (a bf16 tensor read as f32 would be a silently wrong result).
     CHECK_THROWS_WITH(ops::batch_norm(x, gamma, beta, state, {.bf16 = {.input = true}}),
                       Catch::Contains("input and output both, or neither"));
-    CHECK_THROWS_WITH(ops::add(x, x, {.bf16 = {.output = true}}), Catch::Contains("unsupported post-op bf16 output"));
+    CHECK_THROWS_WITH(ops::add(x, x, {.bf16 = {.output = true}}), Catch::Contains("a bf16 output from two f32 inputs"));
+    Variable x16 = bf16_variable(x.value());
+    CHECK_THROWS_WITH(ops::add(x16, x16), Catch::Contains("an f32 output from two bf16 inputs"));
+    CHECK_THROWS_WITH(ops::conv2d(x16, w, Variable(), {.padding = 1}),
+                      Catch::Contains("conv2d: its input holds bf16 values, where f32 were planned"));
+    CHECK_THROWS_WITH(ops::batch_norm(x, gamma, beta, state, {.bf16 = {.input = true, .output = true}}),
+                      Catch::Contains("batch_norm: its input holds f32 values, where bf16 were planned"));
 }
