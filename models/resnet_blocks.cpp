@@ -26,11 +26,12 @@ void ResidualBlock::finish(Rng& rng, std::vector<nn::Module*> main, const std::s
 }
 
 // The add needs one input in its output's type (ops::add). The shortcut is planned to give the block's output type;
-// the identity gives the input's, so when that differs from the output's the main path must end in the output's.
+// the identity gives the input's, so the main path ends bf16 unless an identity block turns a bf16 input into an f32
+// output.
 void ResidualBlock::plan(ops::Bf16Io io) {
     const nn::PlanKey key = nn::current_plan_key();
     if (!plan_.main.empty() && key == planned_key_ && io == planned_io_) return;
-    const bool main_bf16 = shortcut_ || io.input == io.output || io.output;
+    const bool main_bf16 = shortcut_ || io.output || !io.input;
     plan_ = nn::plan_residual(main_, nn::FusionMode::graph, {.input_bf16 = io.input, .output_read_as_bf16 = main_bf16});
     if (shortcut_)
         shortcut_plan_ = nn::plan_chain(shortcut_->chain(), nn::FusionMode::graph,
