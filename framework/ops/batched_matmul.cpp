@@ -102,6 +102,8 @@ void check_shapes(const Tensor& a, const Tensor& b, bool transpose_b) {
 }  // namespace
 
 Variable batched_matmul(const Variable& a, const Variable& b, bool transpose_b, float scale) {
+    check_input_type("batched_matmul", a, false);
+    check_input_type("batched_matmul", b, false);
     check_shapes(a.value(), b.value(), transpose_b);
     const std::int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(transpose_b ? 1 : 2);
     const bool graph = needs_graph({&a, &b});

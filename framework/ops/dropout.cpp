@@ -21,6 +21,7 @@ struct DropoutNode : Node {
 }  // namespace
 
 Variable dropout(const Variable& x, float p, bool training, std::uint64_t seed, std::uint64_t counter) {
+    check_input_type("dropout", x, false);
     if (!(p >= 0.0f && p < 1.0f)) fail("dropout: p must be in [0, 1), got {}", p);
     if (!training || p == 0.0f) return x;
     const float scale = 1.0f / (1.0f - p);

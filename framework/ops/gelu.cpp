@@ -57,6 +57,7 @@ void GeluNode::backward(const Tensor& gout) {
 }  // namespace
 
 Variable gelu(const Variable& x) {
+    check_input_type("gelu", x, false);
     const bool graph = needs_graph({&x});
     GeluEntry& prims = entry(x.value().numel(), graph);
     Tensor y = Tensor::empty(x.shape());

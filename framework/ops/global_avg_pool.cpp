@@ -5,10 +5,12 @@
 #include "framework/core/error.hpp"
 #include "framework/ops/ops.hpp"
 #include "framework/ops/pooling.hpp"
+#include "framework/ops/record.hpp"
 
 namespace lskd::ops {
 
 Variable global_avg_pool(const Variable& x) {
+    check_input_type("global_avg_pool", x, false);
     if (x.value().rank() != 4) fail("global_avg_pool: input must be NHWC [N, H, W, C], got {}", x.shape().str());
     if (x.value().numel() == 0) fail("global_avg_pool: empty input {}", x.shape().str());
     const Variable pooled = detail::pool2d(OpKind::global_avg_pool, detail::PoolAlgorithm::avg_exclude_padding, x,

@@ -106,6 +106,7 @@ void check_arguments(const Variable& x, const Variable& gamma, const Variable& b
 }  // namespace
 
 Variable layer_norm(const Variable& x, const Variable& gamma, const Variable& beta, float eps) {
+    check_input_type("layer_norm", x, false);
     check_arguments(x, gamma, beta, eps);
     const std::int64_t d = x.dim(x.value().rank() - 1);
     const std::int64_t rows = x.value().numel() / d;

@@ -87,6 +87,7 @@ Tensor run_forward(LinearEntry& prims, const Tensor& x, const Tensor& w, const T
 }  // namespace
 
 Variable linear(const Variable& x, const Variable& w, const Variable& b, const PostOps& post) {
+    check_input_type("linear", x, false);
     check_post_ops("linear", post, {.relu = true});
     const bool relu = post.relu;
     const bool bias = b.defined();

@@ -48,6 +48,7 @@ void log_softmax_rows(const float* src, float* dst, std::int64_t n, std::int64_t
 }
 
 Variable log_softmax(const Variable& x) {
+    check_input_type("log_softmax", x, false);
     if (x.value().rank() != 2) fail("log_softmax: expected [N, K], got {}", x.shape().str());
     const bool graph = needs_graph({&x});
     LogSoftmaxEntry& prims = entry(x.dim(0), x.dim(1), graph);

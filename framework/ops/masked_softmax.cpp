@@ -70,6 +70,7 @@ void check_inputs(const Tensor& scores, const Tensor& mask) {
 }  // namespace
 
 Variable masked_softmax(const Variable& scores, const Tensor& mask) {
+    check_input_type("masked_softmax", scores, false);
     check_inputs(scores.value(), mask);
     const bool graph = needs_graph({&scores});
     MaskedSoftmaxEntry& prims = entry(scores.shape(), mask.dim(1));

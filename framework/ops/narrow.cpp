@@ -19,6 +19,7 @@ struct NarrowNode : Node {
 }  // namespace
 
 Variable narrow(const Variable& x, std::int64_t begin, std::int64_t end) {
+    check_input_type("narrow", x, false);
     if (x.shape().rank() < 1 || begin < 0 || end <= begin || end > x.dim(0))
         fail("narrow: range [{}, {}) is not inside the first dimension of {}", begin, end, x.shape().str());
     Shape shape = x.shape();

@@ -70,6 +70,7 @@ struct PermuteNode : Node {
 }  // namespace
 
 Variable permute(const Variable& x, const std::vector<int>& order) {
+    check_input_type("permute", x, false);
     const std::array<int, 4> o = checked_order(x.shape(), order);
     const bool graph = needs_graph({&x});
     PermuteEntry& prims = entry(x.shape(), o, graph);

@@ -103,6 +103,7 @@ void check_pool_options(const char* op, const Variable& x, std::int64_t kernel, 
 }
 
 Variable pool2d(OpKind kind, PoolAlgorithm algorithm, const Variable& x, const PoolWindow& win, const PostOps& post) {
+    check_input_type(op_name(kind), x, false);
     const bool relu = post.relu;
     LSKD_CHECK(!relu || algorithm == PoolAlgorithm::max, "pool2d: a fused relu needs max pooling");
     const Shape& in = x.shape();

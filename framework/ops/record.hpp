@@ -31,7 +31,7 @@ inline Variable holding_bf16(Variable v, bool bf16) {
 }
 
 // Fails, naming `op`, unless `x` holds bf16 values exactly when the op was told it does (`bf16`): a bf16 tensor read
-// as f32, or the reverse, would be a silently wrong result.
+// as f32, or the reverse, would be a silently wrong result. Ops that read only f32 check with false.
 inline void check_input_type(const char* op, const Variable& x, bool bf16) {
     if (x.holds_bf16() != bf16)
         fail("{}: its input holds {} values, where {} were planned", op, x.holds_bf16() ? "bf16" : "f32",

@@ -44,6 +44,7 @@ ReluEntry& entry(std::int64_t n, bool training, bool bf16 = false) {
 }  // namespace
 
 Variable relu(const Variable& x) {
+    check_input_type("relu", x, false);
     const bool graph = needs_graph({&x});
     ReluEntry& prims = entry(x.value().numel(), graph);
     Tensor y = Tensor::empty(x.shape());

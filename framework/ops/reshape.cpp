@@ -13,6 +13,7 @@ struct ReshapeNode : Node {
 }  // namespace
 
 Variable reshape(const Variable& x, const Shape& shape) {
+    check_input_type("reshape", x, false);
     return record<ReshapeNode>(OpKind::reshape, x.value().reshaped(shape), needs_graph({&x}), {&x},
                                [&](ReshapeNode& node) { node.input_shape = x.shape(); });
 }

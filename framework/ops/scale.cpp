@@ -38,6 +38,7 @@ struct ScaleNode : Node {
 }  // namespace
 
 Variable scale(const Variable& x, float s) {
+    check_input_type("scale", x, false);
     return record<ScaleNode>(OpKind::scale, scaled(x.value(), s), needs_graph({&x}), {&x},
                              [&](ScaleNode& node) { node.s = s; });
 }

@@ -19,6 +19,7 @@ struct SoftTargetNode : Node {
 }  // namespace
 
 Variable soft_target_cross_entropy(const Variable& logits, const Tensor& target_probs, float temperature) {
+    check_input_type("soft_target_cross_entropy", logits, false);
     if (logits.value().rank() != 2 || !(logits.shape() == target_probs.shape()))
         fail("soft_target_cross_entropy: logits {} and targets {} must both be [N, K]", logits.shape().str(),
              target_probs.shape().str());

@@ -15,6 +15,7 @@ struct SquaredErrorNode : Node {
 }  // namespace
 
 Variable squared_error(const Variable& z, const Tensor& target, float weight) {
+    check_input_type("squared_error", z, false);
     if (z.value().rank() != 2 || !(z.shape() == target.shape()))
         fail("squared_error: values {} and targets {} must both be [N, K]", z.shape().str(), target.shape().str());
     Tensor difference = Tensor::empty(z.shape());

@@ -104,6 +104,7 @@ double weighted_sum(const Tensor& log_probs, const Tensor& targets, std::span<co
 
 Variable token_cross_entropy(const Variable& logits, const Tensor& target_probs, std::span<const float> weights,
                              float temperature) {
+    check_input_type("token_cross_entropy", logits, false);
     if (logits.value().rank() != 2 || !(logits.shape() == target_probs.shape()))
         fail("token_cross_entropy: logits {} and targets {} must both be [N, V]", logits.shape().str(),
              target_probs.shape().str());

@@ -245,6 +245,12 @@ TEST_CASE("bf16 activations are refused where they cannot be", "[ops][bf16]") {
     CHECK_THROWS_WITH(ops::add(x16, x16), Catch::Contains("an f32 output from two bf16 inputs"));
     CHECK_THROWS_WITH(ops::conv2d(x16, w, Variable(), {.padding = 1}),
                       Catch::Contains("conv2d: its input holds bf16 values, where f32 were planned"));
+    // The ops that read only f32 refuse one too.
+    CHECK_THROWS_WITH(ops::max_pool2d(x16, {.kernel = 2, .stride = 2}),
+                      Catch::Contains("its input holds bf16 values, where f32 were planned"));
+    CHECK_THROWS_WITH(ops::global_avg_pool(x16), Catch::Contains("global_avg_pool: its input holds bf16 values"));
+    CHECK_THROWS_WITH(ops::reshape(x16, {2, 128}), Catch::Contains("reshape: its input holds bf16 values"));
+    CHECK_THROWS_WITH(ops::relu(x16), Catch::Contains("relu: its input holds bf16 values"));
     CHECK_THROWS_WITH(ops::batch_norm(x, gamma, beta, state, {.bf16 = {.input = true, .output = true}}),
                       Catch::Contains("batch_norm: its input holds f32 values, where bf16 were planned"));
 }
