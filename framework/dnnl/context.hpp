@@ -24,6 +24,8 @@ using data_type = dnnl::memory::data_type;
 // Plain descriptors in lskd's layouts. Logical dims are oneDNN's (N, C, H, W); memory order is the tag's.
 // Tensors hold f32; bf16 descriptors describe the mixed-precision path's private copies and the activations it keeps
 // bf16 between primitives (framework/ops/precision.hpp, post_ops.hpp).
+// The data type of a tensor's values: bf16 where the mixed-precision path keeps them so, f32 otherwise.
+inline data_type value_type(bool bf16) { return bf16 ? data_type::bf16 : data_type::f32; }
 dnnl::memory::desc md_nc(std::int64_t n, std::int64_t c, data_type t = data_type::f32);
 dnnl::memory::desc md_nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c,
                            data_type t = data_type::f32);

@@ -34,14 +34,11 @@ struct AddEntry {
     dnnl_ctx::BoundPrimitive gradient_to_second;  // when the second source's type differs from the output's
 };
 
-memory::desc flat(std::int64_t n, bool bf16) {
-    return dnnl_ctx::md_x(n, bf16 ? memory::data_type::bf16 : memory::data_type::f32);
-}
-
 AddEntry& entry(std::int64_t n, bool relu, AddTypes t) {
     static dnnl_ctx::PrimitiveCache<AddEntry> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::add), {n, relu, t.a, t.b, t.out}}, [&] {
-        const auto out = flat(n, t.out), second = flat(n, t.second());
+        const auto out = dnnl_ctx::md_x(n, dnnl_ctx::value_type(t.out));
+        const auto second = dnnl_ctx::md_x(n, dnnl_ctx::value_type(t.second()));
         binary::primitive_desc pd(binary::desc(algorithm::binary_add, out, second, out),
                                   dnnl_ctx::scratchpad_attr(relu), dnnl_ctx::engine());
         AddEntry e;

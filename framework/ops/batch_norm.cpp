@@ -51,7 +51,7 @@ BnEntry make_entry(const BnConfig& cfg) {
     const std::int64_t c = s[s.rank() - 1];
     // [N, C] is described as NHWC [N, 1, 1, C] (the same bytes): 2-D `nc` gets the generic ncsp kernel,
     // nhwc the jit one (measured on 2.6.3).
-    const auto type = cfg.bf16 ? memory::data_type::bf16 : memory::data_type::f32;
+    const auto type = dnnl_ctx::value_type(cfg.bf16);
     const auto data = spatial ? dnnl_ctx::md_nhwc(s[0], s[1], s[2], s[3], type)
                               : dnnl_ctx::md_nhwc(s[0], 1, 1, s[1], type);
     const auto channel = dnnl_ctx::md_x(c);

@@ -78,7 +78,7 @@ BatchedMatmulEntry& entry(std::int64_t batch, std::int64_t m, std::int64_t k, st
     const std::int64_t scale_bits = std::bit_cast<std::uint32_t>(scale);
     return cache.get(
         {static_cast<std::uint32_t>(OpKind::batched_matmul), {batch, m, k, n, transpose_b, training, scale_bits, bf16}},
-        [&] { return make_entry(batch, m, k, n, transpose_b, training, scale, bf16 ? dt::bf16 : dt::f32); });
+        [&] { return make_entry(batch, m, k, n, transpose_b, training, scale, dnnl_ctx::value_type(bf16)); });
 }
 
 // saved(0) and saved(1) are A and B as the products read them: the inputs, or their bf16 copies.

@@ -18,8 +18,8 @@ using dt = memory::data_type;
 Bf16Entry make_entry(const ConvGeometry& g, bool training, Bf16Io io) {
     LSKD_CHECK(!(g.sum && io.output), "conv2d: a bf16 output cannot take a sum post-op");
     Bf16Entry e;
-    static_cast<WeightedPrimitives&>(e) = make_conv_primitives(g, training, dt::bf16, io.output ? dt::bf16 : dt::f32,
-                                                               training && io.input ? dt::bf16 : dt::f32);
+    static_cast<WeightedPrimitives&>(e) = make_conv_primitives(g, training, dt::bf16, dnnl_ctx::value_type(io.output),
+                                                               dnnl_ctx::value_type(training && io.input));
     if (!io.input)
         e.input_to_bf16 = dnnl_ctx::make_reorder(dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c),
                                                  dnnl_ctx::md_nhwc(g.n, g.h, g.w, g.c, dt::bf16));

@@ -87,7 +87,6 @@ Tensor run_forward(LinearEntry& prims, const Tensor& x, const Tensor& w, const T
 }  // namespace
 
 Variable linear(const Variable& x, const Variable& w, const Variable& b, const PostOps& post) {
-    check_input_type("linear", x, false);
     check_post_ops("linear", post, {.relu = true});
     const bool relu = post.relu;
     const bool bias = b.defined();
@@ -96,6 +95,7 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b, const P
     if (compute_precision() == Precision::bf16)
         return bf16_weighted_forward(OpKind::linear, linear_bf16_entry(x.dim(0), x.dim(1), w.dim(0), bias, relu, graph),
                                      x, w, b, relu, graph, Tensor::empty({x.dim(0), w.dim(0)}));
+    check_input_type("linear", x, false);
     LinearEntry& prims = entry(x.dim(0), x.dim(1), w.dim(0), bias, relu, graph);
     Tensor y = run_forward(prims, x.value(), w.value(), bias ? b.value() : Tensor());
     return record<LinearNode>(OpKind::linear, y, graph, {&x, &w, &b}, [&](LinearNode& node) {

@@ -66,7 +66,7 @@ void add_backward(Bf16Entry& e, const inner_product_forward::primitive_desc& fwd
 Bf16Entry make_entry(std::int64_t n, std::int64_t in, std::int64_t out, bool bias, bool relu, bool training,
                      Bf16Weights weights, bool bf16_output) {
     LSKD_CHECK(!(training && bf16_output), "linear: a bf16 output is for inference only");
-    const dt dst_type = bf16_output ? dt::bf16 : dt::f32;
+    const dt dst_type = dnnl_ctx::value_type(bf16_output);
     const auto any = dnnl_ctx::md_any({out, in}, dt::bf16);
     auto fwd = forward_desc(n, in, out, bias, relu, training, any, dst_type);
     const bool own = weights == Bf16Weights::own || (weights == Bf16Weights::automatic && runs_on_amx(fwd));

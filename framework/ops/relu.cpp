@@ -21,7 +21,7 @@ struct ReluEntry {
 ReluEntry& entry(std::int64_t n, bool training, bool bf16 = false) {
     static dnnl_ctx::PrimitiveCache<ReluEntry> cache;
     return cache.get({static_cast<std::uint32_t>(OpKind::relu), {n, training, bf16}}, [&] {
-        const auto md = dnnl_ctx::md_x(n, bf16 ? memory::data_type::bf16 : memory::data_type::f32);
+        const auto md = dnnl_ctx::md_x(n, dnnl_ctx::value_type(bf16));
         const auto attr = dnnl_ctx::scratchpad_attr();
         const auto prop = training ? prop_kind::forward_training : prop_kind::forward_inference;
         eltwise_forward::primitive_desc fwd(
