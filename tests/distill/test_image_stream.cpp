@@ -1,7 +1,7 @@
 // A folder run with image-stream on a generated one-tree folder (3 classes, PNGs and JPEGs of two shapes): the data
 // set holds no image, training streams RandomResizedCrop views, evaluation and records stream Resize + CenterCrop
-// views whose logits are those of the in-memory path on the same pixels and normalisation, and the run resumes and
-// runs at 2 threads bit for bit.
+// views whose logits are those of the in-memory path on the same pixels and normalisation, and the run resumes bit
+// for bit at 1 and at 2 threads.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -170,13 +170,16 @@ TEST_CASE("a streamed run's outputs and records are the in-memory path's on the 
     }
 }
 
-TEST_CASE("a streamed run resumes bit for bit and is the same at 1 and 2 threads", "[distill][image_stream]") {
-    distill::RunConfig config = stream_config(temp_path("stream_straight"));
-    const data::Dataset streamed = distill::load_run_dataset(config);
-    const auto straight = distill::train(config, streamed, quiet());
+namespace {
 
-    // Stopped in the second epoch, after the first was written.
-    config.output = temp_path("stream_stopped");
+// A run at `threads` straight through, and the same run stopped in its second epoch (after the first was written)
+// and resumed: the stream hands the resumed run the batches the straight one saw, bit for bit.
+std::pair<distill::TrainSummary, distill::TrainSummary> straight_and_resumed(distill::RunConfig config,
+                                                                             const data::Dataset& streamed) {
+    const std::string name = "stream_" + std::to_string(config.threads) + "_threads";
+    config.output = temp_path(name + "_straight");
+    auto straight = distill::train(config, streamed, quiet());
+    config.output = temp_path(name + "_stopped");
     distill::TrainHooks stop;
     stop.epoch_metrics["stop"] = [](models::Classifier&, const data::Dataset&,
                                     std::int64_t epoch) -> std::optional<double> {
@@ -191,18 +194,43 @@ TEST_CASE("a streamed run resumes bit for bit and is the same at 1 and 2 threads
     go_on.epoch_metrics["stop"] = [](models::Classifier&, const data::Dataset&, std::int64_t) {
         return std::optional<double>(0.0);
     };
-    const auto resumed = distill::train(config, streamed, resume, go_on);
-    CHECK(same_parameters(straight.output, resumed.output));
-    for (const char* name : {"train_loss", "train_acc", "val_acc", "test_acc", "test_nll"})
-        CHECK(resumed.last.at(name) == straight.last.at(name));
+    auto resumed = distill::train(config, streamed, resume, go_on);
+    return {std::move(straight), std::move(resumed)};
+}
 
-    config.output = temp_path("stream_two_threads");
-    config.threads = 2;
-    const auto threaded = distill::train(config, streamed, quiet());
-    CHECK(same_parameters(straight.output, threaded.output));
-    CHECK(same_bits(
-        distill::read_split_outputs(distill::RunDirectory(straight.output).outputs("test"), 3, false).outputs.logits,
-        distill::read_split_outputs(distill::RunDirectory(threaded.output).outputs("test"), 3, false).outputs.logits));
+Tensor test_logits(const distill::TrainSummary& run) {
+    return distill::read_split_outputs(distill::RunDirectory(run.output).outputs("test"), 3, false).outputs.logits;
+}
+
+float largest_parameter_difference(const std::string& a, const std::string& b) {
+    const auto pa = distill::load_run(a).params, pb = distill::load_run(b).params;
+    float worst = 0;
+    for (const auto& [name, t] : pa) worst = std::max(worst, largest_difference(t, pb.at(name)));
+    return worst;
+}
+
+}  // namespace
+
+// The batches are the same bytes at any thread count (tests/data: "folder stream gives the same bytes on 1 and 2
+// threads"), but the training is deterministic only given the thread count: oneDNN's GEMMs may split a sum between
+// threads (gemm:jit splits the inner product's 768-long dot products on AVX2), so 1 and 2 threads agree to rounding.
+TEST_CASE("a streamed run resumes bit for bit at 1 and at 2 threads, and agrees across them to rounding",
+          "[distill][image_stream]") {
+    const distill::RunConfig config = stream_config("");
+    const data::Dataset streamed = distill::load_run_dataset(config);
+    const auto [straight, resumed] = straight_and_resumed(config, streamed);
+    distill::RunConfig two = config;
+    two.threads = 2;
+    const auto [straight_two, resumed_two] = straight_and_resumed(two, streamed);
+    for (const auto& [a, b] : {std::pair{&straight, &resumed}, std::pair{&straight_two, &resumed_two}}) {
+        INFO(a->output);
+        CHECK(same_parameters(a->output, b->output));
+        CHECK(same_bits(test_logits(*a), test_logits(*b)));
+        for (const char* name : {"train_loss", "train_acc", "val_acc", "test_acc", "test_nll"})
+            CHECK(b->last.at(name) == a->last.at(name));
+    }
+    CHECK(largest_parameter_difference(straight.output, straight_two.output) <= 1e-5f);
+    CHECK(largest_difference(test_logits(straight), test_logits(straight_two)) <= 1e-4f);
 }
 
 TEST_CASE("without augmentation a streamed run trains as the in-memory run on the same pixels",
