@@ -2,8 +2,6 @@
 // listing (framework/data/folder_image_cache.hpp) and read back by cached_folder_images, which must return images
 // that match the listing or throw lskd::Error, never crash, leak or invoke undefined behaviour. The listed files are
 // not images, so a file that does not hit the cache could only decode them into skipped bad images.
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include "framework/core/error.hpp"
 #include "framework/data/folder_image_cache.hpp"
 #include "framework/io/h5_old_format.hpp"
+#include "tests/fuzz/process_folder.hpp"
 
 namespace {
 
@@ -26,7 +25,8 @@ struct Listing {
 const Listing& listing() {
     static const Listing l = [] {
         Listing out;
-        const fs::path base = fs::temp_directory_path() / ("lskd-fuzz-folder-cache-" + std::to_string(::getpid()));
+        static const lskd::fuzzing::ProcessFolder folder("lskd-fuzz-folder-cache");
+        const fs::path& base = folder.root();
         out.root = base / "tree";
         out.cache_dir = base / "cache";
         for (const char* file : {"a/x.png", "b/y.png"}) {

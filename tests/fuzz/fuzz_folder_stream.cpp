@@ -2,8 +2,6 @@
 // (tests/fuzz/corpus/fuzz_folder_stream/): an input is one image file in a one-class folder, streamed as a DCT-scaled
 // training view with EXIF honoured (the crop drawn on the probed size, then mapped into the scaled decode) and as an
 // evaluation view. Every input must end in a batch or lskd::Error naming the file, never a crash or a leak.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -12,24 +10,20 @@
 
 #include "framework/core/error.hpp"
 #include "framework/data/folder_stream.hpp"
+#include "tests/fuzz/process_folder.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// The one-image folder of this process, removed at exit.
-struct Folder {
-    fs::path root = fs::temp_directory_path() / ("lskd-fuzz-stream-" + std::to_string(::getpid()));
-    Folder() { fs::create_directories(root / "c"); }
-    ~Folder() {
-        std::error_code ignored;
-        fs::remove_all(root, ignored);
-    }
+// The one-image folder of this process: its one class "c" holds the input.
+struct StreamFolder : lskd::fuzzing::ProcessFolder {
+    StreamFolder() : ProcessFolder("lskd-fuzz-stream") { fs::create_directories(root() / "c"); }
 };
 
 const fs::path& folder() {
-    static const Folder f;
-    return f.root;
+    static const StreamFolder f;
+    return f.root();
 }
 
 void stream_one(const lskd::data::ScannedTree& tree, lskd::data::FolderStreamSpec spec) {

@@ -5,8 +5,6 @@
 // behaviour. Inputs in HDF5's pre-1.8 format (the *_earliest.h5 seeds and the local-heap crash of tests/fuzz/findings)
 // go through the check that reads them in a child process first (framework/io/h5_old_format.hpp), so a crash of
 // libhdf5 on one must come back as that check's Error.
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +14,7 @@
 #include "distill/split_outputs_file.hpp"
 #include "framework/core/error.hpp"
 #include "framework/io/h5_old_format.hpp"
+#include "tests/fuzz/process_folder.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     // Below libFuzzer's -timeout of 10 s (run_fuzzers.sh): a loop in libhdf5 must end as the check's Error, not be
@@ -38,8 +37,8 @@ void write_input(const std::string& path, const std::uint8_t* data, std::size_t 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace fs = std::filesystem;
-    static const lskd::distill::RunDirectory run(
-        (fs::temp_directory_path() / ("lskd-fuzz-run-" + std::to_string(::getpid()))).string());
+    static const lskd::fuzzing::ProcessFolder folder("lskd-fuzz-run");
+    static const lskd::distill::RunDirectory run(folder.root().string());
     fs::create_directories(run.dir());
     write_input(run.checkpoint(), data, size);
     try {
