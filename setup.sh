@@ -41,9 +41,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Each stage prints its wall time, so that a CI log shows where the time of `./setup.sh test` goes.
+timed() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "setup: $name took $((SECONDS - start)) s"
+}
+
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$jobs"
+timed build cmake --build build -j "$jobs"
 
 case "${1:-}" in
   "") ;;
@@ -52,14 +60,15 @@ case "${1:-}" in
     ./build/tools/lskd study "$@"
     ;;
   test)
-    (cd build && ctest --output-on-failure -j "$jobs")
+    timed tests ctest --test-dir build --output-on-failure -j "$jobs"
     # The data readers and the HDF5 layer parse untrusted bytes, so their tests also run under ASan and UBSan.
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DLSKD_SANITIZE=ON -DLSKD_BUILD_BENCH=OFF >/dev/null
-    cmake --build build-sanitize -j "$jobs" --target test_data test_io
-    (cd build-sanitize && ctest --output-on-failure --no-tests=error -j "$jobs" -R '^(data|io):')
+    timed "sanitizer build" cmake --build build-sanitize -j "$jobs" --target test_data test_io
+    timed "sanitizer tests" ctest --test-dir build-sanitize --output-on-failure --no-tests=error -j "$jobs" \
+      -R '^(data|io):'
     # Coverage-guided fuzzing (clang, libFuzzer) of the IDX, .mo, CIFAR, run-file and YAML config readers and the
     # JPEG and PNG decoders.
-    tests/fuzz/run_fuzzers.sh
+    timed "fuzz build and fuzzing" tests/fuzz/run_fuzzers.sh
     ;;
   *)
     echo "setup: unknown action '$1' (expected: study, test)" >&2

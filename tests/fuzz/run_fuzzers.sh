@@ -12,9 +12,15 @@ seconds=${1:-30}
 harnesses=(fuzz_idx fuzz_mo fuzz_cifar fuzz_cmudict fuzz_parallel_tsv fuzz_run_file fuzz_yaml_config fuzz_text_metrics
            fuzz_jpeg fuzz_png fuzz_image_geometry fuzz_folder_cache fuzz_folder_stream)
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  # ccache caches a file compiled with a precompiled header (cmake/PrecompiledHeaders.cmake) only when told to.
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:+$CCACHE_SLOPPINESS,}pch_defines,time_macros
+fi
 CC=clang CXX=clang++ cmake -S tests/fuzz -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+build_start=$SECONDS
 cmake --build build-fuzz -j "$(nproc)" --target "${harnesses[@]}"
+echo "fuzz: the build took $((SECONDS - build_start)) s"
 
 # A file claiming a huge size must be an Error from a failed allocation, which ASan otherwise reports as a crash;
 # allocations over 256 MB fail at once, so that such files do not slow the fuzzing to a few inputs a second.
