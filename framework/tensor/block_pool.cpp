@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "framework/core/sanitizers.hpp"
+
 namespace lskd {
 namespace {
 
@@ -58,7 +60,7 @@ bool lists_active() {
 
 // Under AddressSanitizer every block goes to the heap and back, so a use after free of a node, a variable or a
 // tensor handle is reported instead of reading a recycled block.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LSKD_ADDRESS_SANITIZER)
 constexpr bool kRecycle = false;
 #else
 constexpr bool kRecycle = true;

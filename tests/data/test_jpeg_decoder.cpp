@@ -194,7 +194,8 @@ TEST_CASE("jpeg crop equals the same region of a full decode", "[data][jpeg]") {
             // The decoded block covers the region.
             CHECK(g.placement.x0 + crop.width * scale >= std::min(r.x + r.width, (157 + scale - 1) / scale * scale));
             CHECK(g.placement.y0 + crop.height * scale >= std::min(r.y + r.height, (123 + scale - 1) / scale * scale));
-            const PixelRegion scaled{g.placement.x0 / scale, g.placement.y0 / scale, crop.width, crop.height};
+            const PixelRegion scaled{g.placement.x0 / scale, g.placement.y0 / scale, static_cast<int>(crop.width),
+                                     static_cast<int>(crop.height)};
             CHECK(max_abs_diff(crop, cut(full, scaled)) == 0);
         }
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "framework/core/error.hpp"
+#include "framework/core/sanitizers.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/io/sandboxed_check.hpp"
 #include "tests/io/io_test_support.hpp"
@@ -101,7 +102,7 @@ TEST_CASE("libhdf5's crash on the local-heap finding ends the checking child, no
         SandboxLimits{});
     INFO(r.message);
     CHECK(r.outcome == SandboxResult::Outcome::crashed);
-#if !defined(__SANITIZE_ADDRESS__)  // which reports the bad read itself and exits
+#if !defined(LSKD_ADDRESS_SANITIZER)  // which reports the bad read itself and exits
     CHECK(r.signal == SIGSEGV);
 #endif
 }

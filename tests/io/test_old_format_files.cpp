@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "framework/core/error.hpp"
+#include "framework/core/sanitizers.hpp"
 #include "framework/io/h5_file.hpp"
 #include "framework/io/h5_old_format.hpp"
 #include "tests/io/io_test_support.hpp"
@@ -141,7 +142,7 @@ TEST_CASE("a pre-1.8 file whose check needs more memory than its limit is refuse
         H5Fclose(file);
     }
     const LimitsOverride low(60, std::size_t{4} << 20);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LSKD_ADDRESS_SANITIZER)
     // AddressSanitizer's operator new reports a failed allocation and exits instead of throwing.
     CHECK_THROWS_WITH(H5File::open_read(path), Catch::StartsWith(path + ": could not be validated"));
 #else

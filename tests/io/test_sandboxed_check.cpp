@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "framework/core/error.hpp"
+#include "framework/core/sanitizers.hpp"
 #include "framework/io/sandboxed_check.hpp"
 
 using namespace lskd;
@@ -71,7 +72,7 @@ TEST_CASE("a check allocating past its memory limit is reported as out of memory
             if (big[12345] != 1) fail("unreachable");
         },
         limits(30, std::size_t{64} << 20));
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LSKD_ADDRESS_SANITIZER)
     // AddressSanitizer's operator new reports a failed allocation and exits instead of throwing.
     CHECK(r.outcome == Outcome::crashed);
 #else
